@@ -1,0 +1,117 @@
+//! A polling consumer: the simplest Kinesis application.
+//!
+//! It gets one iterator per shard, then calls `GetRecords` on each shard once
+//! per [`POLL_INTERVAL`] of simulated time, keeping what it receives in order.
+//! It goes through the same public operations a real application would, so it
+//! sees the same errors and limits.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::GetShardIteratorError;
+use crate::iterator::ShardIteratorType;
+use crate::sim::Simulation;
+use crate::stream::{Record, ShardId};
+use crate::time::{Duration, Instant};
+
+/// How often a consumer polls each shard: once a second, the KCL's default
+/// idle time between reads and well under the 5 calls/s per-shard limit.
+pub const POLL_INTERVAL: Duration = Duration::from_secs(1);
+
+/// Identifies a consumer within a simulation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ConsumerId(pub u32);
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct PollingConsumer {
+    pub(crate) id: ConsumerId,
+    stream: String,
+    iterator_type: ShardIteratorType,
+    shards: Vec<ShardCursor>,
+    pub(crate) next_poll: Instant,
+}
+
+/// A consumer's progress in one shard.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShardCursor {
+    /// The shard read.
+    pub shard: ShardId,
+    /// The iterator for the next call; `None` once the shard is finished.
+    pub iterator: Option<String>,
+    /// Every record received from this shard, in the order received.
+    pub records: Vec<Record>,
+    /// `MillisBehindLatest` from the last `GetRecords` response.
+    pub millis_behind_latest: u64,
+    /// The last error, as `code: message`, if the last call failed.
+    pub last_error: Option<String>,
+}
+
+impl PollingConsumer {
+    pub(crate) fn start(
+        sim: &mut Simulation,
+        id: ConsumerId,
+        stream: &str,
+        iterator_type: ShardIteratorType,
+    ) -> Result<PollingConsumer, GetShardIteratorError> {
+        let shard_ids: Vec<ShardId> = match sim.stream(stream) {
+            Some(view) => view.shards.iter().map(|s| s.id).collect(),
+            None => return Err(GetShardIteratorError::ResourceNotFound(crate::NotFound::Stream(stream.into()))),
+        };
+        let mut shards = Vec::with_capacity(shard_ids.len());
+        for shard in shard_ids {
+            let iterator = sim.get_shard_iterator(stream, shard, iterator_type)?;
+            shards.push(ShardCursor {
+                shard,
+                iterator: Some(iterator),
+                records: Vec::new(),
+                millis_behind_latest: 0,
+                last_error: None,
+            });
+        }
+        Ok(PollingConsumer { id, stream: stream.into(), iterator_type, shards, next_poll: sim.now() + POLL_INTERVAL })
+    }
+
+    /// One `GetRecords` call per unfinished shard.
+    pub(crate) fn poll(&mut self, sim: &mut Simulation) {
+        for cursor in &mut self.shards {
+            let Some(iterator) = cursor.iterator.take() else { continue };
+            match sim.get_records(&iterator, None) {
+                Ok(output) => {
+                    cursor.records.extend(output.records);
+                    cursor.iterator = output.next_shard_iterator;
+                    cursor.millis_behind_latest = output.millis_behind_latest;
+                    cursor.last_error = None;
+                }
+                Err(err) => {
+                    cursor.last_error = Some(alloc::format!("{}: {err}", err.code()));
+                    cursor.iterator = Some(iterator);
+                }
+            }
+        }
+        self.next_poll = sim.now() + POLL_INTERVAL;
+    }
+
+    pub(crate) fn view(&self) -> ConsumerView {
+        ConsumerView {
+            id: self.id,
+            stream: self.stream.clone(),
+            iterator_type: self.iterator_type,
+            shards: self.shards.clone(),
+        }
+    }
+}
+
+/// Read-only view of a polling consumer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConsumerView {
+    /// The consumer's id.
+    pub id: ConsumerId,
+    /// The stream it reads.
+    pub stream: String,
+    /// Where its iterators started.
+    pub iterator_type: ShardIteratorType,
+    /// Its progress in each shard, in shard order.
+    pub shards: Vec<ShardCursor>,
+}

@@ -1,0 +1,126 @@
+//! Simulated time. The only notion of time in `core`.
+//!
+//! Nothing in this crate reads a clock: every time-dependent operation takes
+//! the current [`Instant`] from [`crate::Simulation`], which callers move
+//! forward explicitly. Resolution is one millisecond, like Kinesis timestamps.
+
+use core::fmt;
+use core::ops::{Add, Sub};
+
+use serde::{Deserialize, Serialize};
+
+/// A point in simulated time: milliseconds since the Unix epoch (UTC).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Instant(u64);
+
+/// A span of simulated time in milliseconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Duration(u64);
+
+impl Instant {
+    /// 2026-01-01T00:00:00Z, where every new simulation's clock starts.
+    pub const SIMULATION_START: Instant = Instant(1_767_225_600_000);
+
+    /// The instant `millis` milliseconds after the Unix epoch.
+    pub const fn from_epoch_millis(millis: u64) -> Instant {
+        Instant(millis)
+    }
+
+    /// Milliseconds since the Unix epoch.
+    pub const fn epoch_millis(self) -> u64 {
+        self.0
+    }
+
+    /// The time elapsed from `earlier` to `self`, or zero if `earlier` is later.
+    pub const fn saturating_since(self, earlier: Instant) -> Duration {
+        Duration(self.0.saturating_sub(earlier.0))
+    }
+}
+
+impl Duration {
+    /// No time at all.
+    pub const ZERO: Duration = Duration(0);
+
+    /// A duration of `millis` milliseconds.
+    pub const fn from_millis(millis: u64) -> Duration {
+        Duration(millis)
+    }
+
+    /// A duration of `secs` seconds.
+    pub const fn from_secs(secs: u64) -> Duration {
+        Duration(secs * 1000)
+    }
+
+    /// The length in milliseconds.
+    pub const fn as_millis(self) -> u64 {
+        self.0
+    }
+}
+
+impl Add<Duration> for Instant {
+    type Output = Instant;
+    fn add(self, rhs: Duration) -> Instant {
+        Instant(self.0 + rhs.0)
+    }
+}
+
+impl Sub<Duration> for Instant {
+    type Output = Instant;
+    fn sub(self, rhs: Duration) -> Instant {
+        Instant(self.0 - rhs.0)
+    }
+}
+
+/// Formats as ISO 8601 UTC with milliseconds, e.g. `2026-01-01T00:00:00.000Z`.
+impl fmt::Display for Instant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let millis = self.0 % 1000;
+        let secs = self.0 / 1000;
+        let (hour, minute, second) = (secs / 3600 % 24, secs / 60 % 60, secs % 60);
+        let (year, month, day) = civil_from_days(secs / 86_400);
+        write!(f, "{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{millis:03}Z")
+    }
+}
+
+/// Converts days since 1970-01-01 to a proleptic Gregorian (year, month, day).
+///
+/// Howard Hinnant's `civil_from_days`, restricted to dates after the epoch.
+fn civil_from_days(days: u64) -> (u64, u64, u64) {
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::ToString;
+
+    #[track_caller]
+    fn check_display(epoch_millis: u64, expected: &str) {
+        assert_eq!(Instant::from_epoch_millis(epoch_millis).to_string(), expected);
+    }
+
+    #[test]
+    fn displays_as_iso_8601_utc() {
+        check_display(0, "1970-01-01T00:00:00.000Z");
+        check_display(Instant::SIMULATION_START.epoch_millis(), "2026-01-01T00:00:00.000Z");
+        // 2024 is a leap year: the day after 28 February (1709078400 s) is the 29th.
+        check_display(1_709_078_400_000 + 86_400_000, "2024-02-29T00:00:00.000Z");
+        check_display(1_767_225_600_000 + 3_723_456, "2026-01-01T01:02:03.456Z");
+    }
+
+    #[test]
+    fn saturating_since_never_underflows() {
+        let t = Instant::SIMULATION_START;
+        assert_eq!((t + Duration::from_secs(2)).saturating_since(t), Duration::from_millis(2000));
+        assert_eq!(t.saturating_since(t + Duration::from_secs(2)), Duration::ZERO);
+    }
+}

@@ -1,0 +1,181 @@
+//! What a learner (or a lesson's reference solution) does to the simulation.
+//!
+//! An [`Action`] is one call into `shardlab-core`, written in lesson files as
+//! an inline table tagged by `action`:
+//!
+//! ```toml
+//! { action = "put_record", partition_key = "user-42", data = "order 1" }
+//! ```
+//!
+//! Only the calls lessons need are here; `CreateStream` is not, because a
+//! lesson's `[setup]` creates its stream.
+
+use serde::{Deserialize, Serialize};
+use shardlab_core::{Duration, PutRecordInput, ShardIteratorType, Simulation};
+
+/// One call into the simulation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Action {
+    /// `PutRecord` with text data.
+    PutRecord {
+        /// `StreamName`. Lesson files may leave it out: the loader fills in
+        /// the lesson's stream.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        stream_name: String,
+        /// `PartitionKey`.
+        partition_key: String,
+        /// `Data`, stored as its UTF-8 bytes.
+        data: String,
+        /// `ExplicitHashKey`, in decimal, when the producer picks the hash key itself.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        explicit_hash_key: Option<String>,
+    },
+    /// Lets simulated time pass, so that consumers poll.
+    Advance {
+        /// How long, in milliseconds.
+        millis: u64,
+    },
+    /// Starts a polling consumer on every shard of a stream.
+    StartPollingConsumer {
+        /// The stream to read. Lesson files may leave it out, as for `put_record`.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        stream_name: String,
+        /// `ShardIteratorType`: `"TRIM_HORIZON"` or `"LATEST"`.
+        iterator_type: ShardIteratorType,
+    },
+}
+
+impl Action {
+    /// Performs the action. An error is the service's, as
+    /// `ExceptionName: message`, ready to show the learner.
+    pub fn apply(&self, sim: &mut Simulation) -> Result<(), String> {
+        match self {
+            Action::PutRecord { stream_name, partition_key, data, explicit_hash_key } => sim
+                .put_record(PutRecordInput {
+                    stream_name: stream_name.clone(),
+                    partition_key: partition_key.clone(),
+                    data: data.as_bytes().to_vec(),
+                    explicit_hash_key: explicit_hash_key.clone(),
+                })
+                .map(drop)
+                .map_err(|err| format!("{}: {err}", err.code())),
+            Action::Advance { millis } => {
+                sim.advance(Duration::from_millis(*millis));
+                Ok(())
+            }
+            Action::StartPollingConsumer { stream_name, iterator_type } => sim
+                .start_polling_consumer(stream_name, *iterator_type)
+                .map(drop)
+                .map_err(|err| format!("{}: {err}", err.code())),
+        }
+    }
+
+    /// The stream the action names, if it names one.
+    pub(crate) fn stream_name_mut(&mut self) -> Option<&mut String> {
+        match self {
+            Action::PutRecord { stream_name, .. } | Action::StartPollingConsumer { stream_name, .. } => {
+                Some(stream_name)
+            }
+            Action::Advance { .. } => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sim_with_orders() -> Simulation {
+        let mut sim = Simulation::new();
+        sim.create_stream("orders", 4).unwrap();
+        sim
+    }
+
+    fn put(key: &str, explicit_hash_key: Option<&str>) -> Action {
+        Action::PutRecord {
+            stream_name: "orders".into(),
+            partition_key: key.into(),
+            data: "x".into(),
+            explicit_hash_key: explicit_hash_key.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn put_record_stores_in_the_key_s_shard() {
+        let mut sim = sim_with_orders();
+        put("user-42", None).apply(&mut sim).unwrap();
+        let n_records: Vec<usize> = sim.stream("orders").unwrap().shards.iter().map(|s| s.n_records).collect();
+        assert_eq!(n_records, [0, 1, 0, 0]);
+    }
+
+    #[test]
+    fn explicit_hash_key_overrides_the_partition_key() {
+        let mut sim = sim_with_orders();
+        put("user-42", Some("0")).apply(&mut sim).unwrap();
+        assert_eq!(sim.stream("orders").unwrap().shards[0].n_records, 1);
+    }
+
+    #[test]
+    fn errors_carry_the_aws_exception_name() {
+        let mut sim = sim_with_orders();
+        let err = put("", None).apply(&mut sim).unwrap_err();
+        assert!(err.starts_with("ValidationException: 1 validation error detected"), "{err}");
+        let missing =
+            Action::StartPollingConsumer { stream_name: "nope".into(), iterator_type: ShardIteratorType::Latest };
+        let err = missing.apply(&mut sim).unwrap_err();
+        assert!(err.starts_with("ResourceNotFoundException: Stream nope"), "{err}");
+    }
+
+    #[test]
+    fn advance_moves_the_clock_and_consumers_poll() {
+        let mut sim = sim_with_orders();
+        put("user-42", None).apply(&mut sim).unwrap();
+        let start = sim.now();
+        let consume = Action::StartPollingConsumer {
+            stream_name: "orders".into(),
+            iterator_type: ShardIteratorType::TrimHorizon,
+        };
+        consume.apply(&mut sim).unwrap();
+        Action::Advance { millis: 2_500 }.apply(&mut sim).unwrap();
+        assert_eq!(sim.now().saturating_since(start), Duration::from_millis(2_500));
+        assert_eq!(sim.consumers().len(), 1);
+    }
+
+    #[test]
+    fn toml_form() {
+        #[derive(Deserialize)]
+        struct Step {
+            step: Action,
+        }
+        let parse = |text: &str| toml::from_str::<Step>(text).map(|s| s.step).map_err(|e| e.message().to_string());
+        assert_eq!(
+            parse(r#"step = { action = "put_record", partition_key = "user-1", data = "hello" }"#),
+            Ok(Action::PutRecord {
+                stream_name: String::new(),
+                partition_key: "user-1".into(),
+                data: "hello".into(),
+                explicit_hash_key: None
+            })
+        );
+        assert_eq!(
+            parse(r#"step = { action = "start_polling_consumer", iterator_type = "TRIM_HORIZON" }"#),
+            Ok(Action::StartPollingConsumer {
+                stream_name: String::new(),
+                iterator_type: ShardIteratorType::TrimHorizon
+            })
+        );
+        assert_eq!(parse(r#"step = { action = "advance", millis = 1000 }"#), Ok(Action::Advance { millis: 1000 }));
+        assert_eq!(
+            parse(r#"step = { action = "delete_stream" }"#),
+            Err("unknown variant `delete_stream`, expected one of `put_record`, `advance`, `start_polling_consumer`"
+                .into())
+        );
+        // A misspelt optional field would otherwise be ignored without a word.
+        assert_eq!(
+            parse(r#"step = { action = "put_record", partition_key = "k", data = "d", explicit_hashkey = "1" }"#),
+            Err("unknown field `explicit_hashkey`, expected one of `stream_name`, `partition_key`, `data`, `explicit_hash_key`"
+                .into())
+        );
+    }
+}

@@ -1,0 +1,318 @@
+//! The course: `index.toml` and the lessons it lists, in order.
+//!
+//! The loader works on file contents handed to it by path, so the same code
+//! reads the files embedded in the binary ([`Course::load`]), a directory on
+//! disk (the `lesson-check` tool) and test fixtures.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::error::{LessonError, Source};
+use crate::lesson::{self, Lesson};
+
+// `EMBEDDED: &[(&str, &str)]`: every file under `data/` by relative path,
+// written by build.rs so that adding a lesson needs no Rust.
+include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+
+/// Every lesson, in teaching order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Course {
+    /// The lessons in the order `index.toml` lists them; ids are unique.
+    pub lessons: Vec<Lesson>,
+}
+
+/// `index.toml`, as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IndexFile {
+    // Checked by `Source::parse_toml` before this struct is read.
+    #[serde(rename = "format_version")]
+    _format_version: serde::de::IgnoredAny,
+    /// Lesson directories, relative to the data directory.
+    lessons: Vec<Spanned<String>>,
+}
+
+impl Course {
+    /// The course built into this crate, from `lessons/data`.
+    pub fn load() -> Result<Course, LessonError> {
+        Course::parse_files(|path| EMBEDDED.iter().find(|(p, _)| *p == path).map(|(_, text)| (*text).to_owned()))
+    }
+
+    /// Parses and checks a course whose files `read` returns by path relative
+    /// to the data directory (`index.toml`, `01-intro/lesson.md`), or `None`
+    /// if there is no such file. Stops at the first problem.
+    pub fn parse_files(read: impl Fn(&str) -> Option<String>) -> Result<Course, LessonError> {
+        let index_text = read("index.toml").ok_or_else(|| LessonError {
+            file: "index.toml".into(),
+            line: None,
+            message: "file not found".into(),
+        })?;
+        let index = Source { path: "index.toml".into(), text: &index_text };
+        let file: IndexFile = index.parse_toml()?;
+        if file.lessons.is_empty() {
+            return Err(index.error("`lessons` lists no lesson directory"));
+        }
+        let mut lessons: Vec<Lesson> = Vec::with_capacity(file.lessons.len());
+        // Where each lesson id was defined, to name both files on a clash.
+        let mut defined_in: BTreeMap<String, String> = BTreeMap::new();
+        for (idx, dir) in file.lessons.iter().enumerate() {
+            let at = dir.span().start;
+            let dir = dir.get_ref();
+            if file.lessons[..idx].iter().any(|earlier| earlier.get_ref() == dir) {
+                return Err(index.error_at(at, format!("lesson directory `{dir}` is listed twice")));
+            }
+            let read_file = |name: &str| {
+                let path = format!("{dir}/{name}");
+                match read(&path) {
+                    Some(text) => Ok((path, text)),
+                    None => Err(index.error_at(at, format!("lesson directory `{dir}` has no {name}"))),
+                }
+            };
+            let files = [read_file("lesson.toml")?, read_file("lesson.md")?, read_file("quiz.toml")?];
+            let [mechanics, prose, quiz] = files.each_ref().map(|(path, text)| Source { path: path.clone(), text });
+            let (lesson, id_at) = lesson::parse(&mechanics, &prose, &quiz)?;
+            if let Some(earlier) = defined_in.insert(lesson.id.clone(), mechanics.path.clone()) {
+                return Err(
+                    mechanics.error_at(id_at, format!("lesson id `{}` is already used by {earlier}", lesson.id))
+                );
+            }
+            lessons.push(lesson);
+        }
+        Ok(Course { lessons })
+    }
+
+    /// The lesson with this id.
+    pub fn lesson(&self, id: &str) -> Option<&Lesson> {
+        self.lessons.iter().find(|lesson| lesson.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const INDEX: &str = "format_version = 1\nlessons = [\n  \"first\",\n]\n";
+
+    const LESSON_TOML: &str = r#"format_version = 1
+id = "first"
+title = "First"
+
+[setup]
+stream_name = "s"
+shard_count = 2
+
+[[goals]]
+id = "two-records"
+description = "Put two records."
+condition = { kind = "total_records", at_least = 2 }
+
+[[solution]]
+action = "put_record"
+partition_key = "a"
+data = "1"
+
+[[solution]]
+action = "put_record"
+partition_key = "b"
+data = "2"
+
+[[wrong_solutions]]
+name = "one record"
+actions = [{ action = "put_record", partition_key = "a", data = "1" }]
+"#;
+
+    const LESSON_MD: &str = "# Intro\nHello.\n# Hint\nOne.\n# Hint\nTwo.\n# Explanation\nDone.\n";
+
+    const QUIZ: &str = r#"format_version = 1
+
+[[questions]]
+id = "q"
+prompt = "Which?"
+
+[[questions.options]]
+text = "this"
+correct = true
+feedback = "Yes."
+
+[[questions.options]]
+text = "that"
+correct = false
+feedback = "No."
+"#;
+
+    fn fixture() -> BTreeMap<String, String> {
+        [
+            ("index.toml", INDEX),
+            ("first/lesson.toml", LESSON_TOML),
+            ("first/lesson.md", LESSON_MD),
+            ("first/quiz.toml", QUIZ),
+        ]
+        .into_iter()
+        .map(|(path, text)| (path.to_string(), text.to_string()))
+        .collect()
+    }
+
+    fn parse(files: &BTreeMap<String, String>) -> Result<Course, LessonError> {
+        Course::parse_files(|path| files.get(path).cloned())
+    }
+
+    /// The valid fixture with `edits` (file, text to find, replacement)
+    /// applied; a file that does not exist yet starts empty.
+    #[track_caller]
+    fn edited(edits: &[(&str, &str, &str)]) -> BTreeMap<String, String> {
+        let mut files = fixture();
+        for &(path, from, to) in edits {
+            let text = files.entry(path.to_string()).or_default();
+            assert!(text.contains(from), "{path} does not contain {from:?}");
+            *text = text.replacen(from, to, 1);
+        }
+        files
+    }
+
+    #[track_caller]
+    fn check_error(edits: &[(&str, &str, &str)], expected: &str) {
+        assert_eq!(parse(&edited(edits)).map(|_| ()).map_err(|e| e.to_string()), Err(expected.to_string()));
+    }
+
+    #[test]
+    fn the_fixture_is_valid() {
+        let course = parse(&fixture()).unwrap();
+        assert_eq!(course.lessons.len(), 1);
+        let lesson = course.lesson("first").unwrap();
+        assert_eq!(lesson.title, "First");
+        assert_eq!(lesson.hints.len(), 2);
+        assert_eq!(lesson.quiz.len(), 1);
+        // The loader fills in the stream that the file leaves out.
+        assert!(matches!(&lesson.solution[0], crate::Action::PutRecord { stream_name, .. } if stream_name == "s"));
+    }
+
+    const SECOND_LESSON: [(&str, &str, &str); 4] = [
+        ("index.toml", "  \"first\",\n", "  \"first\",\n  \"second\",\n"),
+        ("second/lesson.toml", "", LESSON_TOML),
+        ("second/lesson.md", "", LESSON_MD),
+        ("second/quiz.toml", "", QUIZ),
+    ];
+
+    #[test]
+    fn index_errors() {
+        check_error(&[("index.toml", "lessons = [", "lessons = ")], "index.toml:3: key with no value, expected `=`");
+        check_error(
+            &[("index.toml", "format_version = 1", "format_version = 0")],
+            "index.toml:1: format_version 0 is not supported; this version of Shardlab reads format_version 1",
+        );
+        check_error(
+            &[("index.toml", "\"first\",\n", "\"frist\",\n")],
+            "index.toml:3: lesson directory `frist` has no lesson.toml",
+        );
+        check_error(
+            &[("index.toml", "\"first\",\n", "\"first\", \"first\",\n")],
+            "index.toml:3: lesson directory `first` is listed twice",
+        );
+        check_error(&[("index.toml", "  \"first\",\n", "")], "index.toml: `lessons` lists no lesson directory");
+        let mut files = fixture();
+        files.remove("first/quiz.toml");
+        assert_eq!(parse(&files).unwrap_err().to_string(), "index.toml:3: lesson directory `first` has no quiz.toml");
+    }
+
+    #[test]
+    fn lesson_ids_are_unique_across_the_course() {
+        check_error(&SECOND_LESSON, "second/lesson.toml:2: lesson id `first` is already used by first/lesson.toml");
+        let mut distinct = SECOND_LESSON.to_vec();
+        distinct.push(("second/lesson.toml", "id = \"first\"", "id = \"second\""));
+        let ids: Vec<String> = parse(&edited(&distinct)).unwrap().lessons.into_iter().map(|l| l.id).collect();
+        assert_eq!(ids, ["first", "second"]);
+    }
+
+    #[test]
+    fn lesson_toml_errors() {
+        let cases: &[(&str, &str, &str)] = &[
+            ("title = \"First\"", "title = \"First", "first/lesson.toml:3: invalid basic string, expected `\"`"),
+            (
+                "format_version = 1",
+                "format_version = 2",
+                "first/lesson.toml:1: format_version 2 is not supported; this version of Shardlab reads format_version 1",
+            ),
+            (
+                "id = \"first\"",
+                "id = \"First Lesson\"",
+                "first/lesson.toml:2: lesson id `First Lesson` must be lower-case letters, digits and dashes",
+            ),
+            (
+                "shard_count = 2",
+                "shard_count = 0",
+                "first/lesson.toml:5: [setup] cannot create the stream: ValidationException: 1 validation error detected: \
+                 Value '0' at 'shardCount' failed to satisfy constraint: Member must have value greater than or equal to 1",
+            ),
+            (
+                "action = \"put_record\"\npartition_key = \"b\"",
+                "action = \"put_records\"\npartition_key = \"b\"",
+                "first/lesson.toml:19: unknown variant `put_records`, expected one of `put_record`, `advance`, `start_polling_consumer`",
+            ),
+            (
+                "partition_key = \"b\"",
+                "partition_key = \"b\"\npartition = \"c\"",
+                "first/lesson.toml:19: unknown field `partition`, expected one of `stream_name`, `partition_key`, `data`, `explicit_hash_key`",
+            ),
+            (
+                "kind = \"total_records\"",
+                "kind = \"records_total\"",
+                "first/lesson.toml:12: unknown variant `records_total`, expected one of `max_records_in_one_shard`, \
+                 `shards_with_records`, `total_records`",
+            ),
+            (
+                "\n[[solution]]",
+                "\n[[goals]]\nid = \"two-records\"\ndescription = \"Again.\"\ncondition = { kind = \"total_records\", at_least = 1 }\n\n[[solution]]",
+                "first/lesson.toml:14: goal id `two-records` is used twice",
+            ),
+            (
+                "partition_key = \"b\"",
+                "partition_key = \"b\"\nstream_name = \"other\"",
+                "first/lesson.toml:19: the action names stream `other`, but the lesson's stream is `s`",
+            ),
+            (
+                "at_least = 2",
+                "at_least = 3",
+                "first/lesson.toml:14: the solution does not meet goal `two-records`: the stream holds 2 of 3 records",
+            ),
+            (
+                "partition_key = \"b\"",
+                "partition_key = \"\"",
+                "first/lesson.toml:19: solution step 2 fails: ValidationException: 1 validation error detected: \
+                 Value '' at 'partitionKey' failed to satisfy constraint: Member must have length greater than or equal to 1",
+            ),
+            (
+                "actions = [{",
+                "actions = [{ action = \"put_record\", partition_key = \"b\", data = \"2\" }, {",
+                "first/lesson.toml:24: wrong solution `one record` meets every goal; it must fail one",
+            ),
+            ("at_least = 2", "at_least = 0", "first/lesson.toml: every goal is met before the learner does anything"),
+            (
+                "data = \"1\" }]",
+                "data = \"1\" },\n  { action = \"advance\", milis = 1 },\n]",
+                "first/lesson.toml:26: unknown field `milis`, expected `millis`",
+            ),
+            (
+                "at_least = 2 }",
+                "at_least = 2, at_most = 3 }",
+                "first/lesson.toml:12: unknown field `at_most`, expected `at_least`",
+            ),
+        ];
+        for &(from, to, expected) in cases {
+            check_error(&[("first/lesson.toml", from, to)], expected);
+        }
+    }
+
+    #[test]
+    fn prose_and_quiz_errors_name_their_file() {
+        check_error(
+            &[("first/lesson.md", "# Hint\nTwo.\n", "")],
+            "first/lesson.md: a lesson needs 2 to 4 `# Hint` sections, and this one has 1",
+        );
+        check_error(
+            &[("first/quiz.toml", "correct = false", "correct = true")],
+            "first/quiz.toml:3: question `q`: 2 options are marked `correct = true`; a single-choice question has one",
+        );
+    }
+}

@@ -1,0 +1,229 @@
+//! What a learner has done, as the web app saves it in `localStorage`.
+//!
+//! The JSON schema is versioned:
+//!
+//! ```json
+//! {"version":1,"lessons":{"shards-and-partition-keys":
+//!   {"goals_met":true,"quiz":{"what-picks-the-shard":0},"completed":false}}}
+//! ```
+//!
+//! Saved progress that cannot be read (not JSON, the wrong shape, or another
+//! version) is an error rather than a guess; the app then starts afresh and
+//! tells the learner. Progress for lessons that no longer exist is kept, as
+//! it is harmless.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::lesson::Lesson;
+
+/// The schema version this crate reads and writes.
+pub const PROGRESS_VERSION: u64 = 1;
+
+/// A learner's progress through the course.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Progress {
+    // Always `PROGRESS_VERSION`; `from_json` rejects anything else.
+    version: u64,
+    /// Progress by lesson id.
+    pub lessons: BTreeMap<String, LessonProgress>,
+}
+
+/// A learner's progress in one lesson.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LessonProgress {
+    /// Whether the learner has met every goal at some point. Resetting the
+    /// simulation does not take that back.
+    pub goals_met: bool,
+    /// The option index the learner last chose, by question id.
+    pub quiz: BTreeMap<String, usize>,
+    /// Whether the lesson has been complete at some point, so that the course
+    /// map keeps its tick when the learner retries a question.
+    pub completed: bool,
+}
+
+/// Saved progress that cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProgressError {
+    /// Not JSON, or not the shape of this version's schema.
+    Malformed(String),
+    /// Written under another schema version.
+    UnsupportedVersion(u64),
+}
+
+impl fmt::Display for ProgressError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProgressError::Malformed(why) => write!(f, "saved progress is malformed: {why}"),
+            ProgressError::UnsupportedVersion(version) => write!(
+                f,
+                "saved progress has schema version {version}, and this version of Shardlab reads version {PROGRESS_VERSION}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ProgressError {}
+
+impl Default for Progress {
+    fn default() -> Progress {
+        Progress { version: PROGRESS_VERSION, lessons: BTreeMap::new() }
+    }
+}
+
+impl Progress {
+    /// Reads saved progress.
+    pub fn from_json(json: &str) -> Result<Progress, ProgressError> {
+        let malformed = ProgressError::Malformed;
+        let value: serde_json::Value = serde_json::from_str(json).map_err(|err| malformed(err.to_string()))?;
+        // The version is read on its own first: another version may have
+        // another shape, and that is not "malformed".
+        let version = match value.get("version") {
+            None => return Err(malformed("no `version` field".into())),
+            Some(version) => version.as_u64().ok_or_else(|| malformed(format!("`version` is {version}")))?,
+        };
+        if version != PROGRESS_VERSION {
+            return Err(ProgressError::UnsupportedVersion(version));
+        }
+        serde_json::from_value(value).map_err(|err| malformed(err.to_string()))
+    }
+
+    /// The JSON to save.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("string keys and plain values always serialize")
+    }
+
+    /// The learner's progress in `lesson_id`, if they have started it.
+    pub fn lesson(&self, lesson_id: &str) -> Option<&LessonProgress> {
+        self.lessons.get(lesson_id)
+    }
+
+    /// Records that the learner met every goal of `lesson`.
+    pub fn record_goals_met(&mut self, lesson: &Lesson) {
+        self.entry(lesson).goals_met = true;
+        self.update_completed(lesson);
+    }
+
+    /// Records that the learner chose option `option_idx` for question `question_id`.
+    pub fn record_quiz_answer(&mut self, lesson: &Lesson, question_id: &str, option_idx: usize) {
+        self.entry(lesson).quiz.insert(question_id.to_owned(), option_idx);
+        self.update_completed(lesson);
+    }
+
+    /// Whether the learner has met the goals of `lesson` and their current
+    /// answer to every question of its quiz is correct.
+    pub fn is_complete(&self, lesson: &Lesson) -> bool {
+        let Some(progress) = self.lesson(&lesson.id) else { return false };
+        let answered_correctly = |question: &crate::Question| {
+            let chosen = progress.quiz.get(&question.id).and_then(|&idx| question.options.get(idx));
+            chosen.is_some_and(|option| option.correct)
+        };
+        progress.goals_met && lesson.quiz.iter().all(answered_correctly)
+    }
+
+    fn entry(&mut self, lesson: &Lesson) -> &mut LessonProgress {
+        self.lessons.entry(lesson.id.clone()).or_default()
+    }
+
+    fn update_completed(&mut self, lesson: &Lesson) {
+        if self.is_complete(lesson) {
+            self.entry(lesson).completed = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Course;
+
+    fn lesson() -> Lesson {
+        Course::load().unwrap().lessons.remove(0)
+    }
+
+    fn correct_idx(question: &crate::Question) -> usize {
+        question.options.iter().position(|o| o.correct).unwrap()
+    }
+
+    #[test]
+    fn round_trips_through_the_documented_schema() {
+        let lesson = lesson();
+        let mut progress = Progress::default();
+        progress.record_goals_met(&lesson);
+        progress.record_quiz_answer(&lesson, &lesson.quiz[0].id, 2);
+        let json = progress.to_json();
+        let expected = format!(
+            r#"{{"version":1,"lessons":{{"{}":{{"goals_met":true,"quiz":{{"{}":2}},"completed":false}}}}}}"#,
+            lesson.id, lesson.quiz[0].id
+        );
+        assert_eq!(json, expected);
+        assert_eq!(Progress::from_json(&json), Ok(progress));
+        assert_eq!(Progress::from_json(&Progress::default().to_json()), Ok(Progress::default()));
+    }
+
+    #[track_caller]
+    fn check_malformed(json: &str, reason: &str) {
+        let err = Progress::from_json(json).unwrap_err();
+        assert!(matches!(err, ProgressError::Malformed(_)), "{err:?}");
+        let message = err.to_string();
+        assert!(message.starts_with("saved progress is malformed: ") && message.contains(reason), "{message}");
+    }
+
+    #[test]
+    fn unreadable_progress_is_rejected_with_a_reason() {
+        check_malformed("", "EOF while parsing");
+        check_malformed("{\"version\":1,", "EOF while parsing");
+        check_malformed("[1, {}]", "no `version` field");
+        check_malformed(r#"{"lessons":{}}"#, "no `version` field");
+        check_malformed(r#"{"version":"1","lessons":{}}"#, "`version` is \"1\"");
+        check_malformed(r#"{"version":1}"#, "missing field `lessons`");
+        check_malformed(
+            r#"{"version":1,"lessons":{"x":{"goals_met":"yes","quiz":{},"completed":false}}}"#,
+            "invalid type: string \"yes\", expected a boolean",
+        );
+        check_malformed(
+            r#"{"version":1,"lessons":{"x":{"goals_met":true,"quiz":{"q":-1},"completed":false}}}"#,
+            "invalid value: integer `-1`, expected usize",
+        );
+    }
+
+    #[test]
+    fn other_versions_are_rejected_as_such() {
+        // Version 0 had another shape; the version, not the shape, is the reason.
+        let old = r#"{"version":0,"done":["shards-and-partition-keys"]}"#;
+        assert_eq!(Progress::from_json(old), Err(ProgressError::UnsupportedVersion(0)));
+        assert_eq!(
+            Progress::from_json(r#"{"version":2,"lessons":{}}"#).unwrap_err().to_string(),
+            "saved progress has schema version 2, and this version of Shardlab reads version 1"
+        );
+    }
+
+    #[test]
+    fn complete_means_goals_met_and_every_answer_right() {
+        let lesson = lesson();
+        let mut progress = Progress::default();
+        for question in &lesson.quiz {
+            assert!(!progress.is_complete(&lesson));
+            progress.record_quiz_answer(&lesson, &question.id, correct_idx(question));
+        }
+        assert!(!progress.is_complete(&lesson), "the goals are not met yet");
+        progress.record_goals_met(&lesson);
+        assert!(progress.is_complete(&lesson));
+        assert!(progress.lesson(&lesson.id).unwrap().completed);
+
+        // A wrong answer makes the quiz incomplete again, but the lesson
+        // stays completed in the record.
+        let last = lesson.quiz.last().unwrap();
+        progress.record_quiz_answer(&lesson, &last.id, (correct_idx(last) + 1) % last.options.len());
+        assert!(!progress.is_complete(&lesson));
+        assert!(progress.lesson(&lesson.id).unwrap().completed);
+
+        // An answer index the question does not have is not correct.
+        progress.record_quiz_answer(&lesson, &last.id, last.options.len());
+        assert!(!progress.is_complete(&lesson));
+    }
+}

@@ -1,0 +1,174 @@
+//! The embedded course, checked through the API the web app uses.
+//!
+//! Loading already refuses a lesson whose reference solution fails or whose
+//! known-wrong solutions pass; these tests state the same properties
+//! directly, and pin the facts the prose tells the learner.
+
+use shardlab_core::Simulation;
+use shardlab_lessons::markdown::{Block, Inline};
+use shardlab_lessons::{Action, Course, Lesson, Markdown};
+
+fn course() -> Course {
+    Course::load().unwrap_or_else(|err| panic!("the embedded course does not load: {err}"))
+}
+
+#[track_caller]
+fn replay(lesson: &Lesson, actions: &[Action]) -> Simulation {
+    let mut sim = lesson.start();
+    for (idx, action) in actions.iter().enumerate() {
+        action.apply(&mut sim).unwrap_or_else(|err| panic!("lesson={} step {}: {err}", lesson.id, idx + 1));
+    }
+    sim
+}
+
+fn unmet_goals(lesson: &Lesson, sim: &Simulation) -> Vec<String> {
+    lesson.check(sim).into_iter().filter(|status| !status.met).map(|status| status.goal_id).collect()
+}
+
+#[test]
+fn lessons_are_in_index_order() {
+    let ids: Vec<String> = course().lessons.into_iter().map(|lesson| lesson.id).collect();
+    assert_eq!(ids, ["shards-and-partition-keys"]);
+}
+
+#[test]
+fn no_lesson_is_solved_at_the_start() {
+    for lesson in course().lessons {
+        assert!(!unmet_goals(&lesson, &lesson.start()).is_empty(), "lesson={}", lesson.id);
+    }
+}
+
+#[test]
+fn reference_solutions_meet_every_goal() {
+    for lesson in course().lessons {
+        let sim = replay(&lesson, &lesson.solution);
+        assert_eq!(unmet_goals(&lesson, &sim), Vec::<String>::new(), "lesson={}", lesson.id);
+        assert!(lesson.goals_met(&sim));
+    }
+}
+
+#[test]
+fn known_wrong_solutions_fail_a_goal() {
+    for lesson in course().lessons {
+        assert!(!lesson.wrong_solutions.is_empty(), "lesson={} has no known-wrong solution", lesson.id);
+        for wrong in &lesson.wrong_solutions {
+            let sim = replay(&lesson, &wrong.actions);
+            assert!(
+                !unmet_goals(&lesson, &sim).is_empty(),
+                "lesson={} wrong solution `{}` passes",
+                lesson.id,
+                wrong.name
+            );
+        }
+    }
+}
+
+#[test]
+fn hint_ladders_have_two_to_four_steps() {
+    for lesson in course().lessons {
+        assert!((2..=4).contains(&lesson.hints.len()), "lesson={} has {} hints", lesson.id, lesson.hints.len());
+        assert!(!lesson.intro.is_empty() && !lesson.explanation.is_empty(), "lesson={}", lesson.id);
+    }
+}
+
+#[test]
+fn quizzes_mark_exactly_the_intended_answers() {
+    // (lesson, question, index of the one correct option). Every question of
+    // every lesson must be listed, so a flipped `correct` flag fails here.
+    let intended = [
+        ("shards-and-partition-keys", "what-picks-the-shard", 1),
+        ("shards-and-partition-keys", "order-across-shards", 1),
+        ("shards-and-partition-keys", "one-hot-key", 1),
+    ];
+    let mut actual = Vec::new();
+    for lesson in course().lessons {
+        for question in &lesson.quiz {
+            assert!(question.options.len() >= 2, "question={}", question.id);
+            for option in &question.options {
+                assert!(!option.feedback.is_empty(), "question={} option {:?}", question.id, option.text);
+            }
+            let correct = question.options.iter().enumerate().filter(|(_, option)| option.correct);
+            actual.extend(correct.map(|(idx, _)| (lesson.id.clone(), question.id.clone(), idx)));
+        }
+    }
+    let intended: Vec<(String, String, usize)> =
+        intended.into_iter().map(|(lesson, question, idx)| (lesson.into(), question.into(), idx)).collect();
+    assert_eq!(actual, intended);
+}
+
+fn put(key: &str) -> Action {
+    Action::PutRecord {
+        stream_name: "orders".into(),
+        partition_key: key.into(),
+        data: "x".into(),
+        explicit_hash_key: None,
+    }
+}
+
+/// The index of the shard a record with `key` lands in, from the lesson's start.
+fn shard_of(lesson: &Lesson, key: &str) -> u32 {
+    let mut sim = lesson.start();
+    put(key).apply(&mut sim).unwrap();
+    let stream = sim.stream(lesson.stream_name()).unwrap();
+    stream.shards.iter().find(|shard| shard.n_records == 1).unwrap().id.index()
+}
+
+/// Whether some text or code span of `markdown` contains `needle`.
+fn mentions(markdown: &Markdown, needle: &str) -> bool {
+    fn inline(node: &Inline, needle: &str) -> bool {
+        match node {
+            Inline::Text(text) | Inline::Code(text) => text.contains(needle),
+            Inline::Emphasis(children) | Inline::Strong(children) | Inline::Link { children, .. } => {
+                children.iter().any(|child| inline(child, needle))
+            }
+        }
+    }
+    fn block(node: &Block, needle: &str) -> bool {
+        match node {
+            Block::Paragraph(children) | Block::Heading { children, .. } => children.iter().any(|c| inline(c, needle)),
+            Block::List { items, .. } => items.iter().flatten().any(|b| block(b, needle)),
+            Block::CodeBlock(text) => text.contains(needle),
+            Block::Quote(blocks) => blocks.iter().any(|b| block(b, needle)),
+        }
+    }
+    markdown.0.iter().any(|node| block(node, needle))
+}
+
+#[test]
+fn shards_lesson_tells_the_truth_about_routing() {
+    let course = course();
+    let lesson = course.lesson("shards-and-partition-keys").unwrap();
+    assert_eq!((lesson.stream_name(), lesson.setup.shard_count), ("orders", 4));
+
+    // The last hint and the explanation say where these keys land.
+    assert_eq!(lesson.hints.len(), 3);
+    assert!(mentions(&lesson.hints[2], "user-42") && mentions(&lesson.hints[2], "shardId-000000000001"));
+    assert!(mentions(&lesson.explanation, "user-7"));
+    for (key, shard_idx) in [("user-42", 1), ("user-7", 1), ("user-1", 3)] {
+        assert_eq!(shard_of(lesson, key), shard_idx, "key={key}");
+    }
+}
+
+#[test]
+fn shards_lesson_goals_explain_what_is_missing() {
+    let course = course();
+    let lesson = course.lesson("shards-and-partition-keys").unwrap();
+    let details = |sim: &Simulation| -> Vec<(bool, String)> {
+        lesson.check(sim).into_iter().map(|status| (status.met, status.detail)).collect()
+    };
+    let mut sim = lesson.start();
+    put("user-42").apply(&mut sim).unwrap();
+    put("user-42").apply(&mut sim).unwrap();
+    assert_eq!(
+        details(&sim),
+        [(false, "the fullest shard holds 2 of 3 records".into()), (false, "records are in 1 of 2 shards".into())]
+    );
+    // A different key is not enough: user-7 shares user-42's shard.
+    put("user-7").apply(&mut sim).unwrap();
+    assert_eq!(
+        details(&sim),
+        [(true, "the fullest shard holds 3 records".into()), (false, "records are in 1 of 2 shards".into())]
+    );
+    put("user-1").apply(&mut sim).unwrap();
+    assert!(lesson.goals_met(&sim));
+}

@@ -1,0 +1,84 @@
+//! The `lesson-check` author tool, run as an author would.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::{env, fs};
+
+fn lesson_check(args: &[&Path]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lesson-check")).args(args).output().expect("run lesson-check")
+}
+
+fn crate_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn the_shipped_lessons_pass_with_a_one_line_summary() {
+    for dir in [crate_dir(), crate_dir().join("data")] {
+        let out = lesson_check(&[&dir]);
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(stdout.lines().count(), 1, "{stdout}");
+        assert!(stdout.ends_with(": ok (lessons: 1, goals: 2, quiz questions: 3)\n"), "{stdout}");
+    }
+}
+
+/// A copy of the shipped data directory in a fresh temporary directory.
+struct DataCopy(PathBuf);
+
+impl DataCopy {
+    fn new(name: &str) -> DataCopy {
+        let root = env::temp_dir().join(format!("lesson-check-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        copy_dir(&crate_dir().join("data"), &root);
+        DataCopy(root)
+    }
+
+    fn edit(&self, file: &str, from: &str, to: &str) {
+        let path = self.0.join(file);
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file} does not contain {from:?}");
+        fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+}
+
+impl Drop for DataCopy {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() { copy_dir(&path, &target) } else { fs::copy(&path, &target).map(drop).unwrap() }
+    }
+}
+
+#[test]
+fn a_broken_lesson_is_reported_as_file_line_message() {
+    let data = DataCopy::new("broken");
+    let quiz = data.0.join("01-shards-and-partition-keys/quiz.toml");
+    // The first question's first option is wrong; marking it correct too
+    // gives the question two right answers.
+    data.edit("01-shards-and-partition-keys/quiz.toml", "correct = false", "correct = true");
+    let question_line = fs::read_to_string(&quiz).unwrap().lines().position(|l| l == "[[questions]]").unwrap() + 1;
+    let out = lesson_check(&[&data.0]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let expected = format!(
+        "{}:{question_line}: question `what-picks-the-shard`: 2 options are marked `correct = true`; \
+         a single-choice question has one\n",
+        quiz.display()
+    );
+    assert_eq!(String::from_utf8(out.stderr).unwrap(), expected);
+}
+
+#[test]
+fn usage_errors_exit_with_status_2() {
+    let out = lesson_check(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8(out.stderr).unwrap().starts_with("usage: lesson-check DIR"));
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what is missing, then runs every test: native, headless-browser
+# (wasm-bindgen-test in Chromium) and end-to-end (Playwright against the
+# release build). Exits non-zero on the first failing stage.
+set -euo pipefail
+source "$(dirname "$0")/tools.sh"
+
+ensure_build_tools
+ensure_chromium
+cd "$ROOT"
+started=$SECONDS
+
+step "native tests"
+cargo test --workspace --quiet
+
+step "browser tests (wasm-bindgen-test, headless Chromium)"
+# The runner reads tests/webdriver.json (Chromium flags) from the package directory.
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  CHROMEDRIVER=/usr/bin/chromedriver \
+  WASM_BINDGEN_TEST_TIMEOUT=180 \
+  cargo test -p shardlab-tests --target wasm32-unknown-unknown
+
+build_site
+
+step "end-to-end tests (Playwright, headless Chromium)"
+printf 'tests took %ss before the end-to-end stage\n' "$((SECONDS - started))"
+node --test --test-concurrency=1 tests/e2e/*.test.mjs

@@ -1,0 +1,93 @@
+# Sourced by serve.sh and test.sh: installs the pinned tools Shardlab needs,
+# skipping each one that is already present at the right version.
+#
+# Everything comes from crates.io, Debian's packages or the npm registry;
+# nothing is downloaded from elsewhere (Trunk runs with offline = true).
+
+TRUNK_VERSION=0.21.14
+# Must equal the wasm-bindgen crate version in Cargo.lock (checked below).
+WASM_BINDGEN_VERSION=0.2.130
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$ROOT/node_modules/.bin:$PATH"
+
+step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*" >&2; }
+have() { command -v "$1" >/dev/null 2>&1; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_install() {
+  step "apt-get install $*"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_wasm_target() {
+  rustup target list --installed | grep -qx wasm32-unknown-unknown && return
+  step "rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+}
+
+ensure_trunk() {
+  [ "$(trunk --version 2>/dev/null)" = "trunk $TRUNK_VERSION" ] && return
+  step "cargo install trunk $TRUNK_VERSION (about 10 minutes on 2 cores)"
+  cargo install --locked "trunk@$TRUNK_VERSION"
+}
+
+ensure_wasm_bindgen() {
+  local locked
+  locked=$(grep -A1 '^name = "wasm-bindgen"$' "$ROOT/Cargo.lock" | sed -n 's/^version = "\(.*\)"$/\1/p')
+  if [ "$locked" != "$WASM_BINDGEN_VERSION" ]; then
+    echo "Cargo.lock has wasm-bindgen $locked but scripts/tools.sh pins the CLI at $WASM_BINDGEN_VERSION" >&2
+    return 1
+  fi
+  [ "$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $WASM_BINDGEN_VERSION" ] \
+    && [ "$(wasm-bindgen-test-runner --version 2>/dev/null)" = "wasm-bindgen-test-runner $WASM_BINDGEN_VERSION" ] \
+    && return
+  # Without --locked: the CLI's own lockfile does not resolve on this toolchain.
+  step "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 3 minutes)"
+  cargo install --force "wasm-bindgen-cli@$WASM_BINDGEN_VERSION"
+}
+
+ensure_node() {
+  have node && have npm && return
+  apt_install nodejs npm
+}
+
+# npm ci only when package-lock.json changed since the last install.
+ensure_node_modules() {
+  ensure_node
+  local stamp="$ROOT/node_modules/.shardlab-lock.sha256" want
+  want=$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1)
+  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return
+  step "npm ci (binaryen for wasm-opt, playwright-core)"
+  (cd "$ROOT" && npm ci --no-audit --no-fund)
+  echo "$want" >"$stamp"
+}
+
+ensure_chromium() {
+  have chromium && have chromedriver && return
+  apt_install chromium chromium-driver
+}
+
+# What a release build of the site needs.
+ensure_build_tools() {
+  ensure_wasm_target
+  ensure_node_modules
+  ensure_trunk
+  ensure_wasm_bindgen
+}
+
+# Builds the site into dist/ in release mode and reports the wasm size.
+build_site() {
+  step "trunk build --release"
+  (cd "$ROOT" && trunk build --release)
+  local wasm raw gz total=0 f
+  wasm=$(ls "$ROOT"/dist/*.wasm)
+  raw=$(stat -c %s "$wasm")
+  gz=$(gzip -9 -c "$wasm" | wc -c)
+  for f in "$ROOT"/dist/*.html "$ROOT"/dist/*.js "$ROOT"/dist/*.wasm "$ROOT"/dist/*.css "$ROOT"/dist/*.svg; do
+    total=$((total + $(gzip -9 -c "$f" | wc -c)))
+  done
+  printf 'wasm size: %s bytes raw, %s bytes gzip (%s)\n' "$raw" "$gz" "$(basename "$wasm")"
+  printf 'first load (html, js, wasm, css, icon): %s bytes gzip\n' "$total"
+}

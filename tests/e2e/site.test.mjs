@@ -1,0 +1,198 @@
+// End-to-end tests: the release build in dist/, served on loopback and
+// clicked through in Debian's Chromium with playwright-core.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { serve } from '../../scripts/static-server.mjs';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const ARTIFACTS = join(ROOT, 'tests/e2e/artifacts');
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+let server;
+let browser;
+let origin;
+
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  server = await serve(join(ROOT, 'dist'));
+  origin = `http://127.0.0.1:${server.address().port}`;
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/**
+ * A fresh page (own storage) that records every request leaving the origin,
+ * every console error and every Content-Security-Policy violation.
+ */
+async function openPage(viewport = { width: 1280, height: 800 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const problems = { external: [], consoleErrors: [], pageErrors: [] };
+  page.on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith(origin + '/') && !url.startsWith('data:')) problems.external.push(url);
+  });
+  page.on('console', (m) => m.type() === 'error' && problems.consoleErrors.push(m.text()));
+  page.on('pageerror', (e) => problems.pageErrors.push(String(e)));
+  await page.goto(origin + '/');
+  await page.locator('.lane').first().waitFor();
+  return { context, page, problems };
+}
+
+function assertClean(problems) {
+  assert.deepEqual(problems.external, [], 'requests outside the origin');
+  assert.deepEqual(problems.consoleErrors, [], 'console errors (CSP violations are reported here)');
+  assert.deepEqual(problems.pageErrors, [], 'uncaught errors');
+}
+
+async function putRecord(page, key, data) {
+  await page.fill('input[name=partition-key]', key);
+  await page.fill('input[name=data]', data);
+  await page.click('.put-form button[type=submit]');
+}
+
+describe('playground', () => {
+  test('a record lands in the shard the preview predicts and the consumer reads it', async () => {
+    const { context, page, problems } = await openPage();
+    await page.fill('input[name=partition-key]', 'user-42');
+    assert.equal(await page.textContent('.predicted-shard'), 'shardId-000000000001');
+
+    await putRecord(page, 'user-42', '{"order": 1}');
+    await page.locator('.result.ok').waitFor();
+    assert.match(await page.textContent('.result.ok'), /shardId-000000000001 · SequenceNumber 49\d{54}/);
+    const lane = page.locator('.lane[data-shard="shardId-000000000001"]');
+    assert.equal(await lane.locator('.count').textContent(), '1 record');
+    assert.equal(await lane.locator('.token-key').textContent(), 'user-42');
+
+    await page.check('input[name=iterator-type][value=TRIM_HORIZON]', { force: true });
+    await page.click('text=Start consumer');
+    await page.click('text=Poll now');
+    const received = page.locator('.consumer-shard[data-shard="shardId-000000000001"] .received li');
+    await received.first().waitFor();
+    assert.equal(await received.locator('.data').textContent(), '{"order": 1}');
+    assertClean(problems);
+    await context.close();
+  });
+
+  test('LATEST skips what was written before; the running clock delivers what comes after', async () => {
+    const { context, page, problems } = await openPage();
+    await putRecord(page, 'before', 'old');
+    await page.check('input[name=iterator-type][value=LATEST]', { force: true });
+    await page.click('text=Start consumer');
+    await putRecord(page, 'after', 'new');
+    await page.click('.clock-bar .play');
+    // The consumer polls once per simulated second; at 1x that is within ~1 s.
+    await page.locator('.consumer-shard .received li').first().waitFor({ timeout: 5000 });
+    const data = await page.locator('.consumer-shard .received .data').allTextContents();
+    assert.deepEqual(data, ['new']);
+    await page.click('.clock-bar .play');
+    assertClean(problems);
+    await context.close();
+  });
+
+  test('screenshots at desktop and phone sizes', async () => {
+    for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }]]) {
+      const { context, page, problems } = await openPage(viewport);
+      for (const key of ['user-42', 'user-42', 'user-7', 'device-9', 'order-1001']) await putRecord(page, key, 'x');
+      await page.click('text=Start consumer');
+      await page.click('text=Poll now');
+      await page.screenshot({ path: join(ARTIFACTS, `playground-${name}.png`), fullPage: true });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${name}: page scrolls sideways by ${overflow}px`);
+      assertClean(problems);
+      await context.close();
+    }
+  });
+});
+
+describe('lesson', () => {
+  test('complete the goals and the quiz; progress survives a reload', async () => {
+    const { context, page, problems } = await openPage();
+    assert.equal(await page.locator('.goal.met').count(), 0);
+    for (let i = 0; i < 3; i++) await putRecord(page, 'user-42', `order ${i}`);
+    await page.locator('.goal.met').first().waitFor();
+    assert.equal(await page.locator('.goal.met').count(), 1);
+    await putRecord(page, 'device-9', 'other');
+    await page.locator('.goal.met >> nth=1').waitFor();
+    await page.locator('.explanation').waitFor();
+
+    // Answer each question, trying options until the feedback says right:
+    // every option must give feedback, and exactly one is right.
+    const questions = page.locator('.quiz-question');
+    const n = await questions.count();
+    assert.ok(n >= 3, `quiz has ${n} questions`);
+    for (let q = 0; q < n; q++) {
+      const options = questions.nth(q).locator('.quiz-option input');
+      let right = 0;
+      for (let o = 0; o < (await options.count()); o++) {
+        await options.nth(o).check();
+        const feedback = questions.nth(q).locator('.feedback');
+        await feedback.waitFor();
+        assert.ok((await feedback.textContent()).trim().length > 0, `question ${q} option ${o} has feedback`);
+        if ((await feedback.getAttribute('class')).includes('right')) right += 1;
+      }
+      assert.equal(right, 1, `question ${q} has exactly one right option`);
+      // Leave the right answer selected.
+      for (let o = 0; o < (await options.count()); o++) {
+        await options.nth(o).check();
+        if ((await questions.nth(q).locator('.feedback').getAttribute('class')).includes('right')) break;
+      }
+    }
+    await page.locator('.lesson .badge.complete').waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'lesson-complete.png'), fullPage: true });
+
+    await page.reload();
+    await page.locator('.lane').first().waitFor();
+    await page.locator('.lesson .badge.complete').waitFor();
+    assert.equal(await page.locator('.quiz-question .feedback.right').count(), n, 'answers kept');
+    assertClean(problems);
+    await context.close();
+  });
+
+  test('corrupt saved progress is reset with a message, not a blank page', async () => {
+    const { context, page, problems } = await openPage();
+    await page.evaluate(() => localStorage.setItem('shardlab.progress', '{"version": 1, "lessons": [oops'));
+    await page.reload();
+    await page.locator('.storage-note').waitFor();
+    assert.match(await page.textContent('.storage-note'), /could not be read/);
+    await page.locator('.lane').first().waitFor();
+    assertClean(problems);
+    await context.close();
+  });
+});
+
+describe('security', () => {
+  test('the page declares a strict Content-Security-Policy that allows only its own loader', async () => {
+    const { context, page, problems } = await openPage();
+    const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+    assert.match(csp, /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/]+=*'(;|$)/);
+    assert.doesNotMatch(csp, /'unsafe-inline'|'unsafe-eval'|TRUNK_LOADER|\*/);
+    // An injected inline script must be refused.
+    const ran = await page.evaluate(async () => {
+      const s = document.createElement('script');
+      s.textContent = 'window.__injected = true';
+      document.body.append(s);
+      await new Promise((r) => setTimeout(r, 50));
+      return window.__injected === true;
+    });
+    assert.equal(ran, false, 'an inline script not in the policy ran');
+    problems.consoleErrors = problems.consoleErrors.filter((e) => !e.includes('Content Security Policy'));
+    assertClean(problems);
+    await context.close();
+  });
+});

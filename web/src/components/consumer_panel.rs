@@ -1,0 +1,95 @@
+//! The consumer: a polling application reading every shard from a chosen
+//! starting position.
+
+use leptos::prelude::*;
+use shardlab_core::{ShardIteratorType, POLL_INTERVAL};
+
+use crate::format::{clock, sequence_tail};
+use crate::sim_handle::SimHandle;
+
+/// Start a polling consumer on `stream` and watch what it receives per shard.
+#[component]
+pub fn ConsumerPanel(stream: &'static str) -> impl IntoView {
+    let sim = expect_context::<SimHandle>();
+    let iterator_type = RwSignal::new(ShardIteratorType::TrimHorizon);
+    let error = RwSignal::new(None::<String>);
+    let consumer = Memo::new(move |_| sim.consumers().into_iter().next());
+
+    let start = move |_| match sim.restart_consumer(stream, iterator_type.get_untracked()) {
+        Ok(_) => error.set(None),
+        Err(err) => error.set(Some(format!("{}: {err}", err.code()))),
+    };
+    let poll_now = move |_| {
+        if let Some(c) = consumer.get_untracked() {
+            sim.poll_consumer(c.id);
+        }
+    };
+
+    view! {
+        <section class="panel consumer" aria-labelledby="consumer-title">
+            <header class="panel-head">
+                <h2 id="consumer-title">"Consumer"</h2>
+                <p class="muted">
+                    {format!("GetRecords on every shard each {} s of simulated time", POLL_INTERVAL.as_millis() / 1000)}
+                </p>
+            </header>
+            <div class="consumer-controls">
+                <fieldset class="segmented">
+                    <legend>"ShardIteratorType"</legend>
+                    {ShardIteratorType::ALL
+                        .into_iter()
+                        .map(|t| view! {
+                            <label class:selected=move || iterator_type.get() == t>
+                                <input
+                                    type="radio"
+                                    name="iterator-type"
+                                    value=t.as_str()
+                                    prop:checked=move || iterator_type.get() == t
+                                    on:change=move |_| iterator_type.set(t)
+                                />
+                                <span class="mono">{t.as_str()}</span>
+                            </label>
+                        })
+                        .collect_view()}
+                </fieldset>
+                <button class="primary" on:click=start>
+                    {move || if consumer.get().is_some() { "Restart consumer" } else { "Start consumer" }}
+                </button>
+                <button on:click=poll_now disabled=move || consumer.get().is_none()>"Poll now"</button>
+            </div>
+            {move || error.get().map(|e| view! { <p class="result error" role="alert">{e}</p> })}
+            {move || match consumer.get() {
+                None => view! {
+                    <p class="empty">"No consumer yet. Choose where its iterators start, then start it."</p>
+                }.into_any(),
+                Some(c) => view! {
+                    <p class="muted">
+                        {format!("Reading from {} · ", c.iterator_type)}
+                        {move || format!("clock {}", clock(sim.now()))}
+                    </p>
+                    <div class="consumer-shards">
+                        {c.shards.into_iter().map(|cursor| view! {
+                            <div class="consumer-shard" data-shard=cursor.shard.to_string()>
+                                <h3 class="mono">{cursor.shard.to_string()}</h3>
+                                <p class="muted small">{format!("MillisBehindLatest {}", cursor.millis_behind_latest)}</p>
+                                {cursor.last_error.map(|e| view! { <p class="result error small">{e}</p> })}
+                                <ol class="received">
+                                    {cursor.records.iter().map(|r| {
+                                        let seq = r.sequence_number.to_string();
+                                        view! {
+                                            <li title=format!("SequenceNumber {seq}")>
+                                                <span class="mono seq">{sequence_tail(&seq, 6)}</span>
+                                                <span class="key">{r.partition_key.clone()}</span>
+                                                <span class="data mono">{String::from_utf8_lossy(&r.data).into_owned()}</span>
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ol>
+                            </div>
+                        }).collect_view()}
+                    </div>
+                }.into_any(),
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,8 @@
+//! The page's components, one per file.
+
+pub mod clock_bar;
+pub mod consumer_panel;
+pub mod lesson_panel;
+pub mod markdown;
+pub mod put_form;
+pub mod stream_view;

@@ -1,0 +1,91 @@
+//! The producer: put a record and see, before sending, where its partition
+//! key will land.
+
+use leptos::prelude::*;
+use shardlab_core::HashKey;
+
+use crate::format::short_hash_key;
+use crate::sim_handle::SimHandle;
+
+/// A form for `PutRecord` into `stream`. `partition_key` is shared with the
+/// hash ring, which marks where the key falls.
+#[component]
+pub fn PutForm(stream: &'static str, partition_key: RwSignal<String>, #[prop(into)] on_put: Callback<()>) -> impl IntoView {
+    let sim = expect_context::<SimHandle>();
+    let data = RwSignal::new(String::from("{\"order\": 1}"));
+    let outcome = RwSignal::new(None::<Result<String, (String, String)>>);
+
+    let hash_key = move || partition_key.with(|k| (!k.is_empty()).then(|| HashKey::from_partition_key(k)));
+    let predicted_shard = move || {
+        let key = hash_key()?;
+        sim.stream(stream)?.shard_for(key).map(|s| s.id.to_string())
+    };
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let result = sim.put_record(stream, &partition_key.get_untracked(), &data.get_untracked());
+        outcome.set(Some(match result {
+            Ok(out) => Ok(format!("{} · SequenceNumber {}", out.shard_id, out.sequence_number)),
+            Err(err) => Err((err.code().to_string(), err.to_string())),
+        }));
+        on_put.run(());
+    };
+
+    view! {
+        <section class="panel producer" aria-labelledby="producer-title">
+            <header class="panel-head">
+                <h2 id="producer-title">"Producer"</h2>
+                <p class="muted">"PutRecord: the partition key picks the shard"</p>
+            </header>
+            <form class="put-form" on:submit=submit>
+                <label>
+                    <span>"Partition key"</span>
+                    <input
+                        name="partition-key"
+                        autocomplete="off"
+                        spellcheck="false"
+                        prop:value=move || partition_key.get()
+                        on:input=move |ev| partition_key.set(event_target_value(&ev))
+                    />
+                </label>
+                <label>
+                    <span>"Data"</span>
+                    <input
+                        name="data"
+                        autocomplete="off"
+                        spellcheck="false"
+                        prop:value=move || data.get()
+                        on:input=move |ev| data.set(event_target_value(&ev))
+                    />
+                </label>
+                <button type="submit" class="primary">"PutRecord"</button>
+            </form>
+            <dl class="hash-preview" aria-live="polite">
+                <div>
+                    <dt>"MD5 of key"</dt>
+                    <dd class="mono md5">{move || hash_key().map(|k| k.to_hex()).unwrap_or_else(|| "—".into())}</dd>
+                </div>
+                <div>
+                    <dt>"Hash key"</dt>
+                    <dd class="mono" title=move || hash_key().map(|k| k.to_string()).unwrap_or_default()>
+                        {move || hash_key().map(short_hash_key).unwrap_or_else(|| "—".into())}
+                    </dd>
+                </div>
+                <div>
+                    <dt>"On the ring"</dt>
+                    <dd class="mono">{move || hash_key().map(|k| format!("{:.2} %", k.ring_fraction() * 100.0)).unwrap_or_else(|| "—".into())}</dd>
+                </div>
+                <div>
+                    <dt>"Lands in"</dt>
+                    <dd class="mono predicted-shard">{move || predicted_shard().unwrap_or_else(|| "—".into())}</dd>
+                </div>
+            </dl>
+            {move || outcome.get().map(|o| match o {
+                Ok(text) => view! { <p class="result ok" role="status">"Stored in " <span class="mono">{text}</span></p> }.into_any(),
+                Err((code, message)) => view! {
+                    <p class="result error" role="alert"><strong class="mono">{code}</strong>" "{message}</p>
+                }.into_any(),
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,134 @@
+//! The stream: a hash ring showing which share of the key space each shard
+//! owns, and one lane per shard with its newest records.
+
+use std::f64::consts::PI;
+
+use leptos::prelude::*;
+use shardlab_core::{HashKey, HashKeyRange, ShardView};
+
+use crate::format::{key_colour, plural, ring_fractions, ring_share, sequence_tail, short_hash_key, PALETTE_SIZE};
+use crate::sim_handle::SimHandle;
+
+/// How many of a shard's newest records its lane shows.
+const LANE_RECORDS: usize = 12;
+
+const RING_CENTRE: f64 = 110.0;
+const RING_RADIUS: f64 = 84.0;
+
+/// The ring and the lanes of `stream`; `probe` marks a hash key on the ring.
+#[component]
+pub fn StreamView(stream: &'static str, #[prop(into)] probe: Signal<Option<HashKey>>) -> impl IntoView {
+    let sim = expect_context::<SimHandle>();
+    let shards = Memo::new(move |_| sim.stream(stream).map(|s| s.shards).unwrap_or_default());
+    view! {
+        <section class="panel stream" aria-labelledby="stream-title">
+            <header class="panel-head">
+                <h2 id="stream-title">"Stream " <code>{stream}</code></h2>
+                <p class="muted">{move || format!("{} shards · the 128-bit hash key space, split evenly", shards.get().len())}</p>
+            </header>
+            <div class="stream-body">
+                <HashRing shards=shards probe=probe />
+                <ol class="lanes" aria-label="Shards">
+                    <For each=move || shards.get() key=|s| (s.id, s.n_records) children=move |shard| view! { <Lane stream=stream shard=shard /> } />
+                </ol>
+            </div>
+        </section>
+    }
+}
+
+fn point_at(fraction: f64, radius: f64) -> (f64, f64) {
+    // Fraction 0 at twelve o'clock, increasing clockwise.
+    let angle = fraction * 2.0 * PI - PI / 2.0;
+    (RING_CENTRE + radius * angle.cos(), RING_CENTRE + radius * angle.sin())
+}
+
+fn arc_path(range: HashKeyRange) -> String {
+    let (start, end) = ring_fractions(range);
+    let (x1, y1) = point_at(start, RING_RADIUS);
+    // A whole-ring arc has equal end points and would draw nothing; stop just short.
+    let (x2, y2) = point_at(end.min(start + 0.9999), RING_RADIUS);
+    let large = u8::from(end - start > 0.5);
+    format!("M {x1:.2} {y1:.2} A {RING_RADIUS} {RING_RADIUS} 0 {large} 1 {x2:.2} {y2:.2}")
+}
+
+#[component]
+fn HashRing(shards: Memo<Vec<ShardView>>, probe: Signal<Option<HashKey>>) -> impl IntoView {
+    let description = move || match probe.get() {
+        Some(key) => format!("Hash ring; the key being typed sits at {:.2} % of the ring", key.ring_fraction() * 100.0),
+        None => "Hash ring of the stream's shards".to_string(),
+    };
+    view! {
+        <figure class="ring">
+            <svg viewBox="0 0 220 220" role="img" aria-label=description>
+                <circle cx="110" cy="110" r="84" class="ring-track" />
+                {move || {
+                    shards
+                        .get()
+                        .into_iter()
+                        .map(|shard| {
+                            let colour = format!("arc c{}", shard.id.index() as usize % PALETTE_SIZE);
+                            let (start, end) = ring_fractions(shard.range);
+                            let (lx, ly) = point_at((start + end) / 2.0, RING_RADIUS + 18.0);
+                            view! {
+                                <path d=arc_path(shard.range) class=colour />
+                                <text x=format!("{lx:.1}") y=format!("{ly:.1}") class="ring-label">{shard.id.index().to_string()}</text>
+                            }
+                        })
+                        .collect_view()
+                }}
+                {move || {
+                    probe
+                        .get()
+                        .map(|key| {
+                            let (x, y) = point_at(key.ring_fraction(), RING_RADIUS);
+                            let (tx, ty) = point_at(key.ring_fraction(), RING_RADIUS - 30.0);
+                            view! {
+                                <line x1="110" y1="110" x2=format!("{x:.2}") y2=format!("{y:.2}") class="probe-line" />
+                                <circle cx=format!("{x:.2}") cy=format!("{y:.2}") r="7" class="probe" />
+                                <text x=format!("{tx:.1}") y=format!("{ty:.1}") class="probe-label">{format!("{:.1}%", key.ring_fraction() * 100.0)}</text>
+                            }
+                        })
+                }}
+            </svg>
+            <figcaption class="muted">"0 % at the top, clockwise to 2"<sup>"128"</sup>" − 1"</figcaption>
+        </figure>
+    }
+}
+
+#[component]
+fn Lane(stream: &'static str, shard: ShardView) -> impl IntoView {
+    let sim = expect_context::<SimHandle>();
+    let id = shard.id;
+    let records = move || sim.newest_records(stream, id, LANE_RECORDS);
+    let range_title = format!("StartingHashKey {} · EndingHashKey {}", shard.range.start(), shard.range.end());
+    view! {
+        <li class="lane" data-shard=id.to_string()>
+            <div class="lane-head">
+                <span class=format!("swatch c{}", id.index() as usize % PALETTE_SIZE) aria-hidden="true"></span>
+                <strong class="mono">{id.to_string()}</strong>
+                <span class="range mono" title=range_title>
+                    {format!("{} … {}", short_hash_key(shard.range.start()), short_hash_key(shard.range.end()))}
+                </span>
+                <span class="muted share">{ring_share(shard.range)}</span>
+                <span class="count">{plural(shard.n_records, "record")}</span>
+            </div>
+            <ol class="tokens" aria-label=format!("Newest records in {id}")>
+                {move || {
+                    records()
+                        .into_iter()
+                        .map(|r| {
+                            let seq = r.sequence_number.to_string();
+                            let title = format!("PartitionKey {} · SequenceNumber {seq}", r.partition_key);
+                            view! {
+                                <li class=format!("token c{}", key_colour(&r.partition_key)) title=title>
+                                    <span class="token-key">{r.partition_key.clone()}</span>
+                                    <span class="token-seq mono">{sequence_tail(&seq, 3)}</span>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ol>
+        </li>
+    }
+}

@@ -1,0 +1,33 @@
+//! Shows a panic to the learner instead of leaving a frozen page.
+//!
+//! The message is written with `textContent`, never as HTML.
+
+use std::fmt::Write as _;
+
+/// Installs the hook. Call once, before mounting the app.
+pub fn install() {
+    std::panic::set_hook(Box::new(|info| {
+        let mut message = String::from("Shardlab stopped because of an internal error: ");
+        let _ = write!(message, "{info}");
+        web_sys::console::error_1(&message.as_str().into());
+        show(&message);
+    }));
+}
+
+fn show(message: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(body) = document.body() else { return };
+    let banner = match document.get_element_by_id("panic") {
+        Some(existing) => existing,
+        None => match document.create_element("div") {
+            Ok(created) => {
+                created.set_id("panic");
+                created.set_attribute("role", "alert").ok();
+                let _ = body.prepend_with_node_1(&created);
+                created
+            }
+            Err(_) => return,
+        },
+    };
+    banner.set_text_content(Some(&format!("{message}. Reload the page to start again; your lesson progress is saved.")));
+}

@@ -1,0 +1,93 @@
+//! `SimHandle`: the one way the UI reads and changes the simulation.
+//!
+//! Components get it with `expect_context::<SimHandle>()`. Reads go through
+//! `with`-style projections so that a component only re-renders when the
+//! simulation changes, and every mutation is a named method mirroring an AWS
+//! operation, so no component re-implements a service rule.
+
+use leptos::prelude::*;
+use shardlab_core::{
+    ConsumerId, ConsumerView, Duration, GetShardIteratorError, Instant, PutRecordError, PutRecordInput, PutRecordOutput,
+    Record, ShardId, ShardIteratorType, Simulation, StreamView,
+};
+
+/// A copyable handle to the page's simulation.
+#[derive(Clone, Copy)]
+pub struct SimHandle {
+    sim: RwSignal<Simulation>,
+}
+
+impl SimHandle {
+    /// Wraps `sim` in a reactive signal.
+    pub fn new(sim: Simulation) -> SimHandle {
+        SimHandle { sim: RwSignal::new(sim) }
+    }
+
+    /// Replaces the whole simulation (reset to a lesson's start).
+    pub fn replace(&self, sim: Simulation) {
+        self.sim.set(sim);
+    }
+
+    /// Reads the simulation, tracking it reactively.
+    pub fn with<R>(&self, read: impl FnOnce(&Simulation) -> R) -> R {
+        self.sim.with(read)
+    }
+
+    /// The simulated time.
+    pub fn now(&self) -> Instant {
+        self.sim.with(Simulation::now)
+    }
+
+    /// Moves the simulated clock forward.
+    pub fn advance(&self, by: Duration) {
+        self.sim.update(|s| s.advance(by));
+    }
+
+    /// `PutRecord` with a UTF-8 payload.
+    pub fn put_record(&self, stream: &str, partition_key: &str, data: &str) -> Result<PutRecordOutput, PutRecordError> {
+        let input = PutRecordInput {
+            stream_name: stream.into(),
+            partition_key: partition_key.into(),
+            data: data.as_bytes().to_vec(),
+            explicit_hash_key: None,
+        };
+        self.sim.try_update(|s| s.put_record(input)).expect("simulation signal disposed")
+    }
+
+    /// A stream's shards and counts.
+    pub fn stream(&self, name: &str) -> Option<StreamView> {
+        self.sim.with(|s| s.stream(name))
+    }
+
+    /// The newest `n` records of a shard, oldest first.
+    pub fn newest_records(&self, stream: &str, shard: ShardId, n: usize) -> Vec<Record> {
+        self.sim.with(|s| {
+            let records = s.shard_records(stream, shard).unwrap_or_default();
+            records[records.len().saturating_sub(n)..].to_vec()
+        })
+    }
+
+    /// Replaces the page's consumer with a new one reading from `iterator_type`.
+    pub fn restart_consumer(&self, stream: &str, iterator_type: ShardIteratorType) -> Result<ConsumerId, GetShardIteratorError> {
+        self.sim
+            .try_update(|s| {
+                for consumer in s.consumers() {
+                    s.stop_consumer(consumer.id);
+                }
+                s.start_polling_consumer(stream, iterator_type)
+            })
+            .expect("simulation signal disposed")
+    }
+
+    /// Makes a consumer poll now.
+    pub fn poll_consumer(&self, id: ConsumerId) {
+        self.sim.update(|s| {
+            s.poll_consumer(id);
+        });
+    }
+
+    /// The running consumers.
+    pub fn consumers(&self) -> Vec<ConsumerView> {
+        self.sim.with(Simulation::consumers)
+    }
+}

@@ -31,8 +31,7 @@ fn put_all(sim: &mut Simulation, keys: &[String], payload: &[u8]) {
 fn read_all(sim: &mut Simulation) -> usize {
     let mut n_read = 0;
     for idx in 0..SHARDS {
-        let mut iterator =
-            sim.get_shard_iterator("bench", ShardId::new(idx), ShardIteratorType::TrimHorizon).unwrap();
+        let mut iterator = sim.get_shard_iterator("bench", ShardId::new(idx), ShardIteratorType::TrimHorizon).unwrap();
         loop {
             let page = sim.get_records(&iterator, Some(10_000)).unwrap();
             if page.records.is_empty() {

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::consumer::{ConsumerId, ConsumerView, PollingConsumer};
 use crate::error::{
-    CreateStreamError, GetRecordsError, GetShardIteratorError, IteratorExpired, NotFound, PutRecordError,
-    StreamExists, ValidationError,
+    CreateStreamError, GetRecordsError, GetShardIteratorError, IteratorExpired, NotFound, PutRecordError, StreamExists,
+    ValidationError,
 };
 use crate::hash::HashKey;
 use crate::iterator::{ITERATOR_LIFETIME, IteratorToken, ShardIteratorType};
@@ -81,7 +81,12 @@ impl Default for Simulation {
 impl Simulation {
     /// An empty account whose clock reads [`Instant::SIMULATION_START`].
     pub fn new() -> Simulation {
-        Simulation { now: Instant::SIMULATION_START, streams: BTreeMap::new(), consumers: Vec::new(), next_consumer_id: 0 }
+        Simulation {
+            now: Instant::SIMULATION_START,
+            streams: BTreeMap::new(),
+            consumers: Vec::new(),
+            next_consumer_id: 0,
+        }
     }
 
     /// The current simulated time.
@@ -187,8 +192,10 @@ impl Simulation {
         shard_id: ShardId,
         iterator_type: ShardIteratorType,
     ) -> Result<String, GetShardIteratorError> {
-        let stream =
-            self.streams.get(stream_name).ok_or_else(|| GetShardIteratorError::ResourceNotFound(NotFound::Stream(stream_name.into())))?;
+        let stream = self
+            .streams
+            .get(stream_name)
+            .ok_or_else(|| GetShardIteratorError::ResourceNotFound(NotFound::Stream(stream_name.into())))?;
         let shard = stream.shard(shard_id).ok_or_else(|| {
             GetShardIteratorError::ResourceNotFound(NotFound::Shard { stream: stream_name.into(), shard: shard_id })
         })?;
@@ -201,7 +208,11 @@ impl Simulation {
 
     /// `GetRecords`: up to `limit` (default and maximum 10,000) records from
     /// the iterator's position, and the iterator to continue from.
-    pub fn get_records(&mut self, shard_iterator: &str, limit: Option<u32>) -> Result<GetRecordsOutput, GetRecordsError> {
+    pub fn get_records(
+        &mut self,
+        shard_iterator: &str,
+        limit: Option<u32>,
+    ) -> Result<GetRecordsOutput, GetRecordsError> {
         let limit = limit.unwrap_or(MAX_GET_RECORDS_LIMIT);
         if !(1..=MAX_GET_RECORDS_LIMIT).contains(&limit) {
             let constraint = if limit == 0 {
@@ -215,8 +226,8 @@ impl Simulation {
                 constraint,
             }));
         }
-        let token =
-            IteratorToken::decode(shard_iterator).ok_or_else(|| GetRecordsError::InvalidArgument("Invalid ShardIterator.".into()))?;
+        let token = IteratorToken::decode(shard_iterator)
+            .ok_or_else(|| GetRecordsError::InvalidArgument("Invalid ShardIterator.".into()))?;
         if self.now.saturating_since(token.issued) > ITERATOR_LIFETIME {
             return Err(GetRecordsError::ExpiredIterator(IteratorExpired { issued: token.issued, now: self.now }));
         }

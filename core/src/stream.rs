@@ -131,7 +131,13 @@ impl Stream {
             assert_eq!(first.range.start().0, 0, "stream={}", self.name);
             assert_eq!(self.shards.last().map(|s| s.range.end().0), Some(u128::MAX), "stream={}", self.name);
             for pair in self.shards.windows(2) {
-                assert_eq!(pair[0].range.end().0 + 1, pair[1].range.start().0, "stream={} gap after {}", self.name, pair[0].id);
+                assert_eq!(
+                    pair[0].range.end().0 + 1,
+                    pair[1].range.start().0,
+                    "stream={} gap after {}",
+                    self.name,
+                    pair[0].id
+                );
             }
         }
     }

@@ -1,7 +1,7 @@
 //! `shardlab-core` compiled to wasm and run in Chromium: the same answers as native.
 #![cfg(target_arch = "wasm32")]
 
-use shardlab_core::{PutRecordInput, ShardId, ShardIteratorType, Simulation, POLL_INTERVAL};
+use shardlab_core::{POLL_INTERVAL, PutRecordInput, ShardId, ShardIteratorType, Simulation};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

@@ -29,5 +29,6 @@ fn show(message: &str) {
             Err(_) => return,
         },
     };
-    banner.set_text_content(Some(&format!("{message}. Reload the page to start again; your lesson progress is saved.")));
+    banner
+        .set_text_content(Some(&format!("{message}. Reload the page to start again; your lesson progress is saved.")));
 }

@@ -7,8 +7,8 @@
 
 use leptos::prelude::*;
 use shardlab_core::{
-    ConsumerId, ConsumerView, Duration, GetShardIteratorError, Instant, PutRecordError, PutRecordInput, PutRecordOutput,
-    Record, ShardId, ShardIteratorType, Simulation, StreamView,
+    ConsumerId, ConsumerView, Duration, GetShardIteratorError, Instant, PutRecordError, PutRecordInput,
+    PutRecordOutput, Record, ShardId, ShardIteratorType, Simulation, StreamView,
 };
 
 /// A copyable handle to the page's simulation.
@@ -68,7 +68,11 @@ impl SimHandle {
     }
 
     /// Replaces the page's consumer with a new one reading from `iterator_type`.
-    pub fn restart_consumer(&self, stream: &str, iterator_type: ShardIteratorType) -> Result<ConsumerId, GetShardIteratorError> {
+    pub fn restart_consumer(
+        &self,
+        stream: &str,
+        iterator_type: ShardIteratorType,
+    ) -> Result<ConsumerId, GetShardIteratorError> {
         self.sim
             .try_update(|s| {
                 for consumer in s.consumers() {

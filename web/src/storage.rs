@@ -22,7 +22,9 @@ pub fn load_progress() -> (Progress, Option<String>) {
         None => (Progress::default(), None),
         Some(json) => match Progress::from_json(&json) {
             Ok(progress) => (progress, None),
-            Err(err) => (Progress::default(), Some(format!("Saved progress could not be read ({err}), so it was reset."))),
+            Err(err) => {
+                (Progress::default(), Some(format!("Saved progress could not be read ({err}), so it was reset.")))
+            }
         },
     }
 }

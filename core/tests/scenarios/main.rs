@@ -4,7 +4,7 @@ mod reads;
 mod routing;
 mod writes;
 
-use shardlab_core::{PutRecordInput, PutRecordOutput, PutRecordError, Simulation};
+use shardlab_core::{PutRecordError, PutRecordInput, PutRecordOutput, Simulation};
 
 /// A simulation with one stream named `s` of `shard_count` shards.
 fn sim_with_stream(shard_count: u32) -> Simulation {

@@ -1,4 +1,4 @@
-use shardlab_core::{Duration, ShardId, ShardIteratorType, POLL_INTERVAL};
+use shardlab_core::{Duration, POLL_INTERVAL, ShardId, ShardIteratorType};
 
 use crate::{put, sim_with_stream};
 

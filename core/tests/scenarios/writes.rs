@@ -1,11 +1,12 @@
-use shardlab_core::{CreateStreamError, PutRecordError, PutRecordInput, Simulation, MAX_RECORD_DATA_BYTES};
+use shardlab_core::{CreateStreamError, MAX_RECORD_DATA_BYTES, PutRecordError, PutRecordInput, Simulation};
 
 use crate::{put, sim_with_stream};
 
 #[test]
 fn sequence_numbers_increase_within_a_shard() {
     let mut sim = sim_with_stream(2);
-    let seqs: Vec<String> = (0..20).map(|_| put(&mut sim, "same-key", b"x").unwrap().sequence_number.to_string()).collect();
+    let seqs: Vec<String> =
+        (0..20).map(|_| put(&mut sim, "same-key", b"x").unwrap().sequence_number.to_string()).collect();
     assert!(seqs.windows(2).all(|w| w[0].len() == 56 && w[0] < w[1]), "{seqs:?}");
 }
 
@@ -38,7 +39,10 @@ fn bad_puts_get_aws_errors_and_store_nothing() {
         1,
         None,
         "ValidationException",
-        &format!("1 validation error detected: Value '{}' at 'partitionKey' failed to satisfy constraint: Member must have length less than or equal to 256", "k".repeat(257)),
+        &format!(
+            "1 validation error detected: Value '{}' at 'partitionKey' failed to satisfy constraint: Member must have length less than or equal to 256",
+            "k".repeat(257)
+        ),
     );
     check_put_error(
         "k",
@@ -88,7 +92,12 @@ fn check_create_error(name: &str, shards: u32, code: &str, message_part: &str) {
 #[test]
 fn create_stream_validates_like_aws() {
     check_create_error("s", 2, "ResourceInUseException", "Stream s under account 123456789012 already exists.");
-    check_create_error("bad name", 1, "ValidationException", "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+    check_create_error(
+        "bad name",
+        1,
+        "ValidationException",
+        "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
+    );
     check_create_error("", 1, "ValidationException", "Member must have length greater than or equal to 1");
     check_create_error(&"n".repeat(129), 1, "ValidationException", "Member must have length less than or equal to 128");
     check_create_error("ok", 0, "ValidationException", "Value '0' at 'shardCount'");

@@ -2,7 +2,7 @@
 //! starting position.
 
 use leptos::prelude::*;
-use shardlab_core::{ShardIteratorType, POLL_INTERVAL};
+use shardlab_core::{POLL_INTERVAL, ShardIteratorType};
 
 use crate::format::{clock, sequence_tail};
 use crate::sim_handle::SimHandle;

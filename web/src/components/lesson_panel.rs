@@ -143,7 +143,7 @@ fn QuizQuestion(
             </div>
             {move || chosen().and_then(|idx| options.get(idx).cloned()).map(|option| view! {
                 <div class="feedback" class:right=option.correct class:wrong=!option.correct role="status">
-                    <strong>{if option.correct { "Right. " } else { "Not quite. " }}</strong>
+                    <p class="verdict">{if option.correct { "Correct" } else { "Not quite" }}</p>
                     <Prose doc=option.feedback />
                 </div>
             })}

@@ -10,7 +10,11 @@ use crate::sim_handle::SimHandle;
 /// A form for `PutRecord` into `stream`. `partition_key` is shared with the
 /// hash ring, which marks where the key falls.
 #[component]
-pub fn PutForm(stream: &'static str, partition_key: RwSignal<String>, #[prop(into)] on_put: Callback<()>) -> impl IntoView {
+pub fn PutForm(
+    stream: &'static str,
+    partition_key: RwSignal<String>,
+    #[prop(into)] on_put: Callback<()>,
+) -> impl IntoView {
     let sim = expect_context::<SimHandle>();
     let data = RwSignal::new(String::from("{\"order\": 1}"));
     let outcome = RwSignal::new(None::<Result<String, (String, String)>>);

@@ -6,7 +6,7 @@ use std::f64::consts::PI;
 use leptos::prelude::*;
 use shardlab_core::{HashKey, HashKeyRange, ShardView};
 
-use crate::format::{key_colour, plural, ring_fractions, ring_share, sequence_tail, short_hash_key, PALETTE_SIZE};
+use crate::format::{PALETTE_SIZE, key_colour, plural, ring_fractions, ring_share, sequence_tail, short_hash_key};
 use crate::sim_handle::SimHandle;
 
 /// How many of a shard's newest records its lane shows.

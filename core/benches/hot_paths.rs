@@ -6,7 +6,10 @@
 use std::hint::black_box;
 use std::time::Instant as WallClock;
 
-use shardlab_core::{HashKey, PutRecordInput, ShardId, ShardIteratorType, Simulation};
+use shardlab_core::{
+    CreateStreamInput, Duration, GetShardIteratorInput, HashKey, PutRecordInput, ShardId, Simulation, StartingPosition,
+    limits,
+};
 
 const RECORDS: usize = 200_000;
 const SHARDS: u32 = 4;
@@ -16,22 +19,26 @@ fn keys() -> Vec<String> {
     (0..RECORDS).map(|i| format!("key-{i:012}")).collect()
 }
 
+/// Puts every key, advancing the clock 1 ms per 2 records: 2,000 records/s
+/// over 4 shards stays under the 1,000 records/s per-shard limit.
 fn put_all(sim: &mut Simulation, keys: &[String], payload: &[u8]) {
-    for key in keys {
-        let input = PutRecordInput {
-            stream_name: "bench".into(),
-            partition_key: key.clone(),
-            data: payload.to_vec(),
-            explicit_hash_key: None,
-        };
-        black_box(sim.put_record(input).unwrap());
+    for (idx, key) in keys.iter().enumerate() {
+        black_box(sim.put_record(PutRecordInput::new("bench", key.clone(), payload)).unwrap());
+        if idx % 2 == 1 {
+            sim.advance(Duration::from_millis(1));
+        }
     }
 }
 
 fn read_all(sim: &mut Simulation) -> usize {
     let mut n_read = 0;
     for idx in 0..SHARDS {
-        let mut iterator = sim.get_shard_iterator("bench", ShardId::new(idx), ShardIteratorType::TrimHorizon).unwrap();
+        let input = GetShardIteratorInput {
+            stream_name: "bench".into(),
+            shard_id: ShardId::new(idx),
+            position: StartingPosition::TrimHorizon,
+        };
+        let mut iterator = sim.get_shard_iterator(input).unwrap();
         loop {
             let page = sim.get_records(&iterator, Some(10_000)).unwrap();
             if page.records.is_empty() {
@@ -39,6 +46,8 @@ fn read_all(sim: &mut Simulation) -> usize {
             }
             n_read += page.records.len();
             iterator = page.next_shard_iterator.unwrap();
+            // A full page is about 1.2 MB: one call a second stays within 2 MiB/s.
+            sim.advance(Duration::from_secs(1));
         }
     }
     n_read
@@ -68,12 +77,14 @@ fn main() {
     });
     best_of_five("PutRecord, 100 B, 4 shards", RECORDS, || {
         let mut sim = Simulation::new();
-        sim.create_stream("bench", SHARDS).unwrap();
+        sim.create_stream(CreateStreamInput::provisioned("bench", SHARDS)).unwrap();
+        sim.advance(limits::STREAM_CREATE_DELAY);
         put_all(&mut sim, &keys, &payload);
     });
     best_of_five("PutRecord + GetRecords, 100 B, 4 shards", RECORDS, || {
         let mut sim = Simulation::new();
-        sim.create_stream("bench", SHARDS).unwrap();
+        sim.create_stream(CreateStreamInput::provisioned("bench", SHARDS)).unwrap();
+        sim.advance(limits::STREAM_CREATE_DELAY);
         put_all(&mut sim, &keys, &payload);
         assert_eq!(read_all(&mut sim), RECORDS);
     });

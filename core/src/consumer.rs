@@ -11,7 +11,8 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
 use crate::error::GetShardIteratorError;
-use crate::iterator::ShardIteratorType;
+use crate::iterator::{ShardIteratorType, StartingPosition};
+use crate::ops_records::GetShardIteratorInput;
 use crate::sim::Simulation;
 use crate::stream::{Record, ShardId};
 use crate::time::{Duration, Instant};
@@ -53,15 +54,18 @@ impl PollingConsumer {
         sim: &mut Simulation,
         id: ConsumerId,
         stream: &str,
-        iterator_type: ShardIteratorType,
+        position: StartingPosition,
     ) -> Result<PollingConsumer, GetShardIteratorError> {
         let shard_ids: Vec<ShardId> = match sim.stream(stream) {
-            Some(view) => view.shards.iter().map(|s| s.id).collect(),
+            Some(view) => view.open_shards().map(|s| s.id).collect(),
             None => return Err(GetShardIteratorError::ResourceNotFound(crate::NotFound::Stream(stream.into()))),
         };
+        let iterator_type = position.iterator_type();
         let mut shards = Vec::with_capacity(shard_ids.len());
         for shard in shard_ids {
-            let iterator = sim.get_shard_iterator(stream, shard, iterator_type)?;
+            let input =
+                GetShardIteratorInput { stream_name: stream.into(), shard_id: shard, position: position.clone() };
+            let iterator = sim.get_shard_iterator(input)?;
             shards.push(ShardCursor {
                 shard,
                 iterator: Some(iterator),
@@ -73,8 +77,12 @@ impl PollingConsumer {
         Ok(PollingConsumer { id, stream: stream.into(), iterator_type, shards, next_poll: sim.now() + POLL_INTERVAL })
     }
 
-    /// One `GetRecords` call per unfinished shard.
+    /// One `GetRecords` call per unfinished shard. A shard read to its end
+    /// after a reshard hands over to its children, read from their start.
+    /// Like a hand-written consumer, and unlike the KCL, it does not wait for
+    /// a merged child's other parent to finish first.
     pub(crate) fn poll(&mut self, sim: &mut Simulation) {
+        let mut children = Vec::new();
         for cursor in &mut self.shards {
             let Some(iterator) = cursor.iterator.take() else { continue };
             match sim.get_records(&iterator, None) {
@@ -83,12 +91,34 @@ impl PollingConsumer {
                     cursor.iterator = output.next_shard_iterator;
                     cursor.millis_behind_latest = output.millis_behind_latest;
                     cursor.last_error = None;
+                    children.extend(output.child_shards.into_iter().map(|c| c.shard_id));
                 }
                 Err(err) => {
                     cursor.last_error = Some(alloc::format!("{}: {err}", err.code()));
                     cursor.iterator = Some(iterator);
                 }
             }
+        }
+        for child in children {
+            if self.shards.iter().any(|c| c.shard == child) {
+                continue;
+            }
+            let input = GetShardIteratorInput {
+                stream_name: self.stream.clone(),
+                shard_id: child,
+                position: StartingPosition::TrimHorizon,
+            };
+            let (iterator, last_error) = match sim.get_shard_iterator(input) {
+                Ok(iterator) => (Some(iterator), None),
+                Err(err) => (None, Some(alloc::format!("{}: {err}", err.code()))),
+            };
+            self.shards.push(ShardCursor {
+                shard: child,
+                iterator,
+                records: Vec::new(),
+                millis_behind_latest: 0,
+                last_error,
+            });
         }
         self.next_poll = sim.now() + POLL_INTERVAL;
     }

@@ -5,6 +5,7 @@
 //! that what a learner reads is what the real service says.
 
 use alloc::string::String;
+use alloc::vec::Vec;
 use core::fmt;
 
 use crate::stream::ShardId;
@@ -12,21 +13,23 @@ use crate::time::Instant;
 
 /// The account every simulated resource belongs to (AWS's documentation account).
 pub const ACCOUNT_ID: &str = "123456789012";
+/// The region every simulated resource lives in.
+pub const REGION: &str = "us-east-1";
 
-/// One violated request constraint, in AWS's `ValidationException` form.
+/// One violated request constraint.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ValidationError {
-    /// The request member, in AWS's camelCase (`partitionKey`, `data`).
-    pub member: &'static str,
+pub struct Violation {
+    /// The request member, in AWS's camelCase path (`partitionKey`, `records.1.member.data`).
+    pub member: String,
     /// The offending value, or `None` for binary members AWS does not echo.
     pub value: Option<String>,
     /// The constraint as AWS words it.
     pub constraint: String,
 }
 
-impl fmt::Display for ValidationError {
+impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("1 validation error detected: Value ")?;
+        f.write_str("Value ")?;
         if let Some(value) = &self.value {
             write!(f, "'{value}' ")?;
         }
@@ -34,7 +37,51 @@ impl fmt::Display for ValidationError {
     }
 }
 
-/// A stream or shard that does not exist (`ResourceNotFoundException`).
+/// Every violated constraint of a request, in AWS's `ValidationException` form:
+/// `2 validation errors detected: Value … ; Value …`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidationError(pub Vec<Violation>);
+
+impl ValidationError {
+    /// A single violation.
+    pub fn one(member: impl Into<String>, value: Option<String>, constraint: impl Into<String>) -> ValidationError {
+        ValidationError(alloc::vec![Violation { member: member.into(), value, constraint: constraint.into() }])
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // AWS reports at most ten violations and counts only those.
+        let shown = &self.0[..self.0.len().min(10)];
+        let n = shown.len();
+        write!(f, "{n} validation error{} detected: ", if n == 1 { "" } else { "s" })?;
+        for (idx, violation) in shown.iter().enumerate() {
+            if idx > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{violation}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Collects violations while a request is checked.
+#[derive(Default)]
+pub(crate) struct Validator(Vec<Violation>);
+
+impl Validator {
+    pub(crate) fn check(&mut self, ok: bool, member: &str, value: Option<String>, constraint: impl Into<String>) {
+        if !ok {
+            self.0.push(Violation { member: member.into(), value, constraint: constraint.into() });
+        }
+    }
+
+    pub(crate) fn finish(self) -> Result<(), ValidationError> {
+        if self.0.is_empty() { Ok(()) } else { Err(ValidationError(self.0)) }
+    }
+}
+
+/// A stream, shard or consumer that does not exist (`ResourceNotFoundException`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NotFound {
     /// No stream has this name.
@@ -46,6 +93,16 @@ pub enum NotFound {
         /// The shard asked for.
         shard: ShardId,
     },
+    /// The stream has no shard with this id, in the wording `SplitShard` and
+    /// `MergeShards` use.
+    ShardToReshard {
+        /// The stream asked for.
+        stream: String,
+        /// The shard asked for.
+        shard: ShardId,
+    },
+    /// Any other resource, with the message AWS gives for it.
+    Other(String),
 }
 
 impl fmt::Display for NotFound {
@@ -55,92 +112,36 @@ impl fmt::Display for NotFound {
             NotFound::Shard { stream, shard } => {
                 write!(f, "Shard {shard} in stream {stream} under account {ACCOUNT_ID} does not exist")
             }
+            NotFound::ShardToReshard { stream, shard } => {
+                write!(f, "Could not find shard {shard} in stream {stream} under account {ACCOUNT_ID}.")
+            }
+            NotFound::Other(message) => f.write_str(message),
         }
     }
 }
 
-/// Implements `code()`, `Display` and `Error` for an operation's error enum
-/// from one table of `Variant => "AwsExceptionName"`; every variant carries
-/// one value whose `Display` is the AWS message.
-macro_rules! aws_error {
-    ($name:ident { $($variant:ident => $code:literal),+ $(,)? }) => {
-        impl $name {
-            /// The AWS exception name, for lesson text, badges and the JSON API.
-            pub fn code(&self) -> &'static str {
-                match self { $($name::$variant(_) => $code),+ }
-            }
-        }
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                match self { $($name::$variant(inner) => fmt::Display::fmt(inner, f)),+ }
-            }
-        }
-        impl core::error::Error for $name {}
-    };
+/// A shard's write or read budget is spent (`ProvisionedThroughputExceededException`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ThroughputExceeded {
+    /// The stream written or read.
+    pub stream: String,
+    /// The shard whose limit was hit.
+    pub shard: ShardId,
+    /// Whether a read (`GetRecords`) rather than a write hit the limit.
+    pub read: bool,
 }
 
-/// Error returned by [`crate::Simulation::create_stream`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum CreateStreamError {
-    /// A stream with this name already exists.
-    ResourceInUse(StreamExists),
-    /// The name or shard count breaks a constraint.
-    Validation(ValidationError),
-}
-aws_error!(CreateStreamError { ResourceInUse => "ResourceInUseException", Validation => "ValidationException" });
-
-/// The name of a stream that already exists.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StreamExists(pub String);
-
-impl fmt::Display for StreamExists {
+/// The two forms AWS uses: writes name shard, stream and account in a
+/// sentence; reads use the newer `account/stream/shard` path form.
+impl fmt::Display for ThroughputExceeded {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Stream {} under account {ACCOUNT_ID} already exists.", self.0)
+        if self.read {
+            write!(f, "Rate exceeded for Shard - {ACCOUNT_ID}/{}/{}", self.stream, self.shard)
+        } else {
+            write!(f, "Rate exceeded for shard {} in stream {} under account {ACCOUNT_ID}.", self.shard, self.stream)
+        }
     }
 }
-
-/// Error returned by [`crate::Simulation::put_record`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PutRecordError {
-    /// The stream does not exist.
-    ResourceNotFound(NotFound),
-    /// A well-formed value outside what the service accepts (an `ExplicitHashKey` ≥ 2^128).
-    InvalidArgument(String),
-    /// A request member breaks a constraint (empty or long key, data over 1 MiB).
-    Validation(ValidationError),
-}
-aws_error!(PutRecordError {
-    ResourceNotFound => "ResourceNotFoundException",
-    InvalidArgument => "InvalidArgumentException",
-    Validation => "ValidationException",
-});
-
-/// Error returned by [`crate::Simulation::get_shard_iterator`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum GetShardIteratorError {
-    /// The stream or shard does not exist.
-    ResourceNotFound(NotFound),
-}
-aws_error!(GetShardIteratorError { ResourceNotFound => "ResourceNotFoundException" });
-
-/// Error returned by [`crate::Simulation::get_records`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum GetRecordsError {
-    /// The iterator is older than five minutes.
-    ExpiredIterator(IteratorExpired),
-    /// The iterator is not one this service issued.
-    InvalidArgument(String),
-    /// The iterator's stream or shard no longer exists.
-    ResourceNotFound(NotFound),
-    /// `Limit` is outside 1 ..= 10,000.
-    Validation(ValidationError),
-}
-aws_error!(GetRecordsError {
-    ExpiredIterator => "ExpiredIteratorException",
-    InvalidArgument => "InvalidArgumentException",
-    ResourceNotFound => "ResourceNotFoundException",
-    Validation => "ValidationException",
-});
 
 /// When an expired iterator was issued and when it was used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -156,9 +157,159 @@ impl fmt::Display for IteratorExpired {
         write!(
             f,
             "Iterator expired. The iterator was created at time {} while right now it is {} which is further in the future than the tolerated delay of {} milliseconds.",
-            self.issued.epoch_millis(),
-            self.now.epoch_millis(),
-            crate::iterator::ITERATOR_LIFETIME.as_millis()
+            self.issued.java_date(),
+            self.now.java_date(),
+            crate::limits::ITERATOR_LIFETIME.as_millis()
         )
+    }
+}
+
+/// Declares an operation's error enum from a table of
+/// `Variant(Payload) => "AwsExceptionName"`, with `code()`, `Display` (the
+/// payload's, which is the AWS message) and `Error`.
+macro_rules! aws_error {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident($payload:ty) => $code:literal),+ $(,)? }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub enum $name { $($(#[$vmeta])* $variant($payload)),+ }
+
+        impl $name {
+            /// The AWS exception name, for lesson text, badges and the JSON API.
+            pub fn code(&self) -> &'static str {
+                match self { $($name::$variant(_) => $code),+ }
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self { $($name::$variant(inner) => fmt::Display::fmt(inner, f)),+ }
+            }
+        }
+        impl core::error::Error for $name {}
+    };
+}
+
+aws_error! {
+    /// Error returned by [`crate::Simulation::create_stream`].
+    pub enum CreateStreamError {
+        /// A stream with this name already exists.
+        ResourceInUse(String) => "ResourceInUseException",
+        /// The account's shard quota would be exceeded.
+        LimitExceeded(String) => "LimitExceededException",
+        /// An argument is well-formed but not acceptable.
+        InvalidArgument(String) => "InvalidArgumentException",
+        /// A request member breaks a constraint.
+        Validation(ValidationError) => "ValidationException",
+        /// The caller's policies do not allow the call.
+        AccessDenied(String) => "AccessDeniedException",
+    }
+}
+
+aws_error! {
+    /// Error returned by stream-level operations that only need the stream to
+    /// exist and be in a suitable state: `DeleteStream`, `DescribeStream`,
+    /// `DescribeStreamSummary`, tagging and retention changes.
+    pub enum StreamOpError {
+        /// The stream does not exist.
+        ResourceNotFound(NotFound) => "ResourceNotFoundException",
+        /// The stream is not in a state that allows the operation.
+        ResourceInUse(String) => "ResourceInUseException",
+        /// An argument is well-formed but not acceptable.
+        InvalidArgument(String) => "InvalidArgumentException",
+        /// A quota would be exceeded.
+        LimitExceeded(String) => "LimitExceededException",
+        /// A request member breaks a constraint.
+        Validation(ValidationError) => "ValidationException",
+        /// The caller's policies do not allow the call.
+        AccessDenied(String) => "AccessDeniedException",
+    }
+}
+
+aws_error! {
+    /// Error returned by [`crate::Simulation::list_streams`] and [`crate::Simulation::list_shards`].
+    pub enum ListError {
+        /// The stream does not exist.
+        ResourceNotFound(NotFound) => "ResourceNotFoundException",
+        /// The stream is not yet (or no longer) listable.
+        ResourceInUse(String) => "ResourceInUseException",
+        /// The pagination token is older than 300 seconds.
+        ExpiredNextToken(String) => "ExpiredNextTokenException",
+        /// A malformed token or an argument combination AWS refuses.
+        InvalidArgument(String) => "InvalidArgumentException",
+        /// A request member breaks a constraint.
+        Validation(ValidationError) => "ValidationException",
+        /// The caller's policies do not allow the call.
+        AccessDenied(String) => "AccessDeniedException",
+    }
+}
+
+aws_error! {
+    /// Error returned by [`crate::Simulation::put_record`] and [`crate::Simulation::put_records`].
+    pub enum PutRecordError {
+        /// The stream does not exist or is not active.
+        ResourceNotFound(NotFound) => "ResourceNotFoundException",
+        /// A well-formed value outside what the service accepts.
+        InvalidArgument(String) => "InvalidArgumentException",
+        /// The shard's write budget is spent.
+        ProvisionedThroughputExceeded(ThroughputExceeded) => "ProvisionedThroughputExceededException",
+        /// A request member breaks a constraint.
+        Validation(ValidationError) => "ValidationException",
+        /// The caller's policies do not allow the call.
+        AccessDenied(String) => "AccessDeniedException",
+    }
+}
+
+aws_error! {
+    /// Error returned by [`crate::Simulation::get_shard_iterator`].
+    pub enum GetShardIteratorError {
+        /// The stream or shard does not exist.
+        ResourceNotFound(NotFound) => "ResourceNotFoundException",
+        /// A starting sequence number that is malformed or belongs to another shard.
+        InvalidArgument(String) => "InvalidArgumentException",
+        /// A request member breaks a constraint.
+        Validation(ValidationError) => "ValidationException",
+        /// The caller's policies do not allow the call.
+        AccessDenied(String) => "AccessDeniedException",
+    }
+}
+
+aws_error! {
+    /// Error returned by [`crate::Simulation::get_records`].
+    pub enum GetRecordsError {
+        /// The iterator is older than five minutes.
+        ExpiredIterator(IteratorExpired) => "ExpiredIteratorException",
+        /// The iterator is not one this service issued.
+        InvalidArgument(String) => "InvalidArgumentException",
+        /// The iterator's stream or shard no longer exists.
+        ResourceNotFound(NotFound) => "ResourceNotFoundException",
+        /// The shard's read budget (5 calls or 2 MiB per second) is spent.
+        ProvisionedThroughputExceeded(ThroughputExceeded) => "ProvisionedThroughputExceededException",
+        /// `Limit` is outside 1 ..= 10,000.
+        Validation(ValidationError) => "ValidationException",
+        /// The caller's policies do not allow the call.
+        AccessDenied(String) => "AccessDeniedException",
+    }
+}
+
+aws_error! {
+    /// Error returned by the resharding operations: `SplitShard`,
+    /// `MergeShards`, `UpdateShardCount` and `UpdateStreamMode`.
+    pub enum ReshardError {
+        /// The stream or shard does not exist.
+        ResourceNotFound(NotFound) => "ResourceNotFoundException",
+        /// The stream is not `ACTIVE`.
+        ResourceInUse(String) => "ResourceInUseException",
+        /// The shards or hash key given cannot be resharded this way.
+        InvalidArgument(String) => "InvalidArgumentException",
+        /// A shard or scaling quota would be exceeded.
+        LimitExceeded(String) => "LimitExceededException",
+        /// A request member breaks a constraint.
+        Validation(ValidationError) => "ValidationException",
+        /// The operation is for provisioned streams and the stream is on-demand.
+        OnDemandUnsupported(String) => "ValidationException",
+        /// The caller's policies do not allow the call.
+        AccessDenied(String) => "AccessDeniedException",
     }
 }

@@ -13,31 +13,42 @@ use serde::{Deserialize, Serialize};
 
 use crate::base64;
 use crate::stream::ShardId;
-use crate::time::{Duration, Instant};
-
-/// An iterator stops being valid five minutes after it was issued.
-pub const ITERATOR_LIFETIME: Duration = Duration::from_secs(300);
+use crate::time::Instant;
 
 /// `ShardIteratorType`: where a new iterator starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ShardIteratorType {
+    /// At the record with a given sequence number.
+    AtSequenceNumber,
+    /// Just after the record with a given sequence number.
+    AfterSequenceNumber,
     /// At the oldest record still within the retention period.
-    #[serde(rename = "TRIM_HORIZON")]
     TrimHorizon,
     /// Just after the most recent record, so that only new records are read.
-    #[serde(rename = "LATEST")]
     Latest,
+    /// At the first record that arrived at or after a given time.
+    AtTimestamp,
 }
 
 impl ShardIteratorType {
-    /// Both types, in the order the UI offers them.
-    pub const ALL: [ShardIteratorType; 2] = [ShardIteratorType::TrimHorizon, ShardIteratorType::Latest];
+    /// Every type, in the order the API reference lists them.
+    pub const ALL: [ShardIteratorType; 5] = [
+        ShardIteratorType::AtSequenceNumber,
+        ShardIteratorType::AfterSequenceNumber,
+        ShardIteratorType::TrimHorizon,
+        ShardIteratorType::Latest,
+        ShardIteratorType::AtTimestamp,
+    ];
 
     /// The wire name, e.g. `TRIM_HORIZON`.
     pub fn as_str(self) -> &'static str {
         match self {
+            ShardIteratorType::AtSequenceNumber => "AT_SEQUENCE_NUMBER",
+            ShardIteratorType::AfterSequenceNumber => "AFTER_SEQUENCE_NUMBER",
             ShardIteratorType::TrimHorizon => "TRIM_HORIZON",
             ShardIteratorType::Latest => "LATEST",
+            ShardIteratorType::AtTimestamp => "AT_TIMESTAMP",
         }
     }
 }
@@ -45,6 +56,34 @@ impl ShardIteratorType {
 impl fmt::Display for ShardIteratorType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// A starting position: an iterator type with the value it needs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StartingPosition {
+    /// `AT_SEQUENCE_NUMBER` with `StartingSequenceNumber`.
+    AtSequenceNumber(String),
+    /// `AFTER_SEQUENCE_NUMBER` with `StartingSequenceNumber`.
+    AfterSequenceNumber(String),
+    /// `TRIM_HORIZON`.
+    TrimHorizon,
+    /// `LATEST`.
+    Latest,
+    /// `AT_TIMESTAMP` with `Timestamp`.
+    AtTimestamp(Instant),
+}
+
+impl StartingPosition {
+    /// The position's `ShardIteratorType`.
+    pub fn iterator_type(&self) -> ShardIteratorType {
+        match self {
+            StartingPosition::AtSequenceNumber(_) => ShardIteratorType::AtSequenceNumber,
+            StartingPosition::AfterSequenceNumber(_) => ShardIteratorType::AfterSequenceNumber,
+            StartingPosition::TrimHorizon => ShardIteratorType::TrimHorizon,
+            StartingPosition::Latest => ShardIteratorType::Latest,
+            StartingPosition::AtTimestamp(_) => ShardIteratorType::AtTimestamp,
+        }
     }
 }
 

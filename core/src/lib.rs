@@ -5,21 +5,25 @@
 //! calls always produce the same state. Time is a value the caller moves.
 //!
 //! ```
-//! use shardlab_core::{PutRecordInput, ShardIteratorType, Simulation};
+//! use shardlab_core::{
+//!     CreateStreamInput, GetShardIteratorInput, PutRecordInput, Simulation, StartingPosition, limits,
+//! };
 //!
 //! let mut sim = Simulation::new();
-//! sim.create_stream("orders", 4).unwrap();
-//! let put = sim
-//!     .put_record(PutRecordInput {
-//!         stream_name: "orders".into(),
-//!         partition_key: "user-42".into(),
-//!         data: b"hello".to_vec(),
-//!         explicit_hash_key: None,
-//!     })
-//!     .unwrap();
+//! sim.create_stream(CreateStreamInput::provisioned("orders", 4)).unwrap();
+//! // A new stream is CREATING for a few simulated seconds.
+//! sim.advance(limits::STREAM_CREATE_DELAY);
+//!
+//! let put = sim.put_record(PutRecordInput::new("orders", "user-42", b"hello".to_vec())).unwrap();
 //! assert_eq!(put.shard_id.to_string(), "shardId-000000000001");
 //!
-//! let iterator = sim.get_shard_iterator("orders", put.shard_id, ShardIteratorType::TrimHorizon).unwrap();
+//! let iterator = sim
+//!     .get_shard_iterator(GetShardIteratorInput {
+//!         stream_name: "orders".into(),
+//!         shard_id: put.shard_id,
+//!         position: StartingPosition::TrimHorizon,
+//!     })
+//!     .unwrap();
 //! let page = sim.get_records(&iterator, None).unwrap();
 //! assert_eq!(page.records[0].data, b"hello");
 //! ```
@@ -30,25 +34,42 @@ extern crate alloc;
 
 pub mod base64;
 mod consumer;
+pub mod cost;
 mod error;
 mod hash;
 mod iterator;
+// Server-side encryption as learners observe it (a teaching model, not cryptography).
+pub mod kms;
+pub mod limits;
+pub mod metrics;
+mod ops_records;
+mod ops_streams;
+pub mod policy;
+mod reshard;
 mod sequence;
 mod sim;
 mod stream;
+mod throttle;
 mod time;
+mod validate;
 
 pub use consumer::{ConsumerId, ConsumerView, POLL_INTERVAL, ShardCursor};
+pub use cost::CapacityMode;
 pub use error::{
-    ACCOUNT_ID, CreateStreamError, GetRecordsError, GetShardIteratorError, IteratorExpired, NotFound, PutRecordError,
-    StreamExists, ValidationError,
+    ACCOUNT_ID, CreateStreamError, GetRecordsError, GetShardIteratorError, IteratorExpired, ListError, NotFound,
+    PutRecordError, REGION, ReshardError, StreamOpError, ThroughputExceeded, ValidationError, Violation,
 };
 pub use hash::{HashKey, HashKeyRange};
-pub use iterator::{ITERATOR_LIFETIME, ShardIteratorType};
-pub use sequence::SequenceNumber;
-pub use sim::{
-    GetRecordsOutput, MAX_GET_RECORDS_LIMIT, MAX_PARTITION_KEY_CHARS, MAX_RECORD_DATA_BYTES, MAX_STREAM_NAME_LEN,
-    PutRecordInput, PutRecordOutput, Simulation,
+pub use iterator::{ShardIteratorType, StartingPosition};
+pub use ops_records::{
+    ChildShard, GetRecordsOutput, GetShardIteratorInput, PutRecordInput, PutRecordOutput, PutRecordsEntry,
+    PutRecordsInput, PutRecordsOutput, PutRecordsResultEntry,
 };
-pub use stream::{Record, ShardId, ShardView, StreamView};
+pub use ops_streams::{
+    CreateStreamInput, Limits, ListShardsInput, ListShardsOutput, ListStreamsOutput, ShardFilter, StreamDescription,
+    StreamSummary, stream_arn,
+};
+pub use sequence::SequenceNumber;
+pub use sim::Simulation;
+pub use stream::{Record, ShardId, ShardView, StreamStatus, StreamView};
 pub use time::{Duration, Instant};

@@ -1,14 +1,22 @@
 //! Streams, shards and the records they hold.
+//!
+//! A stream keeps every shard it ever had: open shards, whose hash key
+//! ranges tile the whole key space, and shards closed by resharding, which
+//! stay readable until their records pass the retention period.
 
+use alloc::collections::{BTreeMap, VecDeque};
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
+use core::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
 use crate::hash::{HashKey, HashKeyRange};
+use crate::limits;
 use crate::sequence::SequenceNumber;
-use crate::time::Instant;
+use crate::throttle::TokenBucket;
+use crate::time::{Duration, Instant};
 
 /// A shard's id within its stream; prints as `shardId-000000000000`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -32,6 +40,49 @@ impl fmt::Display for ShardId {
     }
 }
 
+/// Parses `shardId-000000000001`; like Kinesis, the digits alone are accepted too.
+impl FromStr for ShardId {
+    type Err = ();
+    fn from_str(text: &str) -> Result<ShardId, ()> {
+        let digits = text.strip_prefix("shardId-").unwrap_or(text);
+        if digits.is_empty() || digits.len() > 20 || !digits.bytes().all(|c| c.is_ascii_digit()) {
+            return Err(());
+        }
+        digits.parse().map(ShardId).map_err(drop)
+    }
+}
+
+/// `StreamStatus`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum StreamStatus {
+    /// Being created; not yet readable or writable.
+    Creating,
+    /// Being deleted; no longer readable or writable.
+    Deleting,
+    /// Ready for every operation.
+    Active,
+    /// A reshard or mode change is in progress; reads and writes continue.
+    Updating,
+}
+
+impl StreamStatus {
+    /// The wire name, e.g. `ACTIVE`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StreamStatus::Creating => "CREATING",
+            StreamStatus::Deleting => "DELETING",
+            StreamStatus::Active => "ACTIVE",
+            StreamStatus::Updating => "UPDATING",
+        }
+    }
+
+    /// Whether records can be written and read (`ACTIVE` or `UPDATING`).
+    pub fn is_usable(self) -> bool {
+        matches!(self, StreamStatus::Active | StreamStatus::Updating)
+    }
+}
+
 /// A data record as stored in a shard and returned by `GetRecords`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
@@ -47,30 +98,72 @@ pub struct Record {
     pub approximate_arrival: Instant,
 }
 
+impl Record {
+    /// Bytes the record counts against throughput limits: data plus partition key.
+    pub fn billed_bytes(&self) -> u64 {
+        (self.data.len() + self.partition_key.len()) as u64
+    }
+}
+
 /// One shard: a hash key range and the ordered records written to it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Shard {
     pub(crate) id: ShardId,
     pub(crate) range: HashKeyRange,
-    // Invariant: records[i].sequence_number.counter() is strictly increasing,
-    // and every record's hash key lies in `range`.
-    records: Vec<Record>,
-    // Invariant: greater than every stored record's counter.
+    pub(crate) parent: Option<ShardId>,
+    pub(crate) adjacent_parent: Option<ShardId>,
+    pub(crate) created_at: Instant,
+    /// Set when a reshard closes the shard: its last sequence number position.
+    pub(crate) closed_at: Option<Instant>,
+    // Invariant: sequence counters strictly increase front to back, every
+    // record's hash key lies in `range`, and each counter < next_counter.
+    records: VecDeque<Record>,
     next_counter: u64,
+    pub(crate) write_bytes: TokenBucket,
+    pub(crate) write_records: TokenBucket,
+    pub(crate) read_bytes: TokenBucket,
+    pub(crate) read_calls: TokenBucket,
 }
 
 impl Shard {
-    pub(crate) fn new(id: ShardId, range: HashKeyRange) -> Shard {
-        Shard { id, range, records: Vec::new(), next_counter: 0 }
+    pub(crate) fn new(now: Instant, id: ShardId, range: HashKeyRange, parents: [Option<ShardId>; 2]) -> Shard {
+        Shard {
+            id,
+            range,
+            parent: parents[0],
+            adjacent_parent: parents[1],
+            created_at: now,
+            closed_at: None,
+            records: VecDeque::new(),
+            next_counter: 0,
+            write_bytes: TokenBucket::new(now, limits::SHARD_WRITE_BYTES_PER_SEC),
+            write_records: TokenBucket::new(now, limits::SHARD_WRITE_RECORDS_PER_SEC),
+            read_bytes: TokenBucket::new(now, limits::SHARD_READ_BYTES_PER_SEC),
+            read_calls: TokenBucket::new(now, limits::SHARD_READ_CALLS_PER_SEC),
+        }
     }
 
-    pub(crate) fn records(&self) -> &[Record] {
+    pub(crate) fn is_open(&self) -> bool {
+        self.closed_at.is_none()
+    }
+
+    pub(crate) fn records(&self) -> &VecDeque<Record> {
         &self.records
     }
 
-    /// The counter the next written record will get; the `LATEST` position.
+    /// The counter the next written record gets; the `LATEST` position.
     pub(crate) fn next_counter(&self) -> u64 {
         self.next_counter
+    }
+
+    /// The first sequence number the shard could hold.
+    pub(crate) fn starting_sequence_number(&self) -> SequenceNumber {
+        SequenceNumber::new(self.id, 0)
+    }
+
+    /// For a closed shard, the position after its last record.
+    pub(crate) fn ending_sequence_number(&self) -> Option<SequenceNumber> {
+        self.closed_at.map(|_| SequenceNumber::new(self.id, self.next_counter))
     }
 
     pub(crate) fn append(
@@ -80,10 +173,11 @@ impl Shard {
         hash_key: HashKey,
         data: Vec<u8>,
     ) -> SequenceNumber {
+        debug_assert!(self.is_open(), "append to closed shard={}", self.id);
         debug_assert!(self.range.contains(hash_key), "shard={} key={hash_key}", self.id);
         let sequence_number = SequenceNumber::new(self.id, self.next_counter);
         self.next_counter += 1;
-        self.records.push(Record { sequence_number, partition_key, hash_key, data, approximate_arrival: now });
+        self.records.push_back(Record { sequence_number, partition_key, hash_key, data, approximate_arrival: now });
         sequence_number
     }
 
@@ -91,54 +185,146 @@ impl Shard {
     pub(crate) fn position_of(&self, counter: u64) -> usize {
         self.records.partition_point(|r| r.sequence_number.counter() < counter)
     }
+
+    /// Index of the first stored record that arrived at or after `at`.
+    pub(crate) fn position_at(&self, at: Instant) -> usize {
+        self.records.partition_point(|r| r.approximate_arrival < at)
+    }
+
+    /// The counter of the oldest record still stored: the `TRIM_HORIZON` position.
+    pub(crate) fn trim_horizon_counter(&self) -> u64 {
+        self.records.front().map_or(self.next_counter, |r| r.sequence_number.counter())
+    }
+
+    /// Drops records that arrived before `horizon`.
+    pub(crate) fn trim(&mut self, horizon: Instant) {
+        while self.records.front().is_some_and(|r| r.approximate_arrival < horizon) {
+            self.records.pop_front();
+        }
+    }
+
+    pub(crate) fn close(&mut self, now: Instant) {
+        self.closed_at = Some(now);
+    }
+}
+
+/// A change a stream is `UPDATING` (or `CREATING`, `DELETING`) towards, and when it lands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct PendingChange {
+    pub(crate) due: Instant,
+    pub(crate) change: Change,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) enum Change {
+    /// `CREATING` → `ACTIVE`.
+    Activate,
+    /// `DELETING` → gone.
+    Remove,
+    /// `UPDATING` → `ACTIVE` once the shards are reshaped.
+    Reshard(crate::reshard::Step),
+    /// `UPDATING` → `ACTIVE` in the new capacity mode.
+    SwitchMode(crate::CapacityMode),
 }
 
 /// A Kinesis data stream.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Stream {
     pub(crate) name: String,
-    // Invariant: ordered by id; the ranges tile 0 ..= 2^128 - 1 without gaps.
+    pub(crate) status: StreamStatus,
+    pub(crate) created_at: Instant,
+    pub(crate) mode: crate::CapacityMode,
+    pub(crate) retention: Duration,
+    // Invariant: ordered by id; the open shards' ranges tile 0 ..= 2^128 - 1
+    // without gaps or overlaps.
     pub(crate) shards: Vec<Shard>,
+    pub(crate) next_shard_index: u32,
+    pub(crate) tags: BTreeMap<String, String>,
+    pub(crate) pending: Option<PendingChange>,
+    /// When `UpdateShardCount` was called, for the rolling 24-hour limit.
+    pub(crate) shard_count_updates: Vec<Instant>,
 }
 
 impl Stream {
-    pub(crate) fn new(name: String, shard_count: u32) -> Stream {
+    pub(crate) fn new(now: Instant, name: String, shard_count: u32, mode: crate::CapacityMode) -> Stream {
         let shards = HashKeyRange::uniform(shard_count)
             .into_iter()
             .enumerate()
-            .map(|(idx, range)| Shard::new(ShardId::new(idx as u32), range))
+            .map(|(idx, range)| Shard::new(now, ShardId::new(idx as u32), range, [None, None]))
             .collect();
-        let stream = Stream { name, shards };
+        let stream = Stream {
+            name,
+            status: StreamStatus::Creating,
+            created_at: now,
+            mode,
+            retention: limits::DEFAULT_RETENTION,
+            shards,
+            next_shard_index: shard_count,
+            tags: BTreeMap::new(),
+            pending: Some(PendingChange { due: now + limits::STREAM_CREATE_DELAY, change: Change::Activate }),
+            shard_count_updates: Vec::new(),
+        };
         stream.debug_check_invariants();
         stream
     }
 
-    /// The shard whose range contains `key`.
+    pub(crate) fn open_shards(&self) -> impl Iterator<Item = &Shard> {
+        self.shards.iter().filter(|s| s.is_open())
+    }
+
+    pub(crate) fn open_shard_count(&self) -> u32 {
+        self.open_shards().count() as u32
+    }
+
+    /// The open shard whose range contains `key`.
     pub(crate) fn route(&mut self, key: HashKey) -> &mut Shard {
-        // The ranges tile the key space in order, so the first shard whose
-        // range does not end before `key` contains it.
-        let idx = self.shards.partition_point(|s| s.range.end() < key);
-        &mut self.shards[idx]
+        self.shards.iter_mut().find(|s| s.is_open() && s.range.contains(key)).expect("open shards tile the key space")
     }
 
     pub(crate) fn shard(&self, id: ShardId) -> Option<&Shard> {
-        self.shards.iter().find(|s| s.id == id)
+        // Ids are assigned in increasing order and shards are never removed
+        // from the middle, so the list is sorted by id.
+        self.shards.binary_search_by_key(&id, |s| s.id).ok().map(|idx| &self.shards[idx])
+    }
+
+    pub(crate) fn shard_mut(&mut self, id: ShardId) -> Option<&mut Shard> {
+        self.shards.binary_search_by_key(&id, |s| s.id).ok().map(|idx| &mut self.shards[idx])
+    }
+
+    /// Opens a new shard with the next id.
+    pub(crate) fn add_shard(&mut self, now: Instant, range: HashKeyRange, parents: [Option<ShardId>; 2]) -> ShardId {
+        let id = ShardId::new(self.next_shard_index);
+        self.next_shard_index += 1;
+        self.shards.push(Shard::new(now, id, range, parents));
+        id
+    }
+
+    /// Drops records older than the retention period, and closed shards that
+    /// have no records left and closed longer ago than the retention period.
+    pub(crate) fn trim(&mut self, now: Instant) {
+        let Some(horizon) = now.checked_sub(self.retention) else { return };
+        for shard in &mut self.shards {
+            shard.trim(horizon);
+        }
+        self.shards.retain(|s| s.closed_at.is_none_or(|closed| closed >= horizon || !s.records.is_empty()));
     }
 
     pub(crate) fn debug_check_invariants(&self) {
         if cfg!(debug_assertions) {
-            let first = self.shards.first().expect("stream without shards");
-            assert_eq!(first.range.start().0, 0, "stream={}", self.name);
-            assert_eq!(self.shards.last().map(|s| s.range.end().0), Some(u128::MAX), "stream={}", self.name);
-            for pair in self.shards.windows(2) {
+            let mut open: Vec<&Shard> = self.open_shards().collect();
+            open.sort_by_key(|s| s.range.start());
+            assert_eq!(open.first().map(|s| s.range.start().0), Some(0), "stream={}", self.name);
+            assert_eq!(open.last().map(|s| s.range.end().0), Some(u128::MAX), "stream={}", self.name);
+            for pair in open.windows(2) {
                 assert_eq!(
-                    pair[0].range.end().0 + 1,
-                    pair[1].range.start().0,
-                    "stream={} gap after {}",
+                    pair[0].range.end().0.checked_add(1),
+                    Some(pair[1].range.start().0),
+                    "stream={} gap or overlap after {}",
                     self.name,
                     pair[0].id
                 );
             }
+            assert!(self.shards.windows(2).all(|p| p[0].id < p[1].id), "stream={} shards out of id order", self.name);
         }
     }
 }
@@ -148,7 +334,13 @@ impl Stream {
 pub struct StreamView {
     /// `StreamName`.
     pub name: String,
-    /// Every shard, in id order.
+    /// `StreamStatus`.
+    pub status: StreamStatus,
+    /// `StreamModeDetails.StreamMode`.
+    pub mode: crate::CapacityMode,
+    /// `RetentionPeriodHours`.
+    pub retention_hours: u32,
+    /// Every shard still listed, open and closed, in id order.
     pub shards: Vec<ShardView>,
 }
 
@@ -159,24 +351,73 @@ pub struct ShardView {
     pub id: ShardId,
     /// `HashKeyRange`.
     pub range: HashKeyRange,
+    /// `ParentShardId`.
+    pub parent: Option<ShardId>,
+    /// `AdjacentParentShardId`.
+    pub adjacent_parent: Option<ShardId>,
+    /// `SequenceNumberRange.StartingSequenceNumber`.
+    pub starting_sequence_number: SequenceNumber,
+    /// `SequenceNumberRange.EndingSequenceNumber`: set once the shard is closed.
+    pub ending_sequence_number: Option<SequenceNumber>,
     /// How many records the shard holds.
     pub n_records: usize,
 }
 
+impl ShardView {
+    /// Whether the shard still accepts records.
+    pub fn is_open(&self) -> bool {
+        self.ending_sequence_number.is_none()
+    }
+}
+
 impl StreamView {
-    /// The shard a record with hash key `key` would be written to.
+    /// The open shard a record with hash key `key` would be written to.
     pub fn shard_for(&self, key: HashKey) -> Option<&ShardView> {
-        self.shards.iter().find(|s| s.range.contains(key))
+        self.shards.iter().find(|s| s.is_open() && s.range.contains(key))
+    }
+
+    /// The open shards, in id order.
+    pub fn open_shards(&self) -> impl Iterator<Item = &ShardView> {
+        self.shards.iter().filter(|s| s.is_open())
     }
 
     pub(crate) fn of(stream: &Stream) -> StreamView {
         StreamView {
             name: stream.name.clone(),
-            shards: stream
-                .shards
-                .iter()
-                .map(|s| ShardView { id: s.id, range: s.range, n_records: s.records.len() })
-                .collect(),
+            status: stream.status,
+            mode: stream.mode,
+            retention_hours: (stream.retention.as_millis() / 3_600_000) as u32,
+            shards: stream.shards.iter().map(ShardView::of).collect(),
+        }
+    }
+}
+
+impl ShardView {
+    pub(crate) fn of(shard: &Shard) -> ShardView {
+        ShardView {
+            id: shard.id,
+            range: shard.range,
+            parent: shard.parent,
+            adjacent_parent: shard.adjacent_parent,
+            starting_sequence_number: shard.starting_sequence_number(),
+            ending_sequence_number: shard.ending_sequence_number(),
+            n_records: shard.records.len(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::ToString;
+
+    #[test]
+    fn shard_ids_parse_in_both_forms() {
+        assert_eq!("shardId-000000000007".parse(), Ok(ShardId::new(7)));
+        assert_eq!("7".parse(), Ok(ShardId::new(7)));
+        assert_eq!(ShardId::new(7).to_string(), "shardId-000000000007");
+        for bad in ["", "shardId-", "shard-1", "shardId-x1", "-1"] {
+            assert_eq!(bad.parse::<ShardId>(), Err(()), "{bad:?}");
         }
     }
 }

@@ -31,6 +31,14 @@ impl Instant {
         self.0
     }
 
+    /// `self - by`, or `None` before the epoch.
+    pub const fn checked_sub(self, by: Duration) -> Option<Instant> {
+        match self.0.checked_sub(by.0) {
+            Some(millis) => Some(Instant(millis)),
+            None => None,
+        }
+    }
+
     /// The time elapsed from `earlier` to `self`, or zero if `earlier` is later.
     pub const fn saturating_since(self, earlier: Instant) -> Duration {
         Duration(self.0.saturating_sub(earlier.0))
@@ -51,6 +59,11 @@ impl Duration {
         Duration(secs * 1000)
     }
 
+    /// A duration of `hours` hours.
+    pub const fn from_hours(hours: u64) -> Duration {
+        Duration(hours * 3_600_000)
+    }
+
     /// The length in milliseconds.
     pub const fn as_millis(self) -> u64 {
         self.0
@@ -61,6 +74,13 @@ impl Add<Duration> for Instant {
     type Output = Instant;
     fn add(self, rhs: Duration) -> Instant {
         Instant(self.0 + rhs.0)
+    }
+}
+
+impl Add for Duration {
+    type Output = Duration;
+    fn add(self, rhs: Duration) -> Duration {
+        Duration(self.0 + rhs.0)
     }
 }
 
@@ -79,6 +99,25 @@ impl fmt::Display for Instant {
         let (hour, minute, second) = (secs / 3600 % 24, secs / 60 % 60, secs % 60);
         let (year, month, day) = civil_from_days(secs / 86_400);
         write!(f, "{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{millis:03}Z")
+    }
+}
+
+impl Instant {
+    /// Java's `Date.toString()` in UTC, as AWS prints times in some
+    /// messages: `Thu Jan 01 00:00:00 UTC 2026`.
+    pub fn java_date(self) -> alloc::string::String {
+        const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+        const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        let secs = self.0 / 1000;
+        let days = secs / 86_400;
+        let (year, month, day) = civil_from_days(days);
+        let (hour, minute, second) = (secs / 3600 % 24, secs / 60 % 60, secs % 60);
+        // 1970-01-01 was a Thursday.
+        alloc::format!(
+            "{} {} {day:02} {hour:02}:{minute:02}:{second:02} UTC {year}",
+            DAYS[(days % 7) as usize],
+            MONTHS[(month - 1) as usize]
+        )
     }
 }
 
@@ -115,6 +154,13 @@ mod tests {
         // 2024 is a leap year: the day after 28 February (1709078400 s) is the 29th.
         check_display(1_709_078_400_000 + 86_400_000, "2024-02-29T00:00:00.000Z");
         check_display(1_767_225_600_000 + 3_723_456, "2026-01-01T01:02:03.456Z");
+    }
+
+    #[test]
+    fn java_date_matches_date_to_string() {
+        assert_eq!(Instant::SIMULATION_START.java_date(), "Thu Jan 01 00:00:00 UTC 2026");
+        // kinesalite's recording of a real AWS message.
+        assert_eq!(Instant::from_epoch_millis(1_421_889_722_000).java_date(), "Thu Jan 22 01:22:02 UTC 2015");
     }
 
     #[test]

@@ -11,7 +11,7 @@
 //! lesson's `[setup]` creates its stream.
 
 use serde::{Deserialize, Serialize};
-use shardlab_core::{Duration, PutRecordInput, ShardIteratorType, Simulation};
+use shardlab_core::{Duration, PutRecordInput, ShardIteratorType, Simulation, StartingPosition};
 
 /// One call into the simulation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,7 +41,8 @@ pub enum Action {
         /// The stream to read. Lesson files may leave it out, as for `put_record`.
         #[serde(default, skip_serializing_if = "String::is_empty")]
         stream_name: String,
-        /// `ShardIteratorType`: `"TRIM_HORIZON"` or `"LATEST"`.
+        /// `ShardIteratorType`: `"TRIM_HORIZON"` or `"LATEST"`, the types
+        /// that need no starting sequence number or timestamp.
         iterator_type: ShardIteratorType,
     },
 }
@@ -51,23 +52,25 @@ impl Action {
     /// `ExceptionName: message`, ready to show the learner.
     pub fn apply(&self, sim: &mut Simulation) -> Result<(), String> {
         match self {
-            Action::PutRecord { stream_name, partition_key, data, explicit_hash_key } => sim
-                .put_record(PutRecordInput {
-                    stream_name: stream_name.clone(),
-                    partition_key: partition_key.clone(),
-                    data: data.as_bytes().to_vec(),
-                    explicit_hash_key: explicit_hash_key.clone(),
-                })
-                .map(drop)
-                .map_err(|err| format!("{}: {err}", err.code())),
+            Action::PutRecord { stream_name, partition_key, data, explicit_hash_key } => {
+                let mut input = PutRecordInput::new(stream_name.clone(), partition_key.clone(), data.as_bytes());
+                input.explicit_hash_key = explicit_hash_key.clone();
+                sim.put_record(input).map(drop).map_err(|err| format!("{}: {err}", err.code()))
+            }
             Action::Advance { millis } => {
                 sim.advance(Duration::from_millis(*millis));
                 Ok(())
             }
-            Action::StartPollingConsumer { stream_name, iterator_type } => sim
-                .start_polling_consumer(stream_name, *iterator_type)
-                .map(drop)
-                .map_err(|err| format!("{}: {err}", err.code())),
+            Action::StartPollingConsumer { stream_name, iterator_type } => {
+                let position = match iterator_type {
+                    ShardIteratorType::TrimHorizon => StartingPosition::TrimHorizon,
+                    ShardIteratorType::Latest => StartingPosition::Latest,
+                    other => return Err(format!("start_polling_consumer takes TRIM_HORIZON or LATEST, not {other}")),
+                };
+                sim.start_polling_consumer(stream_name, position)
+                    .map(drop)
+                    .map_err(|err| format!("{}: {err}", err.code()))
+            }
         }
     }
 
@@ -88,7 +91,8 @@ mod tests {
 
     fn sim_with_orders() -> Simulation {
         let mut sim = Simulation::new();
-        sim.create_stream("orders", 4).unwrap();
+        sim.create_stream(shardlab_core::CreateStreamInput::provisioned("orders", 4)).unwrap();
+        sim.advance(shardlab_core::limits::STREAM_CREATE_DELAY);
         sim
     }
 

@@ -8,7 +8,7 @@
 //! wrong solutions.
 
 use serde::Deserialize;
-use shardlab_core::{ShardView, Simulation};
+use shardlab_core::{CreateStreamError, CreateStreamInput, Simulation, limits};
 use toml::Spanned;
 
 use crate::action::Action;
@@ -50,6 +50,16 @@ pub struct Setup {
     pub stream_name: String,
     /// How many shards `CreateStream` gives it.
     pub shard_count: u32,
+}
+
+impl Setup {
+    /// A simulation holding this setup's stream, past its `CREATING` delay.
+    fn start(&self) -> Result<Simulation, CreateStreamError> {
+        let mut sim = Simulation::new();
+        sim.create_stream(CreateStreamInput::provisioned(self.stream_name.clone(), self.shard_count))?;
+        sim.advance(limits::STREAM_CREATE_DELAY);
+        Ok(sim)
+    }
 }
 
 /// Something the learner must achieve.
@@ -110,10 +120,10 @@ pub struct WrongSolution {
 }
 
 impl Condition {
-    /// Whether the condition holds for a stream's shards, and where the
-    /// learner stands, in their terms.
-    fn evaluate(self, shards: &[ShardView]) -> (bool, String) {
-        let records = shards.iter().map(|s| s.n_records);
+    /// Whether the condition holds for a stream whose shards hold
+    /// `records_per_shard`, and where the learner stands, in their terms.
+    fn evaluate(self, records_per_shard: &[usize]) -> (bool, String) {
+        let records = records_per_shard.iter().copied();
         let (subject, noun, have, at_least) = match self {
             Condition::MaxRecordsInOneShard { at_least } => {
                 ("the fullest shard holds", "record", records.max().unwrap_or(0), at_least)
@@ -142,25 +152,25 @@ impl Lesson {
         &self.setup.stream_name
     }
 
-    /// A fresh simulation holding the lesson's empty stream.
+    /// A fresh simulation holding the lesson's empty stream, already `ACTIVE`.
     ///
     /// # Panics
     /// If the setup is one the simulation rejects, which loading rules out.
     pub fn start(&self) -> Simulation {
-        let mut sim = Simulation::new();
-        if let Err(err) = sim.create_stream(&self.setup.stream_name, self.setup.shard_count) {
-            panic!("lesson={} setup was checked when loading: {}: {err}", self.id, err.code());
+        match self.setup.start() {
+            Ok(sim) => sim,
+            Err(err) => panic!("lesson={} setup was checked when loading: {}: {err}", self.id, err.code()),
         }
-        sim
     }
 
     /// Every goal, in order, and whether `sim` meets it.
     pub fn check(&self, sim: &Simulation) -> Vec<GoalStatus> {
         let shards = sim.stream(self.stream_name()).map(|s| s.shards).unwrap_or_default();
+        let records_per_shard: Vec<usize> = shards.iter().map(|s| s.n_records).collect();
         self.goals
             .iter()
             .map(|goal| {
-                let (met, detail) = goal.condition.evaluate(&shards);
+                let (met, detail) = goal.condition.evaluate(&records_per_shard);
                 GoalStatus { goal_id: goal.id.clone(), description: goal.description.clone(), met, detail }
             })
             .collect()
@@ -209,7 +219,7 @@ pub(crate) fn parse(mechanics: &Source, prose: &Source, quiz: &Source) -> Result
 
     let setup_at = file.setup.span().start;
     let setup = file.setup.into_inner();
-    if let Err(err) = Simulation::new().create_stream(&setup.stream_name, setup.shard_count) {
+    if let Err(err) = setup.start() {
         return Err(mechanics.error_at(setup_at, format!("[setup] cannot create the stream: {}: {err}", err.code())));
     }
 
@@ -324,21 +334,10 @@ fn check_solutions(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shardlab_core::{HashKeyRange, ShardId};
-
-    fn shards(n_records: &[usize]) -> Vec<ShardView> {
-        let ranges = HashKeyRange::uniform(n_records.len() as u32);
-        n_records
-            .iter()
-            .zip(ranges)
-            .enumerate()
-            .map(|(idx, (&n_records, range))| ShardView { id: ShardId::new(idx as u32), range, n_records })
-            .collect()
-    }
 
     #[track_caller]
     fn check_condition(condition: Condition, n_records: &[usize], met: bool, detail: &str) {
-        assert_eq!(condition.evaluate(&shards(n_records)), (met, detail.to_string()));
+        assert_eq!(condition.evaluate(n_records), (met, detail.to_string()));
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use leptos::prelude::*;
 use shardlab_core::{
     ConsumerId, ConsumerView, Duration, GetShardIteratorError, Instant, PutRecordError, PutRecordInput,
-    PutRecordOutput, Record, ShardId, ShardIteratorType, Simulation, StreamView,
+    PutRecordOutput, Record, ShardId, Simulation, StartingPosition, StreamView,
 };
 
 /// A copyable handle to the page's simulation.
@@ -45,12 +45,7 @@ impl SimHandle {
 
     /// `PutRecord` with a UTF-8 payload.
     pub fn put_record(&self, stream: &str, partition_key: &str, data: &str) -> Result<PutRecordOutput, PutRecordError> {
-        let input = PutRecordInput {
-            stream_name: stream.into(),
-            partition_key: partition_key.into(),
-            data: data.as_bytes().to_vec(),
-            explicit_hash_key: None,
-        };
+        let input = PutRecordInput::new(stream, partition_key, data.as_bytes());
         self.sim.try_update(|s| s.put_record(input)).expect("simulation signal disposed")
     }
 
@@ -62,23 +57,24 @@ impl SimHandle {
     /// The newest `n` records of a shard, oldest first.
     pub fn newest_records(&self, stream: &str, shard: ShardId, n: usize) -> Vec<Record> {
         self.sim.with(|s| {
-            let records = s.shard_records(stream, shard).unwrap_or_default();
-            records[records.len().saturating_sub(n)..].to_vec()
+            let Some(records) = s.shard_records(stream, shard) else { return Vec::new() };
+            let skip = records.len().saturating_sub(n);
+            records.skip(skip).cloned().collect()
         })
     }
 
-    /// Replaces the page's consumer with a new one reading from `iterator_type`.
+    /// Replaces the page's consumer with a new one reading from `position`.
     pub fn restart_consumer(
         &self,
         stream: &str,
-        iterator_type: ShardIteratorType,
+        position: StartingPosition,
     ) -> Result<ConsumerId, GetShardIteratorError> {
         self.sim
             .try_update(|s| {
                 for consumer in s.consumers() {
                     s.stop_consumer(consumer.id);
                 }
-                s.start_polling_consumer(stream, iterator_type)
+                s.start_polling_consumer(stream, position)
             })
             .expect("simulation signal disposed")
     }

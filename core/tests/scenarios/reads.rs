@@ -1,6 +1,8 @@
-use shardlab_core::{Duration, POLL_INTERVAL, ShardId, ShardIteratorType};
+use shardlab_core::{
+    CreateStreamInput, Duration, GetShardIteratorInput, POLL_INTERVAL, ShardId, Simulation, StartingPosition, limits,
+};
 
-use crate::{put, sim_with_stream};
+use crate::{iterator, put, sim_with_stream};
 
 #[test]
 fn trim_horizon_reads_every_record_in_order() {
@@ -9,12 +11,12 @@ fn trim_horizon_reads_every_record_in_order() {
         put(&mut sim, "k", format!("r{i}").as_bytes()).unwrap();
         sim.advance(Duration::from_millis(10));
     }
-    let it = sim.get_shard_iterator("s", ShardId::new(0), ShardIteratorType::TrimHorizon).unwrap();
+    let it = iterator(&sim, 0, StartingPosition::TrimHorizon);
     let page = sim.get_records(&it, Some(3)).unwrap();
     let data: Vec<&[u8]> = page.records.iter().map(|r| r.data.as_slice()).collect();
     assert_eq!(data, [b"r0", b"r1", b"r2"]);
-    // Records arrived at 0, 10, .. 40 ms and the clock reads 50 ms: the oldest
-    // unread one, r3, arrived 20 ms ago.
+    // Records arrived 10 ms apart and the clock is 10 ms past the last: the
+    // oldest unread one, r3, arrived 20 ms ago.
     assert_eq!(page.millis_behind_latest, 20);
     let rest = sim.get_records(page.next_shard_iterator.as_ref().unwrap(), None).unwrap();
     let data: Vec<&[u8]> = rest.records.iter().map(|r| r.data.as_slice()).collect();
@@ -22,41 +24,119 @@ fn trim_horizon_reads_every_record_in_order() {
     assert_eq!(rest.millis_behind_latest, 0);
     let empty = sim.get_records(rest.next_shard_iterator.as_ref().unwrap(), None).unwrap();
     assert!(empty.records.is_empty());
+    assert!(empty.next_shard_iterator.is_some(), "an open shard always has a next iterator");
+}
+
+/// The data of the records an iterator at `position` reads from shard 0.
+fn read_from(sim: &mut Simulation, position: StartingPosition) -> Vec<String> {
+    let it = iterator(sim, 0, position);
+    let page = sim.get_records(&it, None).unwrap();
+    page.records.iter().map(|r| String::from_utf8(r.data.clone()).unwrap()).collect()
 }
 
 #[test]
-fn latest_skips_records_written_before_it() {
+fn each_iterator_type_starts_where_aws_says() {
+    let mut sim = sim_with_stream(1);
+    let mut seqs = Vec::new();
+    for i in 0..4 {
+        seqs.push(put(&mut sim, "k", format!("r{i}").as_bytes()).unwrap().sequence_number.to_string());
+        sim.advance(Duration::from_secs(1));
+    }
+    let second_arrival = sim.now() - Duration::from_secs(3);
+    let cases: Vec<(StartingPosition, Vec<&str>)> = vec![
+        (StartingPosition::TrimHorizon, vec!["r0", "r1", "r2", "r3"]),
+        (StartingPosition::Latest, vec![]),
+        (StartingPosition::AtSequenceNumber(seqs[1].clone()), vec!["r1", "r2", "r3"]),
+        (StartingPosition::AfterSequenceNumber(seqs[1].clone()), vec!["r2", "r3"]),
+        (StartingPosition::AtTimestamp(second_arrival), vec!["r1", "r2", "r3"]),
+        (StartingPosition::AtTimestamp(second_arrival + Duration::from_millis(1)), vec!["r2", "r3"]),
+        (StartingPosition::AtTimestamp(sim.now() + Duration::from_secs(60)), vec![]),
+    ];
+    for (position, expected) in cases {
+        sim.advance(Duration::from_secs(1));
+        assert_eq!(read_from(&mut sim, position.clone()), expected, "{position:?}");
+    }
+}
+
+#[test]
+fn latest_reads_records_written_after_it() {
     let mut sim = sim_with_stream(1);
     put(&mut sim, "k", b"old").unwrap();
-    let it = sim.get_shard_iterator("s", ShardId::new(0), ShardIteratorType::Latest).unwrap();
+    let it = iterator(&sim, 0, StartingPosition::Latest);
     put(&mut sim, "k", b"new").unwrap();
     let page = sim.get_records(&it, None).unwrap();
     assert_eq!(page.records.len(), 1);
     assert_eq!(page.records[0].data, b"new");
 }
 
+#[track_caller]
+fn check_iterator_error(shard: u32, position: StartingPosition, code: &str, message: &str) {
+    let sim = sim_with_stream(2);
+    let err = sim
+        .get_shard_iterator(GetShardIteratorInput { stream_name: "s".into(), shard_id: ShardId::new(shard), position })
+        .unwrap_err();
+    assert_eq!((err.code(), err.to_string().as_str()), (code, message));
+}
+
+#[test]
+fn bad_starting_positions_are_refused() {
+    let other_shard = format!("49{:012}{:042}", 1, 0);
+    check_iterator_error(
+        5,
+        StartingPosition::TrimHorizon,
+        "ResourceNotFoundException",
+        "Shard shardId-000000000005 in stream s under account 123456789012 does not exist",
+    );
+    check_iterator_error(
+        0,
+        StartingPosition::AtSequenceNumber(other_shard[..56].into()),
+        "InvalidArgumentException",
+        "Invalid StartingSequenceNumber. It encodes shardId-000000000001, while it was used in a call to a shard with shardId-000000000000",
+    );
+    check_iterator_error(
+        0,
+        StartingPosition::AfterSequenceNumber("12345".into()),
+        "InvalidArgumentException",
+        "StartingSequenceNumber 12345 used in GetShardIterator on shard shardId-000000000000 in stream s under account 123456789012 is invalid.",
+    );
+}
+
+#[test]
+fn get_shard_iterator_on_a_missing_stream_names_the_shard() {
+    let sim = Simulation::new();
+    let err = sim
+        .get_shard_iterator(GetShardIteratorInput {
+            stream_name: "nope".into(),
+            shard_id: ShardId::new(0),
+            position: StartingPosition::Latest,
+        })
+        .unwrap_err();
+    assert_eq!(err.to_string(), "Shard shardId-000000000000 in stream nope under account 123456789012 does not exist");
+}
+
 #[test]
 fn arrival_timestamps_come_from_the_simulated_clock() {
     let mut sim = sim_with_stream(1);
-    sim.advance(Duration::from_secs(90));
+    sim.advance(Duration::from_secs(85));
     put(&mut sim, "k", b"x").unwrap();
-    let it = sim.get_shard_iterator("s", ShardId::new(0), ShardIteratorType::TrimHorizon).unwrap();
+    let it = iterator(&sim, 0, StartingPosition::TrimHorizon);
     let page = sim.get_records(&it, None).unwrap();
+    // Created at 00:00:00, active 5 s later, then 85 s more.
     assert_eq!(page.records[0].approximate_arrival.to_string(), "2026-01-01T00:01:30.000Z");
 }
 
 #[test]
 fn iterators_expire_after_five_minutes() {
     let mut sim = sim_with_stream(1);
-    let it = sim.get_shard_iterator("s", ShardId::new(0), ShardIteratorType::TrimHorizon).unwrap();
+    let it = iterator(&sim, 0, StartingPosition::TrimHorizon);
     sim.advance(Duration::from_secs(300));
     assert!(sim.get_records(&it, None).is_ok(), "exactly 300 s old is still valid");
-    sim.advance(Duration::from_millis(1));
+    sim.advance(Duration::from_millis(1000));
     let err = sim.get_records(&it, None).unwrap_err();
     assert_eq!(err.code(), "ExpiredIteratorException");
     assert_eq!(
         err.to_string(),
-        "Iterator expired. The iterator was created at time 1767225600000 while right now it is 1767225900001 which is further in the future than the tolerated delay of 300000 milliseconds."
+        "Iterator expired. The iterator was created at time Thu Jan 01 00:00:05 UTC 2026 while right now it is Thu Jan 01 00:05:06 UTC 2026 which is further in the future than the tolerated delay of 300000 milliseconds."
     );
 }
 
@@ -70,41 +150,57 @@ fn check_get_records_error(iterator: &str, limit: Option<u32>, code: &str) {
 #[test]
 fn bad_get_records_requests_are_refused() {
     let sim = sim_with_stream(1);
-    let good = sim.get_shard_iterator("s", ShardId::new(0), ShardIteratorType::TrimHorizon).unwrap();
+    let good = iterator(&sim, 0, StartingPosition::TrimHorizon);
     check_get_records_error("garbage", None, "InvalidArgumentException");
     check_get_records_error(&good, Some(0), "ValidationException");
     check_get_records_error(&good, Some(10_001), "ValidationException");
-    let mut other = shardlab_core::Simulation::new();
-    other.create_stream("elsewhere", 1).unwrap();
-    let foreign = other.get_shard_iterator("elsewhere", ShardId::new(0), ShardIteratorType::Latest).unwrap();
+    let mut other = Simulation::new();
+    other.create_stream(CreateStreamInput::provisioned("elsewhere", 1)).unwrap();
+    other.advance(limits::STREAM_CREATE_DELAY);
+    let foreign = other
+        .get_shard_iterator(GetShardIteratorInput {
+            stream_name: "elsewhere".into(),
+            shard_id: ShardId::new(0),
+            position: StartingPosition::Latest,
+        })
+        .unwrap();
     check_get_records_error(&foreign, None, "ResourceNotFoundException");
 }
 
 #[test]
-fn get_shard_iterator_for_a_missing_shard_is_resource_not_found() {
-    let sim = sim_with_stream(2);
-    let err = sim.get_shard_iterator("s", ShardId::new(2), ShardIteratorType::Latest).unwrap_err();
-    assert_eq!(err.to_string(), "Shard shardId-000000000002 in stream s under account 123456789012 does not exist");
-    assert!(matches!(err, shardlab_core::GetShardIteratorError::ResourceNotFound(_)));
+fn records_older_than_retention_are_gone_and_trim_horizon_moves() {
+    let mut sim = sim_with_stream(1);
+    put(&mut sim, "k", b"old").unwrap();
+    sim.advance(Duration::from_hours(12));
+    put(&mut sim, "k", b"newer").unwrap();
+    sim.advance(Duration::from_hours(12) + Duration::from_millis(1));
+    assert_eq!(crate::read_all(&mut sim, 0), [b"newer".to_vec()]);
+    sim.change_retention_period("s", 48, true).unwrap();
+    put(&mut sim, "k", b"kept").unwrap();
+    sim.advance(Duration::from_hours(30));
+    assert_eq!(
+        crate::read_all(&mut sim, 0),
+        [b"newer".to_vec(), b"kept".to_vec()],
+        "48 h retention keeps records 42 h and 30 h old"
+    );
 }
 
 #[test]
 fn polling_consumer_receives_records_as_the_clock_advances() {
     let mut sim = sim_with_stream(3);
     put(&mut sim, "a", b"before").unwrap();
-    let latest = sim.start_polling_consumer("s", ShardIteratorType::Latest).unwrap();
-    let horizon = sim.start_polling_consumer("s", ShardIteratorType::TrimHorizon).unwrap();
+    let latest = sim.start_polling_consumer("s", StartingPosition::Latest).unwrap();
+    let horizon = sim.start_polling_consumer("s", StartingPosition::TrimHorizon).unwrap();
     put(&mut sim, "b", b"after").unwrap();
-    let received = |sim: &shardlab_core::Simulation, idx: usize| -> Vec<Vec<u8>> {
+    let received = |sim: &Simulation, idx: usize| -> Vec<Vec<u8>> {
         sim.consumers()[idx].shards.iter().flat_map(|c| c.records.iter().map(|r| r.data.clone())).collect()
     };
     assert!(received(&sim, 0).is_empty(), "nothing is read before the first poll");
     sim.advance(POLL_INTERVAL);
     assert_eq!(received(&sim, 0), [b"after".to_vec()]);
     assert_eq!(received(&sim, 1), [b"before".to_vec(), b"after".to_vec()]);
-    // Polling again reads nothing twice.
     sim.advance(Duration::from_secs(3));
-    assert_eq!(received(&sim, 1).len(), 2);
+    assert_eq!(received(&sim, 1).len(), 2, "polling again reads nothing twice");
     assert_eq!(sim.consumers()[0].id, latest);
     assert_eq!(sim.consumers()[1].id, horizon);
 }

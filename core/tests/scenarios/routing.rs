@@ -1,4 +1,4 @@
-use shardlab_core::{PutRecordInput, ShardId, Simulation};
+use shardlab_core::{PutRecordInput, ShardId};
 
 use crate::{put, sim_with_stream};
 
@@ -29,16 +29,10 @@ fn shard_ids_are_zero_padded_to_twelve_digits() {
 
 #[track_caller]
 fn check_explicit(shard_count: u32, explicit_hash_key: &str, expected: u32) {
-    let mut sim = Simulation::new();
-    sim.create_stream("s", shard_count).unwrap();
-    let out = sim
-        .put_record(PutRecordInput {
-            stream_name: "s".into(),
-            partition_key: "ignored-for-routing".into(),
-            data: vec![],
-            explicit_hash_key: Some(explicit_hash_key.into()),
-        })
-        .unwrap();
+    let mut sim = sim_with_stream(shard_count);
+    let mut input = PutRecordInput::new("s", "ignored-for-routing", b"".to_vec());
+    input.explicit_hash_key = Some(explicit_hash_key.into());
+    let out = sim.put_record(input).unwrap();
     assert_eq!(out.shard_id, ShardId::new(expected), "{shard_count} shards, hash key {explicit_hash_key}");
 }
 

@@ -1,4 +1,7 @@
-use shardlab_core::{CreateStreamError, MAX_RECORD_DATA_BYTES, PutRecordError, PutRecordInput, Simulation};
+use shardlab_core::{
+    CreateStreamInput, PutRecordError, PutRecordInput, PutRecordsEntry, PutRecordsInput, PutRecordsResultEntry,
+    Simulation, limits::MAX_RECORD_DATA_BYTES,
+};
 
 use crate::{put, sim_with_stream};
 
@@ -11,33 +14,28 @@ fn sequence_numbers_increase_within_a_shard() {
 }
 
 #[track_caller]
-fn check_put_error(key: &str, data_len: usize, explicit: Option<&str>, code: &str, message: &str) {
+fn check_put_error(input: PutRecordInput, code: &str, message: &str) {
     let mut sim = sim_with_stream(1);
-    let err = sim
-        .put_record(PutRecordInput {
-            stream_name: "s".into(),
-            partition_key: key.into(),
-            data: vec![0; data_len],
-            explicit_hash_key: explicit.map(Into::into),
-        })
-        .unwrap_err();
+    let err = sim.put_record(input).unwrap_err();
     assert_eq!((err.code(), err.to_string().as_str()), (code, message));
     assert_eq!(sim.stream("s").unwrap().shards[0].n_records, 0, "a refused record is not stored");
+}
+
+fn input(key: &str, data_len: usize, explicit: Option<&str>) -> PutRecordInput {
+    let mut input = PutRecordInput::new("s", key, vec![0; data_len]);
+    input.explicit_hash_key = explicit.map(Into::into);
+    input
 }
 
 #[test]
 fn bad_puts_get_aws_errors_and_store_nothing() {
     check_put_error(
-        "",
-        1,
-        None,
+        input("", 1, None),
         "ValidationException",
         "1 validation error detected: Value '' at 'partitionKey' failed to satisfy constraint: Member must have length greater than or equal to 1",
     );
     check_put_error(
-        &"k".repeat(257),
-        1,
-        None,
+        input(&"k".repeat(257), 1, None),
         "ValidationException",
         &format!(
             "1 validation error detected: Value '{}' at 'partitionKey' failed to satisfy constraint: Member must have length less than or equal to 256",
@@ -45,25 +43,24 @@ fn bad_puts_get_aws_errors_and_store_nothing() {
         ),
     );
     check_put_error(
-        "k",
-        MAX_RECORD_DATA_BYTES + 1,
-        None,
+        input("k", MAX_RECORD_DATA_BYTES + 1, None),
         "ValidationException",
-        "1 validation error detected: Value at 'data' failed to satisfy constraint: Member must have length less than or equal to 1048576",
+        "1 validation error detected: Value 'java.nio.HeapByteBuffer[pos=0 lim=1048577 cap=1048577]' at 'data' failed to satisfy constraint: Member must have length less than or equal to 1048576",
     );
     check_put_error(
-        "k",
-        1,
-        Some("340282366920938463463374607431768211456"),
+        input("k", 1, Some("340282366920938463463374607431768211456")),
         "InvalidArgumentException",
         "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was 340282366920938463463374607431768211456",
     );
     check_put_error(
-        "k",
-        1,
-        Some("-1"),
+        input("k", 1, Some("-1")),
         "ValidationException",
         "1 validation error detected: Value '-1' at 'explicitHashKey' failed to satisfy constraint: Member must satisfy regular expression pattern: 0|([1-9]\\d{0,38})",
+    );
+    check_put_error(
+        input("", MAX_RECORD_DATA_BYTES + 1, None),
+        "ValidationException",
+        "2 validation errors detected: Value '' at 'partitionKey' failed to satisfy constraint: Member must have length greater than or equal to 1; Value 'java.nio.HeapByteBuffer[pos=0 lim=1048577 cap=1048577]' at 'data' failed to satisfy constraint: Member must have length less than or equal to 1048576",
     );
 }
 
@@ -74,34 +71,97 @@ fn a_record_of_exactly_one_mebibyte_is_accepted() {
 }
 
 #[test]
-fn put_to_a_missing_stream_is_resource_not_found() {
+fn put_to_a_missing_or_creating_stream_is_resource_not_found() {
     let mut sim = Simulation::new();
     let err = put(&mut sim, "k", b"x").unwrap_err();
     assert!(matches!(err, PutRecordError::ResourceNotFound(_)));
     assert_eq!(err.to_string(), "Stream s under account 123456789012 not found.");
+    sim.create_stream(CreateStreamInput::provisioned("s", 1)).unwrap();
+    assert_eq!(put(&mut sim, "k", b"x").unwrap_err().code(), "ResourceNotFoundException", "still CREATING");
 }
 
-#[track_caller]
-fn check_create_error(name: &str, shards: u32, code: &str, message_part: &str) {
-    let mut sim = sim_with_stream(1);
-    let err = sim.create_stream(name, shards).unwrap_err();
-    assert_eq!(err.code(), code);
-    assert!(err.to_string().contains(message_part), "{err}");
+fn entry(key: &str, len: usize) -> PutRecordsEntry {
+    PutRecordsEntry { data: vec![7; len], partition_key: key.into(), explicit_hash_key: None }
 }
 
 #[test]
-fn create_stream_validates_like_aws() {
-    check_create_error("s", 2, "ResourceInUseException", "Stream s under account 123456789012 already exists.");
-    check_create_error(
-        "bad name",
-        1,
+fn put_records_reports_each_entry_in_request_order() {
+    let mut sim = sim_with_stream(4);
+    let records: Vec<PutRecordsEntry> = ["user-42", "a", "user-42", "d"].iter().map(|k| entry(k, 10)).collect();
+    let out = sim.put_records(PutRecordsInput { stream_name: "s".into(), records }).unwrap();
+    assert_eq!(out.failed_record_count, 0);
+    let shards: Vec<String> = out
+        .records
+        .iter()
+        .map(|r| match r {
+            PutRecordsResultEntry::Success(ok) => ok.shard_id.to_string(),
+            PutRecordsResultEntry::Failure { .. } => panic!("unexpected failure"),
+        })
+        .collect();
+    assert_eq!(shards[0], "shardId-000000000001");
+    assert_eq!(shards[0], shards[2], "same key, same shard");
+}
+
+#[track_caller]
+fn check_put_records_error(records: Vec<PutRecordsEntry>, code: &str, message_part: &str) {
+    let mut sim = sim_with_stream(1);
+    let err = sim.put_records(PutRecordsInput { stream_name: "s".into(), records }).unwrap_err();
+    assert_eq!(err.code(), code, "{err}");
+    assert!(err.to_string().contains(message_part), "{err}");
+    assert_eq!(sim.stream("s").unwrap().shards[0].n_records, 0, "a refused request stores nothing");
+}
+
+#[test]
+fn put_records_request_limits() {
+    check_put_records_error(
+        vec![],
         "ValidationException",
-        "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
+        "at 'records' failed to satisfy constraint: Member must have length greater than or equal to 1",
     );
-    check_create_error("", 1, "ValidationException", "Member must have length greater than or equal to 1");
-    check_create_error(&"n".repeat(129), 1, "ValidationException", "Member must have length less than or equal to 128");
-    check_create_error("ok", 0, "ValidationException", "Value '0' at 'shardCount'");
-    let mut sim = Simulation::new();
-    assert!(matches!(sim.create_stream(&"n".repeat(128), 1), Ok(())));
-    assert!(matches!(sim.create_stream("s", 0), Err(CreateStreamError::Validation(_))));
+    check_put_records_error(
+        (0..501).map(|_| entry("k", 1)).collect(),
+        "ValidationException",
+        "Member must have length less than or equal to 500",
+    );
+    check_put_records_error(
+        vec![entry("ok", 1), entry("", 1)],
+        "ValidationException",
+        "Value '' at 'records.2.member.partitionKey'",
+    );
+    // Six records of 1 MiB minus the key: each is legal, together over 5 MiB.
+    check_put_records_error(
+        (0..6).map(|_| entry("k", MAX_RECORD_DATA_BYTES - 1)).collect(),
+        "InvalidArgumentException",
+        "Records size exceeds 5 MB limit",
+    );
+    let mut bad_hash = entry("k", 1);
+    bad_hash.explicit_hash_key = Some("340282366920938463463374607431768211456".into());
+    check_put_records_error(vec![entry("ok", 1), bad_hash], "InvalidArgumentException", "Invalid ExplicitHashKey");
+}
+
+#[test]
+fn validation_reports_at_most_ten_violations() {
+    let mut sim = sim_with_stream(1);
+    let err = sim
+        .put_records(PutRecordsInput { stream_name: "s".into(), records: (0..20).map(|_| entry("", 1)).collect() })
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.starts_with("10 validation errors detected: "), "{text}");
+    assert_eq!(text.matches("; ").count(), 9);
+}
+
+#[test]
+fn sequence_number_for_ordering_is_validated() {
+    let mut sim = sim_with_stream(1);
+    let first = put(&mut sim, "k", b"1").unwrap();
+    let mut next = PutRecordInput::new("s", "k", b"2".to_vec());
+    next.sequence_number_for_ordering = Some(first.sequence_number.to_string());
+    assert!(sim.put_record(next.clone()).unwrap().sequence_number.to_string() > first.sequence_number.to_string());
+    next.sequence_number_for_ordering = Some("12".into());
+    let err = sim.put_record(next).unwrap_err();
+    assert_eq!(err.code(), "InvalidArgumentException");
+    assert_eq!(
+        err.to_string(),
+        "ExclusiveMinimumSequenceNumber 12 used in PutRecord on stream s under account 123456789012 is invalid."
+    );
 }

@@ -2,10 +2,20 @@
 //! starting position.
 
 use leptos::prelude::*;
-use shardlab_core::{POLL_INTERVAL, ShardIteratorType};
+use shardlab_core::{POLL_INTERVAL, ShardIteratorType, StartingPosition};
 
 use crate::format::{clock, sequence_tail};
 use crate::sim_handle::SimHandle;
+
+/// The iterator types that need no starting sequence number or timestamp.
+const OFFERED_TYPES: [ShardIteratorType; 2] = [ShardIteratorType::TrimHorizon, ShardIteratorType::Latest];
+
+fn starting_position(iterator_type: ShardIteratorType) -> StartingPosition {
+    match iterator_type {
+        ShardIteratorType::Latest => StartingPosition::Latest,
+        _ => StartingPosition::TrimHorizon,
+    }
+}
 
 /// Start a polling consumer on `stream` and watch what it receives per shard.
 #[component]
@@ -15,7 +25,7 @@ pub fn ConsumerPanel(stream: &'static str) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let consumer = Memo::new(move |_| sim.consumers().into_iter().next());
 
-    let start = move |_| match sim.restart_consumer(stream, iterator_type.get_untracked()) {
+    let start = move |_| match sim.restart_consumer(stream, starting_position(iterator_type.get_untracked())) {
         Ok(_) => error.set(None),
         Err(err) => error.set(Some(format!("{}: {err}", err.code()))),
     };
@@ -36,7 +46,7 @@ pub fn ConsumerPanel(stream: &'static str) -> impl IntoView {
             <div class="consumer-controls">
                 <fieldset class="segmented">
                     <legend>"ShardIteratorType"</legend>
-                    {ShardIteratorType::ALL
+                    {OFFERED_TYPES
                         .into_iter()
                         .map(|t| view! {
                             <label class:selected=move || iterator_type.get() == t>

@@ -1,0 +1,636 @@
+//! CloudWatch metrics for the simulated streams, as the `AWS/Kinesis` namespace shows them.
+//!
+//! The simulation records one sample per event (a `PutRecord` call, a
+//! throttled request, a `GetRecords` response) under the metric's exact
+//! Kinesis name and its dimensions, and the UI asks for a series of
+//! [`Datapoint`]s the way `GetMetricStatistics` returns them: `Sum`,
+//! `Minimum`, `Maximum`, `SampleCount` and `Average` per period.
+//!
+//! Modelled:
+//! - the metric names and units of the Kinesis Developer Guide's
+//!   [metrics tables][kds-metrics];
+//! - stream-level dimensions, shard-level ("enhanced") dimensions and the
+//!   consumer dimension of enhanced fan-out metrics, each a separate series;
+//! - period buckets aligned to multiples of the period since the epoch, so a
+//!   60-second period starts on a whole minute, and a start time rounded down
+//!   to that boundary, as [`GetMetricStatistics`][gms] does; the end time is
+//!   exclusive, as there;
+//! - periods without samples are left out rather than reported as zero, as
+//!   CloudWatch does.
+//!
+//! Left out: percentiles, metric math, alarms and the coarser 5-minute and
+//! 1-hour rollups CloudWatch keeps for older data. Real Kinesis metrics
+//! arrive at one-minute resolution; the simulation stores one-second buckets
+//! so that lessons can show a burst within a minute.
+//!
+//! Memory is bounded: one-second buckets older than [`RETENTION`] (three
+//! hours, the retention CloudWatch gives data with a period under 60 seconds,
+//! per [`GetMetricStatistics`][gms]) are dropped as time moves on.
+//!
+//! [kds-metrics]: https://docs.aws.amazon.com/streams/latest/dev/monitoring-with-cloudwatch.html
+//! [gms]: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html
+
+use alloc::collections::BTreeMap;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::time::{Duration, Instant};
+
+/// How long one-second samples are kept after the newest sample.
+pub const RETENTION: Duration = Duration::from_secs(3 * 60 * 60);
+
+const RETENTION_SECS: u64 = RETENTION.as_millis() / 1000;
+
+/// A metric in the `AWS/Kinesis` namespace.
+///
+/// Serialized, and printed by `Display`, under its CloudWatch name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum MetricName {
+    /// Bytes successfully put to the stream or shard.
+    IncomingBytes,
+    /// Records successfully put to the stream or shard.
+    IncomingRecords,
+    /// Successful `PutRecord` calls.
+    #[serde(rename = "PutRecord.Success")]
+    PutRecordSuccess,
+    /// Bytes put with `PutRecord`.
+    #[serde(rename = "PutRecord.Bytes")]
+    PutRecordBytes,
+    /// Successful `PutRecords` calls (at least one record in the batch succeeded).
+    #[serde(rename = "PutRecords.Success")]
+    PutRecordsSuccess,
+    /// Bytes put with `PutRecords`.
+    #[serde(rename = "PutRecords.Bytes")]
+    PutRecordsBytes,
+    /// Successful records in a `PutRecords` call. The developer guide lists
+    /// this name as deprecated in favour of `PutRecords.SuccessfulRecords`;
+    /// both are still published.
+    #[serde(rename = "PutRecords.Records")]
+    PutRecordsRecords,
+    /// Records in a `PutRecords` call, successful or not.
+    #[serde(rename = "PutRecords.TotalRecords")]
+    PutRecordsTotalRecords,
+    /// Successful records in a `PutRecords` call.
+    #[serde(rename = "PutRecords.SuccessfulRecords")]
+    PutRecordsSuccessfulRecords,
+    /// Records a `PutRecords` call rejected for an internal failure.
+    #[serde(rename = "PutRecords.FailedRecords")]
+    PutRecordsFailedRecords,
+    /// Records a `PutRecords` call rejected for throttling.
+    #[serde(rename = "PutRecords.ThrottledRecords")]
+    PutRecordsThrottledRecords,
+    /// Records rejected because a shard's write budget was spent.
+    WriteProvisionedThroughputExceeded,
+    /// `GetRecords` calls throttled because a shard's read budget was spent.
+    ReadProvisionedThroughputExceeded,
+    /// Bytes returned by `GetRecords`.
+    #[serde(rename = "GetRecords.Bytes")]
+    GetRecordsBytes,
+    /// Records returned by `GetRecords`.
+    #[serde(rename = "GetRecords.Records")]
+    GetRecordsRecords,
+    /// Successful `GetRecords` calls.
+    #[serde(rename = "GetRecords.Success")]
+    GetRecordsSuccess,
+    /// Age of the last record returned by `GetRecords` (stream level).
+    #[serde(rename = "GetRecords.IteratorAgeMilliseconds")]
+    GetRecordsIteratorAgeMilliseconds,
+    /// How far an enhanced fan-out consumer's events trail the shard's tip.
+    #[serde(rename = "SubscribeToShardEvent.MillisBehindLatest")]
+    SubscribeToShardEventMillisBehindLatest,
+    /// Records delivered in `SubscribeToShard` events.
+    #[serde(rename = "SubscribeToShardEvent.Records")]
+    SubscribeToShardEventRecords,
+    /// Bytes delivered in `SubscribeToShard` events.
+    #[serde(rename = "SubscribeToShardEvent.Bytes")]
+    SubscribeToShardEventBytes,
+    /// Bytes read from a shard (shard level).
+    OutgoingBytes,
+    /// Records read from a shard (shard level).
+    OutgoingRecords,
+    /// Age of the last record returned by `GetRecords` (shard level).
+    IteratorAgeMilliseconds,
+}
+
+impl MetricName {
+    /// Every metric, in declaration order, for pickers in the UI.
+    pub const ALL: [MetricName; 23] = [
+        MetricName::IncomingBytes,
+        MetricName::IncomingRecords,
+        MetricName::PutRecordSuccess,
+        MetricName::PutRecordBytes,
+        MetricName::PutRecordsSuccess,
+        MetricName::PutRecordsBytes,
+        MetricName::PutRecordsRecords,
+        MetricName::PutRecordsTotalRecords,
+        MetricName::PutRecordsSuccessfulRecords,
+        MetricName::PutRecordsFailedRecords,
+        MetricName::PutRecordsThrottledRecords,
+        MetricName::WriteProvisionedThroughputExceeded,
+        MetricName::ReadProvisionedThroughputExceeded,
+        MetricName::GetRecordsBytes,
+        MetricName::GetRecordsRecords,
+        MetricName::GetRecordsSuccess,
+        MetricName::GetRecordsIteratorAgeMilliseconds,
+        MetricName::SubscribeToShardEventMillisBehindLatest,
+        MetricName::SubscribeToShardEventRecords,
+        MetricName::SubscribeToShardEventBytes,
+        MetricName::OutgoingBytes,
+        MetricName::OutgoingRecords,
+        MetricName::IteratorAgeMilliseconds,
+    ];
+
+    /// The CloudWatch metric name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MetricName::IncomingBytes => "IncomingBytes",
+            MetricName::IncomingRecords => "IncomingRecords",
+            MetricName::PutRecordSuccess => "PutRecord.Success",
+            MetricName::PutRecordBytes => "PutRecord.Bytes",
+            MetricName::PutRecordsSuccess => "PutRecords.Success",
+            MetricName::PutRecordsBytes => "PutRecords.Bytes",
+            MetricName::PutRecordsRecords => "PutRecords.Records",
+            MetricName::PutRecordsTotalRecords => "PutRecords.TotalRecords",
+            MetricName::PutRecordsSuccessfulRecords => "PutRecords.SuccessfulRecords",
+            MetricName::PutRecordsFailedRecords => "PutRecords.FailedRecords",
+            MetricName::PutRecordsThrottledRecords => "PutRecords.ThrottledRecords",
+            MetricName::WriteProvisionedThroughputExceeded => "WriteProvisionedThroughputExceeded",
+            MetricName::ReadProvisionedThroughputExceeded => "ReadProvisionedThroughputExceeded",
+            MetricName::GetRecordsBytes => "GetRecords.Bytes",
+            MetricName::GetRecordsRecords => "GetRecords.Records",
+            MetricName::GetRecordsSuccess => "GetRecords.Success",
+            MetricName::GetRecordsIteratorAgeMilliseconds => "GetRecords.IteratorAgeMilliseconds",
+            MetricName::SubscribeToShardEventMillisBehindLatest => "SubscribeToShardEvent.MillisBehindLatest",
+            MetricName::SubscribeToShardEventRecords => "SubscribeToShardEvent.Records",
+            MetricName::SubscribeToShardEventBytes => "SubscribeToShardEvent.Bytes",
+            MetricName::OutgoingBytes => "OutgoingBytes",
+            MetricName::OutgoingRecords => "OutgoingRecords",
+            MetricName::IteratorAgeMilliseconds => "IteratorAgeMilliseconds",
+        }
+    }
+
+    /// The unit CloudWatch reports the metric in.
+    pub fn unit(self) -> Unit {
+        match self {
+            MetricName::IncomingBytes
+            | MetricName::PutRecordBytes
+            | MetricName::PutRecordsBytes
+            | MetricName::GetRecordsBytes
+            | MetricName::SubscribeToShardEventBytes
+            | MetricName::OutgoingBytes => Unit::Bytes,
+            MetricName::GetRecordsIteratorAgeMilliseconds
+            | MetricName::SubscribeToShardEventMillisBehindLatest
+            | MetricName::IteratorAgeMilliseconds => Unit::Milliseconds,
+            MetricName::IncomingRecords
+            | MetricName::PutRecordSuccess
+            | MetricName::PutRecordsSuccess
+            | MetricName::PutRecordsRecords
+            | MetricName::PutRecordsTotalRecords
+            | MetricName::PutRecordsSuccessfulRecords
+            | MetricName::PutRecordsFailedRecords
+            | MetricName::PutRecordsThrottledRecords
+            | MetricName::WriteProvisionedThroughputExceeded
+            | MetricName::ReadProvisionedThroughputExceeded
+            | MetricName::GetRecordsRecords
+            | MetricName::GetRecordsSuccess
+            | MetricName::SubscribeToShardEventRecords
+            | MetricName::OutgoingRecords => Unit::Count,
+        }
+    }
+}
+
+impl fmt::Display for MetricName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A CloudWatch unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Unit {
+    /// Bytes.
+    Bytes,
+    /// A count of calls or records.
+    Count,
+    /// Milliseconds.
+    Milliseconds,
+}
+
+impl Unit {
+    /// The CloudWatch unit name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::Bytes => "Bytes",
+            Unit::Count => "Count",
+            Unit::Milliseconds => "Milliseconds",
+        }
+    }
+}
+
+impl fmt::Display for Unit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The dimensions a sample is recorded under. Each combination is its own
+/// series: a stream-level series never includes shard-level samples.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Dimensions {
+    /// `StreamName`: the basic, stream-level metrics.
+    Stream {
+        /// The stream's name.
+        stream_name: String,
+    },
+    /// `StreamName` and `ShardId`: the enhanced, shard-level metrics.
+    Shard {
+        /// The stream's name.
+        stream_name: String,
+        /// The shard id as Kinesis prints it, `shardId-000000000000`.
+        shard_id: String,
+    },
+    /// `StreamName` and `ConsumerName`: the enhanced fan-out metrics.
+    Consumer {
+        /// The stream's name.
+        stream_name: String,
+        /// The registered consumer's name.
+        consumer_name: String,
+    },
+}
+
+impl Dimensions {
+    /// Stream-level dimensions.
+    pub fn stream(stream_name: &str) -> Dimensions {
+        Dimensions::Stream { stream_name: stream_name.into() }
+    }
+
+    /// Shard-level dimensions.
+    pub fn shard(stream_name: &str, shard_id: &str) -> Dimensions {
+        Dimensions::Shard { stream_name: stream_name.into(), shard_id: shard_id.into() }
+    }
+
+    /// Enhanced fan-out consumer dimensions.
+    pub fn consumer(stream_name: &str, consumer_name: &str) -> Dimensions {
+        Dimensions::Consumer { stream_name: stream_name.into(), consumer_name: consumer_name.into() }
+    }
+}
+
+/// One period's statistics, as `GetMetricStatistics` returns them.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Datapoint {
+    /// The start of the period.
+    pub timestamp: Instant,
+    /// The sum of the samples.
+    pub sum: f64,
+    /// The smallest sample.
+    pub minimum: f64,
+    /// The largest sample.
+    pub maximum: f64,
+    /// How many samples there were; never zero, since empty periods are left out.
+    pub sample_count: u64,
+    /// The metric's unit.
+    pub unit: Unit,
+}
+
+impl Datapoint {
+    /// The mean sample: `sum / sample_count`.
+    pub fn average(&self) -> f64 {
+        self.sum / self.sample_count as f64
+    }
+}
+
+/// The statistics of the samples in one bucket.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+struct Stats {
+    sum: f64,
+    min: f64,
+    max: f64,
+    // Invariant: at least 1; a bucket exists only once a sample lands in it.
+    count: u64,
+}
+
+impl Stats {
+    fn one(value: f64) -> Stats {
+        Stats { sum: value, min: value, max: value, count: 1 }
+    }
+
+    fn merge(&mut self, other: Stats) {
+        self.sum += other.sum;
+        self.min = self.min.min(other.min);
+        self.max = self.max.max(other.max);
+        self.count += other.count;
+    }
+}
+
+/// Every recorded series, in one-second buckets.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(from = "StoreRepr", into = "StoreRepr")]
+pub struct MetricStore {
+    // Buckets keyed by whole seconds since the epoch.
+    // Invariant: every bucket lies in the retention window ending at
+    // `newest_second`, and no series is empty.
+    series: BTreeMap<(MetricName, Dimensions), BTreeMap<u64, Stats>>,
+    // The second of the newest sample recorded; 0 before any.
+    newest_second: u64,
+}
+
+impl MetricStore {
+    /// An empty store.
+    pub fn new() -> MetricStore {
+        MetricStore::default()
+    }
+
+    /// Records one sample of `metric` at `now`.
+    ///
+    /// When `now` enters a new second, buckets that have fallen out of the
+    /// retention window are dropped from every series. A sample that is
+    /// itself older than the window is dropped too.
+    pub fn record(&mut self, now: Instant, metric: MetricName, dimensions: Dimensions, value: f64) {
+        let second = now.epoch_millis() / 1000;
+        if second > self.newest_second {
+            self.newest_second = second;
+            self.prune();
+        }
+        if second >= self.oldest_kept_second() {
+            let buckets = self.series.entry((metric, dimensions)).or_default();
+            match buckets.get_mut(&second) {
+                Some(stats) => stats.merge(Stats::one(value)),
+                None => {
+                    buckets.insert(second, Stats::one(value));
+                }
+            }
+        }
+        self.debug_check_invariants();
+    }
+
+    /// The statistics of `metric` under `dimensions`, one [`Datapoint`] per
+    /// `period` that has samples, oldest first.
+    ///
+    /// `from` is rounded down to a multiple of `period` since the epoch, so a
+    /// 60-second period starts on a whole minute; `to` is exclusive. Only
+    /// samples still within [`RETENTION`] are seen.
+    ///
+    /// # Panics
+    /// If `period` is not a positive whole number of seconds.
+    pub fn series(
+        &self,
+        metric: MetricName,
+        dimensions: &Dimensions,
+        period: Duration,
+        from: Instant,
+        to: Instant,
+    ) -> Vec<Datapoint> {
+        let period_ms = period.as_millis();
+        assert!(period_ms > 0 && period_ms.is_multiple_of(1000), "period must be whole seconds, got {period_ms} ms");
+        let period_secs = period_ms / 1000;
+        let start = from.epoch_millis() / 1000 / period_secs * period_secs;
+        // The last second that starts before `to`.
+        let Some(end) = to.epoch_millis().div_ceil(1000).checked_sub(1) else { return Vec::new() };
+        let Some(buckets) = self.series.get(&(metric, dimensions.clone())) else { return Vec::new() };
+        if end < start {
+            return Vec::new();
+        }
+
+        let mut periods: Vec<(u64, Stats)> = Vec::new();
+        for (&second, &stats) in buckets.range(start..=end) {
+            let period_start = second / period_secs * period_secs;
+            match periods.last_mut() {
+                Some((last_start, last)) if *last_start == period_start => last.merge(stats),
+                _ => periods.push((period_start, stats)),
+            }
+        }
+        periods
+            .into_iter()
+            .map(|(period_start, stats)| Datapoint {
+                timestamp: Instant::from_epoch_millis(period_start * 1000),
+                sum: stats.sum,
+                minimum: stats.min,
+                maximum: stats.max,
+                sample_count: stats.count,
+                unit: metric.unit(),
+            })
+            .collect()
+    }
+
+    /// How many one-second buckets are held across all series; bounded by
+    /// the number of series times the seconds in [`RETENTION`].
+    pub fn bucket_count(&self) -> usize {
+        self.series.values().map(BTreeMap::len).sum()
+    }
+
+    fn oldest_kept_second(&self) -> u64 {
+        (self.newest_second + 1).saturating_sub(RETENTION_SECS)
+    }
+
+    fn prune(&mut self) {
+        let oldest = self.oldest_kept_second();
+        for buckets in self.series.values_mut() {
+            *buckets = buckets.split_off(&oldest);
+        }
+        self.series.retain(|_, buckets| !buckets.is_empty());
+    }
+
+    fn debug_check_invariants(&self) {
+        if cfg!(debug_assertions) {
+            let oldest = self.oldest_kept_second();
+            for ((metric, dimensions), buckets) in &self.series {
+                let (Some((&first, _)), Some((&last, _))) = (buckets.first_key_value(), buckets.last_key_value())
+                else {
+                    panic!("empty series metric={metric} dimensions={dimensions:?}");
+                };
+                assert!(
+                    oldest <= first && last <= self.newest_second,
+                    "bucket outside retention metric={metric} first={first} last={last} newest={}",
+                    self.newest_second
+                );
+            }
+        }
+    }
+}
+
+/// The serialized form: a list of series, since JSON object keys must be strings.
+#[derive(Serialize, Deserialize)]
+struct StoreRepr {
+    newest_second: u64,
+    series: Vec<SeriesRepr>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SeriesRepr {
+    metric: MetricName,
+    dimensions: Dimensions,
+    buckets: Vec<(u64, Stats)>,
+}
+
+impl From<MetricStore> for StoreRepr {
+    fn from(store: MetricStore) -> StoreRepr {
+        let series = store
+            .series
+            .into_iter()
+            .map(|((metric, dimensions), buckets)| SeriesRepr {
+                metric,
+                dimensions,
+                buckets: buckets.into_iter().collect(),
+            })
+            .collect();
+        StoreRepr { newest_second: store.newest_second, series }
+    }
+}
+
+impl From<StoreRepr> for MetricStore {
+    fn from(repr: StoreRepr) -> MetricStore {
+        let mut store = MetricStore { series: BTreeMap::new(), newest_second: repr.newest_second };
+        for SeriesRepr { metric, dimensions, buckets } in repr.series {
+            store.series.insert((metric, dimensions), buckets.into_iter().collect());
+        }
+        // A hand-edited snapshot could hold stale or empty series; pruning restores the invariant.
+        store.prune();
+        store
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 2026-01-01T00:00:00Z, a whole minute.
+    const T0: Instant = Instant::SIMULATION_START;
+
+    fn at(secs: u64, millis: u64) -> Instant {
+        T0 + Duration::from_millis(secs * 1000 + millis)
+    }
+
+    fn orders() -> Dimensions {
+        Dimensions::stream("orders")
+    }
+
+    /// `(seconds after T0, sum, min, max, count)` for each datapoint.
+    type Expected = [(u64, f64, f64, f64, u64)];
+
+    #[track_caller]
+    fn check_series(
+        store: &MetricStore,
+        dimensions: &Dimensions,
+        period_secs: u64,
+        from: Instant,
+        to: Instant,
+        expected: &Expected,
+    ) {
+        let got: Vec<(u64, f64, f64, f64, u64)> = store
+            .series(MetricName::IncomingBytes, dimensions, Duration::from_secs(period_secs), from, to)
+            .iter()
+            .map(|d| {
+                let offset = d.timestamp.saturating_since(T0).as_millis() / 1000;
+                (offset, d.sum, d.minimum, d.maximum, d.sample_count)
+            })
+            .collect();
+        assert_eq!(got, expected, "period={period_secs}s");
+    }
+
+    #[test]
+    fn names_and_units_match_cloudwatch() {
+        assert_eq!(MetricName::PutRecordsThrottledRecords.as_str(), "PutRecords.ThrottledRecords");
+        assert_eq!(MetricName::GetRecordsIteratorAgeMilliseconds.unit(), Unit::Milliseconds);
+        assert_eq!(MetricName::SubscribeToShardEventBytes.unit(), Unit::Bytes);
+        assert_eq!(MetricName::WriteProvisionedThroughputExceeded.unit(), Unit::Count);
+        // Every name is distinct and has no stray whitespace.
+        for (i, a) in MetricName::ALL.iter().enumerate() {
+            assert_eq!(a.as_str().trim(), a.as_str());
+            for b in &MetricName::ALL[i + 1..] {
+                assert_ne!(a.as_str(), b.as_str());
+            }
+        }
+    }
+
+    #[test]
+    fn samples_aggregate_within_and_across_buckets() {
+        let mut store = MetricStore::new();
+        for (secs, millis, value) in [(0, 0, 100.0), (0, 999, 50.0), (1, 0, 10.0), (59, 500, 5.0), (60, 0, 7.0)] {
+            store.record(at(secs, millis), MetricName::IncomingBytes, orders(), value);
+        }
+        check_series(
+            &store,
+            &orders(),
+            1,
+            at(0, 0),
+            at(61, 0),
+            &[(0, 150.0, 50.0, 100.0, 2), (1, 10.0, 10.0, 10.0, 1), (59, 5.0, 5.0, 5.0, 1), (60, 7.0, 7.0, 7.0, 1)],
+        );
+        check_series(&store, &orders(), 60, at(0, 0), at(120, 0), &[(0, 165.0, 5.0, 100.0, 4), (60, 7.0, 7.0, 7.0, 1)]);
+        let one_minute =
+            store.series(MetricName::IncomingBytes, &orders(), Duration::from_secs(60), at(0, 0), at(60, 0));
+        assert_eq!(one_minute[0].average(), 165.0 / 4.0);
+        assert_eq!(one_minute[0].unit, Unit::Bytes);
+    }
+
+    #[test]
+    fn periods_align_to_the_period_like_cloudwatch() {
+        let mut store = MetricStore::new();
+        store.record(at(150, 0), MetricName::IncomingBytes, orders(), 1.0);
+        store.record(at(170, 0), MetricName::IncomingBytes, orders(), 2.0);
+        // A start at 00:02:34 rounds down to 00:02:00; the datapoint is stamped there.
+        check_series(&store, &orders(), 60, at(154, 0), at(180, 0), &[(120, 3.0, 1.0, 2.0, 2)]);
+        // Five-minute periods start on multiples of five minutes.
+        check_series(&store, &orders(), 300, at(299, 0), at(600, 0), &[(0, 3.0, 1.0, 2.0, 2)]);
+        // `to` is exclusive: a sample at exactly `to` is not included.
+        check_series(&store, &orders(), 1, at(0, 0), at(170, 0), &[(150, 1.0, 1.0, 1.0, 1)]);
+        // ...but one in the same second as a `to` that is not on a second boundary is.
+        check_series(&store, &orders(), 1, at(0, 0), at(170, 1), &[(150, 1.0, 1.0, 1.0, 1), (170, 2.0, 2.0, 2.0, 1)]);
+        // An empty or inverted window has no datapoints.
+        check_series(&store, &orders(), 60, at(180, 0), at(120, 0), &[]);
+    }
+
+    #[test]
+    fn empty_periods_are_omitted() {
+        let mut store = MetricStore::new();
+        store.record(at(5, 0), MetricName::IncomingBytes, orders(), 1.0);
+        store.record(at(185, 0), MetricName::IncomingBytes, orders(), 2.0);
+        check_series(&store, &orders(), 60, at(0, 0), at(240, 0), &[(0, 1.0, 1.0, 1.0, 1), (180, 2.0, 2.0, 2.0, 1)]);
+        check_series(&store, &Dimensions::stream("nobody"), 60, at(0, 0), at(240, 0), &[]);
+        let other_metric =
+            store.series(MetricName::IncomingRecords, &orders(), Duration::from_secs(60), at(0, 0), at(240, 0));
+        assert!(other_metric.is_empty());
+    }
+
+    #[test]
+    fn stream_shard_and_consumer_series_are_kept_apart() {
+        let mut store = MetricStore::new();
+        let shard0 = Dimensions::shard("orders", "shardId-000000000000");
+        let shard1 = Dimensions::shard("orders", "shardId-000000000001");
+        store.record(at(0, 0), MetricName::IncomingBytes, orders(), 30.0);
+        store.record(at(0, 0), MetricName::IncomingBytes, shard0.clone(), 10.0);
+        store.record(at(0, 0), MetricName::IncomingBytes, shard1.clone(), 20.0);
+        store.record(at(0, 0), MetricName::IncomingBytes, Dimensions::consumer("orders", "app"), 99.0);
+        store.record(at(0, 0), MetricName::IncomingBytes, Dimensions::stream("payments"), 5.0);
+        check_series(&store, &orders(), 60, at(0, 0), at(60, 0), &[(0, 30.0, 30.0, 30.0, 1)]);
+        check_series(&store, &shard0, 60, at(0, 0), at(60, 0), &[(0, 10.0, 10.0, 10.0, 1)]);
+        check_series(&store, &shard1, 60, at(0, 0), at(60, 0), &[(0, 20.0, 20.0, 20.0, 1)]);
+    }
+
+    #[test]
+    fn buckets_older_than_retention_are_dropped() {
+        let mut store = MetricStore::new();
+        let retention_secs = RETENTION.as_millis() / 1000;
+        // Four hours of one sample a second, in two series.
+        for second in 0..4 * 3600 {
+            store.record(at(second, 0), MetricName::IncomingBytes, orders(), 1.0);
+            store.record(at(second, 0), MetricName::IncomingRecords, orders(), 1.0);
+        }
+        assert_eq!(store.bucket_count(), 2 * retention_secs as usize);
+        // The first hour is gone; the last three hours are all there.
+        let all =
+            store.series(MetricName::IncomingBytes, &orders(), Duration::from_secs(3600), at(0, 0), at(4 * 3600, 0));
+        let hours: Vec<(u64, u64)> =
+            all.iter().map(|d| (d.timestamp.saturating_since(T0).as_millis() / 3_600_000, d.sample_count)).collect();
+        assert_eq!(hours, [(1, 3600), (2, 3600), (3, 3600)]);
+        // A sample from before the window is not stored.
+        store.record(at(0, 0), MetricName::IncomingBytes, orders(), 1.0);
+        assert_eq!(store.bucket_count(), 2 * retention_secs as usize);
+        // A series that falls entirely out of the window disappears.
+        store.record(at(8 * 3600, 0), MetricName::IncomingRecords, orders(), 1.0);
+        assert_eq!(store.bucket_count(), 1);
+    }
+}

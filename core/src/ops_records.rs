@@ -1,0 +1,397 @@
+//! The data plane: `PutRecord`, `PutRecords`, `GetShardIterator`, `GetRecords`.
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{
+    GetRecordsError, GetShardIteratorError, IteratorExpired, NotFound, PutRecordError, ThroughputExceeded, Validator,
+};
+use crate::hash::{HashKey, HashKeyRange};
+use crate::iterator::{IteratorToken, StartingPosition};
+use crate::limits::{
+    ITERATOR_LIFETIME, MAX_GET_RECORDS_BYTES, MAX_GET_RECORDS_LIMIT, MAX_PARTITION_KEY_CHARS, MAX_PUT_RECORDS_BYTES,
+    MAX_PUT_RECORDS_ENTRIES, MAX_RECORD_DATA_BYTES,
+};
+use crate::sequence::SequenceNumber;
+use crate::sim::Simulation;
+use crate::stream::{Record, Shard, ShardId, Stream};
+use crate::validate;
+
+/// `PutRecord` request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PutRecordInput {
+    /// `StreamName`.
+    pub stream_name: String,
+    /// `PartitionKey`: hashed with MD5 to choose the shard.
+    pub partition_key: String,
+    /// `Data`.
+    pub data: Vec<u8>,
+    /// `ExplicitHashKey`: a decimal hash key that overrides the partition key's hash.
+    pub explicit_hash_key: Option<String>,
+    /// `SequenceNumberForOrdering`: the sequence number of the producer's
+    /// previous record for this key. Sequence numbers already increase
+    /// strictly within a shard here, so it is only validated.
+    pub sequence_number_for_ordering: Option<String>,
+}
+
+impl PutRecordInput {
+    /// A request with just a stream, a partition key and data.
+    pub fn new(stream_name: impl Into<String>, partition_key: impl Into<String>, data: impl Into<Vec<u8>>) -> Self {
+        PutRecordInput {
+            stream_name: stream_name.into(),
+            partition_key: partition_key.into(),
+            data: data.into(),
+            explicit_hash_key: None,
+            sequence_number_for_ordering: None,
+        }
+    }
+}
+
+/// `PutRecord` response, and a successful `PutRecords` entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PutRecordOutput {
+    /// `ShardId`: where the record was stored.
+    pub shard_id: ShardId,
+    /// `SequenceNumber`: its position in that shard.
+    pub sequence_number: SequenceNumber,
+}
+
+/// One record of a `PutRecords` request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PutRecordsEntry {
+    /// `Data`.
+    pub data: Vec<u8>,
+    /// `PartitionKey`.
+    pub partition_key: String,
+    /// `ExplicitHashKey`.
+    pub explicit_hash_key: Option<String>,
+}
+
+/// `PutRecords` request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PutRecordsInput {
+    /// `StreamName`.
+    pub stream_name: String,
+    /// `Records`: 1 to 500 entries.
+    pub records: Vec<PutRecordsEntry>,
+}
+
+/// The result of one `PutRecords` entry, in request order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PutRecordsResultEntry {
+    /// Stored: `ShardId` and `SequenceNumber`.
+    Success(PutRecordOutput),
+    /// Not stored: `ErrorCode` and `ErrorMessage`, and no sequence number.
+    Failure {
+        /// `ErrorCode`: `ProvisionedThroughputExceededException` or `InternalFailure`.
+        error_code: String,
+        /// `ErrorMessage`.
+        error_message: String,
+    },
+}
+
+/// `PutRecords` response.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PutRecordsOutput {
+    /// `FailedRecordCount`.
+    pub failed_record_count: u32,
+    /// `Records`: one result per request entry, in request order.
+    pub records: Vec<PutRecordsResultEntry>,
+}
+
+/// `GetShardIterator` request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetShardIteratorInput {
+    /// `StreamName`.
+    pub stream_name: String,
+    /// `ShardId`.
+    pub shard_id: ShardId,
+    /// `ShardIteratorType` with its `StartingSequenceNumber` or `Timestamp`.
+    pub position: StartingPosition,
+}
+
+/// A shard created from the shard being read, listed when a reader reaches
+/// the end of a closed shard.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChildShard {
+    /// `ShardId`.
+    pub shard_id: ShardId,
+    /// `ParentShards`: one after a split, two after a merge.
+    pub parent_shards: Vec<ShardId>,
+    /// `HashKeyRange`.
+    pub hash_key_range: HashKeyRange,
+}
+
+/// `GetRecords` response.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetRecordsOutput {
+    /// `Records`, in sequence order.
+    pub records: Vec<Record>,
+    /// `NextShardIterator`: where the following call continues; `None` once a
+    /// closed shard has been read to its end.
+    pub next_shard_iterator: Option<String>,
+    /// `MillisBehindLatest`: how far the response is from the tip of the shard.
+    pub millis_behind_latest: u64,
+    /// `ChildShards`: set when the end of a closed shard is reached.
+    pub child_shards: Vec<ChildShard>,
+}
+
+/// Checks the members a `PutRecord` and each `PutRecords` entry share;
+/// `prefix` is the member path (`""` or `records.3.member.`).
+fn validate_entry(v: &mut Validator, prefix: &str, partition_key: &str, data: &[u8], explicit_hash_key: Option<&str>) {
+    let key_chars = partition_key.chars().count();
+    let member = |name: &str| format!("{prefix}{name}");
+    v.check(
+        key_chars >= 1,
+        &member("partitionKey"),
+        Some(partition_key.into()),
+        "Member must have length greater than or equal to 1",
+    );
+    v.check(
+        key_chars <= MAX_PARTITION_KEY_CHARS,
+        &member("partitionKey"),
+        Some(partition_key.into()),
+        format!("Member must have length less than or equal to {MAX_PARTITION_KEY_CHARS}"),
+    );
+    v.check(
+        data.len() <= MAX_RECORD_DATA_BYTES,
+        &member("data"),
+        // AWS shows a blob as the Java buffer that held it.
+        Some(format!("java.nio.HeapByteBuffer[pos=0 lim={0} cap={0}]", data.len())),
+        format!("Member must have length less than or equal to {MAX_RECORD_DATA_BYTES}"),
+    );
+    if let Some(text) = explicit_hash_key {
+        v.check(
+            validate::is_decimal(text, 39),
+            &member("explicitHashKey"),
+            Some(text.into()),
+            "Member must satisfy regular expression pattern: 0|([1-9]\\d{0,38})",
+        );
+    }
+}
+
+/// The hash key a record is routed by, once its members are known to be well-formed.
+fn hash_key_of(partition_key: &str, explicit_hash_key: Option<&str>) -> Result<HashKey, String> {
+    match explicit_hash_key {
+        None => Ok(HashKey::from_partition_key(partition_key)),
+        Some(text) => text.parse::<u128>().map(HashKey).map_err(|_| {
+            format!("Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was {text}")
+        }),
+    }
+}
+
+/// Stores a record if the shard's write budget allows it.
+fn write(
+    stream: &mut Stream,
+    now: crate::Instant,
+    partition_key: String,
+    hash_key: HashKey,
+    data: Vec<u8>,
+) -> Result<PutRecordOutput, ThroughputExceeded> {
+    let stream_name = stream.name.clone();
+    let shard = stream.route(hash_key);
+    let bytes = (data.len() + partition_key.len()) as u64;
+    if !(shard.write_bytes.has(now, bytes) && shard.write_records.has(now, 1)) {
+        return Err(ThroughputExceeded { stream: stream_name, shard: shard.id, read: false });
+    }
+    shard.write_bytes.take(now, bytes);
+    shard.write_records.take(now, 1);
+    let sequence_number = shard.append(now, partition_key, hash_key, data);
+    Ok(PutRecordOutput { shard_id: shard.id, sequence_number })
+}
+
+impl Simulation {
+    /// `PutRecord`: stores one record in the shard its hash key falls in.
+    pub fn put_record(&mut self, input: PutRecordInput) -> Result<PutRecordOutput, PutRecordError> {
+        let PutRecordInput { stream_name, partition_key, data, explicit_hash_key, sequence_number_for_ordering } =
+            input;
+        let mut v = Validator::default();
+        validate::stream_name(&mut v, &stream_name);
+        validate_entry(&mut v, "", &partition_key, &data, explicit_hash_key.as_deref());
+        if let Some(text) = &sequence_number_for_ordering {
+            v.check(
+                validate::is_decimal(text, 129),
+                "sequenceNumberForOrdering",
+                Some(text.clone()),
+                "Member must satisfy regular expression pattern: 0|([1-9]\\d{0,128})",
+            );
+        }
+        v.finish().map_err(PutRecordError::Validation)?;
+        let hash_key =
+            hash_key_of(&partition_key, explicit_hash_key.as_deref()).map_err(PutRecordError::InvalidArgument)?;
+        if let Some(text) = sequence_number_for_ordering.filter(|t| SequenceNumber::parse(t).is_none()) {
+            return Err(PutRecordError::InvalidArgument(format!(
+                "ExclusiveMinimumSequenceNumber {text} used in PutRecord on stream {stream_name} under account {} is invalid.",
+                crate::ACCOUNT_ID
+            )));
+        }
+        let now = self.now;
+        let stream = self.usable_stream_mut(&stream_name).map_err(PutRecordError::ResourceNotFound)?;
+        write(stream, now, partition_key, hash_key, data).map_err(PutRecordError::ProvisionedThroughputExceeded)
+    }
+
+    /// `PutRecords`: up to 500 records in one call. Entries succeed or fail
+    /// one by one; a failed entry carries an error code and no sequence number.
+    pub fn put_records(&mut self, input: PutRecordsInput) -> Result<PutRecordsOutput, PutRecordError> {
+        let PutRecordsInput { stream_name, records } = input;
+        let mut v = Validator::default();
+        validate::stream_name(&mut v, &stream_name);
+        v.check(!records.is_empty(), "records", None, "Member must have length greater than or equal to 1");
+        v.check(
+            records.len() <= MAX_PUT_RECORDS_ENTRIES,
+            "records",
+            None,
+            format!("Member must have length less than or equal to {MAX_PUT_RECORDS_ENTRIES}"),
+        );
+        for (idx, entry) in records.iter().enumerate() {
+            let prefix = format!("records.{}.member.", idx + 1);
+            validate_entry(&mut v, &prefix, &entry.partition_key, &entry.data, entry.explicit_hash_key.as_deref());
+        }
+        v.finish().map_err(PutRecordError::Validation)?;
+        let total: usize = records.iter().map(|r| r.data.len() + r.partition_key.len()).sum();
+        if total > MAX_PUT_RECORDS_BYTES {
+            return Err(PutRecordError::InvalidArgument("Records size exceeds 5 MB limit".into()));
+        }
+        let hash_keys = records
+            .iter()
+            .map(|r| hash_key_of(&r.partition_key, r.explicit_hash_key.as_deref()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(PutRecordError::InvalidArgument)?;
+        let now = self.now;
+        let stream = self.usable_stream_mut(&stream_name).map_err(PutRecordError::ResourceNotFound)?;
+        let results: Vec<PutRecordsResultEntry> = records
+            .into_iter()
+            .zip(hash_keys)
+            .map(|(entry, hash_key)| match write(stream, now, entry.partition_key, hash_key, entry.data) {
+                Ok(out) => PutRecordsResultEntry::Success(out),
+                Err(throttled) => PutRecordsResultEntry::Failure {
+                    error_code: "ProvisionedThroughputExceededException".into(),
+                    error_message: throttled.to_string(),
+                },
+            })
+            .collect();
+        let failed_record_count =
+            results.iter().filter(|r| matches!(r, PutRecordsResultEntry::Failure { .. })).count() as u32;
+        Ok(PutRecordsOutput { failed_record_count, records: results })
+    }
+
+    /// `GetShardIterator` for one shard of a stream.
+    pub fn get_shard_iterator(&self, input: GetShardIteratorInput) -> Result<String, GetShardIteratorError> {
+        let GetShardIteratorInput { stream_name, shard_id, position } = input;
+        let mut v = Validator::default();
+        validate::stream_name(&mut v, &stream_name);
+        v.finish().map_err(GetShardIteratorError::Validation)?;
+        // AWS names the shard even when it is the stream that is missing.
+        let shard = self.usable_stream(&stream_name).ok().and_then(|s| s.shard(shard_id)).ok_or_else(|| {
+            GetShardIteratorError::ResourceNotFound(NotFound::Shard { stream: stream_name.clone(), shard: shard_id })
+        })?;
+        let parse = |text: &str| -> Result<SequenceNumber, GetShardIteratorError> {
+            let seq = SequenceNumber::parse(text).ok_or_else(|| {
+                GetShardIteratorError::InvalidArgument(format!(
+                    "StartingSequenceNumber {text} used in GetShardIterator on shard {shard_id} in stream {stream_name} under account {} is invalid.",
+                    crate::ACCOUNT_ID
+                ))
+            })?;
+            if seq.shard() != shard_id {
+                return Err(GetShardIteratorError::InvalidArgument(format!(
+                    "Invalid StartingSequenceNumber. It encodes {}, while it was used in a call to a shard with {shard_id}",
+                    seq.shard()
+                )));
+            }
+            Ok(seq)
+        };
+        let counter = match &position {
+            StartingPosition::TrimHorizon => shard.trim_horizon_counter(),
+            StartingPosition::Latest => shard.next_counter(),
+            StartingPosition::AtSequenceNumber(text) => parse(text)?.counter(),
+            StartingPosition::AfterSequenceNumber(text) => parse(text)?.counter() + 1,
+            StartingPosition::AtTimestamp(at) => shard
+                .records()
+                .get(shard.position_at(*at))
+                .map_or(shard.next_counter(), |r| r.sequence_number.counter()),
+        };
+        Ok(IteratorToken { stream: stream_name, shard: shard_id, counter, issued: self.now }.encode())
+    }
+
+    /// `GetRecords`: up to `limit` (default and maximum 10,000) records and
+    /// at most 10 MiB from the iterator's position, and the iterator to
+    /// continue from.
+    pub fn get_records(
+        &mut self,
+        shard_iterator: &str,
+        limit: Option<u32>,
+    ) -> Result<GetRecordsOutput, GetRecordsError> {
+        let limit = limit.unwrap_or(MAX_GET_RECORDS_LIMIT);
+        let mut v = Validator::default();
+        v.check(limit >= 1, "limit", Some(limit.to_string()), "Member must have value greater than or equal to 1");
+        v.check(
+            limit <= MAX_GET_RECORDS_LIMIT,
+            "limit",
+            Some(limit.to_string()),
+            format!("Member must have value less than or equal to {MAX_GET_RECORDS_LIMIT}"),
+        );
+        v.finish().map_err(GetRecordsError::Validation)?;
+        let token = IteratorToken::decode(shard_iterator)
+            .ok_or_else(|| GetRecordsError::InvalidArgument("Invalid ShardIterator.".into()))?;
+        let now = self.now;
+        if now.saturating_since(token.issued) > ITERATOR_LIFETIME {
+            return Err(GetRecordsError::ExpiredIterator(IteratorExpired { issued: token.issued, now }));
+        }
+        let stream = self.usable_stream_mut(&token.stream).map_err(GetRecordsError::ResourceNotFound)?;
+        let children = child_shards(stream, token.shard);
+        let shard = stream.shard_mut(token.shard).ok_or_else(|| {
+            GetRecordsError::ResourceNotFound(NotFound::Shard { stream: token.stream.clone(), shard: token.shard })
+        })?;
+        if !(shard.read_calls.has(now, 1) && shard.read_bytes.is_positive(now)) {
+            return Err(GetRecordsError::ProvisionedThroughputExceeded(ThroughputExceeded {
+                stream: token.stream.clone(),
+                shard: token.shard,
+                read: true,
+            }));
+        }
+        let (records, bytes) = read_from(shard, token.counter, limit);
+        shard.read_calls.take(now, 1);
+        shard.read_bytes.take(now, bytes);
+
+        let next_counter = records.last().map_or(token.counter, |r| r.sequence_number.counter() + 1).max(token.counter);
+        let stored = shard.records();
+        let next_unread = stored.get(shard.position_of(next_counter));
+        let millis_behind_latest = next_unread.map_or(0, |r| now.saturating_since(r.approximate_arrival).as_millis());
+        let at_end = !shard.is_open() && next_unread.is_none();
+        let next_shard_iterator =
+            (!at_end).then(|| IteratorToken { counter: next_counter, issued: now, ..token.clone() }.encode());
+        let child_shards = if at_end { children } else { Vec::new() };
+        Ok(GetRecordsOutput { records, next_shard_iterator, millis_behind_latest, child_shards })
+    }
+}
+
+/// Up to `limit` records and 10 MiB from `counter` on, and their billed bytes.
+fn read_from(shard: &Shard, counter: u64, limit: u32) -> (Vec<Record>, u64) {
+    let mut records = Vec::new();
+    let mut bytes = 0;
+    for record in shard.records().range(shard.position_of(counter)..) {
+        if records.len() == limit as usize || bytes + record.billed_bytes() > MAX_GET_RECORDS_BYTES {
+            break;
+        }
+        bytes += record.billed_bytes();
+        records.push(record.clone());
+    }
+    (records, bytes)
+}
+
+/// The shards whose parent or adjacent parent is `parent`.
+fn child_shards(stream: &Stream, parent: ShardId) -> Vec<ChildShard> {
+    stream
+        .shards
+        .iter()
+        .filter(|s| s.parent == Some(parent) || s.adjacent_parent == Some(parent))
+        .map(|s| ChildShard {
+            shard_id: s.id,
+            parent_shards: s.parent.into_iter().chain(s.adjacent_parent).collect(),
+            hash_key_range: s.range,
+        })
+        .collect()
+}

@@ -8,6 +8,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
+use crate::kms::InvalidKeyId;
+use crate::policy::AccessDenied;
 use crate::stream::ShardId;
 use crate::time::Instant;
 
@@ -203,7 +205,7 @@ aws_error! {
         /// A request member breaks a constraint.
         Validation(ValidationError) => "ValidationException",
         /// The caller's policies do not allow the call.
-        AccessDenied(String) => "AccessDeniedException",
+        AccessDenied(AccessDenied) => "AccessDeniedException",
     }
 }
 
@@ -223,7 +225,7 @@ aws_error! {
         /// A request member breaks a constraint.
         Validation(ValidationError) => "ValidationException",
         /// The caller's policies do not allow the call.
-        AccessDenied(String) => "AccessDeniedException",
+        AccessDenied(AccessDenied) => "AccessDeniedException",
     }
 }
 
@@ -241,7 +243,7 @@ aws_error! {
         /// A request member breaks a constraint.
         Validation(ValidationError) => "ValidationException",
         /// The caller's policies do not allow the call.
-        AccessDenied(String) => "AccessDeniedException",
+        AccessDenied(AccessDenied) => "AccessDeniedException",
     }
 }
 
@@ -257,7 +259,7 @@ aws_error! {
         /// A request member breaks a constraint.
         Validation(ValidationError) => "ValidationException",
         /// The caller's policies do not allow the call.
-        AccessDenied(String) => "AccessDeniedException",
+        AccessDenied(AccessDenied) => "AccessDeniedException",
     }
 }
 
@@ -271,7 +273,7 @@ aws_error! {
         /// A request member breaks a constraint.
         Validation(ValidationError) => "ValidationException",
         /// The caller's policies do not allow the call.
-        AccessDenied(String) => "AccessDeniedException",
+        AccessDenied(AccessDenied) => "AccessDeniedException",
     }
 }
 
@@ -289,7 +291,7 @@ aws_error! {
         /// `Limit` is outside 1 ..= 10,000.
         Validation(ValidationError) => "ValidationException",
         /// The caller's policies do not allow the call.
-        AccessDenied(String) => "AccessDeniedException",
+        AccessDenied(AccessDenied) => "AccessDeniedException",
     }
 }
 
@@ -310,6 +312,23 @@ aws_error! {
         /// The operation is for provisioned streams and the stream is on-demand.
         OnDemandUnsupported(String) => "ValidationException",
         /// The caller's policies do not allow the call.
-        AccessDenied(String) => "AccessDeniedException",
+        AccessDenied(AccessDenied) => "AccessDeniedException",
+    }
+}
+
+aws_error! {
+    /// Error returned by [`crate::Simulation::start_stream_encryption`] and
+    /// [`crate::Simulation::stop_stream_encryption`].
+    pub enum EncryptionError {
+        /// The stream does not exist.
+        ResourceNotFound(NotFound) => "ResourceNotFoundException",
+        /// The stream is not `ACTIVE`.
+        ResourceInUse(String) => "ResourceInUseException",
+        /// KMS cannot resolve the key id.
+        KmsNotFound(InvalidKeyId) => "KMSNotFoundException",
+        /// A request member breaks a constraint.
+        Validation(ValidationError) => "ValidationException",
+        /// The caller's policies do not allow the call.
+        AccessDenied(AccessDenied) => "AccessDeniedException",
     }
 }

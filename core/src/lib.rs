@@ -25,7 +25,7 @@
 //!     })
 //!     .unwrap();
 //! let page = sim.get_records(&iterator, None).unwrap();
-//! assert_eq!(page.records[0].data, b"hello");
+//! assert_eq!(page.records[0].data(), b"hello");
 //! ```
 
 #![no_std]
@@ -43,6 +43,7 @@ pub mod kms;
 pub mod limits;
 pub mod metrics;
 mod ops_records;
+mod ops_security;
 mod ops_streams;
 pub mod policy;
 mod reshard;
@@ -56,8 +57,8 @@ mod validate;
 pub use consumer::{ConsumerId, ConsumerView, POLL_INTERVAL, ShardCursor};
 pub use cost::CapacityMode;
 pub use error::{
-    ACCOUNT_ID, CreateStreamError, GetRecordsError, GetShardIteratorError, IteratorExpired, ListError, NotFound,
-    PutRecordError, REGION, ReshardError, StreamOpError, ThroughputExceeded, ValidationError, Violation,
+    ACCOUNT_ID, CreateStreamError, EncryptionError, GetRecordsError, GetShardIteratorError, IteratorExpired, ListError,
+    NotFound, PutRecordError, REGION, ReshardError, StreamOpError, ThroughputExceeded, ValidationError, Violation,
 };
 pub use hash::{HashKey, HashKeyRange};
 pub use iterator::{ShardIteratorType, StartingPosition};

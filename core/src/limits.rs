@@ -69,3 +69,5 @@ pub const STREAM_DELETE_DELAY: Duration = Duration::from_secs(5);
 pub const RESHARD_DELAY: Duration = Duration::from_secs(3);
 /// How long a capacity mode switch keeps a stream `UPDATING`.
 pub const MODE_SWITCH_DELAY: Duration = Duration::from_secs(5);
+/// How long starting or stopping encryption keeps a stream `UPDATING`.
+pub const ENCRYPTION_CHANGE_DELAY: Duration = Duration::from_secs(2);

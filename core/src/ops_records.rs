@@ -11,13 +11,15 @@ use crate::error::{
 };
 use crate::hash::{HashKey, HashKeyRange};
 use crate::iterator::{IteratorToken, StartingPosition};
+use crate::kms::{self, EncryptionType, KeyId};
 use crate::limits::{
     ITERATOR_LIFETIME, MAX_GET_RECORDS_BYTES, MAX_GET_RECORDS_LIMIT, MAX_PARTITION_KEY_CHARS, MAX_PUT_RECORDS_BYTES,
     MAX_PUT_RECORDS_ENTRIES, MAX_RECORD_DATA_BYTES,
 };
+use crate::ops_streams::stream_arn;
 use crate::sequence::SequenceNumber;
 use crate::sim::Simulation;
-use crate::stream::{Record, Shard, ShardId, Stream};
+use crate::stream::{Encryption, Record, Shard, ShardId, Stream};
 use crate::validate;
 
 /// `PutRecord` request.
@@ -57,6 +59,8 @@ pub struct PutRecordOutput {
     pub shard_id: ShardId,
     /// `SequenceNumber`: its position in that shard.
     pub sequence_number: SequenceNumber,
+    /// `EncryptionType`: `KMS` when the stream encrypts records at rest.
+    pub encryption_type: EncryptionType,
 }
 
 /// One record of a `PutRecords` request.
@@ -143,6 +147,13 @@ pub struct GetRecordsOutput {
 /// `prefix` is the member path (`""` or `records.3.member.`).
 fn validate_entry(v: &mut Validator, prefix: &str, partition_key: &str, data: &[u8], explicit_hash_key: Option<&str>) {
     let key_chars = partition_key.chars().count();
+    let key_ok = (1..=MAX_PARTITION_KEY_CHARS).contains(&key_chars);
+    let data_ok = data.len() <= MAX_RECORD_DATA_BYTES;
+    let hash_ok = explicit_hash_key.is_none_or(|text| validate::is_decimal(text, 39));
+    // The common case allocates nothing: messages are built only for violations.
+    if key_ok && data_ok && hash_ok {
+        return;
+    }
     let member = |name: &str| format!("{prefix}{name}");
     v.check(
         key_chars >= 1,
@@ -157,7 +168,7 @@ fn validate_entry(v: &mut Validator, prefix: &str, partition_key: &str, data: &[
         format!("Member must have length less than or equal to {MAX_PARTITION_KEY_CHARS}"),
     );
     v.check(
-        data.len() <= MAX_RECORD_DATA_BYTES,
+        data_ok,
         &member("data"),
         // AWS shows a blob as the Java buffer that held it.
         Some(format!("java.nio.HeapByteBuffer[pos=0 lim={0} cap={0}]", data.len())),
@@ -165,7 +176,7 @@ fn validate_entry(v: &mut Validator, prefix: &str, partition_key: &str, data: &[
     );
     if let Some(text) = explicit_hash_key {
         v.check(
-            validate::is_decimal(text, 39),
+            hash_ok,
             &member("explicitHashKey"),
             Some(text.into()),
             "Member must satisfy regular expression pattern: 0|([1-9]\\d{0,38})",
@@ -173,34 +184,56 @@ fn validate_entry(v: &mut Validator, prefix: &str, partition_key: &str, data: &[
     }
 }
 
-/// The hash key a record is routed by, once its members are known to be well-formed.
-fn hash_key_of(partition_key: &str, explicit_hash_key: Option<&str>) -> Result<HashKey, String> {
+/// The hash key a record is routed by, once its members are known to be
+/// well-formed, and the explicit hash key if that is where it came from.
+fn hash_key_of(partition_key: &str, explicit_hash_key: Option<&str>) -> Result<(HashKey, Option<HashKey>), String> {
     match explicit_hash_key {
-        None => Ok(HashKey::from_partition_key(partition_key)),
-        Some(text) => text.parse::<u128>().map(HashKey).map_err(|_| {
+        None => Ok((HashKey::from_partition_key(partition_key), None)),
+        Some(text) => text.parse::<u128>().map(|k| (HashKey(k), Some(HashKey(k)))).map_err(|_| {
             format!("Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was {text}")
         }),
     }
 }
 
-/// Stores a record if the shard's write budget allows it.
+/// Stores a record, encrypted if the stream is, if the shard's write budget allows it.
 fn write(
     stream: &mut Stream,
     now: crate::Instant,
-    partition_key: String,
-    hash_key: HashKey,
-    data: Vec<u8>,
+    partition_key: &str,
+    (hash_key, explicit_hash_key): (HashKey, Option<HashKey>),
+    data: &[u8],
 ) -> Result<PutRecordOutput, ThroughputExceeded> {
-    let stream_name = stream.name.clone();
-    let shard = stream.route(hash_key);
+    let Stream { name, shards, keys, encryption_key, .. } = stream;
+    let shard =
+        shards.iter_mut().find(|s| s.is_open() && s.range.contains(hash_key)).expect("open shards tile the key space");
     let bytes = (data.len() + partition_key.len()) as u64;
     if !(shard.write_bytes.has(now, bytes) && shard.write_records.has(now, 1)) {
-        return Err(ThroughputExceeded { stream: stream_name, shard: shard.id, read: false });
+        return Err(ThroughputExceeded { stream: name.clone(), shard: shard.id, read: false });
     }
     shard.write_bytes.take(now, bytes);
     shard.write_records.take(now, 1);
-    let sequence_number = shard.append(now, partition_key, hash_key, data);
-    Ok(PutRecordOutput { shard_id: shard.id, sequence_number })
+    let sequence_number = match *encryption_key {
+        None => shard.append(now, partition_key, explicit_hash_key, data, Encryption::None),
+        Some(idx) => {
+            let nonce = shard.peek_sequence_number().to_string();
+            let ciphertext = kms::encrypt(&keys[usize::from(idx)], nonce.as_bytes(), data);
+            shard.append(now, partition_key, explicit_hash_key, &ciphertext, Encryption::AtRest(idx))
+        }
+    };
+    let encryption_type = if encryption_key.is_some() { EncryptionType::Kms } else { EncryptionType::None };
+    Ok(PutRecordOutput { shard_id: shard.id, sequence_number, encryption_type })
+}
+
+/// A stored record as a reader sees it: decrypted if it was stored encrypted.
+pub(crate) fn plaintext(record: &Record, keys: &[KeyId]) -> Record {
+    match record.encryption() {
+        Encryption::AtRest(idx) => {
+            let nonce = record.sequence_number().to_string();
+            let data = kms::decrypt(&keys[usize::from(idx)], nonce.as_bytes(), record.data());
+            record.with_data(&data, Encryption::Decrypted)
+        }
+        Encryption::None | Encryption::Decrypted => record.clone(),
+    }
 }
 
 impl Simulation {
@@ -208,6 +241,7 @@ impl Simulation {
     pub fn put_record(&mut self, input: PutRecordInput) -> Result<PutRecordOutput, PutRecordError> {
         let PutRecordInput { stream_name, partition_key, data, explicit_hash_key, sequence_number_for_ordering } =
             input;
+        self.authorize("kinesis:PutRecord", &stream_arn(&stream_name)).map_err(PutRecordError::AccessDenied)?;
         let mut v = Validator::default();
         validate::stream_name(&mut v, &stream_name);
         validate_entry(&mut v, "", &partition_key, &data, explicit_hash_key.as_deref());
@@ -220,7 +254,7 @@ impl Simulation {
             );
         }
         v.finish().map_err(PutRecordError::Validation)?;
-        let hash_key =
+        let routing =
             hash_key_of(&partition_key, explicit_hash_key.as_deref()).map_err(PutRecordError::InvalidArgument)?;
         if let Some(text) = sequence_number_for_ordering.filter(|t| SequenceNumber::parse(t).is_none()) {
             return Err(PutRecordError::InvalidArgument(format!(
@@ -230,13 +264,14 @@ impl Simulation {
         }
         let now = self.now;
         let stream = self.usable_stream_mut(&stream_name).map_err(PutRecordError::ResourceNotFound)?;
-        write(stream, now, partition_key, hash_key, data).map_err(PutRecordError::ProvisionedThroughputExceeded)
+        write(stream, now, &partition_key, routing, &data).map_err(PutRecordError::ProvisionedThroughputExceeded)
     }
 
     /// `PutRecords`: up to 500 records in one call. Entries succeed or fail
     /// one by one; a failed entry carries an error code and no sequence number.
     pub fn put_records(&mut self, input: PutRecordsInput) -> Result<PutRecordsOutput, PutRecordError> {
         let PutRecordsInput { stream_name, records } = input;
+        self.authorize("kinesis:PutRecords", &stream_arn(&stream_name)).map_err(PutRecordError::AccessDenied)?;
         let mut v = Validator::default();
         validate::stream_name(&mut v, &stream_name);
         v.check(!records.is_empty(), "records", None, "Member must have length greater than or equal to 1");
@@ -255,7 +290,7 @@ impl Simulation {
         if total > MAX_PUT_RECORDS_BYTES {
             return Err(PutRecordError::InvalidArgument("Records size exceeds 5 MB limit".into()));
         }
-        let hash_keys = records
+        let routings = records
             .iter()
             .map(|r| hash_key_of(&r.partition_key, r.explicit_hash_key.as_deref()))
             .collect::<Result<Vec<_>, _>>()
@@ -264,8 +299,8 @@ impl Simulation {
         let stream = self.usable_stream_mut(&stream_name).map_err(PutRecordError::ResourceNotFound)?;
         let results: Vec<PutRecordsResultEntry> = records
             .into_iter()
-            .zip(hash_keys)
-            .map(|(entry, hash_key)| match write(stream, now, entry.partition_key, hash_key, entry.data) {
+            .zip(routings)
+            .map(|(entry, routing)| match write(stream, now, &entry.partition_key, routing, &entry.data) {
                 Ok(out) => PutRecordsResultEntry::Success(out),
                 Err(throttled) => PutRecordsResultEntry::Failure {
                     error_code: "ProvisionedThroughputExceededException".into(),
@@ -281,6 +316,8 @@ impl Simulation {
     /// `GetShardIterator` for one shard of a stream.
     pub fn get_shard_iterator(&self, input: GetShardIteratorInput) -> Result<String, GetShardIteratorError> {
         let GetShardIteratorInput { stream_name, shard_id, position } = input;
+        self.authorize("kinesis:GetShardIterator", &stream_arn(&stream_name))
+            .map_err(GetShardIteratorError::AccessDenied)?;
         let mut v = Validator::default();
         validate::stream_name(&mut v, &stream_name);
         v.finish().map_err(GetShardIteratorError::Validation)?;
@@ -311,7 +348,7 @@ impl Simulation {
             StartingPosition::AtTimestamp(at) => shard
                 .records()
                 .get(shard.position_at(*at))
-                .map_or(shard.next_counter(), |r| r.sequence_number.counter()),
+                .map_or(shard.next_counter(), |r| r.sequence_number().counter()),
         };
         Ok(IteratorToken { stream: stream_name, shard: shard_id, counter, issued: self.now }.encode())
     }
@@ -336,12 +373,14 @@ impl Simulation {
         v.finish().map_err(GetRecordsError::Validation)?;
         let token = IteratorToken::decode(shard_iterator)
             .ok_or_else(|| GetRecordsError::InvalidArgument("Invalid ShardIterator.".into()))?;
+        self.authorize("kinesis:GetRecords", &stream_arn(&token.stream)).map_err(GetRecordsError::AccessDenied)?;
         let now = self.now;
         if now.saturating_since(token.issued) > ITERATOR_LIFETIME {
             return Err(GetRecordsError::ExpiredIterator(IteratorExpired { issued: token.issued, now }));
         }
         let stream = self.usable_stream_mut(&token.stream).map_err(GetRecordsError::ResourceNotFound)?;
         let children = child_shards(stream, token.shard);
+        let stream_keys = stream.keys.clone();
         let shard = stream.shard_mut(token.shard).ok_or_else(|| {
             GetRecordsError::ResourceNotFound(NotFound::Shard { stream: token.stream.clone(), shard: token.shard })
         })?;
@@ -352,14 +391,15 @@ impl Simulation {
                 read: true,
             }));
         }
-        let (records, bytes) = read_from(shard, token.counter, limit);
+        let (records, bytes) = read_from(shard, &stream_keys, token.counter, limit);
         shard.read_calls.take(now, 1);
         shard.read_bytes.take(now, bytes);
 
-        let next_counter = records.last().map_or(token.counter, |r| r.sequence_number.counter() + 1).max(token.counter);
+        let next_counter =
+            records.last().map_or(token.counter, |r| r.sequence_number().counter() + 1).max(token.counter);
         let stored = shard.records();
         let next_unread = stored.get(shard.position_of(next_counter));
-        let millis_behind_latest = next_unread.map_or(0, |r| now.saturating_since(r.approximate_arrival).as_millis());
+        let millis_behind_latest = next_unread.map_or(0, |r| now.saturating_since(r.approximate_arrival()).as_millis());
         let at_end = !shard.is_open() && next_unread.is_none();
         let next_shard_iterator =
             (!at_end).then(|| IteratorToken { counter: next_counter, issued: now, ..token.clone() }.encode());
@@ -368,8 +408,8 @@ impl Simulation {
     }
 }
 
-/// Up to `limit` records and 10 MiB from `counter` on, and their billed bytes.
-fn read_from(shard: &Shard, counter: u64, limit: u32) -> (Vec<Record>, u64) {
+/// Up to `limit` records and 10 MiB from `counter` on, decrypted, and their billed bytes.
+fn read_from(shard: &Shard, keys: &[KeyId], counter: u64, limit: u32) -> (Vec<Record>, u64) {
     let mut records = Vec::new();
     let mut bytes = 0;
     for record in shard.records().range(shard.position_of(counter)..) {
@@ -377,7 +417,7 @@ fn read_from(shard: &Shard, counter: u64, limit: u32) -> (Vec<Record>, u64) {
             break;
         }
         bytes += record.billed_bytes();
-        records.push(record.clone());
+        records.push(plaintext(record, keys));
     }
     (records, bytes)
 }

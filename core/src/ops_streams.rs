@@ -70,6 +70,10 @@ pub struct StreamSummary {
     pub stream_creation_timestamp: Instant,
     /// `OpenShardCount`.
     pub open_shard_count: u32,
+    /// `EncryptionType`.
+    pub encryption_type: crate::kms::EncryptionType,
+    /// `KeyId`, when records are encrypted.
+    pub key_id: Option<String>,
 }
 
 /// `DescribeStream` response (`StreamDescription`).
@@ -182,6 +186,11 @@ impl Simulation {
             retention_period_hours: (stream.retention.as_millis() / 3_600_000) as u32,
             stream_creation_timestamp: stream.created_at,
             open_shard_count: stream.open_shard_count(),
+            encryption_type: match stream.encryption() {
+                Some(_) => crate::kms::EncryptionType::Kms,
+                None => crate::kms::EncryptionType::None,
+            },
+            key_id: stream.encryption().map(|k| k.as_str().into()),
         }
     }
 
@@ -210,6 +219,7 @@ impl Simulation {
     /// [`STREAM_CREATE_DELAY`](crate::limits::STREAM_CREATE_DELAY), then `ACTIVE`.
     pub fn create_stream(&mut self, input: CreateStreamInput) -> Result<(), CreateStreamError> {
         let CreateStreamInput { stream_name, shard_count, mode } = input;
+        self.authorize("kinesis:CreateStream", &stream_arn(&stream_name)).map_err(CreateStreamError::AccessDenied)?;
         let mut v = Validator::default();
         validate::stream_name(&mut v, &stream_name);
         if let Some(n) = shard_count {
@@ -251,6 +261,7 @@ impl Simulation {
     /// `DeleteStream`: the stream is `DELETING` for
     /// [`STREAM_DELETE_DELAY`](crate::limits::STREAM_DELETE_DELAY), then gone.
     pub fn delete_stream(&mut self, stream_name: &str) -> Result<(), StreamOpError> {
+        self.authorize("kinesis:DeleteStream", &stream_arn(stream_name)).map_err(StreamOpError::AccessDenied)?;
         let due = self.now + STREAM_DELETE_DELAY;
         let stream = self.changeable_stream(stream_name, true)?;
         stream.status = StreamStatus::Deleting;
@@ -260,6 +271,8 @@ impl Simulation {
 
     /// `DescribeStreamSummary`.
     pub fn describe_stream_summary(&self, stream_name: &str) -> Result<StreamSummary, StreamOpError> {
+        self.authorize("kinesis:DescribeStreamSummary", &stream_arn(stream_name))
+            .map_err(StreamOpError::AccessDenied)?;
         self.existing_stream(stream_name).map(|s| self.summary(s))
     }
 
@@ -271,6 +284,7 @@ impl Simulation {
         limit: Option<u32>,
         exclusive_start_shard_id: Option<ShardId>,
     ) -> Result<StreamDescription, StreamOpError> {
+        self.authorize("kinesis:DescribeStream", &stream_arn(stream_name)).map_err(StreamOpError::AccessDenied)?;
         let limit = limit.unwrap_or(100);
         let mut v = Validator::default();
         v.check(
@@ -298,6 +312,7 @@ impl Simulation {
         exclusive_start_stream_name: Option<&str>,
         next_token: Option<&str>,
     ) -> Result<ListStreamsOutput, ListError> {
+        self.authorize("kinesis:ListStreams", &stream_arn("*")).map_err(ListError::AccessDenied)?;
         let limit = limit.unwrap_or(DEFAULT_LIST_STREAMS_RESULTS);
         let mut v = Validator::default();
         v.check(
@@ -363,6 +378,7 @@ impl Simulation {
                 return Err(ListError::InvalidArgument("Either NextToken or StreamName should be provided.".into()));
             }
         };
+        self.authorize("kinesis:ListShards", &stream_arn(&stream_name)).map_err(ListError::AccessDenied)?;
         let stream = self
             .streams
             .get(&stream_name)
@@ -401,6 +417,7 @@ impl Simulation {
         stream_name: &str,
         tags: BTreeMap<String, String>,
     ) -> Result<(), StreamOpError> {
+        self.authorize("kinesis:AddTagsToStream", &stream_arn(stream_name)).map_err(StreamOpError::AccessDenied)?;
         let mut v = Validator::default();
         v.check(!tags.is_empty() && tags.len() <= 10, "tags", None, "Member must have length between 1 and 10");
         for (key, value) in &tags {
@@ -431,6 +448,8 @@ impl Simulation {
 
     /// `RemoveTagsFromStream`.
     pub fn remove_tags_from_stream(&mut self, stream_name: &str, tag_keys: &[String]) -> Result<(), StreamOpError> {
+        self.authorize("kinesis:RemoveTagsFromStream", &stream_arn(stream_name))
+            .map_err(StreamOpError::AccessDenied)?;
         let stream = self.changeable_stream(stream_name, true)?;
         for key in tag_keys {
             stream.tags.remove(key);
@@ -440,6 +459,7 @@ impl Simulation {
 
     /// `ListTagsForStream`: every tag, in key order.
     pub fn list_tags_for_stream(&self, stream_name: &str) -> Result<BTreeMap<String, String>, StreamOpError> {
+        self.authorize("kinesis:ListTagsForStream", &stream_arn(stream_name)).map_err(StreamOpError::AccessDenied)?;
         self.existing_stream(stream_name).map(|s| s.tags.clone())
     }
 
@@ -451,6 +471,9 @@ impl Simulation {
         hours: u32,
         increase: bool,
     ) -> Result<(), StreamOpError> {
+        let action =
+            if increase { "kinesis:IncreaseStreamRetentionPeriod" } else { "kinesis:DecreaseStreamRetentionPeriod" };
+        self.authorize(action, &stream_arn(stream_name)).map_err(StreamOpError::AccessDenied)?;
         if !(MIN_RETENTION_HOURS..=MAX_RETENTION_HOURS).contains(&hours) {
             let bound = if hours < MIN_RETENTION_HOURS {
                 format!("Minimum allowed retention period is {MIN_RETENTION_HOURS} hours.")

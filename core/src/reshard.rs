@@ -27,7 +27,7 @@ use crate::limits::{
 use crate::sim::Simulation;
 use crate::stream::{Change, PendingChange, ShardId, Stream, StreamStatus};
 use crate::time::{Duration, Instant};
-use crate::{ACCOUNT_ID, CapacityMode, validate};
+use crate::{ACCOUNT_ID, CapacityMode, stream_arn, validate};
 
 /// A reshard waiting for its stream's `UPDATING` period to end.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,6 +152,7 @@ impl Simulation {
         shard_to_split: ShardId,
         new_starting_hash_key: &str,
     ) -> Result<(), ReshardError> {
+        self.authorize("kinesis:SplitShard", &stream_arn(stream_name)).map_err(ReshardError::AccessDenied)?;
         let mut v = Validator::default();
         v.check(
             validate::is_decimal(new_starting_hash_key, 39),
@@ -195,6 +196,7 @@ impl Simulation {
         shard_to_merge: ShardId,
         adjacent_shard_to_merge: ShardId,
     ) -> Result<(), ReshardError> {
+        self.authorize("kinesis:MergeShards", &stream_arn(stream_name)).map_err(ReshardError::AccessDenied)?;
         let stream = self.provisioned_stream_for_update(stream_name)?;
         let mut ranges = [HashKeyRange::new(0, 0); 2];
         for (idx, id) in [shard_to_merge, adjacent_shard_to_merge].into_iter().enumerate() {
@@ -224,6 +226,7 @@ impl Simulation {
     /// most double or half the open shards per call, and ten calls per
     /// stream in a rolling 24 hours.
     pub fn update_shard_count(&mut self, stream_name: &str, target_shard_count: u32) -> Result<(), ReshardError> {
+        self.authorize("kinesis:UpdateShardCount", &stream_arn(stream_name)).map_err(ReshardError::AccessDenied)?;
         let mut v = Validator::default();
         v.check(
             target_shard_count >= 1,
@@ -270,6 +273,7 @@ impl Simulation {
 
     /// `UpdateStreamMode`: switches between `PROVISIONED` and `ON_DEMAND`.
     pub fn update_stream_mode(&mut self, stream_name: &str, mode: CapacityMode) -> Result<(), ReshardError> {
+        self.authorize("kinesis:UpdateStreamMode", &stream_arn(stream_name)).map_err(ReshardError::AccessDenied)?;
         let stream = self.stream_for_update(stream_name)?;
         if stream.mode == mode {
             return Err(ReshardError::InvalidArgument(format!(

@@ -15,6 +15,7 @@ use crate::consumer::{ConsumerId, ConsumerView, PollingConsumer};
 use crate::error::GetShardIteratorError;
 use crate::error::NotFound;
 use crate::iterator::StartingPosition;
+use crate::policy::{Policy, Principal};
 use crate::stream::{Change, Record, ShardId, Stream, StreamStatus, StreamView};
 use crate::time::{Duration, Instant};
 
@@ -29,6 +30,10 @@ pub struct Simulation {
     pub(crate) streams: BTreeMap<String, Stream>,
     consumers: Vec<PollingConsumer>,
     next_consumer_id: u32,
+    /// Identity policies by principal.
+    pub(crate) policies: BTreeMap<Principal, Vec<Policy>>,
+    /// Who calls are made as; `None` is the account's root user.
+    pub(crate) caller: Option<Principal>,
 }
 
 impl Default for Simulation {
@@ -54,6 +59,8 @@ impl Simulation {
             streams: BTreeMap::new(),
             consumers: Vec::new(),
             next_consumer_id: 0,
+            policies: BTreeMap::new(),
+            caller: None,
         }
     }
 
@@ -109,6 +116,10 @@ impl Simulation {
             }
             Change::SwitchMode(mode) => {
                 stream.mode = mode;
+                stream.status = StreamStatus::Active;
+            }
+            Change::SetEncryption(key) => {
+                stream.set_encryption(key);
                 stream.status = StreamStatus::Active;
             }
         }

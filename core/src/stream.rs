@@ -6,6 +6,7 @@
 
 use alloc::collections::{BTreeMap, VecDeque};
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
 use core::str::FromStr;
@@ -13,6 +14,7 @@ use core::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::hash::{HashKey, HashKeyRange};
+use crate::kms::{EncryptionType, KeyId};
 use crate::limits;
 use crate::sequence::SequenceNumber;
 use crate::throttle::TokenBucket;
@@ -84,24 +86,111 @@ impl StreamStatus {
 }
 
 /// A data record as stored in a shard and returned by `GetRecords`.
+///
+/// The partition key, the data and, when the producer gave one, the explicit
+/// hash key share one reference-counted allocation, so that a stored record
+/// costs 48 bytes plus a 16-byte allocation header beyond its key and data,
+/// and `GetRecords` hands out records without copying them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
-    /// `SequenceNumber`.
-    pub sequence_number: SequenceNumber,
-    /// `PartitionKey`, as the producer sent it.
-    pub partition_key: String,
-    /// The hash key the record was routed by: MD5 of the key, or `ExplicitHashKey`.
-    pub hash_key: HashKey,
-    /// `Data`: the payload bytes.
-    pub data: Vec<u8>,
-    /// `ApproximateArrivalTimestamp`.
-    pub approximate_arrival: Instant,
+    sequence_number: SequenceNumber,
+    approximate_arrival: Instant,
+    // The partition key's UTF-8 bytes, then the data, then (if
+    // `explicit_hash_key`) the explicit hash key as 16 big-endian bytes.
+    bytes: Arc<[u8]>,
+    key_len: u32,
+    explicit_hash_key: bool,
+    encryption: Encryption,
+}
+
+/// Whether a record's data is encrypted, and how the caller sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) enum Encryption {
+    /// Written while the stream was unencrypted.
+    None,
+    /// Stored as ciphertext under the stream's key at this index.
+    AtRest(u16),
+    /// Written encrypted and decrypted for the reader (`EncryptionType: KMS`).
+    Decrypted,
 }
 
 impl Record {
+    pub(crate) fn new(
+        sequence_number: SequenceNumber,
+        approximate_arrival: Instant,
+        partition_key: &str,
+        explicit_hash_key: Option<HashKey>,
+        data: &[u8],
+        encryption: Encryption,
+    ) -> Record {
+        let explicit = explicit_hash_key.map(|key| key.0.to_be_bytes());
+        // A chain of slice iterators has an exact length, so this allocates once.
+        let bytes: Arc<[u8]> =
+            partition_key.as_bytes().iter().chain(data).chain(explicit.iter().flatten()).copied().collect();
+        Record {
+            sequence_number,
+            approximate_arrival,
+            bytes,
+            key_len: partition_key.len() as u32,
+            explicit_hash_key: explicit_hash_key.is_some(),
+            encryption,
+        }
+    }
+
+    /// `SequenceNumber`.
+    pub fn sequence_number(&self) -> SequenceNumber {
+        self.sequence_number
+    }
+
+    /// `ApproximateArrivalTimestamp`.
+    pub fn approximate_arrival(&self) -> Instant {
+        self.approximate_arrival
+    }
+
+    /// `PartitionKey`, as the producer sent it.
+    pub fn partition_key(&self) -> &str {
+        core::str::from_utf8(&self.bytes[..self.key_len as usize]).expect("stored from a str")
+    }
+
+    /// `Data`. For a record read from the shard's storage of an encrypted
+    /// stream (see [`crate::Simulation::shard_records`]) this is the ciphertext at rest.
+    pub fn data(&self) -> &[u8] {
+        let end = self.bytes.len() - if self.explicit_hash_key { 16 } else { 0 };
+        &self.bytes[self.key_len as usize..end]
+    }
+
+    /// The hash key the record was routed by: `ExplicitHashKey` if the
+    /// producer gave one, otherwise the MD5 of the partition key.
+    pub fn hash_key(&self) -> HashKey {
+        if self.explicit_hash_key {
+            let tail: [u8; 16] = self.bytes[self.bytes.len() - 16..].try_into().expect("16 bytes");
+            HashKey(u128::from_be_bytes(tail))
+        } else {
+            HashKey::from_partition_key(self.partition_key())
+        }
+    }
+
+    /// `EncryptionType`: `KMS` if the record was written to an encrypted stream.
+    pub fn encryption_type(&self) -> EncryptionType {
+        match self.encryption {
+            Encryption::None => EncryptionType::None,
+            Encryption::AtRest(_) | Encryption::Decrypted => EncryptionType::Kms,
+        }
+    }
+
+    pub(crate) fn encryption(&self) -> Encryption {
+        self.encryption
+    }
+
     /// Bytes the record counts against throughput limits: data plus partition key.
     pub fn billed_bytes(&self) -> u64 {
-        (self.data.len() + self.partition_key.len()) as u64
+        self.data().len() as u64 + u64::from(self.key_len)
+    }
+
+    /// The same record with its data replaced, as decryption does.
+    pub(crate) fn with_data(&self, data: &[u8], encryption: Encryption) -> Record {
+        let explicit = self.explicit_hash_key.then(|| self.hash_key());
+        Record::new(self.sequence_number, self.approximate_arrival, self.partition_key(), explicit, data, encryption)
     }
 }
 
@@ -166,39 +255,48 @@ impl Shard {
         self.closed_at.map(|_| SequenceNumber::new(self.id, self.next_counter))
     }
 
+    /// Stores a record. `explicit_hash_key` is `Some` when the producer chose
+    /// the hash key; `data` is already encrypted when `encryption` says so.
     pub(crate) fn append(
         &mut self,
         now: Instant,
-        partition_key: String,
-        hash_key: HashKey,
-        data: Vec<u8>,
+        partition_key: &str,
+        explicit_hash_key: Option<HashKey>,
+        data: &[u8],
+        encryption: Encryption,
     ) -> SequenceNumber {
         debug_assert!(self.is_open(), "append to closed shard={}", self.id);
-        debug_assert!(self.range.contains(hash_key), "shard={} key={hash_key}", self.id);
         let sequence_number = SequenceNumber::new(self.id, self.next_counter);
         self.next_counter += 1;
-        self.records.push_back(Record { sequence_number, partition_key, hash_key, data, approximate_arrival: now });
+        let record = Record::new(sequence_number, now, partition_key, explicit_hash_key, data, encryption);
+        debug_assert!(self.range.contains(record.hash_key()), "shard={} key={}", self.id, record.hash_key());
+        self.records.push_back(record);
         sequence_number
+    }
+
+    /// The sequence number the next record will get: the nonce for its encryption.
+    pub(crate) fn peek_sequence_number(&self) -> SequenceNumber {
+        SequenceNumber::new(self.id, self.next_counter)
     }
 
     /// Index of the first stored record at or after `counter`.
     pub(crate) fn position_of(&self, counter: u64) -> usize {
-        self.records.partition_point(|r| r.sequence_number.counter() < counter)
+        self.records.partition_point(|r| r.sequence_number().counter() < counter)
     }
 
     /// Index of the first stored record that arrived at or after `at`.
     pub(crate) fn position_at(&self, at: Instant) -> usize {
-        self.records.partition_point(|r| r.approximate_arrival < at)
+        self.records.partition_point(|r| r.approximate_arrival() < at)
     }
 
     /// The counter of the oldest record still stored: the `TRIM_HORIZON` position.
     pub(crate) fn trim_horizon_counter(&self) -> u64 {
-        self.records.front().map_or(self.next_counter, |r| r.sequence_number.counter())
+        self.records.front().map_or(self.next_counter, |r| r.sequence_number().counter())
     }
 
     /// Drops records that arrived before `horizon`.
     pub(crate) fn trim(&mut self, horizon: Instant) {
-        while self.records.front().is_some_and(|r| r.approximate_arrival < horizon) {
+        while self.records.front().is_some_and(|r| r.approximate_arrival() < horizon) {
             self.records.pop_front();
         }
     }
@@ -225,6 +323,8 @@ pub(crate) enum Change {
     Reshard(crate::reshard::Step),
     /// `UPDATING` → `ACTIVE` in the new capacity mode.
     SwitchMode(crate::CapacityMode),
+    /// `UPDATING` → `ACTIVE`, encrypting new records with the key (or not).
+    SetEncryption(Option<KeyId>),
 }
 
 /// A Kinesis data stream.
@@ -243,6 +343,28 @@ pub(crate) struct Stream {
     pub(crate) pending: Option<PendingChange>,
     /// When `UpdateShardCount` was called, for the rolling 24-hour limit.
     pub(crate) shard_count_updates: Vec<Instant>,
+    /// Every key the stream has encrypted with; records name theirs by index.
+    pub(crate) keys: Vec<KeyId>,
+    /// The index in `keys` of the key new records are encrypted with.
+    pub(crate) encryption_key: Option<u16>,
+}
+
+impl Stream {
+    /// Encrypts records written from now on with `key`, or stops encrypting.
+    pub(crate) fn set_encryption(&mut self, key: Option<KeyId>) {
+        self.encryption_key = key.map(|key| match self.keys.iter().position(|k| *k == key) {
+            Some(idx) => idx as u16,
+            None => {
+                self.keys.push(key);
+                (self.keys.len() - 1) as u16
+            }
+        });
+    }
+
+    /// The key new records are encrypted with.
+    pub(crate) fn encryption(&self) -> Option<&KeyId> {
+        self.encryption_key.map(|idx| &self.keys[usize::from(idx)])
+    }
 }
 
 impl Stream {
@@ -263,6 +385,8 @@ impl Stream {
             tags: BTreeMap::new(),
             pending: Some(PendingChange { due: now + limits::STREAM_CREATE_DELAY, change: Change::Activate }),
             shard_count_updates: Vec::new(),
+            keys: Vec::new(),
+            encryption_key: None,
         };
         stream.debug_check_invariants();
         stream
@@ -274,11 +398,6 @@ impl Stream {
 
     pub(crate) fn open_shard_count(&self) -> u32 {
         self.open_shards().count() as u32
-    }
-
-    /// The open shard whose range contains `key`.
-    pub(crate) fn route(&mut self, key: HashKey) -> &mut Shard {
-        self.shards.iter_mut().find(|s| s.is_open() && s.range.contains(key)).expect("open shards tile the key space")
     }
 
     pub(crate) fn shard(&self, id: ShardId) -> Option<&Shard> {

@@ -8,6 +8,11 @@ use crate::limits::MAX_STREAM_NAME_LEN;
 
 /// `StreamName`: 1 to 128 characters of `[a-zA-Z0-9_.-]`.
 pub(crate) fn stream_name(v: &mut Validator, name: &str) {
+    let pattern_ok = name.bytes().all(|c| c.is_ascii_alphanumeric() || b"_.-".contains(&c));
+    // The common case allocates nothing: messages are built only for violations.
+    if pattern_ok && (1..=MAX_STREAM_NAME_LEN).contains(&name.len()) {
+        return;
+    }
     let value = || Some(name.into());
     v.check(!name.is_empty(), "streamName", value(), "Member must have length greater than or equal to 1");
     v.check(
@@ -16,12 +21,7 @@ pub(crate) fn stream_name(v: &mut Validator, name: &str) {
         value(),
         format!("Member must have length less than or equal to {MAX_STREAM_NAME_LEN}"),
     );
-    v.check(
-        name.bytes().all(|c| c.is_ascii_alphanumeric() || b"_.-".contains(&c)),
-        "streamName",
-        value(),
-        "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
-    );
+    v.check(pattern_ok, "streamName", value(), "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
 }
 
 /// Whether `text` matches `0|([1-9]\d{0,N})` with at most `max_digits` digits.

@@ -43,7 +43,7 @@ fn get_records_reads_in_order_in_wasm() {
     };
     let it = sim.get_shard_iterator(input).unwrap();
     let page = sim.get_records(&it, None).unwrap();
-    let data: Vec<&[u8]> = page.records.iter().map(|r| r.data.as_slice()).collect();
+    let data: Vec<&[u8]> = page.records.iter().map(|r| r.data()).collect();
     assert_eq!(data, [b"r0", b"r1", b"r2"]);
 }
 

@@ -4,6 +4,7 @@ mod lifecycle;
 mod reads;
 mod resharding;
 mod routing;
+mod security;
 mod throttling;
 mod writes;
 
@@ -40,7 +41,7 @@ pub fn read_all(sim: &mut Simulation, shard: u32) -> Vec<Vec<u8>> {
         if page.records.is_empty() && page.next_shard_iterator.is_some() {
             break;
         }
-        out.extend(page.records.into_iter().map(|r| r.data));
+        out.extend(page.records.iter().map(|r| r.data().to_vec()));
         it = page.next_shard_iterator;
         // Stay within 5 GetRecords calls per second.
         sim.advance(shardlab_core::Duration::from_millis(200));

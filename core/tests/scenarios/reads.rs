@@ -13,13 +13,13 @@ fn trim_horizon_reads_every_record_in_order() {
     }
     let it = iterator(&sim, 0, StartingPosition::TrimHorizon);
     let page = sim.get_records(&it, Some(3)).unwrap();
-    let data: Vec<&[u8]> = page.records.iter().map(|r| r.data.as_slice()).collect();
+    let data: Vec<&[u8]> = page.records.iter().map(|r| r.data()).collect();
     assert_eq!(data, [b"r0", b"r1", b"r2"]);
     // Records arrived 10 ms apart and the clock is 10 ms past the last: the
     // oldest unread one, r3, arrived 20 ms ago.
     assert_eq!(page.millis_behind_latest, 20);
     let rest = sim.get_records(page.next_shard_iterator.as_ref().unwrap(), None).unwrap();
-    let data: Vec<&[u8]> = rest.records.iter().map(|r| r.data.as_slice()).collect();
+    let data: Vec<&[u8]> = rest.records.iter().map(|r| r.data()).collect();
     assert_eq!(data, [b"r3", b"r4"]);
     assert_eq!(rest.millis_behind_latest, 0);
     let empty = sim.get_records(rest.next_shard_iterator.as_ref().unwrap(), None).unwrap();
@@ -31,7 +31,7 @@ fn trim_horizon_reads_every_record_in_order() {
 fn read_from(sim: &mut Simulation, position: StartingPosition) -> Vec<String> {
     let it = iterator(sim, 0, position);
     let page = sim.get_records(&it, None).unwrap();
-    page.records.iter().map(|r| String::from_utf8(r.data.clone()).unwrap()).collect()
+    page.records.iter().map(|r| String::from_utf8(r.data().to_vec()).unwrap()).collect()
 }
 
 #[test]
@@ -66,7 +66,7 @@ fn latest_reads_records_written_after_it() {
     put(&mut sim, "k", b"new").unwrap();
     let page = sim.get_records(&it, None).unwrap();
     assert_eq!(page.records.len(), 1);
-    assert_eq!(page.records[0].data, b"new");
+    assert_eq!(page.records[0].data(), b"new");
 }
 
 #[track_caller]
@@ -122,7 +122,7 @@ fn arrival_timestamps_come_from_the_simulated_clock() {
     let it = iterator(&sim, 0, StartingPosition::TrimHorizon);
     let page = sim.get_records(&it, None).unwrap();
     // Created at 00:00:00, active 5 s later, then 85 s more.
-    assert_eq!(page.records[0].approximate_arrival.to_string(), "2026-01-01T00:01:30.000Z");
+    assert_eq!(page.records[0].approximate_arrival().to_string(), "2026-01-01T00:01:30.000Z");
 }
 
 #[test]
@@ -193,7 +193,7 @@ fn polling_consumer_receives_records_as_the_clock_advances() {
     let horizon = sim.start_polling_consumer("s", StartingPosition::TrimHorizon).unwrap();
     put(&mut sim, "b", b"after").unwrap();
     let received = |sim: &Simulation, idx: usize| -> Vec<Vec<u8>> {
-        sim.consumers()[idx].shards.iter().flat_map(|c| c.records.iter().map(|r| r.data.clone())).collect()
+        sim.consumers()[idx].shards.iter().flat_map(|c| c.records.iter().map(|r| r.data().to_vec())).collect()
     };
     assert!(received(&sim, 0).is_empty(), "nothing is read before the first poll");
     sim.advance(POLL_INTERVAL);

@@ -85,12 +85,12 @@ pub fn ConsumerPanel(stream: &'static str) -> impl IntoView {
                                 {cursor.last_error.map(|e| view! { <p class="result error small">{e}</p> })}
                                 <ol class="received">
                                     {cursor.records.iter().map(|r| {
-                                        let seq = r.sequence_number.to_string();
+                                        let seq = r.sequence_number().to_string();
                                         view! {
                                             <li title=format!("SequenceNumber {seq}")>
                                                 <span class="mono seq">{sequence_tail(&seq, 6)}</span>
-                                                <span class="key">{r.partition_key.clone()}</span>
-                                                <span class="data mono">{String::from_utf8_lossy(&r.data).into_owned()}</span>
+                                                <span class="key">{r.partition_key().to_string()}</span>
+                                                <span class="data mono">{String::from_utf8_lossy(r.data()).into_owned()}</span>
                                             </li>
                                         }
                                     }).collect_view()}

@@ -117,11 +117,11 @@ fn Lane(stream: &'static str, shard: ShardView) -> impl IntoView {
                     records()
                         .into_iter()
                         .map(|r| {
-                            let seq = r.sequence_number.to_string();
-                            let title = format!("PartitionKey {} · SequenceNumber {seq}", r.partition_key);
+                            let seq = r.sequence_number().to_string();
+                            let title = format!("PartitionKey {} · SequenceNumber {seq}", r.partition_key());
                             view! {
-                                <li class=format!("token c{}", key_colour(&r.partition_key)) title=title>
-                                    <span class="token-key">{r.partition_key.clone()}</span>
+                                <li class=format!("token c{}", key_colour(r.partition_key())) title=title>
+                                    <span class="token-key">{r.partition_key().to_string()}</span>
                                     <span class="token-seq mono">{sequence_tail(&seq, 3)}</span>
                                 </li>
                             }

@@ -53,18 +53,24 @@ impl ValidationError {
 
 impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // AWS reports at most ten violations and counts only those.
-        let shown = &self.0[..self.0.len().min(10)];
-        let n = shown.len();
-        write!(f, "{n} validation error{} detected: ", if n == 1 { "" } else { "s" })?;
-        for (idx, violation) in shown.iter().enumerate() {
-            if idx > 0 {
-                f.write_str("; ")?;
-            }
-            write!(f, "{violation}")?;
-        }
-        Ok(())
+        write_validation_errors(f, &self.0)
     }
+}
+
+/// Writes `items` in AWS's `ValidationException` framing. Shared with the
+/// JSON API, whose decoder also reports members that are missing (`Value null`).
+pub(crate) fn write_validation_errors(f: &mut fmt::Formatter<'_>, items: &[impl fmt::Display]) -> fmt::Result {
+    // AWS reports at most ten violations and counts only those.
+    let shown = &items[..items.len().min(10)];
+    let n = shown.len();
+    write!(f, "{n} validation error{} detected: ", if n == 1 { "" } else { "s" })?;
+    for (idx, item) in shown.iter().enumerate() {
+        if idx > 0 {
+            f.write_str("; ")?;
+        }
+        write!(f, "{item}")?;
+    }
+    Ok(())
 }
 
 /// Collects violations while a request is checked.
@@ -326,6 +332,24 @@ aws_error! {
         ResourceInUse(String) => "ResourceInUseException",
         /// KMS cannot resolve the key id.
         KmsNotFound(InvalidKeyId) => "KMSNotFoundException",
+        /// A request member breaks a constraint.
+        Validation(ValidationError) => "ValidationException",
+        /// The caller's policies do not allow the call.
+        AccessDenied(AccessDenied) => "AccessDeniedException",
+    }
+}
+
+aws_error! {
+    /// Error returned by the enhanced fan-out operations.
+    pub enum EfoError {
+        /// The stream, consumer, shard or subscription does not exist.
+        ResourceNotFound(NotFound) => "ResourceNotFoundException",
+        /// The consumer or stream is not `ACTIVE`, or a subscription is already open.
+        ResourceInUse(String) => "ResourceInUseException",
+        /// An ARN or starting position that cannot be used.
+        InvalidArgument(String) => "InvalidArgumentException",
+        /// Too many consumers.
+        LimitExceeded(String) => "LimitExceededException",
         /// A request member breaks a constraint.
         Validation(ValidationError) => "ValidationException",
         /// The caller's policies do not allow the call.

@@ -32,6 +32,8 @@
 
 extern crate alloc;
 
+// The Kinesis JSON wire protocol over `Simulation`, for headless drivers.
+pub mod api;
 pub mod base64;
 mod consumer;
 pub mod cost;
@@ -42,6 +44,7 @@ mod iterator;
 pub mod kms;
 pub mod limits;
 pub mod metrics;
+mod ops_efo;
 mod ops_records;
 mod ops_security;
 mod ops_streams;
@@ -49,7 +52,9 @@ pub mod policy;
 mod reshard;
 mod sequence;
 mod sim;
+pub mod snapshot;
 mod stream;
+mod telemetry;
 mod throttle;
 mod time;
 mod validate;
@@ -57,11 +62,14 @@ mod validate;
 pub use consumer::{ConsumerId, ConsumerView, POLL_INTERVAL, ShardCursor};
 pub use cost::CapacityMode;
 pub use error::{
-    ACCOUNT_ID, CreateStreamError, EncryptionError, GetRecordsError, GetShardIteratorError, IteratorExpired, ListError,
+    ACCOUNT_ID, CreateStreamError, EfoError, EncryptionError, GetRecordsError, GetShardIteratorError, IteratorExpired, ListError,
     NotFound, PutRecordError, REGION, ReshardError, StreamOpError, ThroughputExceeded, ValidationError, Violation,
 };
 pub use hash::{HashKey, HashKeyRange};
 pub use iterator::{ShardIteratorType, StartingPosition};
+pub use ops_efo::{
+    ConsumerStatus, StreamConsumer, SubscribeToShardEvent, SubscriptionId, SubscriptionRead,
+};
 pub use ops_records::{
     ChildShard, GetRecordsOutput, GetShardIteratorInput, PutRecordInput, PutRecordOutput, PutRecordsEntry,
     PutRecordsInput, PutRecordsOutput, PutRecordsResultEntry,

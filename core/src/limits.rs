@@ -71,3 +71,17 @@ pub const RESHARD_DELAY: Duration = Duration::from_secs(3);
 pub const MODE_SWITCH_DELAY: Duration = Duration::from_secs(5);
 /// How long starting or stopping encryption keeps a stream `UPDATING`.
 pub const ENCRYPTION_CHANGE_DELAY: Duration = Duration::from_secs(2);
+/// Registered enhanced fan-out consumers per stream.
+pub const MAX_CONSUMERS_PER_STREAM: usize = 20;
+/// Consumers that may be `CREATING` at once per stream.
+pub const MAX_CONSUMERS_CREATING: usize = 5;
+/// Each enhanced fan-out consumer reads up to 2 MiB per second per shard.
+pub const EFO_BYTES_PER_SEC: u64 = 2 * 1024 * 1024;
+/// A `SubscribeToShard` subscription lasts up to 5 minutes.
+pub const SUBSCRIPTION_LIFETIME: Duration = Duration::from_secs(300);
+/// A consumer may resubscribe to a shard 5 seconds after its last subscription began.
+pub const RESUBSCRIBE_WAIT: Duration = Duration::from_secs(5);
+/// How long `RegisterStreamConsumer` leaves a consumer `CREATING`.
+pub const CONSUMER_CREATE_DELAY: Duration = Duration::from_secs(5);
+/// How long `DeregisterStreamConsumer` leaves a consumer `DELETING`.
+pub const CONSUMER_DELETE_DELAY: Duration = Duration::from_secs(5);

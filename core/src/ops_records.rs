@@ -16,6 +16,7 @@ use crate::limits::{
     ITERATOR_LIFETIME, MAX_GET_RECORDS_BYTES, MAX_GET_RECORDS_LIMIT, MAX_PARTITION_KEY_CHARS, MAX_PUT_RECORDS_BYTES,
     MAX_PUT_RECORDS_ENTRIES, MAX_RECORD_DATA_BYTES,
 };
+use crate::metrics::MetricName;
 use crate::ops_streams::stream_arn;
 use crate::sequence::SequenceNumber;
 use crate::sim::Simulation;
@@ -203,13 +204,17 @@ fn write(
     (hash_key, explicit_hash_key): (HashKey, Option<HashKey>),
     data: &[u8],
 ) -> Result<PutRecordOutput, ThroughputExceeded> {
-    let Stream { name, shards, keys, encryption_key, .. } = stream;
+    let Stream { name, shards, keys, encryption_key, tally, cost, mode, .. } = stream;
     let shard =
         shards.iter_mut().find(|s| s.is_open() && s.range.contains(hash_key)).expect("open shards tile the key space");
     let bytes = (data.len() + partition_key.len()) as u64;
     if !(shard.write_bytes.has(now, bytes) && shard.write_records.has(now, 1)) {
+        tally.add(MetricName::WriteProvisionedThroughputExceeded, Some(shard.id), 1.0);
         return Err(ThroughputExceeded { stream: name.clone(), shard: shard.id, read: false });
     }
+    tally.add(MetricName::IncomingBytes, Some(shard.id), bytes as f64);
+    tally.add(MetricName::IncomingRecords, Some(shard.id), 1.0);
+    cost.record_put(*mode, data.len() as u64);
     shard.write_bytes.take(now, bytes);
     shard.write_records.take(now, 1);
     let sequence_number = match *encryption_key {
@@ -264,7 +269,12 @@ impl Simulation {
         }
         let now = self.now;
         let stream = self.usable_stream_mut(&stream_name).map_err(PutRecordError::ResourceNotFound)?;
-        write(stream, now, &partition_key, routing, &data).map_err(PutRecordError::ProvisionedThroughputExceeded)
+        let written = write(stream, now, &partition_key, routing, &data);
+        if written.is_ok() {
+            stream.tally.add(MetricName::PutRecordSuccess, None, 1.0);
+            stream.tally.add(MetricName::PutRecordBytes, None, (data.len() + partition_key.len()) as f64);
+        }
+        written.map_err(PutRecordError::ProvisionedThroughputExceeded)
     }
 
     /// `PutRecords`: up to 500 records in one call. Entries succeed or fail
@@ -310,6 +320,13 @@ impl Simulation {
             .collect();
         let failed_record_count =
             results.iter().filter(|r| matches!(r, PutRecordsResultEntry::Failure { .. })).count() as u32;
+        let succeeded = results.len() as f64 - f64::from(failed_record_count);
+        let tally = &mut stream.tally;
+        tally.add(MetricName::PutRecordsTotalRecords, None, results.len() as f64);
+        tally.add(MetricName::PutRecordsSuccessfulRecords, None, succeeded);
+        tally.add(MetricName::PutRecordsThrottledRecords, None, f64::from(failed_record_count));
+        tally.add(MetricName::PutRecordsBytes, None, total as f64);
+        tally.add(MetricName::PutRecordsSuccess, None, if succeeded > 0.0 { 1.0 } else { 0.0 });
         Ok(PutRecordsOutput { failed_record_count, records: results })
     }
 
@@ -380,20 +397,28 @@ impl Simulation {
         }
         let stream = self.usable_stream_mut(&token.stream).map_err(GetRecordsError::ResourceNotFound)?;
         let children = child_shards(stream, token.shard);
-        let stream_keys = stream.keys.clone();
-        let shard = stream.shard_mut(token.shard).ok_or_else(|| {
-            GetRecordsError::ResourceNotFound(NotFound::Shard { stream: token.stream.clone(), shard: token.shard })
-        })?;
+        let Some(shard_idx) = stream.shards.iter().position(|s| s.id == token.shard) else {
+            return Err(GetRecordsError::ResourceNotFound(NotFound::Shard { stream: token.stream, shard: token.shard }));
+        };
+        let Stream { shards, keys, tally, cost, mode, .. } = stream;
+        let shard = &mut shards[shard_idx];
         if !(shard.read_calls.has(now, 1) && shard.read_bytes.is_positive(now)) {
+            tally.add(MetricName::ReadProvisionedThroughputExceeded, Some(shard.id), 1.0);
             return Err(GetRecordsError::ProvisionedThroughputExceeded(ThroughputExceeded {
                 stream: token.stream.clone(),
                 shard: token.shard,
                 read: true,
             }));
         }
-        let (records, bytes) = read_from(shard, &stream_keys, token.counter, limit);
+        let (records, bytes) = read_from(shard, keys, token.counter, limit);
         shard.read_calls.take(now, 1);
         shard.read_bytes.take(now, bytes);
+        let iterator_age = records.last().map_or(0, |r| now.saturating_since(r.approximate_arrival()).as_millis());
+        tally.add(MetricName::OutgoingBytes, Some(shard.id), bytes as f64);
+        tally.add(MetricName::OutgoingRecords, Some(shard.id), records.len() as f64);
+        tally.max(MetricName::IteratorAgeMilliseconds, Some(shard.id), iterator_age as f64);
+        tally.add(MetricName::GetRecordsSuccess, None, 1.0);
+        cost.record_read(*mode, bytes, false);
 
         let next_counter =
             records.last().map_or(token.counter, |r| r.sequence_number().counter() + 1).max(token.counter);
@@ -423,7 +448,7 @@ fn read_from(shard: &Shard, keys: &[KeyId], counter: u64, limit: u32) -> (Vec<Re
 }
 
 /// The shards whose parent or adjacent parent is `parent`.
-fn child_shards(stream: &Stream, parent: ShardId) -> Vec<ChildShard> {
+pub(crate) fn child_shards(stream: &Stream, parent: ShardId) -> Vec<ChildShard> {
     stream
         .shards
         .iter()

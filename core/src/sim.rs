@@ -15,6 +15,7 @@ use crate::consumer::{ConsumerId, ConsumerView, PollingConsumer};
 use crate::error::GetShardIteratorError;
 use crate::error::NotFound;
 use crate::iterator::StartingPosition;
+use crate::metrics::MetricStore;
 use crate::policy::{Policy, Principal};
 use crate::stream::{Change, Record, ShardId, Stream, StreamStatus, StreamView};
 use crate::time::{Duration, Instant};
@@ -34,6 +35,15 @@ pub struct Simulation {
     pub(crate) policies: BTreeMap<Principal, Vec<Policy>>,
     /// Who calls are made as; `None` is the account's root user.
     pub(crate) caller: Option<Principal>,
+    /// CloudWatch-style metrics of every stream.
+    pub(crate) metrics: MetricStore,
+    /// Open enhanced fan-out subscriptions.
+    pub(crate) subscriptions: Vec<crate::ops_efo::Subscription>,
+    pub(crate) next_subscription_id: u32,
+    /// The next whole second at which metrics are flushed.
+    next_measure: Instant,
+    /// The next whole minute at which on-demand streams are checked.
+    next_scaling: Instant,
 }
 
 impl Default for Simulation {
@@ -48,7 +58,10 @@ enum Due {
     // Stream changes land before consumers poll at the same instant, so a
     // consumer sees the shards a reshard created in the same millisecond.
     StreamChange(String),
+    // Flush metrics first, so that the scaler sees the last second.
+    Measure,
     ConsumerPoll(usize),
+    OnDemandScaling,
 }
 
 impl Simulation {
@@ -61,6 +74,11 @@ impl Simulation {
             next_consumer_id: 0,
             policies: BTreeMap::new(),
             caller: None,
+            metrics: MetricStore::new(),
+            subscriptions: Vec::new(),
+            next_subscription_id: 0,
+            next_measure: Instant::SIMULATION_START + Duration::from_secs(1),
+            next_scaling: Instant::SIMULATION_START + Duration::from_secs(60),
         }
     }
 
@@ -80,7 +98,11 @@ impl Simulation {
         let changes =
             self.streams.values().filter_map(|s| Some((s.pending.as_ref()?.due, Due::StreamChange(s.name.clone()))));
         let polls = self.consumers.iter().enumerate().map(|(idx, c)| (c.next_poll, Due::ConsumerPoll(idx)));
-        changes.chain(polls).min()
+        // Metrics are flushed at each whole second, and on-demand streams
+        // are checked at each whole minute.
+        let measure = Some((self.next_measure, Due::Measure));
+        let scaling = Some((self.next_scaling, Due::OnDemandScaling));
+        changes.chain(polls).chain(measure).chain(scaling).min()
     }
 
     /// Moves the clock forward by `by`, landing every stream change and
@@ -92,6 +114,14 @@ impl Simulation {
             match due {
                 Due::StreamChange(name) => self.land_stream_change(&name),
                 Due::ConsumerPoll(idx) => self.poll_consumer_at(idx),
+                Due::Measure => {
+                    self.measure();
+                    self.next_measure = self.next_measure + Duration::from_secs(1);
+                }
+                Due::OnDemandScaling => {
+                    self.scale_on_demand_streams();
+                    self.next_scaling = self.next_scaling + Duration::from_secs(60);
+                }
             }
         }
         self.now = target;
@@ -104,6 +134,7 @@ impl Simulation {
         let now = self.now;
         let Some(stream) = self.streams.get_mut(name) else { return };
         let Some(pending) = stream.pending.take() else { return };
+        stream.accrue_cost(now);
         match pending.change {
             Change::Activate => stream.status = StreamStatus::Active,
             Change::Remove => {

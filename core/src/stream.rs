@@ -347,6 +347,12 @@ pub(crate) struct Stream {
     pub(crate) keys: Vec<KeyId>,
     /// The index in `keys` of the key new records are encrypted with.
     pub(crate) encryption_key: Option<u16>,
+    /// Metric samples of the current simulated second.
+    pub(crate) tally: crate::telemetry::Tally,
+    /// What the stream has cost so far.
+    pub(crate) cost: crate::cost::CostMeter,
+    /// Registered enhanced fan-out consumers.
+    pub(crate) consumers: Vec<crate::ops_efo::StreamConsumer>,
 }
 
 impl Stream {
@@ -387,6 +393,9 @@ impl Stream {
             shard_count_updates: Vec::new(),
             keys: Vec::new(),
             encryption_key: None,
+            tally: crate::telemetry::Tally::starting(now),
+            cost: crate::cost::CostMeter::new(now),
+            consumers: Vec::new(),
         };
         stream.debug_check_invariants();
         stream
@@ -430,21 +439,41 @@ impl Stream {
 
     pub(crate) fn debug_check_invariants(&self) {
         if cfg!(debug_assertions) {
-            let mut open: Vec<&Shard> = self.open_shards().collect();
-            open.sort_by_key(|s| s.range.start());
-            assert_eq!(open.first().map(|s| s.range.start().0), Some(0), "stream={}", self.name);
-            assert_eq!(open.last().map(|s| s.range.end().0), Some(u128::MAX), "stream={}", self.name);
-            for pair in open.windows(2) {
-                assert_eq!(
-                    pair[0].range.end().0.checked_add(1),
-                    Some(pair[1].range.start().0),
-                    "stream={} gap or overlap after {}",
-                    self.name,
-                    pair[0].id
-                );
+            if let Err(broken) = self.check_invariants() {
+                panic!("{broken}");
             }
-            assert!(self.shards.windows(2).all(|p| p[0].id < p[1].id), "stream={} shards out of id order", self.name);
         }
+    }
+
+    /// The stream's invariants: shards in id order, open shards tiling the
+    /// key space, and each shard's records in sequence order within its range.
+    pub(crate) fn check_invariants(&self) -> Result<(), String> {
+        let name = &self.name;
+        if !self.shards.windows(2).all(|p| p[0].id < p[1].id) {
+            return Err(alloc::format!("stream={name}: shards out of id order"));
+        }
+        let mut open: Vec<&Shard> = self.open_shards().collect();
+        open.sort_by_key(|s| s.range.start());
+        let tiles = open.first().is_some_and(|s| s.range.start().0 == 0)
+            && open.last().is_some_and(|s| s.range.end().0 == u128::MAX)
+            && open.windows(2).all(|p| p[0].range.end().0.checked_add(1) == Some(p[1].range.start().0));
+        if !tiles {
+            return Err(alloc::format!("stream={name}: open shards do not cover the hash key space exactly once"));
+        }
+        for shard in &self.shards {
+            let ordered = shard.records.iter().zip(shard.records.iter().skip(1)).all(|(a, b)| {
+                a.sequence_number().counter() < b.sequence_number().counter()
+            });
+            let in_shard = shard.records.iter().all(|r| {
+                r.sequence_number().shard() == shard.id
+                    && r.sequence_number().counter() < shard.next_counter
+                    && shard.range.contains(r.hash_key())
+            });
+            if !ordered || !in_shard {
+                return Err(alloc::format!("stream={name} shard={}: records out of order or misfiled", shard.id));
+            }
+        }
+        Ok(())
     }
 }
 

@@ -11,8 +11,9 @@ fn streams_are_creating_then_active_then_deleting_then_gone() {
     let mut sim = Simulation::new();
     sim.create_stream(CreateStreamInput::provisioned("s", 2)).unwrap();
     assert_eq!(sim.describe_stream_summary("s").unwrap().stream_status, StreamStatus::Creating);
-    assert_eq!(sim.next_deadline(), Some(sim.now() + limits::STREAM_CREATE_DELAY));
-    sim.advance(limits::STREAM_CREATE_DELAY);
+    sim.advance(limits::STREAM_CREATE_DELAY - Duration::from_millis(1));
+    assert_eq!(sim.describe_stream_summary("s").unwrap().stream_status, StreamStatus::Creating);
+    sim.advance(Duration::from_millis(1));
     let summary = sim.describe_stream_summary("s").unwrap();
     assert_eq!(summary.stream_status, StreamStatus::Active);
     assert_eq!(summary.stream_arn, "arn:aws:kinesis:us-east-1:123456789012:stream/s");

@@ -1,10 +1,13 @@
 //! Scenario tests: the simulation driven only through its public API.
 
+mod fan_out;
 mod lifecycle;
 mod reads;
 mod resharding;
 mod routing;
 mod security;
+mod snapshots;
+mod telemetry;
 mod throttling;
 mod writes;
 

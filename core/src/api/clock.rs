@@ -1,0 +1,56 @@
+//! Simulation-only targets (`Shardlab.*`): moving the simulated clock, which
+//! a headless driver has no other way to do.
+//!
+//! Both answer `{"EpochMillis": now}` with the clock's reading afterwards.
+
+use alloc::format;
+use alloc::string::ToString;
+
+use serde_json::json;
+
+use super::Reply;
+use super::decode::Decoder;
+use super::error::ApiError;
+use crate::{Duration, Instant, Simulation};
+
+/// The longest step one call may take: the longest retention period, 365
+/// days. The clock walks every simulated second while streams exist, so a
+/// step is bounded to keep one request from running for minutes; nothing
+/// about a stream is observable after more than its retention anyway.
+const MAX_STEP_MILLIS: u64 = 365 * 24 * 3_600_000;
+
+/// `Shardlab.AdvanceClock {"Millis": N}`: moves the clock forward by N milliseconds.
+pub(super) fn advance_clock(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+    let millis = d.required("Millis", Decoder::non_negative_long)?;
+    if millis > MAX_STEP_MILLIS {
+        d.violated("Millis", millis.to_string(), format!("Member must have value less than or equal to {MAX_STEP_MILLIS}"));
+    }
+    d.finish()?;
+    sim.advance(Duration::from_millis(millis));
+    Ok(Some(json!({"EpochMillis": sim.now().epoch_millis()})))
+}
+
+/// `Shardlab.SetClock {"EpochMillis": N}`: moves the clock forward to N
+/// milliseconds after the Unix epoch. Simulated time never goes back.
+pub(super) fn set_clock(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+    let to = Instant::from_epoch_millis(d.required("EpochMillis", Decoder::non_negative_long)?);
+    d.finish()?;
+    let now = sim.now();
+    if to < now {
+        return Err(ApiError::invalid_argument(format!(
+            "EpochMillis {} ({to}) is before the simulation's clock, {} ({now}); simulated time never goes backwards.",
+            to.epoch_millis(),
+            now.epoch_millis()
+        )));
+    }
+    let step = to.saturating_since(now);
+    if step.as_millis() > MAX_STEP_MILLIS {
+        return Err(ApiError::invalid_argument(format!(
+            "EpochMillis {} is more than {MAX_STEP_MILLIS} milliseconds after the simulation's clock, {}; set it in smaller steps.",
+            to.epoch_millis(),
+            now.epoch_millis()
+        )));
+    }
+    sim.advance(step);
+    Ok(Some(json!({"EpochMillis": sim.now().epoch_millis()})))
+}

@@ -1,0 +1,193 @@
+//! What the simulation measures about itself: CloudWatch-style metrics, the
+//! cost meter, and the on-demand scaler that acts on the metrics.
+//!
+//! Operations add to a per-stream [`Tally`] for the current simulated second
+//! (a few additions, no allocation on the hot path). When the clock leaves
+//! that second, [`Simulation::advance`] flushes the tally into the
+//! [`MetricStore`]: one sample per series per second, summed (or, for
+//! iterator age, the maximum). So a metric's `Sum` over a period is exact,
+//! and its `SampleCount` counts the seconds that had activity rather than
+//! the API calls, as CloudWatch would.
+//!
+//! ## On-demand scaling model
+//! AWS says an on-demand stream accommodates up to double its previous peak
+//! write throughput and scales out as traffic grows. The simulation checks
+//! every on-demand stream at each whole minute: it takes the peak one-second
+//! demand of the last minute (records written plus records throttled, and
+//! their bytes) and, if twice that needs more shards than are open (at
+//! 1 MiB/s and 1,000 records/s each, never fewer than four), scales the
+//! stream uniformly towards that count, at most doubling per step. The stream
+//! stays `ACTIVE`: on-demand scaling is the service's business, not an
+//! `UpdateShardCount` call. Scaling in is not modelled.
+
+use alloc::vec::Vec;
+
+use serde::{Deserialize, Serialize};
+
+use crate::cost::{CapacityMode, CostBreakdown};
+use crate::limits::{ON_DEMAND_INITIAL_SHARDS, SHARD_WRITE_BYTES_PER_SEC, SHARD_WRITE_RECORDS_PER_SEC};
+use crate::metrics::{Datapoint, Dimensions, MetricName, MetricStore};
+use crate::sim::Simulation;
+use crate::stream::{ShardId, Stream};
+use crate::time::{Duration, Instant};
+
+/// How a tallied value combines within a second.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+enum Combine {
+    Sum,
+    Max,
+}
+
+/// Samples gathered during one simulated second, before they reach the store.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Tally {
+    second: u64,
+    // Few distinct series are touched in a second, so a linear scan beats a map.
+    entries: Vec<(MetricName, Option<ShardId>, Combine, f64)>,
+}
+
+impl Tally {
+    /// An empty tally for the second `now` falls in.
+    pub(crate) fn starting(now: Instant) -> Tally {
+        Tally { second: now.epoch_millis() / 1000, entries: Vec::new() }
+    }
+
+    fn add_with(&mut self, metric: MetricName, shard: Option<ShardId>, combine: Combine, value: f64) {
+        match self.entries.iter_mut().find(|(m, s, _, _)| *m == metric && *s == shard) {
+            Some(entry) => match combine {
+                Combine::Sum => entry.3 += value,
+                Combine::Max => entry.3 = entry.3.max(value),
+            },
+            None => self.entries.push((metric, shard, combine, value)),
+        }
+    }
+
+    /// Adds `value` to a stream-level (`shard` = `None`) or shard-level series.
+    pub(crate) fn add(&mut self, metric: MetricName, shard: Option<ShardId>, value: f64) {
+        self.add_with(metric, shard, Combine::Sum, value);
+    }
+
+    /// Keeps the largest `value` seen this second.
+    pub(crate) fn max(&mut self, metric: MetricName, shard: Option<ShardId>, value: f64) {
+        self.add_with(metric, shard, Combine::Max, value);
+    }
+}
+
+/// The stream-level series a shard-level metric also feeds.
+fn stream_level(metric: MetricName) -> Option<MetricName> {
+    match metric {
+        MetricName::IncomingBytes
+        | MetricName::IncomingRecords
+        | MetricName::WriteProvisionedThroughputExceeded
+        | MetricName::ReadProvisionedThroughputExceeded => Some(metric),
+        MetricName::OutgoingBytes => Some(MetricName::GetRecordsBytes),
+        MetricName::OutgoingRecords => Some(MetricName::GetRecordsRecords),
+        MetricName::IteratorAgeMilliseconds => Some(MetricName::GetRecordsIteratorAgeMilliseconds),
+        _ => None,
+    }
+}
+
+/// Moves a stream's tally for a past second into the store.
+fn flush(stream: &mut Stream, store: &mut MetricStore, now: Instant) {
+    let current = now.epoch_millis() / 1000;
+    if stream.tally.second == current {
+        return;
+    }
+    let tally = core::mem::replace(&mut stream.tally, Tally::starting(now));
+    let at = Instant::from_epoch_millis(tally.second * 1000);
+    let mut stream_totals = Tally::default();
+    for &(metric, shard, combine, value) in &tally.entries {
+        let dimensions = match shard {
+            Some(id) => Dimensions::shard(&stream.name, &alloc::format!("{id}")),
+            None => Dimensions::stream(&stream.name),
+        };
+        store.record(at, metric, dimensions, value);
+        if let (Some(_), Some(total)) = (shard, stream_level(metric)) {
+            stream_totals.add_with(total, None, combine, value);
+        }
+    }
+    for (metric, _, _, value) in stream_totals.entries {
+        store.record(at, metric, Dimensions::stream(&stream.name), value);
+    }
+}
+
+impl Stream {
+    /// Charges the time since the last accrual at the configuration that
+    /// held during it. Called before every configuration change.
+    pub(crate) fn accrue_cost(&mut self, now: Instant) {
+        let retention_hours = (self.retention.as_millis() / 3_600_000) as u32;
+        let open = self.open_shard_count();
+        let consumers = self.active_consumer_count();
+        self.cost.accrue(now, self.mode, open, retention_hours, consumers);
+    }
+}
+
+impl Simulation {
+    /// Flushes finished seconds into the metric store, charges elapsed time,
+    /// and lets on-demand streams scale: run by [`Simulation::advance`].
+    pub(crate) fn measure(&mut self) {
+        let now = self.now;
+        let Simulation { streams, metrics, .. } = self;
+        for stream in streams.values_mut() {
+            flush(stream, metrics, now);
+            stream.accrue_cost(now);
+            stream.update_consumers(now);
+        }
+    }
+
+    /// Scales every active on-demand stream to twice its recent peak demand.
+    pub(crate) fn scale_on_demand_streams(&mut self) {
+        let now = self.now;
+        let minute_ago = now.checked_sub(Duration::from_secs(60)).unwrap_or(now);
+        let Simulation { streams, metrics, .. } = self;
+        for stream in streams.values_mut() {
+            if stream.mode != CapacityMode::OnDemand || stream.status != crate::StreamStatus::Active {
+                continue;
+            }
+            let dims = Dimensions::stream(&stream.name);
+            let peak = |metric: MetricName| -> f64 {
+                metrics.series(metric, &dims, Duration::from_secs(1), minute_ago, now).iter().map(|d| d.sum).fold(0.0, f64::max)
+            };
+            let records = peak(MetricName::IncomingRecords) + peak(MetricName::WriteProvisionedThroughputExceeded);
+            let bytes = peak(MetricName::IncomingBytes);
+            // Counts and bytes are whole numbers, so integer division is exact.
+            let needed = ((2 * records as u64).div_ceil(SHARD_WRITE_RECORDS_PER_SEC) as u32)
+                .max((2 * bytes as u64).div_ceil(SHARD_WRITE_BYTES_PER_SEC) as u32)
+                .max(ON_DEMAND_INITIAL_SHARDS);
+            let open = stream.open_shard_count();
+            if needed > open {
+                stream.accrue_cost(now);
+                crate::reshard::apply(stream, now, &crate::reshard::Step::ScaleUniformly { target: needed.min(open * 2) });
+                stream.debug_check_invariants();
+            }
+        }
+    }
+
+    /// CloudWatch `GetMetricStatistics` for a stream-level (`shard` = `None`)
+    /// or shard-level series: one datapoint per `period` with samples. The
+    /// current second is not visible until the clock leaves it.
+    pub fn metric_statistics(
+        &self,
+        stream: &str,
+        shard: Option<ShardId>,
+        metric: MetricName,
+        period: Duration,
+        from: Instant,
+        to: Instant,
+    ) -> Vec<Datapoint> {
+        let dimensions = match shard {
+            Some(id) => Dimensions::shard(stream, &alloc::format!("{id}")),
+            None => Dimensions::stream(stream),
+        };
+        self.metrics.series(metric, &dimensions, period, from, to)
+    }
+
+    /// The stream's bill so far, line by line.
+    pub fn cost(&self, stream: &str) -> Option<CostBreakdown> {
+        let stream = self.streams.get(stream)?;
+        let mut meter = stream.cost.clone();
+        let retention_hours = (stream.retention.as_millis() / 3_600_000) as u32;
+        meter.accrue(self.now, stream.mode, stream.open_shard_count(), retention_hours, stream.active_consumer_count());
+        Some(meter.breakdown())
+    }
+}

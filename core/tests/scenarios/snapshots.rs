@@ -1,0 +1,65 @@
+use shardlab_core::snapshot::SnapshotError;
+use shardlab_core::{CreateStreamInput, Duration, ShardId, Simulation, StartingPosition, limits, stream_arn};
+
+use crate::put;
+
+/// A scripted session touching most of the state: streams, records,
+/// reshards, consumers, tags, encryption, metrics.
+fn session() -> Simulation {
+    let mut sim = Simulation::new();
+    sim.create_stream(CreateStreamInput::provisioned("s", 3)).unwrap();
+    sim.create_stream(CreateStreamInput::on_demand("od")).unwrap();
+    sim.advance(limits::STREAM_CREATE_DELAY);
+    for i in 0..50 {
+        put(&mut sim, &format!("key-{i}"), format!("record {i}").as_bytes()).unwrap();
+        sim.advance(Duration::from_millis(37));
+    }
+    sim.start_polling_consumer("s", StartingPosition::TrimHorizon).unwrap();
+    sim.split_shard("s", ShardId::new(0), "1000000").unwrap();
+    sim.register_stream_consumer(&stream_arn("s"), "efo").unwrap();
+    sim.advance(Duration::from_secs(10));
+    sim.start_stream_encryption("s", shardlab_core::kms::EncryptionType::Kms, "alias/aws/kinesis").unwrap();
+    sim.advance(Duration::from_secs(3));
+    put(&mut sim, "key-x", b"secret").unwrap();
+    sim.advance(Duration::from_secs(2));
+    sim
+}
+
+#[test]
+fn the_same_calls_give_byte_identical_snapshots() {
+    assert_eq!(session().snapshot(), session().snapshot());
+}
+
+#[test]
+fn a_restored_simulation_carries_on_exactly_like_the_original() {
+    let mut original = session();
+    let mut restored = Simulation::restore(&original.snapshot()).unwrap();
+    assert_eq!(restored.snapshot(), original.snapshot());
+    for sim in [&mut original, &mut restored] {
+        put(sim, "after", b"restore").unwrap();
+        sim.advance(Duration::from_secs(5));
+    }
+    assert_eq!(restored.snapshot(), original.snapshot());
+}
+
+#[test]
+fn bad_snapshots_are_refused_with_a_reason() {
+    let good = session().snapshot();
+    let cases: Vec<(String, &str)> = vec![
+        ("not json".into(), "this is not a Shardlab snapshot"),
+        ("{\"format\":\"something-else\",\"version\":1}".into(), "this is not a Shardlab snapshot"),
+        (good.replacen("\"version\":1", "\"version\":2", 1), "this snapshot is version 2"),
+        (good.replacen("\"now\":", "\"later\":", 1), "this snapshot is damaged"),
+        // A shard that claims the whole key space next to the others breaks tiling.
+        (
+            good.replacen("\"start\":113427455640312821154458202477256070485", "\"start\":5", 1),
+            "this snapshot is damaged",
+        ),
+    ];
+    for (text, expected) in cases {
+        let Err(err): Result<Simulation, SnapshotError> = Simulation::restore(&text) else {
+            panic!("restored a snapshot that should be refused: {expected}");
+        };
+        assert!(err.to_string().starts_with(expected), "{expected:?} vs {err}");
+    }
+}

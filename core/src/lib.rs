@@ -58,6 +58,8 @@ mod telemetry;
 mod throttle;
 mod time;
 mod validate;
+#[cfg(feature = "workload")]
+pub mod workload;
 
 pub use consumer::{ConsumerId, ConsumerView, POLL_INTERVAL, ShardCursor};
 pub use cost::CapacityMode;

@@ -23,7 +23,11 @@ const MAX_STEP_MILLIS: u64 = 365 * 24 * 3_600_000;
 pub(super) fn advance_clock(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
     let millis = d.required("Millis", Decoder::non_negative_long)?;
     if millis > MAX_STEP_MILLIS {
-        d.violated("Millis", millis.to_string(), format!("Member must have value less than or equal to {MAX_STEP_MILLIS}"));
+        d.violated(
+            "Millis",
+            millis.to_string(),
+            format!("Member must have value less than or equal to {MAX_STEP_MILLIS}"),
+        );
     }
     d.finish()?;
     sim.advance(Duration::from_millis(millis));

@@ -78,12 +78,22 @@ fn mismatch(shape: Shape, found: &Value) -> ApiError {
     ApiError::serialization(message)
 }
 
+/// `x` rounded down to a whole number; `core` has no `f64::floor`. `as`
+/// saturates, which is what a number beyond `i64` should do here.
+fn floor(x: f64) -> i64 {
+    let truncated = x as i64;
+    if (truncated as f64) > x { truncated.saturating_sub(1) } else { truncated }
+}
+
 /// Decodes base64 `Data` with the `SerializationException` messages AWS
 /// gives (the misspelt "dectected" is AWS's).
 fn decode_blob(text: &str) -> Result<Vec<u8>, ApiError> {
     let refuse = |why: String| ApiError::serialization(format!("'{text}' can not be converted to a Blob: {why}"));
-    if text.len() % 4 != 0 {
-        return Err(refuse(format!("Base64 encoded length is expected a multiple of 4 bytes but found: {}", text.len())));
+    if !text.len().is_multiple_of(4) {
+        return Err(refuse(format!(
+            "Base64 encoded length is expected a multiple of 4 bytes but found: {}",
+            text.len()
+        )));
     }
     // The first character outside the alphabet, or a `=` followed by anything but padding.
     let bytes = text.as_bytes();
@@ -247,8 +257,7 @@ impl<'a> Decoder<'a> {
             Some(Value::Number(number)) => number,
             Some(other) => return Err(mismatch(shape, other)),
         };
-        // `as` saturates, which is what a number beyond i64 should do here.
-        let whole = number.as_i64().unwrap_or_else(|| number.as_f64().unwrap_or_default().floor() as i64);
+        let whole = number.as_i64().unwrap_or_else(|| floor(number.as_f64().unwrap_or_default()));
         Ok(Some(match shape {
             Shape::Integer => whole.clamp(i64::from(i32::MIN), i64::from(i32::MAX)),
             _ => whole,
@@ -312,9 +321,10 @@ impl<'a> Decoder<'a> {
             Some(Value::Number(number)) => number.as_f64().unwrap_or_default(),
             Some(other) => return Err(mismatch(Shape::Timestamp, other)),
         };
-        // Rounded, since 1767225600.123 * 1000 is 1767225600122.9998 in binary.
-        // Simulated time starts after 1970, so earlier times read as the epoch.
-        Ok(Some(Instant::from_epoch_millis((seconds * 1000.0).round().max(0.0) as u64)))
+        // Rounded to the nearest millisecond, since 1767225600.123 * 1000 is
+        // 1767225600122.9998 in binary. Simulated time starts after 1970, so
+        // earlier times read as the epoch (and `as` saturates a negative to 0).
+        Ok(Some(Instant::from_epoch_millis((seconds * 1000.0 + 0.5) as u64)))
     }
 
     /// An enum-valued `String` member, from `set`: its wire names in the
@@ -344,7 +354,9 @@ impl<'a> Decoder<'a> {
             None => Ok(None),
             Some(Value::Array(items)) => {
                 let path = self.path(name);
-                Ok(Some(items.iter().enumerate().map(|(idx, item)| (format!("{path}.{}.member", idx + 1), item)).collect()))
+                Ok(Some(
+                    items.iter().enumerate().map(|(idx, item)| (format!("{path}.{}.member", idx + 1), item)).collect(),
+                ))
             }
             Some(other) => Err(mismatch(Shape::List, other)),
         }
@@ -473,7 +485,8 @@ impl<'a> Decoder<'a> {
                 arn_text,
                 format!("Member must satisfy regular expression pattern: {}", StreamArn::PATTERN),
             );
-            return Ok(None);
+            // A placeholder, so that the stream does not also count as missing.
+            return Ok(Some(Addressed { name: name.unwrap_or_default(), member: "StreamARN" }));
         };
         if !arn.is_ours() {
             // A well-formed ARN of another region or account names a stream that is not here.
@@ -506,10 +519,15 @@ mod tests {
         // The three refusals kinesalite recorded against AWS.
         check_blob(
             "23456",
-            Err("'23456' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: 5"),
+            Err(
+                "'23456' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: 5",
+            ),
         );
         check_blob("=+/=", Err("'=+/=' can not be converted to a Blob: Invalid Base64 character: '='"));
-        check_blob("+/+=", Err("'+/+=' can not be converted to a Blob: Invalid last non-pad Base64 character dectected"));
+        check_blob(
+            "+/+=",
+            Err("'+/+=' can not be converted to a Blob: Invalid last non-pad Base64 character dectected"),
+        );
         check_blob("ab*d", Err("'ab*d' can not be converted to a Blob: Invalid Base64 character: '*'"));
         check_blob("aGk=", Ok(b"hi"));
         check_blob("", Ok(b""));

@@ -9,6 +9,7 @@ use alloc::vec::Vec;
 
 use serde_json::{Map, Value, json};
 
+use crate::kms::EncryptionType;
 use crate::{HashKeyRange, Instant, ShardView, StreamSummary};
 
 /// A timestamp as the JSON protocol writes it: epoch seconds with the
@@ -17,6 +18,15 @@ pub(super) fn timestamp(at: Instant) -> Value {
     // Epoch milliseconds stay below 2^53, so the quotient is the nearest
     // double to the decimal, which prints as exactly that decimal.
     Value::from(at.epoch_millis() as f64 / 1000.0)
+}
+
+/// `EncryptionType` of written or read records: AWS includes it in
+/// data-plane responses only for encrypted data.
+pub(super) fn record_encryption(encryption_type: EncryptionType) -> Value {
+    match encryption_type {
+        EncryptionType::None => Value::Null,
+        EncryptionType::Kms => encryption_type.as_str().into(),
+    }
 }
 
 /// `HashKeyRange`: decimal strings, as the keys do not fit a JSON number.
@@ -60,8 +70,8 @@ pub(super) fn stream_details(summary: &StreamSummary) -> Map<String, Value> {
     details.insert("RetentionPeriodHours".into(), summary.retention_period_hours.into());
     // Enhanced (shard-level) monitoring is not modelled: no metric is ever enabled.
     details.insert("EnhancedMonitoring".into(), json!([{"ShardLevelMetrics": []}]));
-    // Streams report no encryption until `StreamSummary` carries one.
-    details.insert("EncryptionType".into(), "NONE".into());
+    details.insert("EncryptionType".into(), summary.encryption_type.as_str().into());
+    details.insert("KeyId".into(), summary.key_id.as_deref().into());
     details
 }
 

@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 use serde_json::{Value, json};
 
 use super::decode::Decoder;
-use super::encode::{hash_key_range, timestamp};
+use super::encode::{hash_key_range, record_encryption, timestamp};
 use super::error::ApiError;
 use super::{Reply, shard_id};
 use crate::{
@@ -34,7 +34,11 @@ pub(super) fn put_record(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
     d.finish()?;
     let input = PutRecordInput { stream_name, partition_key, data, explicit_hash_key, sequence_number_for_ordering };
     let out = sim.put_record(input)?;
-    Ok(Some(json!({"ShardId": out.shard_id.to_string(), "SequenceNumber": out.sequence_number.to_string()})))
+    Ok(Some(json!({
+        "ShardId": out.shard_id.to_string(),
+        "SequenceNumber": out.sequence_number.to_string(),
+        "EncryptionType": record_encryption(out.encryption_type),
+    })))
 }
 
 pub(super) fn put_records(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
@@ -61,7 +65,16 @@ pub(super) fn put_records(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
             }
         })
         .collect();
-    Ok(Some(json!({"FailedRecordCount": out.failed_record_count, "Records": results})))
+    // One call writes to one stream, so every stored entry has the same encryption.
+    let encryption_type = out.records.iter().find_map(|result| match result {
+        PutRecordsResultEntry::Success(ok) => Some(ok.encryption_type),
+        PutRecordsResultEntry::Failure { .. } => None,
+    });
+    Ok(Some(json!({
+        "FailedRecordCount": out.failed_record_count,
+        "Records": results,
+        "EncryptionType": record_encryption(encryption_type.unwrap_or_default()),
+    })))
 }
 
 pub(super) fn get_shard_iterator(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
@@ -133,10 +146,11 @@ pub(super) fn get_records(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
         .iter()
         .map(|record| {
             json!({
-                "SequenceNumber": record.sequence_number.to_string(),
-                "ApproximateArrivalTimestamp": timestamp(record.approximate_arrival),
-                "Data": base64::encode(&record.data),
-                "PartitionKey": record.partition_key,
+                "SequenceNumber": record.sequence_number().to_string(),
+                "ApproximateArrivalTimestamp": timestamp(record.approximate_arrival()),
+                "Data": base64::encode(record.data()),
+                "PartitionKey": record.partition_key(),
+                "EncryptionType": record_encryption(record.encryption_type()),
             })
         })
         .collect();

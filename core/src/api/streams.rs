@@ -168,8 +168,7 @@ pub(super) fn list_shards(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
     }
     let stream_name = stream.map(|s| s.name);
     let shown_name = stream_name.as_deref().unwrap_or_default();
-    let exclusive_start_shard_id =
-        exclusive_start_shard_id.map(|text| shard_id(&text, shown_name)).transpose()?;
+    let exclusive_start_shard_id = exclusive_start_shard_id.map(|text| shard_id(&text, shown_name)).transpose()?;
     let shard_filter = filter
         .map(|(filter_type, shard, at)| {
             // kinesis-mock's wording; AWS's is not recorded.
@@ -178,7 +177,7 @@ pub(super) fn list_shards(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
                     "Timestamp must be supplied in a ShardFilter with a Type of FROM_TIMESTAMP or AT_TIMESTAMP",
                 )
             };
-            Ok(match filter_type {
+            Ok::<_, ApiError>(match filter_type {
                 FilterType::AfterShardId => {
                     let shard = shard.ok_or_else(|| {
                         ApiError::invalid_argument(
@@ -292,8 +291,11 @@ pub(super) fn list_tags_for_stream(sim: &mut Simulation, d: &mut Decoder<'_>) ->
     let tags = sim.list_tags_for_stream(&stream_name)?;
     let after = exclusive_start_tag_key.as_deref().map_or(Bound::Unbounded, Bound::Excluded);
     let mut page = tags.range::<str, _>((after, Bound::Unbounded));
-    let listed: Vec<Value> =
-        page.by_ref().take(limit.unwrap_or(max) as usize).map(|(key, value)| json!({"Key": key, "Value": value})).collect();
+    let listed: Vec<Value> = page
+        .by_ref()
+        .take(limit.unwrap_or(max) as usize)
+        .map(|(key, value)| json!({"Key": key, "Value": value}))
+        .collect();
     Ok(Some(json!({"Tags": listed, "HasMoreTags": page.next().is_some()})))
 }
 

@@ -1,0 +1,182 @@
+//! The Kinesis JSON protocol over a [`Simulation`].
+//!
+//! [`handle`] takes what an HTTP front end would receive for a Kinesis call,
+//! the `X-Amz-Target` header (`Kinesis_20131202.PutRecord`) and the JSON
+//! body, and returns the status and body the real service would send back.
+//! [`line`](mod@line) wraps it in the JSON-lines protocol of the `shardlab-api`
+//! binary, so that tests in any language can drive the simulation.
+//!
+//! Modelled, after AWS's JSON 1.1 protocol (`application/x-amz-json-1.1`):
+//!
+//! - members and fields with AWS's names; `Data` as base64; sequence numbers
+//!   and hash keys as decimal strings; timestamps as epoch seconds with the
+//!   milliseconds as a fraction (`1767225600.123`); absent fields omitted;
+//! - request decoding with AWS's `SerializationException` and
+//!   `ValidationException` texts (`decode.rs` says how far);
+//! - the error envelope `{"__type": "…Exception", "message": "…"}` with
+//!   status 400, and its quirks: `SerializationException` spells the key
+//!   `Message`; `UnknownOperationException`, and a `SerializationException`
+//!   for a body that is missing or not a JSON object, carry no message;
+//!   `InternalFailure` is a 500 without one;
+//! - an empty body for successful operations that have no output;
+//! - streams named by `StreamName` or `StreamARN`
+//!   (`arn:aws:kinesis:us-east-1:123456789012:stream/NAME`) wherever AWS
+//!   takes both;
+//! - `Shardlab.AdvanceClock` and `Shardlab.SetClock`, the only way a headless
+//!   driver can move simulated time (`clock.rs`).
+//!
+//! The operations: `AddTagsToStream`, `CreateStream`,
+//! `DecreaseStreamRetentionPeriod`, `DeleteStream`, `DescribeLimits`,
+//! `DescribeStream`, `DescribeStreamSummary`, `GetRecords`,
+//! `GetShardIterator`, `IncreaseStreamRetentionPeriod`, `ListShards`,
+//! `ListStreams`, `ListTagsForStream`, `MergeShards`, `PutRecord`,
+//! `PutRecords`, `RemoveTagsFromStream`, `SplitShard`, `UpdateShardCount` and
+//! `UpdateStreamMode`; any other target is an `UnknownOperationException`.
+//!
+//! Left out: HTTP itself (signatures, headers, CBOR, the `application/json`
+//! content type), the other operations (enhanced fan-out consumers and
+//! `SubscribeToShard`, `StartStreamEncryption`, monitoring, resource
+//! policies), `StreamId` members, `EnforceConsumerDeletion`, `ConsumerCount`,
+//! and AWS's `InternalFailure` for malformed sequence number versions: the
+//! simulation parses only its own.
+//!
+//! # Adding an operation
+//!
+//! Write one function in the module of its area (`records.rs`, `streams.rs`,
+//! or a new one) and add one arm to the table in `operation` below:
+//!
+//! ```text
+//! pub(super) fn describe_stream_consumer(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+//!     let consumer_name = d.required("ConsumerName", Decoder::string)?; // missing: `Value null at …`
+//!     let stream_arn = d.string("StreamARN")?;                            // optional member
+//!     d.finish()?; // every operation calls this before it touches `sim`
+//!     let consumer = sim.describe_stream_consumer(…)?; // core errors convert with `?`
+//!     Ok(Some(json!({"ConsumerDescription": {…}})))  // `Ok(None)` for an empty 200
+//! }
+//! ```
+//!
+//! If the simulation method returns an error enum that `error.rs` does not
+//! list yet, add it to the `from_core_errors!` list there.
+
+mod clock;
+mod decode;
+mod encode;
+mod error;
+pub mod line;
+mod records;
+mod streams;
+
+use alloc::format;
+use alloc::string::{String, ToString};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use self::decode::Decoder;
+use self::error::ApiError;
+use crate::{ACCOUNT_ID, ShardId, Simulation};
+
+/// What an operation answers: the response body, `None` for an empty one,
+/// or the error to send instead.
+type Reply = Result<Option<Value>, ApiError>;
+
+/// An operation: decodes its members from the request, calls the simulation
+/// and encodes the answer.
+type Operation = fn(&mut Simulation, &mut Decoder<'_>) -> Reply;
+
+/// The operation `target` names, if it is one this API knows.
+fn operation(target: &str) -> Option<Operation> {
+    Some(match target {
+        "Kinesis_20131202.AddTagsToStream" => streams::add_tags_to_stream,
+        "Kinesis_20131202.CreateStream" => streams::create_stream,
+        "Kinesis_20131202.DecreaseStreamRetentionPeriod" => streams::decrease_stream_retention_period,
+        "Kinesis_20131202.DeleteStream" => streams::delete_stream,
+        "Kinesis_20131202.DescribeLimits" => streams::describe_limits,
+        "Kinesis_20131202.DescribeStream" => streams::describe_stream,
+        "Kinesis_20131202.DescribeStreamSummary" => streams::describe_stream_summary,
+        "Kinesis_20131202.GetRecords" => records::get_records,
+        "Kinesis_20131202.GetShardIterator" => records::get_shard_iterator,
+        "Kinesis_20131202.IncreaseStreamRetentionPeriod" => streams::increase_stream_retention_period,
+        "Kinesis_20131202.ListShards" => streams::list_shards,
+        "Kinesis_20131202.ListStreams" => streams::list_streams,
+        "Kinesis_20131202.ListTagsForStream" => streams::list_tags_for_stream,
+        "Kinesis_20131202.MergeShards" => streams::merge_shards,
+        "Kinesis_20131202.PutRecord" => records::put_record,
+        "Kinesis_20131202.PutRecords" => records::put_records,
+        "Kinesis_20131202.RemoveTagsFromStream" => streams::remove_tags_from_stream,
+        "Kinesis_20131202.SplitShard" => streams::split_shard,
+        "Kinesis_20131202.UpdateShardCount" => streams::update_shard_count,
+        "Kinesis_20131202.UpdateStreamMode" => streams::update_stream_mode,
+        "Shardlab.AdvanceClock" => clock::advance_clock,
+        "Shardlab.SetClock" => clock::set_clock,
+        _ => return None,
+    })
+}
+
+/// An HTTP response: status and body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Response {
+    /// 200, 400 for the caller's errors, 500 for `InternalFailure`.
+    pub status: u16,
+    /// The JSON body; empty for a successful operation without output.
+    pub body: String,
+}
+
+/// Answers one Kinesis JSON request: `target` is the `X-Amz-Target` header,
+/// `body` the request body.
+///
+/// ```
+/// use shardlab_core::{Simulation, api};
+///
+/// let mut sim = Simulation::new();
+/// let created = api::handle(&mut sim, "Kinesis_20131202.CreateStream", r#"{"StreamName":"s","ShardCount":1}"#);
+/// assert_eq!((created.status, created.body.as_str()), (200, ""));
+/// let unknown = api::handle(&mut sim, "Kinesis_20131202.Nope", "{}");
+/// assert_eq!(unknown.body, r#"{"__type":"UnknownOperationException"}"#);
+/// ```
+pub fn handle(sim: &mut Simulation, target: &str, body: &str) -> Response {
+    // Text that is not JSON is refused exactly as JSON that is not an object.
+    let body = (!body.trim().is_empty()).then(|| serde_json::from_str(body).unwrap_or(Value::Null));
+    let (status, body) = respond(call(sim, target, body.as_ref()));
+    Response { status, body: body.map(|body| body.to_string()).unwrap_or_default() }
+}
+
+/// Runs the operation `target` names on `body` (`None` when the request had none).
+fn call(sim: &mut Simulation, target: &str, body: Option<&Value>) -> Reply {
+    let operation = operation(target);
+    // The order of these refusals is kinesalite's recording of AWS: no body
+    // at all is a SerializationException only for a known operation, but a
+    // body that is not an object is one whatever the target.
+    let Some(body) = body else {
+        return Err(operation.map_or_else(ApiError::unknown_operation, |_| ApiError::malformed_body()));
+    };
+    let members = body.as_object().ok_or_else(ApiError::malformed_body)?;
+    let operation = operation.ok_or_else(ApiError::unknown_operation)?;
+    let mut decoder = Decoder::new(members);
+    let mut reply = operation(sim, &mut decoder)?;
+    debug_assert!(decoder.finished, "{target} acted without calling Decoder::finish");
+    if let Some(body) = &mut reply {
+        encode::remove_nulls(body);
+    }
+    Ok(reply)
+}
+
+/// The status and JSON body of `reply`.
+fn respond(reply: Reply) -> (u16, Option<Value>) {
+    match reply {
+        Ok(body) => (200, body),
+        Err(error) => (error.status(), Some(error.to_json())),
+    }
+}
+
+/// The shard a shard id member names. AWS answers an id it cannot read
+/// (or one beyond Java's `int`) as a shard it cannot find.
+fn shard_id(text: &str, stream_name: &str) -> Result<ShardId, ApiError> {
+    text.parse::<ShardId>().ok().filter(|id| i32::try_from(id.index()).is_ok()).ok_or_else(|| {
+        ApiError::new(
+            "ResourceNotFoundException",
+            format!("Could not find shard {text} in stream {stream_name} under account {ACCOUNT_ID}."),
+        )
+    })
+}

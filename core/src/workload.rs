@@ -1,0 +1,78 @@
+//! Reference workloads for the benchmarks, shared by the native bench
+//! (`core/benches/hot_paths.rs`) and the wasm bench in headless Chromium
+//! (`tests/benches/core_wasm.rs`), so both measure exactly the same work.
+//! Compiled only with the `workload` feature.
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::{
+    CreateStreamInput, Duration, GetShardIteratorInput, PutRecordInput, PutRecordsEntry, PutRecordsInput, ShardId,
+    Simulation, StartingPosition, limits,
+};
+
+/// The stream every workload uses.
+pub const STREAM: &str = "bench";
+
+/// `n` distinct 16-byte partition keys.
+pub fn keys(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("key-{i:012}")).collect()
+}
+
+/// A simulation with an `ACTIVE` provisioned stream of `shards` shards.
+pub fn stream(shards: u32) -> Simulation {
+    let mut sim = Simulation::new();
+    sim.create_stream(CreateStreamInput::provisioned(STREAM, shards)).expect("valid stream");
+    sim.advance(limits::STREAM_CREATE_DELAY);
+    sim
+}
+
+/// `PutRecord` of every key, advancing the clock 1 ms per 2 records: 2,000
+/// records/s over 4 shards stays under the 1,000 records/s per-shard limit.
+pub fn put_each(sim: &mut Simulation, keys: &[String], payload: &[u8]) {
+    for (idx, key) in keys.iter().enumerate() {
+        sim.put_record(PutRecordInput::new(STREAM, key.clone(), payload)).expect("within limits");
+        if idx % 2 == 1 {
+            sim.advance(Duration::from_millis(1));
+        }
+    }
+}
+
+/// `PutRecords` of every key in batches of 500, a quarter second apart.
+pub fn put_batches(sim: &mut Simulation, keys: &[String], payload: &[u8]) {
+    for batch in keys.chunks(limits::MAX_PUT_RECORDS_ENTRIES) {
+        let records = batch
+            .iter()
+            .map(|key| PutRecordsEntry { data: payload.to_vec(), partition_key: key.clone(), explicit_hash_key: None })
+            .collect();
+        let out = sim.put_records(PutRecordsInput { stream_name: STREAM.into(), records }).expect("valid batch");
+        assert_eq!(out.failed_record_count, 0, "within limits");
+        sim.advance(Duration::from_millis(250));
+    }
+}
+
+/// Reads every shard from `TRIM_HORIZON` to its end, one page a second (a
+/// full page of 100-byte records is about 1.2 MB, within 2 MiB/s); returns
+/// how many records were read.
+pub fn read_all(sim: &mut Simulation, shards: u32) -> usize {
+    let mut n_read = 0;
+    for idx in 0..shards {
+        let input = GetShardIteratorInput {
+            stream_name: STREAM.into(),
+            shard_id: ShardId::new(idx),
+            position: StartingPosition::TrimHorizon,
+        };
+        let mut iterator = sim.get_shard_iterator(input).expect("shard exists");
+        loop {
+            let page = sim.get_records(&iterator, None).expect("within limits");
+            if page.records.is_empty() {
+                break;
+            }
+            n_read += page.records.len();
+            iterator = page.next_shard_iterator.expect("open shard");
+            sim.advance(Duration::from_secs(1));
+        }
+    }
+    n_read
+}

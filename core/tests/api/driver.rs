@@ -1,0 +1,82 @@
+//! The `shardlab-api` binary end to end: lines in, lines out, one at a time.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+
+use serde_json::{Value, json};
+
+use crate::{START_MILLIS, first_sequence_number};
+
+#[test]
+fn the_driver_answers_each_line_as_it_arrives_and_survives_bad_lines() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shardlab-api"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the driver starts");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let not_a_request = "The request line must be a JSON object with a string Target, such as {\"Target\":\"Kinesis_20131202.ListStreams\",\"Body\":{}}";
+    // Each request, and the response line expected for it (none for a blank line).
+    let exchanges: [(&str, Option<Value>); 8] = [
+        (
+            r#"{"Target":"Kinesis_20131202.CreateStream","Body":{"StreamName":"s","ShardCount":1}}"#,
+            Some(json!({"Status": 200, "Body": {}})),
+        ),
+        (
+            r#"{"Target":"Shardlab.AdvanceClock","Body":{"Millis":5000}}"#,
+            Some(json!({"Status": 200, "Body": {"EpochMillis": START_MILLIS + 5000}})),
+        ),
+        ("", None),
+        (
+            "{not json",
+            Some(
+                json!({"Status": 400, "Body": {"__type": "SerializationException", "Message": "The request line is not JSON: key must be a string at line 1 column 2"}}),
+            ),
+        ),
+        (
+            r#"{"Body":{}}"#,
+            Some(json!({"Status": 400, "Body": {"__type": "SerializationException", "Message": not_a_request}})),
+        ),
+        (
+            r#"{"Target":"Kinesis_20131202.PutRecord","Body":{"StreamName":"s","PartitionKey":"k","Data":"aGk="}}"#,
+            Some(
+                json!({"Status": 200, "Body": {"ShardId": "shardId-000000000000", "SequenceNumber": first_sequence_number(0)}}),
+            ),
+        ),
+        (
+            r#"{"Target":"Kinesis_20131202.Fly"}"#,
+            Some(json!({"Status": 400, "Body": {"__type": "UnknownOperationException"}})),
+        ),
+        (
+            r#"{"Target":"Kinesis_20131202.ListStreams"}"#,
+            Some(json!({"Status": 200, "Body": {
+                "StreamNames": ["s"],
+                "HasMoreStreams": false,
+                "StreamSummaries": [{
+                    "StreamName": "s",
+                    "StreamARN": "arn:aws:kinesis:us-east-1:123456789012:stream/s",
+                    "StreamStatus": "ACTIVE",
+                    "StreamModeDetails": {"StreamMode": "PROVISIONED"},
+                    "StreamCreationTimestamp": 1767225600.0,
+                }],
+            }})),
+        ),
+    ];
+    for (request, expected) in exchanges {
+        writeln!(stdin, "{request}").unwrap();
+        stdin.flush().unwrap();
+        let Some(expected) = expected else { continue };
+        // Reading before writing the next request shows the driver flushes every line.
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        assert!(line.starts_with("{\"Status\":"), "{line}");
+        let reply: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(reply, expected, "{request}");
+    }
+    drop(stdin);
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
+    assert_eq!(rest, "", "no reply for the blank line, nothing after the last request");
+    assert!(child.wait().unwrap().success());
+}

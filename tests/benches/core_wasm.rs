@@ -1,0 +1,53 @@
+//! The core's hot paths compiled to wasm and run in headless Chromium: the
+//! same workloads as the native bench (`core/benches/hot_paths.rs`).
+//!
+//! Run with `scripts/bench-wasm.sh`; divide the workload's record count by
+//! the reported time per iteration for records/s.
+#![cfg(target_arch = "wasm32")]
+
+use shardlab_core::workload::{keys, put_batches, put_each, read_all, stream};
+use wasm_bindgen_test::{Criterion, wasm_bindgen_bench, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Records per iteration: small enough for a quick run, large enough to
+/// amortise creating the stream.
+const RECORDS: usize = 1_000;
+const SHARDS: u32 = 4;
+const PAYLOAD: [u8; 100] = [0xab; 100];
+
+#[wasm_bindgen_bench]
+fn put_record_100_bytes_4_shards(c: &mut Criterion) {
+    let keys = keys(RECORDS);
+    c.bench_function("PutRecord x 1000, 100 B, 4 shards", |b| {
+        b.iter(|| {
+            let mut sim = stream(SHARDS);
+            put_each(&mut sim, &keys, &PAYLOAD);
+            sim
+        })
+    });
+}
+
+#[wasm_bindgen_bench]
+fn put_records_500_100_bytes_4_shards(c: &mut Criterion) {
+    let keys = keys(RECORDS);
+    c.bench_function("PutRecords of 500 x 2, 100 B, 4 shards", |b| {
+        b.iter(|| {
+            let mut sim = stream(SHARDS);
+            put_batches(&mut sim, &keys, &PAYLOAD);
+            sim
+        })
+    });
+}
+
+#[wasm_bindgen_bench]
+fn put_and_get_100_bytes_4_shards(c: &mut Criterion) {
+    let keys = keys(RECORDS);
+    c.bench_function("PutRecord + GetRecords x 1000, 100 B, 4 shards", |b| {
+        b.iter(|| {
+            let mut sim = stream(SHARDS);
+            put_each(&mut sim, &keys, &PAYLOAD);
+            read_all(&mut sim, SHARDS)
+        })
+    });
+}

@@ -64,14 +64,13 @@ pub mod workload;
 pub use consumer::{ConsumerId, ConsumerView, POLL_INTERVAL, ShardCursor};
 pub use cost::CapacityMode;
 pub use error::{
-    ACCOUNT_ID, CreateStreamError, EfoError, EncryptionError, GetRecordsError, GetShardIteratorError, IteratorExpired, ListError,
-    NotFound, PutRecordError, REGION, ReshardError, StreamOpError, ThroughputExceeded, ValidationError, Violation,
+    ACCOUNT_ID, CreateStreamError, EfoError, EncryptionError, GetRecordsError, GetShardIteratorError, IteratorExpired,
+    ListError, NotFound, PutRecordError, REGION, ReshardError, StreamOpError, ThroughputExceeded, ValidationError,
+    Violation,
 };
 pub use hash::{HashKey, HashKeyRange};
 pub use iterator::{ShardIteratorType, StartingPosition};
-pub use ops_efo::{
-    ConsumerStatus, StreamConsumer, SubscribeToShardEvent, SubscriptionId, SubscriptionRead,
-};
+pub use ops_efo::{ConsumerStatus, StreamConsumer, SubscribeToShardEvent, SubscriptionId, SubscriptionRead};
 pub use ops_records::{
     ChildShard, GetRecordsOutput, GetShardIteratorInput, PutRecordInput, PutRecordOutput, PutRecordsEntry,
     PutRecordsInput, PutRecordsOutput, PutRecordsResultEntry,

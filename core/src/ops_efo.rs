@@ -115,25 +115,34 @@ impl Stream {
     /// Lands consumer status changes due by `now`.
     pub(crate) fn update_consumers(&mut self, now: Instant) {
         for consumer in &mut self.consumers {
-            if consumer.status_due.is_some_and(|due| due <= now) && consumer.consumer_status == ConsumerStatus::Creating {
+            if consumer.status_due.is_some_and(|due| due <= now) && consumer.consumer_status == ConsumerStatus::Creating
+            {
                 consumer.consumer_status = ConsumerStatus::Active;
                 consumer.status_due = None;
             }
         }
-        self.consumers.retain(|c| !(c.consumer_status == ConsumerStatus::Deleting && c.status_due.is_some_and(|d| d <= now)));
+        self.consumers
+            .retain(|c| !(c.consumer_status == ConsumerStatus::Deleting && c.status_due.is_some_and(|d| d <= now)));
     }
 }
 
 impl Simulation {
     fn stream_by_arn_mut(&mut self, arn: &str) -> Result<&mut Stream, EfoError> {
         let name = stream_of_arn(arn).ok_or_else(|| {
-            EfoError::InvalidArgument(format!("StreamARN {arn} is not a stream ARN of account {ACCOUNT_ID} in {}.", crate::REGION))
+            EfoError::InvalidArgument(format!(
+                "StreamARN {arn} is not a stream ARN of account {ACCOUNT_ID} in {}.",
+                crate::REGION
+            ))
         })?;
         self.streams.get_mut(name).ok_or_else(|| EfoError::ResourceNotFound(NotFound::Stream(name.into())))
     }
 
     /// `RegisterStreamConsumer`: up to 20 consumers per stream, at most 5 `CREATING` at once.
-    pub fn register_stream_consumer(&mut self, stream_arn: &str, consumer_name: &str) -> Result<StreamConsumer, EfoError> {
+    pub fn register_stream_consumer(
+        &mut self,
+        stream_arn: &str,
+        consumer_name: &str,
+    ) -> Result<StreamConsumer, EfoError> {
         self.authorize("kinesis:RegisterStreamConsumer", stream_arn).map_err(EfoError::AccessDenied)?;
         let mut v = Validator::default();
         v.check(
@@ -165,7 +174,9 @@ impl Simulation {
                 stream.name
             )));
         }
-        if stream.consumers.iter().filter(|c| c.consumer_status == ConsumerStatus::Creating).count() >= MAX_CONSUMERS_CREATING {
+        if stream.consumers.iter().filter(|c| c.consumer_status == ConsumerStatus::Creating).count()
+            >= MAX_CONSUMERS_CREATING
+        {
             return Err(EfoError::LimitExceeded(format!(
                 "No more than {MAX_CONSUMERS_CREATING} consumers can be in CREATING status at once for stream {} under account {ACCOUNT_ID}.",
                 stream.name
@@ -242,7 +253,8 @@ impl Simulation {
         }
         let stream_name = stream.name.clone();
         let now = self.now;
-        let previous = self.subscriptions.iter().position(|s| !s.ended && s.consumer_arn == consumer_arn && s.shard == shard_id);
+        let previous =
+            self.subscriptions.iter().position(|s| !s.ended && s.consumer_arn == consumer_arn && s.shard == shard_id);
         if let Some(idx) = previous {
             if now.saturating_since(self.subscriptions[idx].started) < RESUBSCRIBE_WAIT {
                 return Err(EfoError::ResourceInUse("Another active subscription exists for this consumer".into()));

@@ -398,7 +398,10 @@ impl Simulation {
         let stream = self.usable_stream_mut(&token.stream).map_err(GetRecordsError::ResourceNotFound)?;
         let children = child_shards(stream, token.shard);
         let Some(shard_idx) = stream.shards.iter().position(|s| s.id == token.shard) else {
-            return Err(GetRecordsError::ResourceNotFound(NotFound::Shard { stream: token.stream, shard: token.shard }));
+            return Err(GetRecordsError::ResourceNotFound(NotFound::Shard {
+                stream: token.stream,
+                shard: token.shard,
+            }));
         };
         let Stream { shards, keys, tally, cost, mode, .. } = stream;
         let shard = &mut shards[shard_idx];

@@ -461,9 +461,11 @@ impl Stream {
             return Err(alloc::format!("stream={name}: open shards do not cover the hash key space exactly once"));
         }
         for shard in &self.shards {
-            let ordered = shard.records.iter().zip(shard.records.iter().skip(1)).all(|(a, b)| {
-                a.sequence_number().counter() < b.sequence_number().counter()
-            });
+            let ordered = shard
+                .records
+                .iter()
+                .zip(shard.records.iter().skip(1))
+                .all(|(a, b)| a.sequence_number().counter() < b.sequence_number().counter());
             let in_shard = shard.records.iter().all(|r| {
                 r.sequence_number().shard() == shard.id
                     && r.sequence_number().counter() < shard.next_counter

@@ -146,7 +146,11 @@ impl Simulation {
             }
             let dims = Dimensions::stream(&stream.name);
             let peak = |metric: MetricName| -> f64 {
-                metrics.series(metric, &dims, Duration::from_secs(1), minute_ago, now).iter().map(|d| d.sum).fold(0.0, f64::max)
+                metrics
+                    .series(metric, &dims, Duration::from_secs(1), minute_ago, now)
+                    .iter()
+                    .map(|d| d.sum)
+                    .fold(0.0, f64::max)
             };
             let records = peak(MetricName::IncomingRecords) + peak(MetricName::WriteProvisionedThroughputExceeded);
             let bytes = peak(MetricName::IncomingBytes);
@@ -157,7 +161,11 @@ impl Simulation {
             let open = stream.open_shard_count();
             if needed > open {
                 stream.accrue_cost(now);
-                crate::reshard::apply(stream, now, &crate::reshard::Step::ScaleUniformly { target: needed.min(open * 2) });
+                crate::reshard::apply(
+                    stream,
+                    now,
+                    &crate::reshard::Step::ScaleUniformly { target: needed.min(open * 2) },
+                );
                 stream.debug_check_invariants();
             }
         }

@@ -10,12 +10,21 @@ use shardlab_core::{
 
 #[derive(Clone, Debug)]
 enum Op {
-    Put { key: u8, data: u16 },
-    Advance { millis: u16 },
+    Put {
+        key: u8,
+        data: u16,
+    },
+    Advance {
+        millis: u16,
+    },
     /// Split the open shard at this position in the open-shard list, in the middle of its range.
-    Split { shard_pick: u8 },
+    Split {
+        shard_pick: u8,
+    },
     /// Merge the open shard at this position with the open shard that follows its range.
-    Merge { shard_pick: u8 },
+    Merge {
+        shard_pick: u8,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -61,7 +70,8 @@ fn run(sim: &mut Simulation, ops: &[Op]) -> Vec<(String, Vec<u8>)> {
                 let view = sim.stream("s").unwrap();
                 let open: Vec<_> = view.open_shards().collect();
                 let shard = open[usize::from(shard_pick) % open.len()];
-                if let Some(next) = open.iter().find(|s| Some(s.range.start().0) == shard.range.end().0.checked_add(1)) {
+                if let Some(next) = open.iter().find(|s| Some(s.range.start().0) == shard.range.end().0.checked_add(1))
+                {
                     let _ = sim.merge_shards("s", shard.id, next.id);
                 }
             }
@@ -76,16 +86,19 @@ fn read_everything(sim: &mut Simulation) -> BTreeMap<ShardId, Vec<(String, Vec<u
     let ids: Vec<ShardId> = sim.stream("s").unwrap().shards.iter().map(|s| s.id).collect();
     let mut out = BTreeMap::new();
     for id in ids {
-        let input = GetShardIteratorInput { stream_name: "s".into(), shard_id: id, position: StartingPosition::TrimHorizon };
+        let input =
+            GetShardIteratorInput { stream_name: "s".into(), shard_id: id, position: StartingPosition::TrimHorizon };
         let mut iterator = sim.get_shard_iterator(input).ok();
         let mut records = Vec::new();
         while let Some(current) = iterator.take() {
             sim.advance(Duration::from_millis(250));
             let page = sim.get_records(&current, None).unwrap();
             let done = page.records.is_empty();
-            records.extend(page.records.iter().map(|r| {
-                (r.partition_key().to_string(), r.data().to_vec(), r.sequence_number().to_string())
-            }));
+            records.extend(
+                page.records
+                    .iter()
+                    .map(|r| (r.partition_key().to_string(), r.data().to_vec(), r.sequence_number().to_string())),
+            );
             iterator = if done { None } else { page.next_shard_iterator };
         }
         out.insert(id, records);

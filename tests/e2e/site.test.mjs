@@ -120,6 +120,40 @@ describe('playground', () => {
   });
 });
 
+describe('api console', () => {
+  test('requests go through the Kinesis JSON API and show their CLI command', async () => {
+    const { context, page, problems } = await openPage();
+    await putRecord(page, 'user-42', 'via the form');
+    // The form's own call is shown with its CLI equivalent.
+    await page.locator('.producer .api-call summary').click();
+    assert.match(await page.textContent('.producer .api-call .cli'), /^aws kinesis put-record --data \S+ --partition-key user-42 --stream-name orders$/);
+
+    const console_ = page.locator('.console');
+    await console_.locator('select[name=operation]').selectOption('GetShardIterator');
+    await console_.locator('button[type=submit]').click();
+    await console_.locator('.api-call').first().waitFor();
+    assert.match(await console_.locator('.api-call .status').first().textContent(), /200/);
+
+    // GetRecords is filled in with the iterator the last response returned.
+    await console_.locator('select[name=operation]').selectOption('GetRecords');
+    assert.doesNotMatch(await console_.locator('textarea').inputValue(), /paste the ShardIterator/);
+    await console_.locator('button[type=submit]').click();
+    const latest = console_.locator('.api-call').first();
+    assert.match(await latest.locator('pre').nth(2).textContent(), /"PartitionKey": "user-42"/);
+    assert.match(await latest.locator('.cli').textContent(), /^aws kinesis get-records --limit 10 --shard-iterator \S+$/);
+
+    // A malformed request gets the service's error, and the session carries on.
+    await console_.locator('select[name=operation]').selectOption('SplitShard');
+    await console_.locator('textarea').fill('{"StreamName": "orders", "ShardToSplit": "shardId-000000000000", "NewStartingHashKey": "1"}');
+    await console_.locator('button[type=submit]').click();
+    assert.equal(await console_.locator('.api-call .error-code').first().textContent(), 'InvalidArgumentException');
+    assert.equal(await page.locator('.lane').count(), 4);
+    await page.screenshot({ path: join(ARTIFACTS, 'api-console.png'), fullPage: true });
+    assertClean(problems);
+    await context.close();
+  });
+});
+
 describe('lesson', () => {
   test('complete the goals and the quiz; progress survives a reload', async () => {
     const { context, page, problems } = await openPage();

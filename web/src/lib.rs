@@ -3,6 +3,7 @@
 //! Components render simulation state and send commands through
 //! [`SimHandle`]; no rule of the service is implemented here.
 
+pub mod cli;
 pub mod components;
 pub mod format;
 pub mod hooks;
@@ -16,6 +17,7 @@ use leptos::prelude::*;
 use shardlab_core::HashKey;
 use shardlab_lessons::{Course, Lesson};
 
+use crate::components::api_console::ApiConsole;
 use crate::components::clock_bar::ClockBar;
 use crate::components::consumer_panel::ConsumerPanel;
 use crate::components::lesson_panel::LessonPanel;
@@ -82,6 +84,7 @@ fn LessonPage(lesson: Arc<Lesson>) -> impl IntoView {
                 <PutForm stream=stream partition_key=partition_key on_put=|| () />
                 <StreamView stream=stream probe=probe />
                 <ConsumerPanel stream=stream />
+                <ApiConsole stream=stream />
             </div>
         </main>
         <footer class="site-footer">

@@ -6,9 +6,10 @@
 //! operation, so no component re-implements a service rule.
 
 use leptos::prelude::*;
+use shardlab_core::api;
 use shardlab_core::{
-    ConsumerId, ConsumerView, Duration, GetShardIteratorError, Instant, PutRecordError, PutRecordInput,
-    PutRecordOutput, Record, ShardId, Simulation, StartingPosition, StreamView,
+    ConsumerId, ConsumerView, Duration, GetShardIteratorError, Instant, Record, ShardId, Simulation, StartingPosition,
+    StreamView,
 };
 
 /// A copyable handle to the page's simulation.
@@ -41,12 +42,6 @@ impl SimHandle {
     /// Moves the simulated clock forward.
     pub fn advance(&self, by: Duration) {
         self.sim.update(|s| s.advance(by));
-    }
-
-    /// `PutRecord` with a UTF-8 payload.
-    pub fn put_record(&self, stream: &str, partition_key: &str, data: &str) -> Result<PutRecordOutput, PutRecordError> {
-        let input = PutRecordInput::new(stream, partition_key, data.as_bytes());
-        self.sim.try_update(|s| s.put_record(input)).expect("simulation signal disposed")
     }
 
     /// A stream's shards and counts.
@@ -84,6 +79,11 @@ impl SimHandle {
         self.sim.update(|s| {
             s.poll_consumer(id);
         });
+    }
+
+    /// Sends one Kinesis JSON request, as the AWS SDK would over HTTP.
+    pub fn api(&self, target: &str, body: &str) -> api::Response {
+        self.sim.try_update(|s| api::handle(s, target, body)).expect("simulation signal disposed")
     }
 
     /// The running consumers.

@@ -34,7 +34,10 @@ fn subscriptions_end_after_five_minutes_and_cannot_be_doubled_within_five_second
     sim.advance(limits::CONSUMER_CREATE_DELAY);
     let sub = sim.subscribe_to_shard(&arn, ShardId::new(0), StartingPosition::TrimHorizon).unwrap();
     let again = sim.subscribe_to_shard(&arn, ShardId::new(0), StartingPosition::TrimHorizon).unwrap_err();
-    assert_eq!((again.code(), again.to_string().as_str()), ("ResourceInUseException", "Another active subscription exists for this consumer"));
+    assert_eq!(
+        (again.code(), again.to_string().as_str()),
+        ("ResourceInUseException", "Another active subscription exists for this consumer")
+    );
     sim.advance(limits::SUBSCRIPTION_LIFETIME);
     assert!(sim.read_subscription(sub).unwrap().ended);
     assert!(sim.subscribe_to_shard(&arn, ShardId::new(0), StartingPosition::TrimHorizon).is_ok());

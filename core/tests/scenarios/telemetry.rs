@@ -89,4 +89,3 @@ fn an_on_demand_stream_scales_out_under_sustained_load() {
     assert!(open >= 6, "scaled out to {open} shards");
     assert_eq!(sim.describe_stream_summary("s").unwrap().stream_status, shardlab_core::StreamStatus::Active);
 }
-

@@ -1,5 +1,7 @@
 //! The page's components, one per file.
 
+pub mod api_call;
+pub mod api_console;
 pub mod clock_bar;
 pub mod consumer_panel;
 pub mod lesson_panel;

@@ -2,8 +2,10 @@
 //! key will land.
 
 use leptos::prelude::*;
-use shardlab_core::HashKey;
+use serde_json::json;
+use shardlab_core::{HashKey, base64};
 
+use crate::components::api_call::{ApiCall, ApiCallView};
 use crate::format::short_hash_key;
 use crate::sim_handle::SimHandle;
 
@@ -17,7 +19,7 @@ pub fn PutForm(
 ) -> impl IntoView {
     let sim = expect_context::<SimHandle>();
     let data = RwSignal::new(String::from("{\"order\": 1}"));
-    let outcome = RwSignal::new(None::<Result<String, (String, String)>>);
+    let last_call = RwSignal::new(None::<ApiCall>);
 
     let hash_key = move || partition_key.with(|k| (!k.is_empty()).then(|| HashKey::from_partition_key(k)));
     let predicted_shard = move || {
@@ -25,14 +27,27 @@ pub fn PutForm(
         sim.stream(stream)?.shard_for(key).map(|s| s.id.to_string())
     };
 
+    // The form sends the same JSON request an SDK would, so the learner can
+    // see it, the response and the equivalent CLI command.
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let result = sim.put_record(stream, &partition_key.get_untracked(), &data.get_untracked());
-        outcome.set(Some(match result {
-            Ok(out) => Ok(format!("{} · SequenceNumber {}", out.shard_id, out.sequence_number)),
-            Err(err) => Err((err.code().to_string(), err.to_string())),
-        }));
+        let request = json!({
+            "StreamName": stream,
+            "PartitionKey": partition_key.get_untracked(),
+            "Data": base64::encode(data.get_untracked().as_bytes()),
+        });
+        last_call.set(Some(ApiCall::send(sim, "Kinesis_20131202.PutRecord", request)));
         on_put.run(());
+    };
+    let outcome = move || {
+        last_call.get().map(|call| match call.error_code() {
+            None => {
+                let field =
+                    |name: &str| call.response.get(name).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+                Ok(format!("{} · SequenceNumber {}", field("ShardId"), field("SequenceNumber")))
+            }
+            Some(code) => Err((code.to_string(), call.error_message().unwrap_or_default().to_string())),
+        })
     };
 
     view! {
@@ -84,12 +99,13 @@ pub fn PutForm(
                     <dd class="mono predicted-shard">{move || predicted_shard().unwrap_or_else(|| "—".into())}</dd>
                 </div>
             </dl>
-            {move || outcome.get().map(|o| match o {
+            {move || outcome().map(|o| match o {
                 Ok(text) => view! { <p class="result ok" role="status">"Stored in " <span class="mono">{text}</span></p> }.into_any(),
                 Err((code, message)) => view! {
                     <p class="result error" role="alert"><strong class="mono">{code}</strong>" "{message}</p>
                 }.into_any(),
             })}
+            {move || last_call.get().map(|call| view! { <ApiCallView call=call /> })}
         </section>
     }
 }

@@ -35,6 +35,9 @@ pub struct CreateStreamInput {
     pub shard_count: Option<u32>,
     /// `StreamModeDetails.StreamMode`.
     pub mode: CapacityMode,
+    /// `Tags`: up to 10, given to the stream as it is created.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
 }
 
 impl CreateStreamInput {
@@ -44,12 +47,18 @@ impl CreateStreamInput {
             stream_name: stream_name.into(),
             shard_count: Some(shard_count),
             mode: CapacityMode::Provisioned,
+            tags: BTreeMap::new(),
         }
     }
 
     /// An on-demand stream.
     pub fn on_demand(stream_name: impl Into<String>) -> Self {
-        CreateStreamInput { stream_name: stream_name.into(), shard_count: None, mode: CapacityMode::OnDemand }
+        CreateStreamInput {
+            stream_name: stream_name.into(),
+            shard_count: None,
+            mode: CapacityMode::OnDemand,
+            tags: BTreeMap::new(),
+        }
     }
 }
 

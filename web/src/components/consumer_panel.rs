@@ -2,7 +2,10 @@
 //! starting position.
 
 use leptos::prelude::*;
-use shardlab_core::{POLL_INTERVAL, ShardIteratorType, StartingPosition};
+use serde_json::json;
+use shardlab_core::{ConsumerView, POLL_INTERVAL, ShardIteratorType, StartingPosition};
+
+use crate::cli;
 
 use crate::format::{clock, sequence_tail};
 use crate::sim_handle::SimHandle;
@@ -15,6 +18,29 @@ fn starting_position(iterator_type: ShardIteratorType) -> StartingPosition {
         ShardIteratorType::Latest => StartingPosition::Latest,
         _ => StartingPosition::TrimHorizon,
     }
+}
+
+/// One `get-shard-iterator` per shard, then the `get-records` loop.
+fn consumer_commands(stream: &str, consumer: &ConsumerView) -> String {
+    let mut lines: Vec<String> = consumer
+        .shards
+        .iter()
+        .filter_map(|cursor| {
+            let request = json!({
+                "StreamName": stream,
+                "ShardId": cursor.shard.to_string(),
+                "ShardIteratorType": consumer.iterator_type.as_str(),
+            });
+            cli::command("Kinesis_20131202.GetShardIterator", &request)
+        })
+        .collect();
+    lines.push(format!(
+        "# then, every {} s per shard, with the iterator the last call returned:",
+        POLL_INTERVAL.as_millis() / 1000
+    ));
+    // Written by hand: the shell must expand the variable, so it is not quoted as a value.
+    lines.push(r#"aws kinesis get-records --shard-iterator "$ITERATOR""#.to_string());
+    lines.join("\n")
 }
 
 /// Start a polling consumer on `stream` and watch what it receives per shard.
@@ -77,6 +103,12 @@ pub fn ConsumerPanel(stream: &'static str) -> impl IntoView {
                         {format!("Reading from {} · ", c.iterator_type)}
                         {move || format!("clock {}", clock(sim.now()))}
                     </p>
+                    <details class="api-call">
+                        <summary>"The calls this consumer makes, as AWS CLI commands"</summary>
+                        <div class="api-call-body">
+                            <pre class="cli mono">{consumer_commands(stream, &c)}</pre>
+                        </div>
+                    </details>
                     <div class="consumer-shards">
                         {c.shards.into_iter().map(|cursor| view! {
                             <div class="consumer-shard" data-shard=cursor.shard.to_string()>

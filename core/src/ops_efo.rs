@@ -298,6 +298,7 @@ impl Simulation {
         let stream = streams.get_mut(&subscription.stream).ok_or_else(gone)?;
         let children = crate::ops_records::child_shards(stream, subscription.shard);
         let Stream { shards, keys, tally, cost, mode, .. } = stream;
+        let tally = tally.at(now);
         let shard = shards.iter().find(|s| s.id == subscription.shard).ok_or_else(gone)?;
         let mut records = Vec::new();
         let mut bytes = 0;

@@ -205,6 +205,7 @@ fn write(
     data: &[u8],
 ) -> Result<PutRecordOutput, ThroughputExceeded> {
     let Stream { name, shards, keys, encryption_key, tally, cost, mode, .. } = stream;
+    let tally = tally.at(now);
     let shard =
         shards.iter_mut().find(|s| s.is_open() && s.range.contains(hash_key)).expect("open shards tile the key space");
     let bytes = (data.len() + partition_key.len()) as u64;
@@ -271,8 +272,9 @@ impl Simulation {
         let stream = self.usable_stream_mut(&stream_name).map_err(PutRecordError::ResourceNotFound)?;
         let written = write(stream, now, &partition_key, routing, &data);
         if written.is_ok() {
-            stream.tally.add(MetricName::PutRecordSuccess, None, 1.0);
-            stream.tally.add(MetricName::PutRecordBytes, None, (data.len() + partition_key.len()) as f64);
+            let tally = stream.tally.at(now);
+            tally.add(MetricName::PutRecordSuccess, None, 1.0);
+            tally.add(MetricName::PutRecordBytes, None, (data.len() + partition_key.len()) as f64);
         }
         written.map_err(PutRecordError::ProvisionedThroughputExceeded)
     }
@@ -321,7 +323,7 @@ impl Simulation {
         let failed_record_count =
             results.iter().filter(|r| matches!(r, PutRecordsResultEntry::Failure { .. })).count() as u32;
         let succeeded = results.len() as f64 - f64::from(failed_record_count);
-        let tally = &mut stream.tally;
+        let tally = stream.tally.at(now);
         tally.add(MetricName::PutRecordsTotalRecords, None, results.len() as f64);
         tally.add(MetricName::PutRecordsSuccessfulRecords, None, succeeded);
         tally.add(MetricName::PutRecordsThrottledRecords, None, f64::from(failed_record_count));
@@ -404,6 +406,7 @@ impl Simulation {
             }));
         };
         let Stream { shards, keys, tally, cost, mode, .. } = stream;
+        let tally = tally.at(now);
         let shard = &mut shards[shard_idx];
         if !(shard.read_calls.has(now, 1) && shard.read_bytes.is_positive(now)) {
             tally.add(MetricName::ReadProvisionedThroughputExceeded, Some(shard.id), 1.0);

@@ -163,6 +163,44 @@ pub struct Limits {
     pub on_demand_stream_count_limit: u32,
 }
 
+/// The most tags `CreateStream` takes: its `Tags` member has at most 10
+/// entries in AWS's service model.
+const MAX_CREATE_STREAM_TAGS: usize = 10;
+
+/// The largest `Limit` of `DescribeStream` and `ListStreams` in AWS's service model.
+const MAX_LIST_LIMIT: u32 = 10_000;
+
+/// Checks a count member against its bounds, 1 and `max`, with the two
+/// phrases AWS uses for them (as kinesalite recorded): each broken bound is
+/// its own violation.
+fn check_count(v: &mut Validator, member: &str, value: u32, max: u32) {
+    v.check(value >= 1, member, Some(value.to_string()), "Member must have value greater than or equal to 1");
+    v.check(
+        value <= max,
+        member,
+        Some(value.to_string()),
+        format!("Member must have value less than or equal to {max}"),
+    );
+}
+
+/// Checks each tag's key and value, as `AddTagsToStream` and `CreateStream` both do.
+fn check_tags(v: &mut Validator, tags: &BTreeMap<String, String>) {
+    for (key, value) in tags {
+        v.check(
+            (1..=128).contains(&key.chars().count()),
+            "tags.key",
+            Some(key.clone()),
+            "Member must have length between 1 and 128",
+        );
+        v.check(
+            value.chars().count() <= 256,
+            "tags.value",
+            Some(value.clone()),
+            "Member must have length less than or equal to 256",
+        );
+    }
+}
+
 /// What a pagination token carries: the listing it continues and when it was issued.
 struct PageToken {
     stream: String,
@@ -226,14 +264,28 @@ impl Simulation {
 
     /// `CreateStream`. The stream is `CREATING` for
     /// [`STREAM_CREATE_DELAY`](crate::limits::STREAM_CREATE_DELAY), then `ACTIVE`.
+    /// Its `tags` are checked as `AddTagsToStream` checks them, and need
+    /// that operation's permission too; a refused tag means no stream.
     pub fn create_stream(&mut self, input: CreateStreamInput) -> Result<(), CreateStreamError> {
-        let CreateStreamInput { stream_name, shard_count, mode } = input;
-        self.authorize("kinesis:CreateStream", &stream_arn(&stream_name)).map_err(CreateStreamError::AccessDenied)?;
+        let CreateStreamInput { stream_name, shard_count, mode, tags } = input;
+        let arn = stream_arn(&stream_name);
+        self.authorize("kinesis:CreateStream", &arn).map_err(CreateStreamError::AccessDenied)?;
+        // Tagging on creation also needs the permission to tag, as on AWS.
+        if !tags.is_empty() {
+            self.authorize("kinesis:AddTagsToStream", &arn).map_err(CreateStreamError::AccessDenied)?;
+        }
         let mut v = Validator::default();
         validate::stream_name(&mut v, &stream_name);
         if let Some(n) = shard_count {
             v.check(n >= 1, "shardCount", Some(n.to_string()), "Member must have value greater than or equal to 1");
         }
+        v.check(
+            tags.len() <= MAX_CREATE_STREAM_TAGS,
+            "tags",
+            None,
+            format!("Member must have length less than or equal to {MAX_CREATE_STREAM_TAGS}"),
+        );
+        check_tags(&mut v, &tags);
         v.finish().map_err(CreateStreamError::Validation)?;
         let shard_count = match (mode, shard_count) {
             (CapacityMode::Provisioned, Some(n)) => n,
@@ -263,7 +315,9 @@ impl Simulation {
                 "This request would exceed the on-demand stream count limit of {ON_DEMAND_STREAM_COUNT_LIMIT} for the account {ACCOUNT_ID} in {REGION}."
             )));
         }
-        self.streams.insert(stream_name.clone(), Stream::new(self.now, stream_name, shard_count, mode));
+        let mut stream = Stream::new(self.now, stream_name.clone(), shard_count, mode);
+        stream.tags = tags;
+        self.streams.insert(stream_name, stream);
         Ok(())
     }
 
@@ -296,12 +350,7 @@ impl Simulation {
         self.authorize("kinesis:DescribeStream", &stream_arn(stream_name)).map_err(StreamOpError::AccessDenied)?;
         let limit = limit.unwrap_or(100);
         let mut v = Validator::default();
-        v.check(
-            (1..=10_000).contains(&limit),
-            "limit",
-            Some(limit.to_string()),
-            "Member must have value between 1 and 10000",
-        );
+        check_count(&mut v, "limit", limit, MAX_LIST_LIMIT);
         v.finish().map_err(StreamOpError::Validation)?;
         let stream = self.existing_stream(stream_name)?;
         let after: Vec<&Shard> =
@@ -324,12 +373,7 @@ impl Simulation {
         self.authorize("kinesis:ListStreams", &stream_arn("*")).map_err(ListError::AccessDenied)?;
         let limit = limit.unwrap_or(DEFAULT_LIST_STREAMS_RESULTS);
         let mut v = Validator::default();
-        v.check(
-            (1..=10_000).contains(&limit),
-            "limit",
-            Some(limit.to_string()),
-            "Member must have value between 1 and 10000",
-        );
+        check_count(&mut v, "limit", limit, MAX_LIST_LIMIT);
         v.finish().map_err(ListError::Validation)?;
         let start_after = match next_token {
             Some(token) => Some(self.decode_page_token(token)?.stream),
@@ -364,12 +408,7 @@ impl Simulation {
     pub fn list_shards(&self, input: ListShardsInput) -> Result<ListShardsOutput, ListError> {
         let max_results = input.max_results.unwrap_or(DEFAULT_LIST_SHARDS_RESULTS);
         let mut v = Validator::default();
-        v.check(
-            (1..=MAX_LIST_SHARDS_RESULTS).contains(&max_results),
-            "maxResults",
-            Some(max_results.to_string()),
-            format!("Member must have value between 1 and {MAX_LIST_SHARDS_RESULTS}"),
-        );
+        check_count(&mut v, "maxResults", max_results, MAX_LIST_SHARDS_RESULTS);
         if let Some(name) = &input.stream_name {
             validate::stream_name(&mut v, name);
         }
@@ -429,20 +468,7 @@ impl Simulation {
         self.authorize("kinesis:AddTagsToStream", &stream_arn(stream_name)).map_err(StreamOpError::AccessDenied)?;
         let mut v = Validator::default();
         v.check(!tags.is_empty() && tags.len() <= 10, "tags", None, "Member must have length between 1 and 10");
-        for (key, value) in &tags {
-            v.check(
-                (1..=128).contains(&key.chars().count()),
-                "tags.key",
-                Some(key.clone()),
-                "Member must have length between 1 and 128",
-            );
-            v.check(
-                value.chars().count() <= 256,
-                "tags.value",
-                Some(value.clone()),
-                "Member must have length less than or equal to 256",
-            );
-        }
+        check_tags(&mut v, &tags);
         v.finish().map_err(StreamOpError::Validation)?;
         let stream = self.changeable_stream(stream_name, true)?;
         let new_keys = tags.keys().filter(|k| !stream.tags.contains_key(*k)).count();

@@ -89,6 +89,20 @@ pub enum Effect {
     Deny,
 }
 
+impl Policy {
+    /// A policy of one statement in the current policy language version
+    /// (`2012-10-17`): the shape most lesson and learner policies take.
+    pub fn single(effect: Effect, actions: &[&str], resources: &[&str]) -> Policy {
+        let statement = Statement {
+            sid: None,
+            effect,
+            action: actions.iter().map(|a| String::from(*a)).collect(),
+            resource: resources.iter().map(|r| String::from(*r)).collect(),
+        };
+        Policy { version: Some("2012-10-17".into()), id: None, statement: vec![statement] }
+    }
+}
+
 impl Statement {
     /// Whether this statement applies to `action` on `resource`.
     pub fn matches(&self, action: &str, resource: &str) -> bool {
@@ -156,6 +170,21 @@ impl Principal {
     /// and that session's ARN is the one AWS names in access-denied messages.
     pub fn assumed_role(role: &str, session: &str) -> Principal {
         Principal { arn: format!("arn:aws:sts::{ACCOUNT_ID}:assumed-role/{role}/{session}") }
+    }
+
+    /// The principal an ARN names, if it is an IAM user
+    /// (`arn:aws:iam::123456789012:user/NAME`, possibly with a path before
+    /// the name) or a role session
+    /// (`arn:aws:sts::123456789012:assumed-role/ROLE/SESSION`) of the
+    /// simulated account.
+    pub fn from_arn(arn: &str) -> Option<Principal> {
+        // Each part between slashes is non-empty and has no white space.
+        let parts_ok = |path: &str| path.split('/').all(|part| !part.is_empty() && !part.contains(char::is_whitespace));
+        if let Some(user) = arn.strip_prefix(&format!("arn:aws:iam::{ACCOUNT_ID}:user/")) {
+            return parts_ok(user).then(|| Principal::user(user));
+        }
+        let (role, session) = arn.strip_prefix(&format!("arn:aws:sts::{ACCOUNT_ID}:assumed-role/"))?.split_once('/')?;
+        (parts_ok(role) && parts_ok(session) && !session.contains('/')).then(|| Principal::assumed_role(role, session))
     }
 
     /// The principal's ARN.
@@ -303,25 +332,12 @@ mod tests {
     use super::*;
     use alloc::string::ToString;
 
-    fn statement(effect: Effect, actions: &[&str], resources: &[&str]) -> Statement {
-        Statement {
-            sid: None,
-            effect,
-            action: actions.iter().map(|a| a.to_string()).collect(),
-            resource: resources.iter().map(|r| r.to_string()).collect(),
-        }
-    }
-
-    fn policy(statements: Vec<Statement>) -> Policy {
-        Policy { version: Some("2012-10-17".into()), id: None, statement: statements }
-    }
-
     fn allow(actions: &[&str], resources: &[&str]) -> Policy {
-        policy(vec![statement(Effect::Allow, actions, resources)])
+        Policy::single(Effect::Allow, actions, resources)
     }
 
     fn deny(actions: &[&str], resources: &[&str]) -> Policy {
-        policy(vec![statement(Effect::Deny, actions, resources)])
+        Policy::single(Effect::Deny, actions, resources)
     }
 
     #[track_caller]
@@ -427,7 +443,8 @@ mod tests {
     #[test]
     fn nothing_is_allowed_by_default() {
         check(&[], "kinesis:PutRecord", "orders", Decision::ImplicitDeny);
-        check(&[policy(vec![])], "kinesis:PutRecord", "orders", Decision::ImplicitDeny);
+        let empty = Policy { version: None, id: None, statement: vec![] };
+        check(&[empty], "kinesis:PutRecord", "orders", Decision::ImplicitDeny);
         // A statement needs both its action and its resource to match.
         check(&[allow(&["kinesis:GetRecords"], &["*"])], "kinesis:PutRecord", "orders", Decision::ImplicitDeny);
     }
@@ -443,10 +460,8 @@ mod tests {
         // A deny with nothing allowed is still reported as explicit.
         check(&[no_writes], "kinesis:PutRecord", "orders", Decision::ExplicitDeny);
         // Allow and deny statements in one policy behave the same way.
-        let mixed = policy(vec![
-            statement(Effect::Allow, &["kinesis:*"], &["*"]),
-            statement(Effect::Deny, &["kinesis:DeleteStream"], &[&stream_arn("orders")]),
-        ]);
+        let mut mixed = allow(&["kinesis:*"], &["*"]);
+        mixed.statement.extend(deny(&["kinesis:DeleteStream"], &[&stream_arn("orders")]).statement);
         check(core::slice::from_ref(&mixed), "kinesis:DeleteStream", "orders", Decision::ExplicitDeny);
         check(core::slice::from_ref(&mixed), "kinesis:DeleteStream", "payments", Decision::Allow);
     }
@@ -459,6 +474,27 @@ mod tests {
         check(&both, "kinesis:GetRecords", "payments", Decision::Allow);
         check(&both, "kinesis:PutRecord", "orders", Decision::Allow);
         check(&both, "kinesis:PutRecord", "payments", Decision::ImplicitDeny);
+    }
+
+    #[test]
+    fn principals_parse_from_their_arns() {
+        for (arn, expected) in [
+            ("arn:aws:iam::123456789012:user/alice", Some(Principal::user("alice"))),
+            ("arn:aws:iam::123456789012:user/ops/alice", Some(Principal::user("ops/alice"))),
+            (
+                "arn:aws:sts::123456789012:assumed-role/reader/lesson-3",
+                Some(Principal::assumed_role("reader", "lesson-3")),
+            ),
+            ("arn:aws:iam::123456789012:user/", None),
+            ("arn:aws:iam::123456789012:user/al ice", None),
+            ("arn:aws:iam::210987654321:user/alice", None),
+            ("arn:aws:iam::123456789012:role/reader", None),
+            ("arn:aws:sts::123456789012:assumed-role/reader", None),
+            ("arn:aws:sts::123456789012:assumed-role/reader/a/b", None),
+            ("alice", None),
+        ] {
+            assert_eq!(Principal::from_arn(arn), expected, "{arn}");
+        }
     }
 
     #[test]

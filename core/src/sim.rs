@@ -105,6 +105,31 @@ impl Simulation {
         changes.chain(polls).chain(measure).chain(scaling).min()
     }
 
+    /// The periodic work is scheduled within its period after the clock: a
+    /// restored snapshot that says otherwise would replay or skip it.
+    pub(crate) fn check_clock(&self) -> Result<(), alloc::string::String> {
+        let within = |next: Instant, period: Duration| self.now < next && next <= self.now + period;
+        if within(self.next_measure, Duration::from_secs(1)) && within(self.next_scaling, Duration::from_secs(60)) {
+            Ok(())
+        } else {
+            Err(alloc::format!("its schedule does not match its clock ({})", self.now))
+        }
+    }
+
+    /// The earliest stream change or consumer poll: what is due besides the
+    /// periodic metric flush and scaling check.
+    fn next_due_event(&self) -> Option<Instant> {
+        let changes = self.streams.values().filter_map(|s| Some(s.pending.as_ref()?.due));
+        let polls = self.consumers.iter().map(|c| c.next_poll);
+        changes.chain(polls).min()
+    }
+
+    /// Whether no stream has metric samples waiting and no registered
+    /// consumer is waiting to change state.
+    fn is_quiet(&self) -> bool {
+        self.streams.values().all(|s| s.tally.is_empty() && s.consumers.iter().all(|c| c.status_due.is_none()))
+    }
+
     /// Moves the clock forward by `by`, landing every stream change and
     /// running every consumer poll that falls due on the way, in time order.
     pub fn advance(&mut self, by: Duration) {
@@ -117,10 +142,21 @@ impl Simulation {
                 Due::Measure => {
                     self.measure();
                     self.next_measure = self.next_measure + Duration::from_secs(1);
+                    // With nothing tallied and no consumer about to change
+                    // state, the seconds until the next event would measure
+                    // nothing: jump over them, so that a long step stays cheap.
+                    // (Cost accrues by elapsed time, so it loses nothing.)
+                    if self.is_quiet() {
+                        let next_event = self.next_due_event().map_or(target, |at| at.min(target));
+                        self.next_measure = self.next_measure.max(whole_second_after(next_event));
+                    }
                 }
                 Due::OnDemandScaling => {
                     self.scale_on_demand_streams();
                     self.next_scaling = self.next_scaling + Duration::from_secs(60);
+                    if !self.streams.values().any(|s| s.mode == crate::CapacityMode::OnDemand) {
+                        self.next_scaling = self.next_scaling.max(whole_minute_after(target));
+                    }
                 }
             }
         }
@@ -229,4 +265,14 @@ impl Simulation {
     pub fn consumers(&self) -> Vec<ConsumerView> {
         self.consumers.iter().map(PollingConsumer::view).collect()
     }
+}
+
+/// The first whole second strictly after `at`.
+fn whole_second_after(at: Instant) -> Instant {
+    Instant::from_epoch_millis((at.epoch_millis() / 1000 + 1) * 1000)
+}
+
+/// The first whole minute strictly after `at`.
+fn whole_minute_after(at: Instant) -> Instant {
+    Instant::from_epoch_millis((at.epoch_millis() / 60_000 + 1) * 60_000)
 }

@@ -92,11 +92,15 @@ impl Simulation {
     /// Every invariant of the state, checked in release builds too: used on
     /// restored snapshots, which may come from anywhere.
     pub(crate) fn check_invariants(&self) -> Result<(), String> {
+        self.check_clock()?;
         for (name, stream) in &self.streams {
             if *name != stream.name {
                 return Err(format!("stream {} is filed under the name {name}", stream.name));
             }
             stream.check_invariants()?;
+            if stream.cost.last_accrual() > self.now {
+                return Err(format!("stream {name} was billed up to a time after the clock"));
+            }
         }
         Ok(())
     }

@@ -438,10 +438,10 @@ impl Stream {
     }
 
     pub(crate) fn debug_check_invariants(&self) {
-        if cfg!(debug_assertions) {
-            if let Err(broken) = self.check_invariants() {
-                panic!("{broken}");
-            }
+        if cfg!(debug_assertions)
+            && let Err(broken) = self.check_invariants()
+        {
+            panic!("{broken}");
         }
     }
 

@@ -62,6 +62,24 @@ impl Tally {
         }
     }
 
+    /// The tally for the second `now` falls in. The clock can skip quiet
+    /// seconds without flushing, so an empty tally may still be labelled
+    /// with an earlier second; it is relabelled here. A tally with samples
+    /// is always flushed before the clock leaves its second.
+    pub(crate) fn at(&mut self, now: Instant) -> &mut Tally {
+        let second = now.epoch_millis() / 1000;
+        if self.entries.is_empty() {
+            self.second = second;
+        }
+        debug_assert_eq!(self.second, second, "a tally with samples outlived its second");
+        self
+    }
+
+    /// Whether nothing has been tallied this second.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
     /// Adds `value` to a stream-level (`shard` = `None`) or shard-level series.
     pub(crate) fn add(&mut self, metric: MetricName, shard: Option<ShardId>, value: f64) {
         self.add_with(metric, shard, Combine::Sum, value);

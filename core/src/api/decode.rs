@@ -146,6 +146,32 @@ impl<'t> StreamArn<'t> {
     }
 }
 
+/// `ConsumerARN`'s pattern, read as a stream ARN, `/consumer/NAME` and
+/// `:CREATED`, the consumer's creation time in epoch seconds.
+const CONSUMER_ARN_PATTERN: &str =
+    "^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/[a-zA-Z0-9_.-]+:[0-9]+";
+
+/// The name of the stream in `text`, if `text` matches [`CONSUMER_ARN_PATTERN`].
+fn consumer_arn_stream(text: &str) -> Option<&str> {
+    let (stream, consumer) = text.rsplit_once("/consumer/")?;
+    let (name, created) = consumer.rsplit_once(':')?;
+    let stream = StreamArn::parse(stream)?;
+    let mut v = Validator::default();
+    validate::stream_name(&mut v, stream.name);
+    validate::stream_name(&mut v, name);
+    let well_formed = v.finish().is_ok() && !created.is_empty() && created.bytes().all(|c| c.is_ascii_digit());
+    well_formed.then_some(stream.name)
+}
+
+/// A consumer named by its ARN.
+#[derive(Default)]
+pub(crate) struct ConsumerArn {
+    /// The ARN as given.
+    pub(crate) arn: String,
+    /// The name of the consumer's stream, taken from the ARN.
+    pub(crate) stream_name: String,
+}
+
 /// How a request named its stream, for the checks that care which member was used.
 pub(crate) struct Addressed {
     /// The stream's name, taken from the ARN if that was given.
@@ -296,6 +322,39 @@ impl<'a> Decoder<'a> {
         Ok(text)
     }
 
+    /// A sequence number member: a `String` of up to 129 decimal digits.
+    pub(crate) fn sequence_number(&mut self, name: &str) -> Result<Option<String>, ApiError> {
+        let text = self.string(name)?;
+        if let Some(text) = text.as_ref().filter(|text| !validate::is_decimal(text, 129)) {
+            self.violated(name, text.clone(), "Member must satisfy regular expression pattern: 0|([1-9]\\d{0,128})");
+        }
+        Ok(text)
+    }
+
+    /// A `ConsumerARN` member.
+    pub(crate) fn consumer_arn(&mut self, name: &str) -> Result<Option<ConsumerArn>, ApiError> {
+        let Some(arn) = self.string(name)? else { return Ok(None) };
+        let stream_name = consumer_arn_stream(&arn).map(String::from);
+        if stream_name.is_none() {
+            self.violated(
+                name,
+                arn.clone(),
+                format!("Member must satisfy regular expression pattern: {CONSUMER_ARN_PATTERN}"),
+            );
+        }
+        Ok(Some(ConsumerArn { stream_name: stream_name.unwrap_or_default(), arn }))
+    }
+
+    /// A structure member kept as JSON, for a member whose grammar is not
+    /// Kinesis's (an IAM policy document).
+    pub(crate) fn document(&mut self, name: &str) -> Result<Option<Value>, ApiError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(document @ Value::Object(_)) => Ok(Some(document.clone())),
+            Some(other) => Err(mismatch(Shape::Structure, other)),
+        }
+    }
+
     /// A `Blob` member: base64 text, decoded.
     pub(crate) fn blob(&mut self, name: &str) -> Result<Option<Vec<u8>>, ApiError> {
         self.text(name, Shape::Blob)?.map(decode_blob).transpose()
@@ -307,6 +366,21 @@ impl<'a> Decoder<'a> {
     pub(crate) fn positive_integer(&mut self, name: &str) -> Result<Option<u32>, ApiError> {
         // At least 1 and at most i32::MAX, so the conversion is exact.
         Ok(self.at_least(name, Shape::Integer, 1)?.map(|n| n as u32))
+    }
+
+    /// An `Integer` member from 1 to `max`; a larger one is a violation.
+    pub(crate) fn integer_up_to(&mut self, name: &str, max: u32) -> Result<Option<u32>, ApiError> {
+        let number = self.positive_integer(name)?;
+        if let Some(n) = number.filter(|&n| n > max) {
+            self.violated(name, n.to_string(), format!("Member must have value less than or equal to {max}"));
+        }
+        Ok(number)
+    }
+
+    /// An `Integer` member that may not be negative (a simulation-only id).
+    pub(crate) fn non_negative_integer(&mut self, name: &str) -> Result<Option<u32>, ApiError> {
+        // At least 0 and at most i32::MAX, so the conversion is exact.
+        Ok(self.at_least(name, Shape::Integer, 0)?.map(|n| n as u32))
     }
 
     /// A `Long` member that may not be negative.
@@ -472,6 +546,12 @@ impl<'a> Decoder<'a> {
                 Ok(String::new())
             }
         }
+    }
+
+    /// The stream, if the request names one with `StreamARN` (a consumer
+    /// operation may name its consumer by ARN instead).
+    pub(crate) fn optional_stream_arn(&mut self) -> Result<Option<String>, ApiError> {
+        Ok(self.address(false)?.map(|addressed| addressed.name))
     }
 
     fn address(&mut self, by_name: bool) -> Result<Option<Addressed>, ApiError> {

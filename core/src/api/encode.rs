@@ -10,7 +10,7 @@ use alloc::vec::Vec;
 use serde_json::{Map, Value, json};
 
 use crate::kms::EncryptionType;
-use crate::{HashKeyRange, Instant, ShardView, StreamSummary};
+use crate::{ChildShard, HashKeyRange, Instant, Record, ShardView, StreamSummary, base64};
 
 /// A timestamp as the JSON protocol writes it: epoch seconds with the
 /// milliseconds as a fraction, e.g. `1767225600.123`.
@@ -32,6 +32,42 @@ pub(super) fn record_encryption(encryption_type: EncryptionType) -> Value {
 /// `HashKeyRange`: decimal strings, as the keys do not fit a JSON number.
 pub(super) fn hash_key_range(range: HashKeyRange) -> Value {
     json!({"StartingHashKey": range.start().to_string(), "EndingHashKey": range.end().to_string()})
+}
+
+/// The `Records` of `GetRecords` and of a `SubscribeToShardEvent`.
+pub(super) fn records(records: &[Record]) -> Value {
+    let records: Vec<Value> = records
+        .iter()
+        .map(|record| {
+            json!({
+                "SequenceNumber": record.sequence_number().to_string(),
+                "ApproximateArrivalTimestamp": timestamp(record.approximate_arrival()),
+                "Data": base64::encode(record.data()),
+                "PartitionKey": record.partition_key(),
+                "EncryptionType": record_encryption(record.encryption_type()),
+            })
+        })
+        .collect();
+    records.into()
+}
+
+/// `ChildShards` of `GetRecords` and of a `SubscribeToShardEvent`: present
+/// only when the reader has reached the end of a closed shard.
+pub(super) fn child_shards(children: &[ChildShard]) -> Value {
+    if children.is_empty() {
+        return Value::Null;
+    }
+    let children: Vec<Value> = children
+        .iter()
+        .map(|child| {
+            json!({
+                "ShardId": child.shard_id.to_string(),
+                "ParentShards": child.parent_shards.iter().map(|id| id.to_string()).collect::<Vec<_>>(),
+                "HashKeyRange": hash_key_range(child.hash_key_range),
+            })
+        })
+        .collect();
+    children.into()
 }
 
 /// A `Shard` of `DescribeStream` and `ListShards`.

@@ -5,7 +5,8 @@ use alloc::string::{String, ToString};
 use serde_json::{Map, Value};
 
 use crate::error::{
-    CreateStreamError, GetRecordsError, GetShardIteratorError, ListError, PutRecordError, ReshardError, StreamOpError,
+    CreateStreamError, EfoError, EncryptionError, GetRecordsError, GetShardIteratorError, ListError, PutRecordError,
+    ReshardError, StreamOpError,
 };
 
 /// An error response: the AWS exception name (`__type`) and, for most, a message.
@@ -85,6 +86,8 @@ from_core_errors!(
     GetShardIteratorError,
     GetRecordsError,
     ReshardError,
+    EfoError,
+    EncryptionError,
 );
 
 #[cfg(test)]

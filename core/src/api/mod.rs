@@ -22,36 +22,51 @@
 //! - streams named by `StreamName` or `StreamARN`
 //!   (`arn:aws:kinesis:us-east-1:123456789012:stream/NAME`) wherever AWS
 //!   takes both;
-//! - `Shardlab.AdvanceClock` and `Shardlab.SetClock`, the only way a headless
-//!   driver can move simulated time (`clock.rs`).
+//! - simulation-only targets under `Shardlab.`, for what a headless driver
+//!   cannot do through Kinesis: moving simulated time (`clock.rs`), reading
+//!   an enhanced fan-out subscription (`efo.rs`), acting as an IAM principal
+//!   (`security.rs`), reading metrics and the bill (`telemetry.rs`), and
+//!   saving and restoring the whole simulation (`snapshot.rs`).
 //!
 //! The operations: `AddTagsToStream`, `CreateStream`,
-//! `DecreaseStreamRetentionPeriod`, `DeleteStream`, `DescribeLimits`,
-//! `DescribeStream`, `DescribeStreamSummary`, `GetRecords`,
+//! `DecreaseStreamRetentionPeriod`, `DeleteStream`,
+//! `DeregisterStreamConsumer`, `DescribeLimits`, `DescribeStream`,
+//! `DescribeStreamConsumer`, `DescribeStreamSummary`, `GetRecords`,
 //! `GetShardIterator`, `IncreaseStreamRetentionPeriod`, `ListShards`,
-//! `ListStreams`, `ListTagsForStream`, `MergeShards`, `PutRecord`,
-//! `PutRecords`, `RemoveTagsFromStream`, `SplitShard`, `UpdateShardCount` and
-//! `UpdateStreamMode`; any other target is an `UnknownOperationException`.
+//! `ListStreamConsumers`, `ListStreams`, `ListTagsForStream`, `MergeShards`,
+//! `PutRecord`, `PutRecords`, `RegisterStreamConsumer`,
+//! `RemoveTagsFromStream`, `SplitShard`, `StartStreamEncryption`,
+//! `StopStreamEncryption`, `SubscribeToShard`, `UpdateShardCount` and
+//! `UpdateStreamMode`, all `Kinesis_20131202.`; and `Shardlab.AdvanceClock`,
+//! `Shardlab.SetClock`, `Shardlab.ReadSubscription`,
+//! `Shardlab.AttachPolicy`, `Shardlab.DetachPolicies`, `Shardlab.SetCaller`,
+//! `Shardlab.GetMetricStatistics`, `Shardlab.Cost`, `Shardlab.Snapshot` and
+//! `Shardlab.Restore`. Any other target is an `UnknownOperationException`.
+//!
+//! `SubscribeToShard` departs from AWS, which answers it with an HTTP/2 event
+//! stream: here it answers a `SubscriptionId`, and `Shardlab.ReadSubscription`
+//! returns what the stream would have pushed since the last read (`efo.rs`).
 //!
 //! Left out: HTTP itself (signatures, headers, CBOR, the `application/json`
-//! content type), the other operations (enhanced fan-out consumers and
-//! `SubscribeToShard`, `StartStreamEncryption`, monitoring, resource
-//! policies), `StreamId` members, `EnforceConsumerDeletion`, `ConsumerCount`,
-//! and AWS's `InternalFailure` for malformed sequence number versions: the
-//! simulation parses only its own.
+//! content type), the other operations (enhanced monitoring, resource
+//! policies, the `*Resource` tagging operations, record size and warm
+//! throughput settings), paging in `ListStreamConsumers`, `StreamId`
+//! members, `EnforceConsumerDeletion` (a stream's consumers always go with
+//! it), `ConsumerCount`, and AWS's `InternalFailure` for malformed sequence
+//! number versions: the simulation parses only its own.
 //!
 //! # Adding an operation
 //!
 //! Write one function in the module of its area (`records.rs`, `streams.rs`,
-//! or a new one) and add one arm to the table in `operation` below:
+//! `efo.rs`, …, or a new one) and add one arm to the table in `operation` below:
 //!
 //! ```text
-//! pub(super) fn describe_stream_consumer(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
-//!     let consumer_name = d.required("ConsumerName", Decoder::string)?; // missing: `Value null at …`
-//!     let stream_arn = d.string("StreamARN")?;                            // optional member
+//! pub(super) fn list_tags_for_resource(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+//!     let resource_arn = d.required("ResourceARN", Decoder::string)?; // missing: `Value null at …`
+//!     let limit = d.positive_integer("Limit")?;                         // optional member
 //!     d.finish()?; // every operation calls this before it touches `sim`
-//!     let consumer = sim.describe_stream_consumer(…)?; // core errors convert with `?`
-//!     Ok(Some(json!({"ConsumerDescription": {…}})))  // `Ok(None)` for an empty 200
+//!     let tags = sim.list_tags_for_resource(…)?; // core errors convert with `?`
+//!     Ok(Some(json!({"Tags": […]})))  // `Ok(None)` for an empty 200
 //! }
 //! ```
 //!
@@ -60,11 +75,15 @@
 
 mod clock;
 mod decode;
+mod efo;
 mod encode;
 mod error;
 pub mod line;
 mod records;
+mod security;
+mod snapshot;
 mod streams;
+mod telemetry;
 
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -91,24 +110,39 @@ fn operation(target: &str) -> Option<Operation> {
         "Kinesis_20131202.CreateStream" => streams::create_stream,
         "Kinesis_20131202.DecreaseStreamRetentionPeriod" => streams::decrease_stream_retention_period,
         "Kinesis_20131202.DeleteStream" => streams::delete_stream,
+        "Kinesis_20131202.DeregisterStreamConsumer" => efo::deregister_stream_consumer,
         "Kinesis_20131202.DescribeLimits" => streams::describe_limits,
         "Kinesis_20131202.DescribeStream" => streams::describe_stream,
+        "Kinesis_20131202.DescribeStreamConsumer" => efo::describe_stream_consumer,
         "Kinesis_20131202.DescribeStreamSummary" => streams::describe_stream_summary,
         "Kinesis_20131202.GetRecords" => records::get_records,
         "Kinesis_20131202.GetShardIterator" => records::get_shard_iterator,
         "Kinesis_20131202.IncreaseStreamRetentionPeriod" => streams::increase_stream_retention_period,
         "Kinesis_20131202.ListShards" => streams::list_shards,
+        "Kinesis_20131202.ListStreamConsumers" => efo::list_stream_consumers,
         "Kinesis_20131202.ListStreams" => streams::list_streams,
         "Kinesis_20131202.ListTagsForStream" => streams::list_tags_for_stream,
         "Kinesis_20131202.MergeShards" => streams::merge_shards,
         "Kinesis_20131202.PutRecord" => records::put_record,
         "Kinesis_20131202.PutRecords" => records::put_records,
+        "Kinesis_20131202.RegisterStreamConsumer" => efo::register_stream_consumer,
         "Kinesis_20131202.RemoveTagsFromStream" => streams::remove_tags_from_stream,
         "Kinesis_20131202.SplitShard" => streams::split_shard,
+        "Kinesis_20131202.StartStreamEncryption" => security::start_stream_encryption,
+        "Kinesis_20131202.StopStreamEncryption" => security::stop_stream_encryption,
+        "Kinesis_20131202.SubscribeToShard" => efo::subscribe_to_shard,
         "Kinesis_20131202.UpdateShardCount" => streams::update_shard_count,
         "Kinesis_20131202.UpdateStreamMode" => streams::update_stream_mode,
         "Shardlab.AdvanceClock" => clock::advance_clock,
+        "Shardlab.AttachPolicy" => security::attach_policy,
+        "Shardlab.Cost" => telemetry::cost,
+        "Shardlab.DetachPolicies" => security::detach_policies,
+        "Shardlab.GetMetricStatistics" => telemetry::get_metric_statistics,
+        "Shardlab.ReadSubscription" => efo::read_subscription,
+        "Shardlab.Restore" => snapshot::restore,
+        "Shardlab.SetCaller" => security::set_caller,
         "Shardlab.SetClock" => clock::set_clock,
+        "Shardlab.Snapshot" => snapshot::snapshot,
         _ => return None,
     })
 }

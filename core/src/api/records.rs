@@ -7,16 +7,16 @@ use alloc::vec::Vec;
 use serde_json::{Value, json};
 
 use super::decode::Decoder;
-use super::encode::{hash_key_range, record_encryption, timestamp};
+use super::encode::{child_shards, record_encryption, records};
 use super::error::ApiError;
 use super::{Reply, shard_id};
 use crate::{
     GetShardIteratorInput, Instant, PutRecordInput, PutRecordsEntry, PutRecordsInput, PutRecordsResultEntry,
-    ShardIteratorType, Simulation, StartingPosition, base64, validate,
+    ShardIteratorType, Simulation, StartingPosition,
 };
 
 /// `ShardIteratorType`, in the order AWS lists the set in its `ValidationException`.
-const ITERATOR_TYPES: &[(&str, ShardIteratorType)] = &[
+pub(super) const ITERATOR_TYPES: &[(&str, ShardIteratorType)] = &[
     ("AFTER_SEQUENCE_NUMBER", ShardIteratorType::AfterSequenceNumber),
     ("LATEST", ShardIteratorType::Latest),
     ("AT_TIMESTAMP", ShardIteratorType::AtTimestamp),
@@ -81,14 +81,7 @@ pub(super) fn get_shard_iterator(sim: &mut Simulation, d: &mut Decoder<'_>) -> R
     let shard = d.required("ShardId", Decoder::name)?;
     let iterator_type = d.required_enum("ShardIteratorType", ITERATOR_TYPES)?;
     let stream_name = d.stream()?;
-    let starting_sequence_number = d.string("StartingSequenceNumber")?;
-    if let Some(text) = starting_sequence_number.as_ref().filter(|text| !validate::is_decimal(text, 129)) {
-        d.violated(
-            "StartingSequenceNumber",
-            text.clone(),
-            "Member must satisfy regular expression pattern: 0|([1-9]\\d{0,128})",
-        );
-    }
+    let starting_sequence_number = d.sequence_number("StartingSequenceNumber")?;
     let at = d.timestamp("Timestamp")?;
     d.finish()?;
     let shard_id = shard_id(&shard, &stream_name)?;
@@ -109,7 +102,8 @@ pub(super) fn get_shard_iterator(sim: &mut Simulation, d: &mut Decoder<'_>) -> R
 
 /// The position a `GetShardIterator` request asks for, or AWS's refusal of
 /// a `StartingSequenceNumber` or `Timestamp` that does not go with its type.
-fn starting_position(
+/// `SubscribeToShard`'s `StartingPosition` is refused in the same words.
+pub(super) fn starting_position(
     iterator_type: ShardIteratorType,
     starting_sequence_number: Option<String>,
     at: Option<Instant>,
@@ -141,35 +135,10 @@ pub(super) fn get_records(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
     d.string("StreamARN")?;
     d.finish()?;
     let page = sim.get_records(&shard_iterator, limit)?;
-    let records: Vec<Value> = page
-        .records
-        .iter()
-        .map(|record| {
-            json!({
-                "SequenceNumber": record.sequence_number().to_string(),
-                "ApproximateArrivalTimestamp": timestamp(record.approximate_arrival()),
-                "Data": base64::encode(record.data()),
-                "PartitionKey": record.partition_key(),
-                "EncryptionType": record_encryption(record.encryption_type()),
-            })
-        })
-        .collect();
-    let child_shards: Vec<Value> = page
-        .child_shards
-        .iter()
-        .map(|child| {
-            json!({
-                "ShardId": child.shard_id.to_string(),
-                "ParentShards": child.parent_shards.iter().map(|id| id.to_string()).collect::<Vec<_>>(),
-                "HashKeyRange": hash_key_range(child.hash_key_range),
-            })
-        })
-        .collect();
     Ok(Some(json!({
-        "Records": records,
+        "Records": records(&page.records),
         "NextShardIterator": page.next_shard_iterator,
         "MillisBehindLatest": page.millis_behind_latest,
-        // Present only when the end of a closed shard is reached.
-        "ChildShards": (!child_shards.is_empty()).then_some(child_shards),
+        "ChildShards": child_shards(&page.child_shards),
     })))
 }

@@ -1,9 +1,7 @@
 //! The control plane: creating, describing, listing, resharding, retention,
 //! tags and limits.
 
-use alloc::collections::BTreeMap;
 use alloc::format;
-use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::ops::Bound;
 
@@ -14,7 +12,6 @@ use super::encode::{shards, stream_details, stream_entry};
 use super::error::ApiError;
 use super::{Reply, shard_id};
 use crate::limits::MAX_TAGS_PER_STREAM;
-use crate::stream::StreamStatus;
 use crate::{CapacityMode, CreateStreamInput, ListShardsInput, ShardFilter, Simulation, stream_arn};
 
 /// `StreamMode`, in the model's order.
@@ -55,50 +52,14 @@ pub(super) fn create_stream(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply 
     let stream_name = d.required("StreamName", Decoder::name)?;
     // Without StreamModeDetails a stream is provisioned, as on AWS.
     let mode = d.structure("StreamModeDetails", stream_mode_details)?.unwrap_or(CapacityMode::Provisioned);
-    let tags = d.string_map("Tags")?;
+    let tags = d.string_map("Tags")?.unwrap_or_default();
     d.finish()?;
-    let input = CreateStreamInput { stream_name, shard_count, mode };
-    match tags {
-        Some(tags) => sim.create_tagged_stream(input, tags)?,
-        None => sim.create_stream(input)?,
-    }
+    sim.create_stream(CreateStreamInput { stream_name, shard_count, mode, tags })?;
     Ok(None)
 }
 
-// Until `CreateStreamInput` carries tags, creating a tagged stream is
-// composed here from the operations the simulation has.
-impl Simulation {
-    /// `CreateStream` with `Tags`. AWS applies the tags as `AddTagsToStream`
-    /// would (the same checks, and that operation's permission too), as part
-    /// of creating the stream: a refused tag means no stream.
-    fn create_tagged_stream(
-        &mut self,
-        input: CreateStreamInput,
-        tags: BTreeMap<String, String>,
-    ) -> Result<(), ApiError> {
-        let name = input.stream_name.clone();
-        self.create_stream(input)?;
-        // `AddTagsToStream` refuses a stream that is still CREATING, but
-        // creation itself may tag it, so the check is lifted for this call.
-        let set_status = |sim: &mut Simulation, status| {
-            if let Some(stream) = sim.streams.get_mut(&name) {
-                stream.status = status;
-            }
-        };
-        set_status(self, StreamStatus::Active);
-        let tagged = self.add_tags_to_stream(&name, tags);
-        set_status(self, StreamStatus::Creating);
-        if let Err(refused) = tagged {
-            // `create_stream` only inserts the stream, so removing it undoes the call.
-            self.streams.remove(&name);
-            return Err(refused.into());
-        }
-        Ok(())
-    }
-}
-
 pub(super) fn delete_stream(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
-    // EnforceConsumerDeletion is not read: no enhanced fan-out consumer can hold a stream back.
+    // EnforceConsumerDeletion is not read: a stream's consumers always go with it.
     let stream_name = d.stream()?;
     d.finish()?;
     sim.delete_stream(&stream_name)?;
@@ -283,10 +244,7 @@ pub(super) fn list_tags_for_stream(sim: &mut Simulation, d: &mut Decoder<'_>) ->
     let exclusive_start_tag_key = d.string("ExclusiveStartTagKey")?;
     // AWS documents no default; a stream has at most 50 tags, so by default all are listed.
     let max = MAX_TAGS_PER_STREAM as u32;
-    let limit = d.positive_integer("Limit")?;
-    if let Some(limit) = limit.filter(|&limit| limit > max) {
-        d.violated("Limit", limit.to_string(), format!("Member must have value less than or equal to {max}"));
-    }
+    let limit = d.integer_up_to("Limit", max)?;
     d.finish()?;
     let tags = sim.list_tags_for_stream(&stream_name)?;
     let after = exclusive_start_tag_key.as_deref().map_or(Bound::Unbounded, Bound::Excluded);

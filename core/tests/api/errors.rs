@@ -2,32 +2,11 @@
 
 use serde_json::{Value, json};
 
-use crate::Api;
-
-/// `{"__type": code, "message": message}`.
-fn error(code: &str, message: &str) -> Value {
-    json!({"__type": code, "message": message})
-}
+use crate::{Api, check_errors, error, invalid, null};
 
 /// A `SerializationException`, whose key is `Message`.
 fn serialization(message: &str) -> Value {
     json!({"__type": "SerializationException", "Message": message})
-}
-
-/// A one-violation `ValidationException`.
-fn invalid(violation: &str) -> Value {
-    error("ValidationException", &format!("1 validation error detected: {violation}"))
-}
-
-fn null(path: &str) -> String {
-    format!("Value null at '{path}' failed to satisfy constraint: Member must not be null")
-}
-
-#[track_caller]
-fn check_errors(api: &mut Api, cases: &[(&str, Value, Value)]) {
-    for (op, body, expected) in cases {
-        assert_eq!(api.call(op, body.clone()), (400, expected.clone()), "{op} {body}");
-    }
 }
 
 #[test]
@@ -302,6 +281,20 @@ fn simulation_errors_keep_their_aws_names_and_messages() {
             json!({"StreamName": "s", "PartitionKey": "", "Data": "eA=="}),
             invalid(
                 "Value '' at 'partitionKey' failed to satisfy constraint: Member must have length greater than or equal to 1",
+            ),
+        ),
+        (
+            "DescribeStream",
+            json!({"StreamName": "s", "Limit": 10001}),
+            invalid(
+                "Value '10001' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 10000",
+            ),
+        ),
+        (
+            "ListShards",
+            json!({"StreamName": "s", "MaxResults": 10001}),
+            invalid(
+                "Value '10001' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 10000",
             ),
         ),
         (

@@ -3,9 +3,12 @@
 
 mod driver;
 mod errors;
+mod fan_out;
 mod operations;
+mod security;
+mod simulation;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use shardlab_core::{Simulation, api};
 
 /// Epoch milliseconds of 2026-01-01T00:00:00Z, where every simulation starts.
@@ -20,7 +23,7 @@ impl Api {
     /// shards, five simulated seconds after the start.
     pub fn with_stream(shard_count: u32) -> Api {
         let mut api = Api::default();
-        api.ok("CreateStream", serde_json::json!({"StreamName": "s", "ShardCount": shard_count}));
+        api.ok("CreateStream", json!({"StreamName": "s", "ShardCount": shard_count}));
         api.advance(5000);
         api
     }
@@ -49,11 +52,39 @@ impl Api {
 
     /// Moves the simulated clock forward.
     pub fn advance(&mut self, millis: u64) {
-        self.ok("Shardlab.AdvanceClock", serde_json::json!({"Millis": millis}));
+        self.ok("Shardlab.AdvanceClock", json!({"Millis": millis}));
     }
 }
 
 /// The `StartingSequenceNumber` of shard `shard_index`.
 pub fn first_sequence_number(shard_index: u32) -> String {
     format!("49{shard_index:012}{:042}", 0)
+}
+
+/// The ARN of stream `name`.
+pub fn arn(name: &str) -> String {
+    format!("arn:aws:kinesis:us-east-1:123456789012:stream/{name}")
+}
+
+/// `{"__type": code, "message": message}`.
+pub fn error(code: &str, message: &str) -> Value {
+    json!({"__type": code, "message": message})
+}
+
+/// A one-violation `ValidationException`.
+pub fn invalid(violation: &str) -> Value {
+    error("ValidationException", &format!("1 validation error detected: {violation}"))
+}
+
+/// The violation of a missing member at `path`.
+pub fn null(path: &str) -> String {
+    format!("Value null at '{path}' failed to satisfy constraint: Member must not be null")
+}
+
+/// Checks that each `(op, body)` is refused with status 400 and the body given.
+#[track_caller]
+pub fn check_errors(api: &mut Api, cases: &[(&str, Value, Value)]) {
+    for (op, body, expected) in cases {
+        assert_eq!(api.call(op, body.clone()), (400, expected.clone()), "{op} {body}");
+    }
 }

@@ -2,13 +2,9 @@
 
 use serde_json::{Value, json};
 
-use crate::{Api, START_MILLIS, first_sequence_number};
+use crate::{Api, START_MILLIS, arn, first_sequence_number};
 
 const MAX_HASH_KEY: &str = "340282366920938463463374607431768211455";
-
-fn arn(name: &str) -> String {
-    format!("arn:aws:kinesis:us-east-1:123456789012:stream/{name}")
-}
 
 /// An open shard as `DescribeStream` and `ListShards` show it.
 fn open_shard(index: u32, start: &str, end: &str) -> Value {
@@ -339,6 +335,29 @@ fn tags_are_listed_as_key_value_pairs_in_pages() {
 }
 
 #[test]
+fn create_stream_takes_up_to_ten_tags() {
+    let mut api = Api::default();
+    let tags =
+        |n: usize| (0..n).map(|i| (format!("k{i:02}"), json!(format!("v{i}")))).collect::<serde_json::Map<_, _>>();
+    api.ok("CreateStream", json!({"StreamName": "s", "ShardCount": 1, "Tags": tags(10)}));
+    api.advance(5000);
+    let listed = api.ok("ListTagsForStream", json!({"StreamName": "s"}));
+    let expected: Vec<Value> = tags(10).into_iter().map(|(key, value)| json!({"Key": key, "Value": value})).collect();
+    assert_eq!(listed, json!({"Tags": expected, "HasMoreTags": false}));
+    assert_eq!(
+        api.call("CreateStream", json!({"StreamName": "t", "ShardCount": 1, "Tags": tags(11)})),
+        (
+            400,
+            json!({
+                "__type": "ValidationException",
+                "message": "1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to 10",
+            })
+        )
+    );
+    assert_eq!(api.ok("ListStreams", json!({}))["StreamNames"], json!(["s"]));
+}
+
+#[test]
 fn a_refused_tag_creates_no_stream() {
     let mut api = Api::default();
     let (status, reply) = api.call("CreateStream", json!({"StreamName": "s", "ShardCount": 1, "Tags": {"": "x"}}));
@@ -388,23 +407,4 @@ fn the_clock_moves_forward_only() {
             })
         )
     );
-}
-
-#[test]
-fn encryption_shows_where_aws_shows_it() {
-    let mut api = Api::with_stream(1);
-    api.0.start_stream_encryption("s", shardlab_core::kms::EncryptionType::Kms, "alias/aws/kinesis").unwrap();
-    api.advance(2000);
-    let summary = api.ok("DescribeStreamSummary", json!({"StreamName": "s"}));
-    assert_eq!(summary["StreamDescriptionSummary"]["EncryptionType"], json!("KMS"));
-    assert_eq!(summary["StreamDescriptionSummary"]["KeyId"], json!("alias/aws/kinesis"));
-
-    let put = api.ok("PutRecord", json!({"StreamName": "s", "PartitionKey": "k", "Data": "aGk="}));
-    assert_eq!(put["EncryptionType"], json!("KMS"));
-    let batch = api.ok("PutRecords", json!({"StreamName": "s", "Records": [{"PartitionKey": "k", "Data": "aGk="}]}));
-    assert_eq!(batch["EncryptionType"], json!("KMS"));
-    let shard_iterator = iterator(&mut api, "shardId-000000000000", json!({"ShardIteratorType": "TRIM_HORIZON"}));
-    let record = &api.ok("GetRecords", json!({"ShardIterator": shard_iterator}))["Records"][0];
-    // Kinesis decrypts on the way out.
-    assert_eq!((&record["Data"], &record["EncryptionType"]), (&json!("aGk="), &json!("KMS")));
 }

@@ -1,21 +1,8 @@
 use shardlab_core::kms::{EncryptionType, KeyId};
-use shardlab_core::policy::{Effect, Policy, Principal, Statement};
+use shardlab_core::policy::{Effect, Policy, Principal};
 use shardlab_core::{PutRecordInput, StartingPosition, limits};
 
 use crate::{iterator, put, sim_with_stream};
-
-fn statement(effect: Effect, actions: &[&str], resources: &[&str]) -> Statement {
-    Statement {
-        sid: None,
-        effect,
-        action: actions.iter().map(|a| a.to_string()).collect(),
-        resource: resources.iter().map(|r| r.to_string()).collect(),
-    }
-}
-
-fn policy(statements: Vec<Statement>) -> Policy {
-    Policy { version: Some("2012-10-17".into()), id: None, statement: statements }
-}
 
 #[test]
 fn a_producer_policy_allows_writes_and_nothing_else() {
@@ -23,11 +10,11 @@ fn a_producer_policy_allows_writes_and_nothing_else() {
     let producer = Principal::user("producer");
     sim.attach_policy(
         &producer,
-        policy(vec![statement(
+        Policy::single(
             Effect::Allow,
             &["kinesis:PutRecord", "kinesis:PutRecords"],
             &["arn:aws:kinesis:us-east-1:123456789012:stream/*"],
-        )]),
+        ),
     );
     sim.set_caller(Some(producer));
     assert!(put(&mut sim, "k", b"x").is_ok());
@@ -49,8 +36,8 @@ fn a_producer_policy_allows_writes_and_nothing_else() {
 fn an_explicit_deny_wins_over_a_wildcard_allow() {
     let mut sim = sim_with_stream(1);
     let intern = Principal::user("intern");
-    sim.attach_policy(&intern, policy(vec![statement(Effect::Allow, &["kinesis:*"], &["*"])]));
-    sim.attach_policy(&intern, policy(vec![statement(Effect::Deny, &["kinesis:Delete*"], &["*"])]));
+    sim.attach_policy(&intern, Policy::single(Effect::Allow, &["kinesis:*"], &["*"]));
+    sim.attach_policy(&intern, Policy::single(Effect::Deny, &["kinesis:Delete*"], &["*"]));
     sim.set_caller(Some(intern));
     assert!(put(&mut sim, "k", b"x").is_ok());
     let err = sim.delete_stream("s").unwrap_err();

@@ -320,6 +320,9 @@ impl Simulation {
         subscription.ended |= at_end || expired;
         tally.add(MetricName::OutgoingBytes, Some(shard.id), bytes as f64);
         tally.add(MetricName::OutgoingRecords, Some(shard.id), records.len() as f64);
+        let consumer_name =
+            subscription.consumer_arn.rsplit('/').next().and_then(|n| n.split(':').next()).unwrap_or_default();
+        tally.subscription_event(consumer_name, records.len(), bytes, millis_behind_latest);
         cost.record_read(*mode, bytes, true);
         let continuation = subscription.counter.checked_sub(1).map(|c| SequenceNumber::new(shard.id, c));
         Ok(SubscriptionRead {

@@ -20,6 +20,7 @@
 //! stays `ACTIVE`: on-demand scaling is the service's business, not an
 //! `UpdateShardCount` call. Scaling in is not modelled.
 
+use alloc::string::String;
 use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
@@ -38,28 +39,33 @@ enum Combine {
     Max,
 }
 
+/// Which dimensions a tallied sample belongs under.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+enum Scope {
+    Stream,
+    Shard(ShardId),
+    /// An enhanced fan-out consumer, by name.
+    Consumer(String),
+}
+
+impl From<Option<ShardId>> for Scope {
+    fn from(shard: Option<ShardId>) -> Scope {
+        shard.map_or(Scope::Stream, Scope::Shard)
+    }
+}
+
 /// Samples gathered during one simulated second, before they reach the store.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Tally {
     second: u64,
     // Few distinct series are touched in a second, so a linear scan beats a map.
-    entries: Vec<(MetricName, Option<ShardId>, Combine, f64)>,
+    entries: Vec<(MetricName, Scope, Combine, f64)>,
 }
 
 impl Tally {
     /// An empty tally for the second `now` falls in.
     pub(crate) fn starting(now: Instant) -> Tally {
         Tally { second: now.epoch_millis() / 1000, entries: Vec::new() }
-    }
-
-    fn add_with(&mut self, metric: MetricName, shard: Option<ShardId>, combine: Combine, value: f64) {
-        match self.entries.iter_mut().find(|(m, s, _, _)| *m == metric && *s == shard) {
-            Some(entry) => match combine {
-                Combine::Sum => entry.3 += value,
-                Combine::Max => entry.3 = entry.3.max(value),
-            },
-            None => self.entries.push((metric, shard, combine, value)),
-        }
     }
 
     /// The tally for the second `now` falls in. The clock can skip quiet
@@ -80,14 +86,33 @@ impl Tally {
         self.entries.is_empty()
     }
 
+    fn add_with(&mut self, metric: MetricName, scope: Scope, combine: Combine, value: f64) {
+        match self.entries.iter_mut().find(|(m, s, _, _)| *m == metric && *s == scope) {
+            Some(entry) => match combine {
+                Combine::Sum => entry.3 += value,
+                Combine::Max => entry.3 = entry.3.max(value),
+            },
+            None => self.entries.push((metric, scope, combine, value)),
+        }
+    }
+
     /// Adds `value` to a stream-level (`shard` = `None`) or shard-level series.
     pub(crate) fn add(&mut self, metric: MetricName, shard: Option<ShardId>, value: f64) {
-        self.add_with(metric, shard, Combine::Sum, value);
+        self.add_with(metric, shard.into(), Combine::Sum, value);
     }
 
     /// Keeps the largest `value` seen this second.
     pub(crate) fn max(&mut self, metric: MetricName, shard: Option<ShardId>, value: f64) {
-        self.add_with(metric, shard, Combine::Max, value);
+        self.add_with(metric, shard.into(), Combine::Max, value);
+    }
+
+    /// Records an enhanced fan-out event for `consumer`: its records, bytes
+    /// and how far behind the tip it was.
+    pub(crate) fn subscription_event(&mut self, consumer: &str, records: usize, bytes: u64, millis_behind: u64) {
+        let scope = || Scope::Consumer(consumer.into());
+        self.add_with(MetricName::SubscribeToShardEventRecords, scope(), Combine::Sum, records as f64);
+        self.add_with(MetricName::SubscribeToShardEventBytes, scope(), Combine::Sum, bytes as f64);
+        self.add_with(MetricName::SubscribeToShardEventMillisBehindLatest, scope(), Combine::Max, millis_behind as f64);
     }
 }
 
@@ -114,14 +139,15 @@ fn flush(stream: &mut Stream, store: &mut MetricStore, now: Instant) {
     let tally = core::mem::replace(&mut stream.tally, Tally::starting(now));
     let at = Instant::from_epoch_millis(tally.second * 1000);
     let mut stream_totals = Tally::default();
-    for &(metric, shard, combine, value) in &tally.entries {
-        let dimensions = match shard {
-            Some(id) => Dimensions::shard(&stream.name, &alloc::format!("{id}")),
-            None => Dimensions::stream(&stream.name),
+    for (metric, scope, combine, value) in &tally.entries {
+        let dimensions = match scope {
+            Scope::Stream => Dimensions::stream(&stream.name),
+            Scope::Shard(id) => Dimensions::shard(&stream.name, &alloc::format!("{id}")),
+            Scope::Consumer(name) => Dimensions::consumer(&stream.name, name),
         };
-        store.record(at, metric, dimensions, value);
-        if let (Some(_), Some(total)) = (shard, stream_level(metric)) {
-            stream_totals.add_with(total, None, combine, value);
+        store.record(at, *metric, dimensions, *value);
+        if let (Scope::Shard(_), Some(total)) = (scope, stream_level(*metric)) {
+            stream_totals.add_with(total, Scope::Stream, *combine, *value);
         }
     }
     for (metric, _, _, value) in stream_totals.entries {
@@ -187,6 +213,20 @@ impl Simulation {
                 stream.debug_check_invariants();
             }
         }
+    }
+
+    /// CloudWatch `GetMetricStatistics` for an enhanced fan-out consumer's
+    /// `SubscribeToShardEvent.*` series.
+    pub fn consumer_metric_statistics(
+        &self,
+        stream: &str,
+        consumer_name: &str,
+        metric: MetricName,
+        period: Duration,
+        from: Instant,
+        to: Instant,
+    ) -> Vec<Datapoint> {
+        self.metrics.series(metric, &Dimensions::consumer(stream, consumer_name), period, from, to)
     }
 
     /// CloudWatch `GetMetricStatistics` for a stream-level (`shard` = `None`)

@@ -25,6 +25,21 @@ fn a_registered_consumer_becomes_active_and_gets_pushed_records() {
     assert_eq!(read.event.continuation_sequence_number, Some(read.event.records[0].sequence_number()));
     assert!(!read.ended);
     assert!(sim.read_subscription(sub).unwrap().event.records.is_empty(), "nothing is pushed twice");
+
+    sim.advance(Duration::from_secs(1));
+    let pushed: Vec<(f64, f64)> = sim
+        .consumer_metric_statistics(
+            "s",
+            "analytics",
+            shardlab_core::metrics::MetricName::SubscribeToShardEventRecords,
+            Duration::from_secs(60),
+            sim.now() - Duration::from_secs(120),
+            sim.now(),
+        )
+        .iter()
+        .map(|d| (d.sum, d.sample_count as f64))
+        .collect();
+    assert_eq!(pushed, [(1.0, 1.0)], "one record pushed in one second");
 }
 
 #[test]

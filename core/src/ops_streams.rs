@@ -536,7 +536,13 @@ impl Simulation {
         Ok(())
     }
 
-    /// `DescribeLimits`.
+    /// `DescribeLimits`, as the caller may or may not be allowed to call it.
+    pub fn describe_limits(&self) -> Result<Limits, StreamOpError> {
+        self.authorize("kinesis:DescribeLimits", "*").map_err(StreamOpError::AccessDenied)?;
+        Ok(self.limits())
+    }
+
+    /// The account's limits and usage, as `DescribeLimits` reports them.
     pub fn limits(&self) -> Limits {
         Limits {
             shard_limit: ACCOUNT_SHARD_LIMIT,

@@ -259,7 +259,7 @@ pub(super) fn list_tags_for_stream(sim: &mut Simulation, d: &mut Decoder<'_>) ->
 
 pub(super) fn describe_limits(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
     d.finish()?;
-    let limits = sim.limits();
+    let limits = sim.describe_limits()?;
     Ok(Some(json!({
         "ShardLimit": limits.shard_limit,
         "OpenShardCount": limits.open_shard_count,

@@ -80,3 +80,14 @@ fn a_malformed_key_id_is_refused() {
     let err = sim.start_stream_encryption("s", EncryptionType::Kms, "not a key").unwrap_err();
     assert_eq!(err.code(), "KMSNotFoundException");
 }
+
+#[test]
+fn describe_limits_needs_its_own_permission() {
+    let mut sim = sim_with_stream(1);
+    let reader = Principal::user("reader");
+    sim.attach_policy(&reader, Policy::single(Effect::Allow, &["kinesis:Describe*"], &["*"]));
+    sim.set_caller(Some(reader.clone()));
+    assert_eq!(sim.describe_limits().unwrap().open_shard_count, 1);
+    sim.detach_policies(&reader);
+    assert_eq!(sim.describe_limits().unwrap_err().code(), "AccessDeniedException");
+}

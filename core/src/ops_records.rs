@@ -145,8 +145,15 @@ pub struct GetRecordsOutput {
 }
 
 /// Checks the members a `PutRecord` and each `PutRecords` entry share;
-/// `prefix` is the member path (`""` or `records.3.member.`).
-fn validate_entry(v: &mut Validator, prefix: &str, partition_key: &str, data: &[u8], explicit_hash_key: Option<&str>) {
+/// `entry` is the entry's 0-based index in a `PutRecords` request, which AWS
+/// names in the member path (`records.3.member.partitionKey`, 1-based).
+fn validate_entry(
+    v: &mut Validator,
+    entry: Option<usize>,
+    partition_key: &str,
+    data: &[u8],
+    explicit_hash_key: Option<&str>,
+) {
     let key_chars = partition_key.chars().count();
     let key_ok = (1..=MAX_PARTITION_KEY_CHARS).contains(&key_chars);
     let data_ok = data.len() <= MAX_RECORD_DATA_BYTES;
@@ -155,7 +162,10 @@ fn validate_entry(v: &mut Validator, prefix: &str, partition_key: &str, data: &[
     if key_ok && data_ok && hash_ok {
         return;
     }
-    let member = |name: &str| format!("{prefix}{name}");
+    let member = |name: &str| match entry {
+        Some(idx) => format!("records.{}.member.{name}", idx + 1),
+        None => name.into(),
+    };
     v.check(
         key_chars >= 1,
         &member("partitionKey"),
@@ -250,7 +260,7 @@ impl Simulation {
         self.authorize("kinesis:PutRecord", &stream_arn(&stream_name)).map_err(PutRecordError::AccessDenied)?;
         let mut v = Validator::default();
         validate::stream_name(&mut v, &stream_name);
-        validate_entry(&mut v, "", &partition_key, &data, explicit_hash_key.as_deref());
+        validate_entry(&mut v, None, &partition_key, &data, explicit_hash_key.as_deref());
         if let Some(text) = &sequence_number_for_ordering {
             v.check(
                 validate::is_decimal(text, 129),
@@ -294,8 +304,7 @@ impl Simulation {
             format!("Member must have length less than or equal to {MAX_PUT_RECORDS_ENTRIES}"),
         );
         for (idx, entry) in records.iter().enumerate() {
-            let prefix = format!("records.{}.member.", idx + 1);
-            validate_entry(&mut v, &prefix, &entry.partition_key, &entry.data, entry.explicit_hash_key.as_deref());
+            validate_entry(&mut v, Some(idx), &entry.partition_key, &entry.data, entry.explicit_hash_key.as_deref());
         }
         v.finish().map_err(PutRecordError::Validation)?;
         let total: usize = records.iter().map(|r| r.data.len() + r.partition_key.len()).sum();

@@ -106,6 +106,10 @@ pub struct Record {
     encryption: Encryption,
 }
 
+/// Records up to this many bytes (key, data and explicit hash key) are
+/// assembled on the stack before their one allocation.
+const ASSEMBLY_BUFFER: usize = 1024;
+
 /// Whether a record's data is encrypted, and how the caller sees it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum Encryption {
@@ -126,10 +130,22 @@ impl Record {
         data: &[u8],
         encryption: Encryption,
     ) -> Record {
+        // Assembled in a small stack buffer when it fits, so that the shared
+        // allocation is the only one and the bytes are copied with memcpy.
         let explicit = explicit_hash_key.map(|key| key.0.to_be_bytes());
-        // A chain of slice iterators has an exact length, so this allocates once.
-        let bytes: Arc<[u8]> =
-            partition_key.as_bytes().iter().chain(data).chain(explicit.iter().flatten()).copied().collect();
+        let parts: [&[u8]; 3] = [partition_key.as_bytes(), data, explicit.as_ref().map_or(&[], |k| &k[..])];
+        let len: usize = parts.iter().map(|p| p.len()).sum();
+        let bytes: Arc<[u8]> = if len <= ASSEMBLY_BUFFER {
+            let mut buffer = [0u8; ASSEMBLY_BUFFER];
+            let mut at = 0;
+            for part in parts {
+                buffer[at..at + part.len()].copy_from_slice(part);
+                at += part.len();
+            }
+            Arc::from(&buffer[..len])
+        } else {
+            Arc::from(parts.concat())
+        };
         Record {
             counter: sequence_number.counter(),
             shard: sequence_number.shard(),

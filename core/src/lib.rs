@@ -42,6 +42,7 @@ mod hash;
 mod iterator;
 // Server-side encryption as learners observe it (a teaching model, not cryptography).
 pub mod kms;
+pub mod kpl;
 pub mod limits;
 pub mod metrics;
 mod ops_efo;

@@ -120,6 +120,49 @@ describe('playground', () => {
   });
 });
 
+describe('controls and inspector', () => {
+  test('keyboard shortcuts step the clock, change speed and list themselves', async () => {
+    const { context, page, problems } = await openPage();
+    const clock = async () => (await page.textContent('.clock')).trim();
+    assert.equal(await clock(), '00:00:05.000', 'a lesson starts once its stream is ACTIVE');
+    await page.keyboard.press('s');
+    assert.equal(await clock(), '00:00:06.000');
+    await page.click('.clock-bar .step');
+    assert.equal(await clock(), '00:00:07.000');
+    const speeds = await page.locator('.clock-bar select option').allTextContents();
+    assert.deepEqual([speeds[0], speeds.at(-1)], ['0.25×', '1000×']);
+    await page.keyboard.press('+');
+    assert.equal(await page.locator('.clock-bar select').inputValue(), '200');
+    await page.keyboard.press('?');
+    await page.locator('.shortcuts').waitFor();
+    assert.ok((await page.locator('.shortcuts dt').count()) >= 5);
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator('.shortcuts').count(), 0);
+    // Typing in a field is not a shortcut.
+    await page.fill('input[name=partition-key]', 's');
+    assert.equal(await clock(), '00:00:07.000');
+    assertClean(problems);
+    await context.close();
+  });
+
+  test('clicking a record shows what Kinesis knows about it', async () => {
+    const { context, page, problems } = await openPage();
+    await putRecord(page, 'user-42', 'inspect me');
+    await page.click('.lane[data-shard="shardId-000000000001"] .token');
+    const rows = page.locator('.inspector-rows');
+    await rows.waitFor();
+    const text = await rows.textContent();
+    assert.match(text, /PartitionKeyuser-42/);
+    // MD5("user-42"), and the shard the ring assigns it.
+    assert.match(text, /MD5 of the partition key[0-9a-f]{32}/);
+    assert.match(text, /ShardIdshardId-000000000001/);
+    assert.match(text, /Datainspect me/);
+    assert.match(text, /EncryptionTypeNONE/);
+    assertClean(problems);
+    await context.close();
+  });
+});
+
 describe('api console', () => {
   test('requests go through the Kinesis JSON API and show their CLI command', async () => {
     const { context, page, problems } = await openPage();

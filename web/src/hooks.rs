@@ -10,8 +10,9 @@ use crate::sim_handle::SimHandle;
 /// Wall-clock milliseconds between ticks: ten frames of simulation a second.
 pub const TICK_MS: u32 = 100;
 
-/// While `running` is true, advances `sim` by `TICK_MS × speed` simulated
-/// milliseconds every `TICK_MS` real milliseconds.
+/// While `running` is true, advances `sim` by `TICK_MS × speed / 100`
+/// simulated milliseconds (`speed` in percent of real time) every `TICK_MS`
+/// real milliseconds.
 pub fn use_ticker(sim: SimHandle, running: Signal<bool>, speed: Signal<u32>) {
     Effect::new(move |previous: Option<Option<Interval>>| {
         // Dropping the previous interval cancels it.
@@ -19,7 +20,7 @@ pub fn use_ticker(sim: SimHandle, running: Signal<bool>, speed: Signal<u32>) {
         if !running.get() {
             return None;
         }
-        let step = Duration::from_millis(u64::from(TICK_MS) * u64::from(speed.get()));
+        let step = Duration::from_millis(u64::from(TICK_MS) * u64::from(speed.get()) / 100);
         Some(Interval::new(TICK_MS, move || sim.advance(step)))
     });
 }

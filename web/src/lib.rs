@@ -20,6 +20,7 @@ use shardlab_lessons::{Course, Lesson};
 use crate::components::api_console::ApiConsole;
 use crate::components::clock_bar::ClockBar;
 use crate::components::consumer_panel::ConsumerPanel;
+use crate::components::inspector::{Inspector, Selection};
 use crate::components::lesson_panel::LessonPanel;
 use crate::components::put_form::PutForm;
 use crate::components::stream_view::StreamView;
@@ -54,13 +55,15 @@ fn Fatal(message: String) -> impl IntoView {
 fn LessonPage(lesson: Arc<Lesson>) -> impl IntoView {
     let sim = SimHandle::new(lesson.start());
     provide_context(sim);
+    provide_context(Selection(RwSignal::new(None)));
     // Components take the stream name by `&'static str` so that every closure
     // can copy it. A page shows one lesson for its whole life, so this one
     // short string is never freed.
     let stream: &'static str = Box::leak(lesson.stream_name().to_owned().into_boxed_str());
 
     let running = RwSignal::new(false);
-    let speed = RwSignal::new(1u32);
+    // Percent of real time.
+    let speed = RwSignal::new(100u32);
     hooks::use_ticker(sim, running.into(), speed.into());
 
     let partition_key = RwSignal::new(String::from("user-42"));
@@ -83,6 +86,7 @@ fn LessonPage(lesson: Arc<Lesson>) -> impl IntoView {
             <div class="playground" id="playground">
                 <PutForm stream=stream partition_key=partition_key on_put=|| () />
                 <StreamView stream=stream probe=probe />
+                <Inspector stream=stream />
                 <ConsumerPanel stream=stream />
                 <ApiConsole stream=stream />
             </div>

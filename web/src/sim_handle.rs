@@ -8,8 +8,8 @@
 use leptos::prelude::*;
 use shardlab_core::api;
 use shardlab_core::{
-    ConsumerId, ConsumerView, Duration, GetShardIteratorError, Instant, Record, ShardId, Simulation, StartingPosition,
-    StreamView,
+    ConsumerId, ConsumerView, Duration, GetShardIteratorError, Instant, Record, SequenceNumber, ShardId, Simulation,
+    StartingPosition, StreamView,
 };
 
 /// A copyable handle to the page's simulation.
@@ -79,6 +79,16 @@ impl SimHandle {
         self.sim.update(|s| {
             s.poll_consumer(id);
         });
+    }
+
+    /// A stored record, as stored (ciphertext if the stream encrypts) and as
+    /// a reader would get it.
+    pub fn record(&self, stream: &str, sequence_number: SequenceNumber) -> Option<(Record, Record)> {
+        self.sim.with(|s| {
+            let stored =
+                s.shard_records(stream, sequence_number.shard())?.find(|r| r.sequence_number() == sequence_number)?;
+            Some((stored.clone(), s.plaintext(stream, stored)))
+        })
     }
 
     /// Sends one Kinesis JSON request, as the AWS SDK would over HTTP.

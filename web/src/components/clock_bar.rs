@@ -1,28 +1,112 @@
-//! The simulated clock: play, pause, speed and reset.
+//! The simulated clock: play, pause, single step, speed and reset, with
+//! keyboard shortcuts (listed under `?`).
 
+use leptos::ev;
 use leptos::prelude::*;
+use shardlab_core::Duration;
 
 use crate::format::clock;
 use crate::sim_handle::SimHandle;
 
-/// Speeds a learner can pick, as multiples of real time.
-pub const SPEEDS: [u32; 4] = [1, 2, 5, 10];
+/// Speeds a learner can pick, in percent of real time: 0.25× to 1000×.
+pub const SPEEDS: [u32; 9] = [25, 50, 100, 200, 500, 1_000, 5_000, 10_000, 100_000];
 
-/// Clock controls. `running` and `speed` drive the ticker in `App`.
+/// How far one press of Step moves the clock.
+pub const STEP: Duration = Duration::from_secs(1);
+
+/// `25` → `0.25×`, `100_000` → `1000×`.
+pub fn speed_label(percent: u32) -> String {
+    if percent.is_multiple_of(100) {
+        format!("{}×", percent / 100)
+    } else {
+        format!("{}×", f64::from(percent) / 100.0)
+    }
+}
+
+/// The next speed up (`faster`) or down from `percent`, staying in range.
+fn next_speed(percent: u32, faster: bool) -> u32 {
+    let idx = SPEEDS.iter().position(|&s| s == percent).unwrap_or(2);
+    let idx = if faster { (idx + 1).min(SPEEDS.len() - 1) } else { idx.saturating_sub(1) };
+    SPEEDS[idx]
+}
+
+/// The keyboard shortcuts, for the `?` overlay and the buttons' titles.
+pub const SHORTCUTS: [(&str, &str); 6] = [
+    ("Space", "play or pause the clock"),
+    ("S", "step the clock by one second"),
+    ("+ / −", "faster / slower"),
+    ("R", "reset the lesson's simulation"),
+    ("?", "show or hide these shortcuts"),
+    ("Esc", "close this list"),
+];
+
+/// Clock controls. `running` and `speed` (percent) drive the ticker in `App`.
 #[component]
 pub fn ClockBar(running: RwSignal<bool>, speed: RwSignal<u32>, #[prop(into)] on_reset: Callback<()>) -> impl IntoView {
     let sim = expect_context::<SimHandle>();
+    let help_open = RwSignal::new(false);
+
+    // Shortcuts work anywhere except while typing in a field.
+    let handle = window_event_listener(ev::keydown, move |event| {
+        let typing = event
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+        if typing || event.ctrl_key() || event.meta_key() || event.alt_key() {
+            return;
+        }
+        let handled = match event.key().as_str() {
+            " " => {
+                running.update(|r| *r = !*r);
+                true
+            }
+            "s" | "S" => {
+                sim.advance(STEP);
+                true
+            }
+            "+" | "=" => {
+                speed.update(|s| *s = next_speed(*s, true));
+                true
+            }
+            "-" | "_" => {
+                speed.update(|s| *s = next_speed(*s, false));
+                true
+            }
+            "r" | "R" => {
+                on_reset.run(());
+                true
+            }
+            "?" => {
+                help_open.update(|open| *open = !*open);
+                true
+            }
+            "Escape" => {
+                help_open.set(false);
+                true
+            }
+            _ => false,
+        };
+        if handled {
+            event.prevent_default();
+        }
+    });
+    on_cleanup(move || handle.remove());
+
     view! {
         <div class="clock-bar" role="group" aria-label="Simulated clock">
             <span class="clock mono" aria-live="off" title="Simulated time (UTC)">{move || clock(sim.now())}</span>
             <button
                 class="play"
+                title="Play or pause (Space)"
                 aria-pressed=move || running.get().to_string()
                 on:click=move |_| running.update(|r| *r = !*r)
             >
                 {move || if running.get() { "Pause" } else { "Play" }}
             </button>
-            <label class="speed">
+            <button class="step" title="Advance one simulated second (S)" on:click=move |_| sim.advance(STEP)>
+                "Step 1 s"
+            </button>
+            <label class="speed" title="Speed (+ / −)">
                 <span class="visually-hidden">"Speed"</span>
                 <select on:change=move |ev| {
                     if let Ok(s) = event_target_value(&ev).parse() {
@@ -30,11 +114,42 @@ pub fn ClockBar(running: RwSignal<bool>, speed: RwSignal<u32>, #[prop(into)] on_
                     }
                 }>
                     {SPEEDS.into_iter().map(|s| view! {
-                        <option value=s.to_string() selected=move || speed.get() == s>{format!("{s}×")}</option>
+                        <option value=s.to_string() selected=move || speed.get() == s>{speed_label(s)}</option>
                     }).collect_view()}
                 </select>
             </label>
-            <button on:click=move |_| on_reset.run(())>"Reset"</button>
+            <button title="Reset the simulation (R)" on:click=move |_| on_reset.run(())>"Reset"</button>
+            <button class="help" title="Keyboard shortcuts (?)" aria-expanded=move || help_open.get().to_string() on:click=move |_| help_open.update(|o| *o = !*o)>
+                "?"
+            </button>
         </div>
+        {move || help_open.get().then(|| view! {
+            <div class="shortcuts" role="dialog" aria-label="Keyboard shortcuts">
+                <h2>"Keyboard shortcuts"</h2>
+                <dl>
+                    {SHORTCUTS.iter().map(|(key, what)| view! { <dt><kbd>{*key}</kbd></dt><dd>{*what}</dd> }).collect_view()}
+                </dl>
+                <button on:click=move |_| help_open.set(false)>"Close"</button>
+            </div>
+        })}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn speeds_are_labelled_as_multiples() {
+        let labels: Vec<String> = SPEEDS.iter().map(|&s| speed_label(s)).collect();
+        assert_eq!(labels, ["0.25×", "0.5×", "1×", "2×", "5×", "10×", "50×", "100×", "1000×"]);
+    }
+
+    #[test]
+    fn speed_steps_stop_at_the_ends() {
+        assert_eq!(next_speed(100, true), 200);
+        assert_eq!(next_speed(100, false), 50);
+        assert_eq!(next_speed(25, false), 25);
+        assert_eq!(next_speed(100_000, true), 100_000);
     }
 }

@@ -4,6 +4,7 @@ pub mod api_call;
 pub mod api_console;
 pub mod clock_bar;
 pub mod consumer_panel;
+pub mod inspector;
 pub mod lesson_panel;
 pub mod markdown;
 pub mod put_form;

@@ -6,6 +6,7 @@ use std::f64::consts::PI;
 use leptos::prelude::*;
 use shardlab_core::{HashKey, HashKeyRange, ShardView};
 
+use crate::components::inspector::Selection;
 use crate::format::{PALETTE_SIZE, key_colour, plural, ring_fractions, ring_share, sequence_tail, short_hash_key};
 use crate::sim_handle::SimHandle;
 
@@ -98,6 +99,7 @@ fn HashRing(shards: Memo<Vec<ShardView>>, probe: Signal<Option<HashKey>>) -> imp
 #[component]
 fn Lane(stream: &'static str, shard: ShardView) -> impl IntoView {
     let sim = expect_context::<SimHandle>();
+    let Selection(selected) = expect_context::<Selection>();
     let id = shard.id;
     let records = move || sim.newest_records(stream, id, LANE_RECORDS);
     let range_title = format!("StartingHashKey {} · EndingHashKey {}", shard.range.start(), shard.range.end());
@@ -119,10 +121,18 @@ fn Lane(stream: &'static str, shard: ShardView) -> impl IntoView {
                         .map(|r| {
                             let seq = r.sequence_number().to_string();
                             let title = format!("PartitionKey {} · SequenceNumber {seq}", r.partition_key());
+                            let sequence_number = r.sequence_number();
                             view! {
-                                <li class=format!("token c{}", key_colour(r.partition_key())) title=title>
-                                    <span class="token-key">{r.partition_key().to_string()}</span>
-                                    <span class="token-seq mono">{sequence_tail(&seq, 3)}</span>
+                                <li>
+                                    <button
+                                        class=format!("token c{}", key_colour(r.partition_key()))
+                                        class:selected=move || selected.get() == Some(sequence_number)
+                                        title=title
+                                        on:click=move |_| selected.set(Some(sequence_number))
+                                    >
+                                        <span class="token-key">{r.partition_key().to_string()}</span>
+                                        <span class="token-seq mono">{sequence_tail(&seq, 3)}</span>
+                                    </button>
                                 </li>
                             }
                         })

@@ -40,6 +40,7 @@ pub mod cost;
 mod error;
 mod hash;
 mod iterator;
+pub mod kcl;
 // Server-side encryption as learners observe it (a teaching model, not cryptography).
 pub mod kms;
 pub mod kpl;
@@ -50,6 +51,7 @@ mod ops_records;
 mod ops_security;
 mod ops_streams;
 pub mod policy;
+pub mod rand;
 mod reshard;
 mod sequence;
 mod sim;

@@ -145,6 +145,25 @@ describe('controls and inspector', () => {
     await context.close();
   });
 
+  test('a hot shard shows its load against the limit and its throttled writes', async () => {
+    const { context, page, problems } = await openPage();
+    const records = Array.from({ length: 500 }, () => ({ PartitionKey: 'user-42', Data: 'eA==' }));
+    const console_ = page.locator('.console');
+    await console_.locator('select[name=operation]').selectOption('PutRecords');
+    await console_.locator('textarea').fill(JSON.stringify({ StreamName: 'orders', Records: records }));
+    // 1,500 records to one shard in the same simulated instant: 500 throttled.
+    for (let i = 0; i < 3; i++) await console_.locator('button[type=submit]').click();
+    assert.match(await console_.locator('.api-call pre').nth(2).textContent(), /"FailedRecordCount": 500/);
+    await page.keyboard.press('s');
+    const hot = page.locator('.lane[data-shard="shardId-000000000001"]');
+    assert.equal(await hot.locator('.heat-value').first().textContent(), '100 %');
+    assert.match(await hot.locator('.throttled').textContent(), /500 writes/);
+    assert.equal(await page.locator('.lane[data-shard="shardId-000000000000"] .heat-value').first().textContent(), '0 %');
+    await page.screenshot({ path: join(ARTIFACTS, 'hot-shard.png') });
+    assertClean(problems);
+    await context.close();
+  });
+
   test('clicking a record shows what Kinesis knows about it', async () => {
     const { context, page, problems } = await openPage();
     await putRecord(page, 'user-42', 'inspect me');

@@ -6,11 +6,25 @@
 //! operation, so no component re-implements a service rule.
 
 use leptos::prelude::*;
-use shardlab_core::api;
+use shardlab_core::metrics::MetricName;
 use shardlab_core::{
     ConsumerId, ConsumerView, Duration, GetShardIteratorError, Instant, Record, SequenceNumber, ShardId, Simulation,
     StartingPosition, StreamView,
 };
+use shardlab_core::{api, limits};
+
+/// A shard's load in one second, as fractions of its limits (1.0 = at the limit).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ShardLoad {
+    /// Writes against 1 MiB/s and 1,000 records/s.
+    pub write: f64,
+    /// Shared reads against 2 MiB/s.
+    pub read: f64,
+    /// Writes refused with `ProvisionedThroughputExceededException`.
+    pub write_throttled: u64,
+    /// `GetRecords` calls refused.
+    pub read_throttled: u64,
+}
 
 /// A copyable handle to the page's simulation.
 #[derive(Clone, Copy)]
@@ -88,6 +102,31 @@ impl SimHandle {
             let stored =
                 s.shard_records(stream, sequence_number.shard())?.find(|r| r.sequence_number() == sequence_number)?;
             Some((stored.clone(), s.plaintext(stream, stored)))
+        })
+    }
+
+    /// How busy a shard was in the last whole simulated second, against its
+    /// limits: writes (the larger of bytes / 1 MiB and records / 1,000),
+    /// reads (bytes / 2 MiB), and how many writes and reads were throttled.
+    pub fn shard_load(&self, stream: &str, shard: ShardId) -> ShardLoad {
+        self.sim.with(|s| {
+            let second = s.now().epoch_millis() / 1000;
+            let (from, to) =
+                (Instant::from_epoch_millis((second - 1) * 1000), Instant::from_epoch_millis(second * 1000));
+            let sum = |metric| -> f64 {
+                s.metric_statistics(stream, Some(shard), metric, Duration::from_secs(1), from, to)
+                    .iter()
+                    // Not `sum()`: an empty f64 sum is -0.0, which prints as "-0".
+                    .fold(0.0, |total, d| total + d.sum)
+            };
+            let write = (sum(MetricName::IncomingBytes) / limits::SHARD_WRITE_BYTES_PER_SEC as f64)
+                .max(sum(MetricName::IncomingRecords) / limits::SHARD_WRITE_RECORDS_PER_SEC as f64);
+            ShardLoad {
+                write,
+                read: sum(MetricName::OutgoingBytes) / limits::SHARD_READ_BYTES_PER_SEC as f64,
+                write_throttled: sum(MetricName::WriteProvisionedThroughputExceeded) as u64,
+                read_throttled: sum(MetricName::ReadProvisionedThroughputExceeded) as u64,
+            }
         })
     }
 

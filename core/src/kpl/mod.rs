@@ -65,7 +65,10 @@ use serde::{Deserialize, Serialize};
 use crate::limits::MAX_RECORD_DATA_BYTES;
 use crate::{Record, SequenceNumber};
 
+mod producer;
 mod wire;
+
+pub use producer::*;
 
 /// The four bytes every aggregated record starts with.
 pub const MAGIC: [u8; 4] = [0xF3, 0x89, 0x9A, 0xC2];

@@ -4,7 +4,7 @@
 use std::f64::consts::PI;
 
 use leptos::prelude::*;
-use shardlab_core::{HashKey, HashKeyRange, ShardView};
+use shardlab_core::{HashKey, HashKeyRange, ShardId, ShardView};
 
 use crate::components::inspector::Selection;
 use crate::format::{PALETTE_SIZE, key_colour, plural, ring_fractions, ring_share, sequence_tail, short_hash_key};
@@ -96,6 +96,44 @@ fn HashRing(shards: Memo<Vec<ShardView>>, probe: Signal<Option<HashKey>>) -> imp
     }
 }
 
+/// `heat-fill write`, plus `hot` at or over the limit.
+fn fill_class(kind: &str, fraction: f64) -> String {
+    if fraction >= 1.0 { format!("heat-fill {kind} hot") } else { format!("heat-fill {kind}") }
+}
+
+/// The shard's load in the last second against its write and read limits.
+#[component]
+fn HeatStrip(stream: &'static str, shard: ShardId) -> impl IntoView {
+    let sim = expect_context::<SimHandle>();
+    let load = Memo::new(move |_| sim.shard_load(stream, shard));
+    let bar = move |fraction: f64| format!("{:.0}%", (fraction * 100.0).min(100.0));
+    view! {
+        <div class="heat" aria-label=move || {
+            let l = load.get();
+            format!("Last second: writes at {:.0} % of the limit, reads at {:.0} %", l.write * 100.0, l.read * 100.0)
+        }>
+            <div class="heat-row">
+                <span class="heat-label">"write"</span>
+                <span class="heat-track"><span class=move || fill_class("write", load.get().write) style:width=move || bar(load.get().write)></span></span>
+                <span class="heat-value mono">{move || format!("{:.0} %", load.get().write * 100.0)}</span>
+            </div>
+            <div class="heat-row">
+                <span class="heat-label">"read"</span>
+                <span class="heat-track"><span class=move || fill_class("read", load.get().read) style:width=move || bar(load.get().read)></span></span>
+                <span class="heat-value mono">{move || format!("{:.0} %", load.get().read * 100.0)}</span>
+            </div>
+            {move || {
+                let l = load.get();
+                (l.write_throttled + l.read_throttled > 0).then(|| view! {
+                    <p class="throttled" role="status">
+                        {format!("Throttled last second: {} writes, {} reads", l.write_throttled, l.read_throttled)}
+                    </p>
+                })
+            }}
+        </div>
+    }
+}
+
 #[component]
 fn Lane(stream: &'static str, shard: ShardView) -> impl IntoView {
     let sim = expect_context::<SimHandle>();
@@ -114,6 +152,7 @@ fn Lane(stream: &'static str, shard: ShardView) -> impl IntoView {
                 <span class="muted share">{ring_share(shard.range)}</span>
                 <span class="count">{plural(shard.n_records, "record")}</span>
             </div>
+            <HeatStrip stream=stream shard=id />
             <ol class="tokens" aria-label=format!("Newest records in {id}")>
                 {move || {
                     records()

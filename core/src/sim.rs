@@ -40,6 +40,11 @@ pub struct Simulation {
     /// Open enhanced fan-out subscriptions.
     pub(crate) subscriptions: Vec<crate::ops_efo::Subscription>,
     pub(crate) next_subscription_id: u32,
+    /// KPL producers, by `ProducerId`. `None` only while one runs (it is
+    /// taken out so that it can call the simulation).
+    pub(crate) producers: Vec<Option<crate::kpl::KplProducer>>,
+    /// KCL applications, by `ApplicationId`, taken out the same way.
+    pub(crate) applications: Vec<Option<crate::kcl::KclApp>>,
     /// The next whole second at which metrics are flushed.
     next_measure: Instant,
     /// The next whole minute at which on-demand streams are checked.
@@ -61,6 +66,8 @@ enum Due {
     // Flush metrics first, so that the scaler sees the last second.
     Measure,
     ConsumerPoll(usize),
+    Producer(usize),
+    Application(usize),
     OnDemandScaling,
 }
 
@@ -77,6 +84,8 @@ impl Simulation {
             metrics: MetricStore::new(),
             subscriptions: Vec::new(),
             next_subscription_id: 0,
+            producers: Vec::new(),
+            applications: Vec::new(),
             next_measure: Instant::SIMULATION_START + Duration::from_secs(1),
             next_scaling: Instant::SIMULATION_START + Duration::from_secs(60),
         }
@@ -98,11 +107,21 @@ impl Simulation {
         let changes =
             self.streams.values().filter_map(|s| Some((s.pending.as_ref()?.due, Due::StreamChange(s.name.clone()))));
         let polls = self.consumers.iter().enumerate().map(|(idx, c)| (c.next_poll, Due::ConsumerPoll(idx)));
+        let producers = self
+            .producers
+            .iter()
+            .enumerate()
+            .filter_map(|(idx, p)| Some((p.as_ref()?.next_deadline()?, Due::Producer(idx))));
+        let applications = self
+            .applications
+            .iter()
+            .enumerate()
+            .filter_map(|(idx, a)| Some((a.as_ref()?.next_deadline()?, Due::Application(idx))));
         // Metrics are flushed at each whole second, and on-demand streams
         // are checked at each whole minute.
         let measure = Some((self.next_measure, Due::Measure));
         let scaling = Some((self.next_scaling, Due::OnDemandScaling));
-        changes.chain(polls).chain(measure).chain(scaling).min()
+        changes.chain(polls).chain(producers).chain(applications).chain(measure).chain(scaling).min()
     }
 
     /// The periodic work is scheduled within its period after the clock: a
@@ -121,7 +140,9 @@ impl Simulation {
     fn next_due_event(&self) -> Option<Instant> {
         let changes = self.streams.values().filter_map(|s| Some(s.pending.as_ref()?.due));
         let polls = self.consumers.iter().map(|c| c.next_poll);
-        changes.chain(polls).min()
+        let producers = self.producers.iter().flatten().filter_map(|p| p.next_deadline());
+        let applications = self.applications.iter().flatten().filter_map(|a| a.next_deadline());
+        changes.chain(polls).chain(producers).chain(applications).min()
     }
 
     /// Whether no stream has metric samples waiting and no registered
@@ -134,9 +155,19 @@ impl Simulation {
     /// running every consumer poll that falls due on the way, in time order.
     pub fn advance(&mut self, by: Duration) {
         let target = self.now + by;
+        // A client whose deadline does not move after it runs would loop
+        // forever at one instant; this bounds that to a fixed number of turns.
+        let mut turns_at_instant = 0u32;
         while let Some((at, due)) = self.next_due().filter(|(at, _)| *at <= target) {
+            turns_at_instant = if at == self.now { turns_at_instant + 1 } else { 0 };
+            if turns_at_instant > MAX_TURNS_PER_INSTANT {
+                debug_assert!(false, "{due:?} keeps falling due at {at}");
+                break;
+            }
             self.now = self.now.max(at);
             match due {
+                Due::Producer(idx) => self.poll_producer_at(idx),
+                Due::Application(idx) => self.tick_application_at(idx),
                 Due::StreamChange(name) => self.land_stream_change(&name),
                 Due::ConsumerPoll(idx) => self.poll_consumer_at(idx),
                 Due::Measure => {
@@ -266,6 +297,10 @@ impl Simulation {
         self.consumers.iter().map(PollingConsumer::view).collect()
     }
 }
+
+/// How many due items may run at one simulated instant before `advance`
+/// gives up on that instant (see the loop there).
+const MAX_TURNS_PER_INSTANT: u32 = 100_000;
 
 /// The first whole second strictly after `at`.
 fn whole_second_after(at: Instant) -> Instant {

@@ -1,5 +1,6 @@
 //! Scenario tests: the simulation driven only through its public API.
 
+mod clients;
 mod fan_out;
 mod lifecycle;
 mod reads;

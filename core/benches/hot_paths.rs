@@ -8,7 +8,9 @@ use std::hint::black_box;
 use std::time::Instant as WallClock;
 
 use shardlab_core::HashKey;
-use shardlab_core::workload::{keys, put_batches, put_each, read_all, stream};
+use shardlab_core::workload::{
+    aggregate_all, deaggregate_all, keys, put_batches, put_each, read_all, stream, user_records,
+};
 
 const RECORDS: usize = 200_000;
 const SHARDS: u32 = 4;
@@ -44,6 +46,14 @@ fn main() {
         let mut sim = stream(SHARDS);
         put_batches(&mut sim, &keys, &payload);
         black_box(sim);
+    });
+    let records = user_records(&keys, &payload);
+    let blobs = aggregate_all(&records);
+    best_of_five("KPL aggregation, 100 B user records", RECORDS, || {
+        black_box(aggregate_all(&records));
+    });
+    best_of_five("KPL de-aggregation, 100 B user records", RECORDS, || {
+        assert_eq!(deaggregate_all(&blobs), RECORDS);
     });
     best_of_five("PutRecord + GetRecords, 100 B, 4 shards", RECORDS, || {
         let mut sim = stream(SHARDS);

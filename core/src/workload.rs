@@ -7,6 +7,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use crate::kpl::{Aggregator, Deaggregated, UserRecord, deaggregate};
 use crate::{
     CreateStreamInput, Duration, GetShardIteratorInput, PutRecordInput, PutRecordsEntry, PutRecordsInput, ShardId,
     Simulation, StartingPosition, limits,
@@ -75,4 +76,29 @@ pub fn read_all(sim: &mut Simulation, shards: u32) -> usize {
         }
     }
     n_read
+}
+
+/// One user record per key, each with `payload` as its data.
+pub fn user_records(keys: &[String], payload: &[u8]) -> Vec<UserRecord> {
+    keys.iter().map(|key| UserRecord::new(key.clone(), payload)).collect()
+}
+
+/// Packs the user records into KPL aggregated records of up to 1 MiB.
+pub fn aggregate_all(records: &[UserRecord]) -> Vec<Vec<u8>> {
+    let mut aggregator = Aggregator::new();
+    let mut blobs: Vec<Vec<u8>> =
+        records.iter().filter_map(|r| aggregator.push(r).expect("a 100-byte record fits")).collect();
+    blobs.extend(aggregator.finish());
+    blobs
+}
+
+/// De-aggregates every blob; returns how many user records came out.
+pub fn deaggregate_all(blobs: &[Vec<u8>]) -> usize {
+    blobs
+        .iter()
+        .map(|blob| match deaggregate(blob) {
+            Deaggregated::Aggregated(records) => records.len(),
+            Deaggregated::NotAggregated(_) => 1,
+        })
+        .sum()
 }

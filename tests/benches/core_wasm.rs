@@ -5,7 +5,9 @@
 //! the reported time per iteration for records/s.
 #![cfg(target_arch = "wasm32")]
 
-use shardlab_core::workload::{keys, put_batches, put_each, read_all, stream};
+use shardlab_core::workload::{
+    aggregate_all, deaggregate_all, keys, put_batches, put_each, read_all, stream, user_records,
+};
 use wasm_bindgen_test::{Criterion, wasm_bindgen_bench, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -49,5 +51,13 @@ fn put_and_get_100_bytes_4_shards(c: &mut Criterion) {
             put_each(&mut sim, &keys, &PAYLOAD);
             read_all(&mut sim, SHARDS)
         })
+    });
+}
+
+#[wasm_bindgen_bench]
+fn kpl_aggregate_and_deaggregate_100_bytes(c: &mut Criterion) {
+    let records = user_records(&keys(RECORDS), &PAYLOAD);
+    c.bench_function("KPL aggregate + deaggregate x 1000, 100 B", |b| {
+        b.iter(|| deaggregate_all(&aggregate_all(&records)))
     });
 }

@@ -64,7 +64,7 @@ impl Simulation {
     }
 
     /// Starts a KCL application (its lease table, and for fan-out its
-    /// registered consumer); add workers to it with [`Simulation::kcl_application_mut`].
+    /// registered consumer); add workers to it with [`Simulation::with_kcl_application`].
     pub fn create_kcl_application(&mut self, config: KclConfig) -> Result<ApplicationId, EfoError> {
         let app = KclApp::new(self, config)?;
         self.applications.push(Some(app));

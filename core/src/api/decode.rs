@@ -44,6 +44,7 @@ enum Shape {
     String,
     Integer,
     Long,
+    Boolean,
     Blob,
     Timestamp,
     List,
@@ -58,6 +59,7 @@ fn mismatch(shape: Shape, found: &Value) -> ApiError {
         Shape::String => "an String",
         Shape::Integer => "an Integer",
         Shape::Long => "an Long",
+        Shape::Boolean => "an Boolean",
         Shape::Blob => "a Blob",
         Shape::Timestamp => "milliseconds since epoch",
         Shape::List | Shape::Map | Shape::Structure => "",
@@ -355,6 +357,15 @@ impl<'a> Decoder<'a> {
         }
     }
 
+    /// A `Boolean` member (simulation-only members; Kinesis has none).
+    pub(crate) fn boolean(&mut self, name: &str) -> Result<Option<bool>, ApiError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Value::Bool(value)) => Ok(Some(*value)),
+            Some(other) => Err(mismatch(Shape::Boolean, other)),
+        }
+    }
+
     /// A `Blob` member: base64 text, decoded.
     pub(crate) fn blob(&mut self, name: &str) -> Result<Option<Vec<u8>>, ApiError> {
         self.text(name, Shape::Blob)?.map(decode_blob).transpose()
@@ -448,6 +459,33 @@ impl<'a> Decoder<'a> {
             }
         }
         Ok(Some(strings))
+    }
+
+    /// A list of `Long`s that may not be negative (simulation-only ids).
+    pub(crate) fn non_negative_longs(&mut self, name: &str) -> Result<Option<Vec<u64>>, ApiError> {
+        let Some(items) = self.items(name)? else { return Ok(None) };
+        let mut longs = Vec::with_capacity(items.len());
+        for (path, item) in items {
+            match item {
+                Value::Number(number) => {
+                    let whole = number.as_i64().unwrap_or_else(|| floor(number.as_f64().unwrap_or_default()));
+                    match u64::try_from(whole) {
+                        Ok(n) => longs.push(n),
+                        Err(_) => self.problems.push(
+                            Violation {
+                                member: path,
+                                value: Some(whole.to_string()),
+                                constraint: "Member must have value greater than or equal to 0".into(),
+                            }
+                            .to_string(),
+                        ),
+                    }
+                }
+                Value::Null => self.null_at(path),
+                other => return Err(mismatch(Shape::Long, other)),
+            }
+        }
+        Ok(Some(longs))
     }
 
     /// A map from `String` to `String`, such as `Tags`.

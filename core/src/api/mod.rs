@@ -25,8 +25,9 @@
 //! - simulation-only targets under `Shardlab.`, for what a headless driver
 //!   cannot do through Kinesis: moving simulated time (`clock.rs`), reading
 //!   an enhanced fan-out subscription (`efo.rs`), acting as an IAM principal
-//!   (`security.rs`), reading metrics and the bill (`telemetry.rs`), and
-//!   saving and restoring the whole simulation (`snapshot.rs`).
+//!   (`security.rs`), reading metrics and the bill (`telemetry.rs`),
+//!   saving and restoring the whole simulation (`snapshot.rs`), and running
+//!   KPL producers, KPL aggregation and KCL applications (`clients.rs`).
 //!
 //! The operations: `AddTagsToStream`, `CreateStream`,
 //! `DecreaseStreamRetentionPeriod`, `DeleteStream`,
@@ -40,8 +41,13 @@
 //! `UpdateStreamMode`, all `Kinesis_20131202.`; and `Shardlab.AdvanceClock`,
 //! `Shardlab.SetClock`, `Shardlab.ReadSubscription`,
 //! `Shardlab.AttachPolicy`, `Shardlab.DetachPolicies`, `Shardlab.SetCaller`,
-//! `Shardlab.GetMetricStatistics`, `Shardlab.Cost`, `Shardlab.Snapshot` and
-//! `Shardlab.Restore`. Any other target is an `UnknownOperationException`.
+//! `Shardlab.GetMetricStatistics`, `Shardlab.Cost`, `Shardlab.Snapshot`,
+//! `Shardlab.Restore`, `Shardlab.KplCreateProducer`, `Shardlab.KplPut`,
+//! `Shardlab.KplFlush`, `Shardlab.KplStatus`, `Shardlab.Aggregate`,
+//! `Shardlab.Deaggregate`, `Shardlab.KclCreateApplication`,
+//! `Shardlab.KclStartWorker`, `Shardlab.KclKillWorker`,
+//! `Shardlab.KclPauseWorker`, `Shardlab.KclStopWorker`, `Shardlab.KclLeases`
+//! and `Shardlab.KclOutput`. Any other target is an `UnknownOperationException`.
 //!
 //! `SubscribeToShard` departs from AWS, which answers it with an HTTP/2 event
 //! stream: here it answers a `SubscriptionId`, and `Shardlab.ReadSubscription`
@@ -73,6 +79,7 @@
 //! If the simulation method returns an error enum that `error.rs` does not
 //! list yet, add it to the `from_core_errors!` list there.
 
+mod clients;
 mod clock;
 mod decode;
 mod efo;
@@ -134,10 +141,23 @@ fn operation(target: &str) -> Option<Operation> {
         "Kinesis_20131202.UpdateShardCount" => streams::update_shard_count,
         "Kinesis_20131202.UpdateStreamMode" => streams::update_stream_mode,
         "Shardlab.AdvanceClock" => clock::advance_clock,
+        "Shardlab.Aggregate" => clients::aggregate,
         "Shardlab.AttachPolicy" => security::attach_policy,
         "Shardlab.Cost" => telemetry::cost,
+        "Shardlab.Deaggregate" => clients::deaggregate,
         "Shardlab.DetachPolicies" => security::detach_policies,
         "Shardlab.GetMetricStatistics" => telemetry::get_metric_statistics,
+        "Shardlab.KclCreateApplication" => clients::kcl_create_application,
+        "Shardlab.KclKillWorker" => clients::kcl_kill_worker,
+        "Shardlab.KclLeases" => clients::kcl_leases,
+        "Shardlab.KclOutput" => clients::kcl_output,
+        "Shardlab.KclPauseWorker" => clients::kcl_pause_worker,
+        "Shardlab.KclStartWorker" => clients::kcl_start_worker,
+        "Shardlab.KclStopWorker" => clients::kcl_stop_worker,
+        "Shardlab.KplCreateProducer" => clients::kpl_create_producer,
+        "Shardlab.KplFlush" => clients::kpl_flush,
+        "Shardlab.KplPut" => clients::kpl_put,
+        "Shardlab.KplStatus" => clients::kpl_status,
         "Shardlab.ReadSubscription" => efo::read_subscription,
         "Shardlab.Restore" => snapshot::restore,
         "Shardlab.SetCaller" => security::set_caller,

@@ -340,7 +340,7 @@ impl ShardLimiter {
     }
 }
 
-/// The KPL's producer as a sans-IO state machine. See the [module docs](self).
+/// The KPL's producer as a sans-IO state machine. See the [`kpl`](crate::kpl) module docs.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct KplProducer {
     config: KplConfig,

@@ -1,6 +1,7 @@
 //! The Kinesis JSON API (`shardlab_core::api`) and its headless driver, as a
 //! client sees them: targets, JSON bodies, statuses.
 
+mod clients;
 mod driver;
 mod errors;
 mod fan_out;

@@ -55,6 +55,7 @@ pub mod policy;
 pub mod rand;
 mod reshard;
 mod sequence;
+pub mod share;
 mod sim;
 pub mod snapshot;
 mod stream;

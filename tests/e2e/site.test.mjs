@@ -39,7 +39,7 @@ after(async () => {
  * A fresh page (own storage) that records every request leaving the origin,
  * every console error and every Content-Security-Policy violation.
  */
-async function openPage(viewport = { width: 1280, height: 800 }) {
+async function openPage(viewport = { width: 1280, height: 800 }, path = '/') {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const problems = { external: [], consoleErrors: [], pageErrors: [] };
@@ -49,7 +49,7 @@ async function openPage(viewport = { width: 1280, height: 800 }) {
   });
   page.on('console', (m) => m.type() === 'error' && problems.consoleErrors.push(m.text()));
   page.on('pageerror', (e) => problems.pageErrors.push(String(e)));
-  await page.goto(origin + '/');
+  await page.goto(origin + path);
   await page.locator('.lane').first().waitFor();
   return { context, page, problems };
 }
@@ -177,6 +177,39 @@ describe('controls and inspector', () => {
     assert.match(text, /ShardIdshardId-000000000001/);
     assert.match(text, /Datainspect me/);
     assert.match(text, /EncryptionTypeNONE/);
+    assertClean(problems);
+    await context.close();
+  });
+});
+
+describe('share links', () => {
+  test('a share link restores the exact simulation; a damaged one is explained', async () => {
+    const { context, page, problems } = await openPage();
+    for (const key of ['user-42', 'user-42', 'device-9']) await putRecord(page, key, 'shared');
+    await page.keyboard.press('s');
+    await page.click('.topbar .share');
+    await page.locator('.share-status').waitFor();
+    const link = page.url();
+    assert.match(link, /#sim=1\./);
+    const clock = await page.textContent('.clock');
+
+    const path = link.slice(origin.length);
+    const other = await openPage(undefined, path);
+    assert.equal(await other.page.textContent('.clock'), clock, 'same simulated time');
+    assert.equal(await other.page.locator('.lane[data-shard="shardId-000000000001"] .count').textContent(), '2 records');
+    assert.equal(await other.page.locator('.lane[data-shard="shardId-000000000002"] .count').textContent(), '1 record');
+    assertClean(other.problems);
+    await other.context.close();
+
+    const damaged = await openPage(undefined, path.slice(0, path.length - 40));
+    await damaged.page.locator('.link-problem').waitFor();
+    assert.match(await damaged.page.textContent('.link-problem'), /This share link could not be opened: the link is damaged/);
+    assert.equal(await damaged.page.locator('.lane .count').first().textContent(), '0 records', 'the lesson starts as usual');
+    // Pasting a link into an open tab changes only the fragment: the page follows it.
+    await damaged.page.evaluate((fragment) => { window.location.hash = fragment; }, path.slice(1));
+    await damaged.page.locator('.lane[data-shard="shardId-000000000002"] .count', { hasText: '1 record' }).waitFor();
+    assertClean(damaged.problems);
+    await damaged.context.close();
     assertClean(problems);
     await context.close();
   });

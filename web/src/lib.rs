@@ -8,13 +8,14 @@ pub mod components;
 pub mod format;
 pub mod hooks;
 pub mod panic_hook;
+pub mod share;
 pub mod sim_handle;
 pub mod storage;
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use shardlab_core::HashKey;
+use shardlab_core::{HashKey, Simulation};
 use shardlab_lessons::{Course, Lesson};
 
 use crate::components::api_console::ApiConsole;
@@ -24,6 +25,7 @@ use crate::components::inspector::{Inspector, Selection};
 use crate::components::lesson_panel::LessonPanel;
 use crate::components::put_form::PutForm;
 use crate::components::stream_view::StreamView;
+use crate::share::ShareButton;
 pub use crate::sim_handle::SimHandle;
 
 /// The whole site.
@@ -53,7 +55,17 @@ fn Fatal(message: String) -> impl IntoView {
 /// One lesson beside the playground it is solved in.
 #[component]
 fn LessonPage(lesson: Arc<Lesson>) -> impl IntoView {
-    let sim = SimHandle::new(lesson.start());
+    // A share link in the address opens the simulation it holds; a link that
+    // cannot be opened is explained, and the lesson starts as usual.
+    let (initial, link_problem) = match share::fragment() {
+        None => (lesson.start(), None),
+        Some(fragment) => match Simulation::from_share_fragment(&fragment) {
+            Ok(shared) => (shared, None),
+            Err(err) => (lesson.start(), Some(format!("This share link could not be opened: {err}."))),
+        },
+    };
+    let link_problem = RwSignal::new(link_problem);
+    let sim = SimHandle::new(initial);
     provide_context(sim);
     provide_context(Selection(RwSignal::new(None)));
     // Components take the stream name by `&'static str` so that every closure
@@ -80,7 +92,9 @@ fn LessonPage(lesson: Arc<Lesson>) -> impl IntoView {
                 </div>
             </div>
             <ClockBar running=running speed=speed on_reset=move || sim.replace(reset_lesson.start()) />
+            <ShareButton link_problem=link_problem />
         </header>
+        {move || link_problem.get().map(|problem| view! { <p class="link-problem" role="alert">{problem}</p> })}
         <main class="layout">
             <LessonPanel lesson=lesson />
             <div class="playground" id="playground">

@@ -1,0 +1,117 @@
+//! Share links: a whole simulation in a URL fragment.
+//!
+//! The fragment is `sim=1.` followed by the base64 of the DEFLATE-compressed
+//! [snapshot](crate::snapshot). The version in front lets a later Shardlab
+//! say that a link is from a newer version instead of calling it damaged.
+//! Opening a link never trusts it: the size it inflates to is capped, and the
+//! snapshot inside is checked like any other.
+
+use alloc::format;
+use alloc::string::{String, ToString};
+
+use crate::base64;
+use crate::sim::Simulation;
+use crate::snapshot::SnapshotError;
+
+/// What a share fragment starts with.
+const PREFIX: &str = "sim=";
+/// The share link format this build writes and reads.
+const VERSION: &str = "1";
+/// The most a share link may inflate to: far more than any learner's
+/// session, far less than would hurt a browser tab.
+const MAX_INFLATED_BYTES: usize = 32 * 1024 * 1024;
+
+/// Why a share link could not be opened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ShareError {
+    /// The fragment is not a Shardlab share link.
+    NotALink,
+    /// A link of another format version.
+    UnsupportedVersion(String),
+    /// The link was cut short or altered on the way.
+    Damaged(String),
+    /// The snapshot inside was refused.
+    Snapshot(SnapshotError),
+}
+
+impl core::fmt::Display for ShareError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            ShareError::NotALink => f.write_str("the link does not hold a Shardlab simulation"),
+            ShareError::UnsupportedVersion(v) => {
+                write!(f, "the link is in format {v}, and this Shardlab reads format {VERSION}")
+            }
+            ShareError::Damaged(why) => {
+                write!(f, "the link is damaged ({why}); it may have been cut short when copied")
+            }
+            ShareError::Snapshot(err) => err.fmt(f),
+        }
+    }
+}
+
+impl core::error::Error for ShareError {}
+
+impl Simulation {
+    /// The URL fragment (without `#`) that restores this exact simulation.
+    pub fn share_fragment(&self) -> String {
+        let compressed = miniz_oxide::deflate::compress_to_vec(self.snapshot().as_bytes(), 9);
+        format!("{PREFIX}{VERSION}.{}", base64::encode(&compressed))
+    }
+
+    /// The simulation a share fragment (with or without `#`) holds.
+    pub fn from_share_fragment(fragment: &str) -> Result<Simulation, ShareError> {
+        let link = fragment.trim_start_matches('#').strip_prefix(PREFIX).ok_or(ShareError::NotALink)?;
+        let (version, payload) = link.split_once('.').ok_or(ShareError::NotALink)?;
+        if version != VERSION {
+            return Err(ShareError::UnsupportedVersion(version.into()));
+        }
+        let compressed = base64::decode(payload).ok_or_else(|| ShareError::Damaged("not base64".into()))?;
+        let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_INFLATED_BYTES)
+            .map_err(|err| ShareError::Damaged(format!("{:?}", err.status)))?;
+        let json = core::str::from_utf8(&json).map_err(|err| ShareError::Damaged(err.to_string()))?;
+        Simulation::restore(json).map_err(ShareError::Snapshot)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{CreateStreamInput, PutRecordInput, limits};
+
+    fn session() -> Simulation {
+        let mut sim = Simulation::new();
+        sim.create_stream(CreateStreamInput::provisioned("orders", 4)).unwrap();
+        sim.advance(limits::STREAM_CREATE_DELAY);
+        for i in 0..20 {
+            sim.put_record(PutRecordInput::new("orders", format!("user-{i}"), b"order".to_vec())).unwrap();
+        }
+        sim
+    }
+
+    #[test]
+    fn a_share_link_restores_the_exact_simulation() {
+        let sim = session();
+        let fragment = sim.share_fragment();
+        assert!(fragment.len() < sim.snapshot().len(), "compressed: {} < {}", fragment.len(), sim.snapshot().len());
+        let restored = Simulation::from_share_fragment(&format!("#{fragment}")).unwrap();
+        assert_eq!(restored.snapshot(), sim.snapshot());
+    }
+
+    #[track_caller]
+    fn check_refused(fragment: &str, expected: &str) {
+        let err = Simulation::from_share_fragment(fragment).unwrap_err().to_string();
+        assert!(err.starts_with(expected), "{fragment:.40}: {err}");
+    }
+
+    #[test]
+    fn bad_links_are_refused_with_a_reason() {
+        let good = session().share_fragment();
+        check_refused("", "the link does not hold a Shardlab simulation");
+        check_refused("#lesson=shards", "the link does not hold a Shardlab simulation");
+        check_refused(&good.replacen("sim=1.", "sim=2.", 1), "the link is in format 2");
+        check_refused(&good[..good.len() / 2], "the link is damaged");
+        check_refused("sim=1.!!!!", "the link is damaged (not base64)");
+        let foreign = format!("sim=1.{}", base64::encode(&miniz_oxide::deflate::compress_to_vec(b"{}", 6)));
+        check_refused(&foreign, "this is not a Shardlab snapshot");
+    }
+}

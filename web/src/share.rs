@@ -1,0 +1,57 @@
+//! Share links in the address bar: the fragment holds the whole simulation
+//! (see `shardlab_core::share`), so a link restores exactly what the learner
+//! saw, and fragments never reach a server.
+
+use leptos::prelude::*;
+
+use shardlab_core::Simulation;
+
+use crate::sim_handle::SimHandle;
+
+/// The page's URL fragment without `#`, if it has one.
+pub fn fragment() -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    let fragment = hash.trim_start_matches('#');
+    (!fragment.is_empty()).then(|| fragment.to_string())
+}
+
+/// Puts the current simulation in the address bar, ready to copy, and
+/// follows a share link pasted into the open tab (which changes only the
+/// fragment, so the page is not reloaded). `link_problem` says why a link
+/// could not be opened.
+#[component]
+pub fn ShareButton(link_problem: RwSignal<Option<String>>) -> impl IntoView {
+    let sim = expect_context::<SimHandle>();
+    let status = RwSignal::new(None::<String>);
+    // The fragment this page wrote itself, which it must not reload.
+    let written_here = StoredValue::new(None::<String>);
+    let handle = window_event_listener(leptos::ev::hashchange, move |_| {
+        let Some(fragment) = fragment() else { return };
+        if written_here.get_value().as_deref() == Some(fragment.as_str()) {
+            return;
+        }
+        match Simulation::from_share_fragment(&fragment) {
+            Ok(shared) => {
+                sim.replace(shared);
+                link_problem.set(None);
+            }
+            Err(err) => link_problem.set(Some(format!("This share link could not be opened: {err}."))),
+        }
+    });
+    on_cleanup(move || handle.remove());
+    let share = move |_| {
+        let fragment = sim.with(|s| s.share_fragment());
+        written_here.set_value(Some(fragment.clone()));
+        let written = web_sys::window().map(|w| w.location().set_hash(&fragment));
+        status.set(Some(match written {
+            Some(Ok(())) => {
+                format!("The address bar now holds this simulation ({} characters): copy it to share.", fragment.len())
+            }
+            _ => "This browser did not let the page change its address.".into(),
+        }));
+    };
+    view! {
+        <button class="share" title="Put this simulation in the address bar" on:click=share>"Share"</button>
+        {move || status.get().map(|s| view! { <p class="share-status" role="status">{s}</p> })}
+    }
+}

@@ -2,7 +2,7 @@
 // clicked through in Debian's Chromium with playwright-core.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { serve } from '../../scripts/static-server.mjs';
@@ -178,6 +178,29 @@ describe('controls and inspector', () => {
     assert.match(text, /Datainspect me/);
     assert.match(text, /EncryptionTypeNONE/);
     assertClean(problems);
+    await context.close();
+  });
+});
+
+describe('accessibility', () => {
+  test('axe-core finds no serious or critical violations', async () => {
+    // Reduced motion, so that colours are checked as they settle, not mid-animation.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
+    const page = await context.newPage();
+    await page.goto(origin + '/');
+    await page.locator('.lane').first().waitFor();
+    await putRecord(page, 'user-42', 'a11y');
+    await page.click('text=Start consumer');
+    await page.click('text=Poll now');
+    await page.click('.lane[data-shard="shardId-000000000001"] .token');
+    await page.locator('.producer .api-call summary').click();
+    // Evaluated through the debugging protocol: the page's own CSP would refuse an injected script.
+    await page.evaluate(readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8'));
+    const { violations } = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+    const serious = violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    assert.deepEqual(serious, []);
     await context.close();
   });
 });

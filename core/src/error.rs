@@ -89,6 +89,11 @@ impl Validator {
     }
 }
 
+/// The `ResourceInUseException` message for a stream in the wrong state.
+pub(crate) fn not_active(stream: &str, status: crate::StreamStatus) -> String {
+    alloc::format!("Stream {stream} under account {ACCOUNT_ID} not ACTIVE, instead in state {}", status.as_str())
+}
+
 /// A stream, shard or consumer that does not exist (`ResourceNotFoundException`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NotFound {

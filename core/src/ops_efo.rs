@@ -296,7 +296,6 @@ impl Simulation {
         let gone = || EfoError::ResourceNotFound(NotFound::Other(format!("Subscription {} not found.", id.0)));
         let subscription = subscriptions.iter_mut().find(|s| s.id == id).ok_or_else(gone)?;
         let stream = streams.get_mut(&subscription.stream).ok_or_else(gone)?;
-        let children = crate::ops_records::child_shards(stream, subscription.shard);
         let Stream { shards, keys, tally, cost, mode, .. } = stream;
         let tally = tally.at(now);
         let shard = shards.iter().find(|s| s.id == subscription.shard).ok_or_else(gone)?;
@@ -330,7 +329,11 @@ impl Simulation {
                 records,
                 continuation_sequence_number: continuation,
                 millis_behind_latest,
-                child_shards: if at_end { children } else { Vec::new() },
+                child_shards: if at_end {
+                    crate::ops_records::child_shards(shards, subscription.shard)
+                } else {
+                    Vec::new()
+                },
             },
             ended: subscription.ended,
         })

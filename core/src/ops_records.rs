@@ -407,7 +407,6 @@ impl Simulation {
             return Err(GetRecordsError::ExpiredIterator(IteratorExpired { issued: token.issued, now }));
         }
         let stream = self.usable_stream_mut(&token.stream).map_err(GetRecordsError::ResourceNotFound)?;
-        let children = child_shards(stream, token.shard);
         let Some(shard_idx) = stream.shards.iter().position(|s| s.id == token.shard) else {
             return Err(GetRecordsError::ResourceNotFound(NotFound::Shard {
                 stream: token.stream,
@@ -443,7 +442,8 @@ impl Simulation {
         let at_end = !shard.is_open() && next_unread.is_none();
         let next_shard_iterator =
             (!at_end).then(|| IteratorToken { counter: next_counter, issued: now, ..token.clone() }.encode());
-        let child_shards = if at_end { children } else { Vec::new() };
+        // Only a reader at the end of a closed shard is told about its children.
+        let child_shards = if at_end { child_shards(shards, token.shard) } else { Vec::new() };
         Ok(GetRecordsOutput { records, next_shard_iterator, millis_behind_latest, child_shards })
     }
 }
@@ -463,9 +463,8 @@ fn read_from(shard: &Shard, keys: &[KeyId], counter: u64, limit: u32) -> (Vec<Re
 }
 
 /// The shards whose parent or adjacent parent is `parent`.
-pub(crate) fn child_shards(stream: &Stream, parent: ShardId) -> Vec<ChildShard> {
-    stream
-        .shards
+pub(crate) fn child_shards(shards: &[Shard], parent: ShardId) -> Vec<ChildShard> {
+    shards
         .iter()
         .filter(|s| s.parent == Some(parent) || s.adjacent_parent == Some(parent))
         .map(|s| ChildShard {

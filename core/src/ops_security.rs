@@ -14,7 +14,7 @@ use crate::limits::ENCRYPTION_CHANGE_DELAY;
 use crate::policy::{self, AccessDenied, Policy, Principal};
 use crate::sim::Simulation;
 use crate::stream::{Change, PendingChange, Record, StreamStatus};
-use crate::{ACCOUNT_ID, validate};
+use crate::validate;
 
 impl Simulation {
     /// Attaches an identity policy to `principal`.
@@ -79,10 +79,7 @@ impl Simulation {
             .get_mut(stream_name)
             .ok_or_else(|| EncryptionError::ResourceNotFound(NotFound::Stream(stream_name.into())))?;
         if stream.status != StreamStatus::Active {
-            return Err(EncryptionError::ResourceInUse(alloc::format!(
-                "Stream {stream_name} under account {ACCOUNT_ID} not ACTIVE, instead in state {}",
-                stream.status.as_str()
-            )));
+            return Err(EncryptionError::ResourceInUse(crate::error::not_active(stream_name, stream.status)));
         }
         stream.status = StreamStatus::Updating;
         stream.pending = Some(PendingChange { due, change: Change::SetEncryption(key) });

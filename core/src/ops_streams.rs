@@ -230,7 +230,7 @@ impl Simulation {
             stream_arn: stream_arn(&stream.name),
             stream_status: stream.status,
             mode: stream.mode,
-            retention_period_hours: (stream.retention.as_millis() / 3_600_000) as u32,
+            retention_period_hours: stream.retention_hours(),
             stream_creation_timestamp: stream.created_at,
             open_shard_count: stream.open_shard_count(),
             encryption_type: match stream.encryption() {
@@ -254,10 +254,7 @@ impl Simulation {
         let stream = self.streams.get_mut(name).expect("checked above");
         let allowed = stream.status == StreamStatus::Active || (updating_ok && stream.status == StreamStatus::Updating);
         if !allowed {
-            return Err(StreamOpError::ResourceInUse(format!(
-                "Stream {name} under account {ACCOUNT_ID} not ACTIVE, instead in state {}",
-                stream.status.as_str()
-            )));
+            return Err(StreamOpError::ResourceInUse(crate::error::not_active(name, stream.status)));
         }
         Ok(stream)
     }
@@ -432,9 +429,7 @@ impl Simulation {
             .get(&stream_name)
             .ok_or_else(|| ListError::ResourceNotFound(NotFound::Stream(stream_name.clone())))?;
         if stream.status == StreamStatus::Creating {
-            return Err(ListError::ResourceInUse(format!(
-                "Stream {stream_name} under account {ACCOUNT_ID} not ACTIVE, instead in state CREATING"
-            )));
+            return Err(ListError::ResourceInUse(crate::error::not_active(&stream_name, stream.status)));
         }
         let horizon = self.now.checked_sub(stream.retention).unwrap_or(Instant::from_epoch_millis(0));
         let open_at = |s: &Shard, t: Instant| s.created_at <= t && s.closed_at.is_none_or(|c| c > t);
@@ -521,7 +516,7 @@ impl Simulation {
             )));
         }
         let stream = self.changeable_stream(stream_name, false)?;
-        let current = (stream.retention.as_millis() / 3_600_000) as u32;
+        let current = stream.retention_hours();
         if increase && hours < current {
             return Err(StreamOpError::InvalidArgument(format!(
                 "Requested retention period ({hours} hours) for stream {stream_name} can not be shorter than existing retention period ({current} hours). Use DecreaseRetentionPeriod API."

@@ -94,11 +94,7 @@ fn scale_uniformly(stream: &mut Stream, now: Instant, target: u32) {
 }
 
 fn not_active(stream: &Stream) -> ReshardError {
-    ReshardError::ResourceInUse(format!(
-        "Stream {} under account {ACCOUNT_ID} not ACTIVE, instead in state {}",
-        stream.name,
-        stream.status.as_str()
-    ))
+    ReshardError::ResourceInUse(crate::error::not_active(&stream.name, stream.status))
 }
 
 fn not_eligible(stream: &str, shard: ShardId) -> ReshardError {

@@ -376,6 +376,11 @@ pub(crate) struct Stream {
 }
 
 impl Stream {
+    /// `RetentionPeriodHours`.
+    pub(crate) fn retention_hours(&self) -> u32 {
+        (self.retention.as_millis() / 3_600_000) as u32
+    }
+
     /// Encrypts records written from now on with `key`, or stops encrypting.
     pub(crate) fn set_encryption(&mut self, key: Option<KeyId>) {
         self.encryption_key = key.map(|key| match self.keys.iter().position(|k| *k == key) {
@@ -556,7 +561,7 @@ impl StreamView {
             name: stream.name.clone(),
             status: stream.status,
             mode: stream.mode,
-            retention_hours: (stream.retention.as_millis() / 3_600_000) as u32,
+            retention_hours: stream.retention_hours(),
             shards: stream.shards.iter().map(ShardView::of).collect(),
         }
     }

@@ -25,7 +25,7 @@ use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cost::{CapacityMode, CostBreakdown};
+use crate::cost::{CapacityMode, CostBreakdown, CostMeter};
 use crate::limits::{ON_DEMAND_INITIAL_SHARDS, SHARD_WRITE_BYTES_PER_SEC, SHARD_WRITE_RECORDS_PER_SEC};
 use crate::metrics::{Datapoint, Dimensions, MetricName, MetricStore};
 use crate::sim::Simulation;
@@ -159,10 +159,14 @@ impl Stream {
     /// Charges the time since the last accrual at the configuration that
     /// held during it. Called before every configuration change.
     pub(crate) fn accrue_cost(&mut self, now: Instant) {
-        let retention_hours = (self.retention.as_millis() / 3_600_000) as u32;
-        let open = self.open_shard_count();
-        let consumers = self.active_consumer_count();
-        self.cost.accrue(now, self.mode, open, retention_hours, consumers);
+        self.cost = self.cost_until(now);
+    }
+
+    /// The meter as it would read once charged up to `now`.
+    fn cost_until(&self, now: Instant) -> CostMeter {
+        let mut meter = self.cost.clone();
+        meter.accrue(now, self.mode, self.open_shard_count(), self.retention_hours(), self.active_consumer_count());
+        meter
     }
 }
 
@@ -250,10 +254,6 @@ impl Simulation {
 
     /// The stream's bill so far, line by line.
     pub fn cost(&self, stream: &str) -> Option<CostBreakdown> {
-        let stream = self.streams.get(stream)?;
-        let mut meter = stream.cost.clone();
-        let retention_hours = (stream.retention.as_millis() / 3_600_000) as u32;
-        meter.accrue(self.now, stream.mode, stream.open_shard_count(), retention_hours, stream.active_consumer_count());
-        Some(meter.breakdown())
+        Some(self.streams.get(stream)?.cost_until(self.now).breakdown())
     }
 }

@@ -39,6 +39,7 @@ pub mod clients;
 mod consumer;
 pub mod cost;
 mod error;
+pub mod generator;
 mod hash;
 mod iterator;
 pub mod kcl;

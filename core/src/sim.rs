@@ -45,6 +45,9 @@ pub struct Simulation {
     pub(crate) producers: Vec<Option<crate::kpl::KplProducer>>,
     /// KCL applications, by `ApplicationId`, taken out the same way.
     pub(crate) applications: Vec<Option<crate::kcl::KclApp>>,
+    /// Traffic generators, by `GeneratorId`.
+    #[serde(default)]
+    pub(crate) generators: Vec<crate::generator::Generator>,
     /// The next whole second at which metrics are flushed.
     next_measure: Instant,
     /// The next whole minute at which on-demand streams are checked.
@@ -68,6 +71,7 @@ enum Due {
     ConsumerPoll(usize),
     Producer(usize),
     Application(usize),
+    Generator(usize),
     OnDemandScaling,
 }
 
@@ -86,6 +90,7 @@ impl Simulation {
             next_subscription_id: 0,
             producers: Vec::new(),
             applications: Vec::new(),
+            generators: Vec::new(),
             next_measure: Instant::SIMULATION_START + Duration::from_secs(1),
             next_scaling: Instant::SIMULATION_START + Duration::from_secs(60),
         }
@@ -117,11 +122,13 @@ impl Simulation {
             .iter()
             .enumerate()
             .filter_map(|(idx, a)| Some((a.as_ref()?.next_deadline()?, Due::Application(idx))));
+        let generators =
+            self.generators.iter().enumerate().filter_map(|(idx, g)| Some((g.next_deadline()?, Due::Generator(idx))));
         // Metrics are flushed at each whole second, and on-demand streams
         // are checked at each whole minute.
         let measure = Some((self.next_measure, Due::Measure));
         let scaling = Some((self.next_scaling, Due::OnDemandScaling));
-        changes.chain(polls).chain(producers).chain(applications).chain(measure).chain(scaling).min()
+        changes.chain(polls).chain(producers).chain(applications).chain(generators).chain(measure).chain(scaling).min()
     }
 
     /// The periodic work is scheduled within its period after the clock: a
@@ -142,7 +149,8 @@ impl Simulation {
         let polls = self.consumers.iter().map(|c| c.next_poll);
         let producers = self.producers.iter().flatten().filter_map(|p| p.next_deadline());
         let applications = self.applications.iter().flatten().filter_map(|a| a.next_deadline());
-        changes.chain(polls).chain(producers).chain(applications).min()
+        let generators = self.generators.iter().filter_map(|g| g.next_deadline());
+        changes.chain(polls).chain(producers).chain(applications).chain(generators).min()
     }
 
     /// Whether no stream has metric samples waiting and no registered
@@ -168,6 +176,7 @@ impl Simulation {
             match due {
                 Due::Producer(idx) => self.poll_producer_at(idx),
                 Due::Application(idx) => self.tick_application_at(idx),
+                Due::Generator(idx) => self.tick_generator_at(idx),
                 Due::StreamChange(name) => self.land_stream_change(&name),
                 Due::ConsumerPoll(idx) => self.poll_consumer_at(idx),
                 Due::Measure => {

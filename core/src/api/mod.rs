@@ -26,6 +26,7 @@
 //!   cannot do through Kinesis: moving simulated time (`clock.rs`), reading
 //!   an enhanced fan-out subscription (`efo.rs`), acting as an IAM principal
 //!   (`security.rs`), reading metrics and the bill (`telemetry.rs`),
+//!   running traffic generators (`generator.rs`),
 //!   saving and restoring the whole simulation (`snapshot.rs`), and running
 //!   KPL producers, KPL aggregation and KCL applications (`clients.rs`).
 //!
@@ -46,8 +47,9 @@
 //! `Shardlab.KplFlush`, `Shardlab.KplStatus`, `Shardlab.Aggregate`,
 //! `Shardlab.Deaggregate`, `Shardlab.KclCreateApplication`,
 //! `Shardlab.KclStartWorker`, `Shardlab.KclKillWorker`,
-//! `Shardlab.KclPauseWorker`, `Shardlab.KclStopWorker`, `Shardlab.KclLeases`
-//! and `Shardlab.KclOutput`. Any other target is an `UnknownOperationException`.
+//! `Shardlab.KclPauseWorker`, `Shardlab.KclStopWorker`, `Shardlab.KclLeases`,
+//! `Shardlab.KclOutput`, `Shardlab.StartGenerator`, `Shardlab.StopGenerator`
+//! and `Shardlab.Generators`. Any other target is an `UnknownOperationException`.
 //!
 //! `SubscribeToShard` departs from AWS, which answers it with an HTTP/2 event
 //! stream: here it answers a `SubscriptionId`, and `Shardlab.ReadSubscription`
@@ -85,6 +87,7 @@ mod decode;
 mod efo;
 mod encode;
 mod error;
+mod generator;
 pub mod line;
 mod records;
 mod security;
@@ -147,6 +150,7 @@ fn operation(target: &str) -> Option<Operation> {
         "Shardlab.Deaggregate" => clients::deaggregate,
         "Shardlab.DetachPolicies" => security::detach_policies,
         "Shardlab.GetMetricStatistics" => telemetry::get_metric_statistics,
+        "Shardlab.Generators" => generator::generators,
         "Shardlab.KclCreateApplication" => clients::kcl_create_application,
         "Shardlab.KclKillWorker" => clients::kcl_kill_worker,
         "Shardlab.KclLeases" => clients::kcl_leases,
@@ -163,6 +167,8 @@ fn operation(target: &str) -> Option<Operation> {
         "Shardlab.SetCaller" => security::set_caller,
         "Shardlab.SetClock" => clock::set_clock,
         "Shardlab.Snapshot" => snapshot::snapshot,
+        "Shardlab.StartGenerator" => generator::start_generator,
+        "Shardlab.StopGenerator" => generator::stop_generator,
         _ => return None,
     })
 }

@@ -5,6 +5,7 @@ mod clients;
 mod driver;
 mod errors;
 mod fan_out;
+mod generators;
 mod operations;
 mod security;
 mod simulation;

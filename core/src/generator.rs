@@ -1,0 +1,409 @@
+//! Traffic generators: producers that write at a steady rate with a chosen
+//! key distribution, so that a learner can create a hot shard, watch
+//! throttling, and cure it with more shards or better keys.
+//!
+//! A generator is a client like the KPL producer: it calls the simulation's
+//! public `PutRecords` every [`GENERATOR_TICK`], and counts what the
+//! service answered. It does not retry throttled entries; the counts are
+//! the lesson (`WriteProvisionedThroughputExceeded` in the metrics says the
+//! same from the service's side).
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use serde::{Deserialize, Serialize};
+
+use crate::rand::Rand;
+use crate::time::{Duration, Instant};
+use crate::{PutRecordsEntry, PutRecordsInput, PutRecordsResultEntry, Simulation, limits};
+
+/// How often a generator sends a batch: ten times a second, so that a rate
+/// spreads over each second as real producers' traffic does.
+pub const GENERATOR_TICK: Duration = Duration::from_millis(100);
+
+/// The highest rate a generator takes, in records per second: 200 shards'
+/// worth, far beyond any lesson, and cheap enough to simulate in a browser.
+pub const MAX_GENERATOR_RATE: u32 = 200_000;
+
+/// The most distinct keys a generator draws from.
+pub const MAX_DISTINCT_KEYS: u32 = 100_000;
+
+/// Identifies a generator within a simulation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct GeneratorId(pub u32);
+
+/// How a generator picks each record's partition key from `key-0`, `key-1`, ….
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum KeyDistribution {
+    /// Every one of `distinct_keys` keys equally often.
+    Uniform {
+        /// How many keys.
+        distinct_keys: u32,
+    },
+    /// Key `k` (from 1) with weight 1/k: a few keys carry most traffic, as
+    /// with customers or products in real systems.
+    Zipf {
+        /// How many keys.
+        distinct_keys: u32,
+    },
+    /// `hot_percent` of records with the key `hot-key`, the rest uniform
+    /// over `distinct_keys` keys.
+    HotKey {
+        /// The share of the hot key, 0 to 100.
+        hot_percent: u32,
+        /// How many other keys.
+        distinct_keys: u32,
+    },
+}
+
+/// What a generator writes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GeneratorConfig {
+    /// The stream written to.
+    pub stream_name: String,
+    /// Records per second, 1 to [`MAX_GENERATOR_RATE`].
+    pub records_per_second: u32,
+    /// Bytes of data per record, 1 to 1 MiB.
+    pub record_bytes: u32,
+    /// How partition keys are drawn.
+    pub keys: KeyDistribution,
+}
+
+/// Why a generator was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidGenerator(pub String);
+
+impl core::fmt::Display for InvalidGenerator {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl GeneratorConfig {
+    fn validate(&self) -> Result<(), InvalidGenerator> {
+        let mut problems = Vec::new();
+        if !(1..=MAX_GENERATOR_RATE).contains(&self.records_per_second) {
+            problems.push(format!(
+                "RecordsPerSecond must be from 1 to {MAX_GENERATOR_RATE}, but was {}.",
+                self.records_per_second
+            ));
+        }
+        if !(1..=limits::MAX_RECORD_DATA_BYTES as u32).contains(&self.record_bytes) {
+            problems.push(format!(
+                "RecordBytes must be from 1 to {}, but was {}.",
+                limits::MAX_RECORD_DATA_BYTES,
+                self.record_bytes
+            ));
+        }
+        let (distinct_keys, hot_percent) = match self.keys {
+            KeyDistribution::Uniform { distinct_keys } | KeyDistribution::Zipf { distinct_keys } => (distinct_keys, 0),
+            KeyDistribution::HotKey { hot_percent, distinct_keys } => (distinct_keys, hot_percent),
+        };
+        if !(1..=MAX_DISTINCT_KEYS).contains(&distinct_keys) {
+            problems.push(format!("DistinctKeys must be from 1 to {MAX_DISTINCT_KEYS}, but was {distinct_keys}."));
+        }
+        if hot_percent > 100 {
+            problems.push(format!("HotPercent must be from 0 to 100, but was {hot_percent}."));
+        }
+        if problems.is_empty() { Ok(()) } else { Err(InvalidGenerator(problems.join(" "))) }
+    }
+}
+
+/// What a generator has sent and what became of it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GeneratorCounters {
+    /// Records offered in `PutRecords` entries.
+    pub sent: u64,
+    /// Entries stored.
+    pub stored: u64,
+    /// Entries refused with `ProvisionedThroughputExceededException`.
+    pub throttled: u64,
+    /// Entries or whole calls refused for any other reason (the stream
+    /// missing or not `ACTIVE`, access denied, a KMS failure).
+    pub failed: u64,
+}
+
+/// A running (or stopped) generator.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Generator {
+    /// What it writes.
+    pub config: GeneratorConfig,
+    /// What it has sent.
+    pub counters: GeneratorCounters,
+    /// The last error a whole call got, such as `ResourceNotFoundException`.
+    pub last_error: Option<String>,
+    /// Whether it still sends.
+    pub running: bool,
+    rand: Rand,
+    /// When the next batch goes.
+    next_tick: Instant,
+    /// Ticks sent so far, to spread a rate that is not a multiple of ten
+    /// evenly over each second.
+    ticks: u64,
+    /// The running sums of the Zipf weights, built on first use: a cache,
+    /// so it is not saved.
+    #[serde(skip)]
+    zipf_cumulative: Vec<u64>,
+}
+
+impl Generator {
+    fn new(config: GeneratorConfig, seed: u64, now: Instant) -> Generator {
+        Generator {
+            config,
+            counters: GeneratorCounters::default(),
+            last_error: None,
+            running: true,
+            rand: Rand::new(seed),
+            next_tick: now + GENERATOR_TICK,
+            ticks: 0,
+            zipf_cumulative: Vec::new(),
+        }
+    }
+
+    pub(crate) fn next_deadline(&self) -> Option<Instant> {
+        self.running.then_some(self.next_tick)
+    }
+
+    /// The number of records due in the next tick: the rate's share of a
+    /// second, with remainders carried so that each second sends exactly the rate.
+    fn records_this_tick(&self) -> u64 {
+        let rate = u64::from(self.config.records_per_second);
+        let per_second = 1000 / GENERATOR_TICK.as_millis();
+        rate * (self.ticks + 1) / per_second - rate * self.ticks / per_second
+    }
+
+    fn draw_key(&mut self) -> String {
+        match self.config.keys {
+            KeyDistribution::Uniform { distinct_keys } => format!("key-{}", self.rand.rand_range(0..distinct_keys)),
+            KeyDistribution::HotKey { hot_percent, distinct_keys } => {
+                if self.rand.rand_range(0..100) < hot_percent {
+                    String::from("hot-key")
+                } else {
+                    format!("key-{}", self.rand.rand_range(0..distinct_keys))
+                }
+            }
+            KeyDistribution::Zipf { distinct_keys } => format!("key-{}", self.draw_zipf(distinct_keys)),
+        }
+    }
+
+    /// Key index `k - 1` with probability proportional to 1/k, by inverse
+    /// transform over the harmonic weights, in fixed point so that every
+    /// platform draws the same keys.
+    fn draw_zipf(&mut self, n: u32) -> u32 {
+        const SCALE: u64 = 1 << 32;
+        if self.zipf_cumulative.len() != n as usize {
+            let mut cumulative = 0;
+            self.zipf_cumulative = (1..=u64::from(n))
+                .map(|k| {
+                    cumulative += SCALE / k;
+                    cumulative
+                })
+                .collect();
+        }
+        let total = *self.zipf_cumulative.last().expect("n >= 1");
+        let target = ((u128::from(self.rand.rand_u32()) * u128::from(total)) >> 32) as u64;
+        // The first key whose cumulative weight passes the target.
+        self.zipf_cumulative.partition_point(|&c| c <= target) as u32
+    }
+
+    /// Sends this tick's records, in `PutRecords` calls of at most 500 entries and 5 MiB.
+    fn tick(&mut self, sim: &mut Simulation) {
+        let due = self.records_this_tick();
+        self.ticks += 1;
+        self.next_tick = self.next_tick + GENERATOR_TICK;
+        let record_bytes = self.config.record_bytes as usize;
+        let per_call = (limits::MAX_PUT_RECORDS_BYTES / record_bytes.max(1)).clamp(1, limits::MAX_PUT_RECORDS_ENTRIES);
+        let mut remaining = due;
+        while remaining > 0 {
+            let count = remaining.min(per_call as u64);
+            remaining -= count;
+            let records: Vec<PutRecordsEntry> = (0..count)
+                .map(|_| {
+                    let partition_key = self.draw_key();
+                    let data = payload(&partition_key, self.counters.sent, record_bytes);
+                    self.counters.sent += 1;
+                    PutRecordsEntry { data, partition_key, explicit_hash_key: None }
+                })
+                .collect();
+            let input = PutRecordsInput { stream_name: self.config.stream_name.clone(), records };
+            match sim.put_records(input) {
+                Ok(output) => {
+                    for entry in output.records {
+                        match entry {
+                            PutRecordsResultEntry::Success(_) => self.counters.stored += 1,
+                            PutRecordsResultEntry::Failure { error_code, .. }
+                                if error_code == "ProvisionedThroughputExceededException" =>
+                            {
+                                self.counters.throttled += 1;
+                            }
+                            PutRecordsResultEntry::Failure { .. } => self.counters.failed += 1,
+                        }
+                    }
+                }
+                Err(err) => {
+                    self.counters.failed += count;
+                    self.last_error = Some(format!("{}: {err}", err.code()));
+                }
+            }
+        }
+    }
+}
+
+/// `record_bytes` of data that say which record this is, so that a learner
+/// inspecting one can tell generated records apart: `key-3 #42 ....`.
+fn payload(partition_key: &str, serial: u64, record_bytes: usize) -> Vec<u8> {
+    let mut data = format!("{partition_key} #{serial} ").into_bytes();
+    data.resize(record_bytes, b'.');
+    data
+}
+
+impl Simulation {
+    /// Starts a generator writing to `config.stream_name` from the next
+    /// tick on; `seed` fixes the keys it draws.
+    pub fn start_generator(&mut self, config: GeneratorConfig, seed: u64) -> Result<GeneratorId, InvalidGenerator> {
+        config.validate()?;
+        self.generators.push(Generator::new(config, seed, self.now));
+        Ok(GeneratorId(self.generators.len() as u32 - 1))
+    }
+
+    /// Stops a generator; it keeps its counters. Returns `false` if there is no such generator.
+    pub fn stop_generator(&mut self, id: GeneratorId) -> bool {
+        match self.generators.get_mut(id.0 as usize) {
+            Some(generator) => {
+                generator.running = false;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Every generator, by id.
+    pub fn generators(&self) -> &[Generator] {
+        &self.generators
+    }
+
+    pub(crate) fn tick_generator_at(&mut self, idx: usize) {
+        // The generator calls the simulation's public API, so it is swapped
+        // out while it runs; a stopped placeholder is never due.
+        let placeholder =
+            Generator { running: false, ..Generator::new(self.generators[idx].config.clone(), 0, self.now) };
+        let mut generator = core::mem::replace(&mut self.generators[idx], placeholder);
+        generator.tick(self);
+        self.generators[idx] = generator;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{CreateStreamInput, StreamView};
+
+    fn sim_with_stream(shards: u32) -> Simulation {
+        let mut sim = Simulation::new();
+        sim.create_stream(CreateStreamInput::provisioned("s", shards)).unwrap();
+        sim.advance(limits::STREAM_CREATE_DELAY);
+        sim
+    }
+
+    fn config(records_per_second: u32, keys: KeyDistribution) -> GeneratorConfig {
+        GeneratorConfig { stream_name: "s".into(), records_per_second, record_bytes: 100, keys }
+    }
+
+    fn records_per_shard(view: &StreamView) -> Vec<usize> {
+        view.shards.iter().map(|s| s.n_records).collect()
+    }
+
+    #[test]
+    fn sends_exactly_the_rate_each_second() {
+        for rate in [1, 7, 10, 333, 1500] {
+            let mut sim = sim_with_stream(4);
+            let id = sim.start_generator(config(rate, KeyDistribution::Uniform { distinct_keys: 1000 }), 1).unwrap();
+            sim.advance(Duration::from_secs(3));
+            let counters = sim.generators()[id.0 as usize].counters;
+            assert_eq!(counters.sent, 3 * u64::from(rate), "rate={rate}");
+            assert_eq!(counters.stored + counters.throttled + counters.failed, counters.sent);
+        }
+    }
+
+    #[test]
+    fn a_hot_key_throttles_one_shard_and_more_keys_cure_it() {
+        // 1,500 records/s: a quarter of each shard's write limit per shard if
+        // spread, but 90 % on one key is 1,350/s into one shard.
+        let mut hot = sim_with_stream(4);
+        hot.start_generator(config(1500, KeyDistribution::HotKey { hot_percent: 90, distinct_keys: 100 }), 3).unwrap();
+        hot.advance(Duration::from_secs(5));
+        let counters = hot.generators()[0].counters;
+        assert!(counters.throttled > 1000, "{counters:?}");
+        let per_shard = records_per_shard(&hot.stream("s").unwrap());
+        assert!(per_shard.iter().filter(|&&n| n >= 5 * 1000 - 100).count() == 1, "{per_shard:?}");
+
+        let mut spread = sim_with_stream(4);
+        spread.start_generator(config(1500, KeyDistribution::Uniform { distinct_keys: 10_000 }), 3).unwrap();
+        spread.advance(Duration::from_secs(5));
+        assert_eq!(spread.generators()[0].counters.throttled, 0);
+    }
+
+    #[test]
+    fn zipf_favours_the_first_keys() {
+        let mut generator =
+            Generator::new(config(1, KeyDistribution::Zipf { distinct_keys: 100 }), 9, Instant::SIMULATION_START);
+        let mut hits = [0u32; 100];
+        for _ in 0..10_000 {
+            hits[generator.draw_zipf(100) as usize] += 1;
+        }
+        // Harmonic weights: key 1 gets 1/H(100) ≈ 19 %, key 2 half that.
+        assert!((1700..2100).contains(&hits[0]), "{}", hits[0]);
+        assert!((800..1150).contains(&hits[1]), "{}", hits[1]);
+        assert!(hits[99] < 60, "{}", hits[99]);
+    }
+
+    #[test]
+    fn stopping_keeps_the_counters_and_sends_nothing_more() {
+        let mut sim = sim_with_stream(1);
+        let id = sim.start_generator(config(100, KeyDistribution::Uniform { distinct_keys: 5 }), 0).unwrap();
+        sim.advance(Duration::from_secs(1));
+        assert!(sim.stop_generator(id));
+        sim.advance(Duration::from_secs(5));
+        assert_eq!(sim.generators()[0].counters.sent, 100);
+        assert_eq!(sim.stream("s").unwrap().shards[0].n_records, 100);
+        assert!(!sim.stop_generator(GeneratorId(7)));
+    }
+
+    #[test]
+    fn a_missing_stream_is_counted_and_named() {
+        let mut sim = Simulation::new();
+        let mut cfg = config(10, KeyDistribution::Uniform { distinct_keys: 5 });
+        cfg.stream_name = "nope".into();
+        sim.start_generator(cfg, 0).unwrap();
+        sim.advance(Duration::from_secs(1));
+        let generator = &sim.generators()[0];
+        assert_eq!(generator.counters.failed, 10);
+        assert!(generator.last_error.as_deref().unwrap().starts_with("ResourceNotFoundException: Stream nope"));
+    }
+
+    #[test]
+    fn invalid_configs_are_refused() {
+        let cases = [
+            (
+                config(0, KeyDistribution::Uniform { distinct_keys: 1 }),
+                "RecordsPerSecond must be from 1 to 200000, but was 0.",
+            ),
+            (
+                GeneratorConfig { record_bytes: 0, ..config(1, KeyDistribution::Uniform { distinct_keys: 1 }) },
+                "RecordBytes must be from 1 to 1048576, but was 0.",
+            ),
+            (
+                config(1, KeyDistribution::Zipf { distinct_keys: 0 }),
+                "DistinctKeys must be from 1 to 100000, but was 0.",
+            ),
+            (
+                config(1, KeyDistribution::HotKey { hot_percent: 101, distinct_keys: 1 }),
+                "HotPercent must be from 0 to 100, but was 101.",
+            ),
+        ];
+        for (cfg, expected) in cases {
+            assert_eq!(Simulation::new().start_generator(cfg, 0).unwrap_err().0, expected);
+        }
+    }
+}

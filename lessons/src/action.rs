@@ -7,11 +7,16 @@
 //! { action = "put_record", partition_key = "user-42", data = "order 1" }
 //! ```
 //!
-//! Only the calls lessons need are here; `CreateStream` is not, because a
-//! lesson's `[setup]` creates its stream.
+//! The calls the playground's own controls make have their own actions;
+//! anything else is an `api` action: any request of the JSON API, exactly
+//! as the learner would send it from the API console.
+//!
+//! ```toml
+//! { action = "api", target = "Kinesis_20131202.SplitShard", body = { StreamName = "orders", ShardToSplit = "shardId-000000000000", NewStartingHashKey = "85070591730234615865843651857942052864" } }
+//! ```
 
 use serde::{Deserialize, Serialize};
-use shardlab_core::{Duration, PutRecordInput, ShardIteratorType, Simulation, StartingPosition};
+use shardlab_core::{Duration, PutRecordInput, ShardIteratorType, Simulation, StartingPosition, api};
 
 /// One call into the simulation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,7 +50,24 @@ pub enum Action {
         /// that need no starting sequence number or timestamp.
         iterator_type: ShardIteratorType,
     },
+    /// Any request of the JSON API (`shardlab_core::api`), by its target
+    /// (`Kinesis_20131202.PutRecords`, `Shardlab.StartGenerator`, …). It
+    /// fails unless the service answers 200.
+    Api {
+        /// The `X-Amz-Target` of the request.
+        target: String,
+        /// The request body; TOML tables become JSON objects.
+        #[serde(default = "empty_body")]
+        body: serde_json::Value,
+    },
 }
+
+fn empty_body() -> serde_json::Value {
+    serde_json::Value::Object(serde_json::Map::new())
+}
+
+/// The names actions have in lesson files, for `allowed_actions`.
+pub const ACTION_KINDS: &[&str] = &["put_record", "advance", "start_polling_consumer", "api"];
 
 impl Action {
     /// Performs the action. An error is the service's, as
@@ -71,6 +93,18 @@ impl Action {
                     .map(drop)
                     .map_err(|err| format!("{}: {err}", err.code()))
             }
+            Action::Api { target, body } => call(sim, target, body).map(drop),
+        }
+    }
+
+    /// How `allowed_actions` names this action: its kind, or for an `api`
+    /// action its target.
+    pub fn permission(&self) -> &str {
+        match self {
+            Action::PutRecord { .. } => "put_record",
+            Action::Advance { .. } => "advance",
+            Action::StartPollingConsumer { .. } => "start_polling_consumer",
+            Action::Api { target, .. } => target,
         }
     }
 
@@ -80,8 +114,27 @@ impl Action {
             Action::PutRecord { stream_name, .. } | Action::StartPollingConsumer { stream_name, .. } => {
                 Some(stream_name)
             }
-            Action::Advance { .. } => None,
+            Action::Advance { .. } | Action::Api { .. } => None,
         }
+    }
+}
+
+/// Sends one JSON API request; the parsed answer, or the service's error as
+/// `ExceptionName: message`.
+pub(crate) fn call(sim: &mut Simulation, target: &str, body: &serde_json::Value) -> Result<serde_json::Value, String> {
+    let response = api::handle(sim, target, &body.to_string());
+    let parsed: serde_json::Value = if response.body.is_empty() {
+        empty_body()
+    } else {
+        serde_json::from_str(&response.body).map_err(|err| format!("InternalFailure: {err}"))?
+    };
+    if response.status == 200 {
+        return Ok(parsed);
+    }
+    let code = parsed["__type"].as_str().unwrap_or("InternalFailure");
+    match parsed.get("message").or_else(|| parsed.get("Message")).and_then(|m| m.as_str()) {
+        Some(message) => Err(format!("{code}: {message}")),
+        None => Err(code.to_owned()),
     }
 }
 
@@ -147,6 +200,27 @@ mod tests {
     }
 
     #[test]
+    fn api_actions_send_the_request_and_report_the_service_s_error() {
+        let mut sim = sim_with_orders();
+        let split = Action::Api {
+            target: "Kinesis_20131202.SplitShard".into(),
+            body: serde_json::json!({
+                "StreamName": "orders",
+                "ShardToSplit": "shardId-000000000000",
+                "NewStartingHashKey": "42535295865117307932921825928971026432",
+            }),
+        };
+        split.apply(&mut sim).unwrap();
+        sim.advance(shardlab_core::limits::RESHARD_DELAY);
+        assert_eq!(sim.stream("orders").unwrap().shards.len(), 6);
+        let err = split.apply(&mut sim).unwrap_err();
+        assert!(err.starts_with("ResourceInUseException: ") || err.starts_with("InvalidArgumentException: "), "{err}");
+        let unknown = Action::Api { target: "Kinesis_20131202.Nope".into(), body: serde_json::json!({}) };
+        assert_eq!(unknown.apply(&mut sim).unwrap_err(), "UnknownOperationException");
+        assert_eq!(split.permission(), "Kinesis_20131202.SplitShard");
+    }
+
+    #[test]
     fn toml_form() {
         #[derive(Deserialize)]
         struct Step {
@@ -171,8 +245,16 @@ mod tests {
         );
         assert_eq!(parse(r#"step = { action = "advance", millis = 1000 }"#), Ok(Action::Advance { millis: 1000 }));
         assert_eq!(
+            parse(r#"step = { action = "api", target = "Shardlab.Generators" }"#),
+            Ok(Action::Api { target: "Shardlab.Generators".into(), body: serde_json::json!({}) })
+        );
+        assert_eq!(
+            parse(r#"step = { action = "api", target = "T", body = { A = 1, B = ["x"] } }"#),
+            Ok(Action::Api { target: "T".into(), body: serde_json::json!({"A": 1, "B": ["x"]}) })
+        );
+        assert_eq!(
             parse(r#"step = { action = "delete_stream" }"#),
-            Err("unknown variant `delete_stream`, expected one of `put_record`, `advance`, `start_polling_consumer`"
+            Err("unknown variant `delete_stream`, expected one of `put_record`, `advance`, `start_polling_consumer`, `api`"
                 .into())
         );
         // A misspelt optional field would otherwise be ignored without a word.

@@ -8,10 +8,10 @@
 //! wrong solutions.
 
 use serde::Deserialize;
-use shardlab_core::{CreateStreamError, CreateStreamInput, Simulation, limits};
+use shardlab_core::{CapacityMode, CreateStreamInput, Simulation, api, limits};
 use toml::Spanned;
 
-use crate::action::Action;
+use crate::action::{ACTION_KINDS, Action};
 use crate::error::{LessonError, Source, check_slug, check_text};
 use crate::markdown::Markdown;
 use crate::prose;
@@ -24,6 +24,12 @@ pub struct Lesson {
     pub id: String,
     /// Shown as the lesson's heading.
     pub title: String,
+    /// The course outline's topics (1 to [`TOPIC_COUNT`]) the lesson teaches.
+    pub topics: Vec<u32>,
+    /// What the learner may do, by action kind (`put_record`) or API target
+    /// (`Kinesis_20131202.SplitShard`); `None` allows everything. Moving
+    /// the clock (`advance`) is always allowed.
+    pub allowed_actions: Option<Vec<String>>,
     /// What exists before the learner does anything.
     pub setup: Setup,
     /// What the learner must achieve; the lesson is solved when all are met.
@@ -42,22 +48,47 @@ pub struct Lesson {
     pub quiz: Vec<Question>,
 }
 
-/// The lesson's starting state: one provisioned stream, empty.
+/// How many topics the course outline has; the last is the practice exam.
+pub const TOPIC_COUNT: u32 = 24;
+
+/// The lesson's starting state: one stream, `ACTIVE`, and whatever the
+/// setup steps then create (producers, consumers, delivery streams, …).
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Setup {
-    /// The stream every action and goal refers to.
+    /// The stream every action and goal refers to unless it names another.
     pub stream_name: String,
-    /// How many shards `CreateStream` gives it.
-    pub shard_count: u32,
+    /// `PROVISIONED` (the default) or `ON_DEMAND`.
+    #[serde(default = "provisioned")]
+    pub capacity_mode: CapacityMode,
+    /// How many shards `CreateStream` gives a provisioned stream; leave it
+    /// out for an on-demand one.
+    #[serde(default)]
+    pub shard_count: Option<u32>,
+    /// Actions run once the stream is `ACTIVE`, before the learner starts.
+    #[serde(default)]
+    pub steps: Vec<Action>,
+}
+
+fn provisioned() -> CapacityMode {
+    CapacityMode::Provisioned
 }
 
 impl Setup {
-    /// A simulation holding this setup's stream, past its `CREATING` delay.
-    fn start(&self) -> Result<Simulation, CreateStreamError> {
+    /// A simulation holding this setup's stream, past its `CREATING` delay,
+    /// with the setup steps done; the service's error otherwise.
+    fn start(&self) -> Result<Simulation, String> {
         let mut sim = Simulation::new();
-        sim.create_stream(CreateStreamInput::provisioned(self.stream_name.clone(), self.shard_count))?;
+        let mut input = match self.capacity_mode {
+            CapacityMode::Provisioned => CreateStreamInput::provisioned(self.stream_name.clone(), 0),
+            CapacityMode::OnDemand => CreateStreamInput::on_demand(self.stream_name.clone()),
+        };
+        input.shard_count = self.shard_count;
+        sim.create_stream(input).map_err(|err| format!("cannot create the stream: {}: {err}", err.code()))?;
         sim.advance(limits::STREAM_CREATE_DELAY);
+        for (idx, step) in self.steps.iter().enumerate() {
+            step.apply(&mut sim).map_err(|err| format!("step {} fails: {err}", idx + 1))?;
+        }
         Ok(sim)
     }
 }
@@ -74,9 +105,9 @@ pub struct Goal {
     pub condition: Condition,
 }
 
-/// A test of the lesson stream's state, written in TOML as an inline table
+/// A test of the simulation's state, written in TOML as an inline table
 /// tagged by `kind`: `{ kind = "total_records", at_least = 4 }`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Condition {
     /// Some shard holds at least `at_least` records.
@@ -94,6 +125,81 @@ pub enum Condition {
         /// The threshold.
         at_least: usize,
     },
+    /// A value read from a JSON API answer, compared with a threshold:
+    /// anything the service can report can be a goal.
+    ///
+    /// ```toml
+    /// condition = { kind = "api", target = "Kinesis_20131202.DescribeStreamSummary", body = { StreamName = "orders" }, pointer = "/StreamDescriptionSummary/OpenShardCount", label = "open shards", at_least = 3 }
+    /// ```
+    Api {
+        /// A target that only reads ([`is_read_only`]).
+        target: String,
+        /// The request body.
+        #[serde(default = "empty_object")]
+        body: serde_json::Value,
+        /// Where the value is in the answer, as a JSON pointer (RFC 6901).
+        /// A list counts its items; with `sum_of`, sums that member of its items.
+        pointer: String,
+        /// The member of each list item to add up (`Sum` of metric datapoints).
+        #[serde(default)]
+        sum_of: Option<String>,
+        /// What the value is, for the learner: "open shards".
+        label: String,
+        /// The value must be at least this.
+        #[serde(default)]
+        at_least: Option<i64>,
+        /// The value must be at most this.
+        #[serde(default)]
+        at_most: Option<i64>,
+        /// The value must be exactly this (a string or a number).
+        #[serde(default)]
+        equals: Option<serde_json::Value>,
+    },
+}
+
+fn empty_object() -> serde_json::Value {
+    serde_json::Value::Object(serde_json::Map::new())
+}
+
+/// Whether a condition may send `target`: only requests that read, so that
+/// checking a goal never changes what it checks (a `GetRecords` would spend
+/// the shard's read budget).
+pub fn is_read_only(target: &str) -> bool {
+    const READERS: &[&str] = &[
+        "Shardlab.Cost",
+        "Shardlab.DestinationMessages",
+        "Shardlab.FirehoseStatus",
+        "Shardlab.Generators",
+        "Shardlab.GetEventSourceMapping",
+        "Shardlab.GetMetricStatistics",
+        "Shardlab.Invocations",
+        "Shardlab.KclLeases",
+        "Shardlab.KclOutput",
+        "Shardlab.KplStatus",
+        "Shardlab.S3GetObject",
+        "Shardlab.S3ListObjects",
+    ];
+    let operation = target.rsplit('.').next().unwrap_or(target);
+    let aws = !target.starts_with("Shardlab.");
+    READERS.contains(&target)
+        || (aws
+            && (operation.starts_with("Describe") || operation.starts_with("List") || operation.starts_with("Get"))
+            && !matches!(operation, "GetRecords" | "GetShardIterator" | "GetRecord"))
+}
+
+/// The number a condition compares: a number, a numeric string, the length
+/// of a list or the sum of a member over a list.
+fn measure(answer: &serde_json::Value, pointer: &str, sum_of: Option<&str>) -> Result<serde_json::Value, String> {
+    use serde_json::Value;
+    let found = answer.pointer(pointer).ok_or_else(|| format!("the answer has nothing at {pointer}"))?;
+    Ok(match (found, sum_of) {
+        (Value::Array(items), Some(member)) => {
+            let sum: f64 = items.iter().filter_map(|item| item.get(member)?.as_f64()).sum();
+            serde_json::json!(sum)
+        }
+        (Value::Array(items), None) => serde_json::json!(items.len()),
+        (other, _) => other.clone(),
+    })
 }
 
 /// Whether a goal is met, for the lesson panel.
@@ -120,11 +226,31 @@ pub struct WrongSolution {
 }
 
 impl Condition {
-    /// Whether the condition holds for a stream whose shards hold
-    /// `records_per_shard`, and where the learner stands, in their terms.
-    fn evaluate(self, records_per_shard: &[usize]) -> (bool, String) {
+    /// Whether the condition holds in `sim`, and where the learner stands,
+    /// in their terms.
+    fn evaluate(&self, sim: &mut Simulation, stream_name: &str) -> (bool, String) {
+        match self {
+            Condition::Api { target, body, pointer, sum_of, label, at_least, at_most, equals } => {
+                let value = crate::action::call(sim, target, body)
+                    .and_then(|answer| measure(&answer, pointer, sum_of.as_deref()));
+                match value {
+                    Ok(value) => compare(label, &value, *at_least, *at_most, equals.as_ref()),
+                    Err(err) => (false, format!("{label}: {err}")),
+                }
+            }
+            _ => {
+                let shards = sim.stream(stream_name).map(|s| s.shards).unwrap_or_default();
+                let records_per_shard: Vec<usize> = shards.iter().map(|s| s.n_records).collect();
+                self.evaluate_records(&records_per_shard)
+            }
+        }
+    }
+
+    /// Whether a record-count condition holds for a stream whose shards hold
+    /// `records_per_shard`.
+    fn evaluate_records(&self, records_per_shard: &[usize]) -> (bool, String) {
         let records = records_per_shard.iter().copied();
-        let (subject, noun, have, at_least) = match self {
+        let (subject, noun, have, at_least) = match *self {
             Condition::MaxRecordsInOneShard { at_least } => {
                 ("the fullest shard holds", "record", records.max().unwrap_or(0), at_least)
             }
@@ -132,12 +258,51 @@ impl Condition {
                 ("records are in", "shard", records.filter(|&n| n > 0).count(), at_least)
             }
             Condition::TotalRecords { at_least } => ("the stream holds", "record", records.sum(), at_least),
+            Condition::Api { .. } => unreachable!("evaluate handles API conditions"),
         };
         if have >= at_least {
             (true, format!("{subject} {}", count(have, noun)))
         } else {
             (false, format!("{subject} {have} of {}", count(at_least, noun)))
         }
+    }
+}
+
+/// Compares a measured `value` with the thresholds, saying what it is.
+fn compare(
+    label: &str,
+    value: &serde_json::Value,
+    at_least: Option<i64>,
+    at_most: Option<i64>,
+    equals: Option<&serde_json::Value>,
+) -> (bool, String) {
+    let number = value.as_f64().or_else(|| value.as_str()?.parse().ok());
+    let shown = match value {
+        serde_json::Value::String(text) => text.clone(),
+        other => other.to_string(),
+    };
+    let mut wanted = Vec::new();
+    let mut met = true;
+    if let Some(min) = at_least {
+        met &= number.is_some_and(|n| n >= min as f64);
+        wanted.push(format!("at least {min}"));
+    }
+    if let Some(max) = at_most {
+        met &= number.is_some_and(|n| n <= max as f64);
+        wanted.push(format!("at most {max}"));
+    }
+    if let Some(expected) = equals {
+        let same = match (expected.as_f64(), number) {
+            (Some(e), Some(n)) => e == n,
+            _ => expected == value || expected.as_str() == Some(shown.as_str()),
+        };
+        met &= same;
+        wanted.push(format!("exactly {}", expected.as_str().map_or_else(|| expected.to_string(), str::to_owned)));
+    }
+    if met {
+        (true, format!("{label}: {shown}"))
+    } else {
+        (false, format!("{label}: {shown}, needs {}", wanted.join(" and ")))
     }
 }
 
@@ -159,26 +324,37 @@ impl Lesson {
     pub fn start(&self) -> Simulation {
         match self.setup.start() {
             Ok(sim) => sim,
-            Err(err) => panic!("lesson={} setup was checked when loading: {}: {err}", self.id, err.code()),
+            Err(err) => panic!("lesson={} setup was checked when loading: {err}", self.id),
         }
     }
 
-    /// Every goal, in order, and whether `sim` meets it.
-    pub fn check(&self, sim: &Simulation) -> Vec<GoalStatus> {
-        let shards = sim.stream(self.stream_name()).map(|s| s.shards).unwrap_or_default();
-        let records_per_shard: Vec<usize> = shards.iter().map(|s| s.n_records).collect();
+    /// Every goal, in order, and whether `sim` meets it. Goals only read,
+    /// but reading goes through the JSON API, which takes the simulation mutably.
+    pub fn check(&self, sim: &mut Simulation) -> Vec<GoalStatus> {
         self.goals
             .iter()
             .map(|goal| {
-                let (met, detail) = goal.condition.evaluate(&records_per_shard);
+                let (met, detail) = goal.condition.evaluate(sim, self.stream_name());
                 GoalStatus { goal_id: goal.id.clone(), description: goal.description.clone(), met, detail }
             })
             .collect()
     }
 
     /// Whether `sim` meets every goal: the lesson is solved.
-    pub fn goals_met(&self, sim: &Simulation) -> bool {
+    pub fn goals_met(&self, sim: &mut Simulation) -> bool {
         self.check(sim).iter().all(|status| status.met)
+    }
+
+    /// Whether the learner may take `action` in this lesson.
+    pub fn allows(&self, action: &Action) -> bool {
+        self.allows_permission(action.permission())
+    }
+
+    /// Whether the learner may take actions named `permission` (an action
+    /// kind or an API target).
+    pub fn allows_permission(&self, permission: &str) -> bool {
+        permission == "advance"
+            || self.allowed_actions.as_ref().is_none_or(|allowed| allowed.iter().any(|a| a == permission))
     }
 
     /// Runs `actions` from the start; on failure, the failing step's index and error.
@@ -200,6 +376,9 @@ struct LessonFile {
     _format_version: serde::de::IgnoredAny,
     id: Spanned<String>,
     title: Spanned<String>,
+    topics: Spanned<Vec<u32>>,
+    #[serde(default)]
+    allowed_actions: Option<Spanned<Vec<String>>>,
     setup: Spanned<Setup>,
     goals: Vec<Spanned<Goal>>,
     // Read as tables and converted one by one: toml would place an error in
@@ -217,10 +396,49 @@ pub(crate) fn parse(mechanics: &Source, prose: &Source, quiz: &Source) -> Result
     check_slug(mechanics, id_at, "lesson id", file.id.get_ref())?;
     check_text(mechanics, file.title.span().start, "title", file.title.get_ref())?;
 
+    let topics_at = file.topics.span().start;
+    let topics = file.topics.into_inner();
+    if topics.is_empty() {
+        return Err(mechanics.error_at(topics_at, "`topics` lists no topic"));
+    }
+    if let Some(topic) = topics.iter().find(|t| !(1..TOPIC_COUNT).contains(t)) {
+        return Err(mechanics.error_at(
+            topics_at,
+            format!(
+                "topic {topic} is not a lesson topic: topics are 1 to {} ({TOPIC_COUNT} is the exam)",
+                TOPIC_COUNT - 1
+            ),
+        ));
+    }
+    let allowed_actions = match file.allowed_actions {
+        None => None,
+        Some(spanned) => {
+            let at = spanned.span().start;
+            let allowed = spanned.into_inner();
+            for permission in &allowed {
+                if !is_known_permission(permission) {
+                    return Err(mechanics.error_at(
+                        at,
+                        format!(
+                            "allowed action `{permission}` is neither an action ({}) nor an API target",
+                            ACTION_KINDS.join(", ")
+                        ),
+                    ));
+                }
+            }
+            Some(allowed)
+        }
+    };
+
     let setup_at = file.setup.span().start;
-    let setup = file.setup.into_inner();
+    let mut setup = file.setup.into_inner();
+    for step in &mut setup.steps {
+        if let Some(name) = step.stream_name_mut().filter(|name| name.is_empty()) {
+            *name = setup.stream_name.clone();
+        }
+    }
     if let Err(err) = setup.start() {
-        return Err(mechanics.error_at(setup_at, format!("[setup] cannot create the stream: {}: {err}", err.code())));
+        return Err(mechanics.error_at(setup_at, format!("[setup] {err}")));
     }
 
     if file.goals.is_empty() {
@@ -234,6 +452,14 @@ pub(crate) fn parse(mechanics: &Source, prose: &Source, quiz: &Source) -> Result
         check_text(mechanics, at, &format!("goal `{}`: description", goal.id), &goal.description)?;
         if goals.iter().any(|g| g.id == goal.id) {
             return Err(mechanics.error_at(at, format!("goal id `{}` is used twice", goal.id)));
+        }
+        if let Condition::Api { target, .. } = &goal.condition {
+            if !is_read_only(target) {
+                return Err(mechanics.error_at(
+                    at,
+                    format!("goal `{}`: a condition may only read, and `{target}` is not a read-only target", goal.id),
+                ));
+            }
         }
         goals.push(goal);
     }
@@ -269,6 +495,8 @@ pub(crate) fn parse(mechanics: &Source, prose: &Source, quiz: &Source) -> Result
     let lesson = Lesson {
         id: file.id.into_inner(),
         title: file.title.into_inner(),
+        topics,
+        allowed_actions,
         setup,
         goals,
         solution,
@@ -280,6 +508,17 @@ pub(crate) fn parse(mechanics: &Source, prose: &Source, quiz: &Source) -> Result
     };
     check_solutions(&lesson, mechanics, &solution_at, &wrong_at)?;
     Ok((lesson, id_at))
+}
+
+/// Whether `permission` names an action kind or an operation of the JSON API.
+fn is_known_permission(permission: &str) -> bool {
+    if ACTION_KINDS.contains(&permission) {
+        return true;
+    }
+    // An empty body is refused by every known operation for its members,
+    // never as an unknown operation; the scratch simulation is thrown away.
+    let answer = api::handle(&mut Simulation::new(), permission, "{}");
+    !answer.body.contains("UnknownOperationException")
 }
 
 /// Fills in an action's stream when the file leaves it out, and rejects a
@@ -306,23 +545,42 @@ fn check_solutions(
     solution_at: &[usize],
     wrong_at: &[usize],
 ) -> Result<(), LessonError> {
-    if lesson.goals_met(&lesson.start()) {
+    if lesson.goals_met(&mut lesson.start()) {
         return Err(source.error("every goal is met before the learner does anything"));
     }
-    let solved = lesson
+    let steps = lesson.solution.iter().zip(solution_at).map(|(action, &at)| (action, at, "solution"));
+    let wrong_steps = lesson
+        .wrong_solutions
+        .iter()
+        .zip(wrong_at)
+        .flat_map(|(wrong, &at)| wrong.actions.iter().map(move |action| (action, at, wrong.name.as_str())));
+    for (action, at, attempt) in steps.chain(wrong_steps) {
+        if !lesson.allows(action) {
+            return Err(source.error_at(
+                at,
+                format!("{attempt}: `{}` is not in the lesson's `allowed_actions`", action.permission()),
+            ));
+        }
+    }
+    let mut solved = lesson
         .replay(&lesson.solution)
         .map_err(|(idx, err)| source.error_at(solution_at[idx], format!("solution step {} fails: {err}", idx + 1)))?;
-    if let Some(unmet) = lesson.check(&solved).into_iter().find(|status| !status.met) {
+    if let Some(unmet) = lesson.check(&mut solved).into_iter().find(|status| !status.met) {
         return Err(source.error_at(
             solution_at[0],
             format!("the solution does not meet goal `{}`: {}", unmet.goal_id, unmet.detail),
         ));
     }
     for (wrong, &at) in lesson.wrong_solutions.iter().zip(wrong_at) {
-        let sim = lesson.replay(&wrong.actions).map_err(|(idx, err)| {
-            source.error_at(at, format!("wrong solution `{}`: step {} fails: {err}", wrong.name, idx + 1))
-        })?;
-        if lesson.goals_met(&sim) {
+        // A wrong attempt may fail part-way, as the learner's would: the
+        // service refuses the call, and the goals are checked where it stopped.
+        let mut sim = match lesson.replay(&wrong.actions) {
+            Ok(sim) => sim,
+            Err((idx, _)) => lesson.replay(&wrong.actions[..idx]).map_err(|(idx, err)| {
+                source.error_at(at, format!("wrong solution `{}`: step {} fails: {err}", wrong.name, idx + 1))
+            })?,
+        };
+        if lesson.goals_met(&mut sim) {
             return Err(
                 source.error_at(at, format!("wrong solution `{}` meets every goal; it must fail one", wrong.name))
             );
@@ -336,21 +594,65 @@ mod tests {
     use super::*;
 
     #[track_caller]
-    fn check_condition(condition: Condition, n_records: &[usize], met: bool, detail: &str) {
-        assert_eq!(condition.evaluate(n_records), (met, detail.to_string()));
+    fn check_condition(condition: &Condition, n_records: &[usize], met: bool, detail: &str) {
+        assert_eq!(condition.evaluate_records(n_records), (met, detail.to_string()));
+    }
+
+    #[test]
+    fn api_conditions_compare_what_the_service_reports() {
+        use serde_json::json;
+        let answer = json!({"A": {"N": 3, "S": "7", "Name": "ACTIVE"}, "L": [{"Sum": 2.0}, {"Sum": 5.0}, {}]});
+        let cases: &[(&str, Option<&str>, Option<i64>, Option<i64>, Option<serde_json::Value>, bool, &str)] = &[
+            ("/A/N", None, Some(3), None, None, true, "n: 3"),
+            ("/A/N", None, Some(4), None, None, false, "n: 3, needs at least 4"),
+            ("/A/N", None, Some(1), Some(2), None, false, "n: 3, needs at least 1 and at most 2"),
+            ("/A/S", None, None, Some(7), None, true, "n: 7"),
+            ("/A/Name", None, None, None, Some(json!("ACTIVE")), true, "n: ACTIVE"),
+            ("/A/Name", None, None, None, Some(json!("UPDATING")), false, "n: ACTIVE, needs exactly UPDATING"),
+            ("/L", None, Some(3), None, None, true, "n: 3"),
+            ("/L", Some("Sum"), Some(7), None, None, true, "n: 7.0"),
+            ("/L", Some("Sum"), None, Some(6), None, false, "n: 7.0, needs at most 6"),
+        ];
+        for (pointer, sum_of, at_least, at_most, equals, met, detail) in cases {
+            let value = measure(&answer, pointer, *sum_of).unwrap();
+            assert_eq!(
+                compare("n", &value, *at_least, *at_most, equals.as_ref()),
+                (*met, detail.to_string()),
+                "{pointer}"
+            );
+        }
+        assert_eq!(measure(&answer, "/B", None), Err("the answer has nothing at /B".into()));
+    }
+
+    #[test]
+    fn only_reading_targets_may_be_conditions() {
+        for (target, read_only) in [
+            ("Kinesis_20131202.DescribeStreamSummary", true),
+            ("Kinesis_20131202.ListShards", true),
+            ("Kinesis_20131202.GetRecords", false),
+            ("Kinesis_20131202.GetShardIterator", false),
+            ("Kinesis_20131202.PutRecord", false),
+            ("Shardlab.GetMetricStatistics", true),
+            ("Shardlab.AdvanceClock", false),
+            ("Shardlab.S3ListObjects", true),
+            ("AmazonSQS.GetQueueAttributes", true),
+            ("AmazonSQS.ReceiveMessage", false),
+        ] {
+            assert_eq!(is_read_only(target), read_only, "{target}");
+        }
     }
 
     #[test]
     fn conditions_explain_where_the_learner_stands() {
         let fullest = Condition::MaxRecordsInOneShard { at_least: 3 };
-        check_condition(fullest, &[0, 0, 0, 0], false, "the fullest shard holds 0 of 3 records");
-        check_condition(fullest, &[1, 2, 0, 1], false, "the fullest shard holds 2 of 3 records");
-        check_condition(fullest, &[1, 2, 4, 1], true, "the fullest shard holds 4 records");
+        check_condition(&fullest, &[0, 0, 0, 0], false, "the fullest shard holds 0 of 3 records");
+        check_condition(&fullest, &[1, 2, 0, 1], false, "the fullest shard holds 2 of 3 records");
+        check_condition(&fullest, &[1, 2, 4, 1], true, "the fullest shard holds 4 records");
         let spread = Condition::ShardsWithRecords { at_least: 2 };
-        check_condition(spread, &[0, 5, 0, 0], false, "records are in 1 of 2 shards");
-        check_condition(spread, &[1, 5, 0, 0], true, "records are in 2 shards");
+        check_condition(&spread, &[0, 5, 0, 0], false, "records are in 1 of 2 shards");
+        check_condition(&spread, &[1, 5, 0, 0], true, "records are in 2 shards");
         let total = Condition::TotalRecords { at_least: 1 };
-        check_condition(total, &[0, 0], false, "the stream holds 0 of 1 record");
-        check_condition(total, &[0, 1], true, "the stream holds 1 record");
+        check_condition(&total, &[0, 0], false, "the stream holds 0 of 1 record");
+        check_condition(&total, &[0, 1], true, "the stream holds 1 record");
     }
 }

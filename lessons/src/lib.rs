@@ -15,13 +15,13 @@
 //!
 //! // The learner starts from the lesson's setup: an empty stream.
 //! let mut sim = lesson.start();
-//! assert!(!lesson.goals_met(&sim));
+//! assert!(!lesson.goals_met(&mut sim));
 //!
 //! // Whatever they do is an `Action`; the reference solution is a list of them.
 //! for action in &lesson.solution {
 //!     action.apply(&mut sim).unwrap();
 //! }
-//! assert!(lesson.check(&sim).iter().all(|goal| goal.met));
+//! assert!(lesson.check(&mut sim).iter().all(|goal| goal.met));
 //!
 //! // Progress is saved as versioned JSON.
 //! let mut progress = Progress::default();
@@ -44,7 +44,7 @@ mod quiz;
 pub use action::Action;
 pub use course::Course;
 pub use error::{FORMAT_VERSION, LessonError};
-pub use lesson::{Condition, Goal, GoalStatus, Lesson, Setup, WrongSolution};
+pub use lesson::{Condition, Goal, GoalStatus, Lesson, Setup, TOPIC_COUNT, WrongSolution, is_read_only};
 pub use markdown::Markdown;
 pub use progress::{LessonProgress, PROGRESS_VERSION, Progress, ProgressError};
 pub use quiz::{Question, QuizOption};

@@ -135,6 +135,15 @@ impl SimHandle {
         self.sim.try_update(|s| api::handle(s, target, body)).expect("simulation signal disposed")
     }
 
+    /// Every goal of `lesson` and whether the simulation meets it, tracking
+    /// the simulation. Goals only read, but they read through the JSON API,
+    /// which takes the simulation mutably; the update is untracked, so
+    /// checking does not count as a change.
+    pub fn check_goals(&self, lesson: &shardlab_lessons::Lesson) -> Vec<shardlab_lessons::GoalStatus> {
+        self.sim.track();
+        self.sim.try_update_untracked(|s| lesson.check(s)).unwrap_or_default()
+    }
+
     /// The running consumers.
     pub fn consumers(&self) -> Vec<ConsumerView> {
         self.sim.with(Simulation::consumers)

@@ -25,7 +25,7 @@ pub fn LessonPanel(lesson: Arc<Lesson>) -> impl IntoView {
     };
 
     let checked = lesson.clone();
-    let statuses = Memo::new(move |_| sim.with(|s| checked.check(s)));
+    let statuses = Memo::new(move |_| sim.check_goals(&checked));
     let solved_now = move || statuses.with(|all| all.iter().all(|g| g.met));
     let recorded = lesson.clone();
     let goals_met_before = Memo::new(move |_| progress.with(|p| p.lesson(&recorded.id).is_some_and(|l| l.goals_met)));

@@ -10,17 +10,20 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::error::{LessonError, Source};
+use crate::exam::Exam;
 use crate::lesson::{self, Lesson};
 
 // `EMBEDDED: &[(&str, &str)]`: every file under `data/` by relative path,
 // written by build.rs so that adding a lesson needs no Rust.
 include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 
-/// Every lesson, in teaching order.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Every lesson, in teaching order, and the practice exam.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Course {
     /// The lessons in the order `index.toml` lists them; ids are unique.
     pub lessons: Vec<Lesson>,
+    /// The practice exam, if `index.toml` names one.
+    pub exam: Option<Exam>,
 }
 
 /// `index.toml`, as written.
@@ -32,6 +35,9 @@ struct IndexFile {
     _format_version: serde::de::IgnoredAny,
     /// Lesson directories, relative to the data directory.
     lessons: Vec<Spanned<String>>,
+    /// The exam file, relative to the data directory.
+    #[serde(default)]
+    exam: Option<Spanned<String>>,
 }
 
 impl Course {
@@ -80,7 +86,16 @@ impl Course {
             }
             lessons.push(lesson);
         }
-        Ok(Course { lessons })
+        let exam = match file.exam {
+            None => None,
+            Some(path) => {
+                let at = path.span().start;
+                let path = path.into_inner();
+                let text = read(&path).ok_or_else(|| index.error_at(at, format!("exam file `{path}` not found")))?;
+                Some(crate::exam::parse(&Source { path, text: &text })?)
+            }
+        };
+        Ok(Course { lessons, exam })
     }
 
     /// The lesson with this id.
@@ -348,7 +363,8 @@ feedback = "No."
         );
         check_error(
             &[("first/quiz.toml", "correct = false", "correct = true")],
-            "first/quiz.toml:3: question `q`: 2 options are marked `correct = true`; a single-choice question has one",
+            "first/quiz.toml:3: question `q`: 2 options are marked `correct = true`; a single-choice question has one \
+             (use kind = \"multiple\")",
         );
     }
 }

@@ -18,7 +18,7 @@ use crate::prose;
 use crate::quiz::{self, Question};
 
 /// A lesson, loaded and checked.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Lesson {
     /// Unique within the course; used in URLs and saved progress.
     pub id: String,
@@ -189,7 +189,11 @@ pub fn is_read_only(target: &str) -> bool {
 
 /// The number a condition compares: a number, a numeric string, the length
 /// of a list or the sum of a member over a list.
-fn measure(answer: &serde_json::Value, pointer: &str, sum_of: Option<&str>) -> Result<serde_json::Value, String> {
+pub(crate) fn measure(
+    answer: &serde_json::Value,
+    pointer: &str,
+    sum_of: Option<&str>,
+) -> Result<serde_json::Value, String> {
     use serde_json::Value;
     let found = answer.pointer(pointer).ok_or_else(|| format!("the answer has nothing at {pointer}"))?;
     Ok(match (found, sum_of) {
@@ -453,13 +457,13 @@ pub(crate) fn parse(mechanics: &Source, prose: &Source, quiz: &Source) -> Result
         if goals.iter().any(|g| g.id == goal.id) {
             return Err(mechanics.error_at(at, format!("goal id `{}` is used twice", goal.id)));
         }
-        if let Condition::Api { target, .. } = &goal.condition {
-            if !is_read_only(target) {
-                return Err(mechanics.error_at(
-                    at,
-                    format!("goal `{}`: a condition may only read, and `{target}` is not a read-only target", goal.id),
-                ));
-            }
+        if let Condition::Api { target, .. } = &goal.condition
+            && !is_read_only(target)
+        {
+            return Err(mechanics.error_at(
+                at,
+                format!("goal `{}`: a condition may only read, and `{target}` is not a read-only target", goal.id),
+            ));
         }
         goals.push(goal);
     }
@@ -492,6 +496,8 @@ pub(crate) fn parse(mechanics: &Source, prose: &Source, quiz: &Source) -> Result
     }
 
     let prose = prose::parse(prose)?;
+    let start = || setup.start().expect("checked above");
+    let quiz = quiz::parse(quiz, &start)?;
     let lesson = Lesson {
         id: file.id.into_inner(),
         title: file.title.into_inner(),
@@ -504,7 +510,7 @@ pub(crate) fn parse(mechanics: &Source, prose: &Source, quiz: &Source) -> Result
         intro: prose.intro,
         hints: prose.hints,
         explanation: prose.explanation,
-        quiz: quiz::parse(quiz)?,
+        quiz,
     };
     check_solutions(&lesson, mechanics, &solution_at, &wrong_at)?;
     Ok((lesson, id_at))
@@ -602,7 +608,17 @@ mod tests {
     fn api_conditions_compare_what_the_service_reports() {
         use serde_json::json;
         let answer = json!({"A": {"N": 3, "S": "7", "Name": "ACTIVE"}, "L": [{"Sum": 2.0}, {"Sum": 5.0}, {}]});
-        let cases: &[(&str, Option<&str>, Option<i64>, Option<i64>, Option<serde_json::Value>, bool, &str)] = &[
+        // (pointer, sum_of, at_least, at_most, equals, met, detail)
+        type Case = (
+            &'static str,
+            Option<&'static str>,
+            Option<i64>,
+            Option<i64>,
+            Option<serde_json::Value>,
+            bool,
+            &'static str,
+        );
+        let cases: &[Case] = &[
             ("/A/N", None, Some(3), None, None, true, "n: 3"),
             ("/A/N", None, Some(4), None, None, false, "n: 3, needs at least 4"),
             ("/A/N", None, Some(1), Some(2), None, false, "n: 3, needs at least 1 and at most 2"),

@@ -3,14 +3,19 @@
 //! The JSON schema is versioned:
 //!
 //! ```json
-//! {"version":1,"lessons":{"shards-and-partition-keys":
-//!   {"goals_met":true,"quiz":{"what-picks-the-shard":0},"completed":false}}}
+//! {"version":2,"lessons":{"shards-and-partition-keys":
+//!   {"goals_met":true,"quiz":{"what-picks-the-shard":0,"which-shards":[0,2],"how-many":{"typed":"3"}},
+//!    "completed":false}},
+//!  "exam":{"attempts":1,"best_percent":84}}
 //! ```
 //!
-//! Saved progress that cannot be read (not JSON, the wrong shape, or another
-//! version) is an error rather than a guess; the app then starts afresh and
-//! tells the learner. Progress for lessons that no longer exist is kept, as
-//! it is harmless.
+//! A quiz answer is an option index (single choice), a list of them
+//! (multiple choice) or the text typed (numeric). Version 1, which knew only
+//! single-choice answers and no exam, is migrated on reading: its answers
+//! are version 2's single-choice answers. Saved progress that cannot be read
+//! (not JSON, the wrong shape, or an unknown version) is an error rather
+//! than a guess; the app then starts afresh and tells the learner. Progress
+//! for lessons that no longer exist is kept, as it is harmless.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -18,9 +23,13 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::lesson::Lesson;
+use crate::quiz::Answer;
 
 /// The schema version this crate reads and writes.
-pub const PROGRESS_VERSION: u64 = 1;
+pub const PROGRESS_VERSION: u64 = 2;
+
+/// The oldest schema version this crate migrates.
+const OLDEST_MIGRATED_VERSION: u64 = 1;
 
 /// A learner's progress through the course.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,6 +39,23 @@ pub struct Progress {
     version: u64,
     /// Progress by lesson id.
     pub lessons: BTreeMap<String, LessonProgress>,
+    /// Practice exam attempts.
+    #[serde(default)]
+    pub exam: ExamProgress,
+    /// The version the progress was migrated from when read, to tell the
+    /// learner; never saved.
+    #[serde(skip)]
+    pub migrated_from: Option<u64>,
+}
+
+/// A learner's practice exam attempts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExamProgress {
+    /// How many attempts were finished.
+    pub attempts: u32,
+    /// The best score, in percent.
+    pub best_percent: u32,
 }
 
 /// A learner's progress in one lesson.
@@ -39,8 +65,8 @@ pub struct LessonProgress {
     /// Whether the learner has met every goal at some point. Resetting the
     /// simulation does not take that back.
     pub goals_met: bool,
-    /// The option index the learner last chose, by question id.
-    pub quiz: BTreeMap<String, usize>,
+    /// The learner's last answer, by question id.
+    pub quiz: BTreeMap<String, Answer>,
     /// Whether the lesson has been complete at some point, so that the course
     /// map keeps its tick when the learner retries a question.
     pub completed: bool,
@@ -71,7 +97,12 @@ impl std::error::Error for ProgressError {}
 
 impl Default for Progress {
     fn default() -> Progress {
-        Progress { version: PROGRESS_VERSION, lessons: BTreeMap::new() }
+        Progress {
+            version: PROGRESS_VERSION,
+            lessons: BTreeMap::new(),
+            exam: ExamProgress::default(),
+            migrated_from: None,
+        }
     }
 }
 
@@ -79,17 +110,22 @@ impl Progress {
     /// Reads saved progress.
     pub fn from_json(json: &str) -> Result<Progress, ProgressError> {
         let malformed = ProgressError::Malformed;
-        let value: serde_json::Value = serde_json::from_str(json).map_err(|err| malformed(err.to_string()))?;
+        let mut value: serde_json::Value = serde_json::from_str(json).map_err(|err| malformed(err.to_string()))?;
         // The version is read on its own first: another version may have
         // another shape, and that is not "malformed".
         let version = match value.get("version") {
             None => return Err(malformed("no `version` field".into())),
             Some(version) => version.as_u64().ok_or_else(|| malformed(format!("`version` is {version}")))?,
         };
-        if version != PROGRESS_VERSION {
+        if !(OLDEST_MIGRATED_VERSION..=PROGRESS_VERSION).contains(&version) {
             return Err(ProgressError::UnsupportedVersion(version));
         }
-        serde_json::from_value(value).map_err(|err| malformed(err.to_string()))
+        // Version 1's shape is a subset of version 2's: a single-choice
+        // answer was, and is, an option index.
+        value["version"] = PROGRESS_VERSION.into();
+        let mut progress: Progress = serde_json::from_value(value).map_err(|err| malformed(err.to_string()))?;
+        progress.migrated_from = (version != PROGRESS_VERSION).then_some(version);
+        Ok(progress)
     }
 
     /// The JSON to save.
@@ -108,19 +144,25 @@ impl Progress {
         self.update_completed(lesson);
     }
 
-    /// Records that the learner chose option `option_idx` for question `question_id`.
-    pub fn record_quiz_answer(&mut self, lesson: &Lesson, question_id: &str, option_idx: usize) {
-        self.entry(lesson).quiz.insert(question_id.to_owned(), option_idx);
+    /// Records the learner's answer to question `question_id`.
+    pub fn record_quiz_answer(&mut self, lesson: &Lesson, question_id: &str, answer: Answer) {
+        self.entry(lesson).quiz.insert(question_id.to_owned(), answer);
         self.update_completed(lesson);
+    }
+
+    /// Records a finished exam attempt and its score.
+    pub fn record_exam(&mut self, percent: u32) {
+        self.exam.attempts += 1;
+        self.exam.best_percent = self.exam.best_percent.max(percent);
     }
 
     /// Whether the learner has met the goals of `lesson` and their current
     /// answer to every question of its quiz is correct.
     pub fn is_complete(&self, lesson: &Lesson) -> bool {
         let Some(progress) = self.lesson(&lesson.id) else { return false };
+        // Lesson quizzes are asked with seed 0: the same numbers every time.
         let answered_correctly = |question: &crate::Question| {
-            let chosen = progress.quiz.get(&question.id).and_then(|&idx| question.options.get(idx));
-            chosen.is_some_and(|option| option.correct)
+            progress.quiz.get(&question.id).is_some_and(|answer| question.judge(&question.ask(0), answer).correct)
         };
         progress.goals_met && lesson.quiz.iter().all(answered_correctly)
     }
@@ -146,7 +188,7 @@ mod tests {
     }
 
     fn correct_idx(question: &crate::Question) -> usize {
-        question.options.iter().position(|o| o.correct).unwrap()
+        question.options().iter().position(|o| o.correct).unwrap()
     }
 
     #[test]
@@ -154,10 +196,11 @@ mod tests {
         let lesson = lesson();
         let mut progress = Progress::default();
         progress.record_goals_met(&lesson);
-        progress.record_quiz_answer(&lesson, &lesson.quiz[0].id, 2);
+        progress.record_quiz_answer(&lesson, &lesson.quiz[0].id, Answer::Choice(2));
+        progress.record_exam(64);
         let json = progress.to_json();
         let expected = format!(
-            r#"{{"version":1,"lessons":{{"{}":{{"goals_met":true,"quiz":{{"{}":2}},"completed":false}}}}}}"#,
+            r#"{{"version":2,"lessons":{{"{}":{{"goals_met":true,"quiz":{{"{}":2}},"completed":false}}}},"exam":{{"attempts":1,"best_percent":64}}}}"#,
             lesson.id, lesson.quiz[0].id
         );
         assert_eq!(json, expected);
@@ -180,14 +223,14 @@ mod tests {
         check_malformed("[1, {}]", "no `version` field");
         check_malformed(r#"{"lessons":{}}"#, "no `version` field");
         check_malformed(r#"{"version":"1","lessons":{}}"#, "`version` is \"1\"");
-        check_malformed(r#"{"version":1}"#, "missing field `lessons`");
+        check_malformed(r#"{"version":2}"#, "missing field `lessons`");
         check_malformed(
-            r#"{"version":1,"lessons":{"x":{"goals_met":"yes","quiz":{},"completed":false}}}"#,
+            r#"{"version":2,"lessons":{"x":{"goals_met":"yes","quiz":{},"completed":false}}}"#,
             "invalid type: string \"yes\", expected a boolean",
         );
         check_malformed(
-            r#"{"version":1,"lessons":{"x":{"goals_met":true,"quiz":{"q":-1},"completed":false}}}"#,
-            "invalid value: integer `-1`, expected usize",
+            r#"{"version":2,"lessons":{"x":{"goals_met":true,"quiz":{"q":-1},"completed":false}}}"#,
+            "data did not match any variant of untagged enum Answer",
         );
     }
 
@@ -197,9 +240,25 @@ mod tests {
         let old = r#"{"version":0,"done":["shards-and-partition-keys"]}"#;
         assert_eq!(Progress::from_json(old), Err(ProgressError::UnsupportedVersion(0)));
         assert_eq!(
-            Progress::from_json(r#"{"version":2,"lessons":{}}"#).unwrap_err().to_string(),
-            "saved progress has schema version 2, and this version of Shardlab reads version 1"
+            Progress::from_json(r#"{"version":3,"lessons":{}}"#).unwrap_err().to_string(),
+            "saved progress has schema version 3, and this version of Shardlab reads version 2"
         );
+    }
+
+    #[test]
+    fn version_1_is_migrated() {
+        let lesson = lesson();
+        let v1 = format!(
+            r#"{{"version":1,"lessons":{{"{}":{{"goals_met":true,"quiz":{{"{}":1}},"completed":false}}}}}}"#,
+            lesson.id, lesson.quiz[0].id
+        );
+        let progress = Progress::from_json(&v1).unwrap();
+        assert_eq!(progress.migrated_from, Some(1));
+        assert_eq!(progress.lesson(&lesson.id).unwrap().quiz[&lesson.quiz[0].id], Answer::Choice(1));
+        assert_eq!(progress.exam, ExamProgress::default());
+        // Saved again, it is version 2 and reads back without a migration.
+        let saved = Progress::from_json(&progress.to_json()).unwrap();
+        assert_eq!((saved.migrated_from, saved.lessons), (None, progress.lessons));
     }
 
     #[test]
@@ -208,7 +267,7 @@ mod tests {
         let mut progress = Progress::default();
         for question in &lesson.quiz {
             assert!(!progress.is_complete(&lesson));
-            progress.record_quiz_answer(&lesson, &question.id, correct_idx(question));
+            progress.record_quiz_answer(&lesson, &question.id, Answer::Choice(correct_idx(question)));
         }
         assert!(!progress.is_complete(&lesson), "the goals are not met yet");
         progress.record_goals_met(&lesson);
@@ -218,12 +277,12 @@ mod tests {
         // A wrong answer makes the quiz incomplete again, but the lesson
         // stays completed in the record.
         let last = lesson.quiz.last().unwrap();
-        progress.record_quiz_answer(&lesson, &last.id, (correct_idx(last) + 1) % last.options.len());
+        progress.record_quiz_answer(&lesson, &last.id, Answer::Choice((correct_idx(last) + 1) % last.options().len()));
         assert!(!progress.is_complete(&lesson));
         assert!(progress.lesson(&lesson.id).unwrap().completed);
 
         // An answer index the question does not have is not correct.
-        progress.record_quiz_answer(&lesson, &last.id, last.options.len());
+        progress.record_quiz_answer(&lesson, &last.id, Answer::Choice(last.options().len()));
         assert!(!progress.is_complete(&lesson));
     }
 }

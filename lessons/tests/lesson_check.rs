@@ -70,7 +70,7 @@ fn a_broken_lesson_is_reported_as_file_line_message() {
     assert!(out.stdout.is_empty());
     let expected = format!(
         "{}:{question_line}: question `what-picks-the-shard`: 2 options are marked `correct = true`; \
-         a single-choice question has one\n",
+         a single-choice question has one (use kind = \"multiple\")\n",
         quiz.display()
     );
     assert_eq!(String::from_utf8(out.stderr).unwrap(), expected);

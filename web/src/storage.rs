@@ -1,6 +1,7 @@
 //! Lesson progress in `localStorage`, under a versioned schema.
 //!
-//! A store that cannot be read (corrupt, or written by an unknown version) is
+//! A store written by an older version is migrated, and the learner told so;
+//! one that cannot be read (corrupt, or written by an unknown version) is
 //! replaced by empty progress, and the learner is told why; the page itself
 //! never fails because of it.
 
@@ -21,7 +22,12 @@ pub fn load_progress() -> (Progress, Option<String>) {
     match storage.get_item(PROGRESS_KEY).ok().flatten() {
         None => (Progress::default(), None),
         Some(json) => match Progress::from_json(&json) {
-            Ok(progress) => (progress, None),
+            Ok(progress) => {
+                let note = progress.migrated_from.map(|version| {
+                    format!("Your saved progress was updated from format version {version}; nothing was lost.")
+                });
+                (progress, note)
+            }
             Err(err) => {
                 (Progress::default(), Some(format!("Saved progress could not be read ({err}), so it was reset.")))
             }

@@ -5,9 +5,10 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use shardlab_lessons::{Lesson, Progress, Question};
+use shardlab_lessons::{Answer, Lesson, Progress, Question};
 
 use crate::components::markdown::Prose;
+use crate::components::question::{QuestionView, StartState};
 use crate::sim_handle::SimHandle;
 use crate::storage;
 
@@ -115,38 +116,23 @@ fn QuizQuestion(
     #[prop(into)] on_answer: Callback<()>,
 ) -> impl IntoView {
     let (lesson_id, question_id) = (lesson.id.clone(), question.id.clone());
-    let chosen = move || progress.with(|p| p.lesson(&lesson_id).and_then(|l| l.quiz.get(&question_id).copied()));
-    let group = format!("quiz-{}", question.id);
-    let options = question.options.clone();
+    let answer =
+        Signal::derive(move || progress.with(|p| p.lesson(&lesson_id).and_then(|l| l.quiz.get(&question_id).cloned())));
+    // Lesson quizzes are asked with seed 0, as `Progress::is_complete` judges them.
+    let asked = question.ask(0);
+    let start_lesson = lesson.clone();
+    let start: StartState = Arc::new(move || start_lesson.start());
+    let question_id = question.id.clone();
     view! {
-        <fieldset class="quiz-question">
-            <legend><Prose doc=question.prompt.clone() /></legend>
-            <div class="quiz-options">
-                {question.options.iter().enumerate().map(|(idx, option)| {
-                    let (lesson, question_id) = (lesson.clone(), question.id.clone());
-                    let chosen = chosen.clone();
-                    view! {
-                        <label class="quiz-option">
-                            <input
-                                type="radio"
-                                name=group.clone()
-                                prop:checked=move || chosen() == Some(idx)
-                                on:change=move |_| {
-                                    progress.update(|p| p.record_quiz_answer(&lesson, &question_id, idx));
-                                    on_answer.run(());
-                                }
-                            />
-                            <span>{option.text.clone()}</span>
-                        </label>
-                    }
-                }).collect_view()}
-            </div>
-            {move || chosen().and_then(|idx| options.get(idx).cloned()).map(|option| view! {
-                <div class="feedback" class:right=option.correct class:wrong=!option.correct role="status">
-                    <p class="verdict">{if option.correct { "Correct" } else { "Not quite" }}</p>
-                    <Prose doc=option.feedback />
-                </div>
-            })}
-        </fieldset>
+        <QuestionView
+            question=Arc::new(question)
+            asked=asked
+            answer=answer
+            start=start
+            on_answer=move |answer: Answer| {
+                progress.update(|p| p.record_quiz_answer(&lesson, &question_id, answer));
+                on_answer.run(());
+            }
+        />
     }
 }

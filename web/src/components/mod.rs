@@ -8,4 +8,5 @@ pub mod inspector;
 pub mod lesson_panel;
 pub mod markdown;
 pub mod put_form;
+pub mod question;
 pub mod stream_view;

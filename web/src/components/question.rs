@@ -1,0 +1,131 @@
+//! One quiz or exam question, of any kind: single choice (radio buttons),
+//! multiple choice (checkboxes and a Check button), or a number (a text
+//! field and a Check button). Once answered it shows the feedback the
+//! question carries, and for "predict, then run" what the simulation showed.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use shardlab_core::Simulation;
+use shardlab_lessons::{Answer, AnswerKey, Asked, Question};
+
+use crate::components::markdown::Prose;
+
+/// Where a "predict, then run" question runs: the lesson's start, or an
+/// empty account for the exam.
+pub type StartState = Arc<dyn Fn() -> Simulation + Send + Sync>;
+
+/// A question, its current answer, and a callback for a new answer.
+#[component]
+pub fn QuestionView(
+    question: Arc<Question>,
+    asked: Asked,
+    /// The learner's saved answer.
+    #[prop(into)]
+    answer: Signal<Option<Answer>>,
+    #[prop(into)] on_answer: Callback<Answer>,
+    start: StartState,
+    /// Whether to hide whether the answer is right until the exam is handed in.
+    #[prop(optional)]
+    hide_verdict: bool,
+) -> impl IntoView {
+    let group = format!("question-{}", question.id);
+    let asked = Arc::new(asked);
+    let input = match &question.answer {
+        AnswerKey::Single(options) => options
+            .iter()
+            .enumerate()
+            .map(|(idx, option)| {
+                view! {
+                    <label class="quiz-option">
+                        <input
+                            type="radio"
+                            name=group.clone()
+                            prop:checked=move || answer.get() == Some(Answer::Choice(idx))
+                            on:change=move |_| on_answer.run(Answer::Choice(idx))
+                        />
+                        <span>{option.text.clone()}</span>
+                    </label>
+                }
+            })
+            .collect_view()
+            .into_any(),
+        AnswerKey::Multiple(options) => {
+            let picked = RwSignal::new(match answer.get_untracked() {
+                Some(Answer::Choices(chosen)) => chosen,
+                _ => BTreeSet::new(),
+            });
+            view! {
+                {options.iter().enumerate().map(|(idx, option)| view! {
+                    <label class="quiz-option">
+                        <input
+                            type="checkbox"
+                            prop:checked=move || picked.with(|p| p.contains(&idx))
+                            on:change=move |_| picked.update(|p| if !p.remove(&idx) { p.insert(idx); })
+                        />
+                        <span>{option.text.clone()}</span>
+                    </label>
+                }).collect_view()}
+                <button class="check-answer" on:click=move |_| on_answer.run(Answer::Choices(picked.get()))>
+                    "Check"
+                </button>
+            }
+            .into_any()
+        }
+        AnswerKey::Numeric(key) => {
+            let typed = RwSignal::new(match answer.get_untracked() {
+                Some(Answer::Typed { typed }) => typed,
+                _ => String::new(),
+            });
+            let unit = key.unit.clone();
+            view! {
+                <div class="numeric-answer">
+                    <label>
+                        <span class="visually-hidden">"Your answer"</span>
+                        <input
+                            type="text"
+                            inputmode="decimal"
+                            autocomplete="off"
+                            prop:value=move || typed.get()
+                            on:input=move |ev| typed.set(event_target_value(&ev))
+                            on:keydown=move |ev| if ev.key() == "Enter" { on_answer.run(Answer::Typed { typed: typed.get() }) }
+                        />
+                    </label>
+                    <span class="unit">{unit}</span>
+                    <button class="check-answer" on:click=move |_| on_answer.run(Answer::Typed { typed: typed.get() })>
+                        "Check"
+                    </button>
+                </div>
+            }
+            .into_any()
+        }
+    };
+    let judged_question = question.clone();
+    let judged_asked = asked.clone();
+    let verdict = Memo::new(move |_| answer.get().map(|a| judged_question.judge(&judged_asked, &a)));
+    // "Predict, then run": what the simulation shows, computed once answered.
+    let observed_question = question.clone();
+    let observed = Memo::new(move |_| {
+        answer.with(Option::is_some).then(|| observed_question.observe(&mut start()))?.map(|result| match result {
+            Ok((label, value)) => format!(
+                "Run in the simulation: {label} = {}",
+                value.as_str().map_or_else(|| value.to_string(), str::to_owned)
+            ),
+            Err(err) => format!("The simulation could not run this: {err}"),
+        })
+    });
+    view! {
+        <fieldset class="quiz-question">
+            <legend><Prose doc=asked.prompt.clone() /></legend>
+            <div class="quiz-options">{input}</div>
+            {move || (!hide_verdict).then(|| verdict.get()).flatten().map(|verdict| view! {
+                <div class="feedback" class:right=verdict.correct class:wrong=!verdict.correct role="status">
+                    <p class="verdict">{if verdict.correct { "Correct" } else { "Not quite" }}</p>
+                    {verdict.feedback.into_iter().map(|doc| view! { <Prose doc=doc /> }).collect_view()}
+                    {move || observed.get().map(|text| view! { <p class="observed">{text}</p> })}
+                </div>
+            })}
+        </fieldset>
+    }
+}

@@ -2,7 +2,7 @@
 //!
 //! Every problem the loader finds is reported as `file:line: message`, the
 //! form compilers use, so that an author's editor can jump to it. Paths are
-//! relative to the data directory (`01-shards-and-partition-keys/quiz.toml`).
+//! relative to the data directory (`03-shards-and-partition-keys/quiz.toml`).
 
 use std::fmt;
 

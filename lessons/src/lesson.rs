@@ -166,6 +166,7 @@ fn empty_object() -> serde_json::Value {
 /// the shard's read budget).
 pub fn is_read_only(target: &str) -> bool {
     const READERS: &[&str] = &[
+        "Shardlab.Consumers",
         "Shardlab.Cost",
         "Shardlab.DestinationMessages",
         "Shardlab.FirehoseStatus",

@@ -60,10 +60,10 @@ fn copy_dir(from: &Path, to: &Path) {
 #[test]
 fn a_broken_lesson_is_reported_as_file_line_message() {
     let data = DataCopy::new("broken");
-    let quiz = data.0.join("01-shards-and-partition-keys/quiz.toml");
+    let quiz = data.0.join("03-shards-and-partition-keys/quiz.toml");
     // The first question's first option is wrong; marking it correct too
     // gives the question two right answers.
-    data.edit("01-shards-and-partition-keys/quiz.toml", "correct = false", "correct = true");
+    data.edit("03-shards-and-partition-keys/quiz.toml", "correct = false", "correct = true");
     let question_line = fs::read_to_string(&quiz).unwrap().lines().position(|l| l == "[[questions]]").unwrap() + 1;
     let out = lesson_check(&[&data.0]);
     assert_eq!(out.status.code(), Some(1));

@@ -26,7 +26,8 @@
 //!   cannot do through Kinesis: moving simulated time (`clock.rs`), reading
 //!   an enhanced fan-out subscription (`efo.rs`), acting as an IAM principal
 //!   (`security.rs`), reading metrics and the bill (`telemetry.rs`),
-//!   running traffic generators (`generator.rs`),
+//!   running traffic generators (`generator.rs`) and polling consumers
+//!   (`consumers.rs`),
 //!   saving and restoring the whole simulation (`snapshot.rs`), and running
 //!   KPL producers, KPL aggregation and KCL applications (`clients.rs`).
 //!
@@ -48,8 +49,9 @@
 //! `Shardlab.Deaggregate`, `Shardlab.KclCreateApplication`,
 //! `Shardlab.KclStartWorker`, `Shardlab.KclKillWorker`,
 //! `Shardlab.KclPauseWorker`, `Shardlab.KclStopWorker`, `Shardlab.KclLeases`,
-//! `Shardlab.KclOutput`, `Shardlab.StartGenerator`, `Shardlab.StopGenerator`
-//! and `Shardlab.Generators`. Any other target is an `UnknownOperationException`.
+//! `Shardlab.KclOutput`, `Shardlab.StartGenerator`, `Shardlab.StopGenerator`,
+//! `Shardlab.Generators`, `Shardlab.StartPollingConsumer`,
+//! `Shardlab.Consumers` and `Shardlab.StopConsumer`. Any other target is an `UnknownOperationException`.
 //!
 //! `SubscribeToShard` departs from AWS, which answers it with an HTTP/2 event
 //! stream: here it answers a `SubscriptionId`, and `Shardlab.ReadSubscription`
@@ -83,6 +85,7 @@
 
 mod clients;
 mod clock;
+mod consumers;
 mod decode;
 mod efo;
 mod encode;
@@ -146,6 +149,7 @@ fn operation(target: &str) -> Option<Operation> {
         "Shardlab.AdvanceClock" => clock::advance_clock,
         "Shardlab.Aggregate" => clients::aggregate,
         "Shardlab.AttachPolicy" => security::attach_policy,
+        "Shardlab.Consumers" => consumers::consumers,
         "Shardlab.Cost" => telemetry::cost,
         "Shardlab.Deaggregate" => clients::deaggregate,
         "Shardlab.DetachPolicies" => security::detach_policies,
@@ -168,6 +172,8 @@ fn operation(target: &str) -> Option<Operation> {
         "Shardlab.SetClock" => clock::set_clock,
         "Shardlab.Snapshot" => snapshot::snapshot,
         "Shardlab.StartGenerator" => generator::start_generator,
+        "Shardlab.StartPollingConsumer" => consumers::start_polling_consumer,
+        "Shardlab.StopConsumer" => consumers::stop_consumer,
         "Shardlab.StopGenerator" => generator::stop_generator,
         _ => return None,
     })

@@ -55,3 +55,29 @@ fn bad_generators_get_the_service_s_errors() {
         (400, json!({"__type": "ResourceNotFoundException", "message": "Generator 3 not found."}))
     );
 }
+
+#[test]
+fn polling_consumers_report_what_they_read_and_their_lag() {
+    let mut api = Api::with_stream(2);
+    for key in ["a", "b", "c"] {
+        api.ok("PutRecord", json!({"StreamName": "s", "PartitionKey": key, "Data": "eA=="}));
+    }
+    let started =
+        api.ok("Shardlab.StartPollingConsumer", json!({"StreamName": "s", "ShardIteratorType": "TRIM_HORIZON"}));
+    assert_eq!(started, json!({"ConsumerId": 0}));
+    api.advance(1000);
+    let listed = api.ok("Shardlab.Consumers", json!({}));
+    let consumer = &listed["Consumers"][0];
+    assert_eq!(
+        (consumer["RecordsRead"].as_u64(), consumer["ShardIteratorType"].as_str()),
+        (Some(3), Some("TRIM_HORIZON"))
+    );
+    assert_eq!(consumer["Shards"].as_array().unwrap().len(), 2);
+    assert_eq!(consumer["Shards"][0]["MillisBehindLatest"], 0);
+    api.ok("Shardlab.StopConsumer", json!({"ConsumerId": 0}));
+    assert_eq!(api.ok("Shardlab.Consumers", json!({})), json!({"Consumers": []}));
+    assert_eq!(
+        api.call("Shardlab.StartPollingConsumer", json!({"StreamName": "s", "ShardIteratorType": "AT_TIMESTAMP"})).0,
+        400
+    );
+}

@@ -97,6 +97,24 @@ impl Action {
         }
     }
 
+    /// The action in words, for a learner watching the solution replayed:
+    /// `Put a record with key user-42: {"order": 1}`.
+    pub fn describe(&self) -> String {
+        match self {
+            Action::PutRecord { partition_key, data, explicit_hash_key: None, .. } => {
+                format!("Put a record with key {partition_key}: {data}")
+            }
+            Action::PutRecord { partition_key, data, explicit_hash_key: Some(hash_key), .. } => {
+                format!("Put a record with key {partition_key} and explicit hash key {hash_key}: {data}")
+            }
+            Action::Advance { millis } => format!("Let {} pass", crate::action::duration_words(*millis)),
+            Action::StartPollingConsumer { iterator_type, .. } => {
+                format!("Start a polling consumer from {iterator_type}")
+            }
+            Action::Api { target, body } => format!("Send {target} {body}"),
+        }
+    }
+
     /// How `allowed_actions` names this action: its kind, or for an `api`
     /// action its target.
     pub fn permission(&self) -> &str {
@@ -116,6 +134,15 @@ impl Action {
             }
             Action::Advance { .. } | Action::Api { .. } => None,
         }
+    }
+}
+
+/// `1500` → `1.5 s`, `120000` → `2 min`, `250` → `250 ms`.
+pub(crate) fn duration_words(millis: u64) -> String {
+    match millis {
+        m if m >= 60_000 && m % 60_000 == 0 => format!("{} min", m / 60_000),
+        m if m >= 1000 => format!("{} s", m as f64 / 1000.0),
+        m => format!("{m} ms"),
     }
 }
 
@@ -218,6 +245,26 @@ mod tests {
         let unknown = Action::Api { target: "Kinesis_20131202.Nope".into(), body: serde_json::json!({}) };
         assert_eq!(unknown.apply(&mut sim).unwrap_err(), "UnknownOperationException");
         assert_eq!(split.permission(), "Kinesis_20131202.SplitShard");
+    }
+
+    #[test]
+    fn actions_describe_themselves() {
+        let api = Action::Api { target: "Shardlab.Consumers".into(), body: serde_json::json!({}) };
+        let cases = [
+            (put("k", None), "Put a record with key k: x"),
+            (put("k", Some("7")), "Put a record with key k and explicit hash key 7: x"),
+            (Action::Advance { millis: 250 }, "Let 250 ms pass"),
+            (Action::Advance { millis: 1500 }, "Let 1.5 s pass"),
+            (Action::Advance { millis: 120_000 }, "Let 2 min pass"),
+            (
+                Action::StartPollingConsumer { stream_name: String::new(), iterator_type: ShardIteratorType::Latest },
+                "Start a polling consumer from LATEST",
+            ),
+            (api, "Send Shardlab.Consumers {}"),
+        ];
+        for (action, words) in cases {
+            assert_eq!(action.describe(), words);
+        }
     }
 
     #[test]

@@ -328,7 +328,7 @@ feedback = "No."
             ),
             (
                 "topics = [7]",
-                "topics = [7]\nallowed_actions = [\"Kinesis_20131202.PutRecord\"]",
+                "topics = [7]\nallowed_actions = [\"Kinesis_20131202.PutRecords\"]",
                 "first/lesson.toml:16: solution: `put_record` is not in the lesson's `allowed_actions`",
             ),
             (

@@ -355,11 +355,26 @@ impl Lesson {
         self.allows_permission(action.permission())
     }
 
-    /// Whether the learner may take actions named `permission` (an action
-    /// kind or an API target).
+    /// Whether the learner may take actions named `permission`: an action
+    /// kind or an API target. `api` allows every target; an action and the
+    /// API target it sends (`put_record` and `Kinesis_20131202.PutRecord`)
+    /// allow each other.
     pub fn allows_permission(&self, permission: &str) -> bool {
-        permission == "advance"
-            || self.allowed_actions.as_ref().is_none_or(|allowed| allowed.iter().any(|a| a == permission))
+        const SAME: &[(&str, &str)] = &[
+            ("put_record", "Kinesis_20131202.PutRecord"),
+            ("start_polling_consumer", "Shardlab.StartPollingConsumer"),
+            ("advance", "Shardlab.AdvanceClock"),
+        ];
+        let aliases = SAME.iter().filter_map(|&(kind, target)| match permission {
+            p if p == kind => Some(target),
+            p if p == target => Some(kind),
+            _ => None,
+        });
+        let names: Vec<&str> = std::iter::once(permission).chain(aliases).collect();
+        let Some(allowed) = &self.allowed_actions else { return true };
+        let is_target = !ACTION_KINDS.contains(&permission);
+        names.contains(&"advance")
+            || allowed.iter().any(|a| names.contains(&a.as_str()) || (a == "api" && is_target))
     }
 
     /// Runs `actions` from the start; on failure, the failing step's index and error.
@@ -639,6 +654,27 @@ mod tests {
             );
         }
         assert_eq!(measure(&answer, "/B", None), Err("the answer has nothing at /B".into()));
+    }
+
+    #[test]
+    fn allowed_actions_cover_their_aliases_and_api_covers_every_target() {
+        let course = crate::Course::load().unwrap();
+        let mut lesson = course.lessons[0].clone();
+        let cases = [
+            (None, "Kinesis_20131202.SplitShard", true),
+            (Some(vec!["put_record"]), "put_record", true),
+            (Some(vec!["put_record"]), "Kinesis_20131202.PutRecord", true),
+            (Some(vec!["put_record"]), "Kinesis_20131202.PutRecords", false),
+            (Some(vec!["put_record"]), "advance", true),
+            (Some(vec!["put_record"]), "Shardlab.AdvanceClock", true),
+            (Some(vec!["Shardlab.StartPollingConsumer"]), "start_polling_consumer", true),
+            (Some(vec!["api"]), "Kinesis_20131202.SplitShard", true),
+            (Some(vec!["api"]), "put_record", false),
+        ];
+        for (allowed, permission, expected) in cases {
+            lesson.allowed_actions = allowed.clone().map(|a| a.into_iter().map(String::from).collect());
+            assert_eq!(lesson.allows_permission(permission), expected, "{allowed:?} {permission}");
+        }
     }
 
     #[test]

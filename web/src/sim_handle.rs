@@ -135,6 +135,12 @@ impl SimHandle {
         self.sim.try_update(|s| api::handle(s, target, body)).expect("simulation signal disposed")
     }
 
+    /// Performs a lesson action (a step of a reference solution); the
+    /// service's error as `ExceptionName: message`.
+    pub fn apply(&self, action: &shardlab_lessons::Action) -> Result<(), String> {
+        self.sim.try_update(|s| action.apply(s)).unwrap_or_else(|| Err("the page is closing".into()))
+    }
+
     /// Every goal of `lesson` and whether the simulation meets it, tracking
     /// the simulation. Goals only read, but they read through the JSON API,
     /// which takes the simulation mutably; the update is untracked, so

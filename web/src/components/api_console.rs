@@ -5,38 +5,69 @@ use leptos::prelude::*;
 use serde_json::{Value, json};
 
 use crate::components::api_call::{ApiCall, ApiCallView};
+use crate::permissions::Permissions;
 use crate::sim_handle::SimHandle;
 
-/// Requests a learner can start from, each a valid call on `stream`.
+/// Requests a learner can start from, by target, each a valid call on `stream`.
 fn templates(stream: &str) -> Vec<(&'static str, Value)> {
+    let arn = format!("arn:aws:kinesis:us-east-1:123456789012:stream/{stream}");
     vec![
-        ("PutRecord", json!({"StreamName": stream, "PartitionKey": "user-42", "Data": "eyJvcmRlciI6IDF9"})),
+        ("Kinesis_20131202.PutRecord", json!({"StreamName": stream, "PartitionKey": "user-42", "Data": "eyJvcmRlciI6IDF9"})),
         (
-            "PutRecords",
+            "Kinesis_20131202.PutRecords",
             json!({"StreamName": stream, "Records": [
                 {"PartitionKey": "user-1", "Data": "b3JkZXIgMQ=="},
                 {"PartitionKey": "user-2", "Data": "b3JkZXIgMg=="}
             ]}),
         ),
         (
-            "GetShardIterator",
+            "Kinesis_20131202.GetShardIterator",
             json!({"StreamName": stream, "ShardId": "shardId-000000000001", "ShardIteratorType": "TRIM_HORIZON"}),
         ),
-        ("GetRecords", json!({"ShardIterator": "paste the ShardIterator from GetShardIterator", "Limit": 10})),
-        ("ListShards", json!({"StreamName": stream})),
-        ("DescribeStreamSummary", json!({"StreamName": stream})),
+        ("Kinesis_20131202.GetRecords", json!({"ShardIterator": "paste the ShardIterator from GetShardIterator", "Limit": 10})),
+        ("Kinesis_20131202.ListShards", json!({"StreamName": stream})),
+        ("Kinesis_20131202.DescribeStreamSummary", json!({"StreamName": stream})),
         (
-            "SplitShard",
+            "Kinesis_20131202.SplitShard",
             json!({"StreamName": stream, "ShardToSplit": "shardId-000000000000", "NewStartingHashKey": "42535295865117307932921825928971026432"}),
         ),
         (
-            "MergeShards",
+            "Kinesis_20131202.MergeShards",
             json!({"StreamName": stream, "ShardToMerge": "shardId-000000000000", "AdjacentShardToMerge": "shardId-000000000001"}),
         ),
-        ("UpdateShardCount", json!({"StreamName": stream, "TargetShardCount": 8, "ScalingType": "UNIFORM_SCALING"})),
-        ("IncreaseStreamRetentionPeriod", json!({"StreamName": stream, "RetentionPeriodHours": 48})),
-        ("DescribeLimits", json!({})),
+        ("Kinesis_20131202.UpdateShardCount", json!({"StreamName": stream, "TargetShardCount": 8, "ScalingType": "UNIFORM_SCALING"})),
+        ("Kinesis_20131202.UpdateStreamMode", json!({"StreamARN": arn, "StreamModeDetails": {"StreamMode": "ON_DEMAND"}})),
+        ("Kinesis_20131202.IncreaseStreamRetentionPeriod", json!({"StreamName": stream, "RetentionPeriodHours": 48})),
+        ("Kinesis_20131202.RegisterStreamConsumer", json!({"StreamARN": arn, "ConsumerName": "dashboard"})),
+        ("Kinesis_20131202.StartStreamEncryption", json!({"StreamName": stream, "EncryptionType": "KMS", "KeyId": "alias/aws/kinesis"})),
+        ("Kinesis_20131202.DescribeLimits", json!({})),
+        (
+            "Shardlab.StartGenerator",
+            json!({"StreamName": stream, "RecordsPerSecond": 500, "RecordBytes": 100, "Keys": {"Distribution": "UNIFORM", "DistinctKeys": 1000}}),
+        ),
+        ("Shardlab.Generators", json!({})),
+        ("Shardlab.StopGenerator", json!({"GeneratorId": 0})),
+        ("Shardlab.StartPollingConsumer", json!({"StreamName": stream, "ShardIteratorType": "TRIM_HORIZON"})),
+        ("Shardlab.Consumers", json!({})),
+        (
+            "Shardlab.GetMetricStatistics",
+            json!({"StreamName": stream, "MetricName": "IncomingRecords", "Period": 60, "StartTime": 1767225600, "EndTime": 1767229200}),
+        ),
+        ("Shardlab.Cost", json!({"StreamName": stream})),
+        ("Shardlab.KplCreateProducer", json!({"Config": {"RecordMaxBufferedTime": 100}})),
+        ("Shardlab.KplPut", json!({"ProducerId": 0, "StreamName": stream, "PartitionKey": "user-1", "Data": "aGVsbG8="})),
+        ("Shardlab.KplStatus", json!({"ProducerId": 0})),
+        ("Shardlab.KclCreateApplication", json!({"ApplicationName": "orders-app", "StreamName": stream})),
+        ("Shardlab.KclStartWorker", json!({"ApplicationId": 0})),
+        ("Shardlab.KclKillWorker", json!({"ApplicationId": 0, "WorkerId": 0})),
+        ("Shardlab.KclLeases", json!({"ApplicationId": 0})),
+        ("Shardlab.AdvanceClock", json!({"Millis": 1000})),
     ]
+}
+
+/// The operation name of a target, as the CLI and the history show it.
+fn short_name(target: &str) -> &str {
+    target.strip_prefix("Kinesis_20131202.").unwrap_or(target)
 }
 
 /// The console panel for `stream`.
@@ -44,6 +75,7 @@ fn templates(stream: &str) -> Vec<(&'static str, Value)> {
 pub fn ApiConsole(stream: &'static str) -> impl IntoView {
     let sim = expect_context::<SimHandle>();
     let templates = templates(stream);
+    let permissions = expect_context::<Permissions>();
     let operation = RwSignal::new(templates[0].0.to_string());
     let body = RwSignal::new(serde_json::to_string_pretty(&templates[0].1).unwrap_or_default());
     let history = RwSignal::new(Vec::<ApiCall>::new());
@@ -56,7 +88,7 @@ pub fn ApiConsole(stream: &'static str) -> impl IntoView {
         move |name: String| {
             if let Some((_, template)) = templates.iter().find(|(n, _)| *n == name) {
                 let mut template = template.clone();
-                if let (Some(it), "GetRecords") = (last_iterator.get_untracked(), name.as_str()) {
+                if let (Some(it), "Kinesis_20131202.GetRecords") = (last_iterator.get_untracked(), name.as_str()) {
                     template["ShardIterator"] = Value::String(it);
                 }
                 body.set(serde_json::to_string_pretty(&template).unwrap_or_default());
@@ -74,8 +106,15 @@ pub fn ApiConsole(stream: &'static str) -> impl IntoView {
                 return;
             }
         };
+        let target = operation.get_untracked().trim().to_string();
+        if !permissions.allows(&target) {
+            parse_error.set(Some(format!(
+                "This lesson does not use {target}. The sandbox (linked above) lets you send anything."
+            )));
+            return;
+        }
         parse_error.set(None);
-        let call = ApiCall::send(sim, &format!("Kinesis_20131202.{}", operation.get_untracked()), request);
+        let call = ApiCall::send(sim, &target, request);
         let iterator = ["ShardIterator", "NextShardIterator"]
             .iter()
             .find_map(|k| call.response.get(*k).and_then(Value::as_str).map(String::from));
@@ -92,16 +131,22 @@ pub fn ApiConsole(stream: &'static str) -> impl IntoView {
         <section class="panel console" aria-labelledby="console-title">
             <header class="panel-head">
                 <h2 id="console-title">"API console"</h2>
-                <p class="muted">"Any Kinesis request, as the SDKs send it, with its AWS CLI equivalent"</p>
+                <p class="muted">"Any request, as the SDKs send it, with its AWS CLI equivalent; Shardlab.* targets drive the simulation itself"</p>
             </header>
             <form class="console-form" on:submit=send>
                 <label>
-                    <span>"Operation"</span>
-                    <select name="operation" on:change=move |ev| choose(event_target_value(&ev))>
-                        {templates.iter().map(|&(name, _)| view! {
-                            <option value=name selected=move || operation.get() == name>{name}</option>
-                        }).collect_view()}
-                    </select>
+                    <span>"Target (X-Amz-Target)"</span>
+                    <input
+                        name="operation"
+                        list="console-targets"
+                        autocomplete="off"
+                        spellcheck="false"
+                        prop:value=move || operation.get()
+                        on:change=move |ev| choose(event_target_value(&ev))
+                    />
+                    <datalist id="console-targets">
+                        {templates.iter().map(|&(name, _)| view! { <option value=name>{short_name(name)}</option> }).collect_view()}
+                    </datalist>
                 </label>
                 <label class="console-body">
                     <span>"Request body (JSON)"</span>

@@ -14,7 +14,17 @@ use crate::storage;
 
 /// The lesson beside the playground.
 #[component]
-pub fn LessonPanel(lesson: Arc<Lesson>) -> impl IntoView {
+pub fn LessonPanel(
+    lesson: Arc<Lesson>,
+    /// The lesson's place in the course, from 1.
+    number: usize,
+    /// How many lessons the course has.
+    total: usize,
+    /// Called once when the lesson becomes complete in this visit, with the
+    /// score: the percent of quiz questions answered right at the first try.
+    #[prop(into)]
+    on_complete: Callback<u32>,
+) -> impl IntoView {
     let sim = expect_context::<SimHandle>();
     let (saved, load_note) = storage::load_progress();
     let progress = RwSignal::new(saved);
@@ -40,7 +50,18 @@ pub fn LessonPanel(lesson: Arc<Lesson>) -> impl IntoView {
     });
     let solved = move || solved_now() || goals_met_before.get();
     let completed_lesson = lesson.clone();
-    let complete = move || progress.with(|p| p.is_complete(&completed_lesson));
+    let complete = Memo::new(move |_| progress.with(|p| p.is_complete(&completed_lesson)));
+    // Whether each question was right at the learner's first answer in this visit.
+    let first_tries = RwSignal::new(std::collections::BTreeMap::<String, bool>::new());
+    let n_questions = lesson.quiz.len().max(1);
+    Effect::new(move |was_complete: Option<bool>| {
+        let now_complete = complete.get();
+        if now_complete && was_complete == Some(false) {
+            let right_first = first_tries.with_untracked(|tries| tries.values().filter(|&&right| right).count());
+            on_complete.run((right_first * 100 / n_questions) as u32);
+        }
+        now_complete
+    });
 
     let hints_shown = RwSignal::new(0usize);
     let hints = lesson.hints.clone();
@@ -49,10 +70,10 @@ pub fn LessonPanel(lesson: Arc<Lesson>) -> impl IntoView {
 
     view! {
         <aside class="panel lesson" aria-labelledby="lesson-title">
-            <p class="kicker">"Lesson 1"</p>
+            <p class="kicker">{format!("Lesson {number} of {total}")}</p>
             <a class="skip-to-playground" href="#playground">"Skip to the playground"</a>
             <h2 id="lesson-title">{lesson.title.clone()}</h2>
-            {move || complete().then(|| view! { <span class="badge complete">"Completed"</span> })}
+            {move || complete.get().then(|| view! { <span class="badge complete">"Completed"</span> })}
             {move || storage_note.get().map(|note| view! { <p class="storage-note" role="status">{note}</p> })}
             <Prose doc=lesson.intro.clone() />
 
@@ -93,6 +114,8 @@ pub fn LessonPanel(lesson: Arc<Lesson>) -> impl IntoView {
                 </button>
             </div>
 
+            <SolutionWalkthrough lesson=lesson.clone() />
+
             {move || solved().then(|| view! {
                 <div class="explanation">
                     <p class="kicker">"Why it works"</p>
@@ -102,7 +125,7 @@ pub fn LessonPanel(lesson: Arc<Lesson>) -> impl IntoView {
 
             <h3 class="section-title">"Quiz"</h3>
             {lesson.quiz.iter().map(|q| view! {
-                <QuizQuestion lesson=lesson.clone() question=q.clone() progress=progress on_answer=save />
+                <QuizQuestion lesson=lesson.clone() question=q.clone() progress=progress first_tries=first_tries on_answer=save />
             }).collect_view()}
         </aside>
     }
@@ -113,6 +136,7 @@ fn QuizQuestion(
     lesson: Arc<Lesson>,
     question: Question,
     progress: RwSignal<Progress>,
+    first_tries: RwSignal<std::collections::BTreeMap<String, bool>>,
     #[prop(into)] on_answer: Callback<()>,
 ) -> impl IntoView {
     let (lesson_id, question_id) = (lesson.id.clone(), question.id.clone());
@@ -123,16 +147,82 @@ fn QuizQuestion(
     let start_lesson = lesson.clone();
     let start: StartState = Arc::new(move || start_lesson.start());
     let question_id = question.id.clone();
+    let question = Arc::new(question);
+    let judged = question.clone();
+    let judged_asked = asked.clone();
     view! {
         <QuestionView
-            question=Arc::new(question)
+            question=question
             asked=asked
             answer=answer
             start=start
             on_answer=move |answer: Answer| {
+                let right = judged.judge(&judged_asked, &answer).correct;
+                first_tries.update(|tries| {
+                    tries.entry(question_id.clone()).or_insert(right);
+                });
                 progress.update(|p| p.record_quiz_answer(&lesson, &question_id, answer));
                 on_answer.run(());
             }
         />
+    }
+}
+
+/// "Show the solution": resets the simulation to the lesson's start and
+/// replays the reference solution one step per click, saying what each does.
+#[component]
+fn SolutionWalkthrough(lesson: Arc<Lesson>) -> impl IntoView {
+    let sim = expect_context::<SimHandle>();
+    // `None` until the learner asks; then how many steps are done.
+    let done = RwSignal::new(None::<usize>);
+    let error = RwSignal::new(None::<String>);
+    let n_steps = lesson.solution.len();
+    let steps: Vec<String> = lesson.solution.iter().map(|a| a.describe()).collect();
+    let start_lesson = lesson.clone();
+    let begin = move |_: leptos::ev::MouseEvent| {
+        sim.replace(start_lesson.start());
+        error.set(None);
+        done.set(Some(0));
+    };
+    let next_lesson = lesson.clone();
+    let next = move |_: leptos::ev::MouseEvent| {
+        let Some(idx) = done.get_untracked() else { return };
+        if let Some(action) = next_lesson.solution.get(idx) {
+            match sim.apply(action) {
+                Ok(()) => done.set(Some(idx + 1)),
+                Err(err) => error.set(Some(err)),
+            }
+        }
+    };
+    view! {
+        <div class="walkthrough">
+            {move || match done.get() {
+                None => view! {
+                    <button class="solution-button" on:click=begin.clone()>"Show the solution step by step"</button>
+                }.into_any(),
+                Some(n_done) => {
+                    let finished = n_done >= n_steps;
+                    view! {
+                    <p class="kicker">{format!("Solution: {n_done} of {n_steps} steps done")}</p>
+                    <ol class="solution-steps">
+                        {steps.clone().into_iter().enumerate().map(|(idx, words)| {
+                            let (is_done, is_next) = (idx < n_done, idx == n_done);
+                            view! {
+                                <li class:done=is_done class:next=is_next>
+                                    <span class="visually-hidden">{if is_done { "Done: " } else { "" }}</span>
+                                    <code>{words}</code>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ol>
+                    <div class="lesson-actions">
+                        <button class="primary" disabled=finished on:click=next.clone()>"Do the next step"</button>
+                        <button on:click=begin.clone()>"Start over"</button>
+                    </div>
+                }.into_any()
+                }
+            }}
+            {move || error.get().map(|e| view! { <p class="result error" role="alert">{e}</p> })}
+        </div>
     }
 }

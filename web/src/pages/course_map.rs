@@ -1,0 +1,74 @@
+//! The course map: every lesson with the learner's progress, the practice
+//! exam and the sandbox.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use shardlab_lessons::Course;
+
+use crate::pages::{Brand, Footer};
+use crate::route::Route;
+use crate::storage;
+
+/// The home page. `missing` names a lesson a link asked for that does not exist.
+#[component]
+pub fn CourseMap(course: Arc<Course>, #[prop(optional)] missing: Option<String>) -> impl IntoView {
+    let (progress, note) = storage::load_progress();
+    let n_done = course.lessons.iter().filter(|l| progress.lesson(&l.id).is_some_and(|p| p.completed)).count();
+    let n_lessons = course.lessons.len();
+    view! {
+        <header class="topbar"><Brand /></header>
+        <main class="course-map">
+            {missing.map(|id| view! {
+                <p class="link-problem" role="alert">{format!("There is no lesson called “{id}”. Here is the whole course.")}</p>
+            })}
+            {note.map(|note| view! { <p class="storage-note" role="status">{note}</p> })}
+            <section class="panel">
+                <h2>"The course"</h2>
+                <p class="muted">
+                    {format!("{n_done} of {n_lessons} lessons complete. Each lesson runs a live simulation: meet its goals, then answer its quiz.")}
+                </p>
+                <ol class="lesson-list">
+                    {course.lessons.iter().enumerate().map(|(idx, lesson)| {
+                        let state = progress.lesson(&lesson.id);
+                        let (status, class) = match state {
+                            Some(p) if p.completed => ("Completed", "complete"),
+                            Some(p) if p.goals_met => ("Goals met, quiz to finish", "started"),
+                            Some(_) => ("Started", "started"),
+                            None => ("Not started", "new"),
+                        };
+                        let topics = lesson.topics.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ");
+                        view! {
+                            <li class=format!("lesson-card {class}")>
+                                <span class="lesson-number" aria-hidden="true">{idx + 1}</span>
+                                <a href=Route::Lesson { id: lesson.id.clone(), step: None }.href()>{lesson.title.clone()}</a>
+                                <span class="status">{status}</span>
+                                <span class="topics muted">{format!("Topics {topics}")}</span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+            </section>
+            <section class="panel map-extras">
+                {course.exam.as_ref().map(|exam| {
+                    let best = progress.exam.best_percent;
+                    let attempts = progress.exam.attempts;
+                    view! {
+                        <div class="extra">
+                            <h2><a href=Route::Exam.href()>{exam.title.clone()}</a></h2>
+                            <p class="muted">
+                                {format!("{} questions on every topic; {}% passes.", exam.questions.len(), exam.pass_percent)}
+                                {(attempts > 0).then(|| format!(" Best score {best}% in {attempts} attempt{}.", if attempts == 1 { "" } else { "s" }))}
+                            </p>
+                        </div>
+                    }
+                })}
+                <div class="extra">
+                    <h2><a href=Route::Sandbox.href()>"Sandbox"</a></h2>
+                    <p class="muted">"A stream of your own with every control: no goals, no rules but the service's."</p>
+                </div>
+            </section>
+        </main>
+        <Footer />
+    }
+}

@@ -1,0 +1,116 @@
+//! The site's pages, one per file, chosen by [`Route`](crate::route::Route).
+
+pub mod course_map;
+pub mod exam;
+pub mod lesson;
+pub mod sandbox;
+
+use leptos::prelude::*;
+use shardlab_core::{HashKey, Simulation};
+
+use crate::components::api_console::ApiConsole;
+use crate::components::clock_bar::ClockBar;
+use crate::components::consumer_panel::ConsumerPanel;
+use crate::components::inspector::{Inspector, Selection};
+use crate::components::put_form::PutForm;
+use crate::components::stream_view::StreamView;
+use crate::hooks;
+use crate::permissions::Permissions;
+use crate::route::Route;
+use crate::share::{self, ShareButton};
+use crate::sim_handle::SimHandle;
+
+/// The simulation a page opens with: the one in a share link, if the address
+/// holds one that can be opened, else `fresh()`; and why a link could not be opened.
+pub fn initial_simulation(fresh: impl FnOnce() -> Simulation) -> (Simulation, Option<String>) {
+    match share::fragment() {
+        None => (fresh(), None),
+        Some(fragment) => match Simulation::from_share_fragment(&fragment) {
+            Ok(shared) => (shared, None),
+            Err(err) => (fresh(), Some(format!("This share link could not be opened: {err}."))),
+        },
+    }
+}
+
+/// Puts `sim` and the page's shared state in context, and starts the clock
+/// ticker. Returns the clock's `running` and `speed` signals.
+pub fn provide_simulation(sim: Simulation, permissions: Permissions) -> (SimHandle, RwSignal<bool>, RwSignal<u32>) {
+    let sim = SimHandle::new(sim);
+    provide_context(sim);
+    provide_context(Selection(RwSignal::new(None)));
+    provide_context(permissions);
+    let running = RwSignal::new(false);
+    // Percent of real time.
+    let speed = RwSignal::new(100u32);
+    hooks::use_ticker(sim, running.into(), speed.into());
+    (sim, running, speed)
+}
+
+/// The site's header: the brand (a link to the course map), the page's
+/// links, the clock and the share button. `embedded` drops the brand and links.
+#[component]
+pub fn Topbar(
+    running: RwSignal<bool>,
+    speed: RwSignal<u32>,
+    #[prop(into)] on_reset: Callback<()>,
+    link_problem: RwSignal<Option<String>>,
+    #[prop(optional)] embedded: bool,
+) -> impl IntoView {
+    view! {
+        <header class="topbar" class:embedded=embedded>
+            {(!embedded).then(|| view! { <Brand /> })}
+            <ClockBar running=running speed=speed on_reset=on_reset />
+            <ShareButton link_problem=link_problem />
+        </header>
+        {move || link_problem.get().map(|problem| view! { <p class="link-problem" role="alert">{problem}</p> })}
+    }
+}
+
+/// The logo and name, linking to the course map.
+#[component]
+pub fn Brand() -> impl IntoView {
+    view! {
+        <a class="brand" href=Route::CourseMap.href()>
+            <span class="brand-mark" aria-hidden="true"><i></i><i></i><i></i></span>
+            <div>
+                <h1>"Shardlab"</h1>
+                <p>"Amazon Kinesis Data Streams, simulated in your browser"</p>
+            </div>
+        </a>
+    }
+}
+
+/// The views and controls over the simulation, for `stream`; each control
+/// shows only if the page's [`Permissions`] allow its action.
+#[component]
+pub fn Playground(stream: &'static str) -> impl IntoView {
+    let permissions = expect_context::<Permissions>();
+    let partition_key = RwSignal::new(String::from("user-42"));
+    let probe = Signal::derive(move || partition_key.with(|k| (!k.is_empty()).then(|| HashKey::from_partition_key(k))));
+    view! {
+        <div class="playground" id="playground">
+            {permissions.allows("put_record").then(|| view! { <PutForm stream=stream partition_key=partition_key on_put=|| () /> })}
+            <StreamView stream=stream probe=probe />
+            <Inspector stream=stream />
+            {permissions.allows("start_polling_consumer").then(|| view! { <ConsumerPanel stream=stream /> })}
+            <ApiConsole stream=stream />
+        </div>
+    }
+}
+
+/// The site's footer.
+#[component]
+pub fn Footer() -> impl IntoView {
+    view! {
+        <footer class="site-footer">
+            "Shardlab simulates the service's rules and limits; nothing leaves your browser."
+        </footer>
+    }
+}
+
+/// A stream name for components that take `&'static str`, so that every
+/// closure can copy it. A page shows one stream for its whole life, so this
+/// one short string is never freed.
+pub fn leak_name(name: &str) -> &'static str {
+    Box::leak(name.to_owned().into_boxed_str())
+}

@@ -45,6 +45,13 @@ pub struct Simulation {
     pub(crate) producers: Vec<Option<crate::kpl::KplProducer>>,
     /// KCL applications, by `ApplicationId`, taken out the same way.
     pub(crate) applications: Vec<Option<crate::kcl::KclApp>>,
+    /// Lambda functions and event-source mappings. Absent from snapshots
+    /// taken before Lambda was modelled.
+    #[serde(default)]
+    pub(crate) lambda: crate::lambda::Lambda,
+    /// Messages sent to on-failure destinations, by ARN.
+    #[serde(default)]
+    pub(crate) destinations: crate::destinations::DestinationStore,
     /// The next whole second at which metrics are flushed.
     next_measure: Instant,
     /// The next whole minute at which on-demand streams are checked.
@@ -68,6 +75,7 @@ enum Due {
     ConsumerPoll(usize),
     Producer(usize),
     Application(usize),
+    Mapping(usize),
     OnDemandScaling,
 }
 
@@ -86,6 +94,8 @@ impl Simulation {
             next_subscription_id: 0,
             producers: Vec::new(),
             applications: Vec::new(),
+            lambda: crate::lambda::Lambda::default(),
+            destinations: crate::destinations::DestinationStore::default(),
             next_measure: Instant::SIMULATION_START + Duration::from_secs(1),
             next_scaling: Instant::SIMULATION_START + Duration::from_secs(60),
         }
@@ -117,11 +127,12 @@ impl Simulation {
             .iter()
             .enumerate()
             .filter_map(|(idx, a)| Some((a.as_ref()?.next_deadline()?, Due::Application(idx))));
+        let mappings = self.next_mapping_deadlines().map(|(at, idx)| (at, Due::Mapping(idx)));
         // Metrics are flushed at each whole second, and on-demand streams
         // are checked at each whole minute.
         let measure = Some((self.next_measure, Due::Measure));
         let scaling = Some((self.next_scaling, Due::OnDemandScaling));
-        changes.chain(polls).chain(producers).chain(applications).chain(measure).chain(scaling).min()
+        changes.chain(polls).chain(producers).chain(applications).chain(mappings).chain(measure).chain(scaling).min()
     }
 
     /// The periodic work is scheduled within its period after the clock: a
@@ -142,7 +153,8 @@ impl Simulation {
         let polls = self.consumers.iter().map(|c| c.next_poll);
         let producers = self.producers.iter().flatten().filter_map(|p| p.next_deadline());
         let applications = self.applications.iter().flatten().filter_map(|a| a.next_deadline());
-        changes.chain(polls).chain(producers).chain(applications).min()
+        let mappings = self.next_mapping_deadlines().map(|(at, _)| at);
+        changes.chain(polls).chain(producers).chain(applications).chain(mappings).min()
     }
 
     /// Whether no stream has metric samples waiting and no registered
@@ -168,6 +180,7 @@ impl Simulation {
             match due {
                 Due::Producer(idx) => self.poll_producer_at(idx),
                 Due::Application(idx) => self.tick_application_at(idx),
+                Due::Mapping(idx) => self.tick_mapping_at(idx),
                 Due::StreamChange(name) => self.land_stream_change(&name),
                 Due::ConsumerPoll(idx) => self.poll_consumer_at(idx),
                 Due::Measure => {

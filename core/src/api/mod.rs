@@ -26,8 +26,9 @@
 //!   cannot do through Kinesis: moving simulated time (`clock.rs`), reading
 //!   an enhanced fan-out subscription (`efo.rs`), acting as an IAM principal
 //!   (`security.rs`), reading metrics and the bill (`telemetry.rs`),
-//!   saving and restoring the whole simulation (`snapshot.rs`), and running
-//!   KPL producers, KPL aggregation and KCL applications (`clients.rs`).
+//!   saving and restoring the whole simulation (`snapshot.rs`), running
+//!   KPL producers, KPL aggregation and KCL applications (`clients.rs`), and
+//!   Lambda functions with event-source mappings (`lambda.rs`).
 //!
 //! The operations: `AddTagsToStream`, `CreateStream`,
 //! `DecreaseStreamRetentionPeriod`, `DeleteStream`,
@@ -46,8 +47,12 @@
 //! `Shardlab.KplFlush`, `Shardlab.KplStatus`, `Shardlab.Aggregate`,
 //! `Shardlab.Deaggregate`, `Shardlab.KclCreateApplication`,
 //! `Shardlab.KclStartWorker`, `Shardlab.KclKillWorker`,
-//! `Shardlab.KclPauseWorker`, `Shardlab.KclStopWorker`, `Shardlab.KclLeases`
-//! and `Shardlab.KclOutput`. Any other target is an `UnknownOperationException`.
+//! `Shardlab.KclPauseWorker`, `Shardlab.KclStopWorker`, `Shardlab.KclLeases`,
+//! `Shardlab.KclOutput`, `Shardlab.CreateFunction`,
+//! `Shardlab.CreateEventSourceMapping`, `Shardlab.UpdateEventSourceMapping`,
+//! `Shardlab.DeleteEventSourceMapping`, `Shardlab.GetEventSourceMapping`,
+//! `Shardlab.Invocations` and `Shardlab.DestinationMessages`. Any other
+//! target is an `UnknownOperationException`.
 //!
 //! `SubscribeToShard` departs from AWS, which answers it with an HTTP/2 event
 //! stream: here it answers a `SubscriptionId`, and `Shardlab.ReadSubscription`
@@ -85,6 +90,7 @@ mod decode;
 mod efo;
 mod encode;
 mod error;
+mod lambda;
 pub mod line;
 mod records;
 mod security;
@@ -144,9 +150,15 @@ fn operation(target: &str) -> Option<Operation> {
         "Shardlab.Aggregate" => clients::aggregate,
         "Shardlab.AttachPolicy" => security::attach_policy,
         "Shardlab.Cost" => telemetry::cost,
+        "Shardlab.CreateEventSourceMapping" => lambda::create_event_source_mapping,
+        "Shardlab.CreateFunction" => lambda::create_function,
         "Shardlab.Deaggregate" => clients::deaggregate,
+        "Shardlab.DeleteEventSourceMapping" => lambda::delete_event_source_mapping,
+        "Shardlab.DestinationMessages" => lambda::destination_messages,
         "Shardlab.DetachPolicies" => security::detach_policies,
+        "Shardlab.GetEventSourceMapping" => lambda::get_event_source_mapping,
         "Shardlab.GetMetricStatistics" => telemetry::get_metric_statistics,
+        "Shardlab.Invocations" => lambda::invocations,
         "Shardlab.KclCreateApplication" => clients::kcl_create_application,
         "Shardlab.KclKillWorker" => clients::kcl_kill_worker,
         "Shardlab.KclLeases" => clients::kcl_leases,
@@ -163,6 +175,7 @@ fn operation(target: &str) -> Option<Operation> {
         "Shardlab.SetCaller" => security::set_caller,
         "Shardlab.SetClock" => clock::set_clock,
         "Shardlab.Snapshot" => snapshot::snapshot,
+        "Shardlab.UpdateEventSourceMapping" => lambda::update_event_source_mapping,
         _ => return None,
     })
 }

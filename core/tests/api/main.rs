@@ -5,6 +5,7 @@ mod clients;
 mod driver;
 mod errors;
 mod fan_out;
+mod lambda;
 mod operations;
 mod security;
 mod simulation;

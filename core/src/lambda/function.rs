@@ -127,3 +127,69 @@ impl Function {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{CreateStreamInput, PutRecordInput, Simulation, limits};
+
+    /// Records with these (partition key, data) pairs, as a shard stores them.
+    fn records(pairs: &[(&str, &str)]) -> Vec<Record> {
+        let mut sim = Simulation::new();
+        sim.create_stream(CreateStreamInput::provisioned("s", 1)).unwrap();
+        sim.advance(limits::STREAM_CREATE_DELAY);
+        for (key, data) in pairs {
+            sim.put_record(PutRecordInput::new("s", *key, data.as_bytes().to_vec())).unwrap();
+        }
+        sim.shard_records("s", crate::ShardId::new(0)).unwrap().cloned().collect()
+    }
+
+    #[track_caller]
+    fn check(script: FunctionScript, expected: Response) {
+        let batch = records(&[("a", "fine"), ("bad", "fine"), ("c", "has poison in it")]);
+        let mut function = Function::new(script);
+        assert_eq!(function.invoke(&batch).1, expected);
+    }
+
+    #[test]
+    fn scripts_fail_on_what_they_say() {
+        let batch = records(&[("a", "fine"), ("bad", "fine"), ("c", "has poison in it")]);
+        let seq = |idx: usize| batch[idx].sequence_number();
+        let by_key = Some(PoisonRule::PartitionKey("bad".into()));
+        let by_data = Some(PoisonRule::DataContains(b"poison".to_vec()));
+        check(FunctionScript::default(), Response::Returned { batch_item_failures: Vec::new() });
+        check(FunctionScript { poison: by_key.clone(), ..FunctionScript::default() }, Response::Threw);
+        check(
+            FunctionScript { poison: by_key, on_poison: OnPoison::ReportItemFailures, ..FunctionScript::default() },
+            Response::Returned { batch_item_failures: alloc::vec![seq(1)] },
+        );
+        check(
+            FunctionScript { poison: by_data, on_poison: OnPoison::ReportItemFailures, ..FunctionScript::default() },
+            Response::Returned { batch_item_failures: alloc::vec![seq(2)] },
+        );
+        check(FunctionScript { throw_on_every_batch: true, ..FunctionScript::default() }, Response::Threw);
+        check(FunctionScript { failure_percent: 100, ..FunctionScript::default() }, Response::Threw);
+    }
+
+    #[test]
+    fn durations_add_up_and_random_failures_follow_the_seed() {
+        let batch = records(&[("a", "x"), ("b", "y")]);
+        let script = FunctionScript {
+            duration_per_batch: Duration::from_millis(100),
+            duration_per_record: Duration::from_millis(10),
+            failure_percent: 30,
+            seed: 9,
+            ..FunctionScript::default()
+        };
+        let outcomes = |script: &FunctionScript| {
+            let mut function = Function::new(script.clone());
+            (0..1000).map(|_| function.invoke(&batch)).collect::<Vec<_>>()
+        };
+        let first = outcomes(&script);
+        assert!(first.iter().all(|(duration, _)| *duration == Duration::from_millis(120)));
+        assert_eq!(first, outcomes(&script), "the same seed gives the same failures");
+        let failures = first.iter().filter(|(_, r)| *r == Response::Threw).count();
+        assert!((250..350).contains(&failures), "failures={failures}");
+        assert_ne!(first, outcomes(&FunctionScript { seed: 10, ..script }));
+    }
+}

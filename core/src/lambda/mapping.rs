@@ -411,7 +411,7 @@ impl EventSourceMapping {
             last_modified: now,
         };
         let shards: Vec<_> = sim
-            .usable_stream(&mapping.stream_name)
+            .stream(&mapping.stream_name)
             .map(|s| s.shards.iter().map(|s| (s.id, [s.parent, s.adjacent_parent], s.is_open())).collect())
             .unwrap_or_default();
         for (shard_id, parents, open) in shards {
@@ -489,7 +489,8 @@ impl EventSourceMapping {
     /// Starts reading shards a reshard created since the mapping last looked;
     /// they are read from `TRIM_HORIZON`, once their parents are done.
     fn discover(&mut self, sim: &Simulation) {
-        let Ok(stream) = sim.usable_stream(&self.stream_name) else { return };
+        // The public view, as a real mapping would use `ListShards`.
+        let Some(stream) = sim.stream(&self.stream_name).filter(|s| s.status.is_usable()) else { return };
         for shard in &stream.shards {
             if !self.shards.iter().any(|s| s.shard_id == shard.id) {
                 self.shards.push(ShardReader::new(

@@ -361,3 +361,29 @@ aws_error! {
         AccessDenied(AccessDenied) => "AccessDeniedException",
     }
 }
+
+aws_error! {
+    /// Error returned by the Lambda event-source mapping operations:
+    /// [`crate::Simulation::create_event_source_mapping`], `update_…`,
+    /// `delete_…` and `get_…`.
+    pub enum EventSourceMappingError {
+        /// A request member breaks a constraint of Lambda's API model.
+        Validation(ValidationError) => "ValidationException",
+        /// A parameter is well-formed but not acceptable for a Kinesis source.
+        InvalidParameterValue(String) => "InvalidParameterValueException",
+        /// The function or mapping does not exist.
+        ResourceNotFound(String) => "ResourceNotFoundException",
+        /// The function already has a mapping from this stream.
+        ResourceConflict(String) => "ResourceConflictException",
+    }
+}
+
+aws_error! {
+    /// Error returned by [`crate::Simulation::create_function`].
+    pub enum CreateFunctionError {
+        /// The script is not one the simulation can run.
+        InvalidParameterValue(String) => "InvalidParameterValueException",
+        /// A function with this name exists.
+        ResourceConflict(String) => "ResourceConflictException",
+    }
+}

@@ -38,6 +38,7 @@ pub mod base64;
 pub mod clients;
 mod consumer;
 pub mod cost;
+mod destinations;
 mod error;
 pub mod generator;
 mod hash;
@@ -46,6 +47,8 @@ pub mod kcl;
 // Server-side encryption as learners observe it (a teaching model, not cryptography).
 pub mod kms;
 pub mod kpl;
+// Lambda event-source mappings reading streams, with scripted functions.
+pub mod lambda;
 pub mod limits;
 pub mod metrics;
 mod ops_efo;
@@ -70,9 +73,9 @@ pub mod workload;
 pub use consumer::{ConsumerId, ConsumerView, POLL_INTERVAL, ShardCursor};
 pub use cost::CapacityMode;
 pub use error::{
-    ACCOUNT_ID, CreateStreamError, EfoError, EncryptionError, GetRecordsError, GetShardIteratorError, IteratorExpired,
-    ListError, NotFound, PutRecordError, REGION, ReshardError, StreamOpError, ThroughputExceeded, ValidationError,
-    Violation,
+    ACCOUNT_ID, CreateFunctionError, CreateStreamError, EfoError, EncryptionError, EventSourceMappingError,
+    GetRecordsError, GetShardIteratorError, IteratorExpired, ListError, NotFound, PutRecordError, REGION, ReshardError,
+    StreamOpError, ThroughputExceeded, ValidationError, Violation,
 };
 pub use hash::{HashKey, HashKeyRange};
 pub use iterator::{ShardIteratorType, StartingPosition};

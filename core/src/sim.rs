@@ -48,6 +48,13 @@ pub struct Simulation {
     /// Traffic generators, by `GeneratorId`.
     #[serde(default)]
     pub(crate) generators: Vec<crate::generator::Generator>,
+    /// Lambda functions and event-source mappings. Absent from snapshots
+    /// taken before Lambda was modelled.
+    #[serde(default)]
+    pub(crate) lambda: crate::lambda::Lambda,
+    /// Messages sent to on-failure destinations, by ARN.
+    #[serde(default)]
+    pub(crate) destinations: crate::destinations::DestinationStore,
     /// The next whole second at which metrics are flushed.
     next_measure: Instant,
     /// The next whole minute at which on-demand streams are checked.
@@ -72,6 +79,7 @@ enum Due {
     Producer(usize),
     Application(usize),
     Generator(usize),
+    Mapping(usize),
     OnDemandScaling,
 }
 
@@ -91,6 +99,8 @@ impl Simulation {
             producers: Vec::new(),
             applications: Vec::new(),
             generators: Vec::new(),
+            lambda: crate::lambda::Lambda::default(),
+            destinations: crate::destinations::DestinationStore::default(),
             next_measure: Instant::SIMULATION_START + Duration::from_secs(1),
             next_scaling: Instant::SIMULATION_START + Duration::from_secs(60),
         }
@@ -124,11 +134,20 @@ impl Simulation {
             .filter_map(|(idx, a)| Some((a.as_ref()?.next_deadline()?, Due::Application(idx))));
         let generators =
             self.generators.iter().enumerate().filter_map(|(idx, g)| Some((g.next_deadline()?, Due::Generator(idx))));
+        let mappings = self.next_mapping_deadlines().map(|(at, idx)| (at, Due::Mapping(idx)));
         // Metrics are flushed at each whole second, and on-demand streams
         // are checked at each whole minute.
         let measure = Some((self.next_measure, Due::Measure));
         let scaling = Some((self.next_scaling, Due::OnDemandScaling));
-        changes.chain(polls).chain(producers).chain(applications).chain(generators).chain(measure).chain(scaling).min()
+        changes
+            .chain(polls)
+            .chain(producers)
+            .chain(applications)
+            .chain(generators)
+            .chain(mappings)
+            .chain(measure)
+            .chain(scaling)
+            .min()
     }
 
     /// The periodic work is scheduled within its period after the clock: a
@@ -150,7 +169,8 @@ impl Simulation {
         let producers = self.producers.iter().flatten().filter_map(|p| p.next_deadline());
         let applications = self.applications.iter().flatten().filter_map(|a| a.next_deadline());
         let generators = self.generators.iter().filter_map(|g| g.next_deadline());
-        changes.chain(polls).chain(producers).chain(applications).chain(generators).min()
+        let mappings = self.next_mapping_deadlines().map(|(at, _)| at);
+        changes.chain(polls).chain(producers).chain(applications).chain(generators).chain(mappings).min()
     }
 
     /// Whether no stream has metric samples waiting and no registered
@@ -177,6 +197,7 @@ impl Simulation {
                 Due::Producer(idx) => self.poll_producer_at(idx),
                 Due::Application(idx) => self.tick_application_at(idx),
                 Due::Generator(idx) => self.tick_generator_at(idx),
+                Due::Mapping(idx) => self.tick_mapping_at(idx),
                 Due::StreamChange(name) => self.land_stream_change(&name),
                 Due::ConsumerPoll(idx) => self.poll_consumer_at(idx),
                 Due::Measure => {

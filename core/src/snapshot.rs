@@ -102,6 +102,7 @@ impl Simulation {
                 return Err(format!("stream {name} was billed up to a time after the clock"));
             }
         }
+        self.check_lambda_invariants()?;
         Ok(())
     }
 }

@@ -373,8 +373,7 @@ impl Lesson {
         let names: Vec<&str> = std::iter::once(permission).chain(aliases).collect();
         let Some(allowed) = &self.allowed_actions else { return true };
         let is_target = !ACTION_KINDS.contains(&permission);
-        names.contains(&"advance")
-            || allowed.iter().any(|a| names.contains(&a.as_str()) || (a == "api" && is_target))
+        names.contains(&"advance") || allowed.iter().any(|a| names.contains(&a.as_str()) || (a == "api" && is_target))
     }
 
     /// Runs `actions` from the start; on failure, the failing step's index and error.

@@ -43,9 +43,7 @@ pub fn App() -> impl IntoView {
             None => view! { <CourseMap course=course missing=id /> }.into_any(),
         },
         Route::Embed { id, origin } => match position(&id) {
-            Some(index) => {
-                view! { <LessonPage course=course index=index embedding=Embedding { origin } /> }.into_any()
-            }
+            Some(index) => view! { <LessonPage course=course index=index embedding=Embedding { origin } /> }.into_any(),
             None => view! { <Fatal message=format!("There is no lesson called “{id}” to embed.") /> }.into_any(),
         },
         Route::Exam => match course.exam.clone() {

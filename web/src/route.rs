@@ -97,7 +97,11 @@ fn decode(text: &str) -> String {
         match bytes[idx] {
             b'+' => out.push(b' '),
             b'%' if idx + 2 < bytes.len() => {
-                match std::str::from_utf8(&bytes[idx + 1..idx + 3]).ok().and_then(|hex| u8::from_str_radix(hex, 16).ok()).ok_or(()) {
+                match std::str::from_utf8(&bytes[idx + 1..idx + 3])
+                    .ok()
+                    .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+                    .ok_or(())
+                {
                     Ok(byte) => {
                         out.push(byte);
                         idx += 2;

@@ -388,6 +388,12 @@ impl<'a> Decoder<'a> {
         Ok(number)
     }
 
+    /// An `Integer` member of any sign, for Lambda's settings, whose ranges
+    /// (some starting at -1) the simulation checks itself.
+    pub(crate) fn integer(&mut self, name: &str) -> Result<Option<i64>, ApiError> {
+        self.whole_number(name, Shape::Integer)
+    }
+
     /// An `Integer` member that may not be negative (a simulation-only id).
     pub(crate) fn non_negative_integer(&mut self, name: &str) -> Result<Option<u32>, ApiError> {
         // At least 0 and at most i32::MAX, so the conversion is exact.

@@ -5,8 +5,8 @@ use alloc::string::{String, ToString};
 use serde_json::{Map, Value};
 
 use crate::error::{
-    CreateStreamError, EfoError, EncryptionError, GetRecordsError, GetShardIteratorError, ListError, PutRecordError,
-    ReshardError, StreamOpError,
+    CreateFunctionError, CreateStreamError, EfoError, EncryptionError, EventSourceMappingError, GetRecordsError,
+    GetShardIteratorError, ListError, PutRecordError, ReshardError, StreamOpError,
 };
 
 /// An error response: the AWS exception name (`__type`) and, for most, a message.
@@ -88,6 +88,8 @@ from_core_errors!(
     ReshardError,
     EfoError,
     EncryptionError,
+    EventSourceMappingError,
+    CreateFunctionError,
 );
 
 #[cfg(test)]

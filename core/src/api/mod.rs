@@ -27,9 +27,10 @@
 //!   an enhanced fan-out subscription (`efo.rs`), acting as an IAM principal
 //!   (`security.rs`), reading metrics and the bill (`telemetry.rs`),
 //!   running traffic generators (`generator.rs`) and polling consumers
-//!   (`consumers.rs`),
-//!   saving and restoring the whole simulation (`snapshot.rs`), and running
-//!   KPL producers, KPL aggregation and KCL applications (`clients.rs`).
+//!   (`consumers.rs`), saving and restoring the whole simulation
+//!   (`snapshot.rs`), running KPL producers, KPL aggregation and KCL
+//!   applications (`clients.rs`), and Lambda functions with event-source
+//!   mappings (`lambda.rs`).
 //!
 //! The operations: `AddTagsToStream`, `CreateStream`,
 //! `DecreaseStreamRetentionPeriod`, `DeleteStream`,
@@ -51,7 +52,11 @@
 //! `Shardlab.KclPauseWorker`, `Shardlab.KclStopWorker`, `Shardlab.KclLeases`,
 //! `Shardlab.KclOutput`, `Shardlab.StartGenerator`, `Shardlab.StopGenerator`,
 //! `Shardlab.Generators`, `Shardlab.StartPollingConsumer`,
-//! `Shardlab.Consumers` and `Shardlab.StopConsumer`. Any other target is an `UnknownOperationException`.
+//! `Shardlab.Consumers`, `Shardlab.StopConsumer`, `Shardlab.CreateFunction`,
+//! `Shardlab.CreateEventSourceMapping`, `Shardlab.UpdateEventSourceMapping`,
+//! `Shardlab.DeleteEventSourceMapping`, `Shardlab.GetEventSourceMapping`,
+//! `Shardlab.Invocations` and `Shardlab.DestinationMessages`. Any other
+//! target is an `UnknownOperationException`.
 //!
 //! `SubscribeToShard` departs from AWS, which answers it with an HTTP/2 event
 //! stream: here it answers a `SubscriptionId`, and `Shardlab.ReadSubscription`
@@ -91,6 +96,7 @@ mod efo;
 mod encode;
 mod error;
 mod generator;
+mod lambda;
 pub mod line;
 mod records;
 mod security;
@@ -151,10 +157,16 @@ fn operation(target: &str) -> Option<Operation> {
         "Shardlab.AttachPolicy" => security::attach_policy,
         "Shardlab.Consumers" => consumers::consumers,
         "Shardlab.Cost" => telemetry::cost,
+        "Shardlab.CreateEventSourceMapping" => lambda::create_event_source_mapping,
+        "Shardlab.CreateFunction" => lambda::create_function,
         "Shardlab.Deaggregate" => clients::deaggregate,
+        "Shardlab.DeleteEventSourceMapping" => lambda::delete_event_source_mapping,
+        "Shardlab.DestinationMessages" => lambda::destination_messages,
         "Shardlab.DetachPolicies" => security::detach_policies,
+        "Shardlab.GetEventSourceMapping" => lambda::get_event_source_mapping,
         "Shardlab.GetMetricStatistics" => telemetry::get_metric_statistics,
         "Shardlab.Generators" => generator::generators,
+        "Shardlab.Invocations" => lambda::invocations,
         "Shardlab.KclCreateApplication" => clients::kcl_create_application,
         "Shardlab.KclKillWorker" => clients::kcl_kill_worker,
         "Shardlab.KclLeases" => clients::kcl_leases,
@@ -175,6 +187,7 @@ fn operation(target: &str) -> Option<Operation> {
         "Shardlab.StartPollingConsumer" => consumers::start_polling_consumer,
         "Shardlab.StopConsumer" => consumers::stop_consumer,
         "Shardlab.StopGenerator" => generator::stop_generator,
+        "Shardlab.UpdateEventSourceMapping" => lambda::update_event_source_mapping,
         _ => return None,
     })
 }

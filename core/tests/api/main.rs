@@ -6,6 +6,7 @@ mod driver;
 mod errors;
 mod fan_out;
 mod generators;
+mod lambda;
 mod operations;
 mod security;
 mod simulation;

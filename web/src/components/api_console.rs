@@ -12,7 +12,10 @@ use crate::sim_handle::SimHandle;
 fn templates(stream: &str) -> Vec<(&'static str, Value)> {
     let arn = format!("arn:aws:kinesis:us-east-1:123456789012:stream/{stream}");
     vec![
-        ("Kinesis_20131202.PutRecord", json!({"StreamName": stream, "PartitionKey": "user-42", "Data": "eyJvcmRlciI6IDF9"})),
+        (
+            "Kinesis_20131202.PutRecord",
+            json!({"StreamName": stream, "PartitionKey": "user-42", "Data": "eyJvcmRlciI6IDF9"}),
+        ),
         (
             "Kinesis_20131202.PutRecords",
             json!({"StreamName": stream, "Records": [
@@ -24,7 +27,10 @@ fn templates(stream: &str) -> Vec<(&'static str, Value)> {
             "Kinesis_20131202.GetShardIterator",
             json!({"StreamName": stream, "ShardId": "shardId-000000000001", "ShardIteratorType": "TRIM_HORIZON"}),
         ),
-        ("Kinesis_20131202.GetRecords", json!({"ShardIterator": "paste the ShardIterator from GetShardIterator", "Limit": 10})),
+        (
+            "Kinesis_20131202.GetRecords",
+            json!({"ShardIterator": "paste the ShardIterator from GetShardIterator", "Limit": 10}),
+        ),
         ("Kinesis_20131202.ListShards", json!({"StreamName": stream})),
         ("Kinesis_20131202.DescribeStreamSummary", json!({"StreamName": stream})),
         (
@@ -35,11 +41,20 @@ fn templates(stream: &str) -> Vec<(&'static str, Value)> {
             "Kinesis_20131202.MergeShards",
             json!({"StreamName": stream, "ShardToMerge": "shardId-000000000000", "AdjacentShardToMerge": "shardId-000000000001"}),
         ),
-        ("Kinesis_20131202.UpdateShardCount", json!({"StreamName": stream, "TargetShardCount": 8, "ScalingType": "UNIFORM_SCALING"})),
-        ("Kinesis_20131202.UpdateStreamMode", json!({"StreamARN": arn, "StreamModeDetails": {"StreamMode": "ON_DEMAND"}})),
+        (
+            "Kinesis_20131202.UpdateShardCount",
+            json!({"StreamName": stream, "TargetShardCount": 8, "ScalingType": "UNIFORM_SCALING"}),
+        ),
+        (
+            "Kinesis_20131202.UpdateStreamMode",
+            json!({"StreamARN": arn, "StreamModeDetails": {"StreamMode": "ON_DEMAND"}}),
+        ),
         ("Kinesis_20131202.IncreaseStreamRetentionPeriod", json!({"StreamName": stream, "RetentionPeriodHours": 48})),
         ("Kinesis_20131202.RegisterStreamConsumer", json!({"StreamARN": arn, "ConsumerName": "dashboard"})),
-        ("Kinesis_20131202.StartStreamEncryption", json!({"StreamName": stream, "EncryptionType": "KMS", "KeyId": "alias/aws/kinesis"})),
+        (
+            "Kinesis_20131202.StartStreamEncryption",
+            json!({"StreamName": stream, "EncryptionType": "KMS", "KeyId": "alias/aws/kinesis"}),
+        ),
         ("Kinesis_20131202.DescribeLimits", json!({})),
         (
             "Shardlab.StartGenerator",
@@ -55,7 +70,10 @@ fn templates(stream: &str) -> Vec<(&'static str, Value)> {
         ),
         ("Shardlab.Cost", json!({"StreamName": stream})),
         ("Shardlab.KplCreateProducer", json!({"Config": {"RecordMaxBufferedTime": 100}})),
-        ("Shardlab.KplPut", json!({"ProducerId": 0, "StreamName": stream, "PartitionKey": "user-1", "Data": "aGVsbG8="})),
+        (
+            "Shardlab.KplPut",
+            json!({"ProducerId": 0, "StreamName": stream, "PartitionKey": "user-1", "Data": "aGVsbG8="}),
+        ),
         ("Shardlab.KplStatus", json!({"ProducerId": 0})),
         ("Shardlab.KclCreateApplication", json!({"ApplicationName": "orders-app", "StreamName": stream})),
         ("Shardlab.KclStartWorker", json!({"ApplicationId": 0})),

@@ -53,7 +53,9 @@ pub fn LessonPage(
     });
     let n_lessons = course.lessons.len();
     let neighbour = |idx: Option<usize>| {
-        idx.filter(|&i| i < n_lessons).map(|i| (Route::Lesson { id: course.lessons[i].id.clone(), step: None }.href(), course.lessons[i].title.clone()))
+        idx.filter(|&i| i < n_lessons).map(|i| {
+            (Route::Lesson { id: course.lessons[i].id.clone(), step: None }.href(), course.lessons[i].title.clone())
+        })
     };
     let previous = neighbour(index.checked_sub(1));
     let next = neighbour(Some(index + 1));

@@ -1,0 +1,267 @@
+//! Simulation-only targets for Lambda reading a stream through an
+//! event-source mapping (see [`lambda`](crate::lambda)).
+//!
+//! The mapping operations take and answer the members of AWS Lambda's
+//! `CreateEventSourceMapping`, `UpdateEventSourceMapping`,
+//! `DeleteEventSourceMapping` and `GetEventSourceMapping`, under `Shardlab.`
+//! because this API speaks Kinesis's protocol, not Lambda's REST one.
+//! Functions are scripts rather than code:
+//!
+//! - `Shardlab.CreateFunction {"FunctionName", "DurationMillis"?,
+//!   "MillisPerRecord"?, "PoisonPartitionKey"? | "PoisonDataContains"?,
+//!   "OnPoison"?: "THROW"|"REPORT_BATCH_ITEM_FAILURES", "FailurePercent"?,
+//!   "ThrowOnEveryBatch"?, "Seed"?}` → `{"FunctionName", "FunctionArn"}`.
+//!   Every behaviour member is optional; without any the function succeeds
+//!   at once. `PoisonDataContains` is text matched against record data.
+//! - `Shardlab.CreateEventSourceMapping`, `Shardlab.UpdateEventSourceMapping`
+//!   (`UUID` and the members to change), `Shardlab.DeleteEventSourceMapping`
+//!   and `Shardlab.GetEventSourceMapping` (`{"UUID"}`) answer AWS's
+//!   `EventSourceMappingConfiguration`; `GetEventSourceMapping` adds the
+//!   simulation's `Progress` (concurrency, iterator age, per-shard lanes).
+//! - `Shardlab.Invocations {"UUID", "After"?}` → `{"Invocations": […], "Next": N}`:
+//!   the mapping's invocation log from invocation number `After`.
+//! - `Shardlab.DestinationMessages {"Destination"}` → `{"Messages": ["…"]}`:
+//!   the bodies sent to an on-failure destination, oldest first.
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use serde_json::{Value, json};
+
+use super::Reply;
+use super::decode::Decoder;
+use super::encode::timestamp;
+use super::error::ApiError;
+use crate::Simulation;
+use crate::lambda::{
+    CreateEventSourceMappingInput, FunctionScript, Handling, Invocation, InvocationOutcome, MappingStartingPosition,
+    MappingStatus, OnPoison, PoisonRule, REPORT_BATCH_ITEM_FAILURES, UpdateEventSourceMappingInput,
+};
+use crate::time::Duration;
+
+const STARTING_POSITIONS: &[(&str, MappingStartingPosition)] = &[
+    ("TRIM_HORIZON", MappingStartingPosition::TrimHorizon),
+    ("LATEST", MappingStartingPosition::Latest),
+    ("AT_TIMESTAMP", MappingStartingPosition::AtTimestamp),
+];
+
+pub(super) fn create_function(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+    const ON_POISON: &[(&str, OnPoison)] =
+        &[("THROW", OnPoison::Throw), ("REPORT_BATCH_ITEM_FAILURES", OnPoison::ReportItemFailures)];
+    let name = d.required("FunctionName", Decoder::string)?;
+    let mut script = FunctionScript::default();
+    if let Some(millis) = d.non_negative_long("DurationMillis")? {
+        script.duration_per_batch = Duration::from_millis(millis);
+    }
+    if let Some(millis) = d.non_negative_long("MillisPerRecord")? {
+        script.duration_per_record = Duration::from_millis(millis);
+    }
+    let by_key = d.string("PoisonPartitionKey")?.map(PoisonRule::PartitionKey);
+    let by_data = d.string("PoisonDataContains")?.map(|text| PoisonRule::DataContains(text.into_bytes()));
+    if let Some(on_poison) = d.enumeration("OnPoison", ON_POISON)? {
+        script.on_poison = on_poison;
+    }
+    if let Some(percent) = d.non_negative_integer("FailurePercent")? {
+        script.failure_percent = percent;
+    }
+    if let Some(throw) = d.boolean("ThrowOnEveryBatch")? {
+        script.throw_on_every_batch = throw;
+    }
+    if let Some(seed) = d.non_negative_long("Seed")? {
+        script.seed = seed;
+    }
+    d.finish()?;
+    script.poison = match (by_key, by_data) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::new(
+                "InvalidParameterValueException",
+                "Give PoisonPartitionKey or PoisonDataContains, not both.",
+            ));
+        }
+        (rule, None) | (None, rule) => rule,
+    };
+    let arn = sim.create_function(&name, script)?;
+    Ok(Some(json!({"FunctionName": name, "FunctionArn": arn})))
+}
+
+/// `DestinationConfig.OnFailure.Destination`: `None` without a
+/// `DestinationConfig`, `Some(None)` for one without a destination.
+fn destination_config(d: &mut Decoder<'_>) -> Result<Option<Option<String>>, ApiError> {
+    d.structure("DestinationConfig", |d| d.structure("OnFailure", |d| d.string("Destination")).map(Option::flatten))
+}
+
+pub(super) fn create_event_source_mapping(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+    let input = CreateEventSourceMappingInput {
+        event_source_arn: d.required("EventSourceArn", Decoder::string)?,
+        function_name: d.required("FunctionName", Decoder::string)?,
+        starting_position: d.enumeration("StartingPosition", STARTING_POSITIONS)?,
+        starting_position_timestamp: d.timestamp("StartingPositionTimestamp")?,
+        batch_size: d.integer("BatchSize")?,
+        maximum_batching_window_in_seconds: d.integer("MaximumBatchingWindowInSeconds")?,
+        parallelization_factor: d.integer("ParallelizationFactor")?,
+        bisect_batch_on_function_error: d.boolean("BisectBatchOnFunctionError")?,
+        maximum_retry_attempts: d.integer("MaximumRetryAttempts")?,
+        maximum_record_age_in_seconds: d.integer("MaximumRecordAgeInSeconds")?,
+        function_response_types: d.strings("FunctionResponseTypes")?,
+        on_failure_destination: destination_config(d)?.flatten(),
+    };
+    d.finish()?;
+    Ok(Some(configuration(&sim.create_event_source_mapping(input)?, None)))
+}
+
+pub(super) fn update_event_source_mapping(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+    let input = UpdateEventSourceMappingInput {
+        uuid: d.required("UUID", Decoder::string)?,
+        function_name: d.string("FunctionName")?,
+        batch_size: d.integer("BatchSize")?,
+        maximum_batching_window_in_seconds: d.integer("MaximumBatchingWindowInSeconds")?,
+        parallelization_factor: d.integer("ParallelizationFactor")?,
+        bisect_batch_on_function_error: d.boolean("BisectBatchOnFunctionError")?,
+        maximum_retry_attempts: d.integer("MaximumRetryAttempts")?,
+        maximum_record_age_in_seconds: d.integer("MaximumRecordAgeInSeconds")?,
+        function_response_types: d.strings("FunctionResponseTypes")?,
+        // `{"OnFailure": {}}` removes the destination, as in AWS.
+        on_failure_destination: destination_config(d)?.map(Option::unwrap_or_default),
+    };
+    d.finish()?;
+    Ok(Some(configuration(&sim.update_event_source_mapping(input)?, None)))
+}
+
+pub(super) fn delete_event_source_mapping(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+    let uuid = d.required("UUID", Decoder::string)?;
+    d.finish()?;
+    Ok(Some(configuration(&sim.delete_event_source_mapping(&uuid)?, Some("Deleting"))))
+}
+
+pub(super) fn get_event_source_mapping(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+    let uuid = d.required("UUID", Decoder::string)?;
+    d.finish()?;
+    let status = sim.event_source_mapping(&uuid)?;
+    let mut body = configuration(&status, None);
+    body["Progress"] = progress(&status);
+    Ok(Some(body))
+}
+
+pub(super) fn invocations(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+    let uuid = d.required("UUID", Decoder::string)?;
+    let after = d.non_negative_long("After")?.unwrap_or(0);
+    d.finish()?;
+    let log = sim.invocations(&uuid)?;
+    let next = sim.event_source_mapping(&uuid)?.invocations;
+    let entries: Vec<Value> = log.iter().filter(|i| i.number >= after).map(invocation).collect();
+    Ok(Some(json!({"Invocations": entries, "Next": next})))
+}
+
+pub(super) fn destination_messages(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+    let destination = d.required("Destination", Decoder::string)?;
+    d.finish()?;
+    Ok(Some(json!({"Messages": sim.destination_messages(&destination)})))
+}
+
+/// AWS's `EventSourceMappingConfiguration`, with `state` in place of the
+/// mapping's own where the operation reports a transition (`Deleting`).
+fn configuration(status: &MappingStatus, state: Option<&str>) -> Value {
+    let config = &status.config;
+    let response_types: Vec<&str> =
+        if config.report_batch_item_failures { alloc::vec![REPORT_BATCH_ITEM_FAILURES] } else { Vec::new() };
+    json!({
+        "UUID": status.uuid,
+        "EventSourceArn": status.event_source_arn,
+        "FunctionArn": status.function_arn,
+        "StartingPosition": status.starting_position.as_str(),
+        "StartingPositionTimestamp": status.starting_position_timestamp.map(timestamp),
+        "BatchSize": config.batch_size,
+        "MaximumBatchingWindowInSeconds": config.maximum_batching_window_in_seconds,
+        "ParallelizationFactor": config.parallelization_factor,
+        "BisectBatchOnFunctionError": config.bisect_batch_on_function_error,
+        "MaximumRetryAttempts": config.maximum_retry_attempts,
+        "MaximumRecordAgeInSeconds": config.maximum_record_age_in_seconds,
+        "FunctionResponseTypes": response_types,
+        "DestinationConfig": {"OnFailure": {"Destination": config.on_failure_destination}},
+        "LastModified": timestamp(status.last_modified),
+        "LastProcessingResult": status.last_processing_result,
+        "State": state.unwrap_or(status.state),
+        "StateTransitionReason": "USER_INITIATED",
+    })
+}
+
+/// The simulation's view of a mapping's progress.
+fn progress(status: &MappingStatus) -> Value {
+    let shards: Vec<Value> = status
+        .shards
+        .iter()
+        .map(|shard| {
+            let lanes: Vec<Value> = shard
+                .lanes
+                .iter()
+                .map(|lane| {
+                    json!({
+                        "WaitingRecords": lane.waiting_records,
+                        "InFlightBatchSize": lane.in_flight_batch_size,
+                        "LastProcessedSequenceNumber": lane.last_processed.map(|s| s.to_string()),
+                    })
+                })
+                .collect();
+            json!({
+                "ShardId": shard.shard_id.to_string(),
+                "Active": shard.active,
+                "Finished": shard.finished,
+                "ReadAfterSequenceNumber": shard.read_after.map(|s| s.to_string()),
+                "IteratorAgeMilliseconds": shard.iterator_age.as_millis(),
+                "Lanes": lanes,
+            })
+        })
+        .collect();
+    json!({
+        "Concurrency": status.concurrency,
+        "InFlight": status.in_flight,
+        "IteratorAgeMilliseconds": status.iterator_age.as_millis(),
+        "Invocations": status.invocations,
+        "DiscardedRecords": status.discarded_records,
+        "Shards": shards,
+    })
+}
+
+fn invocation(invocation: &Invocation) -> Value {
+    let (outcome, lowest) = match &invocation.outcome {
+        InvocationOutcome::Succeeded => ("SUCCEEDED", None),
+        InvocationOutcome::BatchItemFailures { lowest } => ("BATCH_ITEM_FAILURES", Some(lowest.to_string())),
+        InvocationOutcome::FunctionError => ("FUNCTION_ERROR", None),
+    };
+    let handling = match invocation.handling {
+        Handling::Checkpointed => "CHECKPOINTED",
+        Handling::Retried => "RETRIED",
+        Handling::Bisected => "BISECTED",
+        Handling::Discarded => "DISCARDED",
+    };
+    json!({
+        "Number": invocation.number,
+        "ShardId": invocation.shard_id.to_string(),
+        "Lane": invocation.lane,
+        "FirstSequenceNumber": invocation.first_sequence_number.to_string(),
+        "LastSequenceNumber": invocation.last_sequence_number.to_string(),
+        "BatchSize": invocation.batch_size,
+        "Attempt": invocation.attempt,
+        "Started": timestamp(invocation.started),
+        "Ended": timestamp(invocation.ended),
+        "IteratorAgeMilliseconds": invocation.iterator_age.as_millis(),
+        "Outcome": outcome,
+        "LowestFailedSequenceNumber": lowest,
+        "Handling": handling,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_uuid_is_not_found() {
+        let mut sim = Simulation::new();
+        let response = crate::api::handle(&mut sim, "Shardlab.GetEventSourceMapping", r#"{"UUID":"x"}"#);
+        assert_eq!(
+            (response.status, response.body.as_str()),
+            (400, r#"{"__type":"ResourceNotFoundException","message":"The resource you requested does not exist."}"#)
+        );
+    }
+}

@@ -1,0 +1,806 @@
+//! One event-source mapping at work: its shard readers, their lanes, the
+//! batches in flight and the invocation log.
+//!
+//! A mapping keeps one [`ShardReader`] per shard of its stream. A reader
+//! polls its shard into `ParallelizationFactor` lanes, by partition key
+//! hash; a lane invokes one batch at a time, so records of one key are
+//! processed in order. A failed batch waits in its lane's `pending` queue
+//! (bisected halves first half first, or the batch again for a retry)
+//! until it succeeds or is discarded, and nothing behind it in the lane
+//! runs meanwhile: that is how one poison pill blocks its shard (or lane).
+
+use alloc::collections::VecDeque;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::function::Response;
+use super::{
+    BUSY_POLL_INTERVAL, IDLE_POLL_INTERVAL, MAX_LOGGED_INVOCATIONS, MAX_PAYLOAD_BYTES, MappingConfig,
+    MappingStartingPosition, RETRY_DELAY, function_arn,
+};
+use crate::StartingPosition;
+use crate::error::GetRecordsError;
+use crate::hash::HashKey;
+use crate::ops_records::GetShardIteratorInput;
+use crate::sequence::SequenceNumber;
+use crate::sim::Simulation;
+use crate::stream::{Record, ShardId};
+use crate::time::{Duration, Instant};
+
+/// What the function's response said.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InvocationOutcome {
+    /// It returned, with no `batchItemFailures` the mapping heeds.
+    Succeeded,
+    /// It returned `batchItemFailures`; `lowest` is the lowest sequence number listed.
+    BatchItemFailures {
+        /// Where the mapping resumes.
+        lowest: SequenceNumber,
+    },
+    /// It threw.
+    FunctionError,
+}
+
+/// What the mapping did with the batch afterwards.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Handling {
+    /// Every record is done; the lane moves on.
+    Checkpointed,
+    /// The batch (from the lowest failure, for a partial one) will be invoked again.
+    Retried,
+    /// The batch was split in two halves, each to be invoked on its own.
+    Bisected,
+    /// Retries ran out: the records were discarded (and reported to the
+    /// on-failure destination, if there is one).
+    Discarded,
+}
+
+/// One invocation of the function, as the log shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invocation {
+    /// Numbered from 0 over the mapping's life, in the order they ended.
+    pub number: u64,
+    /// The shard the batch came from.
+    pub shard_id: ShardId,
+    /// The lane (0 to `ParallelizationFactor` - 1) that invoked it.
+    pub lane: u32,
+    /// The batch's first record.
+    pub first_sequence_number: SequenceNumber,
+    /// The batch's last record.
+    pub last_sequence_number: SequenceNumber,
+    /// Records in the batch.
+    pub batch_size: u32,
+    /// 1 for the first invocation with these records, then one more per retry.
+    pub attempt: u32,
+    /// When the mapping invoked the function.
+    pub started: Instant,
+    /// When the function's response came back.
+    pub ended: Instant,
+    /// Lambda's `IteratorAge`: how old the batch's last record was when invoked.
+    pub iterator_age: Duration,
+    /// The response.
+    pub outcome: InvocationOutcome,
+    /// What came of it.
+    pub handling: Handling,
+}
+
+/// A lane, as [`MappingStatus`] shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LaneStatus {
+    /// Records read and waiting for an invocation (including failed batches awaiting a retry).
+    pub waiting_records: u32,
+    /// The size of the batch being processed, if one is.
+    pub in_flight_batch_size: Option<u32>,
+    /// The last record processed or discarded.
+    pub last_processed: Option<SequenceNumber>,
+}
+
+/// A shard, as [`MappingStatus`] shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShardStatus {
+    /// The shard.
+    pub shard_id: ShardId,
+    /// Whether the mapping reads it now: its parents are done, and it is not done itself.
+    pub active: bool,
+    /// Read to its end and every record processed.
+    pub finished: bool,
+    /// The last record read from the shard.
+    pub read_after: Option<SequenceNumber>,
+    /// `IteratorAge` of the shard's last invocation.
+    pub iterator_age: Duration,
+    /// Its lanes.
+    pub lanes: Vec<LaneStatus>,
+}
+
+/// `GetEventSourceMapping`'s answer, with the simulation's view of progress.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MappingStatus {
+    /// `UUID`.
+    pub uuid: String,
+    /// `EventSourceArn`.
+    pub event_source_arn: String,
+    /// `FunctionArn`.
+    pub function_arn: String,
+    /// `State`: always `Enabled` here.
+    pub state: &'static str,
+    /// `StartingPosition`.
+    pub starting_position: MappingStartingPosition,
+    /// `StartingPositionTimestamp`.
+    pub starting_position_timestamp: Option<Instant>,
+    /// The settings.
+    pub config: MappingConfig,
+    /// `LastModified`.
+    pub last_modified: Instant,
+    /// `LastProcessingResult`: `No records processed`, `OK` or `PROBLEM: Function call failed`.
+    pub last_processing_result: &'static str,
+    /// Batches that may run at once: active shards × `ParallelizationFactor`.
+    pub concurrency: u32,
+    /// Batches running now.
+    pub in_flight: u32,
+    /// The largest `IteratorAge` of the active shards' last invocations.
+    pub iterator_age: Duration,
+    /// Invocations so far.
+    pub invocations: u64,
+    /// Records discarded after retries or by age.
+    pub discarded_records: u64,
+    /// Every shard the mapping knows, by shard id.
+    pub shards: Vec<ShardStatus>,
+}
+
+/// Records handed to the function together.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Batch {
+    // Invariant: not empty; in sequence order.
+    records: Vec<Record>,
+    /// Times these records were retried (bisection does not count).
+    retries: u32,
+}
+
+impl Batch {
+    fn first(&self) -> &Record {
+        &self.records[0]
+    }
+
+    fn last(&self) -> &Record {
+        &self.records[self.records.len() - 1]
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct InFlight {
+    batch: Batch,
+    response: Response,
+    started: Instant,
+    ends: Instant,
+    iterator_age: Duration,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Lane {
+    /// Records read, in sequence order, not yet in a batch.
+    queue: VecDeque<Record>,
+    /// Failed batches (or bisected halves) to invoke before anything in `queue`.
+    pending: VecDeque<Batch>,
+    in_flight: Option<InFlight>,
+    /// No invocation starts before this (the retry delay).
+    not_before: Instant,
+    /// When the batching window of the records in `queue` opened.
+    window_opened: Option<Instant>,
+    last_processed: Option<SequenceNumber>,
+}
+
+impl Lane {
+    fn new() -> Lane {
+        Lane {
+            queue: VecDeque::new(),
+            pending: VecDeque::new(),
+            in_flight: None,
+            not_before: Instant::from_epoch_millis(0),
+            window_opened: None,
+            last_processed: None,
+        }
+    }
+
+    fn waiting_records(&self) -> usize {
+        self.queue.len() + self.pending.iter().map(|b| b.records.len()).sum::<usize>()
+    }
+
+    fn is_idle(&self) -> bool {
+        self.in_flight.is_none() && self.pending.is_empty()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.is_idle() && self.queue.is_empty()
+    }
+
+    /// When the lane next has something to do: a response due, a retry,
+    /// or a batch whose window closes.
+    fn deadline(&self, config: &MappingConfig, shard_read_to_end: bool) -> Option<Instant> {
+        if let Some(in_flight) = &self.in_flight {
+            return Some(in_flight.ends);
+        }
+        if !self.pending.is_empty() {
+            return Some(self.not_before);
+        }
+        if self.queue.is_empty() {
+            return None;
+        }
+        let full = self.queue.len() >= config.batch_size as usize;
+        let opened = self.window_opened.unwrap_or(self.not_before);
+        let ready = if full || shard_read_to_end { opened } else { opened + config.batching_window() };
+        Some(ready.max(self.not_before))
+    }
+
+    /// The next batch to invoke at `now`, if one is ready.
+    fn take_batch(&mut self, now: Instant, config: &MappingConfig, shard_read_to_end: bool) -> Option<Batch> {
+        if now < self.not_before {
+            return None;
+        }
+        if let Some(batch) = self.pending.pop_front() {
+            return Some(batch);
+        }
+        if self.deadline(config, shard_read_to_end)? > now {
+            return None;
+        }
+        let mut records = Vec::new();
+        let mut bytes = 0;
+        while let Some(record) = self.queue.front() {
+            let full = records.len() == config.batch_size as usize;
+            if full || (!records.is_empty() && bytes + record.billed_bytes() > MAX_PAYLOAD_BYTES) {
+                break;
+            }
+            bytes += record.billed_bytes();
+            records.extend(self.queue.pop_front());
+        }
+        self.window_opened = (!self.queue.is_empty()).then_some(now);
+        Some(Batch { records, retries: 0 })
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct ShardReader {
+    shard_id: ShardId,
+    parents: [Option<ShardId>; 2],
+    /// Where reading starts until a record has been read.
+    start: StartingPosition,
+    read_after: Option<SequenceNumber>,
+    iterator: Option<String>,
+    /// The shard is closed and every record of it has been read.
+    read_to_end: bool,
+    next_poll: Instant,
+    // Invariant: not empty.
+    lanes: Vec<Lane>,
+    last_iterator_age: Duration,
+}
+
+impl ShardReader {
+    fn new(
+        now: Instant,
+        shard_id: ShardId,
+        parents: [Option<ShardId>; 2],
+        start: StartingPosition,
+        lanes: u32,
+    ) -> ShardReader {
+        ShardReader {
+            shard_id,
+            parents,
+            start,
+            read_after: None,
+            iterator: None,
+            read_to_end: false,
+            next_poll: now,
+            lanes: (0..lanes).map(|_| Lane::new()).collect(),
+            last_iterator_age: Duration::ZERO,
+        }
+    }
+
+    fn is_drained(&self) -> bool {
+        self.read_to_end && self.lanes.iter().all(Lane::is_empty)
+    }
+
+    fn waiting_records(&self) -> usize {
+        self.lanes.iter().map(Lane::waiting_records).sum()
+    }
+
+    /// The mapping reads ahead at most a batch per lane.
+    fn has_room(&self, config: &MappingConfig) -> bool {
+        self.waiting_records() < (config.batch_size * config.parallelization_factor) as usize
+    }
+
+    fn position(&self) -> StartingPosition {
+        self.read_after.map_or_else(|| self.start.clone(), |seq| StartingPosition::AfterSequenceNumber(seq.to_string()))
+    }
+
+    /// Moves to a new `ParallelizationFactor` once no batch is in flight or
+    /// pending, so that no key's records are ever in two lanes at once.
+    fn rebalance(&mut self, now: Instant, factor: u32) {
+        if self.lanes.len() == factor as usize || !self.lanes.iter().all(Lane::is_idle) {
+            return;
+        }
+        let last_processed = self.lanes.iter().filter_map(|l| l.last_processed).max_by_key(|seq| seq.counter());
+        let mut records: Vec<Record> = self.lanes.iter_mut().flat_map(|l| l.queue.drain(..)).collect();
+        records.sort_by_key(|r| r.sequence_number().counter());
+        self.lanes = (0..factor).map(|_| Lane { last_processed, ..Lane::new() }).collect();
+        self.distribute(now, records);
+    }
+
+    /// Puts records into lanes by partition key hash, keeping their order.
+    fn distribute(&mut self, now: Instant, records: Vec<Record>) {
+        let n_lanes = self.lanes.len() as u128;
+        for record in records {
+            let lane = &mut self.lanes[(HashKey::from_partition_key(record.partition_key()).0 % n_lanes) as usize];
+            if lane.queue.is_empty() {
+                lane.window_opened = Some(now);
+            }
+            lane.queue.push_back(record);
+        }
+    }
+}
+
+/// The log and the counters a mapping keeps.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+struct Log {
+    entries: VecDeque<Invocation>,
+    n_invocations: u64,
+    discarded_records: u64,
+    last_outcome_failed: Option<bool>,
+}
+
+/// An event-source mapping from a stream to a function.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct EventSourceMapping {
+    pub(crate) uuid: String,
+    pub(crate) stream_name: String,
+    starting_position: MappingStartingPosition,
+    pub(crate) config: MappingConfig,
+    // Invariant: shard ids are unique.
+    shards: Vec<ShardReader>,
+    log: Log,
+    pub(crate) last_modified: Instant,
+}
+
+/// Why records were discarded, as the invocation record's `condition` says.
+#[derive(Clone, Copy)]
+enum Condition {
+    RetryAttemptsExhausted,
+    // AWS's name for this condition could not be confirmed in its
+    // documentation; `RecordAgeExceeded` is the simulation's.
+    RecordAgeExceeded,
+}
+
+impl Condition {
+    fn as_str(self) -> &'static str {
+        match self {
+            Condition::RetryAttemptsExhausted => "RetryAttemptsExhausted",
+            Condition::RecordAgeExceeded => "RecordAgeExceeded",
+        }
+    }
+}
+
+/// What a lane needs from its mapping while it works.
+struct Context<'a> {
+    uuid: &'a str,
+    stream_name: &'a str,
+    config: &'a MappingConfig,
+    log: &'a mut Log,
+    shard_id: ShardId,
+    read_to_end: bool,
+}
+
+impl EventSourceMapping {
+    pub(crate) fn new(
+        sim: &Simulation,
+        uuid: String,
+        stream_name: String,
+        starting_position: MappingStartingPosition,
+        start: StartingPosition,
+        config: MappingConfig,
+    ) -> EventSourceMapping {
+        let now = sim.now();
+        let mut mapping = EventSourceMapping {
+            uuid,
+            stream_name,
+            starting_position,
+            config,
+            shards: Vec::new(),
+            log: Log::default(),
+            last_modified: now,
+        };
+        let shards: Vec<_> = sim
+            .stream(&mapping.stream_name)
+            .map(|s| s.shards.iter().map(|s| (s.id, [s.parent, s.adjacent_parent], s.is_open())).collect())
+            .unwrap_or_default();
+        for (shard_id, parents, open) in shards {
+            let mut reader =
+                ShardReader::new(now, shard_id, parents, start.clone(), mapping.config.parallelization_factor);
+            // From LATEST, a closed shard has nothing left to read, but its
+            // children must still know it is done.
+            reader.read_to_end = !open && starting_position == MappingStartingPosition::Latest;
+            // LATEST means the tip when the mapping is created, not when it
+            // first polls: the iterator is taken now.
+            if starting_position == MappingStartingPosition::Latest && open {
+                reader.iterator = sim
+                    .get_shard_iterator(GetShardIteratorInput {
+                        stream_name: mapping.stream_name.clone(),
+                        shard_id,
+                        position: start.clone(),
+                    })
+                    .ok();
+            }
+            mapping.shards.push(reader);
+        }
+        mapping
+    }
+
+    pub(crate) fn invocations(&self) -> Vec<Invocation> {
+        self.log.entries.iter().cloned().collect()
+    }
+
+    /// Whether shard `idx`'s parents (those the mapping knows) are read and processed.
+    fn parents_done(&self, idx: usize) -> bool {
+        self.shards[idx]
+            .parents
+            .iter()
+            .flatten()
+            .all(|parent| self.shards.iter().find(|s| s.shard_id == *parent).is_none_or(ShardReader::is_drained))
+    }
+
+    fn is_active(&self, idx: usize) -> bool {
+        self.parents_done(idx) && !self.shards[idx].is_drained()
+    }
+
+    pub(crate) fn next_deadline(&self) -> Option<Instant> {
+        (0..self.shards.len())
+            .filter(|&idx| self.is_active(idx))
+            .flat_map(|idx| {
+                let shard = &self.shards[idx];
+                let poll = (!shard.read_to_end && shard.has_room(&self.config)).then_some(shard.next_poll);
+                let lanes = shard.lanes.iter().filter_map(|l| l.deadline(&self.config, shard.read_to_end));
+                poll.into_iter().chain(lanes)
+            })
+            .min()
+    }
+
+    /// Does whatever is due at `sim.now()`: finds new shards, completes and
+    /// starts invocations, and polls.
+    pub(crate) fn tick(&mut self, sim: &mut Simulation) {
+        let now = sim.now();
+        self.discover(sim);
+        for idx in 0..self.shards.len() {
+            // Parents come before their children, so a child whose parents
+            // finish in this pass starts in it too.
+            if !self.is_active(idx) {
+                continue;
+            }
+            self.shards[idx].rebalance(now, self.config.parallelization_factor);
+            self.work_lanes(idx, sim);
+            let shard = &self.shards[idx];
+            if !shard.read_to_end && shard.next_poll <= now && shard.has_room(&self.config) {
+                self.poll(idx, sim);
+                self.work_lanes(idx, sim);
+            }
+        }
+    }
+
+    /// Starts reading shards a reshard created since the mapping last looked;
+    /// they are read from `TRIM_HORIZON`, once their parents are done.
+    fn discover(&mut self, sim: &Simulation) {
+        // The public view, as a real mapping would use `ListShards`.
+        let Some(stream) = sim.stream(&self.stream_name).filter(|s| s.status.is_usable()) else { return };
+        for shard in &stream.shards {
+            if !self.shards.iter().any(|s| s.shard_id == shard.id) {
+                self.shards.push(ShardReader::new(
+                    sim.now(),
+                    shard.id,
+                    [shard.parent, shard.adjacent_parent],
+                    StartingPosition::TrimHorizon,
+                    self.config.parallelization_factor,
+                ));
+            }
+        }
+    }
+
+    fn poll(&mut self, idx: usize, sim: &mut Simulation) {
+        let now = sim.now();
+        let capacity = (self.config.batch_size * self.config.parallelization_factor) as usize;
+        let shard = &mut self.shards[idx];
+        shard.next_poll = now + IDLE_POLL_INTERVAL;
+        if shard.iterator.is_none() {
+            let input = GetShardIteratorInput {
+                stream_name: self.stream_name.clone(),
+                shard_id: shard.shard_id,
+                position: shard.position(),
+            };
+            match sim.get_shard_iterator(input) {
+                Ok(iterator) => shard.iterator = Some(iterator),
+                Err(_) => return,
+            }
+        }
+        let iterator = shard.iterator.take().expect("taken just above");
+        let limit =
+            capacity.saturating_sub(shard.waiting_records()).clamp(1, crate::limits::MAX_GET_RECORDS_LIMIT as usize);
+        match sim.get_records(&iterator, Some(limit as u32)) {
+            Ok(page) => {
+                if let Some(last) = page.records.last() {
+                    shard.read_after = Some(last.sequence_number());
+                    shard.next_poll = now + BUSY_POLL_INTERVAL;
+                }
+                shard.read_to_end = page.next_shard_iterator.is_none();
+                shard.iterator = page.next_shard_iterator;
+                shard.distribute(now, page.records);
+            }
+            // An iterator expires after five minutes of a blocked lane; a
+            // new one is taken from the last record read, at once.
+            Err(GetRecordsError::ExpiredIterator(_)) => shard.next_poll = now,
+            // Throttled, or the stream is gone: try again at the idle rate.
+            Err(_) => shard.iterator = Some(iterator),
+        }
+    }
+
+    fn work_lanes(&mut self, idx: usize, sim: &mut Simulation) {
+        let EventSourceMapping { uuid, stream_name, config, log, shards, .. } = self;
+        let shard = &mut shards[idx];
+        let mut cx =
+            Context { uuid, stream_name, config, log, shard_id: shard.shard_id, read_to_end: shard.read_to_end };
+        let mut iterator_age = shard.last_iterator_age;
+        for (lane_idx, lane) in shard.lanes.iter_mut().enumerate() {
+            // Each turn completes or starts one invocation; zero-time
+            // functions run several in one instant.
+            loop {
+                let now = sim.now();
+                if lane.in_flight.as_ref().is_some_and(|f| f.ends <= now) {
+                    let in_flight = lane.in_flight.take().expect("checked just above");
+                    complete(&mut cx, sim, lane, lane_idx as u32, in_flight);
+                } else if lane.in_flight.is_some() {
+                    break;
+                } else if let Some(batch) = lane.take_batch(now, cx.config, cx.read_to_end) {
+                    if let Some(age) = start(&mut cx, sim, lane, batch) {
+                        iterator_age = age;
+                    }
+                } else {
+                    break;
+                }
+            }
+        }
+        shard.last_iterator_age = iterator_age;
+    }
+
+    pub(crate) fn status(&self) -> MappingStatus {
+        let active: Vec<bool> = (0..self.shards.len()).map(|idx| self.is_active(idx)).collect();
+        let shards: Vec<ShardStatus> = self
+            .shards
+            .iter()
+            .zip(&active)
+            .map(|(shard, &active)| ShardStatus {
+                shard_id: shard.shard_id,
+                active,
+                finished: shard.is_drained(),
+                read_after: shard.read_after,
+                iterator_age: shard.last_iterator_age,
+                lanes: shard
+                    .lanes
+                    .iter()
+                    .map(|lane| LaneStatus {
+                        waiting_records: lane.waiting_records() as u32,
+                        in_flight_batch_size: lane.in_flight.as_ref().map(|f| f.batch.records.len() as u32),
+                        last_processed: lane.last_processed,
+                    })
+                    .collect(),
+            })
+            .collect();
+        let active_shards = shards.iter().filter(|s| s.active);
+        MappingStatus {
+            uuid: self.uuid.clone(),
+            event_source_arn: crate::stream_arn(&self.stream_name),
+            function_arn: function_arn(&self.config.function_name),
+            state: "Enabled",
+            starting_position: self.starting_position,
+            starting_position_timestamp: match self.shards.first().map(|s| &s.start) {
+                Some(StartingPosition::AtTimestamp(at)) => Some(*at),
+                _ => None,
+            },
+            config: self.config.clone(),
+            last_modified: self.last_modified,
+            last_processing_result: match self.log.last_outcome_failed {
+                None => "No records processed",
+                Some(false) => "OK",
+                Some(true) => "PROBLEM: Function call failed",
+            },
+            concurrency: active_shards.clone().map(|s| s.lanes.len() as u32).sum(),
+            in_flight: shards.iter().flat_map(|s| &s.lanes).filter(|l| l.in_flight_batch_size.is_some()).count() as u32,
+            iterator_age: active_shards.map(|s| s.iterator_age).max().unwrap_or(Duration::ZERO),
+            invocations: self.log.n_invocations,
+            discarded_records: self.log.discarded_records,
+            shards,
+        }
+    }
+
+    /// Every invariant, checked in release builds too (for restored snapshots).
+    pub(crate) fn check_invariants(&self, now: Instant) -> Result<(), String> {
+        let uuid = &self.uuid;
+        for (idx, shard) in self.shards.iter().enumerate() {
+            let id = shard.shard_id;
+            if self.shards[..idx].iter().any(|s| s.shard_id == id) {
+                return Err(format!("mapping {uuid} reads {id} twice"));
+            }
+            if shard.lanes.is_empty() {
+                return Err(format!("mapping {uuid} has no lanes for {id}"));
+            }
+            for lane in &shard.lanes {
+                let batches = lane.pending.iter().chain(lane.in_flight.as_ref().map(|f| &f.batch));
+                if batches.clone().any(|b| b.records.is_empty()) {
+                    return Err(format!("mapping {uuid} holds an empty batch of {id}"));
+                }
+                let records = batches.flat_map(|b| &b.records).chain(&lane.queue);
+                if records.clone().any(|r| r.sequence_number().shard() != id) {
+                    return Err(format!("mapping {uuid} holds a record of another shard in a lane of {id}"));
+                }
+                let in_order = |records: &mut dyn Iterator<Item = &Record>| {
+                    let counters: Vec<u64> = records.map(|r| r.sequence_number().counter()).collect();
+                    counters.windows(2).all(|w| w[0] < w[1])
+                };
+                if !in_order(&mut lane.queue.iter()) || !lane.pending.iter().all(|b| in_order(&mut b.records.iter())) {
+                    return Err(format!("mapping {uuid} holds records of {id} out of order"));
+                }
+                if let Some(f) = lane.in_flight.as_ref().filter(|f| !(f.started <= now && f.started <= f.ends)) {
+                    return Err(format!("mapping {uuid} has an invocation of {id} from {} to {}", f.started, f.ends));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn debug_check_invariants(&self, now: Instant) {
+        if cfg!(debug_assertions)
+            && let Err(problem) = self.check_invariants(now)
+        {
+            panic!("{problem}");
+        }
+    }
+}
+
+/// Invokes the function with `batch` after discarding records past their
+/// maximum age. Returns the batch's iterator age, if the function was invoked.
+fn start(cx: &mut Context<'_>, sim: &mut Simulation, lane: &mut Lane, mut batch: Batch) -> Option<Duration> {
+    let now = sim.now();
+    if let Some(max_age) = cx.config.maximum_record_age() {
+        let expired =
+            batch.records.iter().take_while(|r| now.saturating_since(r.approximate_arrival()) > max_age).count();
+        if expired > 0 {
+            let rest = batch.records.split_off(expired);
+            let old = Batch { records: core::mem::replace(&mut batch.records, rest), retries: batch.retries };
+            discard(cx, sim, lane, &old, Condition::RecordAgeExceeded, false);
+            if batch.records.is_empty() {
+                return None;
+            }
+        }
+    }
+    let Some(function) = sim.lambda.functions.get_mut(&cx.config.function_name) else {
+        // Unreachable while the invariant holds that every mapping's function exists.
+        lane.pending.push_front(batch);
+        return None;
+    };
+    let (duration, response) = function.invoke(&batch.records);
+    let iterator_age = now.saturating_since(batch.last().approximate_arrival());
+    lane.in_flight = Some(InFlight { batch, response, started: now, ends: now + duration, iterator_age });
+    Some(iterator_age)
+}
+
+/// Handles the response of an invocation that has ended.
+fn complete(cx: &mut Context<'_>, sim: &mut Simulation, lane: &mut Lane, lane_idx: u32, in_flight: InFlight) {
+    let InFlight { batch, response, started, ends, iterator_age } = in_flight;
+    let shard_id = cx.shard_id;
+    let (first, last) = (batch.first().sequence_number(), batch.last().sequence_number());
+    let (batch_size, attempt) = (batch.records.len() as u32, batch.retries + 1);
+    let lowest_failure = match &response {
+        Response::Returned { batch_item_failures } if cx.config.report_batch_item_failures => {
+            batch_item_failures.iter().min_by_key(|seq| seq.counter()).copied()
+        }
+        Response::Returned { .. } => None,
+        Response::Threw => None,
+    };
+    let (outcome, handling) = match (&response, lowest_failure) {
+        (Response::Returned { .. }, None) => {
+            lane.last_processed = Some(batch.last().sequence_number());
+            (InvocationOutcome::Succeeded, Handling::Checkpointed)
+        }
+        (Response::Returned { .. }, Some(lowest)) => {
+            // Records before the lowest failure are done; the batch is
+            // retried from it. (A function names only records of its batch.)
+            let at = batch.records.iter().position(|r| r.sequence_number() == lowest).unwrap_or(0);
+            if at > 0 {
+                lane.last_processed = Some(batch.records[at - 1].sequence_number());
+            }
+            let rest = Batch { records: batch.records[at..].to_vec(), retries: batch.retries };
+            (InvocationOutcome::BatchItemFailures { lowest }, fail(cx, sim, lane, rest, false))
+        }
+        (Response::Threw, _) => (InvocationOutcome::FunctionError, fail(cx, sim, lane, batch, true)),
+    };
+    cx.log.last_outcome_failed = Some(outcome != InvocationOutcome::Succeeded);
+    let number = cx.log.n_invocations;
+    cx.log.n_invocations += 1;
+    cx.log.entries.push_back(Invocation {
+        number,
+        shard_id,
+        lane: lane_idx,
+        first_sequence_number: first,
+        last_sequence_number: last,
+        batch_size,
+        attempt,
+        started,
+        ended: ends,
+        iterator_age,
+        outcome,
+        handling,
+    });
+    if cx.log.entries.len() > MAX_LOGGED_INVOCATIONS {
+        cx.log.entries.pop_front();
+    }
+}
+
+/// Decides what follows a failed batch: bisect it, retry it or discard it.
+fn fail(cx: &mut Context<'_>, sim: &mut Simulation, lane: &mut Lane, mut batch: Batch, threw: bool) -> Handling {
+    let now = sim.now();
+    if threw && cx.config.bisect_batch_on_function_error && batch.records.len() > 1 {
+        // The first half is the larger, and is invoked first.
+        let second = batch.records.split_off(batch.records.len().div_ceil(2));
+        lane.pending.push_front(Batch { records: second, retries: batch.retries });
+        lane.pending.push_front(batch);
+        lane.not_before = now + RETRY_DELAY;
+        Handling::Bisected
+    } else if cx.config.may_retry(batch.retries) {
+        batch.retries += 1;
+        lane.pending.push_front(batch);
+        lane.not_before = now + RETRY_DELAY;
+        Handling::Retried
+    } else {
+        discard(cx, sim, lane, &batch, Condition::RetryAttemptsExhausted, threw);
+        Handling::Discarded
+    }
+}
+
+/// Gives up on `batch`: counts it processed and reports it to the on-failure
+/// destination, as AWS's invocation record: metadata only, not the records.
+fn discard(cx: &mut Context<'_>, sim: &mut Simulation, lane: &mut Lane, batch: &Batch, why: Condition, threw: bool) {
+    lane.last_processed = Some(batch.last().sequence_number());
+    cx.log.discarded_records += batch.records.len() as u64;
+    let Some(destination) = cx.config.on_failure_destination.clone() else { return };
+    let invoke_count = match why {
+        Condition::RetryAttemptsExhausted => batch.retries + 1,
+        Condition::RecordAgeExceeded => batch.retries,
+    };
+    // The request id is UUID-shaped and unique per mapping and message.
+    let request_id = format!("{}-0000-4000-a000-{:012}", &cx.uuid[cx.uuid.len() - 8..], cx.log.n_invocations);
+    let mut record = json!({
+        "requestContext": {
+            "requestId": request_id,
+            "functionArn": function_arn(&cx.config.function_name),
+            "condition": why.as_str(),
+            "approximateInvokeCount": invoke_count,
+        },
+        "version": "1.0",
+        "timestamp": sim.now().to_string(),
+        "KinesisBatchInfo": {
+            "shardId": cx.shard_id.to_string(),
+            "startSequenceNumber": batch.first().sequence_number().to_string(),
+            "endSequenceNumber": batch.last().sequence_number().to_string(),
+            "approximateArrivalOfFirstRecord": batch.first().approximate_arrival().to_string(),
+            "approximateArrivalOfLastRecord": batch.last().approximate_arrival().to_string(),
+            "batchSize": batch.records.len(),
+            "streamArn": crate::stream_arn(cx.stream_name),
+        },
+    });
+    // Records discarded by age before any invocation have no response.
+    if invoke_count > 0 {
+        let mut response = json!({"statusCode": 200, "executedVersion": "$LATEST"});
+        if threw {
+            response["functionError"] = "Unhandled".into();
+        }
+        record["responseContext"] = response;
+    }
+    sim.send_to_destination(&destination, record.to_string());
+}

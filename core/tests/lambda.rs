@@ -1,0 +1,514 @@
+//! Lambda event-source mappings over Kinesis, driven through the public API:
+//! bisection down to a poison pill, partial batch responses, parallelization,
+//! batching, record age, retries, iterator age, validation and snapshots.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use shardlab_core::lambda::{
+    CreateEventSourceMappingInput, FunctionScript, Handling, Invocation, InvocationOutcome, MappingStartingPosition,
+    OnPoison, PoisonRule, UpdateEventSourceMappingInput,
+};
+use shardlab_core::{
+    CreateStreamInput, Duration, EventSourceMappingError, HashKey, PutRecordInput, SequenceNumber, ShardId, Simulation,
+    limits,
+};
+
+const DLQ: &str = "arn:aws:sqs:us-east-1:123456789012:dlq";
+
+/// A simulation with one `ACTIVE` stream named `s` of `shard_count` shards.
+fn sim_with_stream(shard_count: u32) -> Simulation {
+    let mut sim = Simulation::new();
+    sim.create_stream(CreateStreamInput::provisioned("s", shard_count)).unwrap();
+    sim.advance(limits::STREAM_CREATE_DELAY);
+    sim
+}
+
+/// `PutRecord` into stream `s`; the record's sequence number.
+fn put(sim: &mut Simulation, key: &str, data: &str) -> SequenceNumber {
+    sim.put_record(PutRecordInput::new("s", key, data.as_bytes().to_vec())).unwrap().sequence_number
+}
+
+/// Creates function `f` with `script` and maps it to `s` from `TRIM_HORIZON`
+/// with the settings `configure` makes. Returns the mapping's UUID.
+fn map(
+    sim: &mut Simulation,
+    script: FunctionScript,
+    configure: impl FnOnce(&mut CreateEventSourceMappingInput),
+) -> String {
+    sim.create_function("f", script).unwrap();
+    let mut input = CreateEventSourceMappingInput::new("s", "f", MappingStartingPosition::TrimHorizon);
+    configure(&mut input);
+    sim.create_event_source_mapping(input).unwrap().uuid
+}
+
+fn poison_data() -> FunctionScript {
+    FunctionScript { poison: Some(PoisonRule::DataContains(b"poison".to_vec())), ..FunctionScript::default() }
+}
+
+/// Each invocation as (size, outcome, handling), to compare with a script.
+fn steps(log: &[Invocation]) -> Vec<(u32, InvocationOutcome, Handling)> {
+    log.iter().map(|i| (i.batch_size, i.outcome.clone(), i.handling)).collect()
+}
+
+fn destination_records(sim: &Simulation) -> Vec<Value> {
+    sim.destination_messages(DLQ).iter().map(|m| serde_json::from_str(m).unwrap()).collect()
+}
+
+#[test]
+fn bisection_isolates_a_poison_pill_and_sends_it_to_the_destination() {
+    let mut sim = sim_with_stream(1);
+    let seqs: Vec<SequenceNumber> =
+        (0..8).map(|i| put(&mut sim, &format!("k{i}"), if i == 5 { "poison" } else { "fine" })).collect();
+    let pill_arrival = sim.now();
+    let retries = 2;
+    let uuid = map(&mut sim, poison_data(), |m| {
+        m.batch_size = Some(10);
+        m.bisect_batch_on_function_error = Some(true);
+        m.maximum_retry_attempts = Some(retries);
+        m.on_failure_destination = Some(DLQ.into());
+    });
+    sim.advance(Duration::from_secs(60));
+
+    // A batch of 2^k records with one pill fails k times on the way down
+    // (8, 4, 2), its k healthy siblings succeed, and the pill alone is
+    // invoked 1 + MaximumRetryAttempts times.
+    let k = 3;
+    let log = sim.invocations(&uuid).unwrap();
+    assert_eq!(log.len() as i64, 2 * k + 1 + retries, "{log:#?}");
+    use Handling::*;
+    use InvocationOutcome::*;
+    assert_eq!(
+        steps(&log),
+        vec![
+            (8, FunctionError, Bisected),
+            (4, Succeeded, Checkpointed),
+            (4, FunctionError, Bisected),
+            (2, FunctionError, Bisected),
+            (1, Succeeded, Checkpointed),
+            (1, FunctionError, Retried),
+            (1, FunctionError, Retried),
+            (1, FunctionError, Discarded),
+            (2, Succeeded, Checkpointed),
+        ]
+    );
+    let pill_tries: Vec<_> = log.iter().filter(|i| i.first_sequence_number == seqs[5] && i.batch_size == 1).collect();
+    assert_eq!(pill_tries.iter().map(|i| i.attempt).collect::<Vec<_>>(), [1, 2, 3]);
+    // The log is in time order, and the lane waits a second before each
+    // bisected half or retry; a discarded batch is left at once.
+    for pair in log.windows(2) {
+        let wait = if matches!(pair[0].handling, Bisected | Retried) { Duration::from_secs(1) } else { Duration::ZERO };
+        assert_eq!(pair[1].started, pair[0].ended + wait, "{pair:#?}");
+    }
+
+    let sent = destination_records(&sim);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let record = &sent[0];
+    assert_eq!(record["requestContext"]["condition"], "RetryAttemptsExhausted");
+    assert_eq!(record["requestContext"]["approximateInvokeCount"], 3);
+    assert_eq!(record["requestContext"]["functionArn"], "arn:aws:lambda:us-east-1:123456789012:function:f");
+    assert_eq!(record["responseContext"]["functionError"], "Unhandled");
+    assert_eq!(record["version"], "1.0");
+    let info = &record["KinesisBatchInfo"];
+    assert_eq!(info["shardId"], "shardId-000000000000");
+    assert_eq!(info["startSequenceNumber"], seqs[5].to_string());
+    assert_eq!(info["endSequenceNumber"], seqs[5].to_string());
+    assert_eq!(info["batchSize"], 1);
+    assert_eq!(info["streamArn"], "arn:aws:kinesis:us-east-1:123456789012:stream/s");
+    assert_eq!(info["approximateArrivalOfFirstRecord"], pill_arrival.to_string());
+    assert_eq!(info["approximateArrivalOfLastRecord"], pill_arrival.to_string());
+    assert!(record.get("payload").is_none() && info.get("records").is_none(), "metadata only");
+
+    let status = sim.event_source_mapping(&uuid).unwrap();
+    assert_eq!(status.discarded_records, 1);
+    assert_eq!(status.shards[0].lanes[0].last_processed, Some(seqs[7]));
+    assert_eq!(status.last_processing_result, "OK");
+}
+
+#[track_caller]
+fn check_partial_failure(report: bool, expected: &[(u32, InvocationOutcome, Handling)], resumed_at: Option<usize>) {
+    let mut sim = sim_with_stream(1);
+    let keys = ["a", "b", "c", "bad", "d", "e", "bad", "f", "g", "h"];
+    let seqs: Vec<SequenceNumber> = keys.iter().map(|k| put(&mut sim, k, "x")).collect();
+    let script = FunctionScript {
+        poison: Some(PoisonRule::PartitionKey("bad".into())),
+        on_poison: OnPoison::ReportItemFailures,
+        ..FunctionScript::default()
+    };
+    let uuid = map(&mut sim, script, |m| {
+        m.maximum_retry_attempts = Some(1);
+        m.on_failure_destination = Some(DLQ.into());
+        m.function_response_types = report.then(|| vec!["ReportBatchItemFailures".into()]);
+    });
+    sim.advance(Duration::from_secs(30));
+    let log = sim.invocations(&uuid).unwrap();
+    assert_eq!(steps(&log), expected, "{log:#?}");
+    if let Some(at) = resumed_at {
+        // The retry starts exactly at the lowest failed record, so nothing
+        // before it is redone and nothing after it is skipped.
+        assert_eq!(log[0].outcome, InvocationOutcome::BatchItemFailures { lowest: seqs[at] });
+        assert_eq!((log[1].first_sequence_number, log[1].last_sequence_number), (seqs[at], seqs[9]));
+        assert_eq!((log[0].first_sequence_number, log[0].last_sequence_number), (seqs[0], seqs[9]));
+        let sent = destination_records(&sim);
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0]["KinesisBatchInfo"]["startSequenceNumber"], seqs[at].to_string());
+        assert_eq!(sent[0]["KinesisBatchInfo"]["batchSize"], 10 - at);
+        assert!(sent[0]["responseContext"].get("functionError").is_none(), "{}", sent[0]);
+    } else {
+        assert!(destination_records(&sim).is_empty());
+    }
+}
+
+#[test]
+fn partial_batch_responses_resume_at_the_lowest_failed_record() {
+    use Handling::*;
+    use InvocationOutcome::*;
+    // Seven records from the first "bad" one (index 3) are retried once,
+    // then discarded when the retry fails the same way.
+    check_partial_failure(
+        true,
+        &[
+            (10, BatchItemFailures { lowest: partial_lowest(3) }, Retried),
+            (7, BatchItemFailures { lowest: partial_lowest(3) }, Discarded),
+        ],
+        Some(3),
+    );
+    // Without ReportBatchItemFailures, Lambda ignores the response's failures.
+    check_partial_failure(false, &[(10, Succeeded, Checkpointed)], None);
+}
+
+/// The sequence number of the `idx`th record `check_partial_failure` writes.
+fn partial_lowest(idx: u32) -> SequenceNumber {
+    let mut sim = sim_with_stream(1);
+    (0..=idx).map(|_| put(&mut sim, "k", "x")).last().unwrap()
+}
+
+#[test]
+fn each_key_stays_in_order_across_ten_lanes_per_shard() {
+    let shards = 2;
+    let factor = 10;
+    let mut sim = sim_with_stream(shards);
+    let mut written: BTreeMap<String, Vec<SequenceNumber>> = BTreeMap::new();
+    for round in 0..3 {
+        for key in 0..200 {
+            let key = format!("user-{key}");
+            let seq = put(&mut sim, &key, &format!("{round}"));
+            written.entry(key).or_default().push(seq);
+        }
+    }
+    let script = FunctionScript { duration_per_batch: Duration::from_millis(300), ..FunctionScript::default() };
+    let uuid = map(&mut sim, script, |m| {
+        m.batch_size = Some(5);
+        m.parallelization_factor = Some(i64::from(factor));
+    });
+    sim.advance(Duration::from_millis(1));
+    let status = sim.event_source_mapping(&uuid).unwrap();
+    assert_eq!(status.concurrency, shards * factor);
+    assert_eq!(status.in_flight, shards * factor, "every lane has a batch in flight");
+    assert!(status.shards.iter().all(|s| s.lanes.len() == factor as usize));
+    sim.advance(Duration::from_secs(120));
+    let log = sim.invocations(&uuid).unwrap();
+    assert!(log.iter().all(|i| i.outcome == InvocationOutcome::Succeeded));
+    assert_eq!(log.iter().map(|i| i.batch_size).sum::<u32>(), 600, "every record exactly once");
+
+    // Each record of a key is in a batch of the key's lane, and those
+    // batches ran one after another.
+    for (key, seqs) in &written {
+        let lane = (HashKey::from_partition_key(key).0 % u128::from(factor)) as u32;
+        let batches: Vec<&Invocation> = seqs
+            .iter()
+            .map(|seq| {
+                log.iter()
+                    .find(|i| i.shard_id == seq.shard() && i.lane == lane && in_range(i, *seq))
+                    .unwrap_or_else(|| panic!("no batch of lane {lane} holds {key} {seq}"))
+            })
+            .collect();
+        for pair in batches.windows(2) {
+            assert!(
+                pair[0].number == pair[1].number || pair[0].ended <= pair[1].started,
+                "{key}: {:?} then {:?}",
+                pair[0],
+                pair[1]
+            );
+        }
+    }
+}
+
+/// Whether `seq` lies between the batch's first and last sequence numbers.
+fn in_range(invocation: &Invocation, seq: SequenceNumber) -> bool {
+    // Decimal strings compare as numbers when compared by length first.
+    let n = |s: SequenceNumber| {
+        let text = s.to_string();
+        (text.len(), text)
+    };
+    n(invocation.first_sequence_number) <= n(seq) && n(seq) <= n(invocation.last_sequence_number)
+}
+
+#[test]
+fn batch_size_and_batching_window_shape_the_batches() {
+    // (BatchSize, MaximumBatchingWindowInSeconds, records, expected (size, ms after creation) per invocation)
+    type Case = (i64, i64, usize, &'static [(u32, u64)]);
+    let cases: &[Case] = &[
+        (100, 0, 250, &[(100, 0), (100, 200), (50, 400)]),
+        (10, 5, 3, &[(3, 5000)]),
+        (3, 5, 3, &[(3, 0)]),
+        // The fifth record is read by the third poll, which opens its window.
+        (2, 5, 5, &[(2, 0), (2, 200), (1, 5400)]),
+    ];
+    for &(batch_size, window, n_records, expected) in cases {
+        let mut sim = sim_with_stream(1);
+        for i in 0..n_records {
+            put(&mut sim, &format!("k{i}"), "x");
+        }
+        let created = sim.now();
+        let uuid = map(&mut sim, FunctionScript::default(), |m| {
+            m.batch_size = Some(batch_size);
+            m.maximum_batching_window_in_seconds = Some(window);
+        });
+        sim.advance(Duration::from_secs(30));
+        let got: Vec<(u32, u64)> = sim
+            .invocations(&uuid)
+            .unwrap()
+            .iter()
+            .map(|i| (i.batch_size, i.started.saturating_since(created).as_millis()))
+            .collect();
+        assert_eq!(got, expected, "BatchSize {batch_size}, window {window}s, {n_records} records");
+    }
+}
+
+#[test]
+fn records_older_than_the_maximum_age_are_discarded_unprocessed() {
+    let mut sim = sim_with_stream(1);
+    let old: Vec<_> = (0..5).map(|i| put(&mut sim, &format!("k{i}"), "old")).collect();
+    sim.advance(Duration::from_secs(120));
+    let uuid = map(&mut sim, FunctionScript::default(), |m| {
+        m.maximum_record_age_in_seconds = Some(60);
+        m.on_failure_destination = Some(DLQ.into());
+    });
+    let fresh = put(&mut sim, "new", "fresh");
+    sim.advance(Duration::from_secs(5));
+    let log = sim.invocations(&uuid).unwrap();
+    assert_eq!(log.len(), 1, "{log:#?}");
+    assert_eq!((log[0].first_sequence_number, log[0].batch_size), (fresh, 1));
+    let sent = destination_records(&sim);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0]["requestContext"]["condition"], "RecordAgeExceeded");
+    assert_eq!(sent[0]["requestContext"]["approximateInvokeCount"], 0);
+    assert_eq!(sent[0]["KinesisBatchInfo"]["batchSize"], 5);
+    assert_eq!(sent[0]["KinesisBatchInfo"]["startSequenceNumber"], old[0].to_string());
+    assert_eq!(sent[0]["KinesisBatchInfo"]["endSequenceNumber"], old[4].to_string());
+    assert_eq!(sim.event_source_mapping(&uuid).unwrap().discarded_records, 5);
+}
+
+#[test]
+fn maximum_retry_attempts_bounds_the_invocations_of_a_failing_batch() {
+    // (MaximumRetryAttempts, invocations within 60 s, discarded)
+    let cases: &[(Option<i64>, usize, bool)] =
+        &[(Some(0), 1, true), (Some(3), 4, true), (Some(-1), 60, false), (None, 60, false)];
+    for &(retries, invocations, discarded) in cases {
+        let mut sim = sim_with_stream(1);
+        put(&mut sim, "k", "x");
+        let script = FunctionScript { throw_on_every_batch: true, ..FunctionScript::default() };
+        let uuid = map(&mut sim, script, |m| m.maximum_retry_attempts = retries);
+        // Retries come a second apart; 59.5 s holds the first try and 59 retries.
+        sim.advance(Duration::from_millis(59_500));
+        let log = sim.invocations(&uuid).unwrap();
+        assert_eq!(log.len(), invocations, "MaximumRetryAttempts {retries:?}");
+        assert_eq!(log.last().unwrap().handling == Handling::Discarded, discarded, "MaximumRetryAttempts {retries:?}");
+        let status = sim.event_source_mapping(&uuid).unwrap();
+        assert_eq!(status.last_processing_result, "PROBLEM: Function call failed");
+    }
+}
+
+#[test]
+fn iterator_age_grows_when_the_function_is_slower_than_the_stream() {
+    let mut sim = sim_with_stream(1);
+    let script = FunctionScript { duration_per_batch: Duration::from_secs(2), ..FunctionScript::default() };
+    let uuid = map(&mut sim, script, |m| m.batch_size = Some(1));
+    // One record every 500 ms, one record processed every 2 s.
+    for i in 0..60 {
+        put(&mut sim, &format!("k{i}"), "x");
+        sim.advance(Duration::from_millis(500));
+    }
+    let log = sim.invocations(&uuid).unwrap();
+    let ages: Vec<u64> = log.iter().map(|i| i.iterator_age.as_millis()).collect();
+    assert!(ages.windows(2).all(|w| w[0] <= w[1]), "{ages:?}");
+    assert!(ages[0] < 1_000 && *ages.last().unwrap() > 15_000, "{ages:?}");
+    // The status shows the age of the batch in flight, older still.
+    let status = sim.event_source_mapping(&uuid).unwrap();
+    assert!(status.iterator_age.as_millis() > *ages.last().unwrap(), "{status:?}");
+    assert_eq!(status.shards[0].iterator_age, status.iterator_age);
+}
+
+#[test]
+fn out_of_range_settings_are_refused_with_aws_errors() {
+    let validation = |member: &str, value: &str, constraint: &str| {
+        format!("1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: {constraint}")
+    };
+    type Tweak = fn(&mut CreateEventSourceMappingInput);
+    let cases: Vec<(Tweak, &str, String)> = vec![
+        (|m| m.batch_size = Some(0), "ValidationException", validation("batchSize", "0", "Member must have value greater than or equal to 1")),
+        (|m| m.batch_size = Some(10_001), "ValidationException", validation("batchSize", "10001", "Member must have value less than or equal to 10000")),
+        (|m| m.maximum_batching_window_in_seconds = Some(-1), "ValidationException", validation("maximumBatchingWindowInSeconds", "-1", "Member must have value greater than or equal to 0")),
+        (|m| m.maximum_batching_window_in_seconds = Some(301), "ValidationException", validation("maximumBatchingWindowInSeconds", "301", "Member must have value less than or equal to 300")),
+        (|m| m.parallelization_factor = Some(0), "ValidationException", validation("parallelizationFactor", "0", "Member must have value greater than or equal to 1")),
+        (|m| m.parallelization_factor = Some(11), "ValidationException", validation("parallelizationFactor", "11", "Member must have value less than or equal to 10")),
+        (|m| m.maximum_retry_attempts = Some(-2), "ValidationException", validation("maximumRetryAttempts", "-2", "Member must have value greater than or equal to -1")),
+        (|m| m.maximum_retry_attempts = Some(10_001), "ValidationException", validation("maximumRetryAttempts", "10001", "Member must have value less than or equal to 10000")),
+        (|m| m.maximum_record_age_in_seconds = Some(-2), "ValidationException", validation("maximumRecordAgeInSeconds", "-2", "Member must have value greater than or equal to -1")),
+        (|m| m.maximum_record_age_in_seconds = Some(604_801), "ValidationException", validation("maximumRecordAgeInSeconds", "604801", "Member must have value less than or equal to 604800")),
+        (|m| m.maximum_record_age_in_seconds = Some(59), "InvalidParameterValueException", "MaximumRecordAgeInSeconds must be -1 or between 60 and 604800, but was 59.".into()),
+        (|m| m.function_response_types = Some(vec!["Everything".into()]), "ValidationException", validation("functionResponseTypes", "Everything", "Member must satisfy enum value set: [ReportBatchItemFailures]")),
+        (|m| m.on_failure_destination = Some("dlq".into()), "ValidationException", validation("destinationConfig.onFailure.destination", "dlq", r"Member must satisfy regular expression pattern: ^$|kafka://([^.]([a-zA-Z0-9\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)")),
+        (|m| m.on_failure_destination = Some("arn:aws:s3:us-east-1:123456789012:bucket".into()), "InvalidParameterValueException", "Unsupported destination type for a Kinesis event source: arn:aws:s3:us-east-1:123456789012:bucket. Use an Amazon SQS queue or Amazon SNS topic.".into()),
+        (|m| m.starting_position = None, "InvalidParameterValueException", "StartingPosition is required for a Kinesis event source.".into()),
+        (|m| m.starting_position = Some(MappingStartingPosition::AtTimestamp), "InvalidParameterValueException", "StartingPositionTimestamp is required with StartingPosition AT_TIMESTAMP.".into()),
+        (|m| m.starting_position_timestamp = Some(shardlab_core::Instant::SIMULATION_START), "InvalidParameterValueException", "StartingPositionTimestamp is only valid with StartingPosition AT_TIMESTAMP.".into()),
+        (|m| m.function_name = "nope".into(), "ResourceNotFoundException", "Function not found: arn:aws:lambda:us-east-1:123456789012:function:nope".into()),
+        (|m| m.event_source_arn = "arn:aws:kinesis:us-east-1:123456789012:stream/missing".into(), "InvalidParameterValueException", "Stream not found: arn:aws:kinesis:us-east-1:123456789012:stream/missing".into()),
+        (|m| m.event_source_arn = "arn:aws:dynamodb:us-east-1:123456789012:table/t".into(), "InvalidParameterValueException", "Unsupported event source ARN: arn:aws:dynamodb:us-east-1:123456789012:table/t".into()),
+    ];
+    let mut sim = sim_with_stream(1);
+    sim.create_function("f", FunctionScript::default()).unwrap();
+    for (tweak, code, message) in cases {
+        let mut input = CreateEventSourceMappingInput::new("s", "f", MappingStartingPosition::TrimHorizon);
+        tweak(&mut input);
+        let err = sim.create_event_source_mapping(input.clone()).unwrap_err();
+        assert_eq!((err.code(), err.to_string()), (code, message.clone()), "{input:?}");
+    }
+    // The same ranges apply to updates, and a second mapping of the pair conflicts.
+    let uuid = sim
+        .create_event_source_mapping(CreateEventSourceMappingInput::new("s", "f", MappingStartingPosition::Latest))
+        .unwrap()
+        .uuid;
+    let update =
+        UpdateEventSourceMappingInput { uuid: uuid.clone(), parallelization_factor: Some(11), ..Default::default() };
+    assert_eq!(sim.update_event_source_mapping(update).unwrap_err().code(), "ValidationException");
+    let again =
+        sim.create_event_source_mapping(CreateEventSourceMappingInput::new("s", "f", MappingStartingPosition::Latest));
+    assert_eq!(
+        again.unwrap_err(),
+        EventSourceMappingError::ResourceConflict(format!(
+            "The event source arn (arn:aws:kinesis:us-east-1:123456789012:stream/s) and function (f) provided mapping already exists. Please update or delete the existing mapping with UUID {uuid}"
+        ))
+    );
+    let missing = sim.event_source_mapping("00000000-0000-0000-0000-000000000000").unwrap_err();
+    assert_eq!(
+        (missing.code(), missing.to_string().as_str()),
+        ("ResourceNotFoundException", "The resource you requested does not exist.")
+    );
+    let duplicate = sim.create_function("f", FunctionScript::default()).unwrap_err();
+    assert_eq!(
+        (duplicate.code(), duplicate.to_string().as_str()),
+        ("ResourceConflictException", "Function already exist: f")
+    );
+}
+
+#[test]
+fn latest_skips_what_was_written_before_the_mapping() {
+    let mut sim = sim_with_stream(1);
+    put(&mut sim, "before", "x");
+    sim.create_function("f", FunctionScript::default()).unwrap();
+    let uuid = sim
+        .create_event_source_mapping(CreateEventSourceMappingInput::new("s", "f", MappingStartingPosition::Latest))
+        .unwrap()
+        .uuid;
+    let after = put(&mut sim, "after", "x");
+    sim.advance(Duration::from_secs(3));
+    let log = sim.invocations(&uuid).unwrap();
+    assert_eq!(steps(&log), vec![(1, InvocationOutcome::Succeeded, Handling::Checkpointed)]);
+    assert_eq!(log[0].first_sequence_number, after);
+}
+
+#[test]
+fn parent_shards_are_processed_before_their_children() {
+    let mut sim = sim_with_stream(1);
+    let script = FunctionScript { duration_per_batch: Duration::from_secs(3), ..FunctionScript::default() };
+    let uuid = map(&mut sim, script, |m| m.batch_size = Some(1));
+    let before: Vec<_> = (0..3).map(|i| put(&mut sim, &format!("k{i}"), "parent")).collect();
+    sim.split_shard("s", ShardId::new(0), "170141183460469231731687303715884105728").unwrap();
+    sim.advance(limits::STREAM_CREATE_DELAY);
+    let after: Vec<_> = (0..3).map(|i| put(&mut sim, &format!("k{i}"), "child")).collect();
+    sim.advance(Duration::from_secs(60));
+    let log = sim.invocations(&uuid).unwrap();
+    assert_eq!(log.len(), 6, "{log:#?}");
+    let parent_done = log.iter().filter(|i| before.contains(&i.first_sequence_number)).map(|i| i.ended).max().unwrap();
+    let child_start = log.iter().filter(|i| after.contains(&i.first_sequence_number)).map(|i| i.started).min().unwrap();
+    assert!(parent_done <= child_start, "{log:#?}");
+    let status = sim.event_source_mapping(&uuid).unwrap();
+    assert!(status.shards[0].finished && !status.shards[0].active);
+    assert_eq!(status.concurrency, 2, "two children, one lane each");
+}
+
+#[test]
+fn a_snapshot_mid_flight_carries_on_exactly_like_the_original() {
+    let mut original = sim_with_stream(2);
+    for i in 0..40 {
+        put(&mut original, &format!("k{}", i % 7), if i == 13 { "poison" } else { "ok" });
+    }
+    let script = FunctionScript {
+        duration_per_batch: Duration::from_millis(700),
+        failure_percent: 10,
+        seed: 3,
+        ..poison_data()
+    };
+    let uuid = map(&mut original, script, |m| {
+        m.batch_size = Some(4);
+        m.parallelization_factor = Some(3);
+        m.bisect_batch_on_function_error = Some(true);
+        m.maximum_retry_attempts = Some(2);
+        m.on_failure_destination = Some(DLQ.into());
+    });
+    original.advance(Duration::from_millis(2_350));
+    assert!(original.event_source_mapping(&uuid).unwrap().in_flight > 0, "mid-flight");
+    let mut restored = Simulation::restore(&original.snapshot()).unwrap();
+    assert_eq!(restored.snapshot(), original.snapshot());
+    for sim in [&mut original, &mut restored] {
+        put(sim, "late", "ok");
+        sim.advance(Duration::from_secs(60));
+    }
+    assert_eq!(restored.snapshot(), original.snapshot());
+    assert_eq!(restored.invocations(&uuid).unwrap(), original.invocations(&uuid).unwrap());
+    assert!(!destination_records(&original).is_empty());
+}
+
+#[test]
+fn snapshots_from_before_lambda_still_load() {
+    let sim = sim_with_stream(1);
+    let snapshot = sim.snapshot();
+    let without = snapshot
+        .replace(",\"lambda\":{\"functions\":{},\"mappings\":[]}", "")
+        .replace(",\"destinations\":{\"messages\":{}}", "");
+    assert!(!without.contains("lambda") && !without.contains("destinations"), "{without}");
+    assert_eq!(Simulation::restore(&without).unwrap().snapshot(), snapshot);
+}
+
+#[test]
+fn updates_apply_to_later_batches_and_deleted_mappings_stop() {
+    let mut sim = sim_with_stream(1);
+    let uuid = map(&mut sim, FunctionScript::default(), |m| m.batch_size = Some(2));
+    for i in 0..4 {
+        put(&mut sim, &format!("k{i}"), "x");
+    }
+    sim.advance(Duration::from_secs(2));
+    let update = UpdateEventSourceMappingInput {
+        uuid: uuid.clone(),
+        batch_size: Some(10),
+        parallelization_factor: Some(4),
+        ..Default::default()
+    };
+    let status = sim.update_event_source_mapping(update).unwrap();
+    assert_eq!((status.config.batch_size, status.config.parallelization_factor), (10, 4));
+    for i in 0..6 {
+        put(&mut sim, "same-key", &format!("{i}"));
+    }
+    sim.advance(Duration::from_secs(2));
+    let log = sim.invocations(&uuid).unwrap();
+    assert_eq!(log.iter().map(|i| i.batch_size).collect::<Vec<_>>(), [2, 2, 6]);
+    assert_eq!(sim.event_source_mapping(&uuid).unwrap().concurrency, 4);
+    sim.delete_event_source_mapping(&uuid).unwrap();
+    assert_eq!(sim.event_source_mapping(&uuid).unwrap_err().code(), "ResourceNotFoundException");
+    assert!(sim.event_source_mappings().is_empty());
+    put(&mut sim, "k", "x");
+    sim.advance(Duration::from_secs(2));
+}

@@ -1,64 +1,9 @@
 // End-to-end tests: the release build in dist/, served on loopback and
 // clicked through in Debian's Chromium with playwright-core.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { serve } from '../../scripts/static-server.mjs';
-
-const ROOT = new URL('../../', import.meta.url).pathname;
-const ARTIFACTS = join(ROOT, 'tests/e2e/artifacts');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-let server;
-let browser;
-let origin;
-
-before(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  server = await serve(join(ROOT, 'dist'));
-  origin = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
-
-/**
- * A fresh page (own storage) that records every request leaving the origin,
- * every console error and every Content-Security-Policy violation.
- */
-async function openPage(viewport = { width: 1280, height: 800 }, path = '/') {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  const problems = { external: [], consoleErrors: [], pageErrors: [] };
-  page.on('request', (r) => {
-    const url = r.url();
-    if (!url.startsWith(origin + '/') && !url.startsWith('data:')) problems.external.push(url);
-  });
-  page.on('console', (m) => m.type() === 'error' && problems.consoleErrors.push(m.text()));
-  page.on('pageerror', (e) => problems.pageErrors.push(String(e)));
-  await page.goto(origin + path);
-  await page.locator('.lane').first().waitFor();
-  return { context, page, problems };
-}
-
-function assertClean(problems) {
-  assert.deepEqual(problems.external, [], 'requests outside the origin');
-  assert.deepEqual(problems.consoleErrors, [], 'console errors (CSP violations are reported here)');
-  assert.deepEqual(problems.pageErrors, [], 'uncaught errors');
-}
+import { ARTIFACTS, FIRST_LESSON, axeSerious, assertClean, browser, chooseTarget, openPage, origin } from './helpers.mjs';
 
 async function putRecord(page, key, data) {
   await page.fill('input[name=partition-key]', key);
@@ -149,7 +94,7 @@ describe('controls and inspector', () => {
     const { context, page, problems } = await openPage();
     const records = Array.from({ length: 500 }, () => ({ PartitionKey: 'user-42', Data: 'eA==' }));
     const console_ = page.locator('.console');
-    await console_.locator('select[name=operation]').selectOption('PutRecords');
+    await chooseTarget(console_, 'Kinesis_20131202.PutRecords');
     await console_.locator('textarea').fill(JSON.stringify({ StreamName: 'orders', Records: records }));
     // 1,500 records to one shard in the same simulated instant: 500 throttled.
     for (let i = 0; i < 3; i++) await console_.locator('button[type=submit]').click();
@@ -187,20 +132,14 @@ describe('accessibility', () => {
     // Reduced motion, so that colours are checked as they settle, not mid-animation.
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
     const page = await context.newPage();
-    await page.goto(origin + '/');
+    await page.goto(origin + FIRST_LESSON);
     await page.locator('.lane').first().waitFor();
     await putRecord(page, 'user-42', 'a11y');
     await page.click('text=Start consumer');
     await page.click('text=Poll now');
     await page.click('.lane[data-shard="shardId-000000000001"] .token');
     await page.locator('.producer .api-call summary').click();
-    // Evaluated through the debugging protocol: the page's own CSP would refuse an injected script.
-    await page.evaluate(readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8'));
-    const { violations } = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-    const serious = violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    assert.deepEqual(serious, []);
+    assert.deepEqual(await axeSerious(page), []);
     await context.close();
   });
 });
@@ -229,7 +168,7 @@ describe('share links', () => {
     assert.match(await damaged.page.textContent('.link-problem'), /This share link could not be opened: the link is damaged/);
     assert.equal(await damaged.page.locator('.lane .count').first().textContent(), '0 records', 'the lesson starts as usual');
     // Pasting a link into an open tab changes only the fragment: the page follows it.
-    await damaged.page.evaluate((fragment) => { window.location.hash = fragment; }, path.slice(1));
+    await damaged.page.evaluate((fragment) => { window.location.hash = fragment; }, path.slice(path.indexOf('#') + 1));
     await damaged.page.locator('.lane[data-shard="shardId-000000000002"] .count', { hasText: '1 record' }).waitFor();
     assertClean(damaged.problems);
     await damaged.context.close();
@@ -247,13 +186,13 @@ describe('api console', () => {
     assert.match(await page.textContent('.producer .api-call .cli'), /^aws kinesis put-record --data \S+ --partition-key user-42 --stream-name orders$/);
 
     const console_ = page.locator('.console');
-    await console_.locator('select[name=operation]').selectOption('GetShardIterator');
+    await chooseTarget(console_, 'Kinesis_20131202.GetShardIterator');
     await console_.locator('button[type=submit]').click();
     await console_.locator('.api-call').first().waitFor();
     assert.match(await console_.locator('.api-call .status').first().textContent(), /200/);
 
     // GetRecords is filled in with the iterator the last response returned.
-    await console_.locator('select[name=operation]').selectOption('GetRecords');
+    await chooseTarget(console_, 'Kinesis_20131202.GetRecords');
     assert.doesNotMatch(await console_.locator('textarea').inputValue(), /paste the ShardIterator/);
     await console_.locator('button[type=submit]').click();
     const latest = console_.locator('.api-call').first();
@@ -261,7 +200,7 @@ describe('api console', () => {
     assert.match(await latest.locator('.cli').textContent(), /^aws kinesis get-records --limit 10 --shard-iterator \S+$/);
 
     // A malformed request gets the service's error, and the session carries on.
-    await console_.locator('select[name=operation]').selectOption('SplitShard');
+    await chooseTarget(console_, 'Kinesis_20131202.SplitShard');
     await console_.locator('textarea').fill('{"StreamName": "orders", "ShardToSplit": "shardId-000000000000", "NewStartingHashKey": "1"}');
     await console_.locator('button[type=submit]').click();
     assert.equal(await console_.locator('.api-call .error-code').first().textContent(), 'InvalidArgumentException');

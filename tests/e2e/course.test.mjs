@@ -1,0 +1,163 @@
+// End-to-end tests of the course: the map, lesson mechanics (walkthrough,
+// deep links, progress), the practice exam and embedding a lesson.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { ARTIFACTS, FIRST_LESSON, answerKey, assertClean, axeSerious, openPage } from './helpers.mjs';
+
+const KEY = answerKey();
+
+/** Answers the questions in `scope` (a page, frame or locator) with the key's answers for `owner`. */
+async function answerQuestions(scope, owner, { skipProbes = false } = {}) {
+  const questions = scope.locator('.quiz-question');
+  const answers = KEY.get(owner) ?? [];
+  assert.equal(await questions.count(), answers.length, `${owner}: questions on the page vs the answer key`);
+  for (let q = 0; q < answers.length; q++) {
+    const { answer } = answers[q];
+    const question = questions.nth(q);
+    if (answer === '=probe') {
+      if (skipProbes) continue;
+      throw new Error(`${owner}: a parametric question in a lesson`);
+    }
+    if (answer.startsWith('=')) {
+      await question.locator('.numeric-answer input').fill(answer.slice(1));
+      await question.locator('.check-answer').click();
+    } else if (answer.includes(',') || (await question.locator('input[type=checkbox]').count()) > 0) {
+      for (const idx of answer.split(',')) await question.locator('.quiz-option input').nth(Number(idx)).check();
+      await question.locator('.check-answer').click();
+    } else {
+      await question.locator('.quiz-option input').nth(Number(answer)).check();
+    }
+  }
+}
+
+/** Meets a lesson's goals with its own walkthrough, then answers its quiz. */
+async function completeLesson(scope, lessonId) {
+  await scope.locator('.solution-button').click();
+  const next = scope.locator('.walkthrough button.primary');
+  while (await next.isEnabled()) await next.click();
+  await scope.locator('.explanation').waitFor();
+  await answerQuestions(scope, lessonId);
+  await scope.locator('.lesson .badge.complete').waitFor();
+}
+
+/** The lesson id shown by the page (from its address). */
+async function lessonIdOf(page) {
+  return new URL(page.url()).searchParams.get('lesson');
+}
+
+describe('course', () => {
+  test('a learner completes three lessons in order and passes the practice exam', async () => {
+    const { context, page, problems } = await openPage(undefined, '/', '.lesson-card');
+    assert.equal(await page.locator('.lesson-card.complete').count(), 0);
+    await page.screenshot({ path: join(ARTIFACTS, 'course-map.png'), fullPage: true });
+    await page.locator('.lesson-card a').first().click();
+    for (let n = 0; n < 3; n++) {
+      await page.locator('.lane').first().waitFor();
+      await completeLesson(page, await lessonIdOf(page));
+      if (n < 2) await page.locator('.lesson-nav a[rel=next]').click();
+    }
+    await page.locator('.lesson-nav a', { hasText: 'Course map' }).click();
+    await page.locator('.lesson-card').first().waitFor();
+    assert.equal(await page.locator('.lesson-card.complete').count(), 3);
+
+    await page.locator('.map-extras a[href="?exam"]').click();
+    await page.locator('.exam-question').first().waitFor();
+    await answerQuestions(page.locator('main.exam'), 'exam', { skipProbes: true });
+    // Nothing is judged before handing in.
+    assert.equal(await page.locator('.exam-question .feedback').count(), 0);
+    await page.locator('.exam-result button', { hasText: 'Hand in' }).click();
+    await page.locator('.exam-result .score').waitFor();
+    assert.match(await page.textContent('.exam-result .score'), /Your score: \d+% — passed/);
+    assert.ok((await page.locator('.exam-question .feedback').count()) > 0, 'verdicts shown after handing in');
+    await page.screenshot({ path: join(ARTIFACTS, 'exam-result.png'), fullPage: true });
+    await page.locator('.lesson-nav a', { hasText: 'Course map' }).click();
+    await page.locator('.map-extras').waitFor();
+    assert.match(await page.textContent('.map-extras'), /Best score \d+% in 1 attempt\./);
+    assertClean(problems);
+    await context.close();
+  });
+
+  test('parametric exam questions draw new numbers for a new attempt', async () => {
+    const { context, page, problems } = await openPage(undefined, '/?exam', '.exam-question');
+    const prompts = async () => page.locator('.exam-question legend').allTextContents();
+    const first = await prompts();
+    let changed = false;
+    for (let attempt = 0; attempt < 5 && !changed; attempt++) {
+      await page.locator('.exam-result button', { hasText: 'Hand in' }).click();
+      await page.locator('.exam-result button', { hasText: 'Try a new attempt' }).click();
+      await page.locator('.exam-question').first().waitFor();
+      changed = JSON.stringify(await prompts()) !== JSON.stringify(first);
+    }
+    assert.ok(changed, 'some prompt changed between attempts');
+    assertClean(problems);
+    await context.close();
+  });
+
+  test('a deep link opens a lesson part-way through its solution', async () => {
+    const { context, page, problems } = await openPage(undefined, `${FIRST_LESSON}&step=2`);
+    await page.locator('.goal').first().waitFor();
+    assert.match(await page.locator('.goal .detail').first().textContent(), /the fullest shard holds 2 of 3 records/);
+    assertClean(problems);
+    await context.close();
+  });
+
+  test('an unknown lesson link shows the course map with a message', async () => {
+    const { context, page, problems } = await openPage(undefined, '/?lesson=no-such-lesson', '.lesson-card');
+    assert.match(await page.textContent('.link-problem'), /There is no lesson called “no-such-lesson”/);
+    assertClean(problems);
+    await context.close();
+  });
+
+  test('progress saved by the previous schema is migrated, with a note', async () => {
+    const { context, page, problems } = await openPage(undefined, '/', '.lesson-card');
+    const v1 = { version: 1, lessons: { 'shards-and-partition-keys': { goals_met: true, quiz: { 'what-picks-the-shard': 1 }, completed: true } } };
+    await page.evaluate((json) => localStorage.setItem('shardlab.progress', json), JSON.stringify(v1));
+    await page.reload();
+    await page.locator('.storage-note').waitFor();
+    assert.match(await page.textContent('.storage-note'), /updated from format version 1; nothing was lost/);
+    assert.equal(await page.locator('.lesson-card.complete').count(), 1);
+    assertClean(problems);
+    await context.close();
+  });
+
+  test('every page passes axe-core and fits a phone', async () => {
+    for (const [name, path, ready] of [
+      ['course-map', '/', '.lesson-card'],
+      ['exam', '/?exam', '.exam-question'],
+      ['sandbox', '/?sandbox', '.lane'],
+      ['embed', '/?embed=shards-and-partition-keys', '.lane'],
+    ]) {
+      for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+        const { context, page, problems } = await openPage(viewport, path, ready);
+        assert.deepEqual(await axeSerious(page), [], `${name} at ${viewport.width}px`);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `${name} at ${viewport.width}px scrolls sideways by ${overflow}px`);
+        await page.screenshot({ path: join(ARTIFACTS, `${name}-${viewport.width}.png`), fullPage: true });
+        assertClean(problems);
+        await context.close();
+      }
+    }
+  });
+});
+
+describe('embedding', () => {
+  test('a course page embeds a lesson and receives its completion message', async () => {
+    const { context, page, problems } = await openPage({ width: 1280, height: 1000 }, '/examples/embed-host.html', 'iframe');
+    const frame = page.frameLocator('#exercise');
+    await frame.locator('.lane').first().waitFor();
+    // No site chrome in the embedded lesson.
+    assert.equal(await frame.locator('.brand').count(), 0);
+    assert.equal(await frame.locator('.lesson-nav').count(), 0);
+    await completeLesson(frame, 'shards-and-partition-keys');
+    const message = page.locator('#messages li');
+    await message.waitFor();
+    assert.equal(await message.getAttribute('data-lesson'), 'shards-and-partition-keys');
+    // Every question was answered right at the first try.
+    assert.equal(await message.getAttribute('data-score'), '100');
+    assert.match(await message.textContent(), /^shardlab:complete: lesson shards-and-partition-keys, score 100$/);
+    await page.screenshot({ path: join(ARTIFACTS, 'embed-host.png'), fullPage: true });
+    assertClean(problems);
+    await context.close();
+  });
+});

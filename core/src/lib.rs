@@ -39,6 +39,8 @@ pub mod clients;
 mod consumer;
 pub mod cost;
 mod error;
+// Amazon Data Firehose delivery streams, delivering to `s3`.
+pub mod firehose;
 mod hash;
 mod iterator;
 pub mod kcl;
@@ -54,10 +56,14 @@ mod ops_streams;
 pub mod policy;
 pub mod rand;
 mod reshard;
+// The S3-like object store Firehose delivers to.
+pub mod s3;
 mod sequence;
 pub mod share;
 mod sim;
 pub mod snapshot;
+// Amazon SQS standard queues, for contrast with Kinesis.
+pub mod sqs;
 mod stream;
 mod telemetry;
 mod throttle;

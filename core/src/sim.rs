@@ -49,6 +49,18 @@ pub struct Simulation {
     next_measure: Instant,
     /// The next whole minute at which on-demand streams are checked.
     next_scaling: Instant,
+    /// The S3-like object store Firehose delivers to. Absent from older snapshots.
+    #[serde(default)]
+    pub(crate) s3: crate::s3::ObjectStore,
+    /// Firehose delivery streams, by name.
+    #[serde(default)]
+    pub(crate) delivery_streams: BTreeMap<String, crate::firehose::DeliveryStream>,
+    /// Scripted transformation functions for Firehose, by name.
+    #[serde(default)]
+    pub(crate) transform_functions: crate::firehose::Functions,
+    /// SQS queues.
+    #[serde(default)]
+    pub(crate) sqs: crate::sqs::Queues,
 }
 
 impl Default for Simulation {
@@ -68,6 +80,7 @@ enum Due {
     ConsumerPoll(usize),
     Producer(usize),
     Application(usize),
+    DeliveryStream(String),
     OnDemandScaling,
 }
 
@@ -88,6 +101,10 @@ impl Simulation {
             applications: Vec::new(),
             next_measure: Instant::SIMULATION_START + Duration::from_secs(1),
             next_scaling: Instant::SIMULATION_START + Duration::from_secs(60),
+            s3: Default::default(),
+            delivery_streams: BTreeMap::new(),
+            transform_functions: BTreeMap::new(),
+            sqs: Default::default(),
         }
     }
 
@@ -117,11 +134,15 @@ impl Simulation {
             .iter()
             .enumerate()
             .filter_map(|(idx, a)| Some((a.as_ref()?.next_deadline()?, Due::Application(idx))));
+        let deliveries = self
+            .delivery_streams
+            .iter()
+            .filter_map(|(name, d)| Some((d.next_deadline()?, Due::DeliveryStream(name.clone()))));
         // Metrics are flushed at each whole second, and on-demand streams
         // are checked at each whole minute.
         let measure = Some((self.next_measure, Due::Measure));
         let scaling = Some((self.next_scaling, Due::OnDemandScaling));
-        changes.chain(polls).chain(producers).chain(applications).chain(measure).chain(scaling).min()
+        changes.chain(polls).chain(producers).chain(applications).chain(deliveries).chain(measure).chain(scaling).min()
     }
 
     /// The periodic work is scheduled within its period after the clock: a
@@ -142,7 +163,8 @@ impl Simulation {
         let polls = self.consumers.iter().map(|c| c.next_poll);
         let producers = self.producers.iter().flatten().filter_map(|p| p.next_deadline());
         let applications = self.applications.iter().flatten().filter_map(|a| a.next_deadline());
-        changes.chain(polls).chain(producers).chain(applications).min()
+        let deliveries = self.delivery_streams.values().filter_map(|d| d.next_deadline());
+        changes.chain(polls).chain(producers).chain(applications).chain(deliveries).min()
     }
 
     /// Whether no stream has metric samples waiting and no registered
@@ -170,6 +192,7 @@ impl Simulation {
                 Due::Application(idx) => self.tick_application_at(idx),
                 Due::StreamChange(name) => self.land_stream_change(&name),
                 Due::ConsumerPoll(idx) => self.poll_consumer_at(idx),
+                Due::DeliveryStream(name) => self.tick_delivery_stream(&name),
                 Due::Measure => {
                     self.measure();
                     self.next_measure = self.next_measure + Duration::from_secs(1);

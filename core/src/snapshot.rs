@@ -102,6 +102,14 @@ impl Simulation {
                 return Err(format!("stream {name} was billed up to a time after the clock"));
             }
         }
+        self.s3.check_invariants(self.now)?;
+        for (name, delivery_stream) in &self.delivery_streams {
+            delivery_stream.check_invariants()?;
+            if delivery_stream.next_deadline().is_some_and(|due| due < self.now) {
+                return Err(format!("delivery stream {name} has work due before the clock"));
+            }
+        }
+        self.sqs.check_invariants(self.now)?;
         Ok(())
     }
 }

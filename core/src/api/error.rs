@@ -8,6 +8,8 @@ use crate::error::{
     CreateStreamError, EfoError, EncryptionError, GetRecordsError, GetShardIteratorError, ListError, PutRecordError,
     ReshardError, StreamOpError,
 };
+use crate::firehose::FirehoseError;
+use crate::s3::S3Error;
 
 /// An error response: the AWS exception name (`__type`) and, for most, a message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -88,6 +90,8 @@ from_core_errors!(
     ReshardError,
     EfoError,
     EncryptionError,
+    FirehoseError,
+    S3Error,
 );
 
 #[cfg(test)]

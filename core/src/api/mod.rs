@@ -85,10 +85,13 @@ mod decode;
 mod efo;
 mod encode;
 mod error;
+mod firehose;
 pub mod line;
 mod records;
+mod s3;
 mod security;
 mod snapshot;
+mod sqs;
 mod streams;
 mod telemetry;
 
@@ -140,12 +143,29 @@ fn operation(target: &str) -> Option<Operation> {
         "Kinesis_20131202.SubscribeToShard" => efo::subscribe_to_shard,
         "Kinesis_20131202.UpdateShardCount" => streams::update_shard_count,
         "Kinesis_20131202.UpdateStreamMode" => streams::update_stream_mode,
+        "Firehose_20150804.CreateDeliveryStream" => firehose::create_delivery_stream,
+        "Firehose_20150804.DeleteDeliveryStream" => firehose::delete_delivery_stream,
+        "Firehose_20150804.DescribeDeliveryStream" => firehose::describe_delivery_stream,
+        "Firehose_20150804.ListDeliveryStreams" => firehose::list_delivery_streams,
+        "Firehose_20150804.PutRecord" => firehose::put_record,
+        "Firehose_20150804.PutRecordBatch" => firehose::put_record_batch,
+        "AmazonSQS.ChangeMessageVisibility" => sqs::change_message_visibility,
+        "AmazonSQS.CreateQueue" => sqs::create_queue,
+        "AmazonSQS.DeleteMessage" => sqs::delete_message,
+        "AmazonSQS.GetQueueAttributes" => sqs::get_queue_attributes,
+        "AmazonSQS.GetQueueUrl" => sqs::get_queue_url,
+        "AmazonSQS.ListQueues" => sqs::list_queues,
+        "AmazonSQS.PurgeQueue" => sqs::purge_queue,
+        "AmazonSQS.ReceiveMessage" => sqs::receive_message,
+        "AmazonSQS.SendMessage" => sqs::send_message,
         "Shardlab.AdvanceClock" => clock::advance_clock,
         "Shardlab.Aggregate" => clients::aggregate,
         "Shardlab.AttachPolicy" => security::attach_policy,
         "Shardlab.Cost" => telemetry::cost,
+        "Shardlab.CreateTransformFunction" => firehose::create_transform_function,
         "Shardlab.Deaggregate" => clients::deaggregate,
         "Shardlab.DetachPolicies" => security::detach_policies,
+        "Shardlab.FirehoseStatus" => firehose::firehose_status,
         "Shardlab.GetMetricStatistics" => telemetry::get_metric_statistics,
         "Shardlab.KclCreateApplication" => clients::kcl_create_application,
         "Shardlab.KclKillWorker" => clients::kcl_kill_worker,
@@ -160,6 +180,9 @@ fn operation(target: &str) -> Option<Operation> {
         "Shardlab.KplStatus" => clients::kpl_status,
         "Shardlab.ReadSubscription" => efo::read_subscription,
         "Shardlab.Restore" => snapshot::restore,
+        "Shardlab.S3CreateBucket" => s3::create_bucket,
+        "Shardlab.S3GetObject" => s3::get_object,
+        "Shardlab.S3ListObjects" => s3::list_objects,
         "Shardlab.SetCaller" => security::set_caller,
         "Shardlab.SetClock" => clock::set_clock,
         "Shardlab.Snapshot" => snapshot::snapshot,

@@ -104,7 +104,7 @@ impl Simulation {
         }
         self.s3.check_invariants(self.now)?;
         for (name, delivery_stream) in &self.delivery_streams {
-            delivery_stream.check_invariants()?;
+            delivery_stream.check_invariants(name)?;
             if delivery_stream.next_deadline().is_some_and(|due| due < self.now) {
                 return Err(format!("delivery stream {name} has work due before the clock"));
             }

@@ -8,7 +8,8 @@
 //! that it is unordered yet the same on every run; `ReceiveMessage` of 1–10
 //! messages; receipt handles that change on every receive, where deleting
 //! with an outdated one succeeds without deleting (as the `DeleteMessage`
-//! reference says); `ChangeMessageVisibility`; `ApproximateReceiveCount`;
+//! reference says); `ChangeMessageVisibility` (as observed, see there);
+//! `ApproximateReceiveCount`;
 //! `DelaySeconds`; message retention; a redrive policy that moves a message
 //! to its dead-letter queue when it would be received more than
 //! `maxReceiveCount` times; `PurgeQueue` at most once a minute.
@@ -177,8 +178,6 @@ pub enum SqsError {
     MissingParameter(String),
     /// A receipt handle that is not one, or names no message of this queue.
     ReceiptHandleIsInvalid(String),
-    /// `ChangeMessageVisibility` of a message that is not in flight.
-    MessageNotInflight,
     /// A second `PurgeQueue` within 60 seconds.
     PurgeQueueInProgress(String),
 }
@@ -194,7 +193,6 @@ impl SqsError {
             SqsError::InvalidParameterValue(_) => "InvalidParameterValue",
             SqsError::MissingParameter(_) => "MissingParameter",
             SqsError::ReceiptHandleIsInvalid(_) => "ReceiptHandleIsInvalid",
-            SqsError::MessageNotInflight => "MessageNotInflight",
             SqsError::PurgeQueueInProgress(_) => "PurgeQueueInProgress",
         }
     }
@@ -212,7 +210,6 @@ impl SqsError {
             SqsError::InvalidParameterValue(_) => "InvalidParameterValue",
             SqsError::MissingParameter(_) => "MissingParameter",
             SqsError::ReceiptHandleIsInvalid(_) => "com.amazonaws.sqs#ReceiptHandleIsInvalid",
-            SqsError::MessageNotInflight => "com.amazonaws.sqs#MessageNotInflight",
             SqsError::PurgeQueueInProgress(_) => "com.amazonaws.sqs#PurgeQueueInProgress",
         }
     }
@@ -231,9 +228,6 @@ impl fmt::Display for SqsError {
             | SqsError::MissingParameter(message) => f.write_str(message),
             SqsError::ReceiptHandleIsInvalid(handle) => {
                 write!(f, "The input receipt handle \"{handle}\" is not a valid receipt handle.")
-            }
-            SqsError::MessageNotInflight => {
-                f.write_str("Message does not exist or is not available for visibility timeout change.")
             }
             SqsError::PurgeQueueInProgress(name) => {
                 write!(f, "Only one PurgeQueue operation on {name} is allowed every 60 seconds.")
@@ -620,9 +614,15 @@ impl Simulation {
     }
 
     /// `ChangeMessageVisibility`: the message becomes visible
-    /// `visibility_timeout` seconds from now (0: at once). Errors:
-    /// `QueueDoesNotExist`, `InvalidParameterValue`, `ReceiptHandleIsInvalid`,
-    /// `MessageNotInflight` (not received, timed out, or received again since).
+    /// `visibility_timeout` seconds from now (0: at once). A handle whose
+    /// timeout has already run out changes nothing and succeeds, as SQS
+    /// does. Errors: `QueueDoesNotExist`, `ReceiptHandleIsInvalid`, and
+    /// `InvalidParameterValue` for a timeout out of range or a message that
+    /// was deleted or received again since.
+    // SQS documents `MessageNotInflight` for this operation, but users
+    // observe `InvalidParameterValue` for a deleted message and success for
+    // a timed-out one (aws/aws-sdk-net#1927, localstack/localstack#9632);
+    // the simulation follows what is observed.
     pub fn sqs_change_message_visibility(
         &mut self,
         queue_url: &str,
@@ -634,12 +634,14 @@ impl Simulation {
         let queue = self.sqs.queue_mut(queue_url)?;
         message_of_handle(receipt_handle, &queue.name)
             .ok_or_else(|| SqsError::ReceiptHandleIsInvalid(receipt_handle.into()))?;
-        let message = queue
-            .messages
-            .iter_mut()
-            .find(|m| m.receipt.as_deref() == Some(receipt_handle) && m.visible_at > now)
-            .ok_or(SqsError::MessageNotInflight)?;
-        message.visible_at = now + Duration::from_secs(u64::from(visibility_timeout));
+        let message = queue.messages.iter_mut().find(|m| m.receipt.as_deref() == Some(receipt_handle)).ok_or_else(|| {
+            SqsError::InvalidParameterValue(format!(
+                "Value {receipt_handle} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change."
+            ))
+        })?;
+        if message.visible_at > now {
+            message.visible_at = now + Duration::from_secs(u64::from(visibility_timeout));
+        }
         Ok(())
     }
 
@@ -784,13 +786,24 @@ mod tests {
         let handle = receive(&mut sim, &url, 1)[0].receipt_handle.clone();
         sim.sqs_change_message_visibility(&url, &handle, 0).unwrap();
         assert_eq!(sim.sqs_queue_status(&url).unwrap().visible, 1);
-        assert_eq!(sim.sqs_change_message_visibility(&url, &handle, 5), Err(SqsError::MessageNotInflight));
+        // The handle's timeout is over: the call succeeds and the message stays visible.
+        sim.sqs_change_message_visibility(&url, &handle, 5).unwrap();
+        assert_eq!(sim.sqs_queue_status(&url).unwrap().visible, 1);
         let handle = receive(&mut sim, &url, 1)[0].receipt_handle.clone();
         sim.sqs_change_message_visibility(&url, &handle, 100).unwrap();
         sim.advance(Duration::from_secs(99));
         assert_eq!(sim.sqs_queue_status(&url).unwrap().in_flight, 1);
         sim.advance(Duration::from_secs(1));
         assert_eq!(sim.sqs_queue_status(&url).unwrap().visible, 1);
+        let handle = receive(&mut sim, &url, 1)[0].receipt_handle.clone();
+        sim.sqs_delete_message(&url, &handle).unwrap();
+        let error = sim.sqs_change_message_visibility(&url, &handle, 5).unwrap_err();
+        assert_eq!(error.code(), "InvalidParameterValue");
+        assert!(
+            error
+                .to_string()
+                .ends_with("Reason: Message does not exist or is not available for visibility timeout change.")
+        );
     }
 
     #[test]

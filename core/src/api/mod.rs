@@ -26,8 +26,13 @@
 //!   cannot do through Kinesis: moving simulated time (`clock.rs`), reading
 //!   an enhanced fan-out subscription (`efo.rs`), acting as an IAM principal
 //!   (`security.rs`), reading metrics and the bill (`telemetry.rs`),
-//!   saving and restoring the whole simulation (`snapshot.rs`), and running
-//!   KPL producers, KPL aggregation and KCL applications (`clients.rs`).
+//!   saving and restoring the whole simulation (`snapshot.rs`), running
+//!   KPL producers, KPL aggregation and KCL applications (`clients.rs`),
+//!   scripted Firehose transformations and buffer state (`firehose.rs`),
+//!   and the S3-like object store (`s3.rs`);
+//! - beside Kinesis, Amazon Data Firehose (`Firehose_20150804.*`, JSON 1.1,
+//!   `firehose.rs`) and Amazon SQS (`AmazonSQS.*`, JSON 1.0, `sqs.rs`),
+//!   each file's documentation saying what it models.
 //!
 //! The operations: `AddTagsToStream`, `CreateStream`,
 //! `DecreaseStreamRetentionPeriod`, `DeleteStream`,
@@ -46,8 +51,16 @@
 //! `Shardlab.KplFlush`, `Shardlab.KplStatus`, `Shardlab.Aggregate`,
 //! `Shardlab.Deaggregate`, `Shardlab.KclCreateApplication`,
 //! `Shardlab.KclStartWorker`, `Shardlab.KclKillWorker`,
-//! `Shardlab.KclPauseWorker`, `Shardlab.KclStopWorker`, `Shardlab.KclLeases`
-//! and `Shardlab.KclOutput`. Any other target is an `UnknownOperationException`.
+//! `Shardlab.KclPauseWorker`, `Shardlab.KclStopWorker`, `Shardlab.KclLeases`,
+//! `Shardlab.KclOutput`, `Shardlab.CreateTransformFunction`,
+//! `Shardlab.FirehoseStatus`, `Shardlab.S3CreateBucket`,
+//! `Shardlab.S3ListObjects` and `Shardlab.S3GetObject`; the Firehose targets
+//! `CreateDeliveryStream`, `DeleteDeliveryStream`, `DescribeDeliveryStream`,
+//! `ListDeliveryStreams`, `PutRecord` and `PutRecordBatch`, all
+//! `Firehose_20150804.`; and the SQS targets `ChangeMessageVisibility`,
+//! `CreateQueue`, `DeleteMessage`, `GetQueueAttributes`, `GetQueueUrl`,
+//! `ListQueues`, `PurgeQueue`, `ReceiveMessage` and `SendMessage`, all
+//! `AmazonSQS.`. Any other target is an `UnknownOperationException`.
 //!
 //! `SubscribeToShard` departs from AWS, which answers it with an HTTP/2 event
 //! stream: here it answers a `SubscriptionId`, and `Shardlab.ReadSubscription`

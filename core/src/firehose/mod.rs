@@ -72,10 +72,12 @@ pub const S3_RETRY_LIMIT: Duration = Duration::from_hours(24);
 pub const KINESIS_POLL_INTERVAL: Duration = Duration::from_secs(1);
 /// The only version a delivery stream has here: `UpdateDestination` is not modelled.
 const DELIVERY_STREAM_VERSION: u32 = 1;
-/// `ErrorCode` of a record a transformation function answered `ProcessingFailed`.
-// The documentation shows the error document's fields but not this code;
-// it is the one Firehose writes in practice (not confirmed in AWS's docs).
-const PROCESSING_FAILED_CODE: &str = "Lambda.ProcessingFailedStatus";
+/// `errorCode` and `errorMessage` of a record a transformation function
+/// answered `ProcessingFailed`.
+// AWS's documentation shows neither; these are from error objects Firehose
+// wrote to S3, as users have posted them (CloudSnorkel/CloudWatch2S3#9,
+// floci-io/floci#3393), which also spell the ARN member `lambdaARN`.
+const PROCESSING_FAILED: (&str, &str) = ("Lambda.ProcessingFailedStatus", "ProcessingFailed status set for record");
 /// `ErrorCode` of a record that could not be converted.
 // Not confirmed in AWS's docs, which list the document's fields only.
 const CONVERSION_FAILED_CODE: &str = "DataFormatConversion.MalformedData";
@@ -194,7 +196,7 @@ pub struct DeliveryStreamStatus {
     pub buffer_age: Option<Duration>,
     /// When the interval hint will deliver the buffer, if it holds anything.
     pub interval_due: Option<Instant>,
-    /// Objects waiting to be retried, and when.
+    /// Objects whose delivery failed, waiting for a retry.
     pub undelivered_objects: u64,
     /// The next delivery retry.
     pub next_retry: Option<Instant>,
@@ -461,8 +463,8 @@ impl DeliveryStream {
                 TransformResult::ProcessingFailed => processing_failed.push(error_document(
                     record,
                     now,
-                    PROCESSING_FAILED_CODE,
-                    "The Lambda function returned ProcessingFailed for this record.",
+                    PROCESSING_FAILED.0,
+                    PROCESSING_FAILED.1,
                     Some(&lambda_arn),
                 )),
                 TransformResult::Ok => match &self.destination.record_format {
@@ -587,9 +589,12 @@ impl DeliveryStream {
         }
     }
 
-    /// See the invariants on the fields.
-    pub(crate) fn check_invariants(&self) -> Result<(), String> {
+    /// See the invariants on the fields; `filed_under` is its key in the simulation.
+    pub(crate) fn check_invariants(&self, filed_under: &str) -> Result<(), String> {
         let name = &self.name;
+        if name != filed_under {
+            return Err(format!("delivery stream {name} is filed under the name {filed_under}"));
+        }
         let bytes: u64 = self.buffer.iter().map(|r| r.data.len() as u64).sum();
         if bytes != self.buffer_bytes {
             return Err(format!(
@@ -615,7 +620,7 @@ impl DeliveryStream {
 
 /// One line of an error object: the JSON document Firehose writes for a
 /// failed record (`attemptsMade`, `arrivalTimestamp`, `errorCode`,
-/// `errorMessage`, `attemptEndingTimestamp`, `rawData`, and `lambdaArn`
+/// `errorMessage`, `attemptEndingTimestamp`, `rawData`, and `lambdaARN`
 /// for processing failures), followed by a newline.
 fn error_document(
     record: &BufferedRecord,
@@ -633,7 +638,7 @@ fn error_document(
         "rawData": base64::encode(&record.data),
     });
     if let Some(arn) = lambda_arn {
-        document["lambdaArn"] = arn.into();
+        document["lambdaARN"] = arn.into();
     }
     let mut line = document.to_string().into_bytes();
     line.push(b'\n');
@@ -821,10 +826,10 @@ impl Simulation {
     fn direct_put_stream(&mut self, name: &str) -> Result<&mut DeliveryStream, FirehoseError> {
         let stream = self.delivery_streams.get_mut(name).ok_or_else(|| FirehoseError::ResourceNotFound(name.into()))?;
         if stream.source != DeliverySource::DirectPut {
-            // AWS refuses puts to a stream-sourced delivery stream; the wording is not documented.
-            return Err(FirehoseError::InvalidArgument(format!(
-                "This operation is not permitted on KinesisStreamAsSource type delivery stream {name}."
-            )));
+            // AWS's wording, as users of the AWS CLI have reported it (aws/aws-cli#7010).
+            return Err(FirehoseError::InvalidArgument(
+                "This operation is not permitted on KinesisStreamAsSource delivery stream type.".into(),
+            ));
         }
         Ok(stream)
     }
@@ -844,7 +849,7 @@ impl Simulation {
         let Simulation { delivery_streams, s3, transform_functions, .. } = self;
         let stream = delivery_streams.get_mut(name).expect("found above");
         let record_id = stream.ingest(now, data, s3, transform_functions);
-        debug_assert_eq!(stream.check_invariants(), Ok(()));
+        debug_assert_eq!(stream.check_invariants(name), Ok(()));
         Ok(record_id)
     }
 
@@ -892,7 +897,7 @@ impl Simulation {
                 });
             }
         }
-        debug_assert_eq!(stream.check_invariants(), Ok(()));
+        debug_assert_eq!(stream.check_invariants(name), Ok(()));
         Ok(PutRecordBatchOutput { failed_put_count, request_responses: responses })
     }
 
@@ -918,7 +923,7 @@ impl Simulation {
         if stream.next_retry.is_some_and(|at| at <= now) {
             stream.retry(now, s3);
         }
-        debug_assert_eq!(stream.check_invariants(), Ok(()));
+        debug_assert_eq!(stream.check_invariants(name), Ok(()));
     }
 }
 

@@ -145,8 +145,9 @@ fn transformation_results_route_records() {
     assert!(errors[0].key.starts_with("errors/processing-failed/2026/01/01/00/d-1-"), "{}", errors[0].key);
     let document: serde_json::Value = serde_json::from_str(text(&sim, &errors[0].key).trim_end()).unwrap();
     assert_eq!(document["errorCode"], "Lambda.ProcessingFailedStatus");
+    assert_eq!(document["errorMessage"], "ProcessingFailed status set for record");
     assert_eq!(document["rawData"], base64::encode(b"poison c"));
-    assert_eq!(document["lambdaArn"], arn.as_str());
+    assert_eq!(document["lambdaARN"], arn.as_str());
     assert_eq!(document["attemptsMade"], 1);
     assert_eq!(document["arrivalTimestamp"], Instant::SIMULATION_START.epoch_millis());
     let counters = sim.delivery_stream_status("d").unwrap().counters;

@@ -29,6 +29,9 @@
 //!   "UPPERCASE"|"DROP_IF_CONTAINS"|"FAIL_IF_CONTAINS"|"APPEND_NEWLINE",
 //!   "Text"?}]}` → `{"FunctionArn"}`: a scripted Lambda function for
 //!   `ProcessingConfiguration`; no steps passes records through.
+//! - `Shardlab.TestTransformFunction {"FunctionName", "Records": [{"recordId",
+//!   "data"}]}` → `{"records": [{"recordId", "result", "data"}]}`: the
+//!   function's answer in Lambda's Firehose record format, `data` in base64.
 //! - `Shardlab.FirehoseStatus {"DeliveryStreamName"}` → `{"BufferedRecords",
 //!   "BufferedBytes", "BufferAgeMillis"?, "IntervalDue"?, "UndeliveredObjects",
 //!   "NextRetry"?, "Counters": {…}}`.
@@ -46,12 +49,12 @@ use super::Reply;
 use super::decode::Decoder;
 use super::encode::timestamp;
 use super::error::ApiError;
-use crate::Simulation;
 use crate::firehose::format::RecordFormat;
-use crate::firehose::transform::{TransformFunction, TransformStep};
+use crate::firehose::transform::{TransformFunction, TransformInput, TransformResult, TransformStep, function_arn};
 use crate::firehose::{
     BufferingHints, CompressionFormat, CreateDeliveryStreamInput, DeliverySource, PutRecordBatchEntry, S3Destination,
 };
+use crate::{Simulation, base64};
 
 const DELIVERY_STREAM_TYPES: &[(&str, bool)] = &[("DirectPut", true), ("KinesisStreamAsSource", false)];
 const COMPRESSION_FORMATS: &[(&str, CompressionFormat)] =
@@ -266,6 +269,34 @@ pub(super) fn create_transform_function(sim: &mut Simulation, d: &mut Decoder<'_
     };
     let arn = sim.create_transform_function(TransformFunction { name, steps })?;
     Ok(Some(json!({"FunctionArn": arn})))
+}
+
+pub(super) fn test_transform_function(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+    let name = d.required("FunctionName", Decoder::string)?;
+    let batch = d.required("Records", |d, name| {
+        d.structures(name, |d| {
+            let record_id = d.required("recordId", Decoder::string)?;
+            let data = d.required("data", Decoder::blob)?;
+            Ok(TransformInput { record_id, data })
+        })
+    })?;
+    d.finish()?;
+    let outputs = sim.invoke_transform_function(&name, &batch).ok_or_else(|| {
+        // Lambda's wording for a function it cannot find.
+        ApiError::new("ResourceNotFoundException", format!("Function not found: {}", function_arn(&name)))
+    })?;
+    let records: Vec<Value> = outputs
+        .iter()
+        .map(|output| {
+            let result = match output.result {
+                TransformResult::Ok => "Ok",
+                TransformResult::Dropped => "Dropped",
+                TransformResult::ProcessingFailed => "ProcessingFailed",
+            };
+            json!({"recordId": output.record_id, "result": result, "data": base64::encode(&output.data)})
+        })
+        .collect();
+    Ok(Some(json!({"records": records})))
 }
 
 pub(super) fn firehose_status(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {

@@ -53,7 +53,8 @@
 //! `Shardlab.KclStartWorker`, `Shardlab.KclKillWorker`,
 //! `Shardlab.KclPauseWorker`, `Shardlab.KclStopWorker`, `Shardlab.KclLeases`,
 //! `Shardlab.KclOutput`, `Shardlab.CreateTransformFunction`,
-//! `Shardlab.FirehoseStatus`, `Shardlab.S3CreateBucket`,
+//! `Shardlab.TestTransformFunction`, `Shardlab.FirehoseStatus`,
+//! `Shardlab.S3CreateBucket`,
 //! `Shardlab.S3ListObjects` and `Shardlab.S3GetObject`; the Firehose targets
 //! `CreateDeliveryStream`, `DeleteDeliveryStream`, `DescribeDeliveryStream`,
 //! `ListDeliveryStreams`, `PutRecord` and `PutRecordBatch`, all
@@ -199,6 +200,7 @@ fn operation(target: &str) -> Option<Operation> {
         "Shardlab.SetCaller" => security::set_caller,
         "Shardlab.SetClock" => clock::set_clock,
         "Shardlab.Snapshot" => snapshot::snapshot,
+        "Shardlab.TestTransformFunction" => firehose::test_transform_function,
         _ => return None,
     })
 }

@@ -43,7 +43,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use self::format::{RecordFormat, gzip, hour_prefix, object_timestamp};
-use self::transform::{TransformFunction, TransformInput, TransformResult, function_of_arn};
+use self::transform::{TransformFunction, TransformInput, TransformOutput, TransformResult, function_of_arn};
 use crate::error::{ACCOUNT_ID, REGION, ValidationError, Validator};
 use crate::iterator::StartingPosition;
 use crate::ops_records::GetShardIteratorInput;
@@ -432,28 +432,22 @@ impl DeliveryStream {
         let mut n_delivered = 0u64;
         let mut processing_failed = Vec::new();
         let mut conversion_failed = Vec::new();
-        let processor = self.destination.processor.clone();
-        let function = processor.as_deref().map(|arn| (arn, function_of_arn(arn)));
-        let outputs = match function {
+        let outputs: Vec<(TransformResult, Vec<u8>)> = match &self.destination.processor {
             None => records.iter().map(|r| (TransformResult::Ok, r.data.clone())).collect(),
-            Some((arn, name)) => {
-                let function = name.and_then(|name| functions.get(name));
+            Some(arn) => {
+                let function = function_of_arn(arn)
+                    .and_then(|name| functions.get(name))
+                    .expect("a processor names a function: checked at creation and on restore");
                 let batch: Vec<TransformInput> = records
                     .iter()
                     .map(|r| TransformInput { record_id: r.record_id.clone(), data: r.data.clone() })
                     .collect();
-                let Some(function) = function else {
-                    // The function was named at creation; it cannot vanish, but
-                    // should it, every record fails as Lambda would fail them.
-                    self.fail_all(now, opened, &records, arn, store);
-                    return;
-                };
                 let outputs = function.invoke(&batch);
                 debug_assert!(
                     outputs.iter().zip(&batch).all(|(o, i)| o.record_id == i.record_id),
                     "function {arn} must answer every recordId in order"
                 );
-                outputs.into_iter().map(|o| (o.result, o.data)).collect::<Vec<_>>()
+                outputs.into_iter().map(|o| (o.result, o.data)).collect()
             }
         };
         let lambda_arn = self.destination.processor.clone().unwrap_or_default();
@@ -505,31 +499,6 @@ impl DeliveryStream {
             let key = format!("{}{kind}/{}{name}{random}", self.destination.error_output_prefix, hour_prefix(opened));
             self.write(now, store, key, documents.concat(), n_records, true);
         }
-    }
-
-    /// Sends every record of a batch to the error output, as when the
-    /// transformation function cannot be invoked.
-    fn fail_all(
-        &mut self,
-        now: Instant,
-        opened: Instant,
-        records: &[BufferedRecord],
-        arn: &str,
-        store: &mut ObjectStore,
-    ) {
-        let documents: Vec<Vec<u8>> = records
-            .iter()
-            .map(|r| error_document(r, now, "Lambda.FunctionNotFound", "The function does not exist.", Some(arn)))
-            .collect();
-        let random = self.random_uuid();
-        let key = format!(
-            "{}processing-failed/{}{}-{DELIVERY_STREAM_VERSION}-{}-{random}",
-            self.destination.error_output_prefix,
-            hour_prefix(opened),
-            self.name,
-            object_timestamp(opened),
-        );
-        self.write(now, store, key, documents.concat(), records.len() as u64, true);
     }
 
     /// Writes one object, or keeps it for a retry if the bucket is missing.
@@ -587,6 +556,14 @@ impl DeliveryStream {
             next_retry: self.next_retry,
             counters: self.counters,
         }
+    }
+
+    /// Whether the transformation function the destination names, if any, is one of `functions`.
+    pub(crate) fn has_its_function(&self, functions: &Functions) -> bool {
+        self.destination
+            .processor
+            .as_deref()
+            .is_none_or(|arn| function_of_arn(arn).is_some_and(|name| functions.contains_key(name)))
     }
 
     /// See the invariants on the fields; `filed_under` is its key in the simulation.
@@ -671,6 +648,12 @@ impl Simulation {
         let arn = transform::function_arn(&function.name);
         self.transform_functions.insert(function.name.clone(), function);
         Ok(arn)
+    }
+
+    /// Runs transformation function `name` on `batch` as Firehose would, as
+    /// the Lambda console's test event does; `None` if there is no such function.
+    pub fn invoke_transform_function(&self, name: &str, batch: &[TransformInput]) -> Option<Vec<TransformOutput>> {
+        Some(self.transform_functions.get(name)?.invoke(batch))
     }
 
     /// Every scripted transformation function, by name.

@@ -56,7 +56,7 @@ pub enum TransformResult {
 pub struct TransformInput {
     /// `recordId`.
     pub record_id: String,
-    /// `data` (base64 on the wire).
+    /// `data`.
     pub data: Vec<u8>,
 }
 
@@ -67,7 +67,7 @@ pub struct TransformOutput {
     pub record_id: String,
     /// `result`.
     pub result: TransformResult,
-    /// `data` (base64 on the wire).
+    /// `data`.
     pub data: Vec<u8>,
 }
 

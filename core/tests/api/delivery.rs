@@ -287,3 +287,31 @@ fn sqs_errors() {
         ],
     );
 }
+
+#[test]
+fn a_transform_function_answers_in_lambdas_record_format() {
+    let mut api = Api::default();
+    api.ok(
+        "Shardlab.CreateTransformFunction",
+        json!({"FunctionName": "f", "Steps": [{"Type": "DROP_IF_CONTAINS", "Text": "debug"}, {"Type": "UPPERCASE"}]}),
+    );
+    let answer = api.ok(
+        "Shardlab.TestTransformFunction",
+        json!({"FunctionName": "f", "Records": [{"recordId": "r1", "data": b64("hi")}, {"recordId": "r2", "data": b64("debug")}]}),
+    );
+    assert_eq!(
+        answer,
+        json!({"records": [
+            {"recordId": "r1", "result": "Ok", "data": b64("HI")},
+            {"recordId": "r2", "result": "Dropped", "data": b64("debug")},
+        ]})
+    );
+    check_errors(
+        &mut api,
+        &[(
+            "Shardlab.TestTransformFunction",
+            json!({"FunctionName": "g", "Records": []}),
+            error("ResourceNotFoundException", "Function not found: arn:aws:lambda:us-east-1:123456789012:function:g"),
+        )],
+    );
+}

@@ -14,7 +14,13 @@
 //! to its dead-letter queue when it would be received more than
 //! `maxReceiveCount` times; `PurgeQueue` at most once a minute.
 //!
-//! Left out: FIFO queues and message groups, long polling (`WaitTimeSeconds`
+//! FIFO queues (names ending `.fifo`, `FifoQueue` `true`) deliver each message
+//! group in send order, hold a group back while any of its messages is in
+//! flight, and drop a message whose deduplication id (given, or the body's
+//! SHA-256 with `ContentBasedDeduplication`) was sent in the last 5 minutes.
+//!
+//! Left out: FIFO high throughput, per-message `DelaySeconds` on FIFO queues
+//! (refused, as SQS refuses them), long polling (`WaitTimeSeconds`
 //! is checked and then answered at once), short polling's sampling of a
 //! subset of servers (every visible message is a candidate), message
 //! attributes, batches, tags, queue deletion, the 12-hour cap on a message's
@@ -42,6 +48,8 @@ pub const MAX_VISIBILITY_TIMEOUT: u32 = 43_200;
 pub const MAX_RECEIVE_MESSAGES: u32 = 10;
 /// How often a queue may be purged: once every 60 seconds.
 pub const PURGE_INTERVAL: Duration = Duration::from_secs(60);
+/// How long a FIFO queue remembers a deduplication id.
+pub const DEDUPLICATION_INTERVAL: Duration = Duration::from_secs(300);
 /// The seed of the generator behind receive order, message ids and
 /// receipt handles. Fixed, so that a fresh simulation always shuffles alike.
 const SQS_SEED: u64 = 0x5153_5f5f_5345_4544;
@@ -61,6 +69,12 @@ pub struct QueueAttributes {
     pub receive_message_wait_time_seconds: u32,
     /// `RedrivePolicy`.
     pub redrive_policy: Option<RedrivePolicy>,
+    /// `FifoQueue`: set at creation only.
+    #[serde(default)]
+    pub fifo_queue: bool,
+    /// `ContentBasedDeduplication` (FIFO queues only).
+    #[serde(default)]
+    pub content_based_deduplication: bool,
 }
 
 impl Default for QueueAttributes {
@@ -72,6 +86,8 @@ impl Default for QueueAttributes {
             maximum_message_size: 262_144,
             receive_message_wait_time_seconds: 0,
             redrive_policy: None,
+            fifo_queue: false,
+            content_based_deduplication: false,
         }
     }
 }
@@ -96,6 +112,34 @@ impl RedrivePolicy {
     }
 }
 
+/// `SendMessage`'s input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendMessageInput {
+    /// `QueueUrl`.
+    pub queue_url: String,
+    /// `MessageBody`.
+    pub message_body: String,
+    /// `DelaySeconds`, 0–900, instead of the queue's (standard queues only).
+    pub delay_seconds: Option<u32>,
+    /// `MessageGroupId` (required by FIFO queues, refused by standard ones).
+    pub message_group_id: Option<String>,
+    /// `MessageDeduplicationId` (FIFO queues only).
+    pub message_deduplication_id: Option<String>,
+}
+
+impl SendMessageInput {
+    /// A message with the queue's delay and no FIFO members.
+    pub fn new(queue_url: impl Into<String>, message_body: impl Into<String>) -> SendMessageInput {
+        SendMessageInput {
+            queue_url: queue_url.into(),
+            message_body: message_body.into(),
+            delay_seconds: None,
+            message_group_id: None,
+            message_deduplication_id: None,
+        }
+    }
+}
+
 /// `SendMessage`'s output.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SendMessageOutput {
@@ -103,6 +147,8 @@ pub struct SendMessageOutput {
     pub message_id: String,
     /// `MD5OfMessageBody`, in hex.
     pub md5_of_message_body: String,
+    /// `SequenceNumber` (FIFO queues only): increasing within the queue.
+    pub sequence_number: Option<String>,
 }
 
 /// `ReceiveMessage`'s input.
@@ -147,6 +193,12 @@ pub struct ReceivedMessage {
     pub sent_timestamp: Instant,
     /// `ApproximateFirstReceiveTimestamp`.
     pub approximate_first_receive_timestamp: Instant,
+    /// `MessageGroupId` (FIFO queues only).
+    pub message_group_id: Option<String>,
+    /// `MessageDeduplicationId` (FIFO queues only).
+    pub message_deduplication_id: Option<String>,
+    /// `SequenceNumber` (FIFO queues only).
+    pub sequence_number: Option<String>,
 }
 
 /// How many messages a queue holds, by state.
@@ -278,6 +330,24 @@ struct Message {
     first_received: Option<Instant>,
     /// The handle of the latest receive: the only one that deletes.
     receipt: Option<String>,
+    /// FIFO queues only: the group, deduplication id and sequence number.
+    #[serde(default)]
+    fifo: Option<FifoFields>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct FifoFields {
+    group_id: String,
+    deduplication_id: String,
+    sequence_number: u64,
+}
+
+/// A deduplication id a FIFO queue remembers, with what the first send answered.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Sent {
+    at: Instant,
+    message_id: String,
+    sequence_number: u64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -285,8 +355,16 @@ struct Queue {
     name: String,
     created: Instant,
     attributes: QueueAttributes,
+    // Invariant: in send order (messages moved in from a source queue come
+    // after those already here), which FIFO delivery relies on.
     messages: Vec<Message>,
     last_purge: Option<Instant>,
+    /// FIFO queues only: deduplication ids sent in the last 5 minutes.
+    #[serde(default)]
+    deduplication: BTreeMap<String, Sent>,
+    /// FIFO queues only: the last sequence number handed out.
+    #[serde(default)]
+    last_sequence_number: u64,
 }
 
 impl Queue {
@@ -311,6 +389,8 @@ impl Queue {
 }
 
 /// Every queue of the account, and the generator behind their randomness.
+// Invariant: a message carries FIFO fields exactly when its queue is FIFO
+// (a dead-letter queue has its source's type).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Queues {
     queues: BTreeMap<String, Queue>,
@@ -340,6 +420,9 @@ impl Queues {
                 return Err(format!("queue {} is filed under the name {name}", queue.name));
             }
             for m in &queue.messages {
+                if m.fifo.is_some() != queue.attributes.fifo_queue {
+                    return Err(format!("message {} of queue {name} does not match the queue's type", m.id));
+                }
                 let received = m.receive_count > 0;
                 if received != m.receipt.is_some() || received != m.first_received.is_some() {
                     return Err(format!(
@@ -379,6 +462,15 @@ fn number_attribute(name: &str, value: &str, range: core::ops::RangeInclusive<u3
         .ok_or_else(|| SqsError::InvalidAttributeValue(format!("Invalid value for the parameter {name}.")))
 }
 
+/// An attribute's value as `true` or `false`, or SQS's refusal.
+fn boolean_attribute(name: &str, value: &str) -> Result<bool, SqsError> {
+    match value {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(SqsError::InvalidAttributeValue(format!("Invalid value for the parameter {name}."))),
+    }
+}
+
 /// A `ReceiveMessage` or `ChangeMessageVisibility` parameter outside its range.
 fn check_parameter(name: &str, value: u32, min: u32, max: u32) -> Result<(), SqsError> {
     if (min..=max).contains(&value) {
@@ -410,9 +502,8 @@ impl Simulation {
                     attributes.receive_message_wait_time_seconds = number_attribute(name, value, 0..=20)?
                 }
                 "RedrivePolicy" => attributes.redrive_policy = Some(self.parse_redrive_policy(value)?),
-                "FifoQueue" | "ContentBasedDeduplication" => {
-                    return Err(SqsError::InvalidAttributeName(format!("{name} (FIFO queues are not simulated)")));
-                }
+                "FifoQueue" => attributes.fifo_queue = boolean_attribute(name, value)?,
+                "ContentBasedDeduplication" => attributes.content_based_deduplication = boolean_attribute(name, value)?,
                 _ => return Err(SqsError::InvalidAttributeName(name.clone())),
             }
         }
@@ -451,15 +542,31 @@ impl Simulation {
     /// (name), `InvalidAttributeName`, `InvalidAttributeValue`,
     /// `QueueNameExists`.
     pub fn sqs_create_queue(&mut self, name: &str, attributes: &BTreeMap<String, String>) -> Result<String, SqsError> {
-        let name_ok =
-            (1..=80).contains(&name.len()) && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_');
-        if !name_ok {
-            let fifo = if name.ends_with(".fifo") { " (FIFO queues are not simulated)" } else { "" };
-            return Err(SqsError::InvalidParameterValue(format!(
-                "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length{fifo}"
-            )));
-        }
         let parsed = self.parse_queue_attributes(attributes)?;
+        let stem = if parsed.fifo_queue { name.strip_suffix(".fifo") } else { Some(name) };
+        let name_ok = (1..=80).contains(&name.len())
+            && stem.is_some_and(|stem| stem.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
+        if !name_ok {
+            // SQS's two wordings; the FIFO one is not in the API reference.
+            return Err(SqsError::InvalidParameterValue(if parsed.fifo_queue {
+                "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.".into()
+            } else {
+                "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length".into()
+            }));
+        }
+        if parsed.content_based_deduplication && !parsed.fifo_queue {
+            return Err(SqsError::InvalidAttributeName("ContentBasedDeduplication".into()));
+        }
+        if let Some(policy) = &parsed.redrive_policy {
+            let target = name_of_arn(&policy.dead_letter_target_arn).and_then(|name| self.sqs.queues.get(name));
+            if target.is_some_and(|target| target.attributes.fifo_queue != parsed.fifo_queue) {
+                // The rule is documented; this wording is not.
+                return Err(SqsError::InvalidParameterValue(format!(
+                    "Value {} for parameter RedrivePolicy is invalid. Reason: Dead-letter target must be a queue of the same type as the source queue.",
+                    policy.to_json()
+                )));
+            }
+        }
         if let Some(existing) = self.sqs.queues.get(name) {
             // SQS compares only the attributes given, and names one that differs.
             let differs = attributes.keys().find(|attribute| {
@@ -470,8 +577,15 @@ impl Simulation {
                 None => Ok(queue_url(name)),
             };
         }
-        let queue =
-            Queue { name: name.into(), created: self.now, attributes: parsed, messages: Vec::new(), last_purge: None };
+        let queue = Queue {
+            name: name.into(),
+            created: self.now,
+            attributes: parsed,
+            messages: Vec::new(),
+            last_purge: None,
+            deduplication: BTreeMap::new(),
+            last_sequence_number: 0,
+        };
         self.sqs.queues.insert(name.into(), queue);
         Ok(queue_url(name))
     }
@@ -486,17 +600,32 @@ impl Simulation {
         self.sqs.queues.keys().filter(|name| name.starts_with(prefix)).map(|name| queue_url(name)).collect()
     }
 
-    /// `SendMessage`, with `delay_seconds` overriding the queue's
-    /// `DelaySeconds`. Errors: `QueueDoesNotExist`, `MissingParameter`
-    /// (empty body), `InvalidParameterValue` (too long, delay out of range).
+    /// `SendMessage` of `body` with `delay_seconds` overriding the queue's
+    /// `DelaySeconds`: [`Simulation::sqs_send`] for a standard queue.
     pub fn sqs_send_message(
         &mut self,
         queue_url: &str,
         body: &str,
         delay_seconds: Option<u32>,
     ) -> Result<SendMessageOutput, SqsError> {
+        self.sqs_send(SendMessageInput { delay_seconds, ..SendMessageInput::new(queue_url, body) })
+    }
+
+    /// `SendMessage`. A FIFO queue answers a deduplication id it saw in the
+    /// last 5 minutes with the first message's id and enqueues nothing.
+    /// Errors: `QueueDoesNotExist`, `MissingParameter` (empty body, no group
+    /// id for a FIFO queue), `InvalidParameterValue` (too long, delay out of
+    /// range, a member the queue type does not take, no deduplication id).
+    pub fn sqs_send(&mut self, input: SendMessageInput) -> Result<SendMessageOutput, SqsError> {
         let now = self.now;
-        let queue = self.sqs.queue_mut(queue_url)?;
+        let SendMessageInput {
+            queue_url,
+            message_body: body,
+            delay_seconds,
+            message_group_id,
+            message_deduplication_id,
+        } = input;
+        let queue = self.sqs.queue_mut(&queue_url)?;
         if body.is_empty() {
             return Err(SqsError::MissingParameter("The request must contain the parameter MessageBody.".into()));
         }
@@ -509,21 +638,74 @@ impl Simulation {
         if let Some(delay) = delay_seconds {
             check_parameter("DelaySeconds", delay, 0, 900)?;
         }
+        // Members the queue type does not take, refused as SQS refuses them.
+        let not_for_this_queue = |parameter: &str, value: &str| {
+            SqsError::InvalidParameterValue(format!(
+                "Value {value} for parameter {parameter} is invalid. Reason: The request include parameter that is not valid for this queue type."
+            ))
+        };
+        let md5_of_body = md5_hex(body.as_bytes());
+        let fifo = if queue.attributes.fifo_queue {
+            if let Some(delay) = delay_seconds {
+                return Err(not_for_this_queue("DelaySeconds", &delay.to_string()));
+            }
+            let group_id = message_group_id.ok_or_else(|| {
+                SqsError::MissingParameter("The request must contain the parameter MessageGroupId.".into())
+            })?;
+            // SQS hashes the body with SHA-256; MD5 stands in for it here,
+            // which deduplicates the same bodies.
+            let deduplication_id = match message_deduplication_id {
+                Some(id) => id,
+                None if queue.attributes.content_based_deduplication => md5_of_body.clone(),
+                None => {
+                    return Err(SqsError::InvalidParameterValue(
+                        "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly".into(),
+                    ));
+                }
+            };
+            queue.deduplication.retain(|_, sent| now.saturating_since(sent.at) < DEDUPLICATION_INTERVAL);
+            if let Some(sent) = queue.deduplication.get(&deduplication_id) {
+                return Ok(SendMessageOutput {
+                    message_id: sent.message_id.clone(),
+                    md5_of_message_body: md5_of_body,
+                    sequence_number: Some(sent.sequence_number.to_string()),
+                });
+            }
+            queue.last_sequence_number += 1;
+            Some(FifoFields { group_id, deduplication_id, sequence_number: queue.last_sequence_number })
+        } else {
+            if let Some(group_id) = &message_group_id {
+                return Err(not_for_this_queue("MessageGroupId", group_id));
+            }
+            if let Some(deduplication_id) = &message_deduplication_id {
+                return Err(not_for_this_queue("MessageDeduplicationId", deduplication_id));
+            }
+            None
+        };
         let delay = delay_seconds.unwrap_or(queue.attributes.delay_seconds);
         let id = self.sqs.uuid();
-        let md5_of_body = md5_hex(body.as_bytes());
-        let queue = self.sqs.queue_mut(queue_url).expect("found above");
+        let queue = self.sqs.queue_mut(&queue_url).expect("found above");
+        let sequence_number = fifo.as_ref().map(|f| f.sequence_number);
+        if let Some(fifo) = &fifo {
+            let sent = Sent { at: now, message_id: id.clone(), sequence_number: fifo.sequence_number };
+            queue.deduplication.insert(fifo.deduplication_id.clone(), sent);
+        }
         queue.messages.push(Message {
             id: id.clone(),
-            body: body.into(),
+            body,
             md5_of_body: md5_of_body.clone(),
             sent: now,
             visible_at: now + Duration::from_secs(u64::from(delay)),
             receive_count: 0,
             first_received: None,
             receipt: None,
+            fifo,
         });
-        Ok(SendMessageOutput { message_id: id, md5_of_message_body: md5_of_body })
+        Ok(SendMessageOutput {
+            message_id: id,
+            md5_of_message_body: md5_of_body,
+            sequence_number: sequence_number.map(|n| n.to_string()),
+        })
     }
 
     /// Sends `body` to the queue `arn` names
@@ -571,14 +753,21 @@ impl Simulation {
         }
         let Queues { queues, rand } = &mut self.sqs;
         let queue = queues.get_mut(&name).expect("found above");
-        let mut candidates: Vec<usize> =
-            (0..queue.messages.len()).filter(|&i| queue.messages[i].visible_at <= now).collect();
-        // Fisher–Yates on the first `max` places: a standard queue promises no order.
-        let n_taken = candidates.len().min(max as usize);
-        for i in 0..n_taken {
-            let j = rand.rand_range(i as u32..candidates.len() as u32) as usize;
-            candidates.swap(i, j);
-        }
+        let (candidates, n_taken) = if queue.attributes.fifo_queue {
+            let chosen = fifo_candidates(&queue.messages, now, max as usize);
+            let n_taken = chosen.len();
+            (chosen, n_taken)
+        } else {
+            let mut candidates: Vec<usize> =
+                (0..queue.messages.len()).filter(|&i| queue.messages[i].visible_at <= now).collect();
+            // Fisher–Yates on the first `max` places: a standard queue promises no order.
+            let n_taken = candidates.len().min(max as usize);
+            for i in 0..n_taken {
+                let j = rand.rand_range(i as u32..candidates.len() as u32) as usize;
+                candidates.swap(i, j);
+            }
+            (candidates, n_taken)
+        };
         let timeout =
             Duration::from_secs(u64::from(input.visibility_timeout.unwrap_or(queue.attributes.visibility_timeout)));
         let mut received = Vec::with_capacity(n_taken);
@@ -597,6 +786,9 @@ impl Simulation {
                 approximate_receive_count: message.receive_count,
                 sent_timestamp: message.sent,
                 approximate_first_receive_timestamp: first_received,
+                message_group_id: message.fifo.as_ref().map(|f| f.group_id.clone()),
+                message_deduplication_id: message.fifo.as_ref().map(|f| f.deduplication_id.clone()),
+                sequence_number: message.fifo.as_ref().map(|f| f.sequence_number.to_string()),
             });
         }
         Ok(received)
@@ -676,12 +868,15 @@ impl Simulation {
             name_of_url(queue_url).and_then(|name| self.sqs.queues.get(name)).ok_or(SqsError::QueueDoesNotExist)?;
         let status = queue.status(self.now);
         let a = &queue.attributes;
-        let every: [(&str, Option<String>); 12] = [
+        let fifo = |value: bool| a.fifo_queue.then(|| value.to_string());
+        let every: [(&str, Option<String>); 14] = [
             ("ApproximateNumberOfMessages", Some(status.visible.to_string())),
             ("ApproximateNumberOfMessagesDelayed", Some(status.delayed.to_string())),
             ("ApproximateNumberOfMessagesNotVisible", Some(status.in_flight.to_string())),
+            ("ContentBasedDeduplication", fifo(a.content_based_deduplication)),
             ("CreatedTimestamp", Some((queue.created.epoch_millis() / 1000).to_string())),
             ("DelaySeconds", Some(a.delay_seconds.to_string())),
+            ("FifoQueue", fifo(true)),
             ("LastModifiedTimestamp", Some((queue.created.epoch_millis() / 1000).to_string())),
             ("MaximumMessageSize", Some(a.maximum_message_size.to_string())),
             ("MessageRetentionPeriod", Some(a.message_retention_period.to_string())),
@@ -706,6 +901,40 @@ impl Simulation {
     }
 }
 
+/// The messages a FIFO queue hands out now, at most `max`: from groups
+/// with no message in flight, each group's messages in send order up to the
+/// first that is not visible yet, and as many of one group as possible
+/// before the next, groups taken by their oldest message (as the SQS
+/// developer guide describes receiving from several groups).
+fn fifo_candidates(messages: &[Message], now: Instant, max: usize) -> Vec<usize> {
+    fn group_of(message: &Message) -> &str {
+        message.fifo.as_ref().map_or("", |f| f.group_id.as_str())
+    }
+    let blocked: Vec<&str> =
+        messages.iter().filter(|m| m.visible_at > now && m.receive_count > 0).map(group_of).collect();
+    let mut groups: Vec<&str> = Vec::new();
+    for message in messages {
+        let group = group_of(message);
+        if !groups.contains(&group) && !blocked.contains(&group) {
+            groups.push(group);
+        }
+    }
+    let mut chosen = Vec::new();
+    for group in groups {
+        let ready = messages
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| group_of(m) == group)
+            .take_while(|(_, m)| m.visible_at <= now)
+            .map(|(idx, _)| idx);
+        chosen.extend(ready.take(max - chosen.len()));
+        if chosen.len() == max {
+            break;
+        }
+    }
+    chosen
+}
+
 /// The value of configuration attribute `name` in `attributes`, for comparison.
 fn attribute_value(attributes: &QueueAttributes, name: &str) -> Option<String> {
     Some(match name {
@@ -715,6 +944,8 @@ fn attribute_value(attributes: &QueueAttributes, name: &str) -> Option<String> {
         "MaximumMessageSize" => attributes.maximum_message_size.to_string(),
         "ReceiveMessageWaitTimeSeconds" => attributes.receive_message_wait_time_seconds.to_string(),
         "RedrivePolicy" => attributes.redrive_policy.as_ref()?.to_json(),
+        "FifoQueue" => attributes.fifo_queue.to_string(),
+        "ContentBasedDeduplication" => attributes.content_based_deduplication.to_string(),
         _ => return None,
     })
 }
@@ -990,5 +1221,131 @@ mod tests {
         assert_eq!(restored.sqs_queue_status(&url).unwrap(), QueueStatus { visible: 1, in_flight: 0, delayed: 0 });
         // The generator travels with the snapshot: both draw the same next receive.
         assert_eq!(receive(&mut restored, &url, 1), receive(&mut sim, &url, 1));
+    }
+
+    /// A FIFO queue `q.fifo` with `ContentBasedDeduplication` as given; answers its URL.
+    fn sim_with_fifo_queue(content_based: bool) -> (Simulation, String) {
+        let mut sim = Simulation::new();
+        let attributes = [
+            ("FifoQueue".to_string(), "true".to_string()),
+            ("ContentBasedDeduplication".into(), content_based.to_string()),
+        ];
+        let url = sim.sqs_create_queue("q.fifo", &attributes.into_iter().collect()).unwrap();
+        (sim, url)
+    }
+
+    fn send_fifo(sim: &mut Simulation, url: &str, group: &str, body: &str) -> SendMessageOutput {
+        let input = SendMessageInput { message_group_id: Some(group.into()), ..SendMessageInput::new(url, body) };
+        sim.sqs_send(input).unwrap()
+    }
+
+    fn bodies(messages: &[ReceivedMessage]) -> Vec<&str> {
+        messages.iter().map(|m| m.body.as_str()).collect()
+    }
+
+    #[test]
+    fn fifo_groups_come_in_order_and_wait_for_their_in_flight_messages() {
+        let (mut sim, url) = sim_with_fifo_queue(true);
+        for (group, body) in [("a", "a1"), ("b", "b1"), ("a", "a2"), ("b", "b2"), ("a", "a3")] {
+            send_fifo(&mut sim, &url, group, body);
+        }
+        let first = receive(&mut sim, &url, 2);
+        assert_eq!(bodies(&first), ["a1", "a2"], "send order, one group first");
+        assert_eq!(first[0].message_group_id.as_deref(), Some("a"));
+        let second = receive(&mut sim, &url, 10);
+        assert_eq!(bodies(&second), ["b1", "b2"], "group a waits for its messages in flight");
+        assert!(receive(&mut sim, &url, 10).is_empty(), "both groups have messages in flight");
+        sim.sqs_delete_message(&url, &first[0].receipt_handle).unwrap();
+        assert!(receive(&mut sim, &url, 10).is_empty(), "a2 is still in flight");
+        sim.sqs_delete_message(&url, &first[1].receipt_handle).unwrap();
+        assert_eq!(bodies(&receive(&mut sim, &url, 10)), ["a3"]);
+        // Nothing else is deleted: after the timeout every group comes back,
+        // the one with the oldest message first.
+        sim.advance(Duration::from_secs(30));
+        let again = receive(&mut sim, &url, 10);
+        assert_eq!(bodies(&again), ["b1", "b2", "a3"]);
+        assert_eq!(again[0].approximate_receive_count, 2);
+        assert_eq!(again[0].sequence_number.as_deref(), Some("2"));
+    }
+
+    #[test]
+    fn fifo_deduplicates_within_five_minutes() {
+        let (mut sim, url) = sim_with_fifo_queue(true);
+        let first = send_fifo(&mut sim, &url, "g", "same");
+        let second = send_fifo(&mut sim, &url, "g", "same");
+        assert_eq!(
+            (first.message_id.as_str(), first.sequence_number.as_deref()),
+            (second.message_id.as_str(), Some("1"))
+        );
+        assert_eq!(sim.sqs_queue_status(&url).unwrap().visible, 1);
+        sim.advance(DEDUPLICATION_INTERVAL);
+        let third = send_fifo(&mut sim, &url, "g", "same");
+        assert_ne!(third.message_id, first.message_id);
+        assert_eq!(third.sequence_number.as_deref(), Some("2"));
+        let explicit = SendMessageInput {
+            message_group_id: Some("g".into()),
+            message_deduplication_id: Some("order-7".into()),
+            ..SendMessageInput::new(&url, "other")
+        };
+        sim.sqs_send(explicit.clone()).unwrap();
+        sim.sqs_send(SendMessageInput { message_body: "changed".into(), ..explicit }).unwrap();
+        assert_eq!(sim.sqs_queue_status(&url).unwrap().visible, 3, "the id decides, not the body");
+    }
+
+    #[test]
+    fn fifo_validation() {
+        let (mut sim, url) = sim_with_fifo_queue(false);
+        let no_group = sim.sqs_send(SendMessageInput::new(&url, "x"));
+        check_refused(no_group, "MissingParameter", "The request must contain the parameter MessageGroupId.");
+        let no_deduplication =
+            sim.sqs_send(SendMessageInput { message_group_id: Some("g".into()), ..SendMessageInput::new(&url, "x") });
+        check_refused(
+            no_deduplication,
+            "InvalidParameterValue",
+            "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly",
+        );
+        let delayed = sim.sqs_send(SendMessageInput {
+            message_group_id: Some("g".into()),
+            message_deduplication_id: Some("d".into()),
+            delay_seconds: Some(5),
+            ..SendMessageInput::new(&url, "x")
+        });
+        check_refused(
+            delayed,
+            "InvalidParameterValue",
+            "Value 5 for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.",
+        );
+        let standard = sim.sqs_create_queue("plain", &BTreeMap::new()).unwrap();
+        let grouped = sim
+            .sqs_send(SendMessageInput { message_group_id: Some("g".into()), ..SendMessageInput::new(&standard, "x") });
+        check_refused(
+            grouped,
+            "InvalidParameterValue",
+            "Value g for parameter MessageGroupId is invalid. Reason: The request include parameter that is not valid for this queue type.",
+        );
+        let fifo = [("FifoQueue".to_string(), "true".to_string())].into_iter().collect();
+        check_refused(
+            sim.sqs_create_queue("nosuffix", &fifo),
+            "InvalidParameterValue",
+            "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.",
+        );
+        check_refused(
+            sim.sqs_create_queue("plain.fifo", &BTreeMap::new()),
+            "InvalidParameterValue",
+            "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length",
+        );
+        let policy = r#"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:123456789012:plain","maxReceiveCount":1}"#;
+        let mismatched: BTreeMap<String, String> =
+            [("FifoQueue".to_string(), "true".to_string()), ("RedrivePolicy".into(), policy.into())]
+                .into_iter()
+                .collect();
+        assert_eq!(sim.sqs_create_queue("dead.fifo", &mismatched).unwrap_err().code(), "InvalidParameterValue");
+        let attributes = sim.sqs_get_queue_attributes(&url, &["All".into()]).unwrap();
+        assert_eq!(
+            (attributes["FifoQueue"].as_str(), attributes["ContentBasedDeduplication"].as_str()),
+            ("true", "false")
+        );
+        let attributes = sim.sqs_get_queue_attributes(&standard, &["All".into()]).unwrap();
+        assert!(!attributes.contains_key("FifoQueue"));
     }
 }

@@ -4,14 +4,16 @@
 //! - `AmazonSQS.CreateQueue {"QueueName", "Attributes"?: {name: value}}` → `{"QueueUrl"}`.
 //! - `AmazonSQS.GetQueueUrl {"QueueName"}` → `{"QueueUrl"}`.
 //! - `AmazonSQS.ListQueues {"QueueNamePrefix"?}` → `{"QueueUrls"}` (absent when none).
-//! - `AmazonSQS.SendMessage {"QueueUrl", "MessageBody", "DelaySeconds"?}` →
-//!   `{"MessageId", "MD5OfMessageBody"}`.
+//! - `AmazonSQS.SendMessage {"QueueUrl", "MessageBody", "DelaySeconds"?,
+//!   "MessageGroupId"?, "MessageDeduplicationId"?}` → `{"MessageId",
+//!   "MD5OfMessageBody", "SequenceNumber"?}` (the last for FIFO queues).
 //! - `AmazonSQS.ReceiveMessage {"QueueUrl", "MaxNumberOfMessages"?,
 //!   "VisibilityTimeout"?, "WaitTimeSeconds"?, "MessageSystemAttributeNames"?,
 //!   "AttributeNames"?}` → `{"Messages": [{"MessageId", "ReceiptHandle",
 //!   "MD5OfBody", "Body", "Attributes"?}]}` (absent when none); `Attributes`
 //!   holds the system attributes asked for (`All`, `ApproximateReceiveCount`,
-//!   `SentTimestamp`, `ApproximateFirstReceiveTimestamp`) as strings.
+//!   `SentTimestamp`, `ApproximateFirstReceiveTimestamp`, and for FIFO queues
+//!   `MessageGroupId`, `MessageDeduplicationId`, `SequenceNumber`) as strings.
 //! - `AmazonSQS.DeleteMessage {"QueueUrl", "ReceiptHandle"}`,
 //!   `AmazonSQS.ChangeMessageVisibility {"QueueUrl", "ReceiptHandle",
 //!   "VisibilityTimeout"}` and `AmazonSQS.PurgeQueue {"QueueUrl"}` answer an
@@ -34,7 +36,7 @@ use super::Reply;
 use super::decode::Decoder;
 use super::error::ApiError;
 use crate::Simulation;
-use crate::sqs::{ReceiveMessageInput, ReceivedMessage, SqsError};
+use crate::sqs::{ReceiveMessageInput, ReceivedMessage, SendMessageInput, SqsError};
 
 impl From<SqsError> for ApiError {
     fn from(error: SqsError) -> ApiError {
@@ -66,26 +68,39 @@ pub(super) fn list_queues(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
 }
 
 pub(super) fn send_message(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
-    let url = d.required("QueueUrl", Decoder::string)?;
-    let body = d.required("MessageBody", Decoder::string)?;
-    let delay = d.non_negative_integer("DelaySeconds")?;
+    let queue_url = d.required("QueueUrl", Decoder::string)?;
+    let message_body = d.required("MessageBody", Decoder::string)?;
+    let delay_seconds = d.non_negative_integer("DelaySeconds")?;
+    let message_group_id = d.string("MessageGroupId")?;
+    let message_deduplication_id = d.string("MessageDeduplicationId")?;
     d.finish()?;
-    let sent = sim.sqs_send_message(&url, &body, delay)?;
-    Ok(Some(json!({"MessageId": sent.message_id, "MD5OfMessageBody": sent.md5_of_message_body})))
+    let input = SendMessageInput { queue_url, message_body, delay_seconds, message_group_id, message_deduplication_id };
+    let sent = sim.sqs_send(input)?;
+    Ok(Some(json!({
+        "MessageId": sent.message_id,
+        "MD5OfMessageBody": sent.md5_of_message_body,
+        "SequenceNumber": sent.sequence_number,
+    })))
 }
 
 /// The system attributes of `message` that `names` asks for.
 fn message_attributes(message: &ReceivedMessage, names: &[String]) -> Value {
     let every = [
-        ("ApproximateReceiveCount", message.approximate_receive_count.to_string()),
-        ("ApproximateFirstReceiveTimestamp", message.approximate_first_receive_timestamp.epoch_millis().to_string()),
-        ("SentTimestamp", message.sent_timestamp.epoch_millis().to_string()),
+        ("ApproximateReceiveCount", Some(message.approximate_receive_count.to_string())),
+        (
+            "ApproximateFirstReceiveTimestamp",
+            Some(message.approximate_first_receive_timestamp.epoch_millis().to_string()),
+        ),
+        ("SentTimestamp", Some(message.sent_timestamp.epoch_millis().to_string())),
+        ("MessageGroupId", message.message_group_id.clone()),
+        ("MessageDeduplicationId", message.message_deduplication_id.clone()),
+        ("SequenceNumber", message.sequence_number.clone()),
     ];
     let all = names.iter().any(|n| n == "All");
     let chosen: Map<String, Value> = every
         .into_iter()
         .filter(|(name, _)| all || names.iter().any(|n| n == name))
-        .map(|(name, value)| (name.into(), value.into()))
+        .filter_map(|(name, value)| Some((name.into(), value?.into())))
         .collect();
     if chosen.is_empty() { Value::Null } else { Value::Object(chosen) }
 }

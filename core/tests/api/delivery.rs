@@ -315,3 +315,36 @@ fn a_transform_function_answers_in_lambdas_record_format() {
         )],
     );
 }
+
+#[test]
+fn a_fifo_queue_keeps_each_group_in_order() {
+    let mut api = Api::default();
+    let url = api.ok(
+        "AmazonSQS.CreateQueue",
+        json!({"QueueName": "orders.fifo", "Attributes": {"FifoQueue": "true", "ContentBasedDeduplication": "true"}}),
+    )["QueueUrl"]
+        .clone();
+    let mut sequence_numbers = Vec::new();
+    for body in ["created", "paid", "shipped"] {
+        let sent =
+            api.ok("AmazonSQS.SendMessage", json!({"QueueUrl": url, "MessageBody": body, "MessageGroupId": "order-1"}));
+        sequence_numbers.push(sent["SequenceNumber"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(sequence_numbers, ["1", "2", "3"]);
+    let duplicate =
+        api.ok("AmazonSQS.SendMessage", json!({"QueueUrl": url, "MessageBody": "paid", "MessageGroupId": "order-1"}));
+    assert_eq!(duplicate["SequenceNumber"], "2", "deduplicated by content");
+    let received = api.ok("AmazonSQS.ReceiveMessage", json!({"QueueUrl": url, "MaxNumberOfMessages": 10, "MessageSystemAttributeNames": ["MessageGroupId", "SequenceNumber"]}));
+    let bodies: Vec<&str> =
+        received["Messages"].as_array().unwrap().iter().map(|m| m["Body"].as_str().unwrap()).collect();
+    assert_eq!(bodies, ["created", "paid", "shipped"]);
+    assert_eq!(received["Messages"][2]["Attributes"], json!({"MessageGroupId": "order-1", "SequenceNumber": "3"}));
+    check_errors(
+        &mut api,
+        &[(
+            "AmazonSQS.SendMessage",
+            json!({"QueueUrl": url, "MessageBody": "x"}),
+            error("MissingParameter", "The request must contain the parameter MessageGroupId."),
+        )],
+    );
+}

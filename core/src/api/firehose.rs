@@ -34,7 +34,7 @@
 //!   function's answer in Lambda's Firehose record format, `data` in base64.
 //! - `Shardlab.FirehoseStatus {"DeliveryStreamName"}` → `{"BufferedRecords",
 //!   "BufferedBytes", "BufferAgeMillis"?, "IntervalDue"?, "UndeliveredObjects",
-//!   "NextRetry"?, "Counters": {…}}`.
+//!   "NextRetry"?, "LastSourceError"?, "Counters": {…}}`.
 //!
 //! Left out: `RoleARN` is required where AWS requires it but not kept, so
 //! descriptions leave it out; tags, encryption and every other destination.
@@ -311,6 +311,7 @@ pub(super) fn firehose_status(sim: &mut Simulation, d: &mut Decoder<'_>) -> Repl
         "IntervalDue": status.interval_due.map(timestamp),
         "UndeliveredObjects": status.undelivered_objects,
         "NextRetry": status.next_retry.map(timestamp),
+        "LastSourceError": status.last_source_error,
         "Counters": {
             "IncomingRecords": c.incoming_records,
             "IncomingBytes": c.incoming_bytes,

@@ -200,6 +200,8 @@ pub struct DeliveryStreamStatus {
     pub undelivered_objects: u64,
     /// The next delivery retry.
     pub next_retry: Option<Instant>,
+    /// A Kinesis source's last read error (`code: message`), cleared by a successful read.
+    pub last_source_error: Option<String>,
     /// The counters.
     pub counters: DeliveryCounters,
 }
@@ -554,6 +556,7 @@ impl DeliveryStream {
             interval_due: self.interval_due(),
             undelivered_objects: self.undelivered.len() as u64,
             next_retry: self.next_retry,
+            last_source_error: self.reader.as_ref().and_then(|r| r.last_error.clone()),
             counters: self.counters,
         }
     }
@@ -705,7 +708,10 @@ impl Simulation {
             DeliverySource::DirectPut => None,
             DeliverySource::KinesisStream(stream) => Some(self.start_kinesis_reader(stream)?),
         };
-        let seed = u64::from_le_bytes(*b"firehose") ^ self.delivery_streams.len() as u64 ^ self.now.epoch_millis();
+        // FNV-1a of the name, so that two delivery streams never share a sequence of random strings.
+        let name_hash =
+            name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+        let seed = name_hash ^ self.now.epoch_millis();
         let stream = DeliveryStream {
             name: name.clone(),
             created: self.now,
@@ -949,6 +955,7 @@ impl KinesisReader {
             };
             match sim.get_records(&iterator, None) {
                 Ok(output) => {
+                    self.last_error = None;
                     out.extend(output.records.iter().map(|r| r.data().to_vec()));
                     shard.finished = output.next_shard_iterator.is_none();
                     shard.iterator = output.next_shard_iterator;

@@ -107,3 +107,20 @@ fn firehose_follows_a_split_from_parent_to_children() {
     assert!(lines[..first_after].iter().all(|l| l.starts_with(b"before")));
     assert_eq!(first_after, 20);
 }
+
+#[test]
+fn a_deleted_source_shows_as_a_read_error() {
+    let mut sim = sim_with_stream(1);
+    sim.create_delivery_stream(CreateDeliveryStreamInput {
+        name: "archive".into(),
+        source: DeliverySource::KinesisStream("s".into()),
+        destination: S3Destination::new("arn:aws:s3:::cold"),
+    })
+    .unwrap();
+    sim.advance(Duration::from_secs(1));
+    assert_eq!(sim.delivery_stream_status("archive").unwrap().last_source_error, None);
+    sim.delete_stream("s").unwrap();
+    sim.advance(Duration::from_secs(10));
+    let error = sim.delivery_stream_status("archive").unwrap().last_source_error.unwrap();
+    assert!(error.starts_with("ResourceNotFoundException: "), "{error}");
+}

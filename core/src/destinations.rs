@@ -2,10 +2,12 @@
 //! event-source mappings.
 //!
 //! A destination is an Amazon SQS queue or Amazon SNS topic named by its
-//! ARN. The simulation does not model either service here; it keeps every
-//! message sent to each ARN, in order, so that a learner (or a test) can
-//! read what would have arrived. [`Simulation::send_to_destination`] is the
-//! one place messages leave, so a real queue can later be wired in there.
+//! ARN. Every message sent to each ARN is kept here, in order, so that a
+//! learner (or a test) can read what was sent; a message for an SQS queue
+//! that exists in the simulation is also delivered to it, where it can be
+//! received like any other (`sqs.rs`). SNS topics are not modelled beyond
+//! this record. [`Simulation::send_to_destination`] is the one place
+//! messages leave.
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
@@ -59,6 +61,11 @@ pub(crate) fn check_destination_arn(arn: &str) -> Result<(), BadDestination> {
 impl Simulation {
     /// Delivers `body` (a JSON document) to the destination `arn`.
     pub(crate) fn send_to_destination(&mut self, arn: &str, body: String) {
+        if arn.starts_with("arn:aws:sqs:") {
+            // A queue that does not exist loses the message, as in AWS,
+            // where the mapping's send fails; the record here still shows it.
+            let _ = self.sqs_send_message_to_arn(arn, &body);
+        }
         self.destinations.messages.entry(arn.into()).or_default().push(body);
     }
 
@@ -72,6 +79,19 @@ impl Simulation {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_for_an_existing_queue_arrive_in_it() {
+        let mut sim = Simulation::new();
+        let url = sim.sqs_create_queue("failures", &BTreeMap::new()).unwrap();
+        let arn = alloc::format!("arn:aws:sqs:us-east-1:{}:failures", crate::ACCOUNT_ID);
+        sim.send_to_destination(&arn, "{\"n\":1}".into());
+        sim.send_to_destination("arn:aws:sqs:us-east-1:123456789012:missing", "{}".into());
+        let received = sim.sqs_receive_message(crate::sqs::ReceiveMessageInput::new(&url)).unwrap();
+        assert_eq!(received.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(), ["{\"n\":1}"]);
+        assert_eq!(sim.destination_messages(&arn), ["{\"n\":1}"]);
+        assert_eq!(sim.destination_messages("arn:aws:sqs:us-east-1:123456789012:missing"), ["{}"]);
+    }
 
     #[track_caller]
     fn check(arn: &str, expected: Result<(), BadDestination>) {

@@ -41,6 +41,8 @@ pub mod cost;
 mod destinations;
 mod error;
 pub mod generator;
+// Amazon Data Firehose delivery streams, delivering to `s3`.
+pub mod firehose;
 mod hash;
 mod iterator;
 pub mod kcl;
@@ -58,10 +60,14 @@ mod ops_streams;
 pub mod policy;
 pub mod rand;
 mod reshard;
+// The S3-like object store Firehose delivers to.
+pub mod s3;
 mod sequence;
 pub mod share;
 mod sim;
 pub mod snapshot;
+// Amazon SQS standard queues, for contrast with Kinesis.
+pub mod sqs;
 mod stream;
 mod telemetry;
 mod throttle;

@@ -59,6 +59,18 @@ pub struct Simulation {
     next_measure: Instant,
     /// The next whole minute at which on-demand streams are checked.
     next_scaling: Instant,
+    /// The S3-like object store Firehose delivers to. Absent from older snapshots.
+    #[serde(default)]
+    pub(crate) s3: crate::s3::ObjectStore,
+    /// Firehose delivery streams, by name.
+    #[serde(default)]
+    pub(crate) delivery_streams: BTreeMap<String, crate::firehose::DeliveryStream>,
+    /// Scripted transformation functions for Firehose, by name.
+    #[serde(default)]
+    pub(crate) transform_functions: crate::firehose::Functions,
+    /// SQS queues.
+    #[serde(default)]
+    pub(crate) sqs: crate::sqs::Queues,
 }
 
 impl Default for Simulation {
@@ -80,6 +92,7 @@ enum Due {
     Application(usize),
     Generator(usize),
     Mapping(usize),
+    DeliveryStream(String),
     OnDemandScaling,
 }
 
@@ -103,6 +116,10 @@ impl Simulation {
             destinations: crate::destinations::DestinationStore::default(),
             next_measure: Instant::SIMULATION_START + Duration::from_secs(1),
             next_scaling: Instant::SIMULATION_START + Duration::from_secs(60),
+            s3: Default::default(),
+            delivery_streams: BTreeMap::new(),
+            transform_functions: BTreeMap::new(),
+            sqs: Default::default(),
         }
     }
 
@@ -135,6 +152,10 @@ impl Simulation {
         let generators =
             self.generators.iter().enumerate().filter_map(|(idx, g)| Some((g.next_deadline()?, Due::Generator(idx))));
         let mappings = self.next_mapping_deadlines().map(|(at, idx)| (at, Due::Mapping(idx)));
+        let deliveries = self
+            .delivery_streams
+            .iter()
+            .filter_map(|(name, d)| Some((d.next_deadline()?, Due::DeliveryStream(name.clone()))));
         // Metrics are flushed at each whole second, and on-demand streams
         // are checked at each whole minute.
         let measure = Some((self.next_measure, Due::Measure));
@@ -145,6 +166,7 @@ impl Simulation {
             .chain(applications)
             .chain(generators)
             .chain(mappings)
+            .chain(deliveries)
             .chain(measure)
             .chain(scaling)
             .min()
@@ -170,7 +192,15 @@ impl Simulation {
         let applications = self.applications.iter().flatten().filter_map(|a| a.next_deadline());
         let generators = self.generators.iter().filter_map(|g| g.next_deadline());
         let mappings = self.next_mapping_deadlines().map(|(at, _)| at);
-        changes.chain(polls).chain(producers).chain(applications).chain(generators).chain(mappings).min()
+        let deliveries = self.delivery_streams.values().filter_map(|d| d.next_deadline());
+        changes
+            .chain(polls)
+            .chain(producers)
+            .chain(applications)
+            .chain(generators)
+            .chain(mappings)
+            .chain(deliveries)
+            .min()
     }
 
     /// Whether no stream has metric samples waiting and no registered
@@ -200,6 +230,7 @@ impl Simulation {
                 Due::Mapping(idx) => self.tick_mapping_at(idx),
                 Due::StreamChange(name) => self.land_stream_change(&name),
                 Due::ConsumerPoll(idx) => self.poll_consumer_at(idx),
+                Due::DeliveryStream(name) => self.tick_delivery_stream(&name),
                 Due::Measure => {
                     self.measure();
                     self.next_measure = self.next_measure + Duration::from_secs(1);

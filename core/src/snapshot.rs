@@ -103,6 +103,17 @@ impl Simulation {
             }
         }
         self.check_lambda_invariants()?;
+        self.s3.check_invariants(self.now)?;
+        for (name, delivery_stream) in &self.delivery_streams {
+            delivery_stream.check_invariants(name)?;
+            if !delivery_stream.has_its_function(&self.transform_functions) {
+                return Err(format!("delivery stream {name} names a transformation function that does not exist"));
+            }
+            if delivery_stream.next_deadline().is_some_and(|due| due < self.now) {
+                return Err(format!("delivery stream {name} has work due before the clock"));
+            }
+        }
+        self.sqs.check_invariants(self.now)?;
         Ok(())
     }
 }

@@ -8,6 +8,8 @@ use crate::error::{
     CreateFunctionError, CreateStreamError, EfoError, EncryptionError, EventSourceMappingError, GetRecordsError,
     GetShardIteratorError, ListError, PutRecordError, ReshardError, StreamOpError,
 };
+use crate::firehose::FirehoseError;
+use crate::s3::S3Error;
 
 /// An error response: the AWS exception name (`__type`) and, for most, a message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -90,6 +92,8 @@ from_core_errors!(
     EncryptionError,
     EventSourceMappingError,
     CreateFunctionError,
+    FirehoseError,
+    S3Error,
 );
 
 #[cfg(test)]

@@ -29,8 +29,12 @@
 //!   running traffic generators (`generator.rs`) and polling consumers
 //!   (`consumers.rs`), saving and restoring the whole simulation
 //!   (`snapshot.rs`), running KPL producers, KPL aggregation and KCL
-//!   applications (`clients.rs`), and Lambda functions with event-source
-//!   mappings (`lambda.rs`).
+//!   applications (`clients.rs`), Lambda functions with event-source
+//!   mappings (`lambda.rs`), scripted Firehose transformations and buffer
+//!   state (`firehose.rs`), and the S3-like object store (`s3.rs`);
+//! - beside Kinesis, Amazon Data Firehose (`Firehose_20150804.*`, JSON 1.1,
+//!   `firehose.rs`) and Amazon SQS (`AmazonSQS.*`, JSON 1.0, `sqs.rs`),
+//!   each file's documentation saying what it models.
 //!
 //! The operations: `AddTagsToStream`, `CreateStream`,
 //! `DecreaseStreamRetentionPeriod`, `DeleteStream`,
@@ -55,8 +59,17 @@
 //! `Shardlab.Consumers`, `Shardlab.StopConsumer`, `Shardlab.CreateFunction`,
 //! `Shardlab.CreateEventSourceMapping`, `Shardlab.UpdateEventSourceMapping`,
 //! `Shardlab.DeleteEventSourceMapping`, `Shardlab.GetEventSourceMapping`,
-//! `Shardlab.Invocations` and `Shardlab.DestinationMessages`. Any other
-//! target is an `UnknownOperationException`.
+//! `Shardlab.Invocations`, `Shardlab.DestinationMessages`,
+//! `Shardlab.CreateTransformFunction`,
+//! `Shardlab.TestTransformFunction`, `Shardlab.FirehoseStatus`,
+//! `Shardlab.S3CreateBucket`,
+//! `Shardlab.S3ListObjects` and `Shardlab.S3GetObject`; the Firehose targets
+//! `CreateDeliveryStream`, `DeleteDeliveryStream`, `DescribeDeliveryStream`,
+//! `ListDeliveryStreams`, `PutRecord` and `PutRecordBatch`, all
+//! `Firehose_20150804.`; and the SQS targets `ChangeMessageVisibility`,
+//! `CreateQueue`, `DeleteMessage`, `GetQueueAttributes`, `GetQueueUrl`,
+//! `ListQueues`, `PurgeQueue`, `ReceiveMessage` and `SendMessage`, all
+//! `AmazonSQS.`. Any other target is an `UnknownOperationException`.
 //!
 //! `SubscribeToShard` departs from AWS, which answers it with an HTTP/2 event
 //! stream: here it answers a `SubscriptionId`, and `Shardlab.ReadSubscription`
@@ -95,12 +108,15 @@ mod decode;
 mod efo;
 mod encode;
 mod error;
+mod firehose;
 mod generator;
 mod lambda;
 pub mod line;
 mod records;
+mod s3;
 mod security;
 mod snapshot;
+mod sqs;
 mod streams;
 mod telemetry;
 
@@ -152,6 +168,21 @@ fn operation(target: &str) -> Option<Operation> {
         "Kinesis_20131202.SubscribeToShard" => efo::subscribe_to_shard,
         "Kinesis_20131202.UpdateShardCount" => streams::update_shard_count,
         "Kinesis_20131202.UpdateStreamMode" => streams::update_stream_mode,
+        "Firehose_20150804.CreateDeliveryStream" => firehose::create_delivery_stream,
+        "Firehose_20150804.DeleteDeliveryStream" => firehose::delete_delivery_stream,
+        "Firehose_20150804.DescribeDeliveryStream" => firehose::describe_delivery_stream,
+        "Firehose_20150804.ListDeliveryStreams" => firehose::list_delivery_streams,
+        "Firehose_20150804.PutRecord" => firehose::put_record,
+        "Firehose_20150804.PutRecordBatch" => firehose::put_record_batch,
+        "AmazonSQS.ChangeMessageVisibility" => sqs::change_message_visibility,
+        "AmazonSQS.CreateQueue" => sqs::create_queue,
+        "AmazonSQS.DeleteMessage" => sqs::delete_message,
+        "AmazonSQS.GetQueueAttributes" => sqs::get_queue_attributes,
+        "AmazonSQS.GetQueueUrl" => sqs::get_queue_url,
+        "AmazonSQS.ListQueues" => sqs::list_queues,
+        "AmazonSQS.PurgeQueue" => sqs::purge_queue,
+        "AmazonSQS.ReceiveMessage" => sqs::receive_message,
+        "AmazonSQS.SendMessage" => sqs::send_message,
         "Shardlab.AdvanceClock" => clock::advance_clock,
         "Shardlab.Aggregate" => clients::aggregate,
         "Shardlab.AttachPolicy" => security::attach_policy,
@@ -159,11 +190,13 @@ fn operation(target: &str) -> Option<Operation> {
         "Shardlab.Cost" => telemetry::cost,
         "Shardlab.CreateEventSourceMapping" => lambda::create_event_source_mapping,
         "Shardlab.CreateFunction" => lambda::create_function,
+        "Shardlab.CreateTransformFunction" => firehose::create_transform_function,
         "Shardlab.Deaggregate" => clients::deaggregate,
         "Shardlab.DeleteEventSourceMapping" => lambda::delete_event_source_mapping,
         "Shardlab.DestinationMessages" => lambda::destination_messages,
         "Shardlab.DetachPolicies" => security::detach_policies,
         "Shardlab.GetEventSourceMapping" => lambda::get_event_source_mapping,
+        "Shardlab.FirehoseStatus" => firehose::firehose_status,
         "Shardlab.GetMetricStatistics" => telemetry::get_metric_statistics,
         "Shardlab.Generators" => generator::generators,
         "Shardlab.Invocations" => lambda::invocations,
@@ -180,6 +213,9 @@ fn operation(target: &str) -> Option<Operation> {
         "Shardlab.KplStatus" => clients::kpl_status,
         "Shardlab.ReadSubscription" => efo::read_subscription,
         "Shardlab.Restore" => snapshot::restore,
+        "Shardlab.S3CreateBucket" => s3::create_bucket,
+        "Shardlab.S3GetObject" => s3::get_object,
+        "Shardlab.S3ListObjects" => s3::list_objects,
         "Shardlab.SetCaller" => security::set_caller,
         "Shardlab.SetClock" => clock::set_clock,
         "Shardlab.Snapshot" => snapshot::snapshot,
@@ -188,6 +224,7 @@ fn operation(target: &str) -> Option<Operation> {
         "Shardlab.StopConsumer" => consumers::stop_consumer,
         "Shardlab.StopGenerator" => generator::stop_generator,
         "Shardlab.UpdateEventSourceMapping" => lambda::update_event_source_mapping,
+        "Shardlab.TestTransformFunction" => firehose::test_transform_function,
         _ => return None,
     })
 }

@@ -2,6 +2,7 @@
 //! client sees them: targets, JSON bodies, statuses.
 
 mod clients;
+mod delivery;
 mod driver;
 mod errors;
 mod fan_out;

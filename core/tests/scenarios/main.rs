@@ -2,6 +2,7 @@
 
 mod clients;
 mod fan_out;
+mod hot_cold;
 mod lifecycle;
 mod reads;
 mod resharding;

@@ -17,6 +17,19 @@ use crate::lesson::{self, Lesson};
 // written by build.rs so that adding a lesson needs no Rust.
 include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 
+fn read_embedded(path: &str) -> Option<String> {
+    EMBEDDED.iter().find(|(p, _)| *p == path).map(|(_, text)| (*text).to_owned())
+}
+
+/// How much loading checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Checks {
+    /// Everything, replaying solutions and runs in the simulation.
+    Replay,
+    /// Everything that needs no simulation to run.
+    ParseOnly,
+}
+
 /// Every lesson, in teaching order, and the practice exam.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Course {
@@ -41,15 +54,29 @@ struct IndexFile {
 }
 
 impl Course {
-    /// The course built into this crate, from `lessons/data`.
+    /// The course built into this crate, from `lessons/data`, checked in
+    /// full: every solution, known-wrong solution and "predict, then run"
+    /// question replayed in the simulation.
     pub fn load() -> Result<Course, LessonError> {
-        Course::parse_files(|path| EMBEDDED.iter().find(|(p, _)| *p == path).map(|(_, text)| (*text).to_owned()))
+        Course::parse_files(read_embedded)
+    }
+
+    /// The course built into this crate, parsed and checked for everything
+    /// but what needs the simulation to run. For the site: the build's
+    /// tests replay the embedded course (`Course::load`), so replaying it
+    /// again on every page load would only cost the learner seconds.
+    pub fn load_trusted() -> Result<Course, LessonError> {
+        Course::parse_files_with(read_embedded, Checks::ParseOnly)
     }
 
     /// Parses and checks a course whose files `read` returns by path relative
     /// to the data directory (`index.toml`, `01-intro/lesson.md`), or `None`
     /// if there is no such file. Stops at the first problem.
     pub fn parse_files(read: impl Fn(&str) -> Option<String>) -> Result<Course, LessonError> {
+        Course::parse_files_with(read, Checks::Replay)
+    }
+
+    fn parse_files_with(read: impl Fn(&str) -> Option<String>, checks: Checks) -> Result<Course, LessonError> {
         let index_text = read("index.toml").ok_or_else(|| LessonError {
             file: "index.toml".into(),
             line: None,
@@ -78,7 +105,7 @@ impl Course {
             };
             let files = [read_file("lesson.toml")?, read_file("lesson.md")?, read_file("quiz.toml")?];
             let [mechanics, prose, quiz] = files.each_ref().map(|(path, text)| Source { path: path.clone(), text });
-            let (lesson, id_at) = lesson::parse(&mechanics, &prose, &quiz)?;
+            let (lesson, id_at) = lesson::parse(&mechanics, &prose, &quiz, checks)?;
             if let Some(earlier) = defined_in.insert(lesson.id.clone(), mechanics.path.clone()) {
                 return Err(
                     mechanics.error_at(id_at, format!("lesson id `{}` is already used by {earlier}", lesson.id))
@@ -92,7 +119,7 @@ impl Course {
                 let at = path.span().start;
                 let path = path.into_inner();
                 let text = read(&path).ok_or_else(|| index.error_at(at, format!("exam file `{path}` not found")))?;
-                Some(crate::exam::parse(&Source { path, text: &text })?)
+                Some(crate::exam::parse(&Source { path, text: &text }, checks)?)
             }
         };
         Ok(Course { lessons, exam })

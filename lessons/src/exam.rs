@@ -5,6 +5,7 @@ use serde::Deserialize;
 use shardlab_core::Simulation;
 use toml::Spanned;
 
+use crate::course::Checks;
 use crate::error::{LessonError, Source, check_text};
 use crate::markdown::Markdown;
 use crate::quiz::{self, Answer, Question};
@@ -52,7 +53,7 @@ impl Exam {
 
 /// Parses and checks `exam.toml`. "Predict, then run" questions run from
 /// an empty account.
-pub(crate) fn parse(source: &Source) -> Result<Exam, LessonError> {
+pub(crate) fn parse(source: &Source, checks: Checks) -> Result<Exam, LessonError> {
     let file: ExamFile = source.parse_toml()?;
     check_text(source, file.title.span().start, "title", file.title.get_ref())?;
     let pass_at = file.pass_percent.span().start;
@@ -60,7 +61,9 @@ pub(crate) fn parse(source: &Source) -> Result<Exam, LessonError> {
     if !(1..=100).contains(&pass_percent) {
         return Err(source.error_at(pass_at, format!("`pass_percent` must be from 1 to 100, but is {pass_percent}")));
     }
-    let questions = quiz::parse_questions(source, file.questions, &Simulation::new)?;
+    let new_account = Simulation::new;
+    let start = (checks == Checks::Replay).then_some(&new_account as &dyn Fn() -> Simulation);
+    let questions = quiz::parse_questions(source, file.questions, start)?;
     Ok(Exam { title: file.title.into_inner(), intro: file.intro, pass_percent, questions })
 }
 
@@ -97,7 +100,7 @@ probe = { probe = "read_calls_per_consumer", consumers = "n" }
 "#;
 
     fn exam() -> Exam {
-        parse(&Source { path: "exam.toml".into(), text: EXAM }).unwrap()
+        parse(&Source { path: "exam.toml".into(), text: EXAM }, Checks::Replay).unwrap()
     }
 
     #[test]
@@ -126,7 +129,7 @@ probe = { probe = "read_calls_per_consumer", consumers = "n" }
     fn a_bad_pass_mark_is_refused() {
         let text = EXAM.replace("pass_percent = 50", "pass_percent = 0");
         assert_eq!(
-            parse(&Source { path: "exam.toml".into(), text: &text }).unwrap_err().to_string(),
+            parse(&Source { path: "exam.toml".into(), text: &text }, Checks::Replay).unwrap_err().to_string(),
             "exam.toml:4: `pass_percent` must be from 1 to 100, but is 0"
         );
     }

@@ -12,6 +12,7 @@ use shardlab_core::{CapacityMode, CreateStreamInput, Simulation, api, limits};
 use toml::Spanned;
 
 use crate::action::{ACTION_KINDS, Action};
+use crate::course::Checks;
 use crate::error::{LessonError, Source, check_slug, check_text};
 use crate::markdown::Markdown;
 use crate::prose;
@@ -409,7 +410,12 @@ struct LessonFile {
 
 /// Parses and checks one lesson from its three files. Returns it with the
 /// offset of its id in `lesson.toml`, for reporting a clash with another lesson.
-pub(crate) fn parse(mechanics: &Source, prose: &Source, quiz: &Source) -> Result<(Lesson, usize), LessonError> {
+pub(crate) fn parse(
+    mechanics: &Source,
+    prose: &Source,
+    quiz: &Source,
+    checks: Checks,
+) -> Result<(Lesson, usize), LessonError> {
     let file: LessonFile = mechanics.parse_toml()?;
     let id_at = file.id.span().start;
     check_slug(mechanics, id_at, "lesson id", file.id.get_ref())?;
@@ -456,7 +462,9 @@ pub(crate) fn parse(mechanics: &Source, prose: &Source, quiz: &Source) -> Result
             *name = setup.stream_name.clone();
         }
     }
-    if let Err(err) = setup.start() {
+    if checks == Checks::Replay
+        && let Err(err) = setup.start()
+    {
         return Err(mechanics.error_at(setup_at, format!("[setup] {err}")));
     }
 
@@ -512,7 +520,7 @@ pub(crate) fn parse(mechanics: &Source, prose: &Source, quiz: &Source) -> Result
 
     let prose = prose::parse(prose)?;
     let start = || setup.start().expect("checked above");
-    let quiz = quiz::parse(quiz, &start)?;
+    let quiz = quiz::parse(quiz, (checks == Checks::Replay).then_some(&start as &dyn Fn() -> Simulation))?;
     let lesson = Lesson {
         id: file.id.into_inner(),
         title: file.title.into_inner(),
@@ -527,7 +535,10 @@ pub(crate) fn parse(mechanics: &Source, prose: &Source, quiz: &Source) -> Result
         explanation: prose.explanation,
         quiz,
     };
-    check_solutions(&lesson, mechanics, &solution_at, &wrong_at)?;
+    check_permissions(&lesson, mechanics, &solution_at, &wrong_at)?;
+    if checks == Checks::Replay {
+        check_solutions(&lesson, mechanics, &solution_at, &wrong_at)?;
+    }
     Ok((lesson, id_at))
 }
 
@@ -558,17 +569,13 @@ fn resolve_stream(source: &Source, at: usize, setup: &Setup, action: &mut Action
     Ok(())
 }
 
-/// Proves the goals are well chosen: not met at the start, met by the
-/// reference solution, and failed by every known-wrong solution.
-fn check_solutions(
+/// Checks that the solutions use only the lesson's `allowed_actions`.
+fn check_permissions(
     lesson: &Lesson,
     source: &Source,
     solution_at: &[usize],
     wrong_at: &[usize],
 ) -> Result<(), LessonError> {
-    if lesson.goals_met(&mut lesson.start()) {
-        return Err(source.error("every goal is met before the learner does anything"));
-    }
     let steps = lesson.solution.iter().zip(solution_at).map(|(action, &at)| (action, at, "solution"));
     let wrong_steps = lesson
         .wrong_solutions
@@ -582,6 +589,20 @@ fn check_solutions(
                 format!("{attempt}: `{}` is not in the lesson's `allowed_actions`", action.permission()),
             ));
         }
+    }
+    Ok(())
+}
+
+/// Proves the goals are well chosen: not met at the start, met by the
+/// reference solution, and failed by every known-wrong solution.
+fn check_solutions(
+    lesson: &Lesson,
+    source: &Source,
+    solution_at: &[usize],
+    wrong_at: &[usize],
+) -> Result<(), LessonError> {
+    if lesson.goals_met(&mut lesson.start()) {
+        return Err(source.error("every goal is met before the learner does anything"));
     }
     let mut solved = lesson
         .replay(&lesson.solution)

@@ -314,8 +314,8 @@ struct QuizFile {
 }
 
 /// Parses `quiz.toml`. `start` gives the state a "predict, then run"
-/// question runs from.
-pub(crate) fn parse(source: &Source, start: &dyn Fn() -> Simulation) -> Result<Vec<Question>, LessonError> {
+/// question runs from; without it, runs are not checked.
+pub(crate) fn parse(source: &Source, start: Option<&dyn Fn() -> Simulation>) -> Result<Vec<Question>, LessonError> {
     let file: QuizFile = source.parse_toml()?;
     parse_questions(source, file.questions, start)
 }
@@ -325,7 +325,7 @@ pub(crate) fn parse(source: &Source, start: &dyn Fn() -> Simulation) -> Result<V
 pub(crate) fn parse_questions(
     source: &Source,
     tables: Vec<Spanned<toml::Table>>,
-    start: &dyn Fn() -> Simulation,
+    start: Option<&dyn Fn() -> Simulation>,
 ) -> Result<Vec<Question>, LessonError> {
     if tables.is_empty() {
         return Err(source.error("a quiz needs at least one `[[questions]]`"));
@@ -340,7 +340,9 @@ pub(crate) fn parse_questions(
             return Err(source.error_at(at, format!("question id `{}` is used twice", file.id)));
         }
         let question = build(source, at, file)?;
-        check_run(source, at, &question, start)?;
+        if let Some(start) = start {
+            check_run(source, at, &question, start)?;
+        }
         questions.push(question);
     }
     Ok(questions)
@@ -478,7 +480,7 @@ mod tests {
     use super::*;
 
     fn parse_quiz(text: &str) -> Result<Vec<Question>, String> {
-        parse(&Source { path: "quiz.toml".into(), text }, &Simulation::new).map_err(|e| e.to_string())
+        parse(&Source { path: "quiz.toml".into(), text }, Some(&Simulation::new)).map_err(|e| e.to_string())
     }
 
     /// A quiz with one question whose options are given as TOML lines.

@@ -192,3 +192,8 @@ fn shards_lesson_goals_explain_what_is_missing() {
     put("user-1").apply(&mut sim).unwrap();
     assert!(lesson.goals_met(&mut sim));
 }
+
+#[test]
+fn the_site_s_unreplayed_load_reads_the_same_course() {
+    assert_eq!(Course::load_trusted().unwrap(), course());
+}

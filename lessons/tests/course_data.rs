@@ -217,6 +217,11 @@ fn on_demand_lesson_tells_the_truth_about_scaling_and_prices() {
     let summary =
         api(&mut sim, "Kinesis_20131202.DescribeStreamSummary", serde_json::json!({"StreamName": "telemetry"}));
     assert_eq!(summary["StreamDescriptionSummary"]["OpenShardCount"], 4);
+    // A provisioned stream took all 2,500 records only in its first seconds'
+    // burst, which the `full-rate` goal's window leaves out.
+    let mut provisioned = lesson.start();
+    Action::Advance { millis: 60_000 }.apply(&mut provisioned).unwrap();
+    assert!(unmet_goals(lesson, &mut provisioned).contains(&"full-rate".to_string()));
 
     // The monthly bills the explanation and the quiz quote: 2,500 records/s
     // of 100 bytes for 30 days, on demand and on four provisioned shards.

@@ -28,7 +28,10 @@ fn unmet_goals(lesson: &Lesson, sim: &mut Simulation) -> Vec<String> {
 #[test]
 fn lessons_are_in_index_order() {
     let ids: Vec<String> = course().lessons.into_iter().map(|lesson| lesson.id).collect();
-    assert_eq!(ids, ["shards-and-partition-keys"]);
+    assert_eq!(
+        ids,
+        ["shards-and-partition-keys", "on-demand-capacity", "kpl-aggregation", "kcl-leases", "idempotent-consumers"]
+    );
 }
 
 #[test]
@@ -191,6 +194,129 @@ fn shards_lesson_goals_explain_what_is_missing() {
     );
     put("user-1").apply(&mut sim).unwrap();
     assert!(lesson.goals_met(&mut sim));
+}
+
+/// Sends one JSON API request and returns the parsed answer, which must be a 200.
+#[track_caller]
+fn api(sim: &mut Simulation, target: &str, body: serde_json::Value) -> serde_json::Value {
+    let response = shardlab_core::api::handle(sim, target, &body.to_string());
+    assert_eq!(response.status, 200, "{target}: {}", response.body);
+    if response.body.is_empty() { serde_json::json!({}) } else { serde_json::from_str(&response.body).unwrap() }
+}
+
+#[test]
+fn on_demand_lesson_tells_the_truth_about_scaling_and_prices() {
+    use shardlab_core::cost::{
+        ON_DEMAND_DATA_IN_PER_GB, ON_DEMAND_RECORD_ROUNDING_BYTES, ON_DEMAND_STREAM_HOUR,
+        PUT_PAYLOAD_UNITS_PER_MILLION, SHARD_HOUR,
+    };
+    let course = course();
+    let lesson = course.lesson("on-demand-capacity").unwrap();
+    // "the two shards became four"
+    let mut sim = replay(lesson, &lesson.solution);
+    let summary =
+        api(&mut sim, "Kinesis_20131202.DescribeStreamSummary", serde_json::json!({"StreamName": "telemetry"}));
+    assert_eq!(summary["StreamDescriptionSummary"]["OpenShardCount"], 4);
+    // A provisioned stream took all 2,500 records only in its first seconds'
+    // burst, which the `full-rate` goal's window leaves out.
+    let mut provisioned = lesson.start();
+    Action::Advance { millis: 60_000 }.apply(&mut provisioned).unwrap();
+    assert!(unmet_goals(lesson, &mut provisioned).contains(&"full-rate".to_string()));
+
+    // The monthly bills the explanation and the quiz quote: 2,500 records/s
+    // of 100 bytes for 30 days, on demand and on four provisioned shards.
+    let dollars = |money: shardlab_core::cost::Money| money.nanos() as f64 / 1e9;
+    let (records, hours) = (2500.0 * 30.0 * 86_400.0, 720.0);
+    let gb = records * ON_DEMAND_RECORD_ROUNDING_BYTES as f64 / f64::from(1u32 << 30);
+    let data_in = gb * dollars(ON_DEMAND_DATA_IN_PER_GB);
+    let stream_hours = hours * dollars(ON_DEMAND_STREAM_HOUR);
+    let shard_hours = 4.0 * hours * dollars(SHARD_HOUR);
+    let put_units = records / 1e6 * dollars(PUT_PAYLOAD_UNITS_PER_MILLION);
+    assert_eq!([data_in, stream_hours, shard_hours, put_units].map(f64::round), [494.0, 29.0, 43.0, 91.0]);
+    assert_eq!(((data_in + stream_hours).round(), (shard_hours + put_units).round()), (523.0, 134.0));
+    for figure in ["$494", "$29", "$134", "$43", "$91"] {
+        assert!(mentions(&lesson.explanation, figure), "{figure}");
+    }
+    // "more than five times as much" per 100-byte record.
+    let per_record_on_demand =
+        ON_DEMAND_RECORD_ROUNDING_BYTES as f64 / f64::from(1u32 << 30) * dollars(ON_DEMAND_DATA_IN_PER_GB);
+    let per_record_provisioned = dollars(PUT_PAYLOAD_UNITS_PER_MILLION) / 1e6;
+    assert!((5.0..6.0).contains(&(per_record_on_demand / per_record_provisioned)));
+}
+
+#[test]
+fn kpl_lesson_tells_the_truth_about_keys() {
+    let course = course();
+    let lesson = course.lesson("kpl-aggregation").unwrap();
+    assert_eq!((lesson.stream_name(), lesson.setup.shard_count), ("clicks", Some(2)));
+    // "`user-1` and `user-8` go to one shard, `user-2` to `user-7` to the other"
+    assert!(mentions(&lesson.hints[1], "user-8") && mentions(&lesson.hints[1], "user-7"));
+    for n in 1..=10 {
+        let key = format!("user-{n}");
+        let mut sim = lesson.start();
+        Action::PutRecord {
+            stream_name: "clicks".into(),
+            partition_key: key.clone(),
+            data: "click".into(),
+            explicit_hash_key: None,
+        }
+        .apply(&mut sim)
+        .unwrap();
+        let stream = sim.stream("clicks").unwrap();
+        let shard = stream.shards.iter().find(|shard| shard.n_records == 1).unwrap().id.index();
+        assert_eq!(shard, u32::from(n == 1 || n >= 8), "key={key}");
+    }
+    // The solution: ten user records, two Kinesis records, one PutRecords call.
+    let mut sim = replay(lesson, &lesson.solution);
+    let status = api(&mut sim, "Shardlab.KplStatus", serde_json::json!({"ProducerId": 0}));
+    assert_eq!(status["Counters"]["UserRecordsSucceeded"], 10);
+    assert_eq!(status["Counters"]["KinesisRecordsSent"], 2);
+    assert_eq!(status["Counters"]["PutRecordsCalls"], 1);
+}
+
+#[test]
+fn kcl_lesson_tells_the_truth_about_workers_and_checkpoints() {
+    let course = course();
+    let lesson = course.lesson("kcl-leases").unwrap();
+    let mut sim = lesson.start();
+    // Version 1 checkpointed six orders and released both leases.
+    let leases = api(&mut sim, "Shardlab.KclLeases", serde_json::json!({"ApplicationId": 0}));
+    for lease in leases["Leases"].as_array().unwrap() {
+        assert!(lease.get("leaseOwner").is_none_or(serde_json::Value::is_null), "{lease}");
+        assert!(lease["checkpoint"].as_str().unwrap().starts_with("49"), "{lease}");
+    }
+    // "the first you start is `worker-1`"
+    assert_eq!(api(&mut sim, "Shardlab.KclStartWorker", serde_json::json!({"ApplicationId": 0}))["WorkerId"], 1);
+    // After the solution: ten processed, none redelivered.
+    let mut sim = replay(lesson, &lesson.solution);
+    let output = api(&mut sim, "Shardlab.KclOutput", serde_json::json!({"ApplicationId": 0}));
+    assert_eq!(
+        (output["Counters"]["Processed"].as_u64(), output["Counters"]["Redelivered"].as_u64()),
+        (Some(10), Some(0))
+    );
+}
+
+#[test]
+fn idempotency_lesson_tells_the_truth_about_duplicates() {
+    let course = course();
+    let lesson = course.lesson("idempotent-consumers").unwrap();
+    let mut sim = replay(lesson, &lesson.solution);
+    let output = api(&mut sim, "Shardlab.KclOutput", serde_json::json!({"ApplicationId": 0}));
+    let records = output["Records"].as_array().unwrap();
+    let payment = |record: &serde_json::Value| {
+        let data = shardlab_core::base64::decode(record["Data"].as_str().unwrap()).unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&data).unwrap();
+        json["payment_id"].as_str().unwrap().to_owned()
+    };
+    // Payments 6, 7 and 8 came twice, with their sequence numbers; the
+    // producer's second pay-3 came once, under a new sequence number.
+    let again: Vec<String> = records.iter().filter(|r| r["DeliveryCount"] == 2).map(payment).collect();
+    assert_eq!(again, ["pay-6", "pay-7", "pay-8"]);
+    let pay_3: Vec<&serde_json::Value> = records.iter().filter(|r| payment(r) == "pay-3").collect();
+    assert_eq!(pay_3.len(), 2);
+    assert!(pay_3.iter().all(|r| r["DeliveryCount"] == 1));
+    assert_ne!(pay_3[0]["SequenceNumber"], pay_3[1]["SequenceNumber"]);
+    assert_eq!(output["Counters"]["Redelivered"], 3);
 }
 
 #[test]

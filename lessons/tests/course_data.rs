@@ -192,3 +192,57 @@ fn shards_lesson_goals_explain_what_is_missing() {
     put("user-1").apply(&mut sim).unwrap();
     assert!(lesson.goals_met(&mut sim));
 }
+
+/// The exam covers the course and its parametric questions compute what the
+/// per-shard limits say: 1,000 records and 1 MiB written a second (whichever
+/// needs more shards), and 5 `GetRecords` calls a second shared by every
+/// consumer of a shard.
+#[test]
+fn exam_parametric_answers_follow_the_shard_limits() {
+    use shardlab_lessons::probe::Probe;
+
+    let course = course();
+    let exam = course.exam.as_ref().expect("the course has an exam");
+    assert!(exam.questions.len() >= 25, "the exam has {} questions", exam.questions.len());
+    let parametric: Vec<_> = exam.questions.iter().filter(|question| question.probe.is_some()).collect();
+    assert!(parametric.len() >= 4, "the exam has {} parametric questions", parametric.len());
+    for seed in [0, 1, 7, 42, 2026] {
+        for question in &parametric {
+            let asked = question.ask(seed);
+            let expected = match question.probe.as_ref().unwrap() {
+                Probe::ShardsForWriteRate { records_per_second, record_bytes } => {
+                    let (rate, bytes) = (asked.params[records_per_second], asked.params[record_bytes]);
+                    rate.div_ceil(1000).max((rate * bytes).div_ceil(1024 * 1024))
+                }
+                Probe::ReadCallsPerConsumer { consumers } => 5 / asked.params[consumers],
+            };
+            assert_eq!(
+                asked.numeric_answer,
+                Some(expected as f64),
+                "question={} seed={seed} params={:?}",
+                question.id,
+                asked.params
+            );
+        }
+    }
+}
+
+/// What the throughput lesson's numeric question and prose say: 1,500 records
+/// a second with 80% on one key throttle about 350 a second on two shards,
+/// and the uniform replacement is never throttled.
+#[test]
+fn throughput_lesson_tells_the_truth_about_the_hot_shard() {
+    let course = course();
+    let lesson = course.lesson("throughput-errors").unwrap();
+    let mut sim = lesson.start();
+    let counters = |sim: &mut Simulation| -> (u64, u64) {
+        let generators = sim.generators();
+        (generators[0].counters.sent, generators[0].counters.throttled)
+    };
+    let (sent_before, throttled_before) = counters(&mut sim);
+    Action::Advance { millis: 10_000 }.apply(&mut sim).unwrap();
+    let (sent, throttled) = counters(&mut sim);
+    assert_eq!(sent - sent_before, 15_000);
+    let per_second = (throttled - throttled_before) as f64 / 10.0;
+    assert!((300.0..=400.0).contains(&per_second), "{per_second} throttled a second");
+}

@@ -246,3 +246,23 @@ fn throughput_lesson_tells_the_truth_about_the_hot_shard() {
     let per_second = (throttled - throttled_before) as f64 / 10.0;
     assert!((300.0..=400.0).contains(&per_second), "{per_second} throttled a second");
 }
+
+/// What the monitoring lesson's explanation says about the reference path:
+/// a consumer that starts at `TRIM_HORIZON` is first tens of seconds behind,
+/// each shard holds about 24,000 records, and three polls catch it up.
+#[test]
+fn monitoring_lesson_tells_the_truth_about_catching_up() {
+    let course = course();
+    let lesson = course.lesson("monitoring-metrics").unwrap();
+    // The burst and its end, then the consumer.
+    let mut sim = replay(lesson, &lesson.solution[..4]);
+    let behind = |sim: &Simulation| -> Vec<u64> {
+        sim.consumers()[0].shards.iter().map(|shard| shard.millis_behind_latest).collect()
+    };
+    let read = |sim: &Simulation| -> Vec<usize> { sim.consumers()[0].shards.iter().map(|s| s.records.len()).collect() };
+    Action::Advance { millis: 1000 }.apply(&mut sim).unwrap();
+    assert!(behind(&sim).iter().all(|&ms| ms >= 30_000), "after one poll: {:?}", behind(&sim));
+    Action::Advance { millis: 2000 }.apply(&mut sim).unwrap();
+    assert_eq!(behind(&sim), [0, 0], "after three polls");
+    assert!(read(&sim).iter().all(|&n| (20_000..=28_000).contains(&n)), "records per shard: {:?}", read(&sim));
+}

@@ -370,7 +370,8 @@ fn build(source: &Source, at: usize, file: QuestionFile) -> Result<Question, Les
             }
             let answer = match (file.answer, &file.probe) {
                 (Some(answer), None) => answer,
-                (None, Some(_)) => f64::NAN,
+                // Computed per attempt by the probe; never read.
+                (None, Some(_)) => 0.0,
                 (None, None) => return Err(error("a numeric question needs an `answer` or a `probe`".into())),
                 (Some(_), Some(_)) => return Err(error("give `answer` or `probe`, not both".into())),
             };

@@ -25,13 +25,20 @@ fn unmet_goals(lesson: &Lesson, sim: &mut Simulation) -> Vec<String> {
     lesson.check(sim).into_iter().filter(|status| !status.met).map(|status| status.goal_id).collect()
 }
 
+/// The course follows the outline: each lesson's first topic is at least
+/// the one before it, ids are unique, and every lesson topic of the outline
+/// (1 to 23; 24 is the exam) is taught by some lesson.
 #[test]
-fn lessons_are_in_index_order() {
-    let ids: Vec<String> = course().lessons.into_iter().map(|lesson| lesson.id).collect();
-    assert_eq!(
-        ids,
-        ["shards-and-partition-keys", "on-demand-capacity", "kpl-aggregation", "kcl-leases", "idempotent-consumers"]
-    );
+fn lessons_follow_the_outline_and_cover_every_topic() {
+    let course = course();
+    let first_topics: Vec<u32> = course.lessons.iter().map(|lesson| lesson.topics[0]).collect();
+    assert!(first_topics.is_sorted(), "first topics in index order: {first_topics:?}");
+    let ids: std::collections::BTreeSet<&str> = course.lessons.iter().map(|l| l.id.as_str()).collect();
+    assert_eq!(ids.len(), course.lessons.len(), "lesson ids are unique");
+    let covered: std::collections::BTreeSet<u32> = course.lessons.iter().flat_map(|l| l.topics.iter().copied()).collect();
+    let missing: Vec<u32> = (1..shardlab_lessons::TOPIC_COUNT).filter(|t| !covered.contains(t)).collect();
+    assert_eq!(missing, Vec::<u32>::new(), "topics without a lesson");
+    assert!(course.exam.is_some(), "topic {} is the practice exam", shardlab_lessons::TOPIC_COUNT);
 }
 
 #[test]
@@ -322,4 +329,78 @@ fn idempotency_lesson_tells_the_truth_about_duplicates() {
 #[test]
 fn the_site_s_unreplayed_load_reads_the_same_course() {
     assert_eq!(Course::load_trusted().unwrap(), course());
+}
+
+/// The exam covers the course and its parametric questions compute what the
+/// per-shard limits say: 1,000 records and 1 MiB written a second (whichever
+/// needs more shards), and 5 `GetRecords` calls a second shared by every
+/// consumer of a shard.
+#[test]
+fn exam_parametric_answers_follow_the_shard_limits() {
+    use shardlab_lessons::probe::Probe;
+
+    let course = course();
+    let exam = course.exam.as_ref().expect("the course has an exam");
+    assert!(exam.questions.len() >= 25, "the exam has {} questions", exam.questions.len());
+    let parametric: Vec<_> = exam.questions.iter().filter(|question| question.probe.is_some()).collect();
+    assert!(parametric.len() >= 4, "the exam has {} parametric questions", parametric.len());
+    for seed in [0, 1, 7, 42, 2026] {
+        for question in &parametric {
+            let asked = question.ask(seed);
+            let expected = match question.probe.as_ref().unwrap() {
+                Probe::ShardsForWriteRate { records_per_second, record_bytes } => {
+                    let (rate, bytes) = (asked.params[records_per_second], asked.params[record_bytes]);
+                    rate.div_ceil(1000).max((rate * bytes).div_ceil(1024 * 1024))
+                }
+                Probe::ReadCallsPerConsumer { consumers } => 5 / asked.params[consumers],
+            };
+            assert_eq!(
+                asked.numeric_answer,
+                Some(expected as f64),
+                "question={} seed={seed} params={:?}",
+                question.id,
+                asked.params
+            );
+        }
+    }
+}
+
+/// What the throughput lesson's numeric question and prose say: 1,500 records
+/// a second with 80% on one key throttle about 350 a second on two shards,
+/// and the uniform replacement is never throttled.
+#[test]
+fn throughput_lesson_tells_the_truth_about_the_hot_shard() {
+    let course = course();
+    let lesson = course.lesson("throughput-errors").unwrap();
+    let mut sim = lesson.start();
+    let counters = |sim: &mut Simulation| -> (u64, u64) {
+        let generators = sim.generators();
+        (generators[0].counters.sent, generators[0].counters.throttled)
+    };
+    let (sent_before, throttled_before) = counters(&mut sim);
+    Action::Advance { millis: 10_000 }.apply(&mut sim).unwrap();
+    let (sent, throttled) = counters(&mut sim);
+    assert_eq!(sent - sent_before, 15_000);
+    let per_second = (throttled - throttled_before) as f64 / 10.0;
+    assert!((300.0..=400.0).contains(&per_second), "{per_second} throttled a second");
+}
+
+/// What the monitoring lesson's explanation says about the reference path:
+/// a consumer that starts at `TRIM_HORIZON` is first tens of seconds behind,
+/// each shard holds about 24,000 records, and three polls catch it up.
+#[test]
+fn monitoring_lesson_tells_the_truth_about_catching_up() {
+    let course = course();
+    let lesson = course.lesson("monitoring-metrics").unwrap();
+    // The burst and its end, then the consumer.
+    let mut sim = replay(lesson, &lesson.solution[..4]);
+    let behind = |sim: &Simulation| -> Vec<u64> {
+        sim.consumers()[0].shards.iter().map(|shard| shard.millis_behind_latest).collect()
+    };
+    let read = |sim: &Simulation| -> Vec<usize> { sim.consumers()[0].shards.iter().map(|s| s.records.len()).collect() };
+    Action::Advance { millis: 1000 }.apply(&mut sim).unwrap();
+    assert!(behind(&sim).iter().all(|&ms| ms >= 30_000), "after one poll: {:?}", behind(&sim));
+    Action::Advance { millis: 2000 }.apply(&mut sim).unwrap();
+    assert_eq!(behind(&sim), [0, 0], "after three polls");
+    assert!(read(&sim).iter().all(|&n| (20_000..=28_000).contains(&n)), "records per shard: {:?}", read(&sim));
 }

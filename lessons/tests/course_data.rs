@@ -28,7 +28,15 @@ fn unmet_goals(lesson: &Lesson, sim: &mut Simulation) -> Vec<String> {
 #[test]
 fn lessons_are_in_index_order() {
     let ids: Vec<String> = course().lessons.into_iter().map(|lesson| lesson.id).collect();
-    assert_eq!(ids, ["streaming-fundamentals", "producers-stream-consumers", "shards-and-partition-keys"]);
+    assert_eq!(
+        ids,
+        [
+            "streaming-fundamentals",
+            "producers-stream-consumers",
+            "shards-and-partition-keys",
+            "putrecords-partial-failures",
+        ]
+    );
 }
 
 #[test]

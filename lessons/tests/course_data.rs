@@ -34,6 +34,7 @@ fn lessons_are_in_index_order() {
             "streaming-fundamentals",
             "producers-stream-consumers",
             "shards-and-partition-keys",
+            "data-streams-essentials",
             "putrecords-partial-failures",
         ]
     );

@@ -35,6 +35,7 @@ fn lessons_are_in_index_order() {
             "producers-stream-consumers",
             "shards-and-partition-keys",
             "data-streams-essentials",
+            "when-to-use-data-streams",
             "putrecords-partial-failures",
         ]
     );

@@ -8,8 +8,12 @@ use shardlab_core::Simulation;
 use shardlab_lessons::markdown::{Block, Inline};
 use shardlab_lessons::{Action, AnswerKey, Course, Lesson, Markdown};
 
+/// The embedded course, loaded (and so replayed) once for every test here.
 fn course() -> Course {
-    Course::load().unwrap_or_else(|err| panic!("the embedded course does not load: {err}"))
+    static COURSE: std::sync::OnceLock<Course> = std::sync::OnceLock::new();
+    COURSE
+        .get_or_init(|| Course::load().unwrap_or_else(|err| panic!("the embedded course does not load: {err}")))
+        .clone()
 }
 
 #[track_caller]
@@ -35,7 +39,8 @@ fn lessons_follow_the_outline_and_cover_every_topic() {
     assert!(first_topics.is_sorted(), "first topics in index order: {first_topics:?}");
     let ids: std::collections::BTreeSet<&str> = course.lessons.iter().map(|l| l.id.as_str()).collect();
     assert_eq!(ids.len(), course.lessons.len(), "lesson ids are unique");
-    let covered: std::collections::BTreeSet<u32> = course.lessons.iter().flat_map(|l| l.topics.iter().copied()).collect();
+    let covered: std::collections::BTreeSet<u32> =
+        course.lessons.iter().flat_map(|l| l.topics.iter().copied()).collect();
     let missing: Vec<u32> = (1..shardlab_lessons::TOPIC_COUNT).filter(|t| !covered.contains(t)).collect();
     assert_eq!(missing, Vec::<u32>::new(), "topics without a lesson");
     assert!(course.exam.is_some(), "topic {} is the practice exam", shardlab_lessons::TOPIC_COUNT);
@@ -204,6 +209,7 @@ fn shards_lesson_goals_explain_what_is_missing() {
 }
 
 /// Sends one JSON API request and returns the parsed answer, which must be a 200.
+/// Sends one JSON API request and returns the answer, which must be a 200.
 #[track_caller]
 fn api(sim: &mut Simulation, target: &str, body: serde_json::Value) -> serde_json::Value {
     let response = shardlab_core::api::handle(sim, target, &body.to_string());
@@ -403,4 +409,87 @@ fn monitoring_lesson_tells_the_truth_about_catching_up() {
     Action::Advance { millis: 2000 }.apply(&mut sim).unwrap();
     assert_eq!(behind(&sim), [0, 0], "after three polls");
     assert!(read(&sim).iter().all(|&n| (20_000..=28_000).contains(&n)), "records per shard: {:?}", read(&sim));
+}
+
+#[test]
+fn spike_lesson_tells_the_truth_about_capacity() {
+    let course = course();
+    let lesson = course.lesson("streaming-fundamentals").unwrap();
+    assert_eq!((lesson.stream_name(), lesson.setup.shard_count), ("clicks", Some(2)));
+    let mut sim = replay(lesson, &lesson.solution);
+    // Twenty seconds at 1,500 a second is exactly 30,000 clicks, none throttled.
+    let generators = api(&mut sim, "Shardlab.Generators", serde_json::json!({}));
+    assert_eq!(generators["Generators"][1]["Stored"], 30000);
+    assert_eq!(generators["Generators"][1]["Throttled"], 0);
+    // The dashboard is never behind the tip of either shard.
+    let consumers = api(&mut sim, "Shardlab.Consumers", serde_json::json!({}));
+    for shard in consumers["Consumers"][0]["Shards"].as_array().unwrap() {
+        assert_eq!(shard["MillisBehindLatest"], 0, "{shard}");
+    }
+    // The explanation says a spike of exactly 1,800 a second throttles a few.
+    assert!(mentions(&lesson.explanation, "1,800"));
+    let mut sim = lesson.start();
+    let body =
+        serde_json::json!({"StreamName": "clicks", "RecordsPerSecond": 1800, "Keys": {"Distribution": "UNIFORM"}});
+    api(&mut sim, "Shardlab.StartGenerator", body);
+    api(&mut sim, "Shardlab.AdvanceClock", serde_json::json!({"Millis": 30000}));
+    let generators = api(&mut sim, "Shardlab.Generators", serde_json::json!({}));
+    assert!(generators["Generators"][1]["Throttled"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn putrecords_lesson_tells_the_truth_about_the_batch() {
+    let course = course();
+    let lesson = course.lesson("putrecords-partial-failures").unwrap();
+    let mut sim = lesson.start();
+    // The backfill stored 1,900 records, none throttled, all in shard 1.
+    let generators = api(&mut sim, "Shardlab.Generators", serde_json::json!({}));
+    assert_eq!(
+        (generators["Generators"][0]["Stored"].as_u64(), generators["Generators"][0]["Throttled"].as_u64()),
+        (Some(1900), Some(0))
+    );
+    let Action::Api { target, body } = &lesson.solution[0] else { panic!("the solution starts with PutRecords") };
+    assert_eq!(target, "Kinesis_20131202.PutRecords");
+    let answer = api(&mut sim, target, body.clone());
+    assert_eq!(answer["FailedRecordCount"], 5);
+    // The hint and the explanation name the entries that fail and where they go.
+    let results = answer["Records"].as_array().unwrap();
+    for (idx, result) in results.iter().enumerate() {
+        let order = idx + 1;
+        let throttled = [3, 5, 7, 8, 10].contains(&order);
+        if throttled {
+            assert_eq!(result["ErrorCode"], "ProvisionedThroughputExceededException", "order-{order}");
+            assert!(result["ErrorMessage"].as_str().unwrap().contains("shardId-000000000001"));
+        } else {
+            assert_eq!(result["ShardId"], "shardId-000000000000", "order-{order}");
+        }
+    }
+    assert!(mentions(&lesson.hints[2], "order-10") && mentions(&lesson.explanation, "shardId-000000000001"));
+    // Retrying at once meets the same empty shard.
+    let Action::Api { body: retry, .. } = &lesson.solution[2] else { panic!("the third step retries") };
+    assert_eq!(api(&mut sim, target, retry.clone())["FailedRecordCount"], 5);
+}
+
+#[test]
+fn replay_lesson_names_the_right_sequence_number() {
+    let course = course();
+    let lesson = course.lesson("when-to-use-data-streams").unwrap();
+    let seq5 = "49000000000000000000000000000000000000000000000000000004";
+    assert!(mentions(&lesson.intro, seq5) && mentions(&lesson.hints[2], seq5));
+    let mut sim = lesson.start();
+    let read_from = |sim: &mut Simulation, kind: &str| -> Vec<String> {
+        let body = serde_json::json!({"StreamName": "payments", "ShardId": "shardId-000000000000", "ShardIteratorType": kind, "StartingSequenceNumber": seq5});
+        let iterator = api(sim, "Kinesis_20131202.GetShardIterator", body)["ShardIterator"].clone();
+        let records = api(sim, "Kinesis_20131202.GetRecords", serde_json::json!({"ShardIterator": iterator}));
+        records["Records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["SequenceNumber"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // AT starts with payment 5 (payments 5 to 8); AFTER skips it.
+    let at = read_from(&mut sim, "AT_SEQUENCE_NUMBER");
+    assert_eq!((at.len(), at[0].as_str()), (4, seq5));
+    assert_eq!(read_from(&mut sim, "AFTER_SEQUENCE_NUMBER").len(), 3);
 }

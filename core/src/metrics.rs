@@ -492,8 +492,77 @@ impl From<StoreRepr> for MetricStore {
     }
 }
 
+
+/// The state of a CloudWatch alarm on one statistic of a metric.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AlarmState {
+    /// The last `evaluation_periods` periods all breached the threshold.
+    #[serde(rename = "ALARM")]
+    Alarm,
+    /// At least one of them did not.
+    #[serde(rename = "OK")]
+    Ok,
+    /// Fewer periods have data than the alarm evaluates.
+    #[serde(rename = "INSUFFICIENT_DATA")]
+    InsufficientData,
+}
+
+/// A CloudWatch alarm `GreaterThanOrEqualToThreshold` on the `Sum` (or
+/// `Maximum`, for ages) of consecutive periods, evaluated as CloudWatch
+/// does with missing data treated as missing: over the last
+/// `evaluation_periods` periods up to `now`, each with `period` length.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Alarm {
+    /// The value a period's statistic must reach to breach.
+    pub threshold: f64,
+    /// How many periods are evaluated; all must breach (`DatapointsToAlarm` = this).
+    pub evaluation_periods: u32,
+    /// Whether the statistic is the `Maximum` rather than the `Sum`.
+    pub use_maximum: bool,
+}
+
+impl Alarm {
+    /// The alarm's state given a series' datapoints, oldest first, where the
+    /// newest complete period ends at `newest_period_start + period`.
+    pub fn evaluate(&self, datapoints: &[Datapoint], newest_period_start: Instant, period: Duration) -> AlarmState {
+        let n = self.evaluation_periods.max(1) as u64;
+        let statistic = |d: &Datapoint| if self.use_maximum { d.maximum } else { d.sum };
+        let mut breaching = 0;
+        for back in 0..n {
+            let Some(start) = newest_period_start.checked_sub(Duration::from_millis(period.as_millis() * back)) else {
+                return AlarmState::InsufficientData;
+            };
+            match datapoints.iter().find(|d| d.timestamp == start) {
+                None => return AlarmState::InsufficientData,
+                Some(d) if statistic(d) >= self.threshold => breaching += 1,
+                Some(_) => {}
+            }
+        }
+        if breaching == n { AlarmState::Alarm } else { AlarmState::Ok }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn alarms_need_every_evaluated_period_to_breach() {
+        let at = |secs: u64| Instant::SIMULATION_START + Duration::from_secs(secs);
+        let point = |secs: u64, sum: f64| Datapoint { timestamp: at(secs), sum, minimum: sum, maximum: sum, sample_count: 1, unit: Unit::Count };
+        let series = [point(0, 5.0), point(1, 12.0), point(2, 15.0)];
+        let alarm = |threshold, evaluation_periods| Alarm { threshold, evaluation_periods, use_maximum: false };
+        let second = Duration::from_secs(1);
+        let cases = [
+            (alarm(10.0, 2), at(2), AlarmState::Alarm),
+            (alarm(10.0, 3), at(2), AlarmState::Ok),
+            (alarm(16.0, 1), at(2), AlarmState::Ok),
+            (alarm(10.0, 2), at(3), AlarmState::InsufficientData),
+            (alarm(1.0, 4), at(2), AlarmState::InsufficientData),
+        ];
+        for (alarm, newest, state) in cases {
+            assert_eq!(alarm.evaluate(&series, newest, second), state, "{alarm:?} at {newest}");
+        }
+    }
+
     use super::*;
 
     /// 2026-01-01T00:00:00Z, a whole minute.

@@ -30,17 +30,115 @@ pub struct ShardLoad {
 #[derive(Clone, Copy)]
 pub struct SimHandle {
     sim: RwSignal<Simulation>,
+    history: RwSignal<History>,
+}
+
+/// Earlier states, for undo and the timeline. Simulations are cloned whole:
+/// records share their bytes, so a clone costs about 48 bytes a record.
+#[derive(Clone, Default)]
+pub struct History {
+    /// The state before each of the learner's last actions, oldest first.
+    undo: Vec<Simulation>,
+    /// The state at moments of simulated time, oldest first, thinned as it
+    /// grows (see [`History::RECORD_BUDGET`]).
+    timeline: Vec<Simulation>,
+    /// The timeline point the learner scrubbed to, until they act or the
+    /// clock moves (which branches from it, dropping later points).
+    scrubbed_to: Option<usize>,
+}
+
+impl History {
+    /// Undo steps kept.
+    const MAX_UNDO: usize = 30;
+    /// Timeline points kept before the older half is thinned.
+    const MAX_POINTS: usize = 120;
+    /// Records held by all timeline points together before thinning, to
+    /// keep memory bounded when generators write thousands a second.
+    const RECORD_BUDGET: usize = 2_000_000;
+    /// The least simulated time between timeline points.
+    const MIN_POINT_GAP: Duration = Duration::from_secs(1);
+
+    fn records(sim: &Simulation) -> usize {
+        sim.streams().iter().flat_map(|s| s.shards.iter()).map(|s| s.n_records).sum()
+    }
+
+    /// Forgets the points after the one scrubbed to: the learner branches.
+    fn branch(&mut self) {
+        if let Some(idx) = self.scrubbed_to.take() {
+            self.timeline.truncate(idx + 1);
+        }
+    }
+
+    /// Adds a timeline point for `sim` if enough simulated time has passed,
+    /// thinning older points to stay within the bounds.
+    fn record_point(&mut self, sim: &Simulation) {
+        let due = self.timeline.last().is_none_or(|last| sim.now().saturating_since(last.now()) >= Self::MIN_POINT_GAP);
+        if !due {
+            return;
+        }
+        self.timeline.push(sim.clone());
+        let over_budget = |timeline: &[Simulation]| timeline.iter().map(Self::records).sum::<usize>() > Self::RECORD_BUDGET;
+        while self.timeline.len() > 2 && (self.timeline.len() > Self::MAX_POINTS || over_budget(&self.timeline)) {
+            // Drop every other point of the older half: coverage stays even, resolution halves.
+            let half = self.timeline.len() / 2;
+            let mut idx = 0;
+            self.timeline.retain(|_| {
+                idx += 1;
+                idx > half || idx % 2 == 0
+            });
+        }
+    }
 }
 
 impl SimHandle {
     /// Wraps `sim` in a reactive signal.
     pub fn new(sim: Simulation) -> SimHandle {
-        SimHandle { sim: RwSignal::new(sim) }
+        let mut history = History::default();
+        history.record_point(&sim);
+        SimHandle { sim: RwSignal::new(sim), history: RwSignal::new(history) }
     }
 
-    /// Replaces the whole simulation (reset to a lesson's start).
+    /// Saves the current state for undo, before one of the learner's actions.
+    fn checkpoint(&self) {
+        let current = self.sim.with_untracked(Simulation::clone);
+        self.history.update(|h| {
+            h.branch();
+            h.undo.push(current);
+            if h.undo.len() > History::MAX_UNDO {
+                h.undo.remove(0);
+            }
+        });
+    }
+
+    /// Replaces the whole simulation (reset to a lesson's start); undoable.
     pub fn replace(&self, sim: Simulation) {
+        self.checkpoint();
         self.sim.set(sim);
+    }
+
+    /// Whether there is an action to undo.
+    pub fn can_undo(&self) -> bool {
+        self.history.with(|h| !h.undo.is_empty())
+    }
+
+    /// Puts back the state before the learner's last action.
+    pub fn undo(&self) {
+        let Some(previous) = self.history.try_update(|h| h.undo.pop()).flatten() else { return };
+        self.sim.set(previous);
+    }
+
+    /// The simulated times of the timeline's points, oldest first, and the
+    /// point scrubbed to, if any.
+    pub fn timeline(&self) -> (Vec<Instant>, Option<usize>) {
+        self.history.with(|h| (h.timeline.iter().map(Simulation::now).collect(), h.scrubbed_to))
+    }
+
+    /// Shows the state at timeline point `idx`; acting or moving the clock
+    /// from there branches, dropping the later points.
+    pub fn scrub_to(&self, idx: usize) {
+        let Some(point) = self.history.with_untracked(|h| h.timeline.get(idx).cloned()) else { return };
+        self.history.update(|h| h.scrubbed_to = Some(idx));
+        self.sim.set(point);
     }
 
     /// Reads the simulation, tracking it reactively.
@@ -53,9 +151,13 @@ impl SimHandle {
         self.sim.with(Simulation::now)
     }
 
-    /// Moves the simulated clock forward.
+    /// Moves the simulated clock forward, adding a timeline point when due.
     pub fn advance(&self, by: Duration) {
         self.sim.update(|s| s.advance(by));
+        self.history.update(|h| {
+            h.branch();
+            self.sim.with_untracked(|s| h.record_point(s));
+        });
     }
 
     /// A stream's shards and counts.
@@ -78,6 +180,7 @@ impl SimHandle {
         stream: &str,
         position: StartingPosition,
     ) -> Result<ConsumerId, GetShardIteratorError> {
+        self.checkpoint();
         self.sim
             .try_update(|s| {
                 for consumer in s.consumers() {
@@ -90,6 +193,7 @@ impl SimHandle {
 
     /// Makes a consumer poll now.
     pub fn poll_consumer(&self, id: ConsumerId) {
+        self.checkpoint();
         self.sim.update(|s| {
             s.poll_consumer(id);
         });
@@ -132,12 +236,14 @@ impl SimHandle {
 
     /// Sends one Kinesis JSON request, as the AWS SDK would over HTTP.
     pub fn api(&self, target: &str, body: &str) -> api::Response {
+        self.checkpoint();
         self.sim.try_update(|s| api::handle(s, target, body)).expect("simulation signal disposed")
     }
 
     /// Performs a lesson action (a step of a reference solution); the
     /// service's error as `ExceptionName: message`.
     pub fn apply(&self, action: &shardlab_lessons::Action) -> Result<(), String> {
+        self.checkpoint();
         self.sim.try_update(|s| action.apply(s)).unwrap_or_else(|| Err("the page is closing".into()))
     }
 
@@ -148,6 +254,28 @@ impl SimHandle {
     pub fn check_goals(&self, lesson: &shardlab_lessons::Lesson) -> Vec<shardlab_lessons::GoalStatus> {
         self.sim.track();
         self.sim.try_update_untracked(|s| lesson.check(s)).unwrap_or_default()
+    }
+
+    /// CloudWatch `GetMetricStatistics` of a stream-level series.
+    pub fn metric_statistics(
+        &self,
+        stream: &str,
+        metric: MetricName,
+        period: Duration,
+        from: Instant,
+        to: Instant,
+    ) -> Vec<shardlab_core::metrics::Datapoint> {
+        self.sim.with(|s| s.metric_statistics(stream, None, metric, period, from, to))
+    }
+
+    /// The stream's bill so far.
+    pub fn cost(&self, stream: &str) -> Option<shardlab_core::cost::CostBreakdown> {
+        self.sim.with(|s| s.cost(stream))
+    }
+
+    /// Every traffic generator, with its counters.
+    pub fn generators(&self) -> Vec<shardlab_core::generator::Generator> {
+        self.sim.with(|s| s.generators().to_vec())
     }
 
     /// The running consumers.

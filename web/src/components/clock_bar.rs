@@ -31,10 +31,12 @@ fn next_speed(percent: u32, faster: bool) -> u32 {
 }
 
 /// The keyboard shortcuts, for the `?` overlay and the buttons' titles.
-pub const SHORTCUTS: [(&str, &str); 6] = [
+pub const SHORTCUTS: [(&str, &str); 8] = [
     ("Space", "play or pause the clock"),
     ("S", "step the clock by one second"),
     ("+ / −", "faster / slower"),
+    ("U", "undo your last action"),
+    ("[ / ]", "scrub the timeline back / forward (act or play to branch from there)"),
     ("R", "reset the lesson's simulation"),
     ("?", "show or hide these shortcuts"),
     ("Esc", "close this list"),
@@ -74,6 +76,20 @@ pub fn ClockBar(running: RwSignal<bool>, speed: RwSignal<u32>, #[prop(into)] on_
             }
             "r" | "R" => {
                 on_reset.run(());
+                true
+            }
+            "u" | "U" => {
+                sim.undo();
+                true
+            }
+            "[" | "]" => {
+                running.set(false);
+                let (points, at) = sim.timeline();
+                let current = at.unwrap_or(points.len().saturating_sub(1));
+                let target = if event.key() == "[" { current.saturating_sub(1) } else { current + 1 };
+                if target < points.len() {
+                    sim.scrub_to(target);
+                }
                 true
             }
             "?" => {
@@ -118,11 +134,13 @@ pub fn ClockBar(running: RwSignal<bool>, speed: RwSignal<u32>, #[prop(into)] on_
                     }).collect_view()}
                 </select>
             </label>
+            <button title="Undo your last action (U)" disabled=move || !sim.can_undo() on:click=move |_| sim.undo()>"Undo"</button>
             <button title="Reset the simulation (R)" on:click=move |_| on_reset.run(())>"Reset"</button>
             <button class="help" title="Keyboard shortcuts (?)" aria-expanded=move || help_open.get().to_string() on:click=move |_| help_open.update(|o| *o = !*o)>
                 "?"
             </button>
         </div>
+        <Timeline running=running />
         {move || help_open.get().then(|| view! {
             <div class="shortcuts" role="dialog" aria-label="Keyboard shortcuts">
                 <h2>"Keyboard shortcuts"</h2>
@@ -132,6 +150,40 @@ pub fn ClockBar(running: RwSignal<bool>, speed: RwSignal<u32>, #[prop(into)] on_
                 <button on:click=move |_| help_open.set(false)>"Close"</button>
             </div>
         })}
+    }
+}
+
+/// A slider over the timeline's points: drag back to any earlier moment;
+/// acting or playing from there branches.
+#[component]
+fn Timeline(running: RwSignal<bool>) -> impl IntoView {
+    let sim = expect_context::<SimHandle>();
+    let timeline = Memo::new(move |_| sim.timeline());
+    let n_points = move || timeline.with(|(points, _)| points.len());
+    let position = move || timeline.with(|(points, at)| at.unwrap_or(points.len().saturating_sub(1)));
+    let label = move || {
+        timeline.with(|(points, at)| match at {
+            Some(idx) => format!("Viewing {} — act or play to branch from here", clock(points[*idx])),
+            None => format!("Timeline: {} moments kept", points.len()),
+        })
+    };
+    view! {
+        <label class="timeline" title="Scrub back in time ([ and ])">
+            <span class="timeline-label">{label}</span>
+            <input
+                type="range"
+                min="0"
+                max=move || n_points().saturating_sub(1).to_string()
+                prop:value=move || position().to_string()
+                disabled=move || n_points() < 2
+                on:input=move |ev| {
+                    if let Ok(idx) = event_target_value(&ev).parse::<usize>() {
+                        running.set(false);
+                        sim.scrub_to(idx);
+                    }
+                }
+            />
+        </label>
     }
 }
 

@@ -43,6 +43,10 @@ fn consumer_commands(stream: &str, consumer: &ConsumerView) -> String {
     lines.join("\n")
 }
 
+/// How many received records each shard lists: the newest, so that a
+/// consumer reading thousands a second keeps the page light.
+const SHOWN_RECORDS: usize = 50;
+
 /// Start a polling consumer on `stream` and watch what it receives per shard.
 #[component]
 pub fn ConsumerPanel(stream: &'static str) -> impl IntoView {
@@ -50,6 +54,7 @@ pub fn ConsumerPanel(stream: &'static str) -> impl IntoView {
     let iterator_type = RwSignal::new(ShardIteratorType::TrimHorizon);
     let error = RwSignal::new(None::<String>);
     let consumer = Memo::new(move |_| sim.consumers().into_iter().next());
+    let all_consumers = Memo::new(move |_| sim.consumers());
 
     let start = move |_| match sim.restart_consumer(stream, starting_position(iterator_type.get_untracked())) {
         Ok(_) => error.set(None),
@@ -94,6 +99,22 @@ pub fn ConsumerPanel(stream: &'static str) -> impl IntoView {
                 <button on:click=poll_now disabled=move || consumer.get().is_none()>"Poll now"</button>
             </div>
             {move || error.get().map(|e| view! { <p class="result error" role="alert">{e}</p> })}
+            {move || {
+                let consumers = all_consumers.get();
+                (consumers.len() > 1).then(|| view! {
+                    <table class="consumers-table">
+                        <caption>"Every polling consumer"</caption>
+                        <thead><tr><th scope="col">"Consumer"</th><th scope="col">"Started at"</th><th scope="col">"Records read"</th><th scope="col">"Most behind (ms)"</th></tr></thead>
+                        <tbody>
+                            {consumers.into_iter().map(|c| {
+                                let read: usize = c.shards.iter().map(|s| s.records.len()).sum();
+                                let behind = c.shards.iter().map(|s| s.millis_behind_latest).max().unwrap_or(0);
+                                view! { <tr><td>{c.id.0}</td><td class="mono">{c.iterator_type.as_str()}</td><td>{read}</td><td>{behind}</td></tr> }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                })
+            }}
             {move || match consumer.get() {
                 None => view! {
                     <p class="empty">"No consumer yet. Choose where its iterators start, then start it."</p>
@@ -115,8 +136,11 @@ pub fn ConsumerPanel(stream: &'static str) -> impl IntoView {
                                 <h3 class="mono">{cursor.shard.to_string()}</h3>
                                 <p class="muted small">{format!("MillisBehindLatest {}", cursor.millis_behind_latest)}</p>
                                 {cursor.last_error.map(|e| view! { <p class="result error small">{e}</p> })}
+                                {(cursor.records.len() > SHOWN_RECORDS).then(|| view! {
+                                    <p class="muted small">{format!("Showing the newest {SHOWN_RECORDS} of {} records read", cursor.records.len())}</p>
+                                })}
                                 <ol class="received">
-                                    {cursor.records.iter().map(|r| {
+                                    {cursor.records.iter().skip(cursor.records.len().saturating_sub(SHOWN_RECORDS)).map(|r| {
                                         let seq = r.sequence_number().to_string();
                                         view! {
                                             <li title=format!("SequenceNumber {seq}")>

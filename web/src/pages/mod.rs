@@ -11,7 +11,9 @@ use shardlab_core::{HashKey, Simulation};
 use crate::components::api_console::ApiConsole;
 use crate::components::clock_bar::ClockBar;
 use crate::components::consumer_panel::ConsumerPanel;
+use crate::components::generator_panel::GeneratorPanel;
 use crate::components::inspector::{Inspector, Selection};
+use crate::components::metrics_panel::MetricsPanel;
 use crate::components::put_form::PutForm;
 use crate::components::stream_view::StreamView;
 use crate::hooks;
@@ -90,8 +92,10 @@ pub fn Playground(stream: &'static str) -> impl IntoView {
     view! {
         <div class="playground" id="playground">
             {permissions.allows("put_record").then(|| view! { <PutForm stream=stream partition_key=partition_key on_put=|| () /> })}
+            {permissions.allows("Shardlab.StartGenerator").then(|| view! { <GeneratorPanel stream=stream /> })}
             <StreamView stream=stream probe=probe />
             <Inspector stream=stream />
+            <MetricsPanel stream=stream />
             {permissions.allows("start_polling_consumer").then(|| view! { <ConsumerPanel stream=stream /> })}
             <ApiConsole stream=stream />
         </div>

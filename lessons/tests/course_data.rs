@@ -493,3 +493,106 @@ fn replay_lesson_names_the_right_sequence_number() {
     assert_eq!((at.len(), at[0].as_str()), (4, seq5));
     assert_eq!(read_from(&mut sim, "AFTER_SEQUENCE_NUMBER").len(), 3);
 }
+
+/// The sizes of shard 1's invocations whose `Handling` is `handling`, in order.
+fn shard1_batches(sim: &mut Simulation, handling: &str) -> Vec<u64> {
+    let log = api(sim, "Shardlab.Invocations", serde_json::json!({"UUID": "00000000-0000-4000-8000-000000000000"}));
+    log["Invocations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["ShardId"] == "shardId-000000000001" && i["Handling"] == handling)
+        .map(|i| i["BatchSize"].as_u64().unwrap())
+        .collect()
+}
+
+#[test]
+fn lambda_lesson_tells_the_truth_about_the_poison_pill() {
+    let course = course();
+    let lesson = course.lesson("lambda-event-source-mapping").unwrap();
+    let mapping = serde_json::json!({"UUID": "00000000-0000-4000-8000-000000000000"});
+    // At the start, the same batch of 52 on shard 1 is retried again and again.
+    let mut sim = lesson.start();
+    let retried = shard1_batches(&mut sim, "RETRIED");
+    assert!(retried.len() >= 5 && retried.iter().all(|&size| size == 52), "{retried:?}");
+    assert!(mentions(&lesson.intro, "52") && mentions(&lesson.intro, "shardId-000000000001"));
+    // The solution halves it down to the pill: failing pieces of 52, 26, 13, 6, 3, 2.
+    let mut sim = replay(lesson, &lesson.solution);
+    assert_eq!(shard1_batches(&mut sim, "BISECTED"), [52, 26, 13, 6, 3, 2]);
+    assert_eq!(shard1_batches(&mut sim, "DISCARDED"), [1]);
+    let progress = api(&mut sim, "Shardlab.GetEventSourceMapping", mapping.clone())["Progress"].clone();
+    assert_eq!((progress["DiscardedRecords"].as_u64(), progress["Concurrency"].as_u64()), (Some(1), Some(4)));
+    let dest = serde_json::json!({"Destination": "arn:aws:sqs:us-east-1:123456789012:orders-failures"});
+    let messages = api(&mut sim, "Shardlab.DestinationMessages", dest)["Messages"].clone();
+    assert_eq!(messages.as_array().unwrap().len(), 1);
+    assert!(messages[0].as_str().unwrap().contains("KinesisBatchInfo"));
+    // Capping retries without bisecting gives up all 52: 51 good orders with the pill.
+    let wrong = lesson.wrong_solutions.iter().find(|w| w.name == "capping retries without bisecting").unwrap();
+    let mut sim = replay(lesson, &wrong.actions);
+    assert_eq!(api(&mut sim, "Shardlab.GetEventSourceMapping", mapping)["Progress"]["DiscardedRecords"], 52);
+}
+
+/// The one object under `prefix` after the lesson's solution: its key and its text.
+fn only_object(lesson: &Lesson, bucket: &str, prefix: &str) -> (String, String) {
+    let mut sim = replay(lesson, &lesson.solution);
+    let list = api(&mut sim, "Shardlab.S3ListObjects", serde_json::json!({"Bucket": bucket, "Prefix": prefix}));
+    assert_eq!(list["KeyCount"], 1, "lesson={}", lesson.id);
+    let key = list["Contents"][0]["Key"].as_str().unwrap().to_string();
+    let object = api(&mut sim, "Shardlab.S3GetObject", serde_json::json!({"Bucket": bucket, "Key": key}));
+    let text = object["Text"].as_str().or(object["InflatedText"].as_str()).unwrap().to_string();
+    (key, text)
+}
+
+#[test]
+fn firehose_lessons_tell_the_truth_about_the_objects() {
+    let course = course();
+    // Three clicks, one per line, in one object named by the UTC hour.
+    let lesson = course.lesson("streams-or-firehose").unwrap();
+    let (key, text) = only_object(lesson, "clickstream-archive", "clicks/");
+    assert!(key.starts_with("clicks/2026/01/01/00/clicks-archive-1-"), "{key}");
+    assert_eq!(text.lines().count(), 3);
+    assert!(mentions(&lesson.explanation, "clicks/2026/01/01/00/"));
+    // Four clicks, no heartbeat, GZIP.
+    let lesson = course.lesson("firehose-delivery").unwrap();
+    let (key, text) = only_object(lesson, "events-lake", "events/");
+    assert!(key.starts_with("events/2026/01/01/00/events-to-lake-1-") && key.ends_with(".gz"), "{key}");
+    assert_eq!(text.lines().count(), 4);
+    assert!(!text.contains("heartbeat"));
+    // The archive of the hot-cold lesson, and what it misses: the clicks
+    // written before the delivery stream existed (it reads from LATEST).
+    let lesson = course.lesson("hot-cold-pattern").unwrap();
+    let (key, _) = only_object(lesson, "clicks-archive", "raw/");
+    assert!(key.starts_with("raw/2026/01/01/00/clicks-cold-1-"), "{key}");
+    let mut sim = replay(lesson, &lesson.solution);
+    let stored =
+        api(&mut sim, "Shardlab.Generators", serde_json::json!({}))["Generators"][0]["Stored"].as_u64().unwrap();
+    let status = api(&mut sim, "Shardlab.FirehoseStatus", serde_json::json!({"DeliveryStreamName": "clicks-cold"}));
+    let incoming = status["Counters"]["IncomingRecords"].as_u64().unwrap();
+    assert!(incoming + 20 <= stored, "incoming={incoming} stored={stored}");
+}
+
+#[test]
+fn sqs_lesson_tells_the_truth_about_sharing_and_splitting() {
+    let course = course();
+    let lesson = course.lesson("kinesis-or-sqs").unwrap();
+    let queue = "https://sqs.us-east-1.amazonaws.com/123456789012/order-tasks";
+    // The two receives of the solution hand out different messages.
+    let mut sim = lesson.start();
+    let receive = serde_json::json!({"QueueUrl": queue, "MaxNumberOfMessages": 2});
+    let bodies = |answer: serde_json::Value| -> Vec<String> {
+        answer["Messages"].as_array().unwrap().iter().map(|m| m["Body"].as_str().unwrap().to_string()).collect()
+    };
+    let (a, b) = (
+        bodies(api(&mut sim, "AmazonSQS.ReceiveMessage", receive.clone())),
+        bodies(api(&mut sim, "AmazonSQS.ReceiveMessage", receive)),
+    );
+    assert_eq!((a.len(), b.len()), (2, 2));
+    assert!(a.iter().all(|body| !b.contains(body)));
+    // Both stream consumers read all four orders.
+    let mut sim = replay(lesson, &lesson.solution);
+    let consumers = api(&mut sim, "Shardlab.Consumers", serde_json::json!({}));
+    assert_eq!(
+        (consumers["Consumers"][0]["RecordsRead"].as_u64(), consumers["Consumers"][1]["RecordsRead"].as_u64()),
+        (Some(4), Some(4))
+    );
+}

@@ -492,7 +492,6 @@ impl From<StoreRepr> for MetricStore {
     }
 }
 
-
 /// The state of a CloudWatch alarm on one statistic of a metric.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AlarmState {
@@ -547,7 +546,14 @@ mod tests {
     #[test]
     fn alarms_need_every_evaluated_period_to_breach() {
         let at = |secs: u64| Instant::SIMULATION_START + Duration::from_secs(secs);
-        let point = |secs: u64, sum: f64| Datapoint { timestamp: at(secs), sum, minimum: sum, maximum: sum, sample_count: 1, unit: Unit::Count };
+        let point = |secs: u64, sum: f64| Datapoint {
+            timestamp: at(secs),
+            sum,
+            minimum: sum,
+            maximum: sum,
+            sample_count: 1,
+            unit: Unit::Count,
+        };
         let series = [point(0, 5.0), point(1, 12.0), point(2, 15.0)];
         let alarm = |threshold, evaluation_periods| Alarm { threshold, evaluation_periods, use_maximum: false };
         let second = Duration::from_secs(1);

@@ -77,7 +77,8 @@ impl History {
             return;
         }
         self.timeline.push(sim.clone());
-        let over_budget = |timeline: &[Simulation]| timeline.iter().map(Self::records).sum::<usize>() > Self::RECORD_BUDGET;
+        let over_budget =
+            |timeline: &[Simulation]| timeline.iter().map(Self::records).sum::<usize>() > Self::RECORD_BUDGET;
         while self.timeline.len() > 2 && (self.timeline.len() > Self::MAX_POINTS || over_budget(&self.timeline)) {
             // Drop every other point of the older half: coverage stays even, resolution halves.
             let half = self.timeline.len() / 2;
@@ -271,6 +272,17 @@ impl SimHandle {
     /// The stream's bill so far.
     pub fn cost(&self, stream: &str) -> Option<shardlab_core::cost::CostBreakdown> {
         self.sim.with(|s| s.cost(stream))
+    }
+
+    /// Every KCL application, by id.
+    pub fn kcl_applications(&self) -> Vec<(u32, shardlab_core::kcl::KclApp)> {
+        self.sim.with(|s| {
+            (0u32..)
+                .map_while(|id| {
+                    s.kcl_application(shardlab_core::clients::ApplicationId(id)).map(|app| (id, app.clone()))
+                })
+                .collect()
+        })
     }
 
     /// Every traffic generator, with its counters.

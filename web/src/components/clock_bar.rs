@@ -164,6 +164,7 @@ fn Timeline(running: RwSignal<bool>) -> impl IntoView {
     let label = move || {
         timeline.with(|(points, at)| match at {
             Some(idx) => format!("Viewing {} — act or play to branch from here", clock(points[*idx])),
+            None if points.len() == 1 => "Timeline: 1 moment kept".to_string(),
             None => format!("Timeline: {} moments kept", points.len()),
         })
     };

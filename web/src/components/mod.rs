@@ -6,6 +6,7 @@ pub mod clock_bar;
 pub mod consumer_panel;
 pub mod generator_panel;
 pub mod inspector;
+pub mod kcl_panel;
 pub mod lesson_panel;
 pub mod markdown;
 pub mod metrics_panel;

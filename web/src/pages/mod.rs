@@ -13,6 +13,7 @@ use crate::components::clock_bar::ClockBar;
 use crate::components::consumer_panel::ConsumerPanel;
 use crate::components::generator_panel::GeneratorPanel;
 use crate::components::inspector::{Inspector, Selection};
+use crate::components::kcl_panel::KclPanel;
 use crate::components::metrics_panel::MetricsPanel;
 use crate::components::put_form::PutForm;
 use crate::components::stream_view::StreamView;
@@ -97,6 +98,7 @@ pub fn Playground(stream: &'static str) -> impl IntoView {
             <Inspector stream=stream />
             <MetricsPanel stream=stream />
             {permissions.allows("start_polling_consumer").then(|| view! { <ConsumerPanel stream=stream /> })}
+            <KclPanel />
             <ApiConsole stream=stream />
         </div>
     }

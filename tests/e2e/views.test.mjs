@@ -1,0 +1,94 @@
+// End-to-end tests of the playground's views and controls in the sandbox:
+// generators, metrics with an alarm, undo, the timeline and KCL leases.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { ARTIFACTS, assertClean, axeSerious, chooseTarget, openPage } from './helpers.mjs';
+
+const SANDBOX = '/?sandbox';
+
+async function step(page, seconds) {
+  for (let i = 0; i < seconds; i++) await page.keyboard.press('s');
+}
+
+async function send(page, target, body) {
+  const console_ = page.locator('.console');
+  await chooseTarget(console_, target);
+  await console_.locator('textarea').fill(JSON.stringify(body));
+  await console_.locator('button[type=submit]').click();
+  await console_.locator('.api-call .status').first().waitFor();
+  return console_.locator('.api-call').first();
+}
+
+describe('views', () => {
+  test('a hot-key generator throttles, the metric alarm fires, and the cost meter counts', async () => {
+    const { context, page, problems } = await openPage(undefined, SANDBOX);
+    const form = page.locator('.generator-form');
+    await form.locator('input[name=rate]').fill('2000');
+    await form.locator('select[name=distribution]').selectOption('HOT_KEY');
+    await form.locator('input[name=hot-percent]').fill('100');
+    await form.locator('button[type=submit]').click();
+    await step(page, 4);
+    const row = page.locator('.generators-table tbody tr').first();
+    assert.equal(await row.locator('td').nth(3).textContent(), '8000');
+    assert.ok(Number(await row.locator('td').nth(5).textContent()) > 2000, 'throttled writes counted');
+
+    const metrics = page.locator('.metrics');
+    await metrics.locator('select[name=metric]').selectOption({ label: 'WriteProvisionedThroughputExceeded' });
+    await metrics.locator('input[name=threshold]').fill('500');
+    await metrics.locator('input[name=periods]').fill('2');
+    assert.equal(await metrics.locator('.alarm-state').textContent(), 'ALARM');
+    await metrics.locator('input[name=threshold]').fill('5000');
+    assert.equal(await metrics.locator('.alarm-state').textContent(), 'OK');
+    assert.match(await metrics.locator('.cost-meter .total').textContent(), /Total\$0\.\d{4}/);
+    await row.locator('button', { hasText: 'Stop' }).click();
+    await page.locator('.generators-table tbody tr.stopped').first().waitFor();
+    assert.deepEqual(await axeSerious(page), []);
+    await page.screenshot({ path: join(ARTIFACTS, 'views-generators-metrics.png'), fullPage: true });
+    assertClean(problems);
+    await context.close();
+  });
+
+  test('undo takes back an action; the timeline scrubs back and branches', async () => {
+    const { context, page, problems } = await openPage(undefined, SANDBOX);
+    const total = async () => {
+      const counts = await page.locator('.lane .count').allTextContents();
+      return counts.reduce((sum, text) => sum + parseInt(text, 10), 0);
+    };
+    await page.fill('input[name=partition-key]', 'user-1');
+    await page.click('.put-form button[type=submit]');
+    await page.locator('.result.ok').waitFor();
+    assert.equal(await total(), 1);
+    await page.keyboard.press('u');
+    assert.equal(await total(), 0, 'undone');
+
+    await step(page, 3);
+    const clockAtEnd = await page.textContent('.clock');
+    assert.match(await page.textContent('.timeline-label'), /Timeline: 4 moments kept/);
+    await page.keyboard.press('[');
+    await page.keyboard.press('[');
+    assert.match(await page.textContent('.timeline-label'), /^Viewing 00:00:06/);
+    assert.notEqual(await page.textContent('.clock'), clockAtEnd);
+    await page.keyboard.press('s');
+    assert.match(await page.textContent('.timeline-label'), /Timeline: 3 moments kept/, 'branched: later moments dropped');
+    assertClean(problems);
+    await context.close();
+  });
+
+  test('killing a KCL worker moves its leases to the survivor', async () => {
+    const { context, page, problems } = await openPage(undefined, SANDBOX);
+    await send(page, 'Shardlab.KclCreateApplication', { ApplicationName: 'billing', StreamName: 'sandbox' });
+    await send(page, 'Shardlab.KclStartWorker', { ApplicationId: 0 });
+    await send(page, 'Shardlab.KclStartWorker', { ApplicationId: 0 });
+    await step(page, 3);
+    const owners = async () => page.locator('.leases-table tbody tr td:nth-child(2)').allTextContents();
+    assert.deepEqual([...new Set(await owners())].sort(), ['worker-0', 'worker-1']);
+    await page.locator('.workers li', { hasText: 'worker-0' }).locator('button', { hasText: 'Kill' }).click();
+    await step(page, 20);
+    assert.deepEqual([...new Set(await owners())], ['worker-1']);
+    assert.deepEqual(await axeSerious(page), []);
+    await page.locator('.kcl').screenshot({ path: join(ARTIFACTS, 'views-kcl.png') });
+    assertClean(problems);
+    await context.close();
+  });
+});

@@ -1,0 +1,87 @@
+//! KCL applications: the lease table (who owns which shard, and where its
+//! checkpoint is), the workers, and fault buttons to kill, pause or add a
+//! worker and watch the leases move.
+
+use leptos::prelude::*;
+use serde_json::json;
+use shardlab_core::kcl::WorkerStatus;
+
+use crate::components::api_call::{ApiCall, ApiCallView};
+use crate::sim_handle::SimHandle;
+
+/// Every KCL application the simulation runs; nothing when there is none.
+#[component]
+pub fn KclPanel() -> impl IntoView {
+    let sim = expect_context::<SimHandle>();
+    let apps = Signal::derive(move || sim.kcl_applications());
+    let last_call = RwSignal::new(None::<ApiCall>);
+    let send = move |target: &'static str, body: serde_json::Value| {
+        last_call.set(Some(ApiCall::send(sim, target, body)));
+    };
+    move || {
+        let apps = apps.get();
+        (!apps.is_empty()).then(|| view! {
+            <section class="panel kcl" aria-labelledby="kcl-title">
+                <header class="panel-head">
+                    <h2 id="kcl-title">"KCL applications"</h2>
+                    <p class="muted">"The lease table is where a KCL application keeps who reads which shard, and how far"</p>
+                </header>
+                {apps.into_iter().map(|(id, app)| {
+                    let counters = app.counters();
+                    let config = app.config().clone();
+                    view! {
+                        <div class="kcl-app">
+                            <h3>{format!("{} on {}", config.application_name, config.stream_name)}</h3>
+                            <p class="muted small">{format!(
+                                "Processed {} · redelivered {} · checkpoints {} · throttled reads {}",
+                                counters.n_processed, counters.n_redelivered, counters.n_checkpoints, counters.n_throttled
+                            )}</p>
+                            <table class="leases-table">
+                                <caption>"Lease table"</caption>
+                                <thead><tr>
+                                    <th scope="col">"leaseKey"</th><th scope="col">"leaseOwner"</th>
+                                    <th scope="col">"leaseCounter"</th><th scope="col">"checkpoint"</th>
+                                </tr></thead>
+                                <tbody>
+                                    {app.leases().into_iter().map(|lease| view! {
+                                        <tr>
+                                            <td class="mono">{lease.lease_key.to_string()}</td>
+                                            <td>{lease.lease_owner.map_or_else(|| "(none)".to_string(), |w| w.to_string())}</td>
+                                            <td>{lease.lease_counter}</td>
+                                            <td class="mono checkpoint">{lease.checkpoint.to_string()}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            <ul class="workers">
+                                {app.workers().into_iter().map(|worker| {
+                                    let worker_id = worker.id.0;
+                                    let (status, alive) = match worker.status {
+                                        WorkerStatus::Running => ("running".to_string(), true),
+                                        WorkerStatus::Paused { .. } => ("paused".to_string(), true),
+                                        WorkerStatus::Killed => ("killed".to_string(), false),
+                                        WorkerStatus::Stopped => ("stopped".to_string(), false),
+                                    };
+                                    let body = json!({"ApplicationId": id, "WorkerId": worker_id});
+                                    let pause_body = json!({"ApplicationId": id, "WorkerId": worker_id, "Millis": 20000});
+                                    view! {
+                                        <li>
+                                            <span class="mono">{worker.id.to_string()}</span>
+                                            <span class="muted">{status}</span>
+                                            {alive.then(|| view! {
+                                                <button on:click=move |_| send("Shardlab.KclKillWorker", body.clone())>"Kill"</button>
+                                                <button on:click=move |_| send("Shardlab.KclPauseWorker", pause_body.clone())>"Pause 20 s"</button>
+                                            })}
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                            <button on:click=move |_| send("Shardlab.KclStartWorker", json!({"ApplicationId": id}))>"Add a worker"</button>
+                        </div>
+                    }
+                }).collect_view()}
+                {move || last_call.get().map(|call| view! { <ApiCallView call=call /> })}
+            </section>
+        })
+    }
+}

@@ -123,6 +123,27 @@ impl PollingConsumer {
         self.next_poll = sim.now() + POLL_INTERVAL;
     }
 
+    /// A view holding only the newest `newest` records of each shard, for
+    /// displays that would otherwise copy every record ever read.
+    pub(crate) fn summary(&self, newest: usize) -> ConsumerSummary {
+        ConsumerSummary {
+            id: self.id,
+            stream: self.stream.clone(),
+            iterator_type: self.iterator_type,
+            shards: self
+                .shards
+                .iter()
+                .map(|cursor| CursorSummary {
+                    shard: cursor.shard,
+                    records_read: cursor.records.len(),
+                    newest: cursor.records[cursor.records.len().saturating_sub(newest)..].to_vec(),
+                    millis_behind_latest: cursor.millis_behind_latest,
+                    last_error: cursor.last_error.clone(),
+                })
+                .collect(),
+        }
+    }
+
     pub(crate) fn view(&self) -> ConsumerView {
         ConsumerView {
             id: self.id,
@@ -144,4 +165,33 @@ pub struct ConsumerView {
     pub iterator_type: ShardIteratorType,
     /// Its progress in each shard, in shard order.
     pub shards: Vec<ShardCursor>,
+}
+
+/// A polling consumer's progress with only its newest records: what a
+/// display needs, cheap to take many times a second.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConsumerSummary {
+    /// The consumer's id.
+    pub id: ConsumerId,
+    /// The stream it reads.
+    pub stream: String,
+    /// Where its iterators started.
+    pub iterator_type: ShardIteratorType,
+    /// Its progress in each shard, in shard order.
+    pub shards: Vec<CursorSummary>,
+}
+
+/// A consumer's progress in one shard, with only the newest records.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CursorSummary {
+    /// The shard read.
+    pub shard: ShardId,
+    /// How many records it has received from this shard.
+    pub records_read: usize,
+    /// The newest records received, oldest first.
+    pub newest: Vec<Record>,
+    /// `MillisBehindLatest` from the last `GetRecords` response.
+    pub millis_behind_latest: u64,
+    /// The last error, as `code: message`, if the last call failed.
+    pub last_error: Option<String>,
 }

@@ -76,7 +76,7 @@ mod validate;
 #[cfg(feature = "workload")]
 pub mod workload;
 
-pub use consumer::{ConsumerId, ConsumerView, POLL_INTERVAL, ShardCursor};
+pub use consumer::{ConsumerId, ConsumerSummary, ConsumerView, CursorSummary, POLL_INTERVAL, ShardCursor};
 pub use cost::CapacityMode;
 pub use error::{
     ACCOUNT_ID, CreateFunctionError, CreateStreamError, EfoError, EncryptionError, EventSourceMappingError,

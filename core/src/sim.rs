@@ -357,6 +357,11 @@ impl Simulation {
     pub fn consumers(&self) -> Vec<ConsumerView> {
         self.consumers.iter().map(PollingConsumer::view).collect()
     }
+
+    /// Every consumer with only its newest `newest` records per shard.
+    pub fn consumer_summaries(&self, newest: usize) -> Vec<crate::consumer::ConsumerSummary> {
+        self.consumers.iter().map(|c| c.summary(newest)).collect()
+    }
 }
 
 /// How many due items may run at one simulated instant before `advance`

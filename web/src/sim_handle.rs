@@ -8,7 +8,7 @@
 use leptos::prelude::*;
 use shardlab_core::metrics::MetricName;
 use shardlab_core::{
-    ConsumerId, ConsumerView, Duration, GetShardIteratorError, Instant, Record, SequenceNumber, ShardId, Simulation,
+    ConsumerId, Duration, GetShardIteratorError, Instant, Record, SequenceNumber, ShardId, Simulation,
     StartingPosition, StreamView,
 };
 use shardlab_core::{api, limits};
@@ -290,8 +290,8 @@ impl SimHandle {
         self.sim.with(|s| s.generators().to_vec())
     }
 
-    /// The running consumers.
-    pub fn consumers(&self) -> Vec<ConsumerView> {
-        self.sim.with(Simulation::consumers)
+    /// The running consumers, each with its newest `newest` records per shard.
+    pub fn consumers(&self, newest: usize) -> Vec<shardlab_core::ConsumerSummary> {
+        self.sim.with(|s| s.consumer_summaries(newest))
     }
 }

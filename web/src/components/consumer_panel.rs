@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use serde_json::json;
-use shardlab_core::{ConsumerView, POLL_INTERVAL, ShardIteratorType, StartingPosition};
+use shardlab_core::{ConsumerSummary, POLL_INTERVAL, ShardIteratorType, StartingPosition};
 
 use crate::cli;
 
@@ -21,7 +21,7 @@ fn starting_position(iterator_type: ShardIteratorType) -> StartingPosition {
 }
 
 /// One `get-shard-iterator` per shard, then the `get-records` loop.
-fn consumer_commands(stream: &str, consumer: &ConsumerView) -> String {
+fn consumer_commands(stream: &str, consumer: &ConsumerSummary) -> String {
     let mut lines: Vec<String> = consumer
         .shards
         .iter()
@@ -53,8 +53,8 @@ pub fn ConsumerPanel(stream: &'static str) -> impl IntoView {
     let sim = expect_context::<SimHandle>();
     let iterator_type = RwSignal::new(ShardIteratorType::TrimHorizon);
     let error = RwSignal::new(None::<String>);
-    let consumer = Memo::new(move |_| sim.consumers().into_iter().next());
-    let all_consumers = Memo::new(move |_| sim.consumers());
+    let consumer = Memo::new(move |_| sim.consumers(SHOWN_RECORDS).into_iter().next());
+    let all_consumers = Memo::new(move |_| sim.consumers(0));
 
     let start = move |_| match sim.restart_consumer(stream, starting_position(iterator_type.get_untracked())) {
         Ok(_) => error.set(None),
@@ -107,7 +107,7 @@ pub fn ConsumerPanel(stream: &'static str) -> impl IntoView {
                         <thead><tr><th scope="col">"Consumer"</th><th scope="col">"Started at"</th><th scope="col">"Records read"</th><th scope="col">"Most behind (ms)"</th></tr></thead>
                         <tbody>
                             {consumers.into_iter().map(|c| {
-                                let read: usize = c.shards.iter().map(|s| s.records.len()).sum();
+                                let read: usize = c.shards.iter().map(|s| s.records_read).sum();
                                 let behind = c.shards.iter().map(|s| s.millis_behind_latest).max().unwrap_or(0);
                                 view! { <tr><td>{c.id.0}</td><td class="mono">{c.iterator_type.as_str()}</td><td>{read}</td><td>{behind}</td></tr> }
                             }).collect_view()}
@@ -136,11 +136,11 @@ pub fn ConsumerPanel(stream: &'static str) -> impl IntoView {
                                 <h3 class="mono">{cursor.shard.to_string()}</h3>
                                 <p class="muted small">{format!("MillisBehindLatest {}", cursor.millis_behind_latest)}</p>
                                 {cursor.last_error.map(|e| view! { <p class="result error small">{e}</p> })}
-                                {(cursor.records.len() > SHOWN_RECORDS).then(|| view! {
-                                    <p class="muted small">{format!("Showing the newest {SHOWN_RECORDS} of {} records read", cursor.records.len())}</p>
+                                {(cursor.records_read > SHOWN_RECORDS).then(|| view! {
+                                    <p class="muted small">{format!("Showing the newest {SHOWN_RECORDS} of {} records read", cursor.records_read)}</p>
                                 })}
                                 <ol class="received">
-                                    {cursor.records.iter().skip(cursor.records.len().saturating_sub(SHOWN_RECORDS)).map(|r| {
+                                    {cursor.newest.iter().map(|r| {
                                         let seq = r.sequence_number().to_string();
                                         view! {
                                             <li title=format!("SequenceNumber {seq}")>

@@ -51,7 +51,7 @@ describe('Lambda, Firehose and SQS views', () => {
     await send(page, 'Shardlab.S3CreateBucket');
     const delivery = page.locator('.delivery');
     await delivery.waitFor();
-    assert.match(await delivery.locator('.s3-browser caption').textContent(), /Objects in orders-archive: none yet/);
+    assert.equal(await delivery.locator('.object-count').textContent(), 'No objects in orders-archive yet.');
     await send(page, 'Firehose_20150804.CreateDeliveryStream');
     for (let i = 1; i <= 3; i++) {
       await send(page, 'Firehose_20150804.PutRecord', {
@@ -72,8 +72,8 @@ describe('Lambda, Firehose and SQS views', () => {
     assert.match(await card.locator('.figures').textContent(), /Delivered objects1/);
     const objects = delivery.locator('.s3-browser tbody tr');
     assert.equal(await objects.count(), 1);
-    assert.match(await objects.first().locator('.key').textContent(), /^orders\/2026\/01\/01\/00\/orders-archive-1-2026-01-01-00-0\d-\d\d-.+\.gz$/);
-    assert.match(await delivery.locator('.s3-browser caption').textContent(), /showing 1 of 1/);
+    assert.match(await objects.first().locator('button.open-object').textContent(), /^orders\/2026\/01\/01\/00\/orders-archive-1-2026-01-01-00-0\d-\d\d-.+\.gz$/);
+    assert.match(await delivery.locator('.object-count').textContent(), /newest first: showing 1 of 1\.$/);
     await objects.first().locator('button.open-object').click();
     const opened = delivery.locator('.object-view');
     await opened.waitFor();
@@ -104,7 +104,7 @@ describe('Lambda, Firehose and SQS views', () => {
     const handlings = await log.locator('tbody td:nth-child(8)').allTextContents();
     assert.ok(handlings.includes('BISECTED'), `handlings: ${handlings}`);
     assert.ok(handlings.includes('DISCARDED'), `handlings: ${handlings}`);
-    assert.match(await log.locator('caption').textContent(), /showing newest \d+ of \d+/);
+    assert.match(await mapping.locator('.log-count').textContent(), /^Showing newest \d+ of \d+, newest first\.$/);
     // Newest first: numbers fall down the table.
     const numbers = (await log.locator('tbody td:nth-child(1)').allTextContents()).map(Number);
     assert.deepEqual(numbers, [...numbers].sort((a, b) => b - a));

@@ -145,12 +145,13 @@ fn S3Browser(buckets: Memo<Vec<String>>) -> impl IntoView {
     });
     let opened = RwSignal::new(None::<(String, String)>);
     let opened_text = Memo::new(move |_| opened.get().map(|(b, k)| (k.clone(), sim.s3_object_text(&b, &k))));
-    let caption = move || {
+    // Outside the table, so that a phone shows it however wide the table is.
+    let count = move || {
         let total = objects.with(Vec::len);
         match bucket.get() {
-            None => "No bucket yet".to_string(),
-            Some(b) if total == 0 => format!("Objects in {b}: none yet"),
-            Some(b) => format!("Objects in {b}, newest first: showing {} of {total}", total.min(MAX_LISTED_OBJECTS)),
+            None => "No bucket yet.".to_string(),
+            Some(b) if total == 0 => format!("No objects in {b} yet."),
+            Some(b) => format!("Objects in {b}, newest first: showing {} of {total}.", total.min(MAX_LISTED_OBJECTS)),
         }
     };
     view! {
@@ -172,15 +173,15 @@ fn S3Browser(buckets: Memo<Vec<String>>) -> impl IntoView {
                     }).collect_view()}
                 </select>
             </label>
+            <p class="table-note object-count">{count}</p>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Objects">
                 <table class="data-table objects">
-                    <caption>{caption}</caption>
+                    <caption>"Objects (open one by its key)"</caption>
                     <thead>
                         <tr>
                             <th scope="col">"Key"</th>
                             <th scope="col">"Size"</th>
                             <th scope="col">"Last modified"</th>
-                            <th scope="col"><span class="visually-hidden">"Open"</span></th>
                         </tr>
                     </thead>
                     <tbody>
@@ -190,14 +191,14 @@ fn S3Browser(buckets: Memo<Vec<String>>) -> impl IntoView {
                                 let target = (bucket_name.clone(), o.key.clone());
                                 view! {
                                     <tr>
-                                        <td class="mono key">{o.key.clone()}</td>
-                                        <td>{bytes(o.size)}</td>
-                                        <td>{clock(o.last_modified)}</td>
-                                        <td>
-                                            <button class="open-object" on:click=move |_| opened.set(Some(target.clone()))>
-                                                "Open"<span class="visually-hidden">{format!(" {}", o.key)}</span>
+                                        <td class="key">
+                                            // The key opens the object, as in the S3 console.
+                                            <button class="open-object link-button mono" on:click=move |_| opened.set(Some(target.clone()))>
+                                                {o.key.clone()}
                                             </button>
                                         </td>
+                                        <td>{bytes(o.size)}</td>
+                                        <td>{clock(o.last_modified)}</td>
                                     </tr>
                                 }
                             }).collect_view()

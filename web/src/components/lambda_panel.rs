@@ -246,19 +246,21 @@ fn InvocationLog(uuid: String, show_lanes: Memo<bool>) -> impl IntoView {
     let sim = expect_context::<SimHandle>();
     let shown = RwSignal::new(LOG_PAGE);
     let page = Memo::new(move |_| sim.invocations(&uuid, shown.get()));
-    let caption = move || {
+    // Outside the table, so that a phone shows it however wide the table is.
+    let count = move || {
         let page = page.get();
         if page.total == 0 {
-            "Invocation log: none yet".to_string()
+            "No invocations yet.".to_string()
         } else {
-            format!("Invocation log, newest first: showing newest {} of {}", page.newest.len(), page.total)
+            format!("Showing newest {} of {}, newest first.", page.newest.len(), page.total)
         }
     };
     let can_show_more = move || page.with(|p| p.total > p.newest.len()) && shown.get() < LOG_MAX_SHOWN;
     view! {
+        <p class="table-note log-count">{count}</p>
         <div class="table-scroll" tabindex="0" role="region" aria-label="Invocation log">
             <table class="data-table invocation-log">
-                <caption>{caption}</caption>
+                <caption>"Invocation log"</caption>
                 <thead>
                     <tr>
                         <th scope="col">"#"</th>

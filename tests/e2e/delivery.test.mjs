@@ -162,4 +162,23 @@ describe('Lambda, Firehose and SQS views', () => {
     assertClean(problems);
     await context.close();
   });
+
+  test('a queue shows where its redrive policy sends messages, and its dead-letter queue shows from where', async () => {
+    const { context, page, problems } = await openPage({ width: 390, height: 844 }, SANDBOX);
+    await send(page, 'AmazonSQS.CreateQueue', { QueueName: 'jobs-dlq' });
+    await send(page, 'AmazonSQS.CreateQueue', {
+      QueueName: 'jobs',
+      Attributes: {
+        VisibilityTimeout: '10',
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: 'arn:aws:sqs:us-east-1:123456789012:jobs-dlq', maxReceiveCount: 3 }),
+      },
+    });
+    const jobs = page.locator('.queue[data-queue="jobs"]');
+    assert.match(await jobs.textContent(), /Redrive policyTo jobs-dlq after 3 receives/);
+    assert.match(await jobs.textContent(), /VisibilityTimeout10 s/);
+    assert.match(await page.locator('.queue[data-queue="jobs-dlq"]').textContent(), /Dead-letter queue forjobs/);
+    await noSidewaysScroll(page, 'phone');
+    assertClean(problems);
+    await context.close();
+  });
 });

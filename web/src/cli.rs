@@ -1,5 +1,6 @@
-//! The `aws kinesis …` command line equivalent to an API request, so that
-//! every request a learner sends shows the command they would type.
+//! The `aws kinesis …` (or `aws firehose …`, `aws sqs …`) command line
+//! equivalent to an API request, so that every request a learner sends
+//! shows the command they would type.
 //!
 //! The AWS CLI names each option after its request member in kebab case
 //! (`StreamName` → `--stream-name`, `StreamARN` → `--stream-arn`) and takes
@@ -8,11 +9,16 @@
 
 use serde_json::Value;
 
+/// The CLI's service name for each JSON target prefix it has.
+const SERVICES: [(&str, &str); 3] =
+    [("Kinesis_20131202.", "kinesis"), ("Firehose_20150804.", "firehose"), ("AmazonSQS.", "sqs")];
+
 /// The CLI command for `target` with JSON `body`, or `None` for targets the
 /// AWS CLI does not have (the simulation's own `Shardlab.*` ones).
 pub fn command(target: &str, body: &Value) -> Option<String> {
-    let operation = target.strip_prefix("Kinesis_20131202.")?;
-    let mut line = format!("aws kinesis {}", kebab(operation));
+    let (service, operation) =
+        SERVICES.iter().find_map(|(prefix, service)| Some((service, target.strip_prefix(prefix)?)))?;
+    let mut line = format!("aws {service} {}", kebab(operation));
     if let Value::Object(members) = body {
         for (name, value) in members {
             line.push_str(&format!(" --{} {}", kebab(name), argument(value)));
@@ -86,6 +92,18 @@ mod tests {
             ),
         );
         check("Kinesis_20131202.DescribeLimits", json!({}), Some("aws kinesis describe-limits"));
+        check(
+            "AmazonSQS.SendMessage",
+            json!({"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/jobs", "MessageBody": "hi there"}),
+            Some(
+                "aws sqs send-message --message-body 'hi there' --queue-url https://sqs.us-east-1.amazonaws.com/123456789012/jobs",
+            ),
+        );
+        check(
+            "Firehose_20150804.PutRecord",
+            json!({"DeliveryStreamName": "archive", "Record": {"Data": "aGk="}}),
+            Some(r#"aws firehose put-record --delivery-stream-name archive --record '{"Data":"aGk="}'"#),
+        );
         check("Shardlab.AdvanceClock", json!({"Millis": 5}), None);
     }
 

@@ -1,6 +1,6 @@
 //! Text forms of simulation values for display.
 
-use shardlab_core::{HashKey, HashKeyRange, Instant};
+use shardlab_core::{Duration, HashKey, HashKeyRange, Instant};
 
 /// A hash key in scientific notation with three significant digits
 /// (`8.51e37`), short enough for a lane label; the full value goes in a title.
@@ -43,6 +43,33 @@ pub fn plural(n: usize, noun: &str) -> String {
     if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
 
+/// A duration as a reader says it: `350 ms`, `12.5 s`, `4 min 05 s`, `2 h 03 min`.
+pub fn duration(d: Duration) -> String {
+    let millis = d.as_millis();
+    match millis {
+        0..1_000 => format!("{millis} ms"),
+        1_000..60_000 => format!("{:.1} s", millis as f64 / 1000.0),
+        60_000..3_600_000 => format!("{} min {:02} s", millis / 60_000, millis / 1000 % 60),
+        _ => format!("{} h {:02} min", millis / 3_600_000, millis / 60_000 % 60),
+    }
+}
+
+/// A byte count in binary units: `812 B`, `1.5 KiB`, `5.0 MiB`.
+pub fn bytes(n: u64) -> String {
+    const KIB: f64 = 1024.0;
+    match n {
+        0..1024 => format!("{n} B"),
+        1024..1_048_576 => format!("{:.1} KiB", n as f64 / KIB),
+        _ => format!("{:.1} MiB", n as f64 / (KIB * KIB)),
+    }
+}
+
+/// `part` as a percentage of `whole`, from 0 to 100 (0 when `whole` is 0),
+/// for the width of a fill bar.
+pub fn percent_of(part: f64, whole: f64) -> f64 {
+    if whole > 0.0 { (part / whole * 100.0).clamp(0.0, 100.0) } else { 0.0 }
+}
+
 /// Index into the colour palette for a partition key, stable across reloads.
 pub fn key_colour(partition_key: &str) -> usize {
     (HashKey::from_partition_key(partition_key).0 % PALETTE_SIZE as u128) as usize
@@ -80,6 +107,29 @@ mod tests {
         assert_eq!(plural(0, "record"), "0 records");
         assert_eq!(plural(1, "record"), "1 record");
         assert_eq!(plural(2, "record"), "2 records");
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration(Duration::ZERO), "0 ms");
+        assert_eq!(duration(Duration::from_millis(350)), "350 ms");
+        assert_eq!(duration(Duration::from_millis(12_500)), "12.5 s");
+        assert_eq!(duration(Duration::from_secs(245)), "4 min 05 s");
+        assert_eq!(duration(Duration::from_secs(7_380)), "2 h 03 min");
+    }
+
+    #[test]
+    fn bytes_in_binary_units() {
+        assert_eq!(bytes(812), "812 B");
+        assert_eq!(bytes(1536), "1.5 KiB");
+        assert_eq!(bytes(5 * 1024 * 1024), "5.0 MiB");
+    }
+
+    #[test]
+    fn percent_of_is_clamped() {
+        assert_eq!(percent_of(1.0, 4.0), 25.0);
+        assert_eq!(percent_of(9.0, 4.0), 100.0);
+        assert_eq!(percent_of(1.0, 0.0), 0.0);
     }
 
     #[test]

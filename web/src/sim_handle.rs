@@ -5,8 +5,15 @@
 //! simulation changes, and every mutation is a named method mirroring an AWS
 //! operation, so no component re-implements a service rule.
 
+use std::collections::BTreeMap;
+
 use leptos::prelude::*;
+use shardlab_core::firehose::format::gunzip;
+use shardlab_core::firehose::{DeliveryStreamDescription, DeliveryStreamStatus};
+use shardlab_core::lambda::{Invocation, MappingStatus};
 use shardlab_core::metrics::MetricName;
+use shardlab_core::s3::ObjectSummary;
+use shardlab_core::sqs::{QueueStatus, queue_arn};
 use shardlab_core::{
     ConsumerId, Duration, GetShardIteratorError, Instant, Record, SequenceNumber, ShardId, Simulation,
     StartingPosition, StreamView,
@@ -24,6 +31,75 @@ pub struct ShardLoad {
     pub write_throttled: u64,
     /// `GetRecords` calls refused.
     pub read_throttled: u64,
+}
+
+/// A page of a mapping's invocation log: the newest entries, newest first,
+/// and how many the log holds.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct InvocationPage {
+    /// At most the number asked for, newest first.
+    pub newest: Vec<Invocation>,
+    /// Entries in the log (it keeps the last 10,000).
+    pub total: usize,
+}
+
+/// What an on-failure destination has received.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DestinationMessages {
+    /// Messages sent to it.
+    pub count: usize,
+    /// The newest message's body.
+    pub last: Option<String>,
+}
+
+/// A delivery stream's configuration and the state of its buffer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeliveryStreamView {
+    /// `DescribeDeliveryStream`'s answer.
+    pub description: DeliveryStreamDescription,
+    /// The buffer and the counters.
+    pub status: DeliveryStreamStatus,
+}
+
+/// An S3 object's body as a reader can see it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ObjectText {
+    /// The body is UTF-8 text.
+    Plain(String),
+    /// The body is GZIP of UTF-8 text: the inflated text, and the stored size.
+    Inflated {
+        /// The text after inflating.
+        text: String,
+        /// The compressed size in bytes.
+        stored_bytes: usize,
+    },
+    /// Neither: this many bytes that are not text.
+    Binary(usize),
+}
+
+/// A queue as the SQS panel shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueueView {
+    /// The queue's name.
+    pub name: String,
+    /// `QueueUrl`.
+    pub url: String,
+    /// Messages by state.
+    pub status: QueueStatus,
+    /// `GetQueueAttributes` with `All`, as SQS's strings.
+    pub attributes: BTreeMap<String, String>,
+    /// The names of the queues whose redrive policy sends their messages here.
+    pub dead_letter_queue_for: Vec<String>,
+}
+
+impl QueueView {
+    /// `RedrivePolicy`'s dead-letter queue ARN and `maxReceiveCount`, if it has one.
+    pub fn redrive(&self) -> Option<(String, String)> {
+        let policy: serde_json::Value = serde_json::from_str(self.attributes.get("RedrivePolicy")?).ok()?;
+        let target = policy.get("deadLetterTargetArn")?.as_str()?.to_string();
+        let count = policy.get("maxReceiveCount").map(|c| c.as_str().map_or_else(|| c.to_string(), String::from))?;
+        Some((target, count))
+    }
 }
 
 /// A copyable handle to the page's simulation.
@@ -293,5 +369,96 @@ impl SimHandle {
     /// The running consumers, each with its newest `newest` records per shard.
     pub fn consumers(&self, newest: usize) -> Vec<shardlab_core::ConsumerSummary> {
         self.sim.with(|s| s.consumer_summaries(newest))
+    }
+
+    /// Every Lambda event-source mapping, in the order they were created.
+    pub fn mappings(&self) -> Vec<MappingStatus> {
+        self.sim.with(Simulation::event_source_mappings)
+    }
+
+    /// The newest `newest_n` invocations of mapping `uuid`, newest first.
+    /// Empty for a mapping that no longer exists.
+    pub fn invocations(&self, uuid: &str, newest_n: usize) -> InvocationPage {
+        self.sim.with(|s| {
+            let Ok((newest, total)) = s.newest_invocations(uuid, newest_n) else { return InvocationPage::default() };
+            InvocationPage { total, newest }
+        })
+    }
+
+    /// What the on-failure destination `arn` has received.
+    pub fn destination_messages(&self, arn: &str) -> DestinationMessages {
+        self.sim.with(|s| {
+            let messages = s.destination_messages(arn);
+            DestinationMessages { count: messages.len(), last: messages.last().cloned() }
+        })
+    }
+
+    /// Every Firehose delivery stream, by name.
+    pub fn delivery_streams(&self) -> Vec<DeliveryStreamView> {
+        self.sim.with(|s| {
+            s.list_delivery_streams(usize::MAX, None, None)
+                .names
+                .iter()
+                .filter_map(|name| {
+                    Some(DeliveryStreamView {
+                        description: s.describe_delivery_stream(name).ok()?,
+                        status: s.delivery_stream_status(name).ok()?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// Every S3 bucket, by name.
+    pub fn s3_buckets(&self) -> Vec<String> {
+        self.sim.with(Simulation::s3_buckets)
+    }
+
+    /// The objects of `bucket`, in key order; empty if there is no such bucket.
+    pub fn s3_objects(&self, bucket: &str) -> Vec<ObjectSummary> {
+        self.sim.with(|s| s.s3_list_objects(bucket, "").unwrap_or_default())
+    }
+
+    /// The body of an object as text, inflated if it is GZIP, as
+    /// `Shardlab.S3GetObject` reads it; `None` if there is no such object.
+    pub fn s3_object_text(&self, bucket: &str, key: &str) -> Option<ObjectText> {
+        self.sim.with(|s| {
+            let body = &s.s3_get_object(bucket, key).ok()?.body;
+            if let Ok(text) = std::str::from_utf8(body) {
+                return Some(ObjectText::Plain(text.to_string()));
+            }
+            Some(match gunzip(body).and_then(|inflated| String::from_utf8(inflated).ok()) {
+                Some(text) => ObjectText::Inflated { text, stored_bytes: body.len() },
+                None => ObjectText::Binary(body.len()),
+            })
+        })
+    }
+
+    /// Every SQS queue, by name, with its counts and attributes.
+    pub fn queues(&self) -> Vec<QueueView> {
+        self.sim.with(|s| {
+            let all = [String::from("All")];
+            let mut queues: Vec<QueueView> = s
+                .sqs_list_queues("")
+                .into_iter()
+                .filter_map(|url| {
+                    Some(QueueView {
+                        name: url.rsplit('/').next()?.to_string(),
+                        status: s.sqs_queue_status(&url).ok()?,
+                        attributes: s.sqs_get_queue_attributes(&url, &all).ok()?,
+                        url,
+                        dead_letter_queue_for: Vec::new(),
+                    })
+                })
+                .collect();
+            let redrives: Vec<(String, String)> =
+                queues.iter().filter_map(|q| Some((q.name.clone(), q.redrive()?.0))).collect();
+            for queue in &mut queues {
+                let arn = queue_arn(&queue.name);
+                queue.dead_letter_queue_for =
+                    redrives.iter().filter(|(_, target)| *target == arn).map(|(source, _)| source.clone()).collect();
+            }
+            queues
+        })
     }
 }

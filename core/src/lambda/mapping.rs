@@ -440,6 +440,11 @@ impl EventSourceMapping {
         self.log.entries.iter().cloned().collect()
     }
 
+    /// The newest `n` invocations, newest first, and how many the log holds.
+    pub(crate) fn newest_invocations(&self, n: usize) -> (Vec<Invocation>, usize) {
+        (self.log.entries.iter().rev().take(n).cloned().collect(), self.log.entries.len())
+    }
+
     /// Whether shard `idx`'s parents (those the mapping knows) are read and processed.
     fn parents_done(&self, idx: usize) -> bool {
         self.shards[idx]

@@ -555,6 +555,17 @@ impl Simulation {
         Ok(self.lambda.mappings[idx].as_ref().expect("found by mapping_idx").invocations())
     }
 
+    /// The newest `n` invocations of mapping `uuid`, newest first, and how
+    /// many its log holds: what a display needs without copying the log.
+    pub fn newest_invocations(
+        &self,
+        uuid: &str,
+        n: usize,
+    ) -> Result<(Vec<Invocation>, usize), EventSourceMappingError> {
+        let idx = self.mapping_idx(uuid)?;
+        Ok(self.lambda.mappings[idx].as_ref().expect("found by mapping_idx").newest_invocations(n))
+    }
+
     pub(crate) fn next_mapping_deadlines(&self) -> impl Iterator<Item = (Instant, usize)> + '_ {
         self.lambda.mappings.iter().enumerate().filter_map(|(idx, m)| Some((m.as_ref()?.next_deadline()?, idx)))
     }

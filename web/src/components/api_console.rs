@@ -8,9 +8,20 @@ use crate::components::api_call::{ApiCall, ApiCallView};
 use crate::permissions::Permissions;
 use crate::sim_handle::SimHandle;
 
-/// Requests a learner can start from, by target, each a valid call on `stream`.
+/// The bucket the Firehose templates create and deliver to.
+const ARCHIVE_BUCKET: &str = "orders-archive";
+/// The delivery stream the Firehose templates create and write to.
+const ARCHIVE_STREAM: &str = "orders-archive";
+/// The queue the SQS templates create, which the mapping template names as
+/// its on-failure destination.
+const FAILURE_QUEUE: &str = "orders-failures";
+
+/// Requests a learner can start from, by target, each a valid call on
+/// `stream`; the Lambda, Firehose, S3 and SQS ones, sent in order, build a
+/// mapping, an archive and a queue around it.
 fn templates(stream: &str) -> Vec<(&'static str, Value)> {
     let arn = format!("arn:aws:kinesis:us-east-1:123456789012:stream/{stream}");
+    let failure_queue_url = format!("https://sqs.us-east-1.amazonaws.com/123456789012/{FAILURE_QUEUE}");
     vec![
         (
             "Kinesis_20131202.PutRecord",
@@ -80,6 +91,47 @@ fn templates(stream: &str) -> Vec<(&'static str, Value)> {
         ("Shardlab.KclKillWorker", json!({"ApplicationId": 0, "WorkerId": 0})),
         ("Shardlab.KclLeases", json!({"ApplicationId": 0})),
         ("Shardlab.AdvanceClock", json!({"Millis": 1000})),
+        (
+            "Shardlab.CreateFunction",
+            json!({"FunctionName": "process-orders", "DurationMillis": 200, "PoisonPartitionKey": "poison", "OnPoison": "THROW"}),
+        ),
+        (
+            "Shardlab.CreateEventSourceMapping",
+            json!({
+                "EventSourceArn": arn,
+                "FunctionName": "process-orders",
+                "StartingPosition": "TRIM_HORIZON",
+                "BatchSize": 8,
+                "BisectBatchOnFunctionError": true,
+                "MaximumRetryAttempts": 2,
+                "DestinationConfig": {"OnFailure": {"Destination": format!("arn:aws:sqs:us-east-1:123456789012:{FAILURE_QUEUE}")}}
+            }),
+        ),
+        ("Shardlab.Invocations", json!({"UUID": "00000000-0000-4000-8000-000000000000", "After": 0})),
+        ("Shardlab.S3CreateBucket", json!({"Bucket": ARCHIVE_BUCKET})),
+        (
+            "Firehose_20150804.CreateDeliveryStream",
+            json!({
+                "DeliveryStreamName": ARCHIVE_STREAM,
+                "DeliveryStreamType": "DirectPut",
+                "ExtendedS3DestinationConfiguration": {
+                    "BucketARN": format!("arn:aws:s3:::{ARCHIVE_BUCKET}"),
+                    "RoleARN": "arn:aws:iam::123456789012:role/firehose-delivery",
+                    "Prefix": "orders/",
+                    "BufferingHints": {"SizeInMBs": 1, "IntervalInSeconds": 60},
+                    "CompressionFormat": "GZIP"
+                }
+            }),
+        ),
+        (
+            "Firehose_20150804.PutRecord",
+            // {"order": 1} and a newline: Firehose adds no delimiter between records.
+            json!({"DeliveryStreamName": ARCHIVE_STREAM, "Record": {"Data": "eyJvcmRlciI6IDF9Cg=="}}),
+        ),
+        ("Shardlab.S3ListObjects", json!({"Bucket": ARCHIVE_BUCKET, "Prefix": "orders/"})),
+        ("AmazonSQS.CreateQueue", json!({"QueueName": FAILURE_QUEUE, "Attributes": {"VisibilityTimeout": "30"}})),
+        ("AmazonSQS.SendMessage", json!({"QueueUrl": failure_queue_url, "MessageBody": "order 1 failed"})),
+        ("AmazonSQS.ReceiveMessage", json!({"QueueUrl": failure_queue_url, "MaxNumberOfMessages": 10})),
     ]
 }
 

@@ -11,11 +11,14 @@ use shardlab_core::{HashKey, Simulation};
 use crate::components::api_console::ApiConsole;
 use crate::components::clock_bar::ClockBar;
 use crate::components::consumer_panel::ConsumerPanel;
+use crate::components::delivery_panel::DeliveryPanel;
 use crate::components::generator_panel::GeneratorPanel;
 use crate::components::inspector::{Inspector, Selection};
 use crate::components::kcl_panel::KclPanel;
+use crate::components::lambda_panel::LambdaPanel;
 use crate::components::metrics_panel::MetricsPanel;
 use crate::components::put_form::PutForm;
+use crate::components::sqs_panel::SqsPanel;
 use crate::components::stream_view::StreamView;
 use crate::hooks;
 use crate::permissions::Permissions;
@@ -84,7 +87,8 @@ pub fn Brand() -> impl IntoView {
 }
 
 /// The views and controls over the simulation, for `stream`; each control
-/// shows only if the page's [`Permissions`] allow its action.
+/// shows only if the page's [`Permissions`] allow its action, and the
+/// Lambda, Firehose and SQS views only once the simulation has such resources.
 #[component]
 pub fn Playground(stream: &'static str) -> impl IntoView {
     let permissions = expect_context::<Permissions>();
@@ -99,6 +103,9 @@ pub fn Playground(stream: &'static str) -> impl IntoView {
             <MetricsPanel stream=stream />
             {permissions.allows("start_polling_consumer").then(|| view! { <ConsumerPanel stream=stream /> })}
             <KclPanel />
+            <LambdaPanel />
+            <DeliveryPanel />
+            <SqsPanel />
             <ApiConsole stream=stream />
         </div>
     }

@@ -19,7 +19,9 @@ fn the_shipped_lessons_pass_with_a_one_line_summary() {
         let stdout = String::from_utf8(out.stdout).unwrap();
         assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
         assert_eq!(stdout.lines().count(), 1, "{stdout}");
-        assert!(stdout.ends_with(": ok (lessons: 1, goals: 2, quiz questions: 3)\n"), "{stdout}");
+        // The counts grow with the course; the summary's shape does not.
+        let summary = stdout.rsplit_once(": ok (lessons: ").map(|(_, rest)| rest);
+        assert!(summary.is_some_and(|rest| rest.contains(", goals: ") && rest.ends_with(")\n")), "{stdout}");
     }
 }
 

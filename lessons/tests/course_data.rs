@@ -28,7 +28,7 @@ fn unmet_goals(lesson: &Lesson, sim: &mut Simulation) -> Vec<String> {
 #[test]
 fn lessons_are_in_index_order() {
     let ids: Vec<String> = course().lessons.into_iter().map(|lesson| lesson.id).collect();
-    assert_eq!(ids, ["shards-and-partition-keys", "polling-read-limits", "provisioned-capacity"]);
+    assert_eq!(ids, ["shards-and-partition-keys", "polling-read-limits", "starting-positions", "enhanced-fan-out", "resharding-hot-shards", "provisioned-capacity"]);
 }
 
 #[test]

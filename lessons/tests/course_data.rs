@@ -596,3 +596,57 @@ fn sqs_lesson_tells_the_truth_about_sharing_and_splitting() {
         (Some(4), Some(4))
     );
 }
+
+/// Sends one request through the JSON API and returns its 200 answer's text.
+#[track_caller]
+fn api_text(sim: &mut Simulation, target: &str, body: &str) -> String {
+    let response = shardlab_core::api::handle(sim, target, body);
+    assert_eq!(response.status, 200, "{target}: {}", response.body);
+    response.body
+}
+
+#[test]
+fn resharding_lesson_tells_the_truth_about_the_hot_key() {
+    let course = course();
+    let lesson = course.lesson("resharding-hot-shards").unwrap();
+    let put = r#"{"StreamName":"clicks","PartitionKey":"hot-key","Data":"eA=="}"#;
+    // At the start, hot-key lands in the third quarter, as the hints say.
+    // That shard is over its limit, so the answer may be a throttle naming it.
+    let mut sim = lesson.start();
+    let answer = shardlab_core::api::handle(&mut sim, "Kinesis_20131202.PutRecord", put);
+    assert!(answer.body.contains("shardId-000000000002"), "{}", answer.body);
+    assert!(mentions(&lesson.hints[1], "shardId-000000000002"));
+    // The hint's split key is the middle of shard 2's range, and after the
+    // reference solution hot-key lands in the upper child, shard 5.
+    let middle: u128 = (1u128 << 127) + (1u128 << 125);
+    assert!(mentions(&lesson.hints[2], &middle.to_string()));
+    let mut sim = replay(lesson, &lesson.solution);
+    assert!(api_text(&mut sim, "Kinesis_20131202.PutRecord", put).contains("shardId-000000000005"));
+}
+
+#[test]
+fn starting_positions_lesson_names_the_right_checkpoint() {
+    let course = course();
+    let lesson = course.lesson("starting-positions").unwrap();
+    let checkpoint = "49000000000000000000000000000000000000000000000000000004";
+    assert!(mentions(&lesson.intro, checkpoint) && mentions(&lesson.hints[2], checkpoint));
+    // The checkpoint is invoice 5's sequence number, and the record after it is invoice 6.
+    let mut sim = lesson.start();
+    let iterator = api_text(
+        &mut sim,
+        "Kinesis_20131202.GetShardIterator",
+        &format!(
+            r#"{{"StreamName":"billing","ShardId":"shardId-000000000000","ShardIteratorType":"AT_SEQUENCE_NUMBER","StartingSequenceNumber":"{checkpoint}"}}"#
+        ),
+    );
+    let iterator: serde_json::Value = serde_json::from_str(&iterator).unwrap();
+    let records = api_text(
+        &mut sim,
+        "Kinesis_20131202.GetRecords",
+        &serde_json::json!({"ShardIterator": iterator["ShardIterator"], "Limit": 2}).to_string(),
+    );
+    let records: serde_json::Value = serde_json::from_str(&records).unwrap();
+    let keys: Vec<&str> =
+        records["Records"].as_array().unwrap().iter().map(|r| r["PartitionKey"].as_str().unwrap()).collect();
+    assert_eq!(keys, ["customer-5", "customer-6"]);
+}

@@ -63,7 +63,7 @@ pub(crate) fn parse(source: &Source, checks: Checks) -> Result<Exam, LessonError
     }
     let new_account = Simulation::new;
     let start = (checks == Checks::Replay).then_some(&new_account as &dyn Fn() -> Simulation);
-    let questions = quiz::parse_questions(source, file.questions, start)?;
+    let questions = quiz::parse_questions(source, file.questions, None, start)?;
     Ok(Exam { title: file.title.into_inner(), intro: file.intro, pass_percent, questions })
 }
 

@@ -520,7 +520,8 @@ pub(crate) fn parse(
 
     let prose = prose::parse(prose)?;
     let start = || setup.start().expect("checked above");
-    let quiz = quiz::parse(quiz, (checks == Checks::Replay).then_some(&start as &dyn Fn() -> Simulation))?;
+    let quiz =
+        quiz::parse(quiz, &setup.stream_name, (checks == Checks::Replay).then_some(&start as &dyn Fn() -> Simulation))?;
     let lesson = Lesson {
         id: file.id.into_inner(),
         title: file.title.into_inner(),

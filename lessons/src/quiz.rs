@@ -315,9 +315,13 @@ struct QuizFile {
 
 /// Parses `quiz.toml`. `start` gives the state a "predict, then run"
 /// question runs from; without it, runs are not checked.
-pub(crate) fn parse(source: &Source, start: Option<&dyn Fn() -> Simulation>) -> Result<Vec<Question>, LessonError> {
+pub(crate) fn parse(
+    source: &Source,
+    stream_name: &str,
+    start: Option<&dyn Fn() -> Simulation>,
+) -> Result<Vec<Question>, LessonError> {
     let file: QuizFile = source.parse_toml()?;
-    parse_questions(source, file.questions, start)
+    parse_questions(source, file.questions, Some(stream_name), start)
 }
 
 /// Parses and checks questions read as tables (so that each error has the
@@ -325,6 +329,7 @@ pub(crate) fn parse(source: &Source, start: Option<&dyn Fn() -> Simulation>) -> 
 pub(crate) fn parse_questions(
     source: &Source,
     tables: Vec<Spanned<toml::Table>>,
+    default_stream: Option<&str>,
     start: Option<&dyn Fn() -> Simulation>,
 ) -> Result<Vec<Question>, LessonError> {
     if tables.is_empty() {
@@ -339,7 +344,13 @@ pub(crate) fn parse_questions(
         if questions.iter().any(|q| q.id == file.id) {
             return Err(source.error_at(at, format!("question id `{}` is used twice", file.id)));
         }
-        let question = build(source, at, file)?;
+        let mut question = build(source, at, file)?;
+        // As in lesson.toml, an action that leaves out its stream means the lesson's.
+        if let (Some(run), Some(stream)) = (question.run.as_mut(), default_stream) {
+            for name in run.actions.iter_mut().filter_map(Action::stream_name_mut).filter(|name| name.is_empty()) {
+                *name = stream.to_owned();
+            }
+        }
         if let Some(start) = start {
             check_run(source, at, &question, start)?;
         }
@@ -481,7 +492,7 @@ mod tests {
     use super::*;
 
     fn parse_quiz(text: &str) -> Result<Vec<Question>, String> {
-        parse(&Source { path: "quiz.toml".into(), text }, Some(&Simulation::new)).map_err(|e| e.to_string())
+        parse(&Source { path: "quiz.toml".into(), text }, "s", Some(&Simulation::new)).map_err(|e| e.to_string())
     }
 
     /// A quiz with one question whose options are given as TOML lines.

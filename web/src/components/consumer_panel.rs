@@ -102,7 +102,7 @@ pub fn ConsumerPanel(stream: &'static str) -> impl IntoView {
             {move || {
                 let consumers = all_consumers.get();
                 (consumers.len() > 1).then(|| view! {
-                    <table class="consumers-table">
+                    <table class="consumers-table" tabindex="0">
                         <caption>"Every polling consumer"</caption>
                         <thead><tr><th scope="col">"Consumer"</th><th scope="col">"Started at"</th><th scope="col">"Records read"</th><th scope="col">"Most behind (ms)"</th></tr></thead>
                         <tbody>

@@ -81,7 +81,7 @@ pub fn GeneratorPanel(stream: &'static str) -> impl IntoView {
             {move || {
                 let all = generators.get();
                 (!all.is_empty()).then(|| view! {
-                    <table class="generators-table">
+                    <table class="generators-table" tabindex="0">
                         <caption>"Generators on this page"</caption>
                         <thead><tr>
                             <th scope="col">"#"</th><th scope="col">"Rate"</th><th scope="col">"Keys"</th>

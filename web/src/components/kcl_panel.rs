@@ -36,7 +36,7 @@ pub fn KclPanel() -> impl IntoView {
                                 "Processed {} · redelivered {} · checkpoints {} · throttled reads {}",
                                 counters.n_processed, counters.n_redelivered, counters.n_checkpoints, counters.n_throttled
                             )}</p>
-                            <table class="leases-table">
+                            <table class="leases-table" tabindex="0">
                                 <caption>"Lease table"</caption>
                                 <thead><tr>
                                     <th scope="col">"leaseKey"</th><th scope="col">"leaseOwner"</th>

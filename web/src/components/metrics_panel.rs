@@ -121,7 +121,7 @@ pub fn MetricsPanel(stream: &'static str) -> impl IntoView {
             }}
             <details class="metrics-data">
                 <summary>"The datapoints as a table"</summary>
-                <table class="metrics-table">
+                <table class="metrics-table" tabindex="0">
                     <caption>{move || format!("{} per second", METRICS[chosen.get()].0)}</caption>
                     <thead><tr><th scope="col">"Second (UTC)"</th><th scope="col">"Value"</th></tr></thead>
                     <tbody>

@@ -90,4 +90,12 @@ build_site() {
   done
   printf 'wasm size: %s bytes raw, %s bytes gzip (%s)\n' "$raw" "$gz" "$(basename "$wasm")"
   printf 'first load (html, js, wasm, css, icon): %s bytes gzip\n' "$total"
+  # The product's budget for a first visit: everything the page loads, gzipped.
+  if [ "$total" -gt "$FIRST_LOAD_BUDGET" ]; then
+    printf 'error: the first load is %s bytes gzip, over the budget of %s (1 MiB)\n' "$total" "$FIRST_LOAD_BUDGET" >&2
+    return 1
+  fi
 }
+
+# 1 MiB, gzip: the most a first visit may download.
+FIRST_LOAD_BUDGET=1048576

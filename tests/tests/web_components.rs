@@ -11,12 +11,19 @@ fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
 }
 
-/// Mounts the app in a fresh container, with no saved progress.
+/// Mounts the lesson on shards and partition keys (its stream `orders` has
+/// four shards) in a fresh container, with no saved progress.
 fn mount_app() -> (HtmlElement, impl Drop) {
+    use std::sync::Arc;
+
     web_sys::window().unwrap().local_storage().unwrap().unwrap().clear().unwrap();
     let root: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&root).unwrap();
-    let handle = leptos::mount::mount_to(root.clone(), shardlab_web::App);
+    let course = Arc::new(shardlab_lessons::Course::load_trusted().unwrap());
+    let index = course.lessons.iter().position(|l| l.id == "shards-and-partition-keys").unwrap();
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        leptos::view! { <shardlab_web::pages::lesson::LessonPage course=course.clone() index=index /> }
+    });
     (root, handle)
 }
 

@@ -147,9 +147,12 @@ impl History {
 
     /// Adds a timeline point for `sim` if enough simulated time has passed,
     /// thinning older points to stay within the bounds.
+    fn point_due(&self, now: Instant) -> bool {
+        self.timeline.last().is_none_or(|last| now.saturating_since(last.now()) >= Self::MIN_POINT_GAP)
+    }
+
     fn record_point(&mut self, sim: &Simulation) {
-        let due = self.timeline.last().is_none_or(|last| sim.now().saturating_since(last.now()) >= Self::MIN_POINT_GAP);
-        if !due {
+        if !self.point_due(sim.now()) {
             return;
         }
         self.timeline.push(sim.clone());
@@ -231,10 +234,15 @@ impl SimHandle {
     /// Moves the simulated clock forward, adding a timeline point when due.
     pub fn advance(&self, by: Duration) {
         self.sim.update(|s| s.advance(by));
-        self.history.update(|h| {
-            h.branch();
-            self.sim.with_untracked(|s| h.record_point(s));
-        });
+        // Most ticks add no point; only notify the timeline's readers when one does.
+        let now = self.sim.with_untracked(Simulation::now);
+        let changes = self.history.with_untracked(|h| h.scrubbed_to.is_some() || h.point_due(now));
+        if changes {
+            self.history.update(|h| {
+                h.branch();
+                self.sim.with_untracked(|s| h.record_point(s));
+            });
+        }
     }
 
     /// A stream's shards and counts.

@@ -45,7 +45,7 @@ fn consumer_commands(stream: &str, consumer: &ConsumerSummary) -> String {
 
 /// How many received records each shard lists: the newest, so that a
 /// consumer reading thousands a second keeps the page light.
-const SHOWN_RECORDS: usize = 50;
+const SHOWN_RECORDS: usize = 20;
 
 /// Start a polling consumer on `stream` and watch what it receives per shard.
 #[component]

@@ -30,7 +30,9 @@ pub fn StreamView(stream: &'static str, #[prop(into)] probe: Signal<Option<HashK
             <div class="stream-body">
                 <HashRing shards=shards probe=probe />
                 <ol class="lanes" aria-label="Shards">
-                    <For each=move || shards.get() key=|s| (s.id, s.n_records) children=move |shard| view! { <Lane stream=stream shard=shard /> } />
+                    // Keyed by shard (and whether it is closed), not by its
+                    // record count: a lane stays in place as records arrive.
+                    <For each=move || shards.get() key=|s| (s.id, s.is_open()) children=move |shard| view! { <Lane stream=stream shard=shard shards=shards /> } />
                 </ol>
             </div>
         </section>
@@ -135,11 +137,12 @@ fn HeatStrip(stream: &'static str, shard: ShardId) -> impl IntoView {
 }
 
 #[component]
-fn Lane(stream: &'static str, shard: ShardView) -> impl IntoView {
+fn Lane(stream: &'static str, shard: ShardView, shards: Memo<Vec<ShardView>>) -> impl IntoView {
     let sim = expect_context::<SimHandle>();
     let Selection(selected) = expect_context::<Selection>();
     let id = shard.id;
     let records = move || sim.newest_records(stream, id, LANE_RECORDS);
+    let n_records = move || shards.with(|all| all.iter().find(|s| s.id == id).map_or(0, |s| s.n_records));
     let range_title = format!("StartingHashKey {} · EndingHashKey {}", shard.range.start(), shard.range.end());
     view! {
         <li class="lane" data-shard=id.to_string()>
@@ -150,14 +153,11 @@ fn Lane(stream: &'static str, shard: ShardView) -> impl IntoView {
                     {format!("{} … {}", short_hash_key(shard.range.start()), short_hash_key(shard.range.end()))}
                 </span>
                 <span class="muted share">{ring_share(shard.range)}</span>
-                <span class="count">{plural(shard.n_records, "record")}</span>
+                <span class="count">{move || plural(n_records(), "record")}</span>
             </div>
             <HeatStrip stream=stream shard=id />
             <ol class="tokens" aria-label=format!("Newest records in {id}")>
-                {move || {
-                    records()
-                        .into_iter()
-                        .map(|r| {
+                <For each=records key=|r| r.sequence_number() children=move |r| {
                             let seq = r.sequence_number().to_string();
                             let title = format!("PartitionKey {} · SequenceNumber {seq}", r.partition_key());
                             let sequence_number = r.sequence_number();
@@ -174,9 +174,7 @@ fn Lane(stream: &'static str, shard: ShardView) -> impl IntoView {
                                     </button>
                                 </li>
                             }
-                        })
-                        .collect_view()
-                }}
+                } />
             </ol>
         </li>
     }

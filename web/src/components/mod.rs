@@ -5,6 +5,7 @@ pub mod api_console;
 pub mod clock_bar;
 pub mod consumer_panel;
 pub mod delivery_panel;
+pub mod fault_panel;
 pub mod generator_panel;
 pub mod inspector;
 pub mod kcl_panel;

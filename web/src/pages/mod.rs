@@ -12,6 +12,7 @@ use crate::components::api_console::ApiConsole;
 use crate::components::clock_bar::ClockBar;
 use crate::components::consumer_panel::ConsumerPanel;
 use crate::components::delivery_panel::DeliveryPanel;
+use crate::components::fault_panel::FaultPanel;
 use crate::components::generator_panel::GeneratorPanel;
 use crate::components::inspector::{Inspector, Selection};
 use crate::components::kcl_panel::KclPanel;
@@ -99,6 +100,7 @@ pub fn Playground(stream: &'static str) -> impl IntoView {
             {permissions.allows("put_record").then(|| view! { <PutForm stream=stream partition_key=partition_key on_put=|| () /> })}
             {permissions.allows("Shardlab.StartGenerator").then(|| view! { <GeneratorPanel stream=stream /> })}
             <StreamView stream=stream probe=probe />
+            <FaultPanel stream=stream />
             <Inspector stream=stream />
             <MetricsPanel stream=stream />
             {permissions.allows("start_polling_consumer").then(|| view! { <ConsumerPanel stream=stream /> })}

@@ -1,0 +1,142 @@
+//! Fault and change buttons: the things learners break and fix, one click
+//! each, every one sent as the API call a real operator would make (and
+//! shown with its CLI command).
+
+use leptos::prelude::*;
+use serde_json::{Value, json};
+use shardlab_core::{ShardView, base64};
+
+use crate::components::api_call::{ApiCall, ApiCallView};
+use crate::permissions::Permissions;
+use crate::sim_handle::SimHandle;
+
+/// Builds a button's request body from the current state; `None` when the
+/// change does not apply (no two open shards to merge).
+type RequestBody = Box<dyn Fn() -> Option<Value> + Send + Sync>;
+
+/// The open shard with the most records, and where to split it in two halves.
+fn split_of_fullest(shards: &[ShardView]) -> Option<Value> {
+    let fullest = shards.iter().filter(|s| s.is_open()).max_by_key(|s| s.n_records)?;
+    let (start, end) = (fullest.range.start().0, fullest.range.end().0);
+    Some(json!({
+        "ShardToSplit": fullest.id.to_string(),
+        "NewStartingHashKey": (start + (end - start) / 2 + 1).to_string(),
+    }))
+}
+
+/// The pair of adjacent open shards holding the fewest records together.
+fn merge_of_coldest(shards: &[ShardView]) -> Option<Value> {
+    let mut open: Vec<&ShardView> = shards.iter().filter(|s| s.is_open()).collect();
+    open.sort_by_key(|s| s.range.start().0);
+    let (a, b) = open.windows(2).map(|pair| (pair[0], pair[1])).min_by_key(|(a, b)| a.n_records + b.n_records)?;
+    Some(json!({"ShardToMerge": a.id.to_string(), "AdjacentShardToMerge": b.id.to_string()}))
+}
+
+/// The buttons, for `stream`; each shows only if the page allows its call.
+#[component]
+pub fn FaultPanel(stream: &'static str) -> impl IntoView {
+    let sim = expect_context::<SimHandle>();
+    let permissions = expect_context::<Permissions>();
+    let last_call = RwSignal::new(None::<ApiCall>);
+    let send = move |target: &str, body: Value| last_call.set(Some(ApiCall::send(sim, target, body)));
+    let shards = move || sim.stream(stream).map(|s| s.shards).unwrap_or_default();
+    let with_stream = move |mut body: Value| {
+        body["StreamName"] = stream.into();
+        body
+    };
+    let buttons: Vec<(&'static str, &'static str, RequestBody)> = vec![
+        (
+            "Split the fullest shard",
+            "Kinesis_20131202.SplitShard",
+            Box::new(move || split_of_fullest(&shards()).map(with_stream)),
+        ),
+        (
+            "Merge the two coldest neighbours",
+            "Kinesis_20131202.MergeShards",
+            Box::new(move || merge_of_coldest(&shards()).map(with_stream)),
+        ),
+        (
+            "Raise retention to 7 days",
+            "Kinesis_20131202.IncreaseStreamRetentionPeriod",
+            Box::new(move || Some(with_stream(json!({"RetentionPeriodHours": 168})))),
+        ),
+        (
+            "Lower retention to 24 hours",
+            "Kinesis_20131202.DecreaseStreamRetentionPeriod",
+            Box::new(move || Some(with_stream(json!({"RetentionPeriodHours": 24})))),
+        ),
+        (
+            "Put a poison record",
+            "Kinesis_20131202.PutRecord",
+            Box::new(move || {
+                Some(with_stream(json!({"PartitionKey": "poison", "Data": base64::encode(b"POISON: not valid JSON")})))
+            }),
+        ),
+        (
+            "Throttle: 3,000 writes to one key",
+            "Shardlab.StartGenerator",
+            Box::new(move || {
+                Some(with_stream(
+                    json!({"RecordsPerSecond": 3000, "Keys": {"Distribution": "HOT_KEY", "HotPercent": 100}}),
+                ))
+            }),
+        ),
+    ];
+    let allowed: Vec<_> = buttons.into_iter().filter(|(_, target, _)| permissions.allows(target)).collect();
+    (!allowed.is_empty()).then(|| {
+        view! {
+            <section class="panel faults" aria-labelledby="faults-title">
+                <header class="panel-head">
+                    <h2 id="faults-title">"Break it, fix it"</h2>
+                    <p class="muted">"One-click changes, each sent as the API call an operator would make"</p>
+                </header>
+                <div class="fault-buttons">
+                    {allowed.into_iter().map(|(label, target, body)| view! {
+                        <button on:click=move |_| {
+                            if let Some(body) = body() {
+                                send(target, body);
+                            }
+                        }>{label}</button>
+                    }).collect_view()}
+                </div>
+                {move || last_call.get().map(|call| view! { <ApiCallView call=call open=true /> })}
+            </section>
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shardlab_core::{CreateStreamInput, PutRecordInput, Simulation, limits};
+
+    fn shards_after(keys: &[&str]) -> Vec<ShardView> {
+        let mut sim = Simulation::new();
+        sim.create_stream(CreateStreamInput::provisioned("s", 4)).unwrap();
+        sim.advance(limits::STREAM_CREATE_DELAY);
+        for key in keys {
+            sim.put_record(PutRecordInput::new("s", *key, b"x".to_vec())).unwrap();
+        }
+        sim.stream("s").unwrap().shards
+    }
+
+    #[test]
+    fn the_fullest_shard_is_split_in_the_middle() {
+        // user-42 lands in shardId-000000000001, which owns the second quarter.
+        let split = split_of_fullest(&shards_after(&["user-42", "user-42", "user-1"])).unwrap();
+        assert_eq!(split["ShardToSplit"], "shardId-000000000001");
+        let quarter = 1u128 << 126;
+        assert_eq!(split["NewStartingHashKey"], (quarter + quarter / 2).to_string());
+    }
+
+    #[test]
+    fn the_coldest_adjacent_pair_is_merged() {
+        // Shard 1 holds two records and shard 3 one: the pairs 0–1 and 1–2 hold
+        // two, and 2–3 one, the fewest.
+        let merge = merge_of_coldest(&shards_after(&["user-42", "user-42", "user-1"])).unwrap();
+        assert_eq!(
+            merge,
+            json!({"ShardToMerge": "shardId-000000000002", "AdjacentShardToMerge": "shardId-000000000003"})
+        );
+    }
+}

@@ -136,6 +136,16 @@ impl Simulation {
     }
 
     fn next_due(&self) -> Option<(Instant, Due)> {
+        // Metrics are flushed at each whole second, and on-demand streams
+        // are checked at each whole minute.
+        let measure = Some((self.next_measure, Due::Measure));
+        let scaling = Some((self.next_scaling, Due::OnDemandScaling));
+        self.due_events().chain(measure).chain(scaling).min()
+    }
+
+    /// Everything due at its own deadline: stream changes, consumer polls
+    /// and the clients the simulation runs (not the periodic flush and check).
+    fn due_events(&self) -> impl Iterator<Item = (Instant, Due)> + '_ {
         let changes =
             self.streams.values().filter_map(|s| Some((s.pending.as_ref()?.due, Due::StreamChange(s.name.clone()))));
         let polls = self.consumers.iter().enumerate().map(|(idx, c)| (c.next_poll, Due::ConsumerPoll(idx)));
@@ -156,20 +166,7 @@ impl Simulation {
             .delivery_streams
             .iter()
             .filter_map(|(name, d)| Some((d.next_deadline()?, Due::DeliveryStream(name.clone()))));
-        // Metrics are flushed at each whole second, and on-demand streams
-        // are checked at each whole minute.
-        let measure = Some((self.next_measure, Due::Measure));
-        let scaling = Some((self.next_scaling, Due::OnDemandScaling));
-        changes
-            .chain(polls)
-            .chain(producers)
-            .chain(applications)
-            .chain(generators)
-            .chain(mappings)
-            .chain(deliveries)
-            .chain(measure)
-            .chain(scaling)
-            .min()
+        changes.chain(polls).chain(producers).chain(applications).chain(generators).chain(mappings).chain(deliveries)
     }
 
     /// The periodic work is scheduled within its period after the clock: a
@@ -186,21 +183,7 @@ impl Simulation {
     /// The earliest stream change or consumer poll: what is due besides the
     /// periodic metric flush and scaling check.
     fn next_due_event(&self) -> Option<Instant> {
-        let changes = self.streams.values().filter_map(|s| Some(s.pending.as_ref()?.due));
-        let polls = self.consumers.iter().map(|c| c.next_poll);
-        let producers = self.producers.iter().flatten().filter_map(|p| p.next_deadline());
-        let applications = self.applications.iter().flatten().filter_map(|a| a.next_deadline());
-        let generators = self.generators.iter().filter_map(|g| g.next_deadline());
-        let mappings = self.next_mapping_deadlines().map(|(at, _)| at);
-        let deliveries = self.delivery_streams.values().filter_map(|d| d.next_deadline());
-        changes
-            .chain(polls)
-            .chain(producers)
-            .chain(applications)
-            .chain(generators)
-            .chain(mappings)
-            .chain(deliveries)
-            .min()
+        self.due_events().map(|(at, _)| at).min()
     }
 
     /// Whether no stream has metric samples waiting and no registered

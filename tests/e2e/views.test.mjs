@@ -95,6 +95,30 @@ describe('views', () => {
     await context.close();
   });
 
+  test('a fan-out consumer becomes ACTIVE and a KPL producer packs user records', async () => {
+    const { context, page, problems } = await openPage(undefined, SANDBOX);
+    const arn = 'arn:aws:kinesis:us-east-1:123456789012:stream/sandbox';
+    await send(page, 'Kinesis_20131202.RegisterStreamConsumer', { StreamARN: arn, ConsumerName: 'dashboard' });
+    const consumerRow = page.locator('.clients-table', { hasText: 'Enhanced fan-out' }).locator('tbody tr').first();
+    assert.match(await consumerRow.textContent(), /dashboard\s*CREATING/);
+    await step(page, 5);
+    assert.match(await consumerRow.textContent(), /dashboard\s*ACTIVE/);
+
+    await send(page, 'Shardlab.KplCreateProducer', {});
+    for (let i = 0; i < 4; i++) {
+      await send(page, 'Shardlab.KplPut', { ProducerId: 0, StreamName: 'sandbox', PartitionKey: 'user-42', Data: 'aGVsbG8=' });
+    }
+    await send(page, 'Shardlab.KplFlush', { ProducerId: 0 });
+    await step(page, 1);
+    const cells = await page.locator('.clients-table', { hasText: 'KPL producers' }).locator('tbody tr td').allTextContents();
+    // #, buffered, in flight, put, succeeded, Kinesis records sent, calls, retries
+    assert.deepEqual(cells, ['0', '0', '0', '4', '4', '1', '1', '0']);
+    assert.deepEqual(await axeSerious(page), []);
+    await page.locator('.clients').screenshot({ path: join(ARTIFACTS, 'views-clients.png') });
+    assertClean(problems);
+    await context.close();
+  });
+
   test('killing a KCL worker moves its leases to the survivor', async () => {
     const { context, page, problems } = await openPage(undefined, SANDBOX);
     await send(page, 'Shardlab.KclCreateApplication', { ApplicationName: 'billing', StreamName: 'sandbox' });

@@ -102,6 +102,19 @@ impl QueueView {
     }
 }
 
+/// A KPL producer as the clients panel shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KplProducerView {
+    /// Its `ProducerId`.
+    pub id: u32,
+    /// User records waiting in its buffers.
+    pub buffered: usize,
+    /// User records in `PutRecords` calls not yet answered.
+    pub in_flight: usize,
+    /// What it has done.
+    pub counters: shardlab_core::kpl::KplCounters,
+}
+
 /// A copyable handle to the page's simulation.
 #[derive(Clone, Copy)]
 pub struct SimHandle {
@@ -364,6 +377,30 @@ impl SimHandle {
             (0u32..)
                 .map_while(|id| {
                     s.kcl_application(shardlab_core::clients::ApplicationId(id)).map(|app| (id, app.clone()))
+                })
+                .collect()
+        })
+    }
+
+    /// The enhanced fan-out consumers registered on `stream`. Listing goes
+    /// through the service's `ListStreamConsumers`, which takes the
+    /// simulation mutably; the update is untracked, as for goals.
+    pub fn fan_out_consumers(&self, stream: &str) -> Vec<shardlab_core::StreamConsumer> {
+        self.sim.track();
+        let arn = shardlab_core::stream_arn(stream);
+        self.sim.try_update_untracked(|s| s.list_stream_consumers(&arn).unwrap_or_default()).unwrap_or_default()
+    }
+
+    /// Every KPL producer's buffers and counters.
+    pub fn kpl_producers(&self) -> Vec<KplProducerView> {
+        self.sim.with(|s| {
+            (0u32..)
+                .map_while(|id| s.kpl_producer(shardlab_core::clients::ProducerId(id)).map(|p| (id, p)))
+                .map(|(id, p)| KplProducerView {
+                    id,
+                    buffered: p.n_buffered(),
+                    in_flight: p.n_in_flight(),
+                    counters: p.counters(),
                 })
                 .collect()
         })

@@ -2,6 +2,7 @@
 
 pub mod api_call;
 pub mod api_console;
+pub mod clients_panel;
 pub mod clock_bar;
 pub mod consumer_panel;
 pub mod delivery_panel;

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use shardlab_core::{HashKey, Simulation};
 
 use crate::components::api_console::ApiConsole;
+use crate::components::clients_panel::ClientsPanel;
 use crate::components::clock_bar::ClockBar;
 use crate::components::consumer_panel::ConsumerPanel;
 use crate::components::delivery_panel::DeliveryPanel;
@@ -105,6 +106,7 @@ pub fn Playground(stream: &'static str) -> impl IntoView {
             <MetricsPanel stream=stream />
             {permissions.allows("start_polling_consumer").then(|| view! { <ConsumerPanel stream=stream /> })}
             <KclPanel />
+            <ClientsPanel stream=stream />
             <LambdaPanel />
             <DeliveryPanel />
             <SqsPanel />

@@ -1,0 +1,70 @@
+//! The stream's other clients: enhanced fan-out consumers (registered, with
+//! their status) and KPL producers (what they buffered, aggregated and
+//! sent). Shown only once there is one.
+
+use leptos::prelude::*;
+use shardlab_core::ConsumerStatus;
+
+use crate::format::clock;
+use crate::sim_handle::SimHandle;
+
+/// Enhanced fan-out consumers of `stream` and every KPL producer.
+#[component]
+pub fn ClientsPanel(stream: &'static str) -> impl IntoView {
+    let sim = expect_context::<SimHandle>();
+    let consumers = Memo::new(move |_| sim.fan_out_consumers(stream));
+    let producers = Memo::new(move |_| sim.kpl_producers());
+    move || {
+        let (consumers, producers) = (consumers.get(), producers.get());
+        (!consumers.is_empty() || !producers.is_empty()).then(|| view! {
+            <section class="panel clients" aria-labelledby="clients-title">
+                <header class="panel-head">
+                    <h2 id="clients-title">"Fan-out consumers and KPL producers"</h2>
+                    <p class="muted">"Each fan-out consumer gets its own 2 MiB/s per shard; the KPL packs user records into fewer Kinesis records"</p>
+                </header>
+                {(!consumers.is_empty()).then(|| view! {
+                    <table class="clients-table" tabindex="0">
+                        <caption>"Enhanced fan-out consumers"</caption>
+                        <thead><tr><th scope="col">"ConsumerName"</th><th scope="col">"ConsumerStatus"</th><th scope="col">"Registered at"</th></tr></thead>
+                        <tbody>
+                            {consumers.into_iter().map(|c| {
+                                let status = match c.consumer_status {
+                                    ConsumerStatus::Creating => "CREATING",
+                                    ConsumerStatus::Active => "ACTIVE",
+                                    ConsumerStatus::Deleting => "DELETING",
+                                };
+                                view! {
+                                    <tr>
+                                        <td class="mono">{c.consumer_name}</td>
+                                        <td>{status}</td>
+                                        <td class="mono">{clock(c.consumer_creation_timestamp)}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                })}
+                {(!producers.is_empty()).then(|| view! {
+                    <table class="clients-table" tabindex="0">
+                        <caption>"KPL producers"</caption>
+                        <thead><tr>
+                            <th scope="col">"#"</th><th scope="col">"Buffered"</th><th scope="col">"In flight"</th>
+                            <th scope="col">"User records put"</th><th scope="col">"Succeeded"</th>
+                            <th scope="col">"Kinesis records sent"</th><th scope="col">"PutRecords calls"</th><th scope="col">"Retries"</th>
+                        </tr></thead>
+                        <tbody>
+                            {producers.into_iter().map(|p| view! {
+                                <tr>
+                                    <td>{p.id}</td><td>{p.buffered}</td><td>{p.in_flight}</td>
+                                    <td>{p.counters.n_user_records_put}</td><td>{p.counters.n_user_records_succeeded}</td>
+                                    <td>{p.counters.n_kinesis_records_sent}</td><td>{p.counters.n_put_records_calls}</td>
+                                    <td>{p.counters.n_retries}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                })}
+            </section>
+        })
+    }
+}

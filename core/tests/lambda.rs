@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 use shardlab_core::lambda::{
-    CreateEventSourceMappingInput, FunctionScript, Handling, Invocation, InvocationOutcome, MappingStartingPosition,
-    OnPoison, PoisonRule, UpdateEventSourceMappingInput,
+    CreateEventSourceMappingInput, FunctionScript, Handling, Invocation, InvocationOutcome, MappingSettings,
+    MappingStartingPosition, OnPoison, PoisonRule, UpdateEventSourceMappingInput,
 };
 use shardlab_core::{
     CreateStreamInput, Duration, EventSourceMappingError, HashKey, PutRecordInput, SequenceNumber, ShardId, Simulation,
@@ -63,10 +63,10 @@ fn bisection_isolates_a_poison_pill_and_sends_it_to_the_destination() {
     let pill_arrival = sim.now();
     let retries = 2;
     let uuid = map(&mut sim, poison_data(), |m| {
-        m.batch_size = Some(10);
-        m.bisect_batch_on_function_error = Some(true);
-        m.maximum_retry_attempts = Some(retries);
-        m.on_failure_destination = Some(DLQ.into());
+        m.settings.batch_size = Some(10);
+        m.settings.bisect_batch_on_function_error = Some(true);
+        m.settings.maximum_retry_attempts = Some(retries);
+        m.settings.on_failure_destination = Some(DLQ.into());
     });
     sim.advance(Duration::from_secs(60));
 
@@ -136,9 +136,9 @@ fn check_partial_failure(report: bool, expected: &[(u32, InvocationOutcome, Hand
         ..FunctionScript::default()
     };
     let uuid = map(&mut sim, script, |m| {
-        m.maximum_retry_attempts = Some(1);
-        m.on_failure_destination = Some(DLQ.into());
-        m.function_response_types = report.then(|| vec!["ReportBatchItemFailures".into()]);
+        m.settings.maximum_retry_attempts = Some(1);
+        m.settings.on_failure_destination = Some(DLQ.into());
+        m.settings.function_response_types = report.then(|| vec!["ReportBatchItemFailures".into()]);
     });
     sim.advance(Duration::from_secs(30));
     let log = sim.invocations(&uuid).unwrap();
@@ -198,8 +198,8 @@ fn each_key_stays_in_order_across_ten_lanes_per_shard() {
     }
     let script = FunctionScript { duration_per_batch: Duration::from_millis(300), ..FunctionScript::default() };
     let uuid = map(&mut sim, script, |m| {
-        m.batch_size = Some(5);
-        m.parallelization_factor = Some(i64::from(factor));
+        m.settings.batch_size = Some(5);
+        m.settings.parallelization_factor = Some(i64::from(factor));
     });
     sim.advance(Duration::from_millis(1));
     let status = sim.event_source_mapping(&uuid).unwrap();
@@ -262,8 +262,8 @@ fn batch_size_and_batching_window_shape_the_batches() {
         }
         let created = sim.now();
         let uuid = map(&mut sim, FunctionScript::default(), |m| {
-            m.batch_size = Some(batch_size);
-            m.maximum_batching_window_in_seconds = Some(window);
+            m.settings.batch_size = Some(batch_size);
+            m.settings.maximum_batching_window_in_seconds = Some(window);
         });
         sim.advance(Duration::from_secs(30));
         let got: Vec<(u32, u64)> = sim
@@ -282,8 +282,8 @@ fn records_older_than_the_maximum_age_are_discarded_unprocessed() {
     let old: Vec<_> = (0..5).map(|i| put(&mut sim, &format!("k{i}"), "old")).collect();
     sim.advance(Duration::from_secs(120));
     let uuid = map(&mut sim, FunctionScript::default(), |m| {
-        m.maximum_record_age_in_seconds = Some(60);
-        m.on_failure_destination = Some(DLQ.into());
+        m.settings.maximum_record_age_in_seconds = Some(60);
+        m.settings.on_failure_destination = Some(DLQ.into());
     });
     let fresh = put(&mut sim, "new", "fresh");
     sim.advance(Duration::from_secs(5));
@@ -309,7 +309,7 @@ fn maximum_retry_attempts_bounds_the_invocations_of_a_failing_batch() {
         let mut sim = sim_with_stream(1);
         put(&mut sim, "k", "x");
         let script = FunctionScript { throw_on_every_batch: true, ..FunctionScript::default() };
-        let uuid = map(&mut sim, script, |m| m.maximum_retry_attempts = retries);
+        let uuid = map(&mut sim, script, |m| m.settings.maximum_retry_attempts = retries);
         // Retries come a second apart; 59.5 s holds the first try and 59 retries.
         sim.advance(Duration::from_millis(59_500));
         let log = sim.invocations(&uuid).unwrap();
@@ -324,7 +324,7 @@ fn maximum_retry_attempts_bounds_the_invocations_of_a_failing_batch() {
 fn iterator_age_grows_when_the_function_is_slower_than_the_stream() {
     let mut sim = sim_with_stream(1);
     let script = FunctionScript { duration_per_batch: Duration::from_secs(2), ..FunctionScript::default() };
-    let uuid = map(&mut sim, script, |m| m.batch_size = Some(1));
+    let uuid = map(&mut sim, script, |m| m.settings.batch_size = Some(1));
     // One record every 500 ms, one record processed every 2 s.
     for i in 0..60 {
         put(&mut sim, &format!("k{i}"), "x");
@@ -347,20 +347,20 @@ fn out_of_range_settings_are_refused_with_aws_errors() {
     };
     type Tweak = fn(&mut CreateEventSourceMappingInput);
     let cases: Vec<(Tweak, &str, String)> = vec![
-        (|m| m.batch_size = Some(0), "ValidationException", validation("batchSize", "0", "Member must have value greater than or equal to 1")),
-        (|m| m.batch_size = Some(10_001), "ValidationException", validation("batchSize", "10001", "Member must have value less than or equal to 10000")),
-        (|m| m.maximum_batching_window_in_seconds = Some(-1), "ValidationException", validation("maximumBatchingWindowInSeconds", "-1", "Member must have value greater than or equal to 0")),
-        (|m| m.maximum_batching_window_in_seconds = Some(301), "ValidationException", validation("maximumBatchingWindowInSeconds", "301", "Member must have value less than or equal to 300")),
-        (|m| m.parallelization_factor = Some(0), "ValidationException", validation("parallelizationFactor", "0", "Member must have value greater than or equal to 1")),
-        (|m| m.parallelization_factor = Some(11), "ValidationException", validation("parallelizationFactor", "11", "Member must have value less than or equal to 10")),
-        (|m| m.maximum_retry_attempts = Some(-2), "ValidationException", validation("maximumRetryAttempts", "-2", "Member must have value greater than or equal to -1")),
-        (|m| m.maximum_retry_attempts = Some(10_001), "ValidationException", validation("maximumRetryAttempts", "10001", "Member must have value less than or equal to 10000")),
-        (|m| m.maximum_record_age_in_seconds = Some(-2), "ValidationException", validation("maximumRecordAgeInSeconds", "-2", "Member must have value greater than or equal to -1")),
-        (|m| m.maximum_record_age_in_seconds = Some(604_801), "ValidationException", validation("maximumRecordAgeInSeconds", "604801", "Member must have value less than or equal to 604800")),
-        (|m| m.maximum_record_age_in_seconds = Some(59), "InvalidParameterValueException", "MaximumRecordAgeInSeconds must be -1 or between 60 and 604800, but was 59.".into()),
-        (|m| m.function_response_types = Some(vec!["Everything".into()]), "ValidationException", validation("functionResponseTypes", "Everything", "Member must satisfy enum value set: [ReportBatchItemFailures]")),
-        (|m| m.on_failure_destination = Some("dlq".into()), "ValidationException", validation("destinationConfig.onFailure.destination", "dlq", r"Member must satisfy regular expression pattern: ^$|kafka://([^.]([a-zA-Z0-9\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)")),
-        (|m| m.on_failure_destination = Some("arn:aws:s3:us-east-1:123456789012:bucket".into()), "InvalidParameterValueException", "Unsupported destination type for a Kinesis event source: arn:aws:s3:us-east-1:123456789012:bucket. Use an Amazon SQS queue or Amazon SNS topic.".into()),
+        (|m| m.settings.batch_size = Some(0), "ValidationException", validation("batchSize", "0", "Member must have value greater than or equal to 1")),
+        (|m| m.settings.batch_size = Some(10_001), "ValidationException", validation("batchSize", "10001", "Member must have value less than or equal to 10000")),
+        (|m| m.settings.maximum_batching_window_in_seconds = Some(-1), "ValidationException", validation("maximumBatchingWindowInSeconds", "-1", "Member must have value greater than or equal to 0")),
+        (|m| m.settings.maximum_batching_window_in_seconds = Some(301), "ValidationException", validation("maximumBatchingWindowInSeconds", "301", "Member must have value less than or equal to 300")),
+        (|m| m.settings.parallelization_factor = Some(0), "ValidationException", validation("parallelizationFactor", "0", "Member must have value greater than or equal to 1")),
+        (|m| m.settings.parallelization_factor = Some(11), "ValidationException", validation("parallelizationFactor", "11", "Member must have value less than or equal to 10")),
+        (|m| m.settings.maximum_retry_attempts = Some(-2), "ValidationException", validation("maximumRetryAttempts", "-2", "Member must have value greater than or equal to -1")),
+        (|m| m.settings.maximum_retry_attempts = Some(10_001), "ValidationException", validation("maximumRetryAttempts", "10001", "Member must have value less than or equal to 10000")),
+        (|m| m.settings.maximum_record_age_in_seconds = Some(-2), "ValidationException", validation("maximumRecordAgeInSeconds", "-2", "Member must have value greater than or equal to -1")),
+        (|m| m.settings.maximum_record_age_in_seconds = Some(604_801), "ValidationException", validation("maximumRecordAgeInSeconds", "604801", "Member must have value less than or equal to 604800")),
+        (|m| m.settings.maximum_record_age_in_seconds = Some(59), "InvalidParameterValueException", "MaximumRecordAgeInSeconds must be -1 or between 60 and 604800, but was 59.".into()),
+        (|m| m.settings.function_response_types = Some(vec!["Everything".into()]), "ValidationException", validation("functionResponseTypes", "Everything", "Member must satisfy enum value set: [ReportBatchItemFailures]")),
+        (|m| m.settings.on_failure_destination = Some("dlq".into()), "ValidationException", validation("destinationConfig.onFailure.destination", "dlq", r"Member must satisfy regular expression pattern: ^$|kafka://([^.]([a-zA-Z0-9\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)")),
+        (|m| m.settings.on_failure_destination = Some("arn:aws:s3:us-east-1:123456789012:bucket".into()), "InvalidParameterValueException", "Unsupported destination type for a Kinesis event source: arn:aws:s3:us-east-1:123456789012:bucket. Use an Amazon SQS queue or Amazon SNS topic.".into()),
         (|m| m.starting_position = None, "InvalidParameterValueException", "StartingPosition is required for a Kinesis event source.".into()),
         (|m| m.starting_position = Some(MappingStartingPosition::AtTimestamp), "InvalidParameterValueException", "StartingPositionTimestamp is required with StartingPosition AT_TIMESTAMP.".into()),
         (|m| m.starting_position_timestamp = Some(shardlab_core::Instant::SIMULATION_START), "InvalidParameterValueException", "StartingPositionTimestamp is only valid with StartingPosition AT_TIMESTAMP.".into()),
@@ -381,8 +381,11 @@ fn out_of_range_settings_are_refused_with_aws_errors() {
         .create_event_source_mapping(CreateEventSourceMappingInput::new("s", "f", MappingStartingPosition::Latest))
         .unwrap()
         .uuid;
-    let update =
-        UpdateEventSourceMappingInput { uuid: uuid.clone(), parallelization_factor: Some(11), ..Default::default() };
+    let update = UpdateEventSourceMappingInput {
+        uuid: uuid.clone(),
+        settings: MappingSettings { parallelization_factor: Some(11), ..Default::default() },
+        ..Default::default()
+    };
     assert_eq!(sim.update_event_source_mapping(update).unwrap_err().code(), "ValidationException");
     let again =
         sim.create_event_source_mapping(CreateEventSourceMappingInput::new("s", "f", MappingStartingPosition::Latest));
@@ -424,7 +427,7 @@ fn latest_skips_what_was_written_before_the_mapping() {
 fn parent_shards_are_processed_before_their_children() {
     let mut sim = sim_with_stream(1);
     let script = FunctionScript { duration_per_batch: Duration::from_secs(3), ..FunctionScript::default() };
-    let uuid = map(&mut sim, script, |m| m.batch_size = Some(1));
+    let uuid = map(&mut sim, script, |m| m.settings.batch_size = Some(1));
     let before: Vec<_> = (0..3).map(|i| put(&mut sim, &format!("k{i}"), "parent")).collect();
     sim.split_shard("s", ShardId::new(0), "170141183460469231731687303715884105728").unwrap();
     sim.advance(limits::STREAM_CREATE_DELAY);
@@ -453,11 +456,11 @@ fn a_snapshot_mid_flight_carries_on_exactly_like_the_original() {
         ..poison_data()
     };
     let uuid = map(&mut original, script, |m| {
-        m.batch_size = Some(4);
-        m.parallelization_factor = Some(3);
-        m.bisect_batch_on_function_error = Some(true);
-        m.maximum_retry_attempts = Some(2);
-        m.on_failure_destination = Some(DLQ.into());
+        m.settings.batch_size = Some(4);
+        m.settings.parallelization_factor = Some(3);
+        m.settings.bisect_batch_on_function_error = Some(true);
+        m.settings.maximum_retry_attempts = Some(2);
+        m.settings.on_failure_destination = Some(DLQ.into());
     });
     original.advance(Duration::from_millis(2_350));
     assert!(original.event_source_mapping(&uuid).unwrap().in_flight > 0, "mid-flight");
@@ -486,15 +489,14 @@ fn snapshots_from_before_lambda_still_load() {
 #[test]
 fn updates_apply_to_later_batches_and_deleted_mappings_stop() {
     let mut sim = sim_with_stream(1);
-    let uuid = map(&mut sim, FunctionScript::default(), |m| m.batch_size = Some(2));
+    let uuid = map(&mut sim, FunctionScript::default(), |m| m.settings.batch_size = Some(2));
     for i in 0..4 {
         put(&mut sim, &format!("k{i}"), "x");
     }
     sim.advance(Duration::from_secs(2));
     let update = UpdateEventSourceMappingInput {
         uuid: uuid.clone(),
-        batch_size: Some(10),
-        parallelization_factor: Some(4),
+        settings: MappingSettings { batch_size: Some(10), parallelization_factor: Some(4), ..Default::default() },
         ..Default::default()
     };
     let status = sim.update_event_source_mapping(update).unwrap();

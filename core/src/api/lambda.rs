@@ -34,8 +34,9 @@ use super::encode::timestamp;
 use super::error::ApiError;
 use crate::Simulation;
 use crate::lambda::{
-    CreateEventSourceMappingInput, FunctionScript, Handling, Invocation, InvocationOutcome, MappingStartingPosition,
-    MappingStatus, OnPoison, PoisonRule, REPORT_BATCH_ITEM_FAILURES, UpdateEventSourceMappingInput,
+    CreateEventSourceMappingInput, FunctionScript, Handling, Invocation, InvocationOutcome, MappingSettings,
+    MappingStartingPosition, MappingStatus, OnPoison, PoisonRule, REPORT_BATCH_ITEM_FAILURES,
+    UpdateEventSourceMappingInput,
 };
 use crate::time::Duration;
 
@@ -90,12 +91,18 @@ fn destination_config(d: &mut Decoder<'_>) -> Result<Option<Option<String>>, Api
     d.structure("DestinationConfig", |d| d.structure("OnFailure", |d| d.string("Destination")).map(Option::flatten))
 }
 
-pub(super) fn create_event_source_mapping(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
-    let input = CreateEventSourceMappingInput {
-        event_source_arn: d.required("EventSourceArn", Decoder::string)?,
-        function_name: d.required("FunctionName", Decoder::string)?,
-        starting_position: d.enumeration("StartingPosition", STARTING_POSITIONS)?,
-        starting_position_timestamp: d.timestamp("StartingPositionTimestamp")?,
+/// What an `OnFailure` without a `Destination` means.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Destination {
+    /// On create: no destination.
+    AbsentIfEmpty,
+    /// On update: `{"OnFailure": {}}` removes the destination, as in AWS.
+    EmptyRemoves,
+}
+
+/// The members `CreateEventSourceMapping` and `UpdateEventSourceMapping` share.
+fn settings(d: &mut Decoder<'_>, empty_destination: Destination) -> Result<MappingSettings, ApiError> {
+    Ok(MappingSettings {
         batch_size: d.integer("BatchSize")?,
         maximum_batching_window_in_seconds: d.integer("MaximumBatchingWindowInSeconds")?,
         parallelization_factor: d.integer("ParallelizationFactor")?,
@@ -103,7 +110,20 @@ pub(super) fn create_event_source_mapping(sim: &mut Simulation, d: &mut Decoder<
         maximum_retry_attempts: d.integer("MaximumRetryAttempts")?,
         maximum_record_age_in_seconds: d.integer("MaximumRecordAgeInSeconds")?,
         function_response_types: d.strings("FunctionResponseTypes")?,
-        on_failure_destination: destination_config(d)?.flatten(),
+        on_failure_destination: match (destination_config(d)?, empty_destination) {
+            (destination, Destination::AbsentIfEmpty) => destination.flatten(),
+            (destination, Destination::EmptyRemoves) => destination.map(Option::unwrap_or_default),
+        },
+    })
+}
+
+pub(super) fn create_event_source_mapping(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+    let input = CreateEventSourceMappingInput {
+        event_source_arn: d.required("EventSourceArn", Decoder::string)?,
+        function_name: d.required("FunctionName", Decoder::string)?,
+        starting_position: d.enumeration("StartingPosition", STARTING_POSITIONS)?,
+        starting_position_timestamp: d.timestamp("StartingPositionTimestamp")?,
+        settings: settings(d, Destination::AbsentIfEmpty)?,
     };
     d.finish()?;
     Ok(Some(configuration(&sim.create_event_source_mapping(input)?, None)))
@@ -113,15 +133,7 @@ pub(super) fn update_event_source_mapping(sim: &mut Simulation, d: &mut Decoder<
     let input = UpdateEventSourceMappingInput {
         uuid: d.required("UUID", Decoder::string)?,
         function_name: d.string("FunctionName")?,
-        batch_size: d.integer("BatchSize")?,
-        maximum_batching_window_in_seconds: d.integer("MaximumBatchingWindowInSeconds")?,
-        parallelization_factor: d.integer("ParallelizationFactor")?,
-        bisect_batch_on_function_error: d.boolean("BisectBatchOnFunctionError")?,
-        maximum_retry_attempts: d.integer("MaximumRetryAttempts")?,
-        maximum_record_age_in_seconds: d.integer("MaximumRecordAgeInSeconds")?,
-        function_response_types: d.strings("FunctionResponseTypes")?,
-        // `{"OnFailure": {}}` removes the destination, as in AWS.
-        on_failure_destination: destination_config(d)?.map(Option::unwrap_or_default),
+        settings: settings(d, Destination::EmptyRemoves)?,
     };
     d.finish()?;
     Ok(Some(configuration(&sim.update_event_source_mapping(input)?, None)))

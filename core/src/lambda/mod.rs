@@ -168,22 +168,8 @@ pub struct CreateEventSourceMappingInput {
     pub starting_position: Option<MappingStartingPosition>,
     /// `StartingPositionTimestamp`, only with `AT_TIMESTAMP`.
     pub starting_position_timestamp: Option<Instant>,
-    /// `BatchSize`.
-    pub batch_size: Option<i64>,
-    /// `MaximumBatchingWindowInSeconds`.
-    pub maximum_batching_window_in_seconds: Option<i64>,
-    /// `ParallelizationFactor`.
-    pub parallelization_factor: Option<i64>,
-    /// `BisectBatchOnFunctionError`.
-    pub bisect_batch_on_function_error: Option<bool>,
-    /// `MaximumRetryAttempts`.
-    pub maximum_retry_attempts: Option<i64>,
-    /// `MaximumRecordAgeInSeconds`.
-    pub maximum_record_age_in_seconds: Option<i64>,
-    /// `FunctionResponseTypes`.
-    pub function_response_types: Option<Vec<String>>,
-    /// `DestinationConfig.OnFailure.Destination`.
-    pub on_failure_destination: Option<String>,
+    /// The settings `Create` and `Update` share.
+    pub settings: MappingSettings,
 }
 
 impl CreateEventSourceMappingInput {
@@ -210,6 +196,16 @@ pub struct UpdateEventSourceMappingInput {
     pub uuid: String,
     /// `FunctionName`.
     pub function_name: Option<String>,
+    /// The settings to change.
+    pub settings: MappingSettings,
+}
+
+/// The settings `CreateEventSourceMapping` and `UpdateEventSourceMapping`
+/// share, with AWS's member names; `None` takes the default on create and
+/// leaves the setting as it is on update. Numbers are taken as given and
+/// checked against AWS's ranges.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MappingSettings {
     /// `BatchSize`.
     pub batch_size: Option<i64>,
     /// `MaximumBatchingWindowInSeconds`.
@@ -267,19 +263,8 @@ fn check_range(v: &mut Validator, member: &str, value: Option<i64>, min: i64, ma
     }
 }
 
-/// The settings both `Create` and `Update` take, checked and applied to `config`.
-struct Settings<'a> {
-    batch_size: Option<i64>,
-    maximum_batching_window_in_seconds: Option<i64>,
-    parallelization_factor: Option<i64>,
-    bisect_batch_on_function_error: Option<bool>,
-    maximum_retry_attempts: Option<i64>,
-    maximum_record_age_in_seconds: Option<i64>,
-    function_response_types: Option<&'a [String]>,
-    on_failure_destination: Option<&'a str>,
-}
-
-impl Settings<'_> {
+impl MappingSettings {
+    /// Checks the settings given and applies them to `config`.
     fn apply(&self, config: &mut MappingConfig) -> Result<(), EventSourceMappingError> {
         let mut v = Validator::default();
         check_range(&mut v, "batchSize", self.batch_size, 1, i64::from(MAX_BATCH_SIZE));
@@ -305,7 +290,7 @@ impl Settings<'_> {
             -1,
             i64::from(MAX_RECORD_AGE_SECONDS),
         );
-        for kind in self.function_response_types.unwrap_or_default() {
+        for kind in self.function_response_types.as_deref().unwrap_or_default() {
             v.check(
                 kind == REPORT_BATCH_ITEM_FAILURES,
                 "functionResponseTypes",
@@ -313,7 +298,7 @@ impl Settings<'_> {
                 format!("Member must satisfy enum value set: [{REPORT_BATCH_ITEM_FAILURES}]"),
             );
         }
-        if let Some(arn) = self.on_failure_destination.filter(|arn| !arn.is_empty()) {
+        if let Some(arn) = self.on_failure_destination.as_deref().filter(|arn| !arn.is_empty()) {
             // AWS's model pattern for `Destination`, quoted in its violation message.
             v.check(
                 check_destination_arn(arn) != Err(BadDestination::NotAnArn),
@@ -333,7 +318,7 @@ impl Settings<'_> {
                 "MaximumRecordAgeInSeconds must be -1 or between {MIN_RECORD_AGE_SECONDS} and {MAX_RECORD_AGE_SECONDS}, but was {age}."
             )));
         }
-        if let Some(arn) = self.on_failure_destination.filter(|arn| !arn.is_empty())
+        if let Some(arn) = self.on_failure_destination.as_deref().filter(|arn| !arn.is_empty())
             && check_destination_arn(arn) == Err(BadDestination::UnsupportedService)
         {
             // Unconfirmed wording: AWS accepts only SQS queues and SNS topics here.
@@ -360,11 +345,11 @@ impl Settings<'_> {
         if let Some(n) = self.maximum_record_age_in_seconds {
             config.maximum_record_age_in_seconds = n as i32;
         }
-        if let Some(kinds) = self.function_response_types {
+        if let Some(kinds) = &self.function_response_types {
             config.report_batch_item_failures = !kinds.is_empty();
         }
-        if let Some(arn) = self.on_failure_destination {
-            config.on_failure_destination = (!arn.is_empty()).then(|| arn.into());
+        if let Some(arn) = &self.on_failure_destination {
+            config.on_failure_destination = (!arn.is_empty()).then(|| arn.clone());
         }
         Ok(())
     }
@@ -434,17 +419,7 @@ impl Simulation {
             report_batch_item_failures: false,
             on_failure_destination: None,
         };
-        Settings {
-            batch_size: input.batch_size,
-            maximum_batching_window_in_seconds: input.maximum_batching_window_in_seconds,
-            parallelization_factor: input.parallelization_factor,
-            bisect_batch_on_function_error: input.bisect_batch_on_function_error,
-            maximum_retry_attempts: input.maximum_retry_attempts,
-            maximum_record_age_in_seconds: input.maximum_record_age_in_seconds,
-            function_response_types: input.function_response_types.as_deref(),
-            on_failure_destination: input.on_failure_destination.as_deref(),
-        }
-        .apply(&mut config)?;
+        input.settings.apply(&mut config)?;
         // The wordings of the following refusals are the simulation's: AWS's
         // exact texts for them could not be confirmed.
         let invalid = |message: String| Err(EventSourceMappingError::InvalidParameterValue(message));
@@ -511,17 +486,7 @@ impl Simulation {
         let now = self.now;
         let mapping = self.lambda.mappings[idx].as_mut().expect("found by mapping_idx");
         let mut config = mapping.config.clone();
-        Settings {
-            batch_size: input.batch_size,
-            maximum_batching_window_in_seconds: input.maximum_batching_window_in_seconds,
-            parallelization_factor: input.parallelization_factor,
-            bisect_batch_on_function_error: input.bisect_batch_on_function_error,
-            maximum_retry_attempts: input.maximum_retry_attempts,
-            maximum_record_age_in_seconds: input.maximum_record_age_in_seconds,
-            function_response_types: input.function_response_types.as_deref(),
-            on_failure_destination: input.on_failure_destination.as_deref(),
-        }
-        .apply(&mut config)?;
+        input.settings.apply(&mut config)?;
         if let Some(name) = function_name {
             config.function_name = name;
         }

@@ -3,10 +3,14 @@
 //! The loader works on file contents handed to it by path, so the same code
 //! reads the files embedded in the binary ([`Course::load`]), a directory on
 //! disk (the `lesson-check` tool) and test fixtures.
+//!
+//! A loaded course also round-trips through JSON ([`Course::to_json`],
+//! [`Course::from_json`]): the site's build parses the course once and the
+//! site reads the result, carrying neither the TOML nor the Markdown parser.
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::error::{LessonError, Source};
@@ -31,7 +35,7 @@ pub(crate) enum Checks {
 }
 
 /// Every lesson, in teaching order, and the practice exam.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Course {
     /// The lessons in the order `index.toml` lists them; ids are unique.
     pub lessons: Vec<Lesson>,
@@ -128,6 +132,23 @@ impl Course {
     /// The lesson with this id.
     pub fn lesson(&self, id: &str) -> Option<&Lesson> {
         self.lessons.iter().find(|lesson| lesson.id == id)
+    }
+
+    /// The course, parsed, as JSON for [`Course::from_json`].
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a course has only string keys and finite numbers")
+    }
+
+    /// Reads a course written by [`Course::to_json`]. Nothing is checked
+    /// again but the shape and the safety of links: the course was checked
+    /// when it was parsed.
+    pub fn from_json(json: &str) -> Result<Course, LessonError> {
+        // serde_json's message already ends with the line and column.
+        serde_json::from_str(json).map_err(|err| LessonError {
+            file: "course.json".into(),
+            line: None,
+            message: err.to_string(),
+        })
     }
 }
 

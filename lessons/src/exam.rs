@@ -1,7 +1,7 @@
 //! The practice exam: `exam.toml`, questions drawing on every topic, some
 //! parametric (numbers drawn per attempt, answers computed by simulation).
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use shardlab_core::Simulation;
 use toml::Spanned;
 
@@ -11,7 +11,7 @@ use crate::markdown::Markdown;
 use crate::quiz::{self, Answer, Question};
 
 /// The practice exam, loaded and checked.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Exam {
     /// Shown as the exam's heading.
     pub title: String,

@@ -7,7 +7,7 @@
 //! solved by accident, by replaying its reference solution and its known
 //! wrong solutions.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use shardlab_core::{CapacityMode, CreateStreamInput, Simulation, api, limits};
 use toml::Spanned;
 
@@ -19,7 +19,7 @@ use crate::prose;
 use crate::quiz::{self, Question};
 
 /// A lesson, loaded and checked.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Lesson {
     /// Unique within the course; used in URLs and saved progress.
     pub id: String,
@@ -54,7 +54,7 @@ pub const TOPIC_COUNT: u32 = 24;
 
 /// The lesson's starting state: one stream, `ACTIVE`, and whatever the
 /// setup steps then create (producers, consumers, delivery streams, …).
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Setup {
     /// The stream every action and goal refers to unless it names another.
@@ -95,7 +95,7 @@ impl Setup {
 }
 
 /// Something the learner must achieve.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Goal {
     /// Unique within the lesson.
@@ -108,7 +108,7 @@ pub struct Goal {
 
 /// A test of the simulation's state, written in TOML as an inline table
 /// tagged by `kind`: `{ kind = "total_records", at_least = 4 }`.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Condition {
     /// Some shard holds at least `at_least` records.
@@ -222,7 +222,7 @@ pub struct GoalStatus {
 }
 
 /// A known-wrong attempt, kept so that loading proves the goals reject it.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WrongSolution {
     /// What the mistake is, e.g. "a different key for every record".

@@ -11,18 +11,23 @@
 //!
 //! Thematic breaks are dropped and a code block's language is ignored; the
 //! lessons do not need them.
+//!
+//! A document serializes as its tree, so that the site can load the course
+//! parsed at build time and carry no Markdown parser. A tree read back is
+//! held to the same rule: a link to anything but a safe target is refused.
 
 use std::iter::Peekable;
 
 use pulldown_cmark::{Event, Parser, Tag};
-use serde::{Deserialize, Deserializer};
+use serde::de::{self, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// A parsed Markdown document.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Markdown(pub Vec<Block>);
 
 /// A block of a document.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Block {
     /// A paragraph, or the text of a tight list item.
     Paragraph(Vec<Inline>),
@@ -47,7 +52,7 @@ pub enum Block {
 }
 
 /// Text within a block.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Inline {
     /// Plain text. Adjacent text is merged, and line breaks become spaces.
     Text(String),
@@ -77,13 +82,95 @@ impl Markdown {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// The document with every `pattern` in its text and code replaced by
+    /// `with`; link targets are left as they are.
+    pub fn replace(&self, pattern: &str, with: &str) -> Markdown {
+        fn inlines(nodes: &[Inline], pattern: &str, with: &str) -> Vec<Inline> {
+            let map = |children: &[Inline]| inlines(children, pattern, with);
+            nodes
+                .iter()
+                .map(|inline| match inline {
+                    Inline::Text(text) => Inline::Text(text.replace(pattern, with)),
+                    Inline::Code(code) => Inline::Code(code.replace(pattern, with)),
+                    Inline::Emphasis(children) => Inline::Emphasis(map(children)),
+                    Inline::Strong(children) => Inline::Strong(map(children)),
+                    Inline::Link { href, children } => Inline::Link { href: href.clone(), children: map(children) },
+                })
+                .collect()
+        }
+        fn blocks(nodes: &[Block], pattern: &str, with: &str) -> Vec<Block> {
+            let map = |children: &[Inline]| inlines(children, pattern, with);
+            nodes
+                .iter()
+                .map(|block| match block {
+                    Block::Paragraph(children) => Block::Paragraph(map(children)),
+                    Block::Heading { level, children } => Block::Heading { level: *level, children: map(children) },
+                    Block::List { ordered, items } => Block::List {
+                        ordered: *ordered,
+                        items: items.iter().map(|item| blocks(item, pattern, with)).collect(),
+                    },
+                    Block::CodeBlock(code) => Block::CodeBlock(code.replace(pattern, with)),
+                    Block::Quote(children) => Block::Quote(blocks(children, pattern, with)),
+                })
+                .collect()
+        }
+        Markdown(blocks(&self.0, pattern, with))
+    }
 }
 
-/// Lesson files hold Markdown as TOML strings; this parses them in place.
+/// Lesson files hold Markdown as TOML strings, parsed in place (with the
+/// `parse` feature); a pre-parsed course holds the tree.
 impl<'de> Deserialize<'de> for Markdown {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Markdown, D::Error> {
-        String::deserialize(deserializer).map(|source| Markdown::parse(&source))
+        struct MarkdownVisitor;
+
+        impl<'de> Visitor<'de> for MarkdownVisitor {
+            type Value = Markdown;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("Markdown text or a parsed document")
+            }
+
+            fn visit_str<E: de::Error>(self, source: &str) -> Result<Markdown, E> {
+                #[cfg(feature = "parse")]
+                return Ok(Markdown::parse(source));
+                // Without the parser, which the site leaves out to stay small.
+                #[cfg(not(feature = "parse"))]
+                return Err(E::invalid_type(de::Unexpected::Str(source), &"a parsed document"));
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Markdown, A::Error> {
+                let blocks = Vec::<Block>::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+                match unsafe_href(&blocks) {
+                    Some(href) => Err(de::Error::custom(format!("link target `{href}` is not allowed"))),
+                    None => Ok(Markdown(blocks)),
+                }
+            }
+        }
+
+        deserializer.deserialize_any(MarkdownVisitor)
     }
+}
+
+/// The first link target in `blocks` that [`safe_href`] refuses.
+fn unsafe_href(blocks: &[Block]) -> Option<&str> {
+    fn in_inlines(inlines: &[Inline]) -> Option<&str> {
+        inlines.iter().find_map(|inline| match inline {
+            Inline::Text(_) | Inline::Code(_) => None,
+            Inline::Emphasis(children) | Inline::Strong(children) => in_inlines(children),
+            Inline::Link { href, children } => match safe_href(href) {
+                None => Some(href.as_str()),
+                Some(_) => in_inlines(children),
+            },
+        })
+    }
+    blocks.iter().find_map(|block| match block {
+        Block::Paragraph(children) | Block::Heading { children, .. } => in_inlines(children),
+        Block::List { items, .. } => items.iter().find_map(|item| unsafe_href(item)),
+        Block::Quote(blocks) => unsafe_href(blocks),
+        Block::CodeBlock(_) => None,
+    })
 }
 
 type Events<'a> = Peekable<Parser<'a>>;
@@ -233,6 +320,10 @@ mod tests {
         Block::Paragraph(children)
     }
 
+    fn link(href: &str) -> Inline {
+        Inline::Link { href: href.into(), children: vec![text("go")] }
+    }
+
     #[track_caller]
     fn check(source: &str, expected: Vec<Block>) {
         assert_eq!(Markdown::parse(source), Markdown(expected));
@@ -298,7 +389,6 @@ mod tests {
 
     #[test]
     fn only_safe_links_stay_links() {
-        let link = |href: &str| Inline::Link { href: href.into(), children: vec![text("go")] };
         check(
             "[go](https://docs.aws.amazon.com/kinesis/)",
             vec![paragraph(vec![link("https://docs.aws.amazon.com/kinesis/")])],
@@ -329,5 +419,46 @@ mod tests {
     #[test]
     fn images_become_their_alt_text() {
         check("see ![a diagram](https://example.com/x.png)", vec![paragraph(vec![text("see a diagram")])]);
+    }
+
+    #[test]
+    fn a_document_round_trips_as_its_tree() {
+        let doc = Markdown::parse(
+            "# Hot keys\n\nA *hot* key, `pk-1`:\n\n- one\n- [docs](https://docs.aws.amazon.com/)\n\n> note",
+        );
+        let json = serde_json::to_string(&doc).unwrap();
+        assert_eq!(serde_json::from_str::<Markdown>(&json).unwrap(), doc);
+        // Source text is still read, as lesson files hold it.
+        assert_eq!(serde_json::from_str::<Markdown>("\"A *hot* key\"").unwrap(), Markdown::parse("A *hot* key"));
+    }
+
+    #[test]
+    fn a_tree_with_an_unsafe_link_is_refused() {
+        for (href, refused) in [("https://example.com", false), ("#quiz", false), ("javascript:alert(1)", true)] {
+            let doc = Markdown(vec![Block::Quote(vec![paragraph(vec![Inline::Strong(vec![link(href)])])])]);
+            let read = serde_json::from_str::<Markdown>(&serde_json::to_string(&doc).unwrap());
+            match read {
+                Ok(read) => assert!(!refused && read == doc, "{href}: {read:?}"),
+                Err(err) => assert!(refused && err.to_string().contains("is not allowed"), "{href}: {err}"),
+            }
+        }
+    }
+
+    #[test]
+    fn replace_fills_text_and_code_but_not_link_targets() {
+        let template = Markdown::parse("Write {n} records: `{n}` per [call](#{n}).\n\n    n = {n}");
+        assert_eq!(
+            template.replace("{n}", "1,000"),
+            Markdown(vec![
+                paragraph(vec![
+                    text("Write 1,000 records: "),
+                    Inline::Code("1,000".into()),
+                    text(" per "),
+                    Inline::Link { href: "#{n}".into(), children: vec![text("call")] },
+                    text("."),
+                ]),
+                Block::CodeBlock("n = 1,000".into()),
+            ])
+        );
     }
 }

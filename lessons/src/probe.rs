@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use shardlab_core::{
     CreateStreamInput, Duration, PutRecordInput, PutRecordsEntry, PutRecordsInput, Simulation, limits,
 };
@@ -20,7 +20,7 @@ use shardlab_core::{
 const MAX_PROBED_SHARDS: u32 = 64;
 
 /// How a parametric question's answer is computed.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "probe", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Probe {
     /// The fewest shards that take a steady write rate, spread evenly over

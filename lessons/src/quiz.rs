@@ -18,7 +18,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use shardlab_core::Simulation;
 use shardlab_core::rand::Rand;
 use toml::Spanned;
@@ -29,12 +29,12 @@ use crate::markdown::Markdown;
 use crate::probe::Probe;
 
 /// A question, loaded and checked.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Question {
     /// Unique within its quiz; the key of the learner's answer in saved progress.
     pub id: String,
     /// The question, with `{name}` placeholders if it has parameters.
-    pub prompt_source: String,
+    pub prompt: Markdown,
     /// What kind of answer it takes, and which is right.
     pub answer: AnswerKey,
     /// For "predict, then run": what to run and what to observe.
@@ -46,7 +46,7 @@ pub struct Question {
 }
 
 /// The kind of answer a question takes.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum AnswerKey {
     /// Exactly one option is right.
     Single(Vec<QuizOption>),
@@ -57,7 +57,7 @@ pub enum AnswerKey {
 }
 
 /// One choice of a choice question.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QuizOption {
     /// The choice, as plain text.
@@ -72,7 +72,7 @@ pub struct QuizOption {
 }
 
 /// The right answer of a numeric question.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NumericKey {
     /// The answer; ignored for a parametric question, whose probe computes it.
     pub answer: f64,
@@ -87,7 +87,7 @@ pub struct NumericKey {
 }
 
 /// The inclusive range of a parameter, in steps.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ParamRange {
     /// The least value.
@@ -104,7 +104,7 @@ fn one() -> u64 {
 }
 
 /// What a "predict, then run" question runs, and what it then reads.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Run {
     /// Applied to the lesson's start state (for the exam, to an empty account).
@@ -128,7 +128,7 @@ fn empty_object() -> serde_json::Value {
 }
 
 /// A learner's answer, as saved in their progress.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Answer {
     /// The option chosen in a single-choice question.
@@ -176,7 +176,7 @@ impl Question {
                 (name.clone(), range.from + pick * range.step)
             })
             .collect();
-        let mut prompt = self.prompt_source.clone();
+        let mut prompt = self.prompt.clone();
         for (name, value) in &params {
             prompt = prompt.replace(&format!("{{{name}}}"), &group_thousands(*value));
         }
@@ -185,7 +185,7 @@ impl Question {
             (AnswerKey::Numeric(key), None) => Some(key.answer),
             _ => None,
         };
-        Asked { prompt: Markdown::parse(&prompt), params, numeric_answer }
+        Asked { prompt, params, numeric_answer }
     }
 
     /// Judges `answer` to the question as `asked`. An answer of the wrong
@@ -417,7 +417,14 @@ fn build(source: &Source, at: usize, file: QuestionFile) -> Result<Question, Les
     } else if !file.params.is_empty() {
         return Err(error("a question with `params` needs a `probe` to compute its answer".into()));
     }
-    Ok(Question { id, prompt_source: file.prompt, answer, run: file.run, params: file.params, probe: file.probe })
+    Ok(Question {
+        id,
+        prompt: Markdown::parse(&file.prompt),
+        answer,
+        run: file.run,
+        params: file.params,
+        probe: file.probe,
+    })
 }
 
 fn check_options(source: &Source, at: usize, id: &str, kind: Kind, options: &[QuizOption]) -> Result<(), LessonError> {

@@ -337,6 +337,16 @@ fn the_site_s_unreplayed_load_reads_the_same_course() {
     assert_eq!(Course::load_trusted().unwrap(), course());
 }
 
+/// The site reads the course as the build wrote it, in JSON.
+#[test]
+fn the_course_round_trips_through_json() {
+    let json = course().to_json();
+    assert_eq!(Course::from_json(&json).unwrap(), course());
+    let cut = Course::from_json(&json[..json.len() / 2]).unwrap_err();
+    assert_eq!(cut.file, "course.json");
+    assert!(cut.message.contains("EOF while parsing"), "{cut}");
+}
+
 /// The exam covers the course and its parametric questions compute what the
 /// per-shard limits say: 1,000 records and 1 MiB written a second (whichever
 /// needs more shards), and 5 `GetRecords` calls a second shared by every

@@ -19,7 +19,7 @@ pub mod storage;
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use shardlab_lessons::Course;
+use shardlab_lessons::{Course, LessonError};
 
 use crate::pages::course_map::CourseMap;
 use crate::pages::exam::ExamPage;
@@ -28,10 +28,15 @@ use crate::pages::sandbox::SandboxPage;
 use crate::route::Route;
 pub use crate::sim_handle::SimHandle;
 
+/// The course, as the build parsed it from `lessons/data` (see `build.rs`).
+pub fn built_in_course() -> Result<Course, LessonError> {
+    Course::from_json(include_str!(concat!(env!("OUT_DIR"), "/course.json")))
+}
+
 /// The whole site: the page the address asks for.
 #[component]
 pub fn App() -> impl IntoView {
-    let course = match Course::load_trusted() {
+    let course = match built_in_course() {
         Ok(course) => Arc::new(course),
         Err(err) => return view! { <Fatal message=err.to_string() /> }.into_any(),
     };
@@ -63,5 +68,14 @@ fn Fatal(message: String) -> impl IntoView {
                 <pre>{message}</pre>
             </section>
         </main>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The course the build embedded is the one in `lessons/data`.
+    #[test]
+    fn the_built_in_course_is_the_lesson_data() {
+        assert_eq!(super::built_in_course().unwrap(), shardlab_lessons::Course::load_trusted().unwrap());
     }
 }

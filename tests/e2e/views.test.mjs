@@ -86,9 +86,18 @@ describe('views', () => {
     assert.match(await faults.locator('.api-call .cli').textContent(), /^aws kinesis split-shard .*--shard-to-split shardId-000000000001/);
     await step(page, 4);
     assert.equal(await page.locator('.lane').count(), 6, 'a closed parent and two children');
+    assert.equal(await page.locator('.lane.closed').count(), 1);
+    assert.match(await page.locator('.lane.closed .lane-head').textContent(), /shardId-000000000001.*closed/);
+    assert.equal(await page.locator('.lane .origin', { hasText: 'split from shardId-000000000001' }).count(), 2);
+    assert.match(await page.locator('.lineage svg').getAttribute('aria-label'), /^Shard lineage: 6 shards over 2 generations, 1 closed/);
+    assert.equal(await page.locator('.lineage .lineage-edge').count(), 2);
     await faults.locator('button', { hasText: 'Merge the two coldest neighbours' }).click();
     await step(page, 4);
     assert.equal(await page.locator('.lane').count(), 7, 'two closed parents more and one merged child');
+    assert.equal(await page.locator('.lane.closed').count(), 3);
+    assert.equal(await page.locator('.lane .origin', { hasText: /^merged from shardId-\d+ and shardId-\d+$/ }).count(), 1);
+    assert.equal(await page.locator('.lineage .lineage-edge').count(), 4);
+    await page.locator('.stream').screenshot({ path: join(ARTIFACTS, 'stream-lineage.png'), animations: 'disabled' });
     await faults.locator('button', { hasText: 'Put a poison record' }).click();
     assert.match(await faults.locator('.api-call .status').textContent(), /200/);
     assertClean(problems);

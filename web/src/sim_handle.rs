@@ -37,7 +37,7 @@ pub struct ShardLoad {
 /// and how many the log holds.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvocationPage {
-    /// At most the number asked for, newest first.
+    /// At most the number asked for, newest first, after those skipped.
     pub newest: Vec<Invocation>,
     /// Entries in the log (it keeps the last 10,000).
     pub total: usize,
@@ -421,11 +421,11 @@ impl SimHandle {
         self.sim.with(Simulation::event_source_mappings)
     }
 
-    /// The newest `newest_n` invocations of mapping `uuid`, newest first.
-    /// Empty for a mapping that no longer exists.
-    pub fn invocations(&self, uuid: &str, newest_n: usize) -> InvocationPage {
+    /// Up to `n` invocations of mapping `uuid`, newest first, after the
+    /// `skip` newest. Empty for a mapping that no longer exists.
+    pub fn invocations(&self, uuid: &str, skip: usize, n: usize) -> InvocationPage {
         self.sim.with(|s| {
-            let Ok((newest, total)) = s.newest_invocations(uuid, newest_n) else { return InvocationPage::default() };
+            let Ok((newest, total)) = s.newest_invocations(uuid, skip, n) else { return InvocationPage::default() };
             InvocationPage { total, newest }
         })
     }

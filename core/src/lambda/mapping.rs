@@ -441,8 +441,8 @@ impl EventSourceMapping {
     }
 
     /// The newest `n` invocations, newest first, and how many the log holds.
-    pub(crate) fn newest_invocations(&self, n: usize) -> (Vec<Invocation>, usize) {
-        (self.log.entries.iter().rev().take(n).cloned().collect(), self.log.entries.len())
+    pub(crate) fn newest_invocations(&self, skip: usize, n: usize) -> (Vec<Invocation>, usize) {
+        (self.log.entries.iter().rev().skip(skip).take(n).cloned().collect(), self.log.entries.len())
     }
 
     /// Whether shard `idx`'s parents (those the mapping knows) are read and processed.

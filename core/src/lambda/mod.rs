@@ -520,15 +520,17 @@ impl Simulation {
         Ok(self.lambda.mappings[idx].as_ref().expect("found by mapping_idx").invocations())
     }
 
-    /// The newest `n` invocations of mapping `uuid`, newest first, and how
-    /// many its log holds: what a display needs without copying the log.
+    /// Up to `n` invocations of mapping `uuid`, newest first, after the
+    /// `skip` newest; and how many its log holds: what a display scrolled
+    /// through the log needs without copying it.
     pub fn newest_invocations(
         &self,
         uuid: &str,
+        skip: usize,
         n: usize,
     ) -> Result<(Vec<Invocation>, usize), EventSourceMappingError> {
         let idx = self.mapping_idx(uuid)?;
-        Ok(self.lambda.mappings[idx].as_ref().expect("found by mapping_idx").newest_invocations(n))
+        Ok(self.lambda.mappings[idx].as_ref().expect("found by mapping_idx").newest_invocations(skip, n))
     }
 
     pub(crate) fn next_mapping_deadlines(&self) -> impl Iterator<Item = (Instant, usize)> + '_ {

@@ -4,12 +4,9 @@
 use leptos::prelude::*;
 use shardlab_core::firehose::{CompressionFormat, DeliverySource};
 
-use crate::format::{bytes, clock, duration, percent_of};
+use crate::components::virtual_rows::{Spacer, VirtualBox, WINDOW_ROWS, first_row};
+use crate::format::{bytes, clock, duration, percent_of, plural};
 use crate::sim_handle::{DeliveryStreamView, ObjectText, SimHandle};
-
-/// Objects the browser lists at most, newest first: a busy delivery
-/// stream writes one every interval, without end.
-const MAX_LISTED_OBJECTS: usize = 50;
 
 /// Delivery streams and buckets; nothing when the simulation has neither.
 #[component]
@@ -145,13 +142,17 @@ fn S3Browser(buckets: Memo<Vec<String>>) -> impl IntoView {
     });
     let opened = RwSignal::new(None::<(String, String)>);
     let opened_text = Memo::new(move |_| opened.get().map(|(b, k)| (k.clone(), sim.s3_object_text(&b, &k))));
+    let scroll_top = RwSignal::new(0);
+    let first = Memo::new(move |_| first_row(scroll_top.get()));
+    let total = Memo::new(move |_| objects.with(Vec::len));
+    let drawn = Memo::new(move |_| total.get().saturating_sub(first.get()).min(WINDOW_ROWS));
     // Outside the table, so that a phone shows it however wide the table is.
     let count = move || {
-        let total = objects.with(Vec::len);
+        let total = total.get();
         match bucket.get() {
             None => "No bucket yet.".to_string(),
             Some(b) if total == 0 => format!("No objects in {b} yet."),
-            Some(b) => format!("Objects in {b}, newest first: showing {} of {total}.", total.min(MAX_LISTED_OBJECTS)),
+            Some(b) => format!("{} in {b}, newest first.", plural(total, "object")),
         }
     };
     view! {
@@ -174,23 +175,26 @@ fn S3Browser(buckets: Memo<Vec<String>>) -> impl IntoView {
                 </select>
             </label>
             <p class="table-note object-count">{count}</p>
-            <div class="table-scroll" tabindex="0" role="region" aria-label="Objects">
-                <table class="data-table objects">
+            <VirtualBox label="Objects" scroll_top=scroll_top>
+                <table class="data-table objects" aria-rowcount=move || total.get() + 1>
                     <caption>"Objects (open one by its key)"</caption>
                     <thead>
-                        <tr>
+                        <tr aria-rowindex="1">
                             <th scope="col">"Key"</th>
                             <th scope="col">"Size"</th>
                             <th scope="col">"Last modified"</th>
                         </tr>
                     </thead>
                     <tbody>
+                        <Spacer above=true first=first drawn=drawn total=total />
                         {move || {
                             let bucket_name = bucket.get().unwrap_or_default();
-                            objects.get().into_iter().take(MAX_LISTED_OBJECTS).map(|o| {
+                            let first = first.get();
+                            objects.with(|all| all.iter().skip(first).take(WINDOW_ROWS).cloned().collect::<Vec<_>>()).into_iter().enumerate().map(|(idx, o)| {
                                 let target = (bucket_name.clone(), o.key.clone());
+                                // Row 1 is the header.
                                 view! {
-                                    <tr>
+                                    <tr aria-rowindex=first + idx + 2>
                                         <td class="key">
                                             // The key opens the object, as in the S3 console.
                                             <button class="open-object link-button mono" on:click=move |_| opened.set(Some(target.clone()))>
@@ -203,9 +207,10 @@ fn S3Browser(buckets: Memo<Vec<String>>) -> impl IntoView {
                                 }
                             }).collect_view()
                         }}
+                        <Spacer above=false first=first drawn=drawn total=total />
                     </tbody>
                 </table>
-            </div>
+            </VirtualBox>
             {move || opened_text.get().map(|(key, text)| {
                 let (note, body) = match text {
                     None => ("The object no longer exists.".to_string(), String::new()),

@@ -4,14 +4,10 @@
 use leptos::prelude::*;
 use shardlab_core::lambda::{Handling, Invocation, InvocationOutcome, MappingStatus, ShardStatus};
 
+use crate::components::virtual_rows::{Spacer, VirtualBox, WINDOW_ROWS, first_row};
 use crate::format::{duration, sequence_tail};
 use crate::sim_handle::SimHandle;
 
-/// Invocations the log shows at first, and how many more each press of
-/// "Show more" adds: a mapping keeps up to 10,000, far too many for a table.
-const LOG_PAGE: usize = 50;
-/// The most invocations the log shows at once.
-const LOG_MAX_SHOWN: usize = 500;
 /// Digits of a sequence number shown in the log; the whole one is in a title.
 const SEQUENCE_DIGITS: usize = 6;
 
@@ -239,30 +235,29 @@ fn DestinationView(arn: String) -> impl IntoView {
     }
 }
 
-/// The newest invocations, newest first, with a way to see more; with
+/// The whole invocation log, newest first, drawn a window at a time; with
 /// `show_lanes`, which lane of its shard invoked each batch.
 #[component]
 fn InvocationLog(uuid: String, show_lanes: Memo<bool>) -> impl IntoView {
     let sim = expect_context::<SimHandle>();
-    let shown = RwSignal::new(LOG_PAGE);
-    let page = Memo::new(move |_| sim.invocations(&uuid, shown.get()));
+    let scroll_top = RwSignal::new(0);
+    let first = Memo::new(move |_| first_row(scroll_top.get()));
+    let page = Memo::new(move |_| sim.invocations(&uuid, first.get(), WINDOW_ROWS));
+    let total = Memo::new(move |_| page.with(|p| p.total));
+    let drawn = Memo::new(move |_| page.with(|p| p.newest.len()));
     // Outside the table, so that a phone shows it however wide the table is.
-    let count = move || {
-        let page = page.get();
-        if page.total == 0 {
-            "No invocations yet.".to_string()
-        } else {
-            format!("Showing newest {} of {}, newest first.", page.newest.len(), page.total)
-        }
+    let count = move || match total.get() {
+        0 => "No invocations yet.".to_string(),
+        1 => "1 invocation.".to_string(),
+        n => format!("{n} invocations, newest first; scroll the log for older ones."),
     };
-    let can_show_more = move || page.with(|p| p.total > p.newest.len()) && shown.get() < LOG_MAX_SHOWN;
     view! {
         <p class="table-note log-count">{count}</p>
-        <div class="table-scroll" tabindex="0" role="region" aria-label="Invocation log">
-            <table class="data-table invocation-log">
+        <VirtualBox label="Invocation log" scroll_top=scroll_top>
+            <table class="data-table invocation-log" aria-rowcount=move || total.get() + 1>
                 <caption>"Invocation log"</caption>
                 <thead>
-                    <tr>
+                    <tr aria-rowindex="1">
                         <th scope="col">"#"</th>
                         <th scope="col">"Shard"</th>
                         <th scope="col">"Sequence numbers"</th>
@@ -274,23 +269,24 @@ fn InvocationLog(uuid: String, show_lanes: Memo<bool>) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
+                    <Spacer above=true first=first drawn=drawn total=total />
                     {move || {
                         let show_lane = show_lanes.get();
-                        page.get().newest.into_iter().map(|i| view! { <InvocationRow invocation=i show_lane=show_lane /> }).collect_view()
+                        // Row 1 is the header.
+                        let first_index = first.get() + 2;
+                        page.get().newest.into_iter().enumerate().map(|(idx, i)| view! {
+                            <InvocationRow invocation=i show_lane=show_lane row_index=first_index + idx />
+                        }).collect_view()
                     }}
+                    <Spacer above=false first=first drawn=drawn total=total />
                 </tbody>
             </table>
-        </div>
-        {move || can_show_more().then(|| view! {
-            <button class="show-more" on:click=move |_| shown.update(|n| *n = (*n + LOG_PAGE).min(LOG_MAX_SHOWN))>
-                {format!("Show {LOG_PAGE} more")}
-            </button>
-        })}
+        </VirtualBox>
     }
 }
 
 #[component]
-fn InvocationRow(invocation: Invocation, show_lane: bool) -> impl IntoView {
+fn InvocationRow(invocation: Invocation, show_lane: bool, row_index: usize) -> impl IntoView {
     let first = invocation.first_sequence_number.to_string();
     let last = invocation.last_sequence_number.to_string();
     let range = if first == last {
@@ -301,7 +297,7 @@ fn InvocationRow(invocation: Invocation, show_lane: bool) -> impl IntoView {
     let (outcome, outcome_class) = outcome_text(&invocation.outcome);
     let (handling, handling_class) = handling_text(invocation.handling);
     view! {
-        <tr>
+        <tr aria-rowindex=row_index>
             <td>{invocation.number}</td>
             <td class="mono">
                 {invocation.shard_id.to_string()}

@@ -1,5 +1,6 @@
 //! The stream: a hash ring showing which share of the key space each shard
-//! owns, and one lane per shard with its newest records.
+//! owns, the shards' lineage once it has been resharded, and one lane per
+//! shard with its newest records.
 
 use std::f64::consts::PI;
 
@@ -7,6 +8,7 @@ use leptos::prelude::*;
 use shardlab_core::{HashKey, HashKeyRange, ShardId, ShardView};
 
 use crate::components::inspector::Selection;
+use crate::components::lineage::{ShardLineage, origin_words};
 use crate::format::{PALETTE_SIZE, key_colour, plural, ring_fractions, ring_share, sequence_tail, short_hash_key};
 use crate::sim_handle::SimHandle;
 
@@ -25,10 +27,18 @@ pub fn StreamView(stream: &'static str, #[prop(into)] probe: Signal<Option<HashK
         <section class="panel stream" aria-labelledby="stream-title">
             <header class="panel-head">
                 <h2 id="stream-title">"Stream " <code>{stream}</code></h2>
-                <p class="muted">{move || format!("{} shards · the 128-bit hash key space, split evenly", shards.get().len())}</p>
+                <p class="muted">{move || shards.with(|all| {
+                    let open = all.iter().filter(|s| s.is_open()).count();
+                    let closed = all.len() - open;
+                    let closed = if closed == 0 { String::new() } else { format!(", {closed} closed") };
+                    format!("{} open{closed} · the 128-bit hash key space, shared among the open shards", plural(open, "shard"))
+                })}</p>
             </header>
             <div class="stream-body">
-                <HashRing shards=shards probe=probe />
+                <div class="stream-figures">
+                    <HashRing shards=shards probe=probe />
+                    <ShardLineage shards=shards />
+                </div>
                 <ol class="lanes" aria-label="Shards">
                     // Keyed by shard (and whether it is closed), not by its
                     // record count: a lane stays in place as records arrive.
@@ -64,10 +74,12 @@ fn HashRing(shards: Memo<Vec<ShardView>>, probe: Signal<Option<HashKey>>) -> imp
         <figure class="ring">
             <svg viewBox="0 0 220 220" role="img" aria-label=description>
                 <circle cx="110" cy="110" r="84" class="ring-track" />
+                // The ring is who owns each key now: the open shards.
                 {move || {
                     shards
                         .get()
                         .into_iter()
+                        .filter(ShardView::is_open)
                         .map(|shard| {
                             let colour = format!("arc c{}", shard.id.index() as usize % PALETTE_SIZE);
                             let (start, end) = ring_fractions(shard.range);
@@ -144,8 +156,10 @@ fn Lane(stream: &'static str, shard: ShardView, shards: Memo<Vec<ShardView>>) ->
     let records = move || sim.newest_records(stream, id, LANE_RECORDS);
     let n_records = move || shards.with(|all| all.iter().find(|s| s.id == id).map_or(0, |s| s.n_records));
     let range_title = format!("StartingHashKey {} · EndingHashKey {}", shard.range.start(), shard.range.end());
+    let open = shard.is_open();
+    let origin = shards.with_untracked(|all| origin_words(&shard, all));
     view! {
-        <li class="lane" data-shard=id.to_string()>
+        <li class="lane" class:closed=!open data-shard=id.to_string()>
             <div class="lane-head">
                 <span class=format!("swatch c{}", id.index() as usize % PALETTE_SIZE) aria-hidden="true"></span>
                 <strong class="mono">{id.to_string()}</strong>
@@ -154,6 +168,8 @@ fn Lane(stream: &'static str, shard: ShardView, shards: Memo<Vec<ShardView>>) ->
                 </span>
                 <span class="muted share">{ring_share(shard.range)}</span>
                 <span class="count">{move || plural(n_records(), "record")}</span>
+                {(!open).then(|| view! { <span class="badge closed-badge">"closed"</span> })}
+                {origin.map(|words| view! { <span class="origin muted">{words}</span> })}
             </div>
             <HeatStrip stream=stream shard=id />
             <ol class="tokens" aria-label=format!("Newest records in {id}")>

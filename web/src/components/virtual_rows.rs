@@ -1,0 +1,80 @@
+//! Long tables drawn a window at a time. A box of fixed height scrolls over
+//! the whole table; only the rows in view (and a few either side) are in the
+//! DOM, and spacer rows above and below stand in for the rest, so the scroll
+//! bar is true to the table's length. `aria-rowcount` and `aria-rowindex`
+//! tell a screen reader the same.
+//!
+//! Rows must be one line of [`ROW_HEIGHT`] pixels: the `.virtual` styles
+//! fix their height and keep their text from wrapping.
+
+use leptos::prelude::*;
+
+/// A row's height in pixels, as `.virtual tbody tr` sets it.
+pub const ROW_HEIGHT: usize = 34;
+/// Rows that fit the box (its `max-height`), plus some either side so that
+/// a fast scroll does not show blank space before the next frame.
+pub const WINDOW_ROWS: usize = 10 + 2 * OVERSCAN;
+const OVERSCAN: usize = 4;
+
+/// The index of the first row to draw when the box is scrolled `scroll_top`
+/// pixels down.
+pub fn first_row(scroll_top: i32) -> usize {
+    (scroll_top.max(0) as usize / ROW_HEIGHT).saturating_sub(OVERSCAN)
+}
+
+/// The heights of the spacers above and below `drawn` rows from `first`,
+/// out of `total`.
+fn spacer_heights(first: usize, drawn: usize, total: usize) -> (usize, usize) {
+    let first = first.min(total);
+    (first * ROW_HEIGHT, total.saturating_sub(first + drawn) * ROW_HEIGHT)
+}
+
+/// The scrolling box; `scroll_top` follows it.
+#[component]
+pub fn VirtualBox(label: &'static str, scroll_top: RwSignal<i32>, children: Children) -> impl IntoView {
+    view! {
+        <div
+            class="table-scroll virtual"
+            tabindex="0"
+            role="region"
+            aria-label=label
+            on:scroll=move |ev| scroll_top.set(event_target::<web_sys::Element>(&ev).scroll_top())
+        >
+            {children()}
+        </div>
+    }
+}
+
+/// The spacer row above the drawn rows (`above`) or below them.
+#[component]
+pub fn Spacer(
+    above: bool,
+    #[prop(into)] first: Signal<usize>,
+    #[prop(into)] drawn: Signal<usize>,
+    #[prop(into)] total: Signal<usize>,
+) -> impl IntoView {
+    let height = move || {
+        let (top, bottom) = spacer_heights(first.get(), drawn.get(), total.get());
+        format!("{}px", if above { top } else { bottom })
+    };
+    view! { <tr class="spacer" aria-hidden="true"><td colspan="99" style:height=height></td></tr> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_follows_the_scroll_and_the_spacers_fill_the_rest() {
+        // (scroll top in px, first row drawn)
+        for (scroll_top, first) in [(-20, 0), (0, 0), (33, 0), (34 * 4, 0), (34 * 5, 1), (34 * 100 + 10, 96)] {
+            assert_eq!(first_row(scroll_top), first, "scrolled {scroll_top} px");
+        }
+        // 1,000 rows, 18 drawn from row 96: 96 above, 886 below.
+        assert_eq!(spacer_heights(96, WINDOW_ROWS, 1000), (96 * 34, 886 * 34));
+        // Fewer rows than the window: nothing below.
+        assert_eq!(spacer_heights(0, 5, 5), (0, 0));
+        // Scrolled past the end of a table that shrank: the rows above are all there is.
+        assert_eq!(spacer_heights(50, 0, 20), (20 * 34, 0));
+    }
+}

@@ -125,6 +125,40 @@ describe('controls and inspector', () => {
     assertClean(problems);
     await context.close();
   });
+
+  test('the inspector reads the shard from the selected record with each positioned iterator type', async () => {
+    const { context, page, problems } = await openPage(undefined, '/?sandbox');
+    for (const data of ['one', 'two', 'three']) await putRecord(page, 'user-42', data);
+    const tokens = page.locator('.lane[data-shard="shardId-000000000001"] .token');
+    const titles = await tokens.evaluateAll((all) => all.map((t) => t.title));
+    const sequence = (title) => BigInt(title.match(/SequenceNumber (\d+)/)[1]);
+    const middle = [...titles].sort((a, b) => (sequence(a) < sequence(b) ? -1 : 1))[1];
+    await page.locator(`.lane .token[title="${middle}"]`).click();
+    const inspector = page.locator('.inspector');
+    const read = async (label) => {
+      await inspector.locator('.read-from button', { hasText: label }).click();
+      const summary = await inspector.locator('.read-summary').textContent();
+      const keys = await inspector.locator('.read-records li').allTextContents();
+      return { summary, keys };
+    };
+    // AT_SEQUENCE_NUMBER includes the record; AFTER_SEQUENCE_NUMBER starts past it.
+    const at = await read('At this record');
+    assert.match(at.summary, /^AT_SEQUENCE_NUMBER: GetRecords returned 2 of/);
+    const after = await read('After this record');
+    assert.match(after.summary, /^AFTER_SEQUENCE_NUMBER: GetRecords returned 1 of/);
+    assert.deepEqual(after.keys, [at.keys[1]]);
+    // The three arrived in the same simulated millisecond: AT_TIMESTAMP reads them all.
+    const atTime = await read('At its arrival time');
+    assert.match(atTime.summary, /^AT_TIMESTAMP: GetRecords returned 3 of/);
+    assert.ok(atTime.keys.every((k) => k.startsWith('user-42 …')), atTime.keys.join(', '));
+    const calls = inspector.locator('.positioned-read .api-call');
+    assert.equal(await calls.count(), 2);
+    await calls.first().locator('summary').click();
+    assert.match(await calls.first().locator('.cli').textContent(), /^aws kinesis get-shard-iterator .*--shard-iterator-type AT_TIMESTAMP .*--timestamp 17672\d+/);
+    await inspector.screenshot({ path: join(ARTIFACTS, 'inspector-read-from.png'), animations: 'disabled' });
+    assertClean(problems);
+    await context.close();
+  });
 });
 
 describe('accessibility', () => {

@@ -1,11 +1,65 @@
 //! The record inspector: everything Kinesis knows about one record, from its
-//! partition key's MD5 to its ciphertext at rest.
+//! partition key's MD5 to its ciphertext at rest, and a shard iterator
+//! started at it with each of the three iterator types that take a position.
 
 use leptos::prelude::*;
+use serde_json::{Value, json};
 use shardlab_core::kms::EncryptionType;
-use shardlab_core::{HashKey, SequenceNumber};
+use shardlab_core::{HashKey, Instant, SequenceNumber};
 
+use crate::components::api_call::{ApiCall, ApiCallView};
+use crate::format::sequence_tail;
+use crate::permissions::Permissions;
 use crate::sim_handle::SimHandle;
+
+const GET_SHARD_ITERATOR: &str = "Kinesis_20131202.GetShardIterator";
+const GET_RECORDS: &str = "Kinesis_20131202.GetRecords";
+/// How many records the inspector's `GetRecords` asks for.
+const READ_LIMIT: u32 = 5;
+
+/// The iterator types that start at a given record, and their buttons.
+const POSITIONED_TYPES: [(&str, &str); 3] = [
+    ("AT_SEQUENCE_NUMBER", "At this record"),
+    ("AFTER_SEQUENCE_NUMBER", "After this record"),
+    ("AT_TIMESTAMP", "At its arrival time"),
+];
+
+/// The `GetShardIterator` request for a read of the record's shard that
+/// starts at `seq` (or at its arrival time, `arrival`).
+fn iterator_request(stream: &str, seq: SequenceNumber, arrival: Instant, iterator_type: &str) -> Value {
+    let mut request = json!({"StreamName": stream, "ShardId": seq.shard().to_string(), "ShardIteratorType": iterator_type});
+    if iterator_type == "AT_TIMESTAMP" {
+        // The JSON protocol's timestamps are epoch seconds.
+        request["Timestamp"] = json!(arrival.epoch_millis() as f64 / 1000.0);
+    } else {
+        request["StartingSequenceNumber"] = json!(seq.to_string());
+    }
+    request
+}
+
+/// A read started at the selected record: the iterator call and, if it
+/// succeeded, the `GetRecords` call made with its iterator.
+#[derive(Clone)]
+struct PositionedRead {
+    iterator_type: &'static str,
+    iterator_call: ApiCall,
+    records_call: Option<ApiCall>,
+}
+
+impl PositionedRead {
+    /// `(PartitionKey, SequenceNumber)` of each record returned.
+    fn records(&self) -> Vec<(String, String)> {
+        let records = self.records_call.as_ref().and_then(|call| call.response.get("Records")?.as_array().cloned());
+        records
+            .unwrap_or_default()
+            .iter()
+            .map(|record| {
+                let text = |name: &str| record.get(name).and_then(Value::as_str).unwrap_or_default().to_string();
+                (text("PartitionKey"), text("SequenceNumber"))
+            })
+            .collect()
+    }
+}
 
 /// The record the learner clicked, shared by the lanes and the inspector.
 #[derive(Clone, Copy)]
@@ -19,7 +73,25 @@ fn hex(bytes: &[u8]) -> String {
 #[component]
 pub fn Inspector(stream: &'static str) -> impl IntoView {
     let sim = expect_context::<SimHandle>();
+    let permissions = expect_context::<Permissions>();
     let Selection(selected) = expect_context::<Selection>();
+    let can_read = permissions.allows(GET_SHARD_ITERATOR) && permissions.allows(GET_RECORDS);
+    let read = RwSignal::new(None::<PositionedRead>);
+    // A read belongs to the record it started at.
+    Effect::new(move |_| {
+        selected.track();
+        read.set(None);
+    });
+    let read_from = move |iterator_type: &'static str| {
+        let Some(seq) = selected.get_untracked() else { return };
+        let Some((_, record)) = sim.record(stream, seq) else { return };
+        let request = iterator_request(stream, seq, record.approximate_arrival(), iterator_type);
+        let iterator_call = ApiCall::send(sim, GET_SHARD_ITERATOR, request);
+        let records_call = iterator_call.response.get("ShardIterator").and_then(Value::as_str).map(|iterator| {
+            ApiCall::send(sim, GET_RECORDS, json!({"ShardIterator": iterator, "Limit": READ_LIMIT}))
+        });
+        read.set(Some(PositionedRead { iterator_type, iterator_call, records_call }));
+    };
     let details = move || {
         let seq = selected.get()?;
         let (stored, read) = sim.record(stream, seq)?;
@@ -61,8 +133,40 @@ pub fn Inspector(stream: &'static str) -> impl IntoView {
                             <div><dt>"Stored at rest (KMS ciphertext, first bytes)"</dt><dd class="mono">{c}</dd></div>
                         })}
                     </dl>
+                    {can_read.then(|| view! {
+                        <div class="read-from">
+                            <p class="label">{format!("Read its shard from here: GetShardIterator, then GetRecords (Limit {READ_LIMIT})")}</p>
+                            <div class="read-from-buttons">
+                                {POSITIONED_TYPES.into_iter().map(|(iterator_type, label)| view! {
+                                    <button on:click=move |_| read_from(iterator_type) title=iterator_type>
+                                        {label}" "<span class="mono as-typed">{iterator_type}</span>
+                                    </button>
+                                }).collect_view()}
+                            </div>
+                        </div>
+                    })}
                 }.into_any(),
             }}
+            {move || read.get().map(|read| {
+                let records = read.records();
+                let summary = match (&read.records_call, records.len()) {
+                    (None, _) => format!("{}: no iterator, so no read", read.iterator_type),
+                    (Some(_), 0) => format!("{}: GetRecords returned no records", read.iterator_type),
+                    (Some(_), n) => format!("{}: GetRecords returned {n} of the shard's records, oldest first", read.iterator_type),
+                };
+                view! {
+                    <div class="positioned-read" role="status">
+                        <p class="read-summary">{summary}</p>
+                        <ol class="read-records">
+                            {records.into_iter().map(|(key, seq)| view! {
+                                <li><span class="mono">{key}</span>" "<span class="mono muted" title=seq.clone()>{sequence_tail(&seq, 6)}</span></li>
+                            }).collect_view()}
+                        </ol>
+                        <ApiCallView call=read.iterator_call />
+                        {read.records_call.map(|call| view! { <ApiCallView call=call /> })}
+                    </div>
+                }
+            })}
         </section>
     }
 }

@@ -23,6 +23,20 @@ impl HashKey {
         HashKey(u128::from_be_bytes(digest))
     }
 
+    /// The hash key a record is routed by: its `ExplicitHashKey` when it has
+    /// one, else the MD5 of its partition key; AWS's message for an explicit
+    /// key out of range.
+    pub fn of_record(partition_key: &str, explicit_hash_key: Option<&str>) -> Result<HashKey, alloc::string::String> {
+        match explicit_hash_key {
+            None => Ok(HashKey::from_partition_key(partition_key)),
+            Some(text) => text.parse::<u128>().map(HashKey).map_err(|_| {
+                alloc::format!(
+                    "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was {text}"
+                )
+            }),
+        }
+    }
+
     /// Where the key sits on the hash ring, from 0.0 (inclusive) to 1.0.
     pub fn ring_fraction(self) -> f64 {
         // 2^128 as f64 is exact; the quotient is rounded, which is fine for drawing.
@@ -110,6 +124,24 @@ mod tests {
         let key = HashKey::from_partition_key("a");
         assert_eq!(key.to_hex(), "0cc175b9c0f1b6a831c399e269772661");
         assert_eq!(key.0, 0x0cc1_75b9_c0f1_b6a8_31c3_99e2_6977_2661);
+    }
+
+    #[test]
+    fn an_explicit_hash_key_overrides_the_md5() {
+        let max = alloc::format!("{}", u128::MAX);
+        let too_big = "340282366920938463463374607431768211456"; // 2^128
+        for (explicit, expected) in [
+            (None, Ok(HashKey::from_partition_key("a"))),
+            (Some("0"), Ok(HashKey(0))),
+            (Some(max.as_str()), Ok(HashKey(u128::MAX))),
+            (Some(too_big), Err(too_big)),
+            (Some("-1"), Err("-1")),
+        ] {
+            let expected = expected.map_err(|text| {
+                alloc::format!("Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was {text}")
+            });
+            assert_eq!(HashKey::of_record("a", explicit), expected, "{explicit:?}");
+        }
     }
 
     #[test]

@@ -198,12 +198,8 @@ fn validate_entry(
 /// The hash key a record is routed by, once its members are known to be
 /// well-formed, and the explicit hash key if that is where it came from.
 fn hash_key_of(partition_key: &str, explicit_hash_key: Option<&str>) -> Result<(HashKey, Option<HashKey>), String> {
-    match explicit_hash_key {
-        None => Ok((HashKey::from_partition_key(partition_key), None)),
-        Some(text) => text.parse::<u128>().map(|k| (HashKey(k), Some(HashKey(k)))).map_err(|_| {
-            format!("Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was {text}")
-        }),
-    }
+    let key = HashKey::of_record(partition_key, explicit_hash_key)?;
+    Ok((key, explicit_hash_key.map(|_| key)))
 }
 
 /// Stores a record, encrypted if the stream is, if the shard's write budget allows it.

@@ -126,6 +126,41 @@ describe('controls and inspector', () => {
     await context.close();
   });
 
+  test('an explicit hash key overrides the MD5; a PutRecords batch fails entry by entry and retries the failed', async () => {
+    const { context, page, problems } = await openPage(undefined, '/?sandbox');
+    await page.fill('input[name=partition-key]', 'user-42');
+    assert.equal(await page.textContent('.predicted-shard'), 'shardId-000000000001');
+    await page.fill('input[name=explicit-hash-key]', '0');
+    assert.equal(await page.textContent('.predicted-shard'), 'shardId-000000000000');
+    await page.click('.put-form button[type=submit]');
+    assert.equal(await page.locator('.lane[data-shard="shardId-000000000000"] .token-key').textContent(), 'user-42');
+    await page.fill('input[name=explicit-hash-key]', '');
+
+    const batch = page.locator('.batch');
+    await batch.locator('button', { hasText: 'Fill in 500 records with one key' }).click();
+    const submit = batch.locator('button[type=submit]');
+    assert.equal(await submit.textContent(), 'PutRecords (500 records)');
+    // One shard takes 1,000 records a second: the third batch in the same second is refused.
+    const failures = [];
+    for (let i = 0; i < 3; i++) {
+      await submit.click();
+      failures.push(Number((await batch.locator('.batch-summary').textContent()).match(/^FailedRecordCount (\d+) of 500 records$/)[1]));
+    }
+    assert.equal(failures[0], 0);
+    assert.ok(failures[2] > 0, `failures per batch: ${failures}`);
+    const failedRows = batch.locator('.batch-results tbody tr:not(.spacer) .tag.bad');
+    assert.equal(await failedRows.first().textContent(), 'ProvisionedThroughputExceededException');
+    assert.equal(await batch.locator('.batch-results').getAttribute('aria-rowcount'), '501');
+    await batch.screenshot({ path: join(ARTIFACTS, 'putrecords-batch.png'), animations: 'disabled' });
+    // A second later, the failed entries alone go through.
+    await page.evaluate(() => document.activeElement?.blur());
+    await page.keyboard.press('s');
+    await batch.locator('.retry-failed').click();
+    assert.equal(await batch.locator('.batch-summary').textContent(), `FailedRecordCount 0 of ${failures[2]} records`);
+    assertClean(problems);
+    await context.close();
+  });
+
   test('the inspector reads the shard from the selected record with each positioned iterator type', async () => {
     const { context, page, problems } = await openPage(undefined, '/?sandbox');
     for (const data of ['one', 'two', 'three']) await putRecord(page, 'user-42', data);

@@ -27,7 +27,8 @@ const POSITIONED_TYPES: [(&str, &str); 3] = [
 /// The `GetShardIterator` request for a read of the record's shard that
 /// starts at `seq` (or at its arrival time, `arrival`).
 fn iterator_request(stream: &str, seq: SequenceNumber, arrival: Instant, iterator_type: &str) -> Value {
-    let mut request = json!({"StreamName": stream, "ShardId": seq.shard().to_string(), "ShardIteratorType": iterator_type});
+    let mut request =
+        json!({"StreamName": stream, "ShardId": seq.shard().to_string(), "ShardIteratorType": iterator_type});
     if iterator_type == "AT_TIMESTAMP" {
         // The JSON protocol's timestamps are epoch seconds.
         request["Timestamp"] = json!(arrival.epoch_millis() as f64 / 1000.0);
@@ -87,9 +88,10 @@ pub fn Inspector(stream: &'static str) -> impl IntoView {
         let Some((_, record)) = sim.record(stream, seq) else { return };
         let request = iterator_request(stream, seq, record.approximate_arrival(), iterator_type);
         let iterator_call = ApiCall::send(sim, GET_SHARD_ITERATOR, request);
-        let records_call = iterator_call.response.get("ShardIterator").and_then(Value::as_str).map(|iterator| {
-            ApiCall::send(sim, GET_RECORDS, json!({"ShardIterator": iterator, "Limit": READ_LIMIT}))
-        });
+        let records_call =
+            iterator_call.response.get("ShardIterator").and_then(Value::as_str).map(|iterator| {
+                ApiCall::send(sim, GET_RECORDS, json!({"ShardIterator": iterator, "Limit": READ_LIMIT}))
+            });
         read.set(Some(PositionedRead { iterator_type, iterator_call, records_call }));
     };
     let details = move || {

@@ -2,6 +2,7 @@
 
 pub mod api_call;
 pub mod api_console;
+pub mod batch_form;
 pub mod clients_panel;
 pub mod clock_bar;
 pub mod consumer_panel;

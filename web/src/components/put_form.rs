@@ -1,5 +1,5 @@
 //! The producer: put a record and see, before sending, where its partition
-//! key will land.
+//! key (or explicit hash key) will land.
 
 use leptos::prelude::*;
 use serde_json::json;
@@ -9,19 +9,29 @@ use crate::components::api_call::{ApiCall, ApiCallView};
 use crate::format::short_hash_key;
 use crate::sim_handle::SimHandle;
 
-/// A form for `PutRecord` into `stream`. `partition_key` is shared with the
-/// hash ring, which marks where the key falls.
+/// The hash key a record with these members is routed by; `None` while the
+/// partition key is empty or the explicit hash key is not one.
+pub fn routing_key(partition_key: &str, explicit_hash_key: &str) -> Option<HashKey> {
+    let explicit = Some(explicit_hash_key.trim()).filter(|k| !k.is_empty());
+    (!partition_key.is_empty()).then(|| HashKey::of_record(partition_key, explicit).ok()).flatten()
+}
+
+/// A form for `PutRecord` into `stream`. `partition_key` and
+/// `explicit_hash_key` are shared with the hash ring, which marks where the
+/// record would fall.
 #[component]
 pub fn PutForm(
     stream: &'static str,
     partition_key: RwSignal<String>,
+    explicit_hash_key: RwSignal<String>,
     #[prop(into)] on_put: Callback<()>,
 ) -> impl IntoView {
     let sim = expect_context::<SimHandle>();
     let data = RwSignal::new(String::from("{\"order\": 1}"));
     let last_call = RwSignal::new(None::<ApiCall>);
 
-    let hash_key = move || partition_key.with(|k| (!k.is_empty()).then(|| HashKey::from_partition_key(k)));
+    let hash_key = move || partition_key.with(|k| explicit_hash_key.with(|e| routing_key(k, e)));
+    let explicit = move || explicit_hash_key.with(|e| !e.trim().is_empty());
     let predicted_shard = move || {
         let key = hash_key()?;
         sim.stream(stream)?.shard_for(key).map(|s| s.id.to_string())
@@ -31,11 +41,15 @@ pub fn PutForm(
     // see it, the response and the equivalent CLI command.
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let request = json!({
+        let mut request = json!({
             "StreamName": stream,
             "PartitionKey": partition_key.get_untracked(),
             "Data": base64::encode(data.get_untracked().as_bytes()),
         });
+        let explicit = explicit_hash_key.get_untracked();
+        if !explicit.trim().is_empty() {
+            request["ExplicitHashKey"] = explicit.trim().into();
+        }
         last_call.set(Some(ApiCall::send(sim, "Kinesis_20131202.PutRecord", request)));
         on_put.run(());
     };
@@ -77,15 +91,27 @@ pub fn PutForm(
                         on:input=move |ev| data.set(event_target_value(&ev))
                     />
                 </label>
+                <label>
+                    <span>"Explicit hash key " <span class="muted">"(optional)"</span></span>
+                    <input
+                        name="explicit-hash-key"
+                        autocomplete="off"
+                        spellcheck="false"
+                        inputmode="numeric"
+                        placeholder="0 … 2^128 − 1, overrides the key's MD5"
+                        prop:value=move || explicit_hash_key.get()
+                        on:input=move |ev| explicit_hash_key.set(event_target_value(&ev))
+                    />
+                </label>
                 <button type="submit" class="primary">"PutRecord"</button>
             </form>
             <dl class="hash-preview" aria-live="polite">
                 <div>
                     <dt>"MD5 of key"</dt>
-                    <dd class="mono md5">{move || hash_key().map(|k| k.to_hex()).unwrap_or_else(|| "—".into())}</dd>
+                    <dd class="mono md5">{move || partition_key.with(|k| (!k.is_empty()).then(|| HashKey::from_partition_key(k).to_hex())).unwrap_or_else(|| "—".into())}</dd>
                 </div>
                 <div>
-                    <dt>"Hash key"</dt>
+                    <dt>{move || if explicit() { "Hash key (explicit)" } else { "Hash key" }}</dt>
                     <dd class="mono" title=move || hash_key().map(|k| k.to_string()).unwrap_or_default()>
                         {move || hash_key().map(short_hash_key).unwrap_or_else(|| "—".into())}
                     </dd>

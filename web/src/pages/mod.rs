@@ -6,9 +6,10 @@ pub mod lesson;
 pub mod sandbox;
 
 use leptos::prelude::*;
-use shardlab_core::{HashKey, Simulation};
+use shardlab_core::Simulation;
 
 use crate::components::api_console::ApiConsole;
+use crate::components::batch_form::BatchForm;
 use crate::components::clients_panel::ClientsPanel;
 use crate::components::clock_bar::ClockBar;
 use crate::components::consumer_panel::ConsumerPanel;
@@ -19,7 +20,7 @@ use crate::components::inspector::{Inspector, Selection};
 use crate::components::kcl_panel::KclPanel;
 use crate::components::lambda_panel::LambdaPanel;
 use crate::components::metrics_panel::MetricsPanel;
-use crate::components::put_form::PutForm;
+use crate::components::put_form::{PutForm, routing_key};
 use crate::components::sqs_panel::SqsPanel;
 use crate::components::stream_view::StreamView;
 use crate::hooks;
@@ -95,10 +96,14 @@ pub fn Brand() -> impl IntoView {
 pub fn Playground(stream: &'static str) -> impl IntoView {
     let permissions = expect_context::<Permissions>();
     let partition_key = RwSignal::new(String::from("user-42"));
-    let probe = Signal::derive(move || partition_key.with(|k| (!k.is_empty()).then(|| HashKey::from_partition_key(k))));
+    let explicit_hash_key = RwSignal::new(String::new());
+    let probe = Signal::derive(move || partition_key.with(|k| explicit_hash_key.with(|e| routing_key(k, e))));
     view! {
         <div class="playground" id="playground">
-            {permissions.allows("put_record").then(|| view! { <PutForm stream=stream partition_key=partition_key on_put=|| () /> })}
+            {permissions.allows("put_record").then(|| view! {
+                <PutForm stream=stream partition_key=partition_key explicit_hash_key=explicit_hash_key on_put=|| () />
+            })}
+            {permissions.allows("Kinesis_20131202.PutRecords").then(|| view! { <BatchForm stream=stream /> })}
             {permissions.allows("Shardlab.StartGenerator").then(|| view! { <GeneratorPanel stream=stream /> })}
             <StreamView stream=stream probe=probe />
             <FaultPanel stream=stream />

@@ -87,7 +87,10 @@ pub use error::{
 };
 pub use hash::{HashKey, HashKeyRange};
 pub use iterator::{ShardIteratorType, StartingPosition};
-pub use ops_efo::{ConsumerStatus, StreamConsumer, SubscribeToShardEvent, SubscriptionId, SubscriptionRead};
+pub use ops_efo::{
+    ConsumerStatus, FanOutConsumerSummary, StreamConsumer, SubscribeToShardEvent, SubscriptionId, SubscriptionPosition,
+    SubscriptionRead,
+};
 pub use ops_records::{
     ChildShard, GetRecordsOutput, GetShardIteratorInput, PutRecordInput, PutRecordOutput, PutRecordsEntry,
     PutRecordsInput, PutRecordsOutput, PutRecordsResultEntry,

@@ -4,13 +4,23 @@
 //! per [`POLL_INTERVAL`] of simulated time, keeping what it receives in order.
 //! It goes through the same public operations a real application would, so it
 //! sees the same errors and limits.
+//!
+//! It can be paused, as if its host froze: it makes no calls meanwhile, so its
+//! iterators keep ageing. A shard iterator is valid for five minutes after it
+//! is issued ("Expired iterator exception errors", Kinesis Data Streams
+//! Developer Guide), so one paused for longer meets
+//! `ExpiredIteratorException` when it resumes. It then does what AWS
+//! recommends, obtaining a new iterator: `AFTER_SEQUENCE_NUMBER` of the last
+//! record it read from that shard, so that nothing is lost or read twice.
+//! Left out: checkpoints (it keeps its position in memory only) and
+//! refreshing iterators before they expire.
 
-use alloc::string::String;
+use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::GetShardIteratorError;
+use crate::error::{GetRecordsError, GetShardIteratorError, NotFound};
 use crate::iterator::{ShardIteratorType, StartingPosition};
 use crate::ops_records::GetShardIteratorInput;
 use crate::sim::Simulation;
@@ -32,6 +42,9 @@ pub(crate) struct PollingConsumer {
     iterator_type: ShardIteratorType,
     shards: Vec<ShardCursor>,
     pub(crate) next_poll: Instant,
+    /// Until when the consumer is stalled. Absent from older snapshots.
+    #[serde(default)]
+    paused_until: Option<Instant>,
 }
 
 /// A consumer's progress in one shard.
@@ -47,6 +60,90 @@ pub struct ShardCursor {
     pub millis_behind_latest: u64,
     /// The last error, as `code: message`, if the last call failed.
     pub last_error: Option<String>,
+    /// Where reading this shard began: the consumer's starting position, or
+    /// `TRIM_HORIZON` for a child shard. `LATEST` is kept as `AT_TIMESTAMP`
+    /// of the moment the first iterator was taken, so that a fresh iterator
+    /// taken later starts at the same place rather than skipping what arrived
+    /// meanwhile (it also takes in records that arrived in that millisecond
+    /// before the consumer started: timestamps cannot tell them apart).
+    /// Older snapshots read as `TRIM_HORIZON`, which, used only while nothing
+    /// has been read, can repeat no record.
+    #[serde(default = "trim_horizon")]
+    pub starting_position: StartingPosition,
+    /// The last `ExpiredIteratorException` met on this shard, kept after the
+    /// consumer has recovered so that a display can still show it.
+    #[serde(default)]
+    pub expired: Option<IteratorExpiry>,
+}
+
+/// An `ExpiredIteratorException` a consumer met, and how it recovered.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IteratorExpiry {
+    /// When `GetRecords` refused the iterator.
+    pub at: Instant,
+    /// The exception's message.
+    pub message: String,
+    /// Where the consumer asked `GetShardIterator` to start the new iterator:
+    /// after the last record read, or where reading began if none was. If
+    /// that call failed, `last_error` says why, and the next poll tries again.
+    pub resume_from: StartingPosition,
+}
+
+fn trim_horizon() -> StartingPosition {
+    StartingPosition::TrimHorizon
+}
+
+/// A failed call, as a cursor's `last_error` shows it.
+fn describe(code: &str, err: impl core::fmt::Display) -> String {
+    alloc::format!("{code}: {err}")
+}
+
+/// `ResourceNotFoundException`'s message for a polling consumer that does not exist.
+pub(crate) fn not_found(id: ConsumerId) -> NotFound {
+    NotFound::Other(alloc::format!("Consumer {} not found.", id.0))
+}
+
+impl ShardCursor {
+    /// A cursor for `shard` whose first iterator came from `starting_position`.
+    fn new(
+        shard: ShardId,
+        starting_position: StartingPosition,
+        iterator: Result<String, GetShardIteratorError>,
+    ) -> ShardCursor {
+        let (iterator, last_error) = match iterator {
+            Ok(iterator) => (Some(iterator), None),
+            Err(err) => (None, Some(describe(err.code(), err))),
+        };
+        ShardCursor {
+            shard,
+            iterator,
+            records: Vec::new(),
+            millis_behind_latest: 0,
+            last_error,
+            starting_position,
+            expired: None,
+        }
+    }
+
+    /// Where a new iterator picks up without losing or repeating a record.
+    fn resume_position(&self) -> StartingPosition {
+        match self.records.last() {
+            Some(last) => StartingPosition::AfterSequenceNumber(last.sequence_number().to_string()),
+            None => self.starting_position.clone(),
+        }
+    }
+
+    /// Replaces an expired iterator with a new one from [`Self::resume_position`].
+    fn renew_iterator(&mut self, sim: &Simulation, stream: &str, message: String) {
+        let resume_from = self.resume_position();
+        let input =
+            GetShardIteratorInput { stream_name: stream.into(), shard_id: self.shard, position: resume_from.clone() };
+        match sim.get_shard_iterator(input) {
+            Ok(iterator) => self.iterator = Some(iterator),
+            Err(err) => self.last_error = Some(describe(err.code(), err)),
+        }
+        self.expired = Some(IteratorExpiry { at: sim.now(), message, resume_from });
+    }
 }
 
 impl PollingConsumer {
@@ -61,27 +158,51 @@ impl PollingConsumer {
             None => return Err(GetShardIteratorError::ResourceNotFound(crate::NotFound::Stream(stream.into()))),
         };
         let iterator_type = position.iterator_type();
+        let starting_position = match position {
+            StartingPosition::Latest => StartingPosition::AtTimestamp(sim.now()),
+            ref other => other.clone(),
+        };
         let mut shards = Vec::with_capacity(shard_ids.len());
         for shard in shard_ids {
             let input =
                 GetShardIteratorInput { stream_name: stream.into(), shard_id: shard, position: position.clone() };
             let iterator = sim.get_shard_iterator(input)?;
-            shards.push(ShardCursor {
-                shard,
-                iterator: Some(iterator),
-                records: Vec::new(),
-                millis_behind_latest: 0,
-                last_error: None,
-            });
+            shards.push(ShardCursor::new(shard, starting_position.clone(), Ok(iterator)));
         }
-        Ok(PollingConsumer { id, stream: stream.into(), iterator_type, shards, next_poll: sim.now() + POLL_INTERVAL })
+        Ok(PollingConsumer {
+            id,
+            stream: stream.into(),
+            iterator_type,
+            shards,
+            next_poll: sim.now() + POLL_INTERVAL,
+            paused_until: None,
+        })
+    }
+
+    /// Stalls the consumer for `duration` from `now`. Its next poll comes
+    /// no sooner than planned, so a short pause never makes it poll early.
+    pub(crate) fn pause(&mut self, now: Instant, duration: Duration) {
+        let until = now + duration;
+        self.paused_until = Some(until);
+        self.next_poll = self.next_poll.max(until);
+    }
+
+    /// Until when the consumer is stalled, if it still is at `now`.
+    pub(crate) fn paused_until(&self, now: Instant) -> Option<Instant> {
+        self.paused_until.filter(|&until| now < until)
     }
 
     /// One `GetRecords` call per unfinished shard. A shard read to its end
     /// after a reshard hands over to its children, read from their start.
     /// Like a hand-written consumer, and unlike the KCL, it does not wait for
-    /// a merged child's other parent to finish first.
+    /// a merged child's other parent to finish first. An expired iterator is
+    /// replaced at once, and the new one is read at the next poll. A paused
+    /// consumer makes no calls.
     pub(crate) fn poll(&mut self, sim: &mut Simulation) {
+        if self.paused_until(sim.now()).is_some() {
+            return;
+        }
+        self.paused_until = None;
         let mut children = Vec::new();
         for cursor in &mut self.shards {
             let Some(iterator) = cursor.iterator.take() else { continue };
@@ -94,8 +215,11 @@ impl PollingConsumer {
                     children.extend(output.child_shards.into_iter().map(|c| c.shard_id));
                 }
                 Err(err) => {
-                    cursor.last_error = Some(alloc::format!("{}: {err}", err.code()));
+                    cursor.last_error = Some(describe(err.code(), &err));
                     cursor.iterator = Some(iterator);
+                    if let GetRecordsError::ExpiredIterator(expired) = err {
+                        cursor.renew_iterator(sim, &self.stream, expired.to_string());
+                    }
                 }
             }
         }
@@ -108,28 +232,20 @@ impl PollingConsumer {
                 shard_id: child,
                 position: StartingPosition::TrimHorizon,
             };
-            let (iterator, last_error) = match sim.get_shard_iterator(input) {
-                Ok(iterator) => (Some(iterator), None),
-                Err(err) => (None, Some(alloc::format!("{}: {err}", err.code()))),
-            };
-            self.shards.push(ShardCursor {
-                shard: child,
-                iterator,
-                records: Vec::new(),
-                millis_behind_latest: 0,
-                last_error,
-            });
+            let iterator = sim.get_shard_iterator(input);
+            self.shards.push(ShardCursor::new(child, StartingPosition::TrimHorizon, iterator));
         }
         self.next_poll = sim.now() + POLL_INTERVAL;
     }
 
-    /// A view holding only the newest `newest` records of each shard, for
-    /// displays that would otherwise copy every record ever read.
-    pub(crate) fn summary(&self, newest: usize) -> ConsumerSummary {
+    /// A view at `now` holding only the newest `newest` records of each
+    /// shard, for displays that would otherwise copy every record ever read.
+    pub(crate) fn summary(&self, now: Instant, newest: usize) -> ConsumerSummary {
         ConsumerSummary {
             id: self.id,
             stream: self.stream.clone(),
             iterator_type: self.iterator_type,
+            paused_until: self.paused_until(now),
             shards: self
                 .shards
                 .iter()
@@ -139,16 +255,18 @@ impl PollingConsumer {
                     newest: cursor.records[cursor.records.len().saturating_sub(newest)..].to_vec(),
                     millis_behind_latest: cursor.millis_behind_latest,
                     last_error: cursor.last_error.clone(),
+                    expired: cursor.expired.clone(),
                 })
                 .collect(),
         }
     }
 
-    pub(crate) fn view(&self) -> ConsumerView {
+    pub(crate) fn view(&self, now: Instant) -> ConsumerView {
         ConsumerView {
             id: self.id,
             stream: self.stream.clone(),
             iterator_type: self.iterator_type,
+            paused_until: self.paused_until(now),
             shards: self.shards.clone(),
         }
     }
@@ -163,6 +281,8 @@ pub struct ConsumerView {
     pub stream: String,
     /// Where its iterators started.
     pub iterator_type: ShardIteratorType,
+    /// Until when it is paused, if it is.
+    pub paused_until: Option<Instant>,
     /// Its progress in each shard, in shard order.
     pub shards: Vec<ShardCursor>,
 }
@@ -177,6 +297,8 @@ pub struct ConsumerSummary {
     pub stream: String,
     /// Where its iterators started.
     pub iterator_type: ShardIteratorType,
+    /// Until when it is paused, if it is.
+    pub paused_until: Option<Instant>,
     /// Its progress in each shard, in shard order.
     pub shards: Vec<CursorSummary>,
 }
@@ -194,4 +316,6 @@ pub struct CursorSummary {
     pub millis_behind_latest: u64,
     /// The last error, as `code: message`, if the last call failed.
     pub last_error: Option<String>,
+    /// The last `ExpiredIteratorException` met on this shard.
+    pub expired: Option<IteratorExpiry>,
 }

@@ -307,6 +307,17 @@ aws_error! {
 }
 
 aws_error! {
+    /// Error returned by [`crate::Simulation::pause_consumer`], a
+    /// simulation-only fault, in the words of the KCL's worker faults.
+    pub enum PauseConsumerError {
+        /// No polling consumer has this id.
+        ResourceNotFound(NotFound) => "ResourceNotFoundException",
+        /// The consumer is already paused.
+        InvalidArgument(String) => "InvalidArgumentException",
+    }
+}
+
+aws_error! {
     /// Error returned by the resharding operations: `SplitShard`,
     /// `MergeShards`, `UpdateShardCount` and `UpdateStreamMode`.
     pub enum ReshardError {

@@ -76,16 +76,21 @@ mod validate;
 #[cfg(feature = "workload")]
 pub mod workload;
 
-pub use consumer::{ConsumerId, ConsumerSummary, ConsumerView, CursorSummary, POLL_INTERVAL, ShardCursor};
+pub use consumer::{
+    ConsumerId, ConsumerSummary, ConsumerView, CursorSummary, IteratorExpiry, POLL_INTERVAL, ShardCursor,
+};
 pub use cost::CapacityMode;
 pub use error::{
     ACCOUNT_ID, CreateFunctionError, CreateStreamError, EfoError, EncryptionError, EventSourceMappingError,
-    GetRecordsError, GetShardIteratorError, IteratorExpired, ListError, NotFound, PutRecordError, REGION, ReshardError,
-    StreamOpError, ThroughputExceeded, ValidationError, Violation,
+    GetRecordsError, GetShardIteratorError, IteratorExpired, ListError, NotFound, PauseConsumerError, PutRecordError,
+    REGION, ReshardError, StreamOpError, ThroughputExceeded, ValidationError, Violation,
 };
 pub use hash::{HashKey, HashKeyRange};
 pub use iterator::{ShardIteratorType, StartingPosition};
-pub use ops_efo::{ConsumerStatus, StreamConsumer, SubscribeToShardEvent, SubscriptionId, SubscriptionRead};
+pub use ops_efo::{
+    ConsumerStatus, FanOutConsumerSummary, StreamConsumer, SubscribeToShardEvent, SubscriptionId, SubscriptionPosition,
+    SubscriptionRead,
+};
 pub use ops_records::{
     ChildShard, GetRecordsOutput, GetShardIteratorInput, PutRecordInput, PutRecordOutput, PutRecordsEntry,
     PutRecordsInput, PutRecordsOutput, PutRecordsResultEntry,

@@ -8,6 +8,7 @@
 //! `SubscribeToShardEvent`. A subscription ends after five minutes, or when a
 //! closed shard has been read to its end, and must then be renewed.
 
+use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -21,7 +22,7 @@ use crate::limits::{
     RESUBSCRIBE_WAIT, SUBSCRIPTION_LIFETIME,
 };
 use crate::metrics::MetricName;
-use crate::ops_records::{ChildShard, GetShardIteratorInput};
+use crate::ops_records::{ChildShard, GetShardIteratorInput, millis_behind_latest};
 use crate::sequence::SequenceNumber;
 use crate::sim::Simulation;
 use crate::stream::{Record, ShardId, Stream};
@@ -74,6 +75,42 @@ pub(crate) struct Subscription {
     started: Instant,
     budget: TokenBucket,
     ended: bool,
+}
+
+impl Subscription {
+    /// `ContinuationSequenceNumber`: just before the next record to push,
+    /// where a renewed subscription resumes with `AFTER_SEQUENCE_NUMBER`.
+    fn continuation_sequence_number(&self) -> Option<SequenceNumber> {
+        self.counter.checked_sub(1).map(|counter| SequenceNumber::new(self.shard, counter))
+    }
+}
+
+/// A registered fan-out consumer and where its subscriptions stand, for a
+/// display of its progress.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FanOutConsumerSummary {
+    /// The consumer, as `ListStreamConsumers` describes it.
+    pub consumer: StreamConsumer,
+    /// Its newest subscription to each shard, in shard order: one per shard
+    /// it has subscribed to, open or ended and not yet replaced.
+    pub shards: Vec<SubscriptionPosition>,
+}
+
+/// Where a fan-out consumer's subscription to one shard stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SubscriptionPosition {
+    /// The shard subscribed to.
+    pub shard: ShardId,
+    /// The `ContinuationSequenceNumber` the subscription's next event would
+    /// carry: the last record pushed, or, before any, just before its
+    /// starting position. `None` before the shard's first record.
+    pub continuation_sequence_number: Option<SequenceNumber>,
+    /// `MillisBehindLatest` now: how long the next record to push has waited,
+    /// 0 when the subscription has caught up.
+    pub millis_behind_latest: u64,
+    /// Whether the subscription is over (five minutes passed, shard end, or
+    /// the consumer was deregistered) and must be renewed to read on.
+    pub ended: bool,
 }
 
 /// One pushed `SubscribeToShardEvent`.
@@ -287,6 +324,36 @@ impl Simulation {
         Ok(id)
     }
 
+    /// Every fan-out consumer registered on `stream`, in registration order,
+    /// with its newest subscription to each shard. A view for displays, like
+    /// [`Simulation::consumer_summaries`]: not a Kinesis call, so it needs no
+    /// permission and changes nothing.
+    pub fn fan_out_consumer_summaries(&self, stream: &str) -> Vec<FanOutConsumerSummary> {
+        let Some(stream) = self.streams.get(stream) else { return Vec::new() };
+        let summary = |consumer: &StreamConsumer| {
+            // Subscriptions are kept in the order they were opened, so the
+            // last one for a shard is its newest.
+            let mut newest = BTreeMap::new();
+            for subscription in self.subscriptions.iter().filter(|s| s.consumer_arn == consumer.consumer_arn) {
+                newest.insert(subscription.shard, subscription);
+            }
+            let shards = newest
+                .into_values()
+                .filter_map(|subscription| {
+                    let shard = stream.shard(subscription.shard)?;
+                    Some(SubscriptionPosition {
+                        shard: shard.id,
+                        continuation_sequence_number: subscription.continuation_sequence_number(),
+                        millis_behind_latest: millis_behind_latest(self.now, shard.next_unread(subscription.counter)),
+                        ended: subscription.ended,
+                    })
+                })
+                .collect();
+            FanOutConsumerSummary { consumer: consumer.clone(), shards }
+        };
+        stream.consumers.iter().map(summary).collect()
+    }
+
     /// Drains a subscription: one event with every record that arrived since
     /// the last drain, up to the consumer's 2 MiB/s. Ends the subscription
     /// after five minutes or at the end of a closed shard.
@@ -312,8 +379,8 @@ impl Simulation {
                 records.push(crate::ops_records::plaintext(record, keys));
             }
         }
-        let next_unread = shard.records().get(shard.position_of(subscription.counter));
-        let millis_behind_latest = next_unread.map_or(0, |r| now.saturating_since(r.approximate_arrival()).as_millis());
+        let next_unread = shard.next_unread(subscription.counter);
+        let millis_behind_latest = millis_behind_latest(now, next_unread);
         let at_end = !shard.is_open() && next_unread.is_none();
         let expired = now.saturating_since(subscription.started) >= SUBSCRIPTION_LIFETIME;
         subscription.ended |= at_end || expired;
@@ -323,11 +390,10 @@ impl Simulation {
             subscription.consumer_arn.rsplit('/').next().and_then(|n| n.split(':').next()).unwrap_or_default();
         tally.subscription_event(consumer_name, records.len(), bytes, millis_behind_latest);
         cost.record_read(*mode, bytes, true);
-        let continuation = subscription.counter.checked_sub(1).map(|c| SequenceNumber::new(shard.id, c));
         Ok(SubscriptionRead {
             event: SubscribeToShardEvent {
                 records,
-                continuation_sequence_number: continuation,
+                continuation_sequence_number: subscription.continuation_sequence_number(),
                 millis_behind_latest,
                 child_shards: if at_end {
                     crate::ops_records::child_shards(shards, subscription.shard)

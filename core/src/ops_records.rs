@@ -21,6 +21,7 @@ use crate::ops_streams::stream_arn;
 use crate::sequence::SequenceNumber;
 use crate::sim::Simulation;
 use crate::stream::{Encryption, Record, Shard, ShardId, Stream};
+use crate::time::Instant;
 use crate::validate;
 
 /// `PutRecord` request.
@@ -432,9 +433,8 @@ impl Simulation {
 
         let next_counter =
             records.last().map_or(token.counter, |r| r.sequence_number().counter() + 1).max(token.counter);
-        let stored = shard.records();
-        let next_unread = stored.get(shard.position_of(next_counter));
-        let millis_behind_latest = next_unread.map_or(0, |r| now.saturating_since(r.approximate_arrival()).as_millis());
+        let next_unread = shard.next_unread(next_counter);
+        let millis_behind_latest = millis_behind_latest(now, next_unread);
         let at_end = !shard.is_open() && next_unread.is_none();
         let next_shard_iterator =
             (!at_end).then(|| IteratorToken { counter: next_counter, issued: now, ..token.clone() }.encode());
@@ -442,6 +442,12 @@ impl Simulation {
         let child_shards = if at_end { child_shards(shards, token.shard) } else { Vec::new() };
         Ok(GetRecordsOutput { records, next_shard_iterator, millis_behind_latest, child_shards })
     }
+}
+
+/// `MillisBehindLatest` for a reader whose next record is `next_unread`: how
+/// long that record has waited, or 0 for a reader at the tip of the shard.
+pub(crate) fn millis_behind_latest(now: Instant, next_unread: Option<&Record>) -> u64 {
+    next_unread.map_or(0, |r| now.saturating_since(r.approximate_arrival()).as_millis())
 }
 
 /// Up to `limit` records and 10 MiB from `counter` on, decrypted, and their billed bytes.

@@ -12,8 +12,7 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
 use crate::consumer::{ConsumerId, ConsumerView, PollingConsumer};
-use crate::error::GetShardIteratorError;
-use crate::error::NotFound;
+use crate::error::{GetShardIteratorError, NotFound, PauseConsumerError};
 use crate::iterator::StartingPosition;
 use crate::metrics::MetricStore;
 use crate::policy::{Policy, Principal};
@@ -312,6 +311,27 @@ impl Simulation {
         }
     }
 
+    /// Stalls consumer `id` for `duration`, as if its host froze: it makes
+    /// no calls until then while its iterators keep ageing, so one paused for
+    /// more than five minutes meets `ExpiredIteratorException` on resuming.
+    pub fn pause_consumer(&mut self, id: ConsumerId, duration: Duration) -> Result<(), PauseConsumerError> {
+        let now = self.now;
+        let consumer = self
+            .consumers
+            .iter_mut()
+            .find(|c| c.id == id)
+            .ok_or_else(|| PauseConsumerError::ResourceNotFound(crate::consumer::not_found(id)))?;
+        if let Some(until) = consumer.paused_until(now) {
+            return Err(PauseConsumerError::InvalidArgument(alloc::format!(
+                "Consumer {} is already paused until {}.",
+                id.0,
+                until.epoch_millis()
+            )));
+        }
+        consumer.pause(now, duration);
+        Ok(())
+    }
+
     /// Stops and forgets consumer `id`.
     pub fn stop_consumer(&mut self, id: ConsumerId) {
         self.consumers.retain(|c| c.id != id);
@@ -338,12 +358,12 @@ impl Simulation {
 
     /// Every consumer, in the order they were started.
     pub fn consumers(&self) -> Vec<ConsumerView> {
-        self.consumers.iter().map(PollingConsumer::view).collect()
+        self.consumers.iter().map(|c| c.view(self.now)).collect()
     }
 
     /// Every consumer with only its newest `newest` records per shard.
     pub fn consumer_summaries(&self, newest: usize) -> Vec<crate::consumer::ConsumerSummary> {
-        self.consumers.iter().map(|c| c.summary(newest)).collect()
+        self.consumers.iter().map(|c| c.summary(self.now, newest)).collect()
     }
 }
 

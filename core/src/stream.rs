@@ -304,6 +304,11 @@ impl Shard {
         self.records.partition_point(|r| r.sequence_number().counter() < counter)
     }
 
+    /// The first stored record at or after `counter`: what a reader there gets next.
+    pub(crate) fn next_unread(&self, counter: u64) -> Option<&Record> {
+        self.records.get(self.position_of(counter))
+    }
+
     /// Index of the first stored record that arrived at or after `at`.
     pub(crate) fn position_at(&self, at: Instant) -> usize {
         self.records.partition_point(|r| r.approximate_arrival() < at)

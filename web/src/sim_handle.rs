@@ -382,13 +382,10 @@ impl SimHandle {
         })
     }
 
-    /// The enhanced fan-out consumers registered on `stream`. Listing goes
-    /// through the service's `ListStreamConsumers`, which takes the
-    /// simulation mutably; the update is untracked, as for goals.
-    pub fn fan_out_consumers(&self, stream: &str) -> Vec<shardlab_core::StreamConsumer> {
-        self.sim.track();
-        let arn = shardlab_core::stream_arn(stream);
-        self.sim.try_update_untracked(|s| s.list_stream_consumers(&arn).unwrap_or_default()).unwrap_or_default()
+    /// The enhanced fan-out consumers registered on `stream`, each with its
+    /// subscriptions' positions and lag per shard.
+    pub fn fan_out_consumers(&self, stream: &str) -> Vec<shardlab_core::FanOutConsumerSummary> {
+        self.sim.with(|s| s.fan_out_consumer_summaries(stream))
     }
 
     /// Every KPL producer's buffers and counters.

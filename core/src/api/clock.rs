@@ -4,7 +4,6 @@
 //! Both answer `{"EpochMillis": now}` with the clock's reading afterwards.
 
 use alloc::format;
-use alloc::string::ToString;
 
 use serde_json::json;
 
@@ -17,18 +16,11 @@ use crate::{Duration, Instant, Simulation};
 /// days. The clock walks every simulated second while streams exist, so a
 /// step is bounded to keep one request from running for minutes; nothing
 /// about a stream is observable after more than its retention anyway.
-const MAX_STEP_MILLIS: u64 = 365 * 24 * 3_600_000;
+pub(super) const MAX_STEP_MILLIS: u64 = 365 * 24 * 3_600_000;
 
 /// `Shardlab.AdvanceClock {"Millis": N}`: moves the clock forward by N milliseconds.
 pub(super) fn advance_clock(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
-    let millis = d.required("Millis", Decoder::non_negative_long)?;
-    if millis > MAX_STEP_MILLIS {
-        d.violated(
-            "Millis",
-            millis.to_string(),
-            format!("Member must have value less than or equal to {MAX_STEP_MILLIS}"),
-        );
-    }
+    let millis = d.required("Millis", |d, name| d.long_in(name, 0..=MAX_STEP_MILLIS))?;
     d.finish()?;
     sim.advance(Duration::from_millis(millis));
     Ok(Some(json!({"EpochMillis": sim.now().epoch_millis()})))

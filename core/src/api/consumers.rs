@@ -5,8 +5,17 @@
 //! - `Shardlab.StartPollingConsumer {"StreamName", "ShardIteratorType":
 //!   "TRIM_HORIZON"|"LATEST"}` → `{"ConsumerId": N}`.
 //! - `Shardlab.Consumers {}` → `{"Consumers": [{"ConsumerId", "StreamName",
-//!   "ShardIteratorType", "RecordsRead", "Shards": [{"ShardId",
-//!   "RecordsRead", "MillisBehindLatest", "LastError"?}]}]}`.
+//!   "ShardIteratorType", "PausedUntil"?, "RecordsRead", "Shards":
+//!   [{"ShardId", "RecordsRead", "MillisBehindLatest", "LastError"?,
+//!   "IteratorExpired"?: {"At", "Message", "ResumeFrom":
+//!   {"ShardIteratorType", "StartingSequenceNumber"?, "Timestamp"?}}}]}]}`.
+//!   `IteratorExpired` is the last `ExpiredIteratorException` met on the
+//!   shard, and `ResumeFrom` the `GetShardIterator` members the consumer
+//!   then took a new iterator with.
+//! - `Shardlab.PauseConsumer {"ConsumerId", "Millis"}` → `{}`: the consumer
+//!   stalls (its host freezes) for `Millis`, from 1 to a year, making no
+//!   calls; an unknown consumer is a `ResourceNotFoundException`, one
+//!   already paused an `InvalidArgumentException`.
 //! - `Shardlab.StopConsumer {"ConsumerId"}` → `{}`.
 
 use alloc::string::ToString;
@@ -15,9 +24,11 @@ use alloc::vec::Vec;
 use serde_json::{Value, json};
 
 use super::Reply;
+use super::clock::MAX_STEP_MILLIS;
 use super::decode::Decoder;
+use super::encode;
 use super::error::ApiError;
-use crate::{ConsumerId, Simulation, StartingPosition};
+use crate::{ConsumerId, Duration, IteratorExpiry, Simulation, StartingPosition};
 
 /// The iterator types that need no sequence number or timestamp.
 const POSITIONS: &[(&str, bool)] = &[("TRIM_HORIZON", true), ("LATEST", false)];
@@ -48,6 +59,7 @@ pub(super) fn consumers(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
                         "RecordsRead": cursor.records.len(),
                         "MillisBehindLatest": cursor.millis_behind_latest,
                         "LastError": cursor.last_error,
+                        "IteratorExpired": cursor.expired.as_ref().map(iterator_expired),
                     })
                 })
                 .collect();
@@ -55,6 +67,7 @@ pub(super) fn consumers(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
                 "ConsumerId": consumer.id.0,
                 "StreamName": consumer.stream,
                 "ShardIteratorType": consumer.iterator_type.as_str(),
+                "PausedUntil": consumer.paused_until.map(encode::timestamp),
                 "RecordsRead": consumer.shards.iter().map(|c| c.records.len()).sum::<usize>(),
                 "Shards": shards,
             })
@@ -63,12 +76,42 @@ pub(super) fn consumers(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
     Ok(Some(json!({"Consumers": consumers})))
 }
 
+/// An expiry with the `GetShardIterator` members of the recovery.
+fn iterator_expired(expiry: &IteratorExpiry) -> Value {
+    let (sequence_number, timestamp) = match &expiry.resume_from {
+        StartingPosition::AtSequenceNumber(seq) | StartingPosition::AfterSequenceNumber(seq) => (Some(seq), None),
+        StartingPosition::AtTimestamp(at) => (None, Some(encode::timestamp(*at))),
+        StartingPosition::TrimHorizon | StartingPosition::Latest => (None, None),
+    };
+    json!({
+        "At": encode::timestamp(expiry.at),
+        "Message": expiry.message,
+        "ResumeFrom": {
+            "ShardIteratorType": expiry.resume_from.iterator_type().as_str(),
+            "StartingSequenceNumber": sequence_number,
+            "Timestamp": timestamp,
+        },
+    })
+}
+
+/// `Shardlab.PauseConsumer`. A pause is bounded like a clock step, by the
+/// longest retention period: a consumer stalled longer comes back to a
+/// stream that has forgotten everything it missed either way.
+pub(super) fn pause_consumer(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+    let id = d.required("ConsumerId", Decoder::non_negative_integer)?;
+    let millis = d.required("Millis", |d, name| d.long_in(name, 1..=MAX_STEP_MILLIS))?;
+    d.finish()?;
+    sim.pause_consumer(ConsumerId(id), Duration::from_millis(millis))?;
+    Ok(None)
+}
+
 /// `Shardlab.StopConsumer`.
 pub(super) fn stop_consumer(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
     let id = d.required("ConsumerId", Decoder::non_negative_integer)?;
     d.finish()?;
     if !sim.consumers().iter().any(|c| c.id == ConsumerId(id)) {
-        return Err(ApiError::new("ResourceNotFoundException", alloc::format!("Consumer {id} not found.")));
+        let not_found = crate::consumer::not_found(ConsumerId(id));
+        return Err(ApiError::new("ResourceNotFoundException", not_found.to_string()));
     }
     sim.stop_consumer(ConsumerId(id));
     Ok(None)

@@ -29,6 +29,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 use core::mem;
+use core::ops::RangeInclusive;
 
 use serde_json::{Map, Value};
 
@@ -403,6 +404,16 @@ impl<'a> Decoder<'a> {
     /// A `Long` member that may not be negative.
     pub(crate) fn non_negative_long(&mut self, name: &str) -> Result<Option<u64>, ApiError> {
         Ok(self.at_least(name, Shape::Long, 0)?.map(|n| n as u64))
+    }
+
+    /// A `Long` member within `range`; a number outside it is a violation.
+    pub(crate) fn long_in(&mut self, name: &str, range: RangeInclusive<u64>) -> Result<Option<u64>, ApiError> {
+        let min = i64::try_from(*range.start()).unwrap_or(i64::MAX);
+        let number = self.at_least(name, Shape::Long, min)?.map(|n| n as u64);
+        if let Some(n) = number.filter(|n| n > range.end()) {
+            self.violated(name, n.to_string(), format!("Member must have value less than or equal to {}", range.end()));
+        }
+        Ok(number)
     }
 
     /// A `Timestamp` member: epoch seconds, with a fraction for milliseconds.

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{
     CreateFunctionError, CreateStreamError, EfoError, EncryptionError, EventSourceMappingError, GetRecordsError,
-    GetShardIteratorError, ListError, PutRecordError, ReshardError, StreamOpError,
+    GetShardIteratorError, ListError, PauseConsumerError, PutRecordError, ReshardError, StreamOpError,
 };
 use crate::firehose::FirehoseError;
 use crate::s3::S3Error;
@@ -87,6 +87,7 @@ from_core_errors!(
     PutRecordError,
     GetShardIteratorError,
     GetRecordsError,
+    PauseConsumerError,
     ReshardError,
     EfoError,
     EncryptionError,

@@ -1,8 +1,10 @@
-//! `Shardlab.StartGenerator`, `Shardlab.StopGenerator`, `Shardlab.Generators`.
+//! `Shardlab.StartGenerator`, `Shardlab.StopGenerator`, `Shardlab.Generators`,
+//! and the polling consumers: `Shardlab.StartPollingConsumer`,
+//! `Shardlab.Consumers`, `Shardlab.PauseConsumer`, `Shardlab.StopConsumer`.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::Api;
+use crate::{Api, START_MILLIS, check_errors, error, first_sequence_number, invalid, null};
 
 #[test]
 fn a_hot_key_generator_is_throttled_and_counted() {
@@ -79,5 +81,73 @@ fn polling_consumers_report_what_they_read_and_their_lag() {
     assert_eq!(
         api.call("Shardlab.StartPollingConsumer", json!({"StreamName": "s", "ShardIteratorType": "AT_TIMESTAMP"})).0,
         400
+    );
+}
+
+#[test]
+fn a_consumer_paused_for_six_minutes_shows_the_expired_iterator_it_recovered_from() {
+    let mut api = Api::with_stream(1);
+    api.ok("PutRecord", json!({"StreamName": "s", "PartitionKey": "a", "Data": "eA=="}));
+    api.ok("Shardlab.StartPollingConsumer", json!({"StreamName": "s", "ShardIteratorType": "TRIM_HORIZON"}));
+    api.advance(1000);
+    assert_eq!(api.ok("Shardlab.PauseConsumer", json!({"ConsumerId": 0, "Millis": 360_000})), Value::Null);
+    // Paused 6 s after the start, for 360 s.
+    let paused_until = (START_MILLIS + 366_000) as f64 / 1000.0;
+    assert_eq!(api.ok("Shardlab.Consumers", json!({}))["Consumers"][0]["PausedUntil"], paused_until);
+    api.advance(360_000);
+    let listed = api.ok("Shardlab.Consumers", json!({}));
+    let shard = &listed["Consumers"][0]["Shards"][0];
+    assert_eq!(listed["Consumers"][0].get("PausedUntil"), None);
+    assert_eq!(shard["IteratorExpired"]["At"], paused_until);
+    assert_eq!(
+        shard["IteratorExpired"]["ResumeFrom"],
+        json!({"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "StartingSequenceNumber": first_sequence_number(0)})
+    );
+    let message = shard["IteratorExpired"]["Message"].as_str().unwrap();
+    assert!(message.starts_with("Iterator expired. The iterator was created at time Thu Jan 01 00:00:06 UTC 2026"));
+    assert!(shard["LastError"].as_str().unwrap().starts_with("ExpiredIteratorException: Iterator expired."));
+    api.ok("PutRecord", json!({"StreamName": "s", "PartitionKey": "b", "Data": "eQ=="}));
+    api.advance(1000);
+    let listed = api.ok("Shardlab.Consumers", json!({}));
+    assert_eq!(listed["Consumers"][0]["RecordsRead"], 2, "the record after the first, once");
+    assert_eq!(listed["Consumers"][0]["Shards"][0].get("LastError"), None);
+}
+
+#[test]
+fn bad_pauses_get_the_service_s_errors() {
+    let mut api = Api::with_stream(1);
+    api.ok("Shardlab.StartPollingConsumer", json!({"StreamName": "s", "ShardIteratorType": "LATEST"}));
+    let millis = |value: &str, constraint: &str| {
+        invalid(&format!(
+            "Value '{value}' at 'millis' failed to satisfy constraint: Member must have value {constraint}"
+        ))
+    };
+    let pause = "Shardlab.PauseConsumer";
+    let cases = [
+        (pause, json!({"ConsumerId": 4, "Millis": 1000}), error("ResourceNotFoundException", "Consumer 4 not found.")),
+        (pause, json!({"ConsumerId": 0, "Millis": 0}), millis("0", "greater than or equal to 1")),
+        (pause, json!({"ConsumerId": 0, "Millis": -360_000}), millis("-360000", "greater than or equal to 1")),
+        (
+            pause,
+            json!({"ConsumerId": 0, "Millis": 31_536_000_001_u64}),
+            millis("31536000001", "less than or equal to 31536000000"),
+        ),
+        (pause, json!({"ConsumerId": 0}), invalid(&null("millis"))),
+        (pause, json!({"Millis": 1000}), invalid(&null("consumerId"))),
+        (
+            pause,
+            json!({"ConsumerId": 0, "Millis": "6 minutes"}),
+            json!({"__type": "SerializationException", "Message": "class java.lang.String can not be converted to an Long"}),
+        ),
+    ];
+    check_errors(&mut api, &cases);
+    api.ok(pause, json!({"ConsumerId": 0, "Millis": 1000}));
+    check_errors(
+        &mut api,
+        &[(
+            pause,
+            json!({"ConsumerId": 0, "Millis": 1000}),
+            error("InvalidArgumentException", "Consumer 0 is already paused until 1767225606000."),
+        )],
     );
 }

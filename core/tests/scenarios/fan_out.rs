@@ -1,4 +1,6 @@
-use shardlab_core::{ConsumerStatus, Duration, ShardId, StartingPosition, limits, stream_arn};
+use shardlab_core::{
+    ConsumerStatus, Duration, SequenceNumber, ShardId, Simulation, StartingPosition, limits, stream_arn,
+};
 
 use crate::{put, sim_with_stream};
 
@@ -105,4 +107,48 @@ fn consumer_limits() {
     sim.deregister_stream_consumer(&arn).unwrap();
     sim.advance(limits::CONSUMER_DELETE_DELAY);
     assert_eq!(sim.list_stream_consumers(&stream_arn("s")).unwrap().len(), 19);
+}
+
+/// A subscription's row in the fan-out summary: shard, continuation sequence
+/// number, `MillisBehindLatest` and whether it has ended.
+type Position = (ShardId, Option<SequenceNumber>, u64, bool);
+
+/// Consumer `name`'s rows in the fan-out summary of stream `s`, in shard order.
+fn positions(sim: &Simulation, name: &str) -> Vec<Position> {
+    let summaries = sim.fan_out_consumer_summaries("s");
+    let summary = summaries.iter().find(|s| s.consumer.consumer_name == name).unwrap();
+    summary.shards.iter().map(|p| (p.shard, p.continuation_sequence_number, p.millis_behind_latest, p.ended)).collect()
+}
+
+#[test]
+fn fan_out_summaries_show_each_subscription_s_position_and_lag() {
+    let mut sim = sim_with_stream(2);
+    let arn = sim.register_stream_consumer(&stream_arn("s"), "reader").unwrap().consumer_arn;
+    sim.register_stream_consumer(&stream_arn("s"), "idle").unwrap();
+    sim.advance(limits::CONSUMER_CREATE_DELAY);
+    let first = put(&mut sim, "k", b"first").unwrap();
+    let (hot, cold) = (first.shard_id, ShardId::new(1 - first.shard_id.index()));
+    let sub = sim.subscribe_to_shard(&arn, hot, StartingPosition::TrimHorizon).unwrap();
+    sim.subscribe_to_shard(&arn, cold, StartingPosition::Latest).unwrap();
+    let names: Vec<String> =
+        sim.fan_out_consumer_summaries("s").into_iter().map(|s| s.consumer.consumer_name).collect();
+    assert_eq!(names, ["reader", "idle"], "every registered consumer, in registration order");
+    assert_eq!(positions(&sim, "idle"), [], "no subscription, no position");
+
+    // The hot shard's row after each step; the cold shard stays at its start, caught up.
+    let check = |sim: &Simulation, step: &str, hot_row: Position| {
+        let mut expected = vec![hot_row, (cold, None, 0, false)];
+        expected.sort_by_key(|row| row.0);
+        assert_eq!(positions(sim, "reader"), expected, "{step}");
+    };
+    sim.advance(Duration::from_secs(2));
+    check(&sim, "nothing pushed yet: the first record has waited 2 s", (hot, None, 2000, false));
+    sim.read_subscription(sub).unwrap();
+    check(&sim, "pushed: at the record, caught up", (hot, Some(first.sequence_number), 0, false));
+    let second = put(&mut sim, "k", b"second").unwrap();
+    sim.advance(Duration::from_millis(500));
+    check(&sim, "a second record waits", (hot, Some(first.sequence_number), 500, false));
+    sim.advance(limits::SUBSCRIPTION_LIFETIME);
+    sim.read_subscription(sub).unwrap();
+    check(&sim, "the last event pushes it and ends the subscription", (hot, Some(second.sequence_number), 0, true));
 }

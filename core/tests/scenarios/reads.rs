@@ -204,3 +204,106 @@ fn polling_consumer_receives_records_as_the_clock_advances() {
     assert_eq!(sim.consumers()[0].id, latest);
     assert_eq!(sim.consumers()[1].id, horizon);
 }
+
+/// Starts a consumer on a one-shard stream from `position` a millisecond after
+/// `before_start` is written, lets it poll once after `before_pause` is written, pauses it
+/// for `pause` while `c` and `d` are written, then lets it poll twice more.
+/// Returns every record it read, in order, and how it recovered from an
+/// expired iterator, if it had to; checks on the way that a paused consumer
+/// makes no calls and that recovery resumes just after the last record read.
+#[track_caller]
+fn stall(
+    position: StartingPosition,
+    before_start: &[&str],
+    before_pause: &[&str],
+    pause: Duration,
+) -> (Vec<String>, Option<shardlab_core::IteratorExpiry>) {
+    let mut sim = sim_with_stream(1);
+    for data in before_start {
+        put(&mut sim, "k", data.as_bytes()).unwrap();
+    }
+    sim.advance(Duration::from_millis(1));
+    let id = sim.start_polling_consumer("s", position).unwrap();
+    for data in before_pause {
+        put(&mut sim, "k", data.as_bytes()).unwrap();
+    }
+    sim.advance(POLL_INTERVAL);
+    let last_read_before = sim.consumers()[0].shards[0].records.last().map(|r| r.sequence_number().to_string());
+    sim.pause_consumer(id, pause).unwrap();
+    assert_eq!(sim.consumers()[0].paused_until, Some(sim.now() + pause));
+    for data in ["c", "d"] {
+        put(&mut sim, "k", data.as_bytes()).unwrap();
+    }
+    let n_read = sim.consumers()[0].shards[0].records.len();
+    sim.poll_consumer(id);
+    assert_eq!(sim.consumers()[0].shards[0].records.len(), n_read, "a paused consumer makes no calls");
+
+    sim.advance(pause);
+    let resumed = sim.consumers()[0].clone();
+    assert_eq!(resumed.paused_until, None);
+    let expired = resumed.shards[0].expired.clone();
+    if let Some(expiry) = &expired {
+        let error = resumed.shards[0].last_error.as_deref().unwrap_or_default();
+        assert!(error.starts_with("ExpiredIteratorException: Iterator expired."), "{error}");
+        assert_eq!(expiry.at, sim.now());
+        if let StartingPosition::AfterSequenceNumber(seq) = &expiry.resume_from {
+            assert_eq!(Some(seq), last_read_before.as_ref(), "resumes after the last record read");
+        }
+    }
+    sim.advance(POLL_INTERVAL);
+    let cursor = &sim.consumers()[0].shards[0];
+    assert_eq!(cursor.last_error, None, "recovered");
+    let read = cursor.records.iter().map(|r| String::from_utf8_lossy(r.data()).into_owned()).collect();
+    (read, expired)
+}
+
+#[test]
+fn a_consumer_stalled_past_five_minutes_meets_an_expired_iterator_and_loses_nothing() {
+    use shardlab_core::ShardIteratorType::{self, AfterSequenceNumber, AtTimestamp};
+    use shardlab_core::StartingPosition::{Latest, TrimHorizon};
+    let (five_minutes, six_minutes) = (Duration::from_secs(300), Duration::from_secs(360));
+    let just_over_five_minutes = five_minutes + Duration::from_millis(1);
+    let abcd = ["a", "b", "c", "d"];
+    // (starting position, written before it starts, before its first poll, pause, read in the end, recovered with)
+    type Case = (
+        StartingPosition,
+        &'static [&'static str],
+        &'static [&'static str],
+        Duration,
+        Vec<&'static str>,
+        Option<ShardIteratorType>,
+    );
+    let cases: [Case; 7] = [
+        (TrimHorizon, &["a"], &["b"], six_minutes, abcd.to_vec(), Some(AfterSequenceNumber)),
+        (TrimHorizon, &["a"], &["b"], Duration::from_secs(60), abcd.to_vec(), None),
+        // An iterator is valid for exactly five minutes, and expires a millisecond later.
+        (TrimHorizon, &["a"], &["b"], five_minutes, abcd.to_vec(), None),
+        (TrimHorizon, &["a"], &["b"], just_over_five_minutes, abcd.to_vec(), Some(AfterSequenceNumber)),
+        // Nothing read yet: the new iterator starts where reading began.
+        (TrimHorizon, &[], &[], six_minutes, vec!["c", "d"], Some(ShardIteratorType::TrimHorizon)),
+        (Latest, &["old"], &[], six_minutes, vec!["c", "d"], Some(AtTimestamp)),
+        (Latest, &["old"], &["b"], six_minutes, vec!["b", "c", "d"], Some(AfterSequenceNumber)),
+    ];
+    for (position, before_start, before_pause, pause, expected, recovery) in cases {
+        let case = format!("{position:?} then {before_pause:?}, paused {} ms", pause.as_millis());
+        let (read, expired) = stall(position, before_start, before_pause, pause);
+        assert_eq!(read, expected, "{case}: no gap and no duplicate");
+        assert_eq!(expired.map(|e| e.resume_from.iterator_type()), recovery, "{case}");
+    }
+}
+
+#[test]
+fn pausing_an_unknown_or_paused_consumer_is_refused() {
+    let mut sim = sim_with_stream(1);
+    let id = sim.start_polling_consumer("s", StartingPosition::TrimHorizon).unwrap();
+    let unknown = sim.pause_consumer(shardlab_core::ConsumerId(7), Duration::from_secs(1)).unwrap_err();
+    assert_eq!((unknown.code(), unknown.to_string().as_str()), ("ResourceNotFoundException", "Consumer 7 not found."));
+    sim.pause_consumer(id, Duration::from_secs(10)).unwrap();
+    let again = sim.pause_consumer(id, Duration::from_secs(10)).unwrap_err();
+    assert_eq!(
+        (again.code(), again.to_string().as_str()),
+        ("InvalidArgumentException", "Consumer 0 is already paused until 1767225615000.")
+    );
+    sim.advance(Duration::from_secs(10));
+    assert!(sim.pause_consumer(id, Duration::from_secs(10)).is_ok(), "a pause that is over can be followed by another");
+}

@@ -4,7 +4,8 @@ use shardlab_core::{CreateStreamInput, Duration, ShardId, Simulation, StartingPo
 use crate::put;
 
 /// A scripted session touching most of the state: streams, records,
-/// reshards, consumers, tags, encryption, metrics.
+/// reshards, consumers (paused, and recovered from an expired iterator),
+/// tags, encryption, metrics.
 fn session() -> Simulation {
     let mut sim = Simulation::new();
     sim.create_stream(CreateStreamInput::provisioned("s", 3)).unwrap();
@@ -14,7 +15,7 @@ fn session() -> Simulation {
         put(&mut sim, &format!("key-{i}"), format!("record {i}").as_bytes()).unwrap();
         sim.advance(Duration::from_millis(37));
     }
-    sim.start_polling_consumer("s", StartingPosition::TrimHorizon).unwrap();
+    let consumer = sim.start_polling_consumer("s", StartingPosition::TrimHorizon).unwrap();
     sim.split_shard("s", ShardId::new(0), "1000000").unwrap();
     sim.register_stream_consumer(&stream_arn("s"), "efo").unwrap();
     sim.advance(Duration::from_secs(10));
@@ -22,6 +23,10 @@ fn session() -> Simulation {
     sim.advance(Duration::from_secs(3));
     put(&mut sim, "key-x", b"secret").unwrap();
     sim.advance(Duration::from_secs(2));
+    // A consumer that met an expired iterator, and is paused again.
+    sim.pause_consumer(consumer, Duration::from_secs(360)).unwrap();
+    sim.advance(Duration::from_secs(361));
+    sim.pause_consumer(consumer, Duration::from_secs(60)).unwrap();
     sim
 }
 
@@ -35,6 +40,8 @@ fn a_restored_simulation_carries_on_exactly_like_the_original() {
     let mut original = session();
     let mut restored = Simulation::restore(&original.snapshot()).unwrap();
     assert_eq!(restored.snapshot(), original.snapshot());
+    let consumer = &restored.consumers()[0];
+    assert!(consumer.paused_until.is_some() && consumer.shards.iter().any(|c| c.expired.is_some()), "{consumer:?}");
     for sim in [&mut original, &mut restored] {
         put(sim, "after", b"restore").unwrap();
         sim.advance(Duration::from_secs(5));

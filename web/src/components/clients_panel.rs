@@ -1,12 +1,48 @@
 //! The stream's other clients: enhanced fan-out consumers (registered, with
-//! their status) and KPL producers (what they buffered, aggregated and
-//! sent). Shown only once there is one.
+//! their status, and each subscription's position and lag per shard) and KPL
+//! producers (what they buffered, aggregated and sent). Shown only once there
+//! is one.
 
 use leptos::prelude::*;
-use shardlab_core::ConsumerStatus;
+use shardlab_core::{ConsumerStatus, FanOutConsumerSummary};
 
-use crate::format::clock;
+use crate::format::{clock, sequence_tail};
 use crate::sim_handle::SimHandle;
+
+/// One fan-out consumer's subscriptions: where each stands in its shard
+/// (the continuation sequence number) and how far behind it is.
+fn subscription_table(summary: FanOutConsumerSummary) -> impl IntoView {
+    let name = summary.consumer.consumer_name;
+    view! {
+        <table class="clients-table" tabindex="0">
+            <caption>{format!("{name}: position in each shard")}</caption>
+            <thead><tr>
+                <th scope="col">"Shard"</th><th scope="col">"Position"</th>
+                <th scope="col">"MillisBehindLatest"</th><th scope="col">"Subscription"</th>
+            </tr></thead>
+            <tbody>
+                {summary.shards.into_iter().map(|position| {
+                    let (tail, full) = match position.continuation_sequence_number {
+                        Some(seq) => {
+                            let seq = seq.to_string();
+                            (sequence_tail(&seq, 6), format!("ContinuationSequenceNumber {seq}"))
+                        }
+                        None => ("start".to_string(), "Before the shard's first record".to_string()),
+                    };
+                    let state = if position.ended { "ended: renew to read on" } else { "open" };
+                    view! {
+                        <tr>
+                            <th scope="row" class="mono">{position.shard.to_string()}</th>
+                            <td class="mono" title=full>{tail}</td>
+                            <td>{position.millis_behind_latest}</td>
+                            <td>{state}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
 
 /// Enhanced fan-out consumers of `stream` and every KPL producer.
 #[component]
@@ -27,7 +63,8 @@ pub fn ClientsPanel(stream: &'static str) -> impl IntoView {
                         <caption>"Enhanced fan-out consumers"</caption>
                         <thead><tr><th scope="col">"ConsumerName"</th><th scope="col">"ConsumerStatus"</th><th scope="col">"Registered at"</th></tr></thead>
                         <tbody>
-                            {consumers.into_iter().map(|c| {
+                            {consumers.iter().map(|summary| {
+                                let c = &summary.consumer;
                                 let status = match c.consumer_status {
                                     ConsumerStatus::Creating => "CREATING",
                                     ConsumerStatus::Active => "ACTIVE",
@@ -35,7 +72,7 @@ pub fn ClientsPanel(stream: &'static str) -> impl IntoView {
                                 };
                                 view! {
                                     <tr>
-                                        <td class="mono">{c.consumer_name}</td>
+                                        <td class="mono">{c.consumer_name.clone()}</td>
                                         <td>{status}</td>
                                         <td class="mono">{clock(c.consumer_creation_timestamp)}</td>
                                     </tr>
@@ -44,6 +81,7 @@ pub fn ClientsPanel(stream: &'static str) -> impl IntoView {
                         </tbody>
                     </table>
                 })}
+                {consumers.into_iter().filter(|c| !c.shards.is_empty()).map(subscription_table).collect_view()}
                 {(!producers.is_empty()).then(|| view! {
                     <table class="clients-table" tabindex="0">
                         <caption>"KPL producers"</caption>

@@ -1,9 +1,10 @@
 //! The consumer: a polling application reading every shard from a chosen
-//! starting position.
+//! starting position; paused, it says until when, and an iterator that
+//! expired meanwhile shows with where the consumer resumed.
 
 use leptos::prelude::*;
 use serde_json::json;
-use shardlab_core::{ConsumerSummary, POLL_INTERVAL, ShardIteratorType, StartingPosition};
+use shardlab_core::{ConsumerSummary, IteratorExpiry, POLL_INTERVAL, ShardIteratorType, StartingPosition};
 
 use crate::cli;
 
@@ -41,6 +42,27 @@ fn consumer_commands(stream: &str, consumer: &ConsumerSummary) -> String {
     // Written by hand: the shell must expand the variable, so it is not quoted as a value.
     lines.push(r#"aws kinesis get-records --shard-iterator "$ITERATOR""#.to_string());
     lines.join("\n")
+}
+
+/// A starting position as a reader says it: `AFTER_SEQUENCE_NUMBER …000042`.
+fn position_text(position: &StartingPosition) -> String {
+    let kind = position.iterator_type().as_str();
+    match position {
+        StartingPosition::AtSequenceNumber(seq) | StartingPosition::AfterSequenceNumber(seq) => {
+            format!("{kind} {}", sequence_tail(seq, 6))
+        }
+        StartingPosition::AtTimestamp(at) => format!("{kind} {}", clock(*at)),
+        StartingPosition::TrimHorizon | StartingPosition::Latest => kind.to_string(),
+    }
+}
+
+/// The expired iterator a shard's reader met, and where it resumed.
+fn expiry_text(expiry: &IteratorExpiry) -> String {
+    format!(
+        "ExpiredIteratorException at {}; resumed with a new iterator: {}",
+        clock(expiry.at),
+        position_text(&expiry.resume_from)
+    )
 }
 
 /// How many received records each shard lists: the newest, so that a
@@ -104,12 +126,13 @@ pub fn ConsumerPanel(stream: &'static str) -> impl IntoView {
                 (consumers.len() > 1).then(|| view! {
                     <table class="consumers-table" tabindex="0">
                         <caption>"Every polling consumer"</caption>
-                        <thead><tr><th scope="col">"Consumer"</th><th scope="col">"Started at"</th><th scope="col">"Records read"</th><th scope="col">"Most behind (ms)"</th></tr></thead>
+                        <thead><tr><th scope="col">"Consumer"</th><th scope="col">"Started at"</th><th scope="col">"Records read"</th><th scope="col">"Most behind (ms)"</th><th scope="col">"State"</th></tr></thead>
                         <tbody>
                             {consumers.into_iter().map(|c| {
                                 let read: usize = c.shards.iter().map(|s| s.records_read).sum();
                                 let behind = c.shards.iter().map(|s| s.millis_behind_latest).max().unwrap_or(0);
-                                view! { <tr><td>{c.id.0}</td><td class="mono">{c.iterator_type.as_str()}</td><td>{read}</td><td>{behind}</td></tr> }
+                                let state = c.paused_until.map_or_else(|| "polling".to_string(), |until| format!("paused until {}", clock(until)));
+                                view! { <tr><td>{c.id.0}</td><td class="mono">{c.iterator_type.as_str()}</td><td>{read}</td><td>{behind}</td><td>{state}</td></tr> }
                             }).collect_view()}
                         </tbody>
                     </table>
@@ -124,6 +147,11 @@ pub fn ConsumerPanel(stream: &'static str) -> impl IntoView {
                         {format!("Reading from {} · ", c.iterator_type)}
                         {move || format!("clock {}", clock(sim.now()))}
                     </p>
+                    {c.paused_until.map(|until| view! {
+                        <p class="result" role="status">
+                            {format!("Paused until {}: it makes no calls, and its iterators keep ageing", clock(until))}
+                        </p>
+                    })}
                     <details class="api-call">
                         <summary>"The calls this consumer makes, as AWS CLI commands"</summary>
                         <div class="api-call-body">
@@ -136,6 +164,9 @@ pub fn ConsumerPanel(stream: &'static str) -> impl IntoView {
                                 <h3 class="mono">{cursor.shard.to_string()}</h3>
                                 <p class="muted small">{format!("MillisBehindLatest {}", cursor.millis_behind_latest)}</p>
                                 {cursor.last_error.map(|e| view! { <p class="result error small">{e}</p> })}
+                                {cursor.expired.map(|expiry| view! {
+                                    <p class="result error small" title=expiry.message.clone()>{expiry_text(&expiry)}</p>
+                                })}
                                 {(cursor.records_read > SHOWN_RECORDS).then(|| view! {
                                     <p class="muted small">{format!("Showing the newest {SHOWN_RECORDS} of {} records read", cursor.records_read)}</p>
                                 })}
@@ -157,5 +188,36 @@ pub fn ConsumerPanel(stream: &'static str) -> impl IntoView {
                 }.into_any(),
             }}
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shardlab_core::{Duration, Instant};
+
+    #[test]
+    fn an_expiry_says_when_it_happened_and_where_the_consumer_resumed() {
+        let at = Instant::SIMULATION_START + Duration::from_secs(366);
+        let cases = [
+            (
+                StartingPosition::AfterSequenceNumber(
+                    "49000000000000000000000000000000000000000000000000000042".into(),
+                ),
+                "AFTER_SEQUENCE_NUMBER …000042",
+            ),
+            (StartingPosition::TrimHorizon, "TRIM_HORIZON"),
+            (
+                StartingPosition::AtTimestamp(Instant::SIMULATION_START + Duration::from_secs(5)),
+                "AT_TIMESTAMP 00:00:05.000",
+            ),
+        ];
+        for (resume_from, resumed) in cases {
+            let expiry = IteratorExpiry { at, message: "Iterator expired.".into(), resume_from };
+            assert_eq!(
+                expiry_text(&expiry),
+                format!("ExpiredIteratorException at 00:06:06.000; resumed with a new iterator: {resumed}")
+            );
+        }
     }
 }

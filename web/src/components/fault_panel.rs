@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use serde_json::{Value, json};
-use shardlab_core::{ShardView, base64};
+use shardlab_core::{ConsumerSummary, ShardView, base64};
 
 use crate::components::api_call::{ApiCall, ApiCallView};
 use crate::permissions::Permissions;
@@ -32,7 +32,18 @@ fn merge_of_coldest(shards: &[ShardView]) -> Option<Value> {
     Some(json!({"ShardToMerge": a.id.to_string(), "AdjacentShardToMerge": b.id.to_string()}))
 }
 
-/// The buttons, for `stream`; each shows only if the page allows its call.
+/// How long the consumer stall lasts: longer than the five minutes a shard
+/// iterator stays valid, so the consumer meets `ExpiredIteratorException`.
+const STALL_MILLIS: u64 = 6 * 60_000;
+
+/// A stall of the first polling consumer of `stream` that is not paused.
+fn stall_of_first_running(consumers: &[ConsumerSummary], stream: &str) -> Option<Value> {
+    let consumer = consumers.iter().find(|c| c.stream == stream && c.paused_until.is_none())?;
+    Some(json!({"ConsumerId": consumer.id.0, "Millis": STALL_MILLIS}))
+}
+
+/// The buttons, for `stream`; each shows only if the page allows its call,
+/// and is disabled while its change does not apply.
 #[component]
 pub fn FaultPanel(stream: &'static str) -> impl IntoView {
     let sim = expect_context::<SimHandle>();
@@ -73,6 +84,11 @@ pub fn FaultPanel(stream: &'static str) -> impl IntoView {
             }),
         ),
         (
+            "Stall the consumer for 6 minutes",
+            "Shardlab.PauseConsumer",
+            Box::new(move || stall_of_first_running(&sim.consumers(0), stream)),
+        ),
+        (
             "Throttle: 3,000 writes to one key",
             "Shardlab.StartGenerator",
             Box::new(move || {
@@ -91,12 +107,18 @@ pub fn FaultPanel(stream: &'static str) -> impl IntoView {
                     <p class="muted">"One-click changes, each sent as the API call an operator would make"</p>
                 </header>
                 <div class="fault-buttons">
-                    {allowed.into_iter().map(|(label, target, body)| view! {
-                        <button on:click=move |_| {
-                            if let Some(body) = body() {
-                                send(target, body);
-                            }
-                        }>{label}</button>
+                    {allowed.into_iter().map(|(label, target, body)| {
+                        let body = Memo::new(move |_| body());
+                        view! {
+                            <button
+                                disabled=move || body.with(Option::is_none)
+                                on:click=move |_| {
+                                    if let Some(body) = body.get_untracked() {
+                                        send(target, body);
+                                    }
+                                }
+                            >{label}</button>
+                        }
                     }).collect_view()}
                 </div>
                 {move || last_call.get().map(|call| view! { <ApiCallView call=call open=true /> })}
@@ -108,7 +130,9 @@ pub fn FaultPanel(stream: &'static str) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shardlab_core::{CreateStreamInput, PutRecordInput, Simulation, limits};
+    use shardlab_core::{
+        ConsumerId, CreateStreamInput, Duration, PutRecordInput, Simulation, StartingPosition, limits,
+    };
 
     fn shards_after(keys: &[&str]) -> Vec<ShardView> {
         let mut sim = Simulation::new();
@@ -127,6 +151,25 @@ mod tests {
         assert_eq!(split["ShardToSplit"], "shardId-000000000001");
         let quarter = 1u128 << 126;
         assert_eq!(split["NewStartingHashKey"], (quarter + quarter / 2).to_string());
+    }
+
+    #[test]
+    fn the_stall_goes_to_the_first_running_consumer_of_the_stream() {
+        let mut sim = Simulation::new();
+        for stream in ["other", "s"] {
+            sim.create_stream(CreateStreamInput::provisioned(stream, 1)).unwrap();
+        }
+        sim.advance(limits::STREAM_CREATE_DELAY);
+        let stall = |sim: &Simulation| stall_of_first_running(&sim.consumer_summaries(0), "s");
+        assert_eq!(stall(&sim), None, "no consumer, nothing to stall");
+        for stream in ["other", "s", "s"] {
+            sim.start_polling_consumer(stream, StartingPosition::TrimHorizon).unwrap();
+        }
+        assert_eq!(stall(&sim), Some(json!({"ConsumerId": 1, "Millis": 360_000})));
+        sim.pause_consumer(ConsumerId(1), Duration::from_secs(360)).unwrap();
+        assert_eq!(stall(&sim), Some(json!({"ConsumerId": 2, "Millis": 360_000})), "the paused one is skipped");
+        sim.pause_consumer(ConsumerId(2), Duration::from_secs(360)).unwrap();
+        assert_eq!(stall(&sim), None, "every consumer of the stream is stalled already");
     }
 
     #[test]

@@ -112,7 +112,21 @@ describe('views', () => {
     assert.match(await consumerRow.textContent(), /dashboard\s*CREATING/);
     await step(page, 5);
     assert.match(await consumerRow.textContent(), /dashboard\s*ACTIVE/);
-
+    // Two records in shard 1, then a subscription to it from TRIM_HORIZON that reads them.
+    for (const data of ['b25l', 'dHdv']) {
+      await send(page, 'Kinesis_20131202.PutRecord', { StreamName: 'sandbox', PartitionKey: 'user-42', Data: data });
+    }
+    const described = await send(page, 'Kinesis_20131202.DescribeStreamConsumer', { StreamARN: arn, ConsumerName: 'dashboard' });
+    const consumerArn = JSON.parse(await described.locator('pre').last().textContent()).ConsumerDescription.ConsumerARN;
+    const subscribed = await send(page, 'Kinesis_20131202.SubscribeToShard', {
+      ConsumerARN: consumerArn, ShardId: 'shardId-000000000001', StartingPosition: { Type: 'TRIM_HORIZON' },
+    });
+    const { SubscriptionId } = JSON.parse(await subscribed.locator('pre').last().textContent());
+    const positions = page.locator('.clients-table', { hasText: 'dashboard: position in each shard' });
+    assert.match(await positions.locator('tbody tr').first().textContent(), /^shardId-000000000001start\d+open$/);
+    await send(page, 'Shardlab.ReadSubscription', { SubscriptionId });
+    const row = await positions.locator('tbody tr').first().textContent();
+    assert.match(row, /^shardId-000000000001…000001\d+open$/, 'the position is the last record read');
     await send(page, 'Shardlab.KplCreateProducer', {});
     for (let i = 0; i < 4; i++) {
       await send(page, 'Shardlab.KplPut', { ProducerId: 0, StreamName: 'sandbox', PartitionKey: 'user-42', Data: 'aGVsbG8=' });
@@ -124,6 +138,27 @@ describe('views', () => {
     assert.deepEqual(cells, ['0', '0', '0', '4', '4', '1', '1', '0']);
     assert.deepEqual(await axeSerious(page), []);
     await page.locator('.clients').screenshot({ path: join(ARTIFACTS, 'views-clients.png') });
+    assertClean(problems);
+    await context.close();
+  });
+
+  test('a consumer stalled for six minutes meets ExpiredIteratorException and resumes without a gap', async () => {
+    const { context, page, problems } = await openPage(undefined, SANDBOX);
+    const put = (data) => send(page, 'Kinesis_20131202.PutRecord', { StreamName: 'sandbox', PartitionKey: 'user-42', Data: data });
+    await page.locator('.consumer button.primary').click();
+    await put('b25l');
+    await page.evaluate(() => document.activeElement?.blur());
+    await step(page, 2);
+    const shard = page.locator('.consumer-shard[data-shard="shardId-000000000001"]');
+    assert.equal(await shard.locator('.received li').count(), 1);
+    await page.locator('.faults button', { hasText: 'Stall the consumer for 6 minutes' }).click();
+    assert.match(await page.locator('.consumer .result[role=status]').textContent(), /^Paused until \d\d:\d\d:\d\d/);
+    await put('dHdv');
+    await send(page, 'Shardlab.AdvanceClock', { Millis: 390_000 });
+    assert.match(await shard.textContent(), /ExpiredIteratorException at \d\d:\d\d:\d\d\.\d+; resumed with a new iterator: AFTER_SEQUENCE_NUMBER/);
+    // Both records read, once each.
+    assert.equal(await shard.locator('.received li').count(), 2);
+    await page.locator('.consumer').screenshot({ path: join(ARTIFACTS, 'consumer-expired-iterator.png'), animations: 'disabled' });
     assertClean(problems);
     await context.close();
   });

@@ -31,6 +31,11 @@ use crate::time::{Duration, Instant};
 /// idle time between reads and well under the 5 calls/s per-shard limit.
 pub const POLL_INTERVAL: Duration = Duration::from_secs(1);
 
+/// How many of the newest records received a consumer keeps per shard. It
+/// counts every record, but keeping them all would hold a second copy of the
+/// stream (and one more in every saved state of the playground).
+pub(crate) const RECEIVED_KEPT: usize = 100;
+
 /// Identifies a consumer within a simulation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ConsumerId(pub u32);
@@ -54,8 +59,13 @@ pub struct ShardCursor {
     pub shard: ShardId,
     /// The iterator for the next call; `None` once the shard is finished.
     pub iterator: Option<String>,
-    /// Every record received from this shard, in the order received.
+    /// The newest records received from this shard, at most
+    /// `RECEIVED_KEPT` (100), in the order received.
     pub records: Vec<Record>,
+    /// How many records it has received from this shard. Absent from older
+    /// snapshots, whose `records` held every record received.
+    #[serde(default)]
+    pub records_read: u64,
     /// `MillisBehindLatest` from the last `GetRecords` response.
     pub millis_behind_latest: u64,
     /// The last error, as `code: message`, if the last call failed.
@@ -118,11 +128,26 @@ impl ShardCursor {
             shard,
             iterator,
             records: Vec::new(),
+            records_read: 0,
             millis_behind_latest: 0,
             last_error,
             starting_position,
             expired: None,
         }
+    }
+
+    /// Counts `records` and keeps the newest [`RECEIVED_KEPT`].
+    fn receive(&mut self, records: Vec<Record>) {
+        self.records_read += records.len() as u64;
+        self.records.extend(records);
+        let excess = self.records.len().saturating_sub(RECEIVED_KEPT);
+        self.records.drain(..excess);
+    }
+
+    /// How many records it has received from this shard.
+    pub fn records_read(&self) -> u64 {
+        // Older snapshots did not count, and kept every record.
+        self.records_read.max(self.records.len() as u64)
     }
 
     /// Where a new iterator picks up without losing or repeating a record.
@@ -208,7 +233,7 @@ impl PollingConsumer {
             let Some(iterator) = cursor.iterator.take() else { continue };
             match sim.get_records(&iterator, None) {
                 Ok(output) => {
-                    cursor.records.extend(output.records);
+                    cursor.receive(output.records);
                     cursor.iterator = output.next_shard_iterator;
                     cursor.millis_behind_latest = output.millis_behind_latest;
                     cursor.last_error = None;
@@ -251,7 +276,7 @@ impl PollingConsumer {
                 .iter()
                 .map(|cursor| CursorSummary {
                     shard: cursor.shard,
-                    records_read: cursor.records.len(),
+                    records_read: cursor.records_read(),
                     newest: cursor.records[cursor.records.len().saturating_sub(newest)..].to_vec(),
                     millis_behind_latest: cursor.millis_behind_latest,
                     last_error: cursor.last_error.clone(),
@@ -309,7 +334,7 @@ pub struct CursorSummary {
     /// The shard read.
     pub shard: ShardId,
     /// How many records it has received from this shard.
-    pub records_read: usize,
+    pub records_read: u64,
     /// The newest records received, oldest first.
     pub newest: Vec<Record>,
     /// `MillisBehindLatest` from the last `GetRecords` response.

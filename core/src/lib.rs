@@ -59,6 +59,7 @@ mod ops_security;
 mod ops_streams;
 pub mod policy;
 pub mod rand;
+mod record_log;
 mod reshard;
 // The S3-like object store Firehose delivers to.
 pub mod s3;

@@ -32,6 +32,7 @@
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -325,14 +326,64 @@ impl Stats {
     }
 }
 
+/// One series' one-second buckets, keyed by whole seconds since the epoch,
+/// in blocks of a minute. Only the current minute's block changes; older
+/// blocks are shared between clones of the store, so that the playground's
+/// saved states do not each copy hours of metrics.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Series(BTreeMap<u64, Arc<BTreeMap<u64, Stats>>>);
+
+impl Series {
+    fn add(&mut self, second: u64, stats: Stats) {
+        let block = Arc::make_mut(self.0.entry(second / 60).or_default());
+        match block.get_mut(&second) {
+            Some(existing) => existing.merge(stats),
+            None => {
+                block.insert(second, stats);
+            }
+        }
+    }
+
+    /// The buckets from `start` to `end` inclusive, oldest first.
+    fn range(&self, start: u64, end: u64) -> impl Iterator<Item = (u64, Stats)> + '_ {
+        self.0
+            .range(start / 60..=end / 60)
+            .flat_map(move |(_, block)| block.range(start..=end).map(|(&s, &st)| (s, st)))
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (u64, Stats)> + '_ {
+        self.0.values().flat_map(|block| block.iter().map(|(&s, &st)| (s, st)))
+    }
+
+    /// Drops the buckets before `oldest`.
+    fn prune(&mut self, oldest: u64) {
+        self.0 = self.0.split_off(&(oldest / 60));
+        if let Some(first) = self.0.values_mut().next()
+            && first.first_key_value().is_some_and(|(&second, _)| second < oldest)
+        {
+            *first = Arc::new(first.range(oldest..).map(|(&s, &st)| (s, st)).collect());
+        }
+        self.0.retain(|_, block| !block.is_empty());
+    }
+
+    fn bucket_count(&self) -> usize {
+        self.0.values().map(|block| block.len()).sum()
+    }
+
+    fn first_and_last(&self) -> Option<(u64, u64)> {
+        let first = *self.0.values().next()?.first_key_value()?.0;
+        let last = *self.0.values().next_back()?.last_key_value()?.0;
+        Some((first, last))
+    }
+}
+
 /// Every recorded series, in one-second buckets.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(from = "StoreRepr", into = "StoreRepr")]
 pub struct MetricStore {
-    // Buckets keyed by whole seconds since the epoch.
     // Invariant: every bucket lies in the retention window ending at
-    // `newest_second`, and no series is empty.
-    series: BTreeMap<(MetricName, Dimensions), BTreeMap<u64, Stats>>,
+    // `newest_second`, and no series (nor block of one) is empty.
+    series: BTreeMap<(MetricName, Dimensions), Series>,
     // The second of the newest sample recorded; 0 before any.
     newest_second: u64,
 }
@@ -355,13 +406,7 @@ impl MetricStore {
             self.prune();
         }
         if second >= self.oldest_kept_second() {
-            let buckets = self.series.entry((metric, dimensions)).or_default();
-            match buckets.get_mut(&second) {
-                Some(stats) => stats.merge(Stats::one(value)),
-                None => {
-                    buckets.insert(second, Stats::one(value));
-                }
-            }
+            self.series.entry((metric, dimensions)).or_default().add(second, Stats::one(value));
         }
         self.debug_check_invariants();
     }
@@ -395,7 +440,7 @@ impl MetricStore {
         }
 
         let mut periods: Vec<(u64, Stats)> = Vec::new();
-        for (&second, &stats) in buckets.range(start..=end) {
+        for (second, stats) in buckets.range(start, end) {
             let period_start = second / period_secs * period_secs;
             match periods.last_mut() {
                 Some((last_start, last)) if *last_start == period_start => last.merge(stats),
@@ -418,7 +463,7 @@ impl MetricStore {
     /// How many one-second buckets are held across all series; bounded by
     /// the number of series times the seconds in [`RETENTION`].
     pub fn bucket_count(&self) -> usize {
-        self.series.values().map(BTreeMap::len).sum()
+        self.series.values().map(Series::bucket_count).sum()
     }
 
     fn oldest_kept_second(&self) -> u64 {
@@ -428,19 +473,19 @@ impl MetricStore {
     fn prune(&mut self) {
         let oldest = self.oldest_kept_second();
         for buckets in self.series.values_mut() {
-            *buckets = buckets.split_off(&oldest);
+            buckets.prune(oldest);
         }
-        self.series.retain(|_, buckets| !buckets.is_empty());
+        self.series.retain(|_, buckets| buckets.first_and_last().is_some());
     }
 
     fn debug_check_invariants(&self) {
         if cfg!(debug_assertions) {
             let oldest = self.oldest_kept_second();
             for ((metric, dimensions), buckets) in &self.series {
-                let (Some((&first, _)), Some((&last, _))) = (buckets.first_key_value(), buckets.last_key_value())
-                else {
+                let Some((first, last)) = buckets.first_and_last() else {
                     panic!("empty series metric={metric} dimensions={dimensions:?}");
                 };
+                assert!(buckets.0.values().all(|block| !block.is_empty()), "empty block metric={metric}");
                 assert!(
                     oldest <= first && last <= self.newest_second,
                     "bucket outside retention metric={metric} first={first} last={last} newest={}",
@@ -470,11 +515,7 @@ impl From<MetricStore> for StoreRepr {
         let series = store
             .series
             .into_iter()
-            .map(|((metric, dimensions), buckets)| SeriesRepr {
-                metric,
-                dimensions,
-                buckets: buckets.into_iter().collect(),
-            })
+            .map(|((metric, dimensions), buckets)| SeriesRepr { metric, dimensions, buckets: buckets.iter().collect() })
             .collect();
         StoreRepr { newest_second: store.newest_second, series }
     }
@@ -484,7 +525,10 @@ impl From<StoreRepr> for MetricStore {
     fn from(repr: StoreRepr) -> MetricStore {
         let mut store = MetricStore { series: BTreeMap::new(), newest_second: repr.newest_second };
         for SeriesRepr { metric, dimensions, buckets } in repr.series {
-            store.series.insert((metric, dimensions), buckets.into_iter().collect());
+            let series = store.series.entry((metric, dimensions)).or_default();
+            for (second, stats) in buckets {
+                series.add(second, stats);
+            }
         }
         // A hand-edited snapshot could hold stale or empty series; pruning restores the invariant.
         store.prune();
@@ -570,6 +614,43 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn a_clone_shares_every_minute_but_the_current_one() {
+        let mut store = MetricStore::new();
+        let dims = Dimensions::stream("s");
+        for second in 0..600 {
+            let now = Instant::SIMULATION_START + Duration::from_secs(second);
+            store.record(now, MetricName::IncomingRecords, dims.clone(), 1.0);
+        }
+        let saved = store.clone();
+        let key = (MetricName::IncomingRecords, dims.clone());
+        let shared = |a: &MetricStore, b: &MetricStore| {
+            a.series[&key].0.values().zip(b.series[&key].0.values()).filter(|(x, y)| Arc::ptr_eq(x, y)).count()
+        };
+        assert_eq!(shared(&store, &saved), 10, "ten minutes, all shared");
+        store.record(
+            Instant::SIMULATION_START + Duration::from_secs(599),
+            MetricName::IncomingRecords,
+            dims.clone(),
+            1.0,
+        );
+        assert_eq!(shared(&store, &saved), 9, "writing copies only the current minute");
+        let later = Instant::SIMULATION_START + Duration::from_secs(599);
+        let sum = |s: &MetricStore| {
+            s.series(
+                MetricName::IncomingRecords,
+                &dims,
+                Duration::from_secs(60),
+                Instant::SIMULATION_START,
+                later + Duration::from_secs(1),
+            )
+            .iter()
+            .map(|d| d.sum)
+            .sum::<f64>()
+        };
+        assert_eq!((sum(&saved), sum(&store)), (600.0, 601.0));
+    }
 
     /// 2026-01-01T00:00:00Z, a whole minute.
     const T0: Instant = Instant::SIMULATION_START;

@@ -369,7 +369,7 @@ impl Simulation {
         let mut records = Vec::new();
         let mut bytes = 0;
         if !subscription.ended {
-            for record in shard.records().range(shard.position_of(subscription.counter)..) {
+            for record in shard.records().iter_from(shard.position_of(subscription.counter)) {
                 if !subscription.budget.has(now, record.billed_bytes()) {
                     break;
                 }

@@ -454,7 +454,7 @@ pub(crate) fn millis_behind_latest(now: Instant, next_unread: Option<&Record>) -
 fn read_from(shard: &Shard, keys: &[KeyId], counter: u64, limit: u32) -> (Vec<Record>, u64) {
     let mut records = Vec::new();
     let mut bytes = 0;
-    for record in shard.records().range(shard.position_of(counter)..) {
+    for record in shard.records().iter_from(shard.position_of(counter)) {
         if records.len() == limit as usize || bytes + record.billed_bytes() > MAX_GET_RECORDS_BYTES {
             break;
         }

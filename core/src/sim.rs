@@ -16,6 +16,7 @@ use crate::error::{GetShardIteratorError, NotFound, PauseConsumerError};
 use crate::iterator::StartingPosition;
 use crate::metrics::MetricStore;
 use crate::policy::{Policy, Principal};
+use crate::sequence::SequenceNumber;
 use crate::stream::{Change, Record, ShardId, Stream, StreamStatus, StreamView};
 use crate::time::{Duration, Instant};
 
@@ -348,12 +349,25 @@ impl Simulation {
     }
 
     /// The records a shard holds, oldest first.
-    pub fn shard_records(
+    pub fn shard_records(&self, stream: &str, shard: ShardId) -> Option<impl Iterator<Item = &Record>> {
+        Some(self.streams.get(stream)?.shard(shard)?.records().iter())
+    }
+
+    /// The newest `n` records a shard holds, oldest first.
+    pub fn newest_shard_records(
         &self,
         stream: &str,
         shard: ShardId,
-    ) -> Option<impl DoubleEndedIterator<Item = &Record> + ExactSizeIterator> {
-        Some(self.streams.get(stream)?.shard(shard)?.records().iter())
+        n: usize,
+    ) -> Option<impl Iterator<Item = &Record>> {
+        let records = self.streams.get(stream)?.shard(shard)?.records();
+        Some(records.iter_from(records.len().saturating_sub(n)))
+    }
+
+    /// The stored record with this sequence number, if the shard still holds it.
+    pub fn stored_record(&self, stream: &str, sequence_number: SequenceNumber) -> Option<&Record> {
+        let shard = self.streams.get(stream)?.shard(sequence_number.shard())?;
+        shard.next_unread(sequence_number.counter()).filter(|r| r.sequence_number() == sequence_number)
     }
 
     /// Every consumer, in the order they were started.

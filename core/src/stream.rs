@@ -4,7 +4,7 @@
 //! ranges tile the whole key space, and shards closed by resharding, which
 //! stay readable until their records pass the retention period.
 
-use alloc::collections::{BTreeMap, VecDeque};
+use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::hash::{HashKey, HashKeyRange};
 use crate::kms::{EncryptionType, KeyId};
 use crate::limits;
+use crate::record_log::RecordLog;
 use crate::sequence::SequenceNumber;
 use crate::throttle::TokenBucket;
 use crate::time::{Duration, Instant};
@@ -226,7 +227,7 @@ pub(crate) struct Shard {
     pub(crate) closed_at: Option<Instant>,
     // Invariant: sequence counters strictly increase front to back, every
     // record's hash key lies in `range`, and each counter < next_counter.
-    records: VecDeque<Record>,
+    records: RecordLog,
     next_counter: u64,
     pub(crate) write_bytes: TokenBucket,
     pub(crate) write_records: TokenBucket,
@@ -243,7 +244,7 @@ impl Shard {
             adjacent_parent: parents[1],
             created_at: now,
             closed_at: None,
-            records: VecDeque::new(),
+            records: RecordLog::default(),
             next_counter: 0,
             write_bytes: TokenBucket::new(now, limits::SHARD_WRITE_BYTES_PER_SEC),
             write_records: TokenBucket::new(now, limits::SHARD_WRITE_RECORDS_PER_SEC),
@@ -256,7 +257,7 @@ impl Shard {
         self.closed_at.is_none()
     }
 
-    pub(crate) fn records(&self) -> &VecDeque<Record> {
+    pub(crate) fn records(&self) -> &RecordLog {
         &self.records
     }
 

@@ -413,7 +413,7 @@ fn monitoring_lesson_tells_the_truth_about_catching_up() {
     let behind = |sim: &Simulation| -> Vec<u64> {
         sim.consumers()[0].shards.iter().map(|shard| shard.millis_behind_latest).collect()
     };
-    let read = |sim: &Simulation| -> Vec<usize> { sim.consumers()[0].shards.iter().map(|s| s.records.len()).collect() };
+    let read = |sim: &Simulation| -> Vec<u64> { sim.consumers()[0].shards.iter().map(|s| s.records_read()).collect() };
     Action::Advance { millis: 1000 }.apply(&mut sim).unwrap();
     assert!(behind(&sim).iter().all(|&ms| ms >= 30_000), "after one poll: {:?}", behind(&sim));
     Action::Advance { millis: 2000 }.apply(&mut sim).unwrap();

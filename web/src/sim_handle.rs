@@ -122,14 +122,16 @@ pub struct SimHandle {
     history: RwSignal<History>,
 }
 
-/// Earlier states, for undo and the timeline. Simulations are cloned whole:
-/// records share their bytes, so a clone costs about 48 bytes a record.
+/// Earlier states, for undo and the timeline. Simulations are cloned whole,
+/// but cheaply: a stream's records sit in shared chunks (core's record log)
+/// and consumers keep only their newest records, so a saved state costs
+/// about its newest few hundred records per shard, however many are stored.
 #[derive(Clone, Default)]
 pub struct History {
     /// The state before each of the learner's last actions, oldest first.
     undo: Vec<Simulation>,
     /// The state at moments of simulated time, oldest first, thinned as it
-    /// grows (see [`History::RECORD_BUDGET`]).
+    /// grows (see [`History::MAX_POINTS`]).
     timeline: Vec<Simulation>,
     /// The timeline point the learner scrubbed to, until they act or the
     /// clock moves (which branches from it, dropping later points).
@@ -141,15 +143,8 @@ impl History {
     const MAX_UNDO: usize = 30;
     /// Timeline points kept before the older half is thinned.
     const MAX_POINTS: usize = 120;
-    /// Records held by all timeline points together before thinning, to
-    /// keep memory bounded when generators write thousands a second.
-    const RECORD_BUDGET: usize = 2_000_000;
     /// The least simulated time between timeline points.
     const MIN_POINT_GAP: Duration = Duration::from_secs(1);
-
-    fn records(sim: &Simulation) -> usize {
-        sim.streams().iter().flat_map(|s| s.shards.iter()).map(|s| s.n_records).sum()
-    }
 
     /// Forgets the points after the one scrubbed to: the learner branches.
     fn branch(&mut self) {
@@ -169,9 +164,7 @@ impl History {
             return;
         }
         self.timeline.push(sim.clone());
-        let over_budget =
-            |timeline: &[Simulation]| timeline.iter().map(Self::records).sum::<usize>() > Self::RECORD_BUDGET;
-        while self.timeline.len() > 2 && (self.timeline.len() > Self::MAX_POINTS || over_budget(&self.timeline)) {
+        if self.timeline.len() > Self::MAX_POINTS {
             // Drop every other point of the older half: coverage stays even, resolution halves.
             let half = self.timeline.len() / 2;
             let mut idx = 0;
@@ -265,11 +258,7 @@ impl SimHandle {
 
     /// The newest `n` records of a shard, oldest first.
     pub fn newest_records(&self, stream: &str, shard: ShardId, n: usize) -> Vec<Record> {
-        self.sim.with(|s| {
-            let Some(records) = s.shard_records(stream, shard) else { return Vec::new() };
-            let skip = records.len().saturating_sub(n);
-            records.skip(skip).cloned().collect()
-        })
+        self.sim.with(|s| s.newest_shard_records(stream, shard, n).map(|r| r.cloned().collect()).unwrap_or_default())
     }
 
     /// Replaces the page's consumer with a new one reading from `position`.
@@ -301,8 +290,7 @@ impl SimHandle {
     /// a reader would get it.
     pub fn record(&self, stream: &str, sequence_number: SequenceNumber) -> Option<(Record, Record)> {
         self.sim.with(|s| {
-            let stored =
-                s.shard_records(stream, sequence_number.shard())?.find(|r| r.sequence_number() == sequence_number)?;
+            let stored = s.stored_record(stream, sequence_number)?;
             Some((stored.clone(), s.plaintext(stream, stored)))
         })
     }

@@ -56,7 +56,7 @@ pub(super) fn consumers(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
                 .map(|cursor| {
                     json!({
                         "ShardId": cursor.shard.to_string(),
-                        "RecordsRead": cursor.records.len(),
+                        "RecordsRead": cursor.records_read(),
                         "MillisBehindLatest": cursor.millis_behind_latest,
                         "LastError": cursor.last_error,
                         "IteratorExpired": cursor.expired.as_ref().map(iterator_expired),
@@ -68,7 +68,7 @@ pub(super) fn consumers(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
                 "StreamName": consumer.stream,
                 "ShardIteratorType": consumer.iterator_type.as_str(),
                 "PausedUntil": consumer.paused_until.map(encode::timestamp),
-                "RecordsRead": consumer.shards.iter().map(|c| c.records.len()).sum::<usize>(),
+                "RecordsRead": consumer.shards.iter().map(|c| c.records_read()).sum::<u64>(),
                 "Shards": shards,
             })
         })

@@ -27,6 +27,24 @@ fn trim_horizon_reads_every_record_in_order() {
     assert!(empty.next_shard_iterator.is_some(), "an open shard always has a next iterator");
 }
 
+/// A polling consumer counts every record it receives but keeps only the
+/// newest hundred, so that it does not hold a second copy of the stream.
+#[test]
+fn a_consumer_counts_every_record_and_keeps_the_newest() {
+    let mut sim = sim_with_stream(1);
+    let consumer = sim.start_polling_consumer("s", StartingPosition::TrimHorizon).unwrap();
+    for i in 0..250 {
+        put(&mut sim, "k", format!("r{i}").as_bytes()).unwrap();
+    }
+    sim.advance(POLL_INTERVAL);
+    let view = sim.consumers().into_iter().find(|c| c.id == consumer).unwrap();
+    let cursor = &view.shards[0];
+    assert_eq!(cursor.records_read(), 250);
+    let kept: Vec<String> = cursor.records.iter().map(|r| String::from_utf8(r.data().to_vec()).unwrap()).collect();
+    let newest: Vec<String> = (150..250).map(|i| format!("r{i}")).collect();
+    assert_eq!(kept, newest);
+}
+
 /// The data of the records an iterator at `position` reads from shard 0.
 fn read_from(sim: &mut Simulation, position: StartingPosition) -> Vec<String> {
     let it = iterator(sim, 0, position);
@@ -234,9 +252,9 @@ fn stall(
     for data in ["c", "d"] {
         put(&mut sim, "k", data.as_bytes()).unwrap();
     }
-    let n_read = sim.consumers()[0].shards[0].records.len();
+    let n_read = sim.consumers()[0].shards[0].records_read();
     sim.poll_consumer(id);
-    assert_eq!(sim.consumers()[0].shards[0].records.len(), n_read, "a paused consumer makes no calls");
+    assert_eq!(sim.consumers()[0].shards[0].records_read(), n_read, "a paused consumer makes no calls");
 
     sim.advance(pause);
     let resumed = sim.consumers()[0].clone();

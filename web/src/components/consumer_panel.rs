@@ -67,7 +67,7 @@ fn expiry_text(expiry: &IteratorExpiry) -> String {
 
 /// How many received records each shard lists: the newest, so that a
 /// consumer reading thousands a second keeps the page light.
-const SHOWN_RECORDS: usize = 20;
+const SHOWN_RECORDS: usize = 8;
 
 /// Start a polling consumer on `stream` and watch what it receives per shard.
 #[component]
@@ -129,7 +129,7 @@ pub fn ConsumerPanel(stream: &'static str) -> impl IntoView {
                         <thead><tr><th scope="col">"Consumer"</th><th scope="col">"Started at"</th><th scope="col">"Records read"</th><th scope="col">"Most behind (ms)"</th><th scope="col">"State"</th></tr></thead>
                         <tbody>
                             {consumers.into_iter().map(|c| {
-                                let read: usize = c.shards.iter().map(|s| s.records_read).sum();
+                                let read: u64 = c.shards.iter().map(|s| s.records_read).sum();
                                 let behind = c.shards.iter().map(|s| s.millis_behind_latest).max().unwrap_or(0);
                                 let state = c.paused_until.map_or_else(|| "polling".to_string(), |until| format!("paused until {}", clock(until)));
                                 view! { <tr><td>{c.id.0}</td><td class="mono">{c.iterator_type.as_str()}</td><td>{read}</td><td>{behind}</td><td>{state}</td></tr> }
@@ -167,7 +167,7 @@ pub fn ConsumerPanel(stream: &'static str) -> impl IntoView {
                                 {cursor.expired.map(|expiry| view! {
                                     <p class="result error small" title=expiry.message.clone()>{expiry_text(&expiry)}</p>
                                 })}
-                                {(cursor.records_read > SHOWN_RECORDS).then(|| view! {
+                                {(cursor.records_read > SHOWN_RECORDS as u64).then(|| view! {
                                     <p class="muted small">{format!("Showing the newest {SHOWN_RECORDS} of {} records read", cursor.records_read)}</p>
                                 })}
                                 <ol class="received">

@@ -9,6 +9,30 @@ use crate::components::api_call::{ApiCall, ApiCallView};
 use crate::format::short_hash_key;
 use crate::sim_handle::SimHandle;
 
+/// A labelled one-line text input bound to `value`, typed as is (no
+/// autocompletion or spell checking: keys and data are not prose).
+#[component]
+fn TextField(
+    name: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    #[prop(optional)] placeholder: &'static str,
+) -> impl IntoView {
+    view! {
+        <label>
+            <span>{label}</span>
+            <input
+                name=name
+                autocomplete="off"
+                spellcheck="false"
+                placeholder=placeholder
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+        </label>
+    }
+}
+
 /// The hash key a record with these members is routed by; `None` while the
 /// partition key is empty or the explicit hash key is not one.
 pub fn routing_key(partition_key: &str, explicit_hash_key: &str) -> Option<HashKey> {
@@ -71,38 +95,14 @@ pub fn PutForm(
                 <p class="muted">"PutRecord: the partition key picks the shard"</p>
             </header>
             <form class="put-form" on:submit=submit>
-                <label>
-                    <span>"Partition key"</span>
-                    <input
-                        name="partition-key"
-                        autocomplete="off"
-                        spellcheck="false"
-                        prop:value=move || partition_key.get()
-                        on:input=move |ev| partition_key.set(event_target_value(&ev))
-                    />
-                </label>
-                <label>
-                    <span>"Data"</span>
-                    <input
-                        name="data"
-                        autocomplete="off"
-                        spellcheck="false"
-                        prop:value=move || data.get()
-                        on:input=move |ev| data.set(event_target_value(&ev))
-                    />
-                </label>
-                <label>
-                    <span>"Explicit hash key " <span class="muted">"(optional)"</span></span>
-                    <input
-                        name="explicit-hash-key"
-                        autocomplete="off"
-                        spellcheck="false"
-                        inputmode="numeric"
-                        placeholder="0 … 2^128 − 1, overrides the key's MD5"
-                        prop:value=move || explicit_hash_key.get()
-                        on:input=move |ev| explicit_hash_key.set(event_target_value(&ev))
-                    />
-                </label>
+                <TextField name="partition-key" label="Partition key" value=partition_key />
+                <TextField name="data" label="Data" value=data />
+                <TextField
+                    name="explicit-hash-key"
+                    label="Explicit hash key (optional)"
+                    value=explicit_hash_key
+                    placeholder="0 … 2^128 − 1, overrides the key's MD5"
+                />
                 <button type="submit" class="primary">"PutRecord"</button>
             </form>
             <dl class="hash-preview" aria-live="polite">

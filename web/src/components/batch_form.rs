@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use shardlab_core::base64;
 
 use crate::components::api_call::{ApiCall, ApiCallView};
-use crate::components::virtual_rows::{Spacer, VirtualBox, WINDOW_ROWS, first_row};
+use crate::components::virtual_rows::{VirtualTable, WINDOW_ROWS, first_row};
 use crate::format::{plural, sequence_tail};
 use crate::sim_handle::SimHandle;
 
@@ -129,43 +129,37 @@ pub fn BatchForm(stream: &'static str) -> impl IntoView {
                     {(failed > 0).then(|| view! {
                         <button class="retry-failed" on:click=retry>{if failed == 1 { "Retry the failed entry".to_string() } else { format!("Retry the {failed} failed entries") }}</button>
                     })}
-                    <VirtualBox label="Per-record results" scroll_top=scroll_top>
-                        <table class="data-table batch-results" aria-rowcount=move || total.get() + 1>
-                            <caption>"Per-record results, in request order"</caption>
-                            <thead>
-                                <tr aria-rowindex="1">
-                                    <th scope="col">"#"</th>
-                                    <th scope="col">"PartitionKey"</th>
-                                    <th scope="col">"Result"</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                <Spacer above=true first=first drawn=drawn total=total />
-                                {move || {
-                                    let first = first.get();
-                                    results.with(|all| all.iter().enumerate().skip(first).take(WINDOW_ROWS).map(|(idx, result)| {
-                                        let outcome = match &result.outcome {
-                                            Ok((shard, seq)) => view! {
-                                                <td class="mono" title=seq.clone()>{format!("{shard} · {}", sequence_tail(seq, 6))}</td>
-                                            }.into_any(),
-                                            Err((code, message)) => view! {
-                                                <td title=message.clone()><span class="tag bad mono">{code.clone()}</span></td>
-                                            }.into_any(),
-                                        };
-                                        view! {
-                                            // Row 1 is the header.
-                                            <tr aria-rowindex=idx + 2>
-                                                <td>{idx}</td>
-                                                <td class="mono">{result.partition_key.clone()}</td>
-                                                {outcome}
-                                            </tr>
-                                        }
-                                    }).collect_view())
-                                }}
-                                <Spacer above=false first=first drawn=drawn total=total />
-                            </tbody>
-                        </table>
-                    </VirtualBox>
+                    <VirtualTable
+                        label="Per-record results"
+                        class="batch-results"
+                        caption="Per-record results, in request order"
+                        headers=&["#", "PartitionKey", "Result"]
+                        scroll_top=scroll_top
+                        first=first
+                        drawn=drawn
+                        total=total
+                        rows=move || {
+                            let first = first.get();
+                            results.with(|all| all.iter().enumerate().skip(first).take(WINDOW_ROWS).map(|(idx, result)| {
+                                let outcome = match &result.outcome {
+                                    Ok((shard, seq)) => view! {
+                                        <td class="mono" title=seq.clone()>{format!("{shard} · {}", sequence_tail(seq, 6))}</td>
+                                    }.into_any(),
+                                    Err((code, message)) => view! {
+                                        <td title=message.clone()><span class="tag bad mono">{code.clone()}</span></td>
+                                    }.into_any(),
+                                };
+                                view! {
+                                    // Row 1 is the header.
+                                    <tr aria-rowindex=idx + 2>
+                                        <td>{idx}</td>
+                                        <td class="mono">{result.partition_key.clone()}</td>
+                                        {outcome}
+                                    </tr>
+                                }
+                            }).collect_view())
+                        }
+                    />
                 }.into_any(),
             })}
             {move || sent.get().map(|batch| view! { <ApiCallView call=batch.call /> })}

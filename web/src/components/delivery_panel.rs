@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use shardlab_core::firehose::{CompressionFormat, DeliverySource};
 
-use crate::components::virtual_rows::{Spacer, VirtualBox, WINDOW_ROWS, first_row};
+use crate::components::virtual_rows::{VirtualTable, WINDOW_ROWS, first_row};
 use crate::format::{bytes, clock, duration, percent_of, plural};
 use crate::sim_handle::{DeliveryStreamView, ObjectText, SimHandle};
 
@@ -175,42 +175,35 @@ fn S3Browser(buckets: Memo<Vec<String>>) -> impl IntoView {
                 </select>
             </label>
             <p class="table-note object-count">{count}</p>
-            <VirtualBox label="Objects" scroll_top=scroll_top>
-                <table class="data-table objects" aria-rowcount=move || total.get() + 1>
-                    <caption>"Objects (open one by its key)"</caption>
-                    <thead>
-                        <tr aria-rowindex="1">
-                            <th scope="col">"Key"</th>
-                            <th scope="col">"Size"</th>
-                            <th scope="col">"Last modified"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        <Spacer above=true first=first drawn=drawn total=total />
-                        {move || {
-                            let bucket_name = bucket.get().unwrap_or_default();
-                            let first = first.get();
-                            objects.with(|all| all.iter().skip(first).take(WINDOW_ROWS).cloned().collect::<Vec<_>>()).into_iter().enumerate().map(|(idx, o)| {
-                                let target = (bucket_name.clone(), o.key.clone());
-                                // Row 1 is the header.
-                                view! {
-                                    <tr aria-rowindex=first + idx + 2>
-                                        <td class="key">
-                                            // The key opens the object, as in the S3 console.
-                                            <button class="open-object link-button mono" on:click=move |_| opened.set(Some(target.clone()))>
-                                                {o.key.clone()}
-                                            </button>
-                                        </td>
-                                        <td>{bytes(o.size)}</td>
-                                        <td>{clock(o.last_modified)}</td>
-                                    </tr>
-                                }
-                            }).collect_view()
-                        }}
-                        <Spacer above=false first=first drawn=drawn total=total />
-                    </tbody>
-                </table>
-            </VirtualBox>
+            <VirtualTable
+                label="Objects"
+                class="objects"
+                caption="Objects (open one by its key)"
+                headers=&["Key", "Size", "Last modified"]
+                scroll_top=scroll_top
+                first=first
+                drawn=drawn
+                total=total
+                rows=move || {
+                    let bucket_name = bucket.get().unwrap_or_default();
+                    let first = first.get();
+                    objects.with(|all| all.iter().skip(first).take(WINDOW_ROWS).cloned().collect::<Vec<_>>()).into_iter().enumerate().map(|(idx, o)| {
+                        let target = (bucket_name.clone(), o.key.clone());
+                        view! {
+                            <tr aria-rowindex=first + idx + 2>
+                                <td class="key">
+                                    // The key opens the object, as in the S3 console.
+                                    <button class="open-object link-button mono" on:click=move |_| opened.set(Some(target.clone()))>
+                                        {o.key.clone()}
+                                    </button>
+                                </td>
+                                <td>{bytes(o.size)}</td>
+                                <td>{clock(o.last_modified)}</td>
+                            </tr>
+                        }
+                    }).collect_view()
+                }
+            />
             {move || opened_text.get().map(|(key, text)| {
                 let (note, body) = match text {
                     None => ("The object no longer exists.".to_string(), String::new()),

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use shardlab_core::lambda::{Handling, Invocation, InvocationOutcome, MappingStatus, ShardStatus};
 
-use crate::components::virtual_rows::{Spacer, VirtualBox, WINDOW_ROWS, first_row};
+use crate::components::virtual_rows::{VirtualTable, WINDOW_ROWS, first_row};
 use crate::format::{duration, sequence_tail};
 use crate::sim_handle::SimHandle;
 
@@ -253,35 +253,23 @@ fn InvocationLog(uuid: String, show_lanes: Memo<bool>) -> impl IntoView {
     };
     view! {
         <p class="table-note log-count">{count}</p>
-        <VirtualBox label="Invocation log" scroll_top=scroll_top>
-            <table class="data-table invocation-log" aria-rowcount=move || total.get() + 1>
-                <caption>"Invocation log"</caption>
-                <thead>
-                    <tr aria-rowindex="1">
-                        <th scope="col">"#"</th>
-                        <th scope="col">"Shard"</th>
-                        <th scope="col">"Sequence numbers"</th>
-                        <th scope="col">"Records"</th>
-                        <th scope="col">"Attempt"</th>
-                        <th scope="col">"Iterator age"</th>
-                        <th scope="col">"Outcome"</th>
-                        <th scope="col">"Handling"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    <Spacer above=true first=first drawn=drawn total=total />
-                    {move || {
-                        let show_lane = show_lanes.get();
-                        // Row 1 is the header.
-                        let first_index = first.get() + 2;
-                        page.get().newest.into_iter().enumerate().map(|(idx, i)| view! {
-                            <InvocationRow invocation=i show_lane=show_lane row_index=first_index + idx />
-                        }).collect_view()
-                    }}
-                    <Spacer above=false first=first drawn=drawn total=total />
-                </tbody>
-            </table>
-        </VirtualBox>
+        <VirtualTable
+            label="Invocation log"
+            class="invocation-log"
+            caption="Invocation log"
+            headers=&["#", "Shard", "Sequence numbers", "Records", "Attempt", "Iterator age", "Outcome", "Handling"]
+            scroll_top=scroll_top
+            first=first
+            drawn=drawn
+            total=total
+            rows=move || {
+                let show_lane = show_lanes.get();
+                let first_index = first.get() + 2;
+                page.get().newest.into_iter().enumerate().map(|(idx, i)| view! {
+                    <InvocationRow invocation=i show_lane=show_lane row_index=first_index + idx />
+                }).collect_view()
+            }
+        />
     }
 }
 

@@ -29,9 +29,35 @@ fn spacer_heights(first: usize, drawn: usize, total: usize) -> (usize, usize) {
     (first * ROW_HEIGHT, total.saturating_sub(first + drawn) * ROW_HEIGHT)
 }
 
-/// The scrolling box; `scroll_top` follows it.
+/// A table drawn a window at a time in its scrolling box: the caption, the
+/// column headers, and between the spacers `rows`, which draws the rows
+/// from `first` (at most [`WINDOW_ROWS`], each with its `aria-rowindex`:
+/// the index plus 2, row 1 being the header).
 #[component]
-pub fn VirtualBox(label: &'static str, scroll_top: RwSignal<i32>, children: Children) -> impl IntoView {
+pub fn VirtualTable<R, V>(
+    /// What the scrolling region is called.
+    label: &'static str,
+    /// Classes of the table, besides `data-table`.
+    class: &'static str,
+    caption: &'static str,
+    headers: &'static [&'static str],
+    scroll_top: RwSignal<i32>,
+    #[prop(into)] first: Signal<usize>,
+    #[prop(into)] drawn: Signal<usize>,
+    #[prop(into)] total: Signal<usize>,
+    rows: R,
+) -> impl IntoView
+where
+    R: Fn() -> V + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let spacer = move |above: bool| {
+        let height = move || {
+            let (top, bottom) = spacer_heights(first.get(), drawn.get(), total.get());
+            format!("{}px", if above { top } else { bottom })
+        };
+        view! { <tr class="spacer" aria-hidden="true"><td colspan="99" style:height=height></td></tr> }
+    };
     view! {
         <div
             class="table-scroll virtual"
@@ -40,24 +66,21 @@ pub fn VirtualBox(label: &'static str, scroll_top: RwSignal<i32>, children: Chil
             aria-label=label
             on:scroll=move |ev| scroll_top.set(event_target::<web_sys::Element>(&ev).scroll_top())
         >
-            {children()}
+            <table class=format!("data-table {class}") aria-rowcount=move || total.get() + 1>
+                <caption>{caption}</caption>
+                <thead>
+                    <tr aria-rowindex="1">
+                        {headers.iter().map(|header| view! { <th scope="col">{*header}</th> }).collect_view()}
+                    </tr>
+                </thead>
+                <tbody>
+                    {spacer(true)}
+                    {rows}
+                    {spacer(false)}
+                </tbody>
+            </table>
         </div>
     }
-}
-
-/// The spacer row above the drawn rows (`above`) or below them.
-#[component]
-pub fn Spacer(
-    above: bool,
-    #[prop(into)] first: Signal<usize>,
-    #[prop(into)] drawn: Signal<usize>,
-    #[prop(into)] total: Signal<usize>,
-) -> impl IntoView {
-    let height = move || {
-        let (top, bottom) = spacer_heights(first.get(), drawn.get(), total.get());
-        format!("{}px", if above { top } else { bottom })
-    };
-    view! { <tr class="spacer" aria-hidden="true"><td colspan="99" style:height=height></td></tr> }
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use shardlab_core::base64;
 
 use crate::components::api_call::{ApiCall, ApiCallView};
-use crate::components::virtual_rows::{VirtualTable, WINDOW_ROWS, first_row};
+use crate::components::virtual_rows::{Scroll, VirtualTable, WINDOW_ROWS};
 use crate::format::{plural, sequence_tail};
 use crate::sim_handle::SimHandle;
 
@@ -82,10 +82,8 @@ pub fn BatchForm(stream: &'static str) -> impl IntoView {
         sent.set(Some(SentBatch { entries, call }));
     };
     let results = Memo::new(move |_| sent.with(|s| s.as_ref().map(SentBatch::results).unwrap_or_default()));
-    let scroll_top = RwSignal::new(0);
-    let first = Memo::new(move |_| first_row(scroll_top.get()));
+    let scroll = Scroll::default();
     let total = Memo::new(move |_| results.with(Vec::len));
-    let drawn = Memo::new(move |_| total.get().saturating_sub(first.get()).min(WINDOW_ROWS));
     let summary = move || {
         let batch = sent.get()?;
         Some(match batch.call.error_code() {
@@ -134,12 +132,10 @@ pub fn BatchForm(stream: &'static str) -> impl IntoView {
                         class="batch-results"
                         caption="Per-record results, in request order"
                         headers=&["#", "PartitionKey", "Result"]
-                        scroll_top=scroll_top
-                        first=first
-                        drawn=drawn
+                        scroll=scroll
                         total=total
                         rows=move || {
-                            let first = first.get();
+                            let first = scroll.first();
                             results.with(|all| all.iter().enumerate().skip(first).take(WINDOW_ROWS).map(|(idx, result)| {
                                 let outcome = match &result.outcome {
                                     Ok((shard, seq)) => view! {

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use shardlab_core::firehose::{CompressionFormat, DeliverySource};
 
-use crate::components::virtual_rows::{VirtualTable, WINDOW_ROWS, first_row};
+use crate::components::virtual_rows::{Scroll, VirtualTable, WINDOW_ROWS};
 use crate::format::{bytes, clock, duration, percent_of, plural};
 use crate::sim_handle::{DeliveryStreamView, ObjectText, SimHandle};
 
@@ -142,10 +142,8 @@ fn S3Browser(buckets: Memo<Vec<String>>) -> impl IntoView {
     });
     let opened = RwSignal::new(None::<(String, String)>);
     let opened_text = Memo::new(move |_| opened.get().map(|(b, k)| (k.clone(), sim.s3_object_text(&b, &k))));
-    let scroll_top = RwSignal::new(0);
-    let first = Memo::new(move |_| first_row(scroll_top.get()));
+    let scroll = Scroll::default();
     let total = Memo::new(move |_| objects.with(Vec::len));
-    let drawn = Memo::new(move |_| total.get().saturating_sub(first.get()).min(WINDOW_ROWS));
     // Outside the table, so that a phone shows it however wide the table is.
     let count = move || {
         let total = total.get();
@@ -180,13 +178,11 @@ fn S3Browser(buckets: Memo<Vec<String>>) -> impl IntoView {
                 class="objects"
                 caption="Objects (open one by its key)"
                 headers=&["Key", "Size", "Last modified"]
-                scroll_top=scroll_top
-                first=first
-                drawn=drawn
+                scroll=scroll
                 total=total
                 rows=move || {
                     let bucket_name = bucket.get().unwrap_or_default();
-                    let first = first.get();
+                    let first = scroll.first();
                     objects.with(|all| all.iter().skip(first).take(WINDOW_ROWS).cloned().collect::<Vec<_>>()).into_iter().enumerate().map(|(idx, o)| {
                         let target = (bucket_name.clone(), o.key.clone());
                         view! {

@@ -50,7 +50,8 @@ pub fn FaultPanel(stream: &'static str) -> impl IntoView {
     let permissions = expect_context::<Permissions>();
     let last_call = RwSignal::new(None::<ApiCall>);
     let send = move |target: &str, body: Value| last_call.set(Some(ApiCall::send(sim, target, body)));
-    let shards = move || sim.stream(stream).map(|s| s.shards).unwrap_or_default();
+    // Read once a tick for both buttons that look at the shards.
+    let shards = Memo::new(move |_| sim.stream(stream).map(|s| s.shards).unwrap_or_default());
     let with_stream = move |mut body: Value| {
         body["StreamName"] = stream.into();
         body
@@ -59,12 +60,12 @@ pub fn FaultPanel(stream: &'static str) -> impl IntoView {
         (
             "Split the fullest shard",
             "Kinesis_20131202.SplitShard",
-            Box::new(move || split_of_fullest(&shards()).map(with_stream)),
+            Box::new(move || shards.with(|all| split_of_fullest(all)).map(with_stream)),
         ),
         (
             "Merge the two coldest neighbours",
             "Kinesis_20131202.MergeShards",
-            Box::new(move || merge_of_coldest(&shards()).map(with_stream)),
+            Box::new(move || shards.with(|all| merge_of_coldest(all)).map(with_stream)),
         ),
         (
             "Raise retention to 7 days",

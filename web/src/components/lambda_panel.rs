@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use shardlab_core::lambda::{Handling, Invocation, InvocationOutcome, MappingStatus, ShardStatus};
 
-use crate::components::virtual_rows::{VirtualTable, WINDOW_ROWS, first_row};
+use crate::components::virtual_rows::{Scroll, VirtualTable, WINDOW_ROWS};
 use crate::format::{duration, sequence_tail};
 use crate::sim_handle::SimHandle;
 
@@ -240,11 +240,9 @@ fn DestinationView(arn: String) -> impl IntoView {
 #[component]
 fn InvocationLog(uuid: String, show_lanes: Memo<bool>) -> impl IntoView {
     let sim = expect_context::<SimHandle>();
-    let scroll_top = RwSignal::new(0);
-    let first = Memo::new(move |_| first_row(scroll_top.get()));
-    let page = Memo::new(move |_| sim.invocations(&uuid, first.get(), WINDOW_ROWS));
+    let scroll = Scroll::default();
+    let page = Memo::new(move |_| sim.invocations(&uuid, scroll.first(), WINDOW_ROWS));
     let total = Memo::new(move |_| page.with(|p| p.total));
-    let drawn = Memo::new(move |_| page.with(|p| p.newest.len()));
     // Outside the table, so that a phone shows it however wide the table is.
     let count = move || match total.get() {
         0 => "No invocations yet.".to_string(),
@@ -258,13 +256,11 @@ fn InvocationLog(uuid: String, show_lanes: Memo<bool>) -> impl IntoView {
             class="invocation-log"
             caption="Invocation log"
             headers=&["#", "Shard", "Sequence numbers", "Records", "Attempt", "Iterator age", "Outcome", "Handling"]
-            scroll_top=scroll_top
-            first=first
-            drawn=drawn
+            scroll=scroll
             total=total
             rows=move || {
                 let show_lane = show_lanes.get();
-                let first_index = first.get() + 2;
+                let first_index = scroll.first() + 2;
                 page.get().newest.into_iter().enumerate().map(|(idx, i)| view! {
                     <InvocationRow invocation=i show_lane=show_lane row_index=first_index + idx />
                 }).collect_view()

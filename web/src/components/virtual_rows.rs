@@ -18,21 +18,45 @@ const OVERSCAN: usize = 4;
 
 /// The index of the first row to draw when the box is scrolled `scroll_top`
 /// pixels down.
-pub fn first_row(scroll_top: i32) -> usize {
+fn first_row(scroll_top: i32) -> usize {
     (scroll_top.max(0) as usize / ROW_HEIGHT).saturating_sub(OVERSCAN)
 }
 
-/// The heights of the spacers above and below `drawn` rows from `first`,
-/// out of `total`.
-fn spacer_heights(first: usize, drawn: usize, total: usize) -> (usize, usize) {
+/// The heights of the spacers above and below the rows drawn from `first`
+/// (at most [`WINDOW_ROWS`]) out of `total`.
+fn spacer_heights(first: usize, total: usize) -> (usize, usize) {
     let first = first.min(total);
-    (first * ROW_HEIGHT, total.saturating_sub(first + drawn) * ROW_HEIGHT)
+    let drawn = (total - first).min(WINDOW_ROWS);
+    (first * ROW_HEIGHT, (total - first - drawn) * ROW_HEIGHT)
+}
+
+/// Where a virtual table is scrolled: set by the table as the learner
+/// scrolls, read by whoever fetches its rows.
+#[derive(Clone, Copy)]
+pub struct Scroll {
+    top: RwSignal<i32>,
+    first: Memo<usize>,
+}
+
+/// Scrolled to the top.
+impl Default for Scroll {
+    fn default() -> Scroll {
+        let top = RwSignal::new(0);
+        Scroll { top, first: Memo::new(move |_| first_row(top.get())) }
+    }
+}
+
+impl Scroll {
+    /// The index of the first row to draw.
+    pub fn first(&self) -> usize {
+        self.first.get()
+    }
 }
 
 /// A table drawn a window at a time in its scrolling box: the caption, the
 /// column headers, and between the spacers `rows`, which draws the rows
-/// from `first` (at most [`WINDOW_ROWS`], each with its `aria-rowindex`:
-/// the index plus 2, row 1 being the header).
+/// from [`Scroll::first`] (at most [`WINDOW_ROWS`] of `total`, each with its
+/// `aria-rowindex`: the index plus 2, row 1 being the header).
 #[component]
 pub fn VirtualTable<R, V>(
     /// What the scrolling region is called.
@@ -41,9 +65,7 @@ pub fn VirtualTable<R, V>(
     class: &'static str,
     caption: &'static str,
     headers: &'static [&'static str],
-    scroll_top: RwSignal<i32>,
-    #[prop(into)] first: Signal<usize>,
-    #[prop(into)] drawn: Signal<usize>,
+    scroll: Scroll,
     #[prop(into)] total: Signal<usize>,
     rows: R,
 ) -> impl IntoView
@@ -53,7 +75,7 @@ where
 {
     let spacer = move |above: bool| {
         let height = move || {
-            let (top, bottom) = spacer_heights(first.get(), drawn.get(), total.get());
+            let (top, bottom) = spacer_heights(scroll.first(), total.get());
             format!("{}px", if above { top } else { bottom })
         };
         view! { <tr class="spacer" aria-hidden="true"><td colspan="99" style:height=height></td></tr> }
@@ -64,7 +86,7 @@ where
             tabindex="0"
             role="region"
             aria-label=label
-            on:scroll=move |ev| scroll_top.set(event_target::<web_sys::Element>(&ev).scroll_top())
+            on:scroll=move |ev| scroll.top.set(event_target::<web_sys::Element>(&ev).scroll_top())
         >
             <table class=format!("data-table {class}") aria-rowcount=move || total.get() + 1>
                 <caption>{caption}</caption>
@@ -94,10 +116,10 @@ mod tests {
             assert_eq!(first_row(scroll_top), first, "scrolled {scroll_top} px");
         }
         // 1,000 rows, 18 drawn from row 96: 96 above, 886 below.
-        assert_eq!(spacer_heights(96, WINDOW_ROWS, 1000), (96 * 34, 886 * 34));
+        assert_eq!(spacer_heights(96, 1000), (96 * 34, 886 * 34));
         // Fewer rows than the window: nothing below.
-        assert_eq!(spacer_heights(0, 5, 5), (0, 0));
+        assert_eq!(spacer_heights(0, 5), (0, 0));
         // Scrolled past the end of a table that shrank: the rows above are all there is.
-        assert_eq!(spacer_heights(50, 0, 20), (20 * 34, 0));
+        assert_eq!(spacer_heights(50, 20), (20 * 34, 0));
     }
 }

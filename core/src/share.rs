@@ -14,7 +14,7 @@ use crate::sim::Simulation;
 use crate::snapshot::SnapshotError;
 
 /// What a share fragment starts with.
-const PREFIX: &str = "sim=";
+pub const PREFIX: &str = "sim=";
 /// The share link format this build writes and reads.
 const VERSION: &str = "1";
 /// The most a share link may inflate to: far more than any learner's

@@ -161,6 +161,8 @@ mod tests {
     const LESSON_TOML: &str = r#"format_version = 1
 id = "first"
 title = "First"
+summary = "Two records."
+minutes = 5
 topics = [7]
 
 [setup]
@@ -306,93 +308,109 @@ feedback = "No."
             (
                 "shard_count = 2",
                 "shard_count = 0",
-                "first/lesson.toml:6: [setup] cannot create the stream: ValidationException: 1 validation error detected: \
+                "first/lesson.toml:8: [setup] cannot create the stream: ValidationException: 1 validation error detected: \
                  Value '0' at 'shardCount' failed to satisfy constraint: Member must have value greater than or equal to 1",
             ),
             (
                 "action = \"put_record\"\npartition_key = \"b\"",
                 "action = \"put_records\"\npartition_key = \"b\"",
-                "first/lesson.toml:20: unknown variant `put_records`, expected one of `put_record`, `advance`, `start_polling_consumer`, `api`",
+                "first/lesson.toml:22: unknown variant `put_records`, expected one of `put_record`, `advance`, `start_polling_consumer`, `api`",
             ),
             (
                 "partition_key = \"b\"",
                 "partition_key = \"b\"\npartition = \"c\"",
-                "first/lesson.toml:20: unknown field `partition`, expected one of `stream_name`, `partition_key`, `data`, `explicit_hash_key`",
+                "first/lesson.toml:22: unknown field `partition`, expected one of `stream_name`, `partition_key`, `data`, `explicit_hash_key`",
             ),
             (
                 "kind = \"total_records\"",
                 "kind = \"records_total\"",
-                "first/lesson.toml:13: unknown variant `records_total`, expected one of `max_records_in_one_shard`, \
+                "first/lesson.toml:15: unknown variant `records_total`, expected one of `max_records_in_one_shard`, \
                  `shards_with_records`, `total_records`, `api`",
             ),
             (
                 "\n[[solution]]",
                 "\n[[goals]]\nid = \"two-records\"\ndescription = \"Again.\"\ncondition = { kind = \"total_records\", at_least = 1 }\n\n[[solution]]",
-                "first/lesson.toml:15: goal id `two-records` is used twice",
+                "first/lesson.toml:17: goal id `two-records` is used twice",
             ),
             (
                 "partition_key = \"b\"",
                 "partition_key = \"b\"\nstream_name = \"other\"",
-                "first/lesson.toml:20: the action names stream `other`, but the lesson's stream is `s`",
+                "first/lesson.toml:22: the action names stream `other`, but the lesson's stream is `s`",
             ),
             (
                 "at_least = 2",
                 "at_least = 3",
-                "first/lesson.toml:15: the solution does not meet goal `two-records`: the stream holds 2 of 3 records",
+                "first/lesson.toml:17: the solution does not meet goal `two-records`: the stream holds 2 of 3 records",
             ),
             (
                 "partition_key = \"b\"",
                 "partition_key = \"\"",
-                "first/lesson.toml:20: solution step 2 fails: ValidationException: 1 validation error detected: \
+                "first/lesson.toml:22: solution step 2 fails: ValidationException: 1 validation error detected: \
                  Value '' at 'partitionKey' failed to satisfy constraint: Member must have length greater than or equal to 1",
             ),
             (
                 "actions = [{",
                 "actions = [{ action = \"put_record\", partition_key = \"b\", data = \"2\" }, {",
-                "first/lesson.toml:25: wrong solution `one record` meets every goal; it must fail one",
+                "first/lesson.toml:27: wrong solution `one record` meets every goal; it must fail one",
             ),
-            ("at_least = 2", "at_least = 0", "first/lesson.toml: every goal is met before the learner does anything"),
+            (
+                "at_least = 2",
+                "at_least = 0",
+                "first/lesson.toml:12: goal `two-records` is met before the learner does anything (the stream holds 0 records): \
+                 make it need the learner's action, or mark it `standing = true` if it is a condition to keep",
+            ),
+            (
+                "description = \"Put two records.\"",
+                "description = \"Put two records.\"\nstanding = true",
+                "first/lesson.toml:12: standing goal `two-records` does not hold at the start (the stream holds 0 of 2 records): \
+                 a condition to keep must hold until the learner breaks it",
+            ),
+            (
+                "condition = { kind = \"total_records\", at_least = 2 }",
+                "standing = true\ncondition = { kind = \"total_records\", at_least = 0 }",
+                "first/lesson.toml: every goal is standing: a lesson needs at least one goal the learner must reach",
+            ),
             (
                 "data = \"1\" }]",
                 "data = \"1\" },\n  { action = \"advance\", milis = 1 },\n]",
-                "first/lesson.toml:27: unknown field `milis`, expected `millis`",
+                "first/lesson.toml:29: unknown field `milis`, expected `millis`",
             ),
             (
                 "at_least = 2 }",
                 "at_least = 2, at_most = 3 }",
-                "first/lesson.toml:13: unknown field `at_most`, expected `at_least`",
+                "first/lesson.toml:15: unknown field `at_most`, expected `at_least`",
             ),
             (
                 "topics = [7]",
                 "topics = [24]",
-                "first/lesson.toml:4: topic 24 is not a lesson topic: topics are 1 to 23 (24 is the exam)",
+                "first/lesson.toml:6: topic 24 is not a lesson topic: topics are 1 to 23 (24 is the exam)",
             ),
-            ("topics = [7]", "topics = []", "first/lesson.toml:4: `topics` lists no topic"),
+            ("topics = [7]", "topics = []", "first/lesson.toml:6: `topics` lists no topic"),
             (
                 "topics = [7]",
                 "topics = [7]\nallowed_actions = [\"put_record\", \"Kinesis_20131202.Split\"]",
-                "first/lesson.toml:5: allowed action `Kinesis_20131202.Split` is neither an action \
+                "first/lesson.toml:7: allowed action `Kinesis_20131202.Split` is neither an action \
                  (put_record, advance, start_polling_consumer, api) nor an API target",
             ),
             (
                 "topics = [7]",
                 "topics = [7]\nallowed_actions = [\"Kinesis_20131202.PutRecords\"]",
-                "first/lesson.toml:16: solution: `put_record` is not in the lesson's `allowed_actions`",
+                "first/lesson.toml:18: solution: `put_record` is not in the lesson's `allowed_actions`",
             ),
             (
                 "condition = { kind = \"total_records\", at_least = 2 }",
                 "condition = { kind = \"api\", target = \"Kinesis_20131202.GetRecords\", pointer = \"/Records\", label = \"records\", at_least = 2 }",
-                "first/lesson.toml:10: goal `two-records`: a condition may only read, and `Kinesis_20131202.GetRecords` is not a read-only target",
+                "first/lesson.toml:12: goal `two-records`: a condition may only read, and `Kinesis_20131202.GetRecords` is not a read-only target",
             ),
             (
                 "condition = { kind = \"total_records\", at_least = 2 }",
                 "condition = { kind = \"api\", target = \"Kinesis_20131202.DescribeStreamSummary\", body = { StreamName = \"s\" }, pointer = \"/StreamDescriptionSummary/OpenShardCount\", label = \"open shards\", at_least = 3 }",
-                "first/lesson.toml:15: the solution does not meet goal `two-records`: open shards: 2, needs at least 3",
+                "first/lesson.toml:17: the solution does not meet goal `two-records`: open shards: 2, needs at least 3",
             ),
             (
                 "shard_count = 2",
                 "shard_count = 2\nsteps = [{ action = \"api\", target = \"Kinesis_20131202.SplitShard\", body = {} }]",
-                "first/lesson.toml:6: [setup] step 1 fails: ValidationException: 3 validation errors detected: \
+                "first/lesson.toml:8: [setup] step 1 fails: ValidationException: 3 validation errors detected: \
                  Value null at 'newStartingHashKey' failed to satisfy constraint: Member must not be null; \
                  Value null at 'streamName' failed to satisfy constraint: Member must not be null; \
                  Value null at 'shardToSplit' failed to satisfy constraint: Member must not be null",

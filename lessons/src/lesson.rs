@@ -25,6 +25,10 @@ pub struct Lesson {
     pub id: String,
     /// Shown as the lesson's heading.
     pub title: String,
+    /// One sentence on what the lesson teaches, for the course map.
+    pub summary: String,
+    /// About how many minutes the lesson takes, for the course map.
+    pub minutes: u32,
     /// The course outline's topics (1 to [`TOPIC_COUNT`]) the lesson teaches.
     pub topics: Vec<u32>,
     /// What the learner may do, by action kind (`put_record`) or API target
@@ -48,6 +52,9 @@ pub struct Lesson {
     /// Questions asked after the explanation.
     pub quiz: Vec<Question>,
 }
+
+/// The longest a lesson may say it takes, in minutes.
+const MAX_MINUTES: u32 = 60;
 
 /// How many topics the course outline has; the last is the practice exam.
 pub const TOPIC_COUNT: u32 = 24;
@@ -104,6 +111,12 @@ pub struct Goal {
     pub description: String,
     /// When the task is done.
     pub condition: Condition,
+    /// A condition to keep rather than a task to do ("Keep: no write
+    /// throttled"): it holds at the start, and the learner must not break it
+    /// while doing the others. Every other goal is unmet at the start, which
+    /// loading proves, so that no goal shows "Done" before the learner acts.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub standing: bool,
 }
 
 /// A test of the simulation's state, written in TOML as an inline table
@@ -217,6 +230,8 @@ pub struct GoalStatus {
     pub description: String,
     /// Whether the condition holds.
     pub met: bool,
+    /// [`Goal::standing`]: a condition to keep, not a task to do.
+    pub standing: bool,
     /// Where the learner stands, e.g. "the fullest shard holds 2 of 3 records".
     pub detail: String,
 }
@@ -237,11 +252,15 @@ impl Condition {
     fn evaluate(&self, sim: &mut Simulation, stream_name: &str) -> (bool, String) {
         match self {
             Condition::Api { target, body, pointer, sum_of, label, at_least, at_most, equals } => {
-                let value = crate::action::call(sim, target, body)
-                    .and_then(|answer| measure(&answer, pointer, sum_of.as_deref()));
-                match value {
+                let answer = match crate::action::call(sim, target, body) {
+                    Ok(answer) => answer,
+                    Err(err) => return (false, format!("{label}: {err}")),
+                };
+                match measure(&answer, pointer, sum_of.as_deref()) {
                     Ok(value) => compare(label, &value, *at_least, *at_most, equals.as_ref()),
-                    Err(err) => (false, format!("{label}: {err}")),
+                    // What the goal measures does not exist yet (a generator
+                    // or lease not yet created): said in the lesson's words.
+                    Err(_) => (false, format!("{label}: none yet")),
                 }
             }
             _ => {
@@ -341,7 +360,13 @@ impl Lesson {
             .iter()
             .map(|goal| {
                 let (met, detail) = goal.condition.evaluate(sim, self.stream_name());
-                GoalStatus { goal_id: goal.id.clone(), description: goal.description.clone(), met, detail }
+                GoalStatus {
+                    goal_id: goal.id.clone(),
+                    description: goal.description.clone(),
+                    met,
+                    standing: goal.standing,
+                    detail,
+                }
             })
             .collect()
     }
@@ -396,6 +421,8 @@ struct LessonFile {
     _format_version: serde::de::IgnoredAny,
     id: Spanned<String>,
     title: Spanned<String>,
+    summary: Spanned<String>,
+    minutes: Spanned<u32>,
     topics: Spanned<Vec<u32>>,
     #[serde(default)]
     allowed_actions: Option<Spanned<Vec<String>>>,
@@ -420,6 +447,15 @@ pub(crate) fn parse(
     let id_at = file.id.span().start;
     check_slug(mechanics, id_at, "lesson id", file.id.get_ref())?;
     check_text(mechanics, file.title.span().start, "title", file.title.get_ref())?;
+    check_text(mechanics, file.summary.span().start, "summary", file.summary.get_ref())?;
+    let minutes_at = file.minutes.span().start;
+    let minutes = file.minutes.into_inner();
+    if !(1..=MAX_MINUTES).contains(&minutes) {
+        return Err(mechanics.error_at(
+            minutes_at,
+            format!("`minutes` must be from 1 to {MAX_MINUTES}, but is {minutes}: a longer lesson is two lessons"),
+        ));
+    }
 
     let topics_at = file.topics.span().start;
     let topics = file.topics.into_inner();
@@ -472,8 +508,10 @@ pub(crate) fn parse(
         return Err(mechanics.error("a lesson needs at least one `[[goals]]`"));
     }
     let mut goals: Vec<Goal> = Vec::with_capacity(file.goals.len());
+    let mut goal_at = Vec::with_capacity(file.goals.len());
     for spanned in file.goals {
         let at = spanned.span().start;
+        goal_at.push(at);
         let goal = spanned.into_inner();
         check_slug(mechanics, at, "goal id", &goal.id)?;
         check_text(mechanics, at, &format!("goal `{}`: description", goal.id), &goal.description)?;
@@ -525,6 +563,8 @@ pub(crate) fn parse(
     let lesson = Lesson {
         id: file.id.into_inner(),
         title: file.title.into_inner(),
+        summary: file.summary.into_inner(),
+        minutes,
         topics,
         allowed_actions,
         setup,
@@ -538,7 +578,7 @@ pub(crate) fn parse(
     };
     check_permissions(&lesson, mechanics, &solution_at, &wrong_at)?;
     if checks == Checks::Replay {
-        check_solutions(&lesson, mechanics, &solution_at, &wrong_at)?;
+        check_solutions(&lesson, mechanics, &goal_at, &solution_at, &wrong_at)?;
     }
     Ok((lesson, id_at))
 }
@@ -594,16 +634,40 @@ fn check_permissions(
     Ok(())
 }
 
-/// Proves the goals are well chosen: not met at the start, met by the
-/// reference solution, and failed by every known-wrong solution.
+/// Proves the goals are well chosen: each unmet at the start (a standing
+/// goal, met), met by the reference solution, and failed by every
+/// known-wrong solution.
 fn check_solutions(
     lesson: &Lesson,
     source: &Source,
+    goal_at: &[usize],
     solution_at: &[usize],
     wrong_at: &[usize],
 ) -> Result<(), LessonError> {
-    if lesson.goals_met(&mut lesson.start()) {
-        return Err(source.error("every goal is met before the learner does anything"));
+    let at_start = lesson.check(&mut lesson.start());
+    for (status, &at) in at_start.iter().zip(goal_at) {
+        if status.met && !status.standing {
+            return Err(source.error_at(
+                at,
+                format!(
+                    "goal `{}` is met before the learner does anything ({}): make it need the learner's action, \
+                     or mark it `standing = true` if it is a condition to keep",
+                    status.goal_id, status.detail
+                ),
+            ));
+        }
+        if !status.met && status.standing {
+            return Err(source.error_at(
+                at,
+                format!(
+                    "standing goal `{}` does not hold at the start ({}): a condition to keep must hold until the learner breaks it",
+                    status.goal_id, status.detail
+                ),
+            ));
+        }
+    }
+    if at_start.iter().all(|status| status.standing) {
+        return Err(source.error("every goal is standing: a lesson needs at least one goal the learner must reach"));
     }
     let mut solved = lesson
         .replay(&lesson.solution)

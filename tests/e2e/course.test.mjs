@@ -3,33 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ARTIFACTS, FIRST_LESSON, answerKey, assertClean, axeSerious, openPage } from './helpers.mjs';
-
-const KEY = answerKey();
-
-/** Answers the questions in `scope` (a page, frame or locator) with the key's answers for `owner`. */
-async function answerQuestions(scope, owner, { skipProbes = false } = {}) {
-  const questions = scope.locator('.quiz-question');
-  const answers = KEY.get(owner) ?? [];
-  assert.equal(await questions.count(), answers.length, `${owner}: questions on the page vs the answer key`);
-  for (let q = 0; q < answers.length; q++) {
-    const { answer } = answers[q];
-    const question = questions.nth(q);
-    if (answer === '=probe') {
-      if (skipProbes) continue;
-      throw new Error(`${owner}: a parametric question in a lesson`);
-    }
-    if (answer.startsWith('=')) {
-      await question.locator('.numeric-answer input').fill(answer.slice(1));
-      await question.locator('.check-answer').click();
-    } else if (answer.includes(',') || (await question.locator('input[type=checkbox]').count()) > 0) {
-      for (const idx of answer.split(',')) await question.locator('.quiz-option input').nth(Number(idx)).check();
-      await question.locator('.check-answer').click();
-    } else {
-      await question.locator('.quiz-option input').nth(Number(answer)).check();
-    }
-  }
-}
+import { ARTIFACTS, FIRST_LESSON, answerQuestions, assertClean, axeSerious, openPage } from './helpers.mjs';
 
 /** Meets a lesson's goals with its own walkthrough, then answers its quiz. */
 async function completeLesson(scope, lessonId) {
@@ -64,12 +38,24 @@ describe('course', () => {
     await page.locator('.map-extras a[href="?exam"]').click();
     await page.locator('.exam-question').first().waitFor();
     await answerQuestions(page.locator('main.exam'), 'exam', { skipProbes: true });
-    // Nothing is judged before handing in.
-    assert.equal(await page.locator('.exam-question .feedback').count(), 0);
+    // Every answer is judged as it is given: the parametric questions, skipped, are the unanswered.
+    const questions = await page.locator('.exam-question').count();
+    const unanswered = await page.locator('.exam-question:not(:has(.feedback))').count();
+    assert.ok(unanswered > 0 && unanswered < questions, `${unanswered} of ${questions} unanswered`);
+    assert.equal(await page.locator('.exam-question .feedback.right').count(), questions - unanswered);
     await page.locator('.exam-result button', { hasText: 'Hand in' }).click();
+    // Handing in with questions unanswered asks first.
+    assert.match(await page.textContent('.exam-result .confirm'), new RegExp(`^${unanswered} of ${questions} questions are unanswered`));
+    await page.locator('.exam-result button', { hasText: 'Hand in anyway' }).click();
     await page.locator('.exam-result .score').waitFor();
     assert.match(await page.textContent('.exam-result .score'), /Your score: \d+% — passed/);
-    assert.ok((await page.locator('.exam-question .feedback').count()) > 0, 'verdicts shown after handing in');
+    assert.equal(
+      await page.textContent('.exam-result .tally'),
+      `${questions - unanswered} right, 0 wrong and ${unanswered} unanswered of ${questions}.`,
+    );
+    // The unanswered questions now show their right answer and why.
+    assert.equal(await page.locator('.exam-question .feedback.unanswered').count(), unanswered);
+    assert.match(await page.locator('.feedback.unanswered').first().textContent(), /Not answered.*The right answer: \d/s);
     await page.screenshot({ path: join(ARTIFACTS, 'exam-result.png'), fullPage: true });
     await page.locator('.lesson-nav a', { hasText: 'Course map' }).click();
     await page.locator('.map-extras').waitFor();
@@ -85,6 +71,7 @@ describe('course', () => {
     let changed = false;
     for (let attempt = 0; attempt < 5 && !changed; attempt++) {
       await page.locator('.exam-result button', { hasText: 'Hand in' }).click();
+      await page.locator('.exam-result button', { hasText: 'Hand in anyway' }).click();
       await page.locator('.exam-result button', { hasText: 'Try a new attempt' }).click();
       await page.locator('.exam-question').first().waitFor();
       changed = JSON.stringify(await prompts()) !== JSON.stringify(first);

@@ -43,10 +43,11 @@ after(async () => {
 /**
  * A fresh page (own storage) at `path` that records every request leaving
  * the origin, every console error and every Content-Security-Policy
- * violation; waits for `ready` to appear.
+ * violation; waits for `ready` to appear. `contextOptions` adds to the
+ * browser context's (`{ hasTouch: true, isMobile: true }` for a phone).
  */
-export async function openPage(viewport = { width: 1280, height: 800 }, path = FIRST_LESSON, ready = '.lane') {
-  const context = await browser.newContext({ viewport });
+export async function openPage(viewport = { width: 1280, height: 800 }, path = FIRST_LESSON, ready = '.lane', contextOptions = {}) {
+  const context = await browser.newContext({ viewport, ...contextOptions });
   const page = await context.newPage();
   const problems = { external: [], consoleErrors: [], pageErrors: [] };
   page.on('request', (r) => {
@@ -101,4 +102,31 @@ export async function axeSerious(page) {
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+let KEY;
+
+/** Answers the questions in `scope` (a page, frame or locator) with the key's answers for `owner`. */
+export async function answerQuestions(scope, owner, { skipProbes = false } = {}) {
+  KEY ??= answerKey();
+  const questions = scope.locator('.quiz-question');
+  const answers = KEY.get(owner) ?? [];
+  assert.equal(await questions.count(), answers.length, `${owner}: questions on the page vs the answer key`);
+  for (let q = 0; q < answers.length; q++) {
+    const { answer } = answers[q];
+    const question = questions.nth(q);
+    if (answer === '=probe') {
+      if (skipProbes) continue;
+      throw new Error(`${owner}: a parametric question in a lesson`);
+    }
+    if (answer.startsWith('=')) {
+      await question.locator('.numeric-answer input').fill(answer.slice(1));
+      await question.locator('.check-answer').click();
+    } else if (answer.includes(',') || (await question.locator('input[type=checkbox]').count()) > 0) {
+      for (const idx of answer.split(',')) await question.locator('.quiz-option input').nth(Number(idx)).check();
+      await question.locator('.check-answer').click();
+    } else {
+      await question.locator('.quiz-option input').nth(Number(answer)).check();
+    }
+  }
 }

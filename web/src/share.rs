@@ -8,11 +8,16 @@ use shardlab_core::Simulation;
 
 use crate::sim_handle::SimHandle;
 
-/// The page's URL fragment without `#`, if it has one.
+/// The page's URL fragment without `#`, if it is a share link. Any other
+/// fragment (`#playground`, an in-page anchor) is navigation, not a link.
 pub fn fragment() -> Option<String> {
     let hash = web_sys::window()?.location().hash().ok()?;
-    let fragment = hash.trim_start_matches('#');
-    (!fragment.is_empty()).then(|| fragment.to_string())
+    is_share_fragment(&hash).then(|| hash.trim_start_matches('#').to_string())
+}
+
+/// Whether an address's fragment (with or without its `#`) holds a share link.
+pub fn is_share_fragment(hash: &str) -> bool {
+    hash.trim_start_matches('#').starts_with(shardlab_core::share::PREFIX)
 }
 
 /// Puts the current simulation in the address bar, ready to copy, and
@@ -42,13 +47,24 @@ pub fn ShareButton(link_problem: RwSignal<Option<String>>) -> impl IntoView {
     let share = move |_| {
         let fragment = sim.with(|s| s.share_fragment());
         written_here.set_value(Some(fragment.clone()));
-        let written = web_sys::window().map(|w| w.location().set_hash(&fragment));
-        status.set(Some(match written {
-            Some(Ok(())) => {
-                format!("The address bar now holds this simulation ({} characters): copy it to share.", fragment.len())
+        let Some(window) = web_sys::window() else { return };
+        if window.location().set_hash(&fragment).is_err() {
+            status.set(Some("This browser did not let the page change its address.".into()));
+            return;
+        }
+        let in_address_bar =
+            format!("The address bar now holds this simulation ({} characters)", fragment.len());
+        status.set(Some(format!("{in_address_bar}: copy it from there to share.")));
+        // Copying needs the clipboard permission, which a page served over
+        // plain http (other than localhost) or a sandboxed frame lacks; the
+        // address bar is then the way.
+        let Ok(href) = window.location().href() else { return };
+        let copied = window.navigator().clipboard().write_text(&href);
+        leptos::task::spawn_local(async move {
+            if wasm_bindgen_futures::JsFuture::from(copied).await.is_ok() {
+                status.set(Some(format!("Link copied to the clipboard. {in_address_bar}.")));
             }
-            _ => "This browser did not let the page change its address.".into(),
-        }));
+        });
     };
     view! {
         <button class="share" title="Put this simulation in the address bar" on:click=share>"Share"</button>

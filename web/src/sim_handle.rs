@@ -207,6 +207,11 @@ impl SimHandle {
         self.history.with(|h| !h.undo.is_empty())
     }
 
+    /// Whether there is an action to undo, without tracking it.
+    pub fn can_undo_untracked(&self) -> bool {
+        self.history.with_untracked(|h| !h.undo.is_empty())
+    }
+
     /// Puts back the state before the learner's last action.
     pub fn undo(&self) {
         let Some(previous) = self.history.try_update(|h| h.undo.pop()).flatten() else { return };
@@ -235,6 +240,11 @@ impl SimHandle {
     /// The simulated time.
     pub fn now(&self) -> Instant {
         self.sim.with(Simulation::now)
+    }
+
+    /// The simulated time, without tracking it.
+    pub fn now_untracked(&self) -> Instant {
+        self.sim.with_untracked(Simulation::now)
     }
 
     /// Moves the simulated clock forward, adding a timeline point when due.

@@ -188,7 +188,7 @@ impl KclConfig {
 
     /// The KCL renews a third of the way into the lease, so two renewals
     /// can fail before the lease expires.
-    fn renewal_interval(&self) -> Duration {
+    pub fn renewal_interval(&self) -> Duration {
         Duration::from_millis(self.failover_time.as_millis() / 3)
     }
 

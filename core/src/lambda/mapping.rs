@@ -97,6 +97,9 @@ pub struct LaneStatus {
     pub in_flight_batch_size: Option<u32>,
     /// The last record processed or discarded.
     pub last_processed: Option<SequenceNumber>,
+    /// How many times the batch in flight, or else the failed batch next in
+    /// line, has been retried; 0 when the lane is not retrying.
+    pub retries: u32,
 }
 
 /// A shard, as [`MappingStatus`] shows it.
@@ -593,6 +596,12 @@ impl EventSourceMapping {
                         waiting_records: lane.waiting_records() as u32,
                         in_flight_batch_size: lane.in_flight.as_ref().map(|f| f.batch.records.len() as u32),
                         last_processed: lane.last_processed,
+                        retries: lane
+                            .in_flight
+                            .as_ref()
+                            .map(|f| &f.batch)
+                            .or(lane.pending.front())
+                            .map_or(0, |batch| batch.retries),
                     })
                     .collect(),
             })

@@ -1,6 +1,8 @@
 //! The API console: send any Kinesis JSON request to the simulation and see
 //! the response and the equivalent `aws kinesis` command.
 
+use std::collections::BTreeMap;
+
 use leptos::prelude::*;
 use serde_json::{Value, json};
 
@@ -15,25 +17,53 @@ const ARCHIVE_STREAM: &str = "orders-archive";
 /// The queue the SQS templates create, which the mapping template names as
 /// its on-failure destination.
 const FAILURE_QUEUE: &str = "orders-failures";
+/// The Lambda function the mapping templates read the stream with.
+const FUNCTION: &str = "process-orders";
+/// The mapping the simulation creates first: the UUIDs are numbered, so
+/// this is the one a lesson's setup or the learner's first
+/// `CreateEventSourceMapping` made. The console replaces it with the UUID
+/// the last response carried (see [`CARRIED`]).
+const FIRST_MAPPING: &str = "00000000-0000-4000-8000-000000000000";
+/// The enhanced fan-out consumer the EFO templates register and read with.
+const EFO_CONSUMER: &str = "dashboard";
+/// The IAM user the security templates give a policy and then act as.
+const PRODUCER_USER: &str = "arn:aws:iam::123456789012:user/producer";
+/// What `Shardlab.Aggregate`'s template answers (its two records, KPL
+/// aggregated), so that `Shardlab.Deaggregate`'s template unpacks a real
+/// aggregated record; a test keeps the two in step.
+const AGGREGATED: &str = "84mawgoGdXNlci0xCgZ1c2VyLTIaCwgAGgdvcmRlciAxGgsIARoHb3JkZXIgMuSY7ZNJ28/bpgXGe06TaSA=";
 
 /// Requests a learner can start from, by target, each a valid call on
-/// `stream`; the Lambda, Firehose, S3 and SQS ones, sent in order, build a
-/// mapping, an archive and a queue around it.
+/// `stream`: every target the simulation answers, bar `Shardlab.Snapshot`,
+/// `Shardlab.Restore` and `Shardlab.SetClock`. The first two carry the whole
+/// simulation as one long string, which nobody types (the page's undo and
+/// Share links do that job), and `SetClock`'s only valid values depend on
+/// where the clock is (it never goes back), which `Shardlab.AdvanceClock`
+/// covers.
+///
+/// The list is in an order that works when sent top to bottom on a stream of
+/// four shards (the sandbox's): each group builds on the one before, the
+/// Lambda, Firehose, S3 and SQS ones a mapping, an archive and a queue around
+/// the stream. Values that only a response can tell (an iterator, a consumer
+/// ARN, a receipt handle) are placeholders saying what to paste, which the
+/// console fills in from the last response that carried one (see [`CARRIED`]).
 fn templates(stream: &str) -> Vec<(&'static str, Value)> {
     let arn = format!("arn:aws:kinesis:us-east-1:123456789012:stream/{stream}");
     let failure_queue_url = format!("https://sqs.us-east-1.amazonaws.com/123456789012/{FAILURE_QUEUE}");
+    let failure_queue_arn = format!("arn:aws:sqs:us-east-1:123456789012:{FAILURE_QUEUE}");
+    let replay = format!("{stream}-replay");
+    let two_records = json!([
+        {"PartitionKey": "user-1", "Data": "b3JkZXIgMQ=="},
+        {"PartitionKey": "user-2", "Data": "b3JkZXIgMg=="}
+    ]);
+    let kcl_worker = json!({"ApplicationId": 0, "WorkerId": 0});
     vec![
+        // Kinesis Data Streams: writing and reading.
         (
             "Kinesis_20131202.PutRecord",
             json!({"StreamName": stream, "PartitionKey": "user-42", "Data": "eyJvcmRlciI6IDF9"}),
         ),
-        (
-            "Kinesis_20131202.PutRecords",
-            json!({"StreamName": stream, "Records": [
-                {"PartitionKey": "user-1", "Data": "b3JkZXIgMQ=="},
-                {"PartitionKey": "user-2", "Data": "b3JkZXIgMg=="}
-            ]}),
-        ),
+        ("Kinesis_20131202.PutRecords", json!({"StreamName": stream, "Records": two_records})),
         (
             "Kinesis_20131202.GetShardIterator",
             json!({"StreamName": stream, "ShardId": "shardId-000000000001", "ShardIteratorType": "TRIM_HORIZON"}),
@@ -42,8 +72,41 @@ fn templates(stream: &str) -> Vec<(&'static str, Value)> {
             "Kinesis_20131202.GetRecords",
             json!({"ShardIterator": "paste the ShardIterator from GetShardIterator", "Limit": 10}),
         ),
+        // Describing the stream and the account.
         ("Kinesis_20131202.ListShards", json!({"StreamName": stream})),
+        ("Kinesis_20131202.DescribeStream", json!({"StreamName": stream})),
         ("Kinesis_20131202.DescribeStreamSummary", json!({"StreamName": stream})),
+        ("Kinesis_20131202.ListStreams", json!({"Limit": 10})),
+        ("Kinesis_20131202.DescribeLimits", json!({})),
+        // Tags, retention and encryption.
+        ("Kinesis_20131202.AddTagsToStream", json!({"StreamName": stream, "Tags": {"team": "checkout"}})),
+        ("Kinesis_20131202.ListTagsForStream", json!({"StreamName": stream})),
+        ("Kinesis_20131202.RemoveTagsFromStream", json!({"StreamName": stream, "TagKeys": ["team"]})),
+        ("Kinesis_20131202.IncreaseStreamRetentionPeriod", json!({"StreamName": stream, "RetentionPeriodHours": 48})),
+        ("Kinesis_20131202.DecreaseStreamRetentionPeriod", json!({"StreamName": stream, "RetentionPeriodHours": 24})),
+        (
+            "Kinesis_20131202.StartStreamEncryption",
+            json!({"StreamName": stream, "EncryptionType": "KMS", "KeyId": "alias/aws/kinesis"}),
+        ),
+        (
+            "Kinesis_20131202.StopStreamEncryption",
+            json!({"StreamName": stream, "EncryptionType": "KMS", "KeyId": "alias/aws/kinesis"}),
+        ),
+        // Enhanced fan-out.
+        ("Kinesis_20131202.RegisterStreamConsumer", json!({"StreamARN": arn, "ConsumerName": EFO_CONSUMER})),
+        ("Kinesis_20131202.DescribeStreamConsumer", json!({"StreamARN": arn, "ConsumerName": EFO_CONSUMER})),
+        ("Kinesis_20131202.ListStreamConsumers", json!({"StreamARN": arn})),
+        (
+            "Kinesis_20131202.SubscribeToShard",
+            json!({
+                "ConsumerARN": "paste the ConsumerARN from RegisterStreamConsumer",
+                "ShardId": "shardId-000000000000",
+                "StartingPosition": {"Type": "TRIM_HORIZON"}
+            }),
+        ),
+        ("Shardlab.ReadSubscription", json!({"SubscriptionId": 0})),
+        ("Kinesis_20131202.DeregisterStreamConsumer", json!({"StreamARN": arn, "ConsumerName": EFO_CONSUMER})),
+        // Resharding and capacity.
         (
             "Kinesis_20131202.SplitShard",
             json!({"StreamName": stream, "ShardToSplit": "shardId-000000000000", "NewStartingHashKey": "42535295865117307932921825928971026432"}),
@@ -60,13 +123,10 @@ fn templates(stream: &str) -> Vec<(&'static str, Value)> {
             "Kinesis_20131202.UpdateStreamMode",
             json!({"StreamARN": arn, "StreamModeDetails": {"StreamMode": "ON_DEMAND"}}),
         ),
-        ("Kinesis_20131202.IncreaseStreamRetentionPeriod", json!({"StreamName": stream, "RetentionPeriodHours": 48})),
-        ("Kinesis_20131202.RegisterStreamConsumer", json!({"StreamARN": arn, "ConsumerName": "dashboard"})),
-        (
-            "Kinesis_20131202.StartStreamEncryption",
-            json!({"StreamName": stream, "EncryptionType": "KMS", "KeyId": "alias/aws/kinesis"}),
-        ),
-        ("Kinesis_20131202.DescribeLimits", json!({})),
+        // A second stream, beside the lesson's.
+        ("Kinesis_20131202.CreateStream", json!({"StreamName": replay, "ShardCount": 1})),
+        ("Kinesis_20131202.DeleteStream", json!({"StreamName": replay})),
+        // The simulation's traffic generators and polling consumers.
         (
             "Shardlab.StartGenerator",
             json!({"StreamName": stream, "RecordsPerSecond": 500, "RecordBytes": 100, "Keys": {"Distribution": "UNIFORM", "DistinctKeys": 1000}}),
@@ -75,39 +135,67 @@ fn templates(stream: &str) -> Vec<(&'static str, Value)> {
         ("Shardlab.StopGenerator", json!({"GeneratorId": 0})),
         ("Shardlab.StartPollingConsumer", json!({"StreamName": stream, "ShardIteratorType": "TRIM_HORIZON"})),
         ("Shardlab.Consumers", json!({})),
+        ("Shardlab.PauseConsumer", json!({"ConsumerId": 0, "Millis": 10000})),
+        ("Shardlab.StopConsumer", json!({"ConsumerId": 0})),
+        // Metrics and the bill.
         (
             "Shardlab.GetMetricStatistics",
             json!({"StreamName": stream, "MetricName": "IncomingRecords", "Period": 60, "StartTime": 1767225600, "EndTime": 1767229200}),
         ),
         ("Shardlab.Cost", json!({"StreamName": stream})),
+        // The KPL.
         ("Shardlab.KplCreateProducer", json!({"Config": {"RecordMaxBufferedTime": 100}})),
         (
             "Shardlab.KplPut",
             json!({"ProducerId": 0, "StreamName": stream, "PartitionKey": "user-1", "Data": "aGVsbG8="}),
         ),
+        ("Shardlab.KplFlush", json!({"ProducerId": 0})),
         ("Shardlab.KplStatus", json!({"ProducerId": 0})),
+        ("Shardlab.Aggregate", json!({"Records": two_records})),
+        ("Shardlab.Deaggregate", json!({"Data": AGGREGATED})),
+        // The KCL.
         ("Shardlab.KclCreateApplication", json!({"ApplicationName": "orders-app", "StreamName": stream})),
         ("Shardlab.KclStartWorker", json!({"ApplicationId": 0})),
-        ("Shardlab.KclKillWorker", json!({"ApplicationId": 0, "WorkerId": 0})),
         ("Shardlab.KclLeases", json!({"ApplicationId": 0})),
+        ("Shardlab.KclOutput", json!({"ApplicationId": 0, "After": 0})),
+        ("Shardlab.KclPauseWorker", json!({"ApplicationId": 0, "WorkerId": 0, "Millis": 5000})),
+        ("Shardlab.KclKillWorker", kcl_worker.clone()),
+        ("Shardlab.KclStopWorker", kcl_worker),
         ("Shardlab.AdvanceClock", json!({"Millis": 1000})),
+        // Lambda reading the stream.
         (
             "Shardlab.CreateFunction",
-            json!({"FunctionName": "process-orders", "DurationMillis": 200, "PoisonPartitionKey": "poison", "OnPoison": "THROW"}),
+            json!({"FunctionName": FUNCTION, "DurationMillis": 200, "PoisonPartitionKey": "poison", "OnPoison": "THROW"}),
         ),
         (
             "Shardlab.CreateEventSourceMapping",
             json!({
                 "EventSourceArn": arn,
-                "FunctionName": "process-orders",
+                "FunctionName": FUNCTION,
                 "StartingPosition": "TRIM_HORIZON",
                 "BatchSize": 8,
                 "BisectBatchOnFunctionError": true,
                 "MaximumRetryAttempts": 2,
-                "DestinationConfig": {"OnFailure": {"Destination": format!("arn:aws:sqs:us-east-1:123456789012:{FAILURE_QUEUE}")}}
+                "DestinationConfig": {"OnFailure": {"Destination": failure_queue_arn}}
             }),
         ),
-        ("Shardlab.Invocations", json!({"UUID": "00000000-0000-4000-8000-000000000000", "After": 0})),
+        ("Shardlab.GetEventSourceMapping", json!({"UUID": FIRST_MAPPING})),
+        ("Shardlab.Invocations", json!({"UUID": FIRST_MAPPING, "After": 0})),
+        (
+            // The settings a mapping has by default: change the ones you need.
+            "Shardlab.UpdateEventSourceMapping",
+            json!({
+                "UUID": FIRST_MAPPING,
+                "BatchSize": 100,
+                "ParallelizationFactor": 1,
+                "BisectBatchOnFunctionError": false,
+                "MaximumRetryAttempts": -1,
+                "DestinationConfig": {"OnFailure": {}}
+            }),
+        ),
+        ("Shardlab.DestinationMessages", json!({"Destination": failure_queue_arn})),
+        ("Shardlab.DeleteEventSourceMapping", json!({"UUID": FIRST_MAPPING})),
+        // Firehose delivering to S3, with a transformation function.
         ("Shardlab.S3CreateBucket", json!({"Bucket": ARCHIVE_BUCKET})),
         (
             "Firehose_20150804.CreateDeliveryStream",
@@ -128,11 +216,115 @@ fn templates(stream: &str) -> Vec<(&'static str, Value)> {
             // {"order": 1} and a newline: Firehose adds no delimiter between records.
             json!({"DeliveryStreamName": ARCHIVE_STREAM, "Record": {"Data": "eyJvcmRlciI6IDF9Cg=="}}),
         ),
+        (
+            "Firehose_20150804.PutRecordBatch",
+            // {"order": 2} and {"order": 3}, each with its newline.
+            json!({"DeliveryStreamName": ARCHIVE_STREAM, "Records": [
+                {"Data": "eyJvcmRlciI6IDJ9Cg=="},
+                {"Data": "eyJvcmRlciI6IDN9Cg=="}
+            ]}),
+        ),
+        ("Firehose_20150804.DescribeDeliveryStream", json!({"DeliveryStreamName": ARCHIVE_STREAM})),
+        ("Firehose_20150804.ListDeliveryStreams", json!({"Limit": 10})),
+        ("Shardlab.FirehoseStatus", json!({"DeliveryStreamName": ARCHIVE_STREAM})),
         ("Shardlab.S3ListObjects", json!({"Bucket": ARCHIVE_BUCKET, "Prefix": "orders/"})),
+        ("Shardlab.S3GetObject", json!({"Bucket": ARCHIVE_BUCKET, "Key": "paste a Key from S3ListObjects"})),
+        (
+            "Shardlab.CreateTransformFunction",
+            json!({"FunctionName": "clean-orders", "Steps": [
+                {"Type": "DROP_IF_CONTAINS", "Text": "test-order"},
+                {"Type": "UPPERCASE"},
+                {"Type": "APPEND_NEWLINE"}
+            ]}),
+        ),
+        (
+            "Shardlab.TestTransformFunction",
+            // {"order": 1} and a test order, which the function drops.
+            json!({"FunctionName": "clean-orders", "Records": [
+                {"recordId": "1", "data": "eyJvcmRlciI6IDF9"},
+                {"recordId": "2", "data": "eyJ0ZXN0LW9yZGVyIjogdHJ1ZX0="}
+            ]}),
+        ),
+        ("Firehose_20150804.DeleteDeliveryStream", json!({"DeliveryStreamName": ARCHIVE_STREAM})),
+        // SQS.
         ("AmazonSQS.CreateQueue", json!({"QueueName": FAILURE_QUEUE, "Attributes": {"VisibilityTimeout": "30"}})),
+        ("AmazonSQS.GetQueueUrl", json!({"QueueName": FAILURE_QUEUE})),
+        ("AmazonSQS.ListQueues", json!({"QueueNamePrefix": "orders"})),
         ("AmazonSQS.SendMessage", json!({"QueueUrl": failure_queue_url, "MessageBody": "order 1 failed"})),
         ("AmazonSQS.ReceiveMessage", json!({"QueueUrl": failure_queue_url, "MaxNumberOfMessages": 10})),
+        (
+            "AmazonSQS.ChangeMessageVisibility",
+            json!({"QueueUrl": failure_queue_url, "ReceiptHandle": "paste a ReceiptHandle from ReceiveMessage", "VisibilityTimeout": 60}),
+        ),
+        (
+            "AmazonSQS.DeleteMessage",
+            json!({"QueueUrl": failure_queue_url, "ReceiptHandle": "paste a ReceiptHandle from ReceiveMessage"}),
+        ),
+        (
+            "AmazonSQS.GetQueueAttributes",
+            json!({"QueueUrl": failure_queue_url, "AttributeNames": ["ApproximateNumberOfMessages", "VisibilityTimeout"]}),
+        ),
+        ("AmazonSQS.PurgeQueue", json!({"QueueUrl": failure_queue_url})),
+        // IAM, last: once SetCaller names the user, the Kinesis calls that
+        // follow are checked against its policy; `{}` is the root user again.
+        (
+            "Shardlab.AttachPolicy",
+            json!({"Principal": PRODUCER_USER, "Policy": {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": ["kinesis:PutRecord", "kinesis:PutRecords"], "Resource": arn}]
+            }}),
+        ),
+        ("Shardlab.SetCaller", json!({"Principal": PRODUCER_USER})),
+        ("Shardlab.DetachPolicies", json!({"Principal": PRODUCER_USER})),
     ]
+}
+
+/// Values a response carries that later requests need, by JSON pointer into
+/// the response, and the request member each fills: when a template has that
+/// member, the console puts in the value the last successful response
+/// carried, so that, say, `GetRecords` continues from the iterator
+/// `GetShardIterator` just returned, and `StopGenerator` stops the generator
+/// just started.
+const CARRIED: &[(&str, &str)] = &[
+    ("/ShardIterator", "ShardIterator"),
+    ("/NextShardIterator", "ShardIterator"),
+    ("/Consumer/ConsumerARN", "ConsumerARN"),
+    ("/SubscriptionId", "SubscriptionId"),
+    ("/GeneratorId", "GeneratorId"),
+    ("/ConsumerId", "ConsumerId"),
+    ("/ProducerId", "ProducerId"),
+    ("/ApplicationId", "ApplicationId"),
+    ("/WorkerId", "WorkerId"),
+    ("/UUID", "UUID"),
+    ("/Contents/0/Key", "Key"),
+    ("/Messages/0/ReceiptHandle", "ReceiptHandle"),
+];
+
+/// The values of [`CARRIED`] the responses so far have carried, by member.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Remembered(BTreeMap<&'static str, Value>);
+
+impl Remembered {
+    /// Keeps what a successful `response` carries.
+    fn keep(&mut self, response: &Value) {
+        for &(pointer, member) in CARRIED {
+            if let Some(value) = response.pointer(pointer).filter(|v| v.is_string() || v.is_number()) {
+                self.0.insert(member, value.clone());
+            }
+        }
+    }
+
+    /// `template` with the remembered values in place of its members'.
+    fn fill(&self, mut template: Value) -> Value {
+        if let Value::Object(members) = &mut template {
+            for (member, value) in &self.0 {
+                if let Some(slot) = members.get_mut(*member) {
+                    *slot = value.clone();
+                }
+            }
+        }
+        template
+    }
 }
 
 /// The operation name of a target, as the CLI and the history show it.
@@ -146,21 +338,23 @@ pub fn ApiConsole(stream: &'static str) -> impl IntoView {
     let sim = expect_context::<SimHandle>();
     let templates = templates(stream);
     let permissions = expect_context::<Permissions>();
-    let operation = RwSignal::new(templates[0].0.to_string());
-    let body = RwSignal::new(serde_json::to_string_pretty(&templates[0].1).unwrap_or_default());
+    // The list offers what this page allows (everything in the sandbox);
+    // AdvanceClock is always allowed, so it is never empty.
+    let offered: Vec<&'static str> =
+        templates.iter().map(|&(name, _)| name).filter(|name| permissions.allows(name)).collect();
+    let first = offered.first().and_then(|name| templates.iter().find(|(n, _)| n == name)).unwrap_or(&templates[0]);
+    let operation = RwSignal::new(first.0.to_string());
+    let body = RwSignal::new(serde_json::to_string_pretty(&first.1).unwrap_or_default());
     let history = RwSignal::new(Vec::<ApiCall>::new());
     let parse_error = RwSignal::new(None::<String>);
-    // The last iterator any response carried, so GetRecords can continue from it.
-    let last_iterator = RwSignal::new(None::<String>);
+    // What the responses so far carried that later requests need.
+    let remembered = RwSignal::new(Remembered::default());
 
     let choose = {
         let templates = templates.clone();
         move |name: String| {
             if let Some((_, template)) = templates.iter().find(|(n, _)| *n == name) {
-                let mut template = template.clone();
-                if let (Some(it), "Kinesis_20131202.GetRecords") = (last_iterator.get_untracked(), name.as_str()) {
-                    template["ShardIterator"] = Value::String(it);
-                }
+                let template = remembered.with_untracked(|r| r.fill(template.clone()));
                 body.set(serde_json::to_string_pretty(&template).unwrap_or_default());
             }
             operation.set(name);
@@ -185,11 +379,8 @@ pub fn ApiConsole(stream: &'static str) -> impl IntoView {
         }
         parse_error.set(None);
         let call = ApiCall::send(sim, &target, request);
-        let iterator = ["ShardIterator", "NextShardIterator"]
-            .iter()
-            .find_map(|k| call.response.get(*k).and_then(Value::as_str).map(String::from));
-        if iterator.is_some() {
-            last_iterator.set(iterator);
+        if call.status == 200 {
+            remembered.update(|r| r.keep(&call.response));
         }
         history.update(|h| {
             h.insert(0, call);
@@ -215,7 +406,7 @@ pub fn ApiConsole(stream: &'static str) -> impl IntoView {
                         on:change=move |ev| choose(event_target_value(&ev))
                     />
                     <datalist id="console-targets">
-                        {templates.iter().map(|&(name, _)| view! { <option value=name>{short_name(name)}</option> }).collect_view()}
+                        {offered.iter().map(|&name| view! { <option value=name>{short_name(name)}</option> }).collect_view()}
                     </datalist>
                 </label>
                 <label class="console-body">
@@ -237,5 +428,222 @@ pub fn ApiConsole(stream: &'static str) -> impl IntoView {
                 }).collect_view()}
             </div>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use shardlab_core::{CreateStreamInput, Simulation, api, limits};
+
+    use super::*;
+
+    /// The sandbox's stream: four shards (see `pages/sandbox.rs`).
+    const STREAM: &str = "orders";
+
+    /// Why a response refuses the request's shape rather than what it asks
+    /// for: a body that does not decode, a member missing or of the wrong
+    /// type, an unknown target, or one of the `InvalidArgumentException`s
+    /// that are about which members are given or what a value must look like.
+    fn shape_error(response: &api::Response) -> Option<String> {
+        const SHAPE_TYPES: [&str; 3] = ["SerializationException", "ValidationException", "UnknownOperationException"];
+        const SHAPE_MESSAGES: [&str; 11] = [
+            "must be given",
+            "only allowed with",
+            "is required with",
+            "need a Text",
+            "no StartingSequenceNumber",
+            "also a StartingSequenceNumber",
+            "Must specify",
+            "cannot be provided together",
+            "must be supplied",
+            "is neither an IAM user",
+            "is not an IAM policy document",
+        ];
+        let body: Value = serde_json::from_str(&response.body).unwrap_or(Value::Null);
+        let kind = body.get("__type").and_then(Value::as_str).unwrap_or_default();
+        let message = body.get("message").and_then(Value::as_str).unwrap_or_default();
+        let about_shape = SHAPE_TYPES.contains(&kind)
+            || (kind == "InvalidArgumentException" && SHAPE_MESSAGES.iter().any(|m| message.contains(m)));
+        about_shape.then(|| response.body.clone())
+    }
+
+    /// The `__type` of an error response.
+    fn error_type(response: &api::Response) -> Option<String> {
+        let body: Value = serde_json::from_str(&response.body).ok()?;
+        Some(body.get("__type")?.as_str()?.to_string())
+    }
+
+    /// Sends `template`, filled in from `remembered` as the console does,
+    /// and remembers what a success carries.
+    fn send(sim: &mut Simulation, remembered: &mut Remembered, target: &str, template: &Value) -> api::Response {
+        let request = remembered.fill(template.clone());
+        let response = api::handle(sim, target, &request.to_string());
+        if response.status == 200 {
+            remembered.keep(&serde_json::from_str(&response.body).unwrap_or(Value::Null));
+        }
+        response
+    }
+
+    #[test]
+    fn every_target_a_lesson_allows_has_a_template() {
+        let course = shardlab_lessons::Course::load_trusted().unwrap();
+        let templates = templates(STREAM);
+        let offered: BTreeSet<&str> = templates.iter().map(|&(target, _)| target).collect();
+        assert_eq!(offered.len(), templates.len(), "a target has two templates");
+        let missing: Vec<String> = course
+            .lessons
+            .iter()
+            .flat_map(|lesson| {
+                let allowed = lesson.allowed_actions.iter().flatten();
+                allowed
+                    .filter(|a| a.contains('.') && !offered.contains(a.as_str()))
+                    .map(|a| format!("{}: {a}", lesson.id))
+            })
+            .collect();
+        assert!(missing.is_empty(), "allowed by a lesson, without a template: {missing:#?}");
+    }
+
+    #[test]
+    fn every_target_the_simulation_answers_has_a_template() {
+        // The targets of the dispatch table in `core/src/api/mod.rs`, one
+        // `"Service.Operation" => module::function,` a line.
+        let table = include_str!("../../../core/src/api/mod.rs");
+        let answered: BTreeSet<&str> = table
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix('"')?.split_once("\" =>").map(|(target, _)| target))
+            .collect();
+        assert!(answered.len() > 80, "the dispatch table was not found: {answered:?}");
+        // Left out on purpose; see `templates`.
+        let left_out = ["Shardlab.Snapshot", "Shardlab.Restore", "Shardlab.SetClock"];
+        let offered: BTreeSet<&str> = templates(STREAM).iter().map(|&(target, _)| target).collect();
+        let missing: Vec<&&str> =
+            answered.iter().filter(|t| !offered.contains(**t) && !left_out.contains(*t)).collect();
+        assert!(missing.is_empty(), "answered by the simulation, without a template: {missing:?}");
+        let unknown: Vec<&&str> = offered.iter().filter(|t| !answered.contains(**t)).collect();
+        assert!(unknown.is_empty(), "templates for targets the simulation does not answer: {unknown:?}");
+    }
+
+    /// The templates sent top to bottom to a fresh simulation with a stream
+    /// of four shards (the sandbox's), a second of simulated time apart (and
+    /// longer where a learner would wait, below), each filled in from the
+    /// responses before it as the console does: all succeed but the few
+    /// listed here, refused for what the requests before them did, never for
+    /// their shape.
+    #[test]
+    fn the_templates_sent_in_order_succeed() {
+        /// Refused: target, `__type` and a part of the message.
+        const REFUSED: &[(&str, &str, &str)] = &[
+            // SplitShard has just split shardId-000000000000, so it cannot be
+            // merged: on a stream of their own, a learner merges two open shards.
+            ("Kinesis_20131202.MergeShards", "ResourceInUseException", "has already been merged or split"),
+            // KclKillWorker has just killed worker 0, which therefore cannot
+            // also stop gracefully: a learner stops another worker.
+            ("Shardlab.KclStopWorker", "InvalidArgumentException", "was killed; it cannot be stopped"),
+        ];
+        /// Simulated time a learner lets pass before sending these, in
+        /// milliseconds: Firehose delivers its buffer after the template's
+        /// `IntervalInSeconds` (60), so the archive has an object to list.
+        const WAIT_BEFORE: &[(&str, u64)] = &[("Shardlab.S3ListObjects", 61_000)];
+        let mut sim = Simulation::new();
+        sim.create_stream(CreateStreamInput::provisioned(STREAM, 4)).unwrap();
+        sim.advance(limits::STREAM_CREATE_DELAY);
+        let advance = |sim: &mut Simulation, millis: u64| {
+            let response = api::handle(sim, "Shardlab.AdvanceClock", &json!({"Millis": millis}).to_string());
+            assert_eq!(response.status, 200, "{}", response.body);
+        };
+        let mut remembered = Remembered::default();
+        let mut refused = Vec::new();
+        for (target, template) in templates(STREAM) {
+            let wait = WAIT_BEFORE.iter().find(|(t, _)| *t == target).map_or(1_000, |&(_, millis)| millis);
+            advance(&mut sim, wait);
+            let mut response = send(&mut sim, &mut remembered, target, &template);
+            // A stream being created, resharded or re-encrypted, or a
+            // consumer being registered, is not ACTIVE for a few seconds
+            // (StopStreamEncryption, SubscribeToShard, UpdateStreamMode and
+            // DeleteStream meet this): a learner waits and sends again.
+            for _ in 0..10 {
+                let busy = error_type(&response).as_deref() == Some("ResourceInUseException")
+                    && response.body.contains("ACTIVE");
+                if !busy {
+                    break;
+                }
+                advance(&mut sim, 5_000);
+                response = send(&mut sim, &mut remembered, target, &template);
+            }
+            assert_eq!(shape_error(&response), None, "{target} was refused for its shape");
+            if response.status != 200 {
+                refused.push((target, error_type(&response).unwrap_or_default(), response.body));
+            }
+        }
+        assert_eq!(refused.len(), REFUSED.len(), "refused: {refused:#?}");
+        for ((target, kind, body), expected) in refused.iter().zip(REFUSED) {
+            assert!(
+                (*target, kind.as_str()) == (expected.0, expected.1) && body.contains(expected.2),
+                "refused: {refused:#?}"
+            );
+        }
+    }
+
+    /// Each lesson's allowed templates, sent to the lesson's own starting
+    /// simulation, with its stream: some may be refused for the state they
+    /// find (a shard the lesson's stream does not have), none for its shape.
+    #[test]
+    fn every_lesson_gets_well_formed_templates() {
+        let course = shardlab_lessons::Course::load_trusted().unwrap();
+        for lesson in &course.lessons {
+            let mut sim = lesson.start();
+            let mut remembered = Remembered::default();
+            for (target, template) in templates(lesson.stream_name()) {
+                if !lesson.allows_permission(target) {
+                    continue;
+                }
+                let response = send(&mut sim, &mut remembered, target, &template);
+                // A placeholder no earlier response replaced (a ConsumerARN
+                // when the lesson registered its consumer itself) is refused
+                // as the value it is not: that names what to paste.
+                if response.body.contains("Value 'paste ") {
+                    continue;
+                }
+                assert_eq!(shape_error(&response), None, "{}: {target} was refused for its shape", lesson.id);
+            }
+        }
+    }
+
+    #[test]
+    fn deaggregate_unpacks_what_aggregate_packs() {
+        let templates = templates(STREAM);
+        let template = |target: &str| templates.iter().find(|(t, _)| *t == target).unwrap().1.to_string();
+        let mut sim = Simulation::new();
+        let aggregated = api::handle(&mut sim, "Shardlab.Aggregate", &template("Shardlab.Aggregate"));
+        let aggregated: Value = serde_json::from_str(&aggregated.body).unwrap();
+        assert_eq!(aggregated["Data"], AGGREGATED);
+        let unpacked = api::handle(&mut sim, "Shardlab.Deaggregate", &template("Shardlab.Deaggregate"));
+        let unpacked: Value = serde_json::from_str(&unpacked.body).unwrap();
+        assert_eq!(unpacked["Aggregated"], true, "{unpacked}");
+        assert_eq!(unpacked["Records"][1]["PartitionKey"], "user-2");
+    }
+
+    #[test]
+    fn later_requests_are_filled_in_from_earlier_responses() {
+        let mut remembered = Remembered::default();
+        let get_records = json!({"ShardIterator": "paste the ShardIterator from GetShardIterator", "Limit": 10});
+        // Nothing carried yet: the placeholder stays.
+        assert_eq!(remembered.fill(get_records.clone()), get_records);
+        remembered.keep(&json!({"ShardIterator": "AAAA"}));
+        remembered.keep(&json!({"Records": [], "NextShardIterator": "BBBB"}));
+        remembered.keep(&json!({"Messages": [{"ReceiptHandle": "rh-1", "Body": "x"}]}));
+        remembered.keep(&json!({"GeneratorId": 3}));
+        // A response without the member (an ended shard's) keeps the last one.
+        remembered.keep(&json!({"Records": [], "ChildShards": []}));
+        assert_eq!(remembered.fill(get_records), json!({"ShardIterator": "BBBB", "Limit": 10}));
+        assert_eq!(
+            remembered.fill(json!({"QueueUrl": "q", "ReceiptHandle": "paste"})),
+            json!({"QueueUrl": "q", "ReceiptHandle": "rh-1"})
+        );
+        assert_eq!(remembered.fill(json!({"GeneratorId": 0})), json!({"GeneratorId": 3}));
+        // Members no response carries are left alone.
+        assert_eq!(remembered.fill(json!({"Data": "aGk="})), json!({"Data": "aGk="}));
     }
 }

@@ -176,7 +176,6 @@ fn Timeline(running: RwSignal<bool>) -> impl IntoView {
                 min="0"
                 max=move || n_points().saturating_sub(1).to_string()
                 prop:value=move || position().to_string()
-                disabled=move || n_points() < 2
                 on:input=move |ev| {
                     if let Ok(idx) = event_target_value(&ev).parse::<usize>() {
                         running.set(false);

@@ -84,8 +84,9 @@ pub fn GeneratorPanel(stream: &'static str) -> impl IntoView {
                     <table class="generators-table" tabindex="0">
                         <caption>"Generators on this page"</caption>
                         <thead><tr>
-                            <th scope="col">"#"</th><th scope="col">"Rate"</th><th scope="col">"Keys"</th>
-                            <th scope="col">"Sent"</th><th scope="col">"Stored"</th><th scope="col">"Throttled"</th><th scope="col"><span class="visually-hidden">"Action"</span></th>
+                            // The Stop button leads its row, so that a phone shows it without scrolling the table sideways.
+                            <th scope="col">"Generator"</th><th scope="col">"Rate"</th><th scope="col">"Keys"</th>
+                            <th scope="col">"Sent"</th><th scope="col">"Stored"</th><th scope="col">"Throttled"</th>
                         </tr></thead>
                         <tbody>
                             {all.into_iter().enumerate().map(|(id, g)| {
@@ -98,17 +99,19 @@ pub fn GeneratorPanel(stream: &'static str) -> impl IntoView {
                                 let throttled = g.counters.throttled > 0;
                                 view! {
                                     <tr class:stopped=!running>
-                                        <td>{id}</td>
+                                        <td class="generator-id">
+                                            <span>{id}</span>
+                                            {if running {
+                                                view! { <button aria-label=format!("Stop generator {id}") on:click=move |_| stop(id)>"Stop"</button> }.into_any()
+                                            } else {
+                                                view! { <span class="muted">"stopped"</span> }.into_any()
+                                            }}
+                                        </td>
                                         <td>{format!("{}/s × {} B", g.config.records_per_second, g.config.record_bytes)}</td>
                                         <td>{keys}</td>
                                         <td>{g.counters.sent}</td>
                                         <td>{g.counters.stored}</td>
                                         <td class:bad=throttled>{g.counters.throttled}</td>
-                                        <td>{if running {
-                                            view! { <button on:click=move |_| stop(id)>"Stop"</button> }.into_any()
-                                        } else {
-                                            view! { <span class="muted">"stopped"</span> }.into_any()
-                                        }}</td>
                                     </tr>
                                 }
                             }).collect_view()}

@@ -4,9 +4,11 @@
 
 use leptos::prelude::*;
 use serde_json::json;
+use shardlab_core::Duration;
 use shardlab_core::kcl::WorkerStatus;
 
 use crate::components::api_call::{ApiCall, ApiCallView};
+use crate::format::duration;
 use crate::sim_handle::SimHandle;
 
 /// Every KCL application the simulation runs; nothing when there is none.
@@ -27,6 +29,7 @@ pub fn KclPanel() -> impl IntoView {
                     <p class="muted">"The lease table is where a KCL application keeps who reads which shard, and how far"</p>
                 </header>
                 {apps.into_iter().map(|(id, app)| {
+                    let now = sim.now();
                     let counters = app.counters();
                     let config = app.config().clone();
                     view! {
@@ -40,19 +43,41 @@ pub fn KclPanel() -> impl IntoView {
                                 <caption>"Lease table"</caption>
                                 <thead><tr>
                                     <th scope="col">"leaseKey"</th><th scope="col">"leaseOwner"</th>
-                                    <th scope="col">"leaseCounter"</th><th scope="col">"checkpoint"</th>
+                                    <th scope="col">"leaseCounter"</th><th scope="col">"counter last rose"</th>
+                                    <th scope="col">"checkpoint"</th>
                                 </tr></thead>
                                 <tbody>
-                                    {app.leases().into_iter().map(|lease| view! {
-                                        <tr>
-                                            <td class="mono">{lease.lease_key.to_string()}</td>
-                                            <td>{lease.lease_owner.map_or_else(|| "(none)".to_string(), |w| w.to_string())}</td>
-                                            <td>{lease.lease_counter}</td>
-                                            <td class="mono checkpoint">{lease.checkpoint.to_string()}</td>
-                                        </tr>
+                                    {app.leases().into_iter().map(|lease| {
+                                        let unchanged_for = now.saturating_since(lease.last_renewal);
+                                        let ageing = lease.lease_owner.map(|_| {
+                                            if unchanged_for >= config.failover_time {
+                                                "expired: another worker may take it".to_string()
+                                            } else {
+                                                format!("expires in {} unless renewed", duration(Duration::from_millis(config.failover_time.as_millis() - unchanged_for.as_millis())))
+                                            }
+                                        });
+                                        view! {
+                                            <tr>
+                                                <td class="mono">{lease.lease_key.to_string()}</td>
+                                                <td>{lease.lease_owner.map_or_else(|| "(none)".to_string(), |w| w.to_string())}</td>
+                                                <td>{lease.lease_counter}</td>
+                                                <td>
+                                                    {format!("{} ago", duration(unchanged_for))}
+                                                    {ageing.map(|words| view! { <span class="lease-ageing muted small">{words}</span> })}
+                                                </td>
+                                                <td class="mono checkpoint">{lease.checkpoint.to_string()}</td>
+                                            </tr>
+                                        }
                                     }).collect_view()}
                                 </tbody>
                             </table>
+                            <p class="muted small">{format!(
+                                "A worker renews each lease it holds every {} by raising its counter; one whose counter has not risen for {} (failoverTimeMillis) has expired. \
+                                 A checkpoint is the sequence number of the last record processed, then /N: the user record within a KPL aggregated record (0 when records are not aggregated), \
+                                 or TRIM_HORIZON, LATEST or SHARD_END.",
+                                duration(config.renewal_interval()),
+                                duration(config.failover_time),
+                            )}</p>
                             <ul class="workers">
                                 {app.workers().into_iter().map(|worker| {
                                     let worker_id = worker.id.0;

@@ -2,10 +2,13 @@
 //! each shard, how far behind it runs, and its invocation log.
 
 use leptos::prelude::*;
-use shardlab_core::lambda::{Handling, Invocation, InvocationOutcome, MappingStatus, ShardStatus};
+use serde_json::{Value, json};
+use shardlab_core::lambda::{Handling, Invocation, InvocationOutcome, LaneStatus, MappingStatus, ShardStatus};
 
+use crate::components::api_call::{ApiCall, ApiCallView};
 use crate::components::virtual_rows::{Scroll, VirtualTable, WINDOW_ROWS};
 use crate::format::{duration, sequence_tail};
+use crate::permissions::Permissions;
 use crate::sim_handle::SimHandle;
 
 /// Digits of a sequence number shown in the log; the whole one is in a title.
@@ -60,6 +63,109 @@ fn handling_text(handling: Handling) -> (&'static str, &'static str) {
     }
 }
 
+/// What a lane is doing, in words: a batch retried says which attempt it is on.
+fn lane_words(lane: &LaneStatus, max_retries: i32) -> String {
+    let waiting = format!("{} waiting", lane.waiting_records);
+    let attempts = match u32::try_from(max_retries) {
+        Ok(max) => format!("of {}", max + 1),
+        Err(_) => "with no retry limit".to_string(),
+    };
+    match (lane.in_flight_batch_size, lane.retries) {
+        (Some(n), 0) => format!("batch of {n} in flight, {waiting}"),
+        (Some(n), retries) => format!("retrying a batch of {n}: attempt {} {attempts}, {waiting}", retries + 1),
+        (None, 0) => format!("idle, {waiting}"),
+        (None, retries) => format!("failed batch waits to retry: attempt {} {attempts} next, {waiting}", retries + 1),
+    }
+}
+
+/// The target that changes a mapping's settings.
+const UPDATE_MAPPING: &str = "Shardlab.UpdateEventSourceMapping";
+
+/// Edits a mapping's settings with `UpdateEventSourceMapping`, showing the
+/// request it sends and its CLI command.
+#[component]
+fn SettingsForm(mapping: MappingStatus) -> impl IntoView {
+    let sim = expect_context::<SimHandle>();
+    let c = &mapping.config;
+    let batch_size = RwSignal::new(c.batch_size.to_string());
+    let window = RwSignal::new(c.maximum_batching_window_in_seconds.to_string());
+    let parallelization = RwSignal::new(c.parallelization_factor.to_string());
+    let bisect = RwSignal::new(c.bisect_batch_on_function_error);
+    let retries = RwSignal::new(c.maximum_retry_attempts.to_string());
+    let record_age = RwSignal::new(c.maximum_record_age_in_seconds.to_string());
+    let report_failures = RwSignal::new(c.report_batch_item_failures);
+    let destination = RwSignal::new(c.on_failure_destination.clone().unwrap_or_default());
+    let had_destination = c.on_failure_destination.is_some();
+    let last_call = RwSignal::new(None::<ApiCall>);
+    let queue_arns = Memo::new(move |_| {
+        sim.queues().into_iter().filter_map(|q| q.attributes.get("QueueArn").cloned()).collect::<Vec<_>>()
+    });
+    let uuid = mapping.uuid.clone();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        // Numbers go as typed: the service judges them, as it would a CLI's.
+        let number = |text: RwSignal<String>| -> Value {
+            let text = text.get_untracked();
+            text.trim().parse::<i64>().map_or_else(|_| Value::String(text), Value::from)
+        };
+        let mut request = json!({
+            "UUID": uuid,
+            "BatchSize": number(batch_size),
+            "MaximumBatchingWindowInSeconds": number(window),
+            "ParallelizationFactor": number(parallelization),
+            "BisectBatchOnFunctionError": bisect.get_untracked(),
+            "MaximumRetryAttempts": number(retries),
+            "MaximumRecordAgeInSeconds": number(record_age),
+            "FunctionResponseTypes": if report_failures.get_untracked() { json!(["ReportBatchItemFailures"]) } else { json!([]) },
+        });
+        let arn = destination.get_untracked().trim().to_string();
+        // An empty OnFailure removes a destination the mapping had.
+        if !arn.is_empty() {
+            request["DestinationConfig"] = json!({"OnFailure": {"Destination": arn}});
+        } else if had_destination {
+            request["DestinationConfig"] = json!({"OnFailure": {}});
+        }
+        last_call.set(Some(ApiCall::send(sim, UPDATE_MAPPING, request)));
+    };
+    let text_field = |label: &'static str, name: &'static str, value: RwSignal<String>, hint: &'static str| view! {
+        <label>
+            <span>{label}</span>
+            <input name=name inputmode="numeric" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
+            <small class="muted">{hint}</small>
+        </label>
+    };
+    view! {
+        <details class="settings edit-settings">
+            <summary>"Change settings (UpdateEventSourceMapping)"</summary>
+            <form class="mapping-form" on:submit=submit>
+                {text_field("BatchSize", "batch-size", batch_size, "1 to 10,000 records")}
+                {text_field("MaximumBatchingWindowInSeconds", "batching-window", window, "0 to 300 s")}
+                {text_field("ParallelizationFactor", "parallelization-factor", parallelization, "1 to 10 batches per shard")}
+                {text_field("MaximumRetryAttempts", "maximum-retry-attempts", retries, "-1 (no limit) to 10,000")}
+                {text_field("MaximumRecordAgeInSeconds", "maximum-record-age", record_age, "-1 (no limit), or 60 to 604,800 s")}
+                <label class="check">
+                    <input type="checkbox" name="bisect" prop:checked=move || bisect.get() on:change=move |ev| bisect.set(event_target_checked(&ev)) />
+                    <span>"BisectBatchOnFunctionError"</span>
+                </label>
+                <label class="check">
+                    <input type="checkbox" name="report-batch-item-failures" prop:checked=move || report_failures.get() on:change=move |ev| report_failures.set(event_target_checked(&ev)) />
+                    <span>"ReportBatchItemFailures"</span>
+                </label>
+                <label class="wide">
+                    <span>"On-failure destination (ARN)"</span>
+                    <input name="on-failure-destination" list="mapping-destinations" spellcheck="false" placeholder="none" prop:value=move || destination.get() on:input=move |ev| destination.set(event_target_value(&ev)) />
+                    <datalist id="mapping-destinations">
+                        {move || queue_arns.get().into_iter().map(|arn| view! { <option value=arn></option> }).collect_view()}
+                    </datalist>
+                    <small class="muted">"An SQS queue's ARN; the queues of this simulation are offered"</small>
+                </label>
+                <button type="submit" class="primary">"Update the mapping"</button>
+            </form>
+            {move || last_call.get().map(|call| view! { <ApiCallView call=call /> })}
+        </details>
+    }
+}
+
 /// What a shard's reader is doing, in words.
 fn shard_state(shard: &ShardStatus) -> &'static str {
     match (shard.finished, shard.active) {
@@ -107,6 +213,8 @@ fn MappingCard(uuid: String) -> impl IntoView {
     let shards = Memo::new(move |_| status.get().map(|m| m.shards).unwrap_or_default());
     let destination = Memo::new(move |_| status.get().and_then(|m| m.config.on_failure_destination));
     let parallel = Memo::new(move |_| status.get().is_some_and(|m| m.config.parallelization_factor > 1));
+    let max_retries = Memo::new(move |_| status.get().map_or(-1, |m| m.config.maximum_retry_attempts));
+    let permissions = expect_context::<Permissions>();
     let title_id = format!("mapping-{uuid}");
     let (labelled_by, data_uuid, uuid_text) = (title_id.clone(), uuid.clone(), format!("UUID {uuid}"));
     view! {
@@ -145,7 +253,11 @@ fn MappingCard(uuid: String) -> impl IntoView {
                     </dl>
                 })}
             </details>
-            <ShardTable shards=shards />
+            {permissions.allows(UPDATE_MAPPING).then(|| {
+                // The form starts from the settings as they are when it is drawn.
+                status.get_untracked().map(|m| view! { <SettingsForm mapping=m /> })
+            })}
+            <ShardTable shards=shards max_retries=max_retries />
             {move || destination.get().map(|arn| view! { <DestinationView arn=arn /> })}
             <InvocationLog uuid=uuid show_lanes=parallel />
         </article>
@@ -154,7 +266,11 @@ fn MappingCard(uuid: String) -> impl IntoView {
 
 /// Where the mapping is in each shard.
 #[component]
-fn ShardTable(shards: Memo<Vec<ShardStatus>>) -> impl IntoView {
+fn ShardTable(
+    shards: Memo<Vec<ShardStatus>>,
+    /// `MaximumRetryAttempts`: -1 retries without limit.
+    max_retries: Memo<i32>,
+) -> impl IntoView {
     view! {
         <div class="table-scroll" tabindex="0" role="region" aria-label="Position in each shard">
             <table class="data-table">
@@ -189,11 +305,8 @@ fn ShardTable(shards: Memo<Vec<ShardStatus>>) -> impl IntoView {
                             <td>{duration(shard.iterator_age)}</td>
                             <td>
                                 {shard.lanes.iter().enumerate().map(|(idx, lane)| {
-                                    let batch = lane
-                                        .in_flight_batch_size
-                                        .map_or_else(|| "idle".to_string(), |n| format!("batch of {n} in flight"));
                                     view! {
-                                        <span class="lane-line">{format!("{idx}: {batch}, {} waiting", lane.waiting_records)}</span>
+                                        <span class="lane-line">{format!("{idx}: {}", lane_words(lane, max_retries.get()))}</span>
                                     }
                                 }).collect_view()}
                             </td>

@@ -12,6 +12,13 @@ use crate::components::question::{QuestionView, StartState};
 use crate::sim_handle::SimHandle;
 use crate::storage;
 
+/// The link a completed lesson offers.
+#[derive(Clone, Debug)]
+pub struct NextStep {
+    pub href: String,
+    pub label: String,
+}
+
 /// The lesson beside the playground.
 #[component]
 pub fn LessonPanel(
@@ -24,6 +31,10 @@ pub fn LessonPanel(
     /// score: the percent of quiz questions answered right at the first try.
     #[prop(into)]
     on_complete: Callback<u32>,
+    /// Where to go once the lesson is complete: the next lesson, or the
+    /// exam after the last one; `None` in an embedded lesson.
+    #[prop(default = None)]
+    next: Option<NextStep>,
 ) -> impl IntoView {
     let sim = expect_context::<SimHandle>();
     let (saved, load_note) = storage::load_progress();
@@ -79,15 +90,26 @@ pub fn LessonPanel(
 
             <h3 class="section-title">"Goals"</h3>
             <ul class="goals" aria-live="polite">
-                {move || statuses.get().into_iter().map(|g| view! {
-                    <li class="goal" class:met=g.met>
-                        <span class="tick" aria-hidden="true">{if g.met { "✓" } else { "" }}</span>
-                        <span>
-                            <span class="visually-hidden">{if g.met { "Done: " } else { "To do: " }}</span>
-                            {g.description}
-                        </span>
-                        <span class="detail">{g.detail}</span>
-                    </li>
+                {move || statuses.get().into_iter().map(|g| {
+                    // A standing goal holds from the start: it is kept or
+                    // broken, never "done" before the learner acts.
+                    let (tick, state) = match (g.standing, g.met) {
+                        (false, true) => ("✓", "Done: "),
+                        (false, false) => ("", "To do: "),
+                        (true, true) => ("✓", "Keep, holding: "),
+                        (true, false) => ("✗", "Keep, broken: "),
+                    };
+                    view! {
+                        <li class="goal" class:met={g.met && !g.standing} class:standing=g.standing class:broken={g.standing && !g.met}>
+                            <span class="tick" aria-hidden="true">{tick}</span>
+                            <span>
+                                <span class="visually-hidden">{state}</span>
+                                {g.standing.then(|| view! { <span class="keep" aria-hidden="true">"Keep: "</span> })}
+                                {g.description}
+                            </span>
+                            <span class="detail">{g.detail}</span>
+                        </li>
+                    }
                 }).collect_view()}
             </ul>
 
@@ -107,7 +129,7 @@ pub fn LessonPanel(
             <div class="lesson-actions">
                 <button
                     class="hint-button"
-                    disabled=move || hints_shown.get() >= n_hints
+                    disabled=move || { hints_shown.get() >= n_hints }
                     on:click=move |_| hints_shown.update(|n| *n += 1)
                 >
                     {move || if hints_shown.get() == 0 { "Show a hint".to_string() } else { "Show the next hint".to_string() }}
@@ -127,6 +149,16 @@ pub fn LessonPanel(
             {lesson.quiz.iter().map(|q| view! {
                 <QuizQuestion lesson=lesson.clone() question=q.clone() progress=progress first_tries=first_tries on_answer=save />
             }).collect_view()}
+            {move || complete.get().then(|| {
+                let next = next.clone();
+                view! {
+                    <div class="lesson-complete" role="status">
+                        <p class="kicker">"Lesson complete"</p>
+                        <p>"Every goal met and every question answered right."</p>
+                        {next.map(|step| view! { <a class="next-step" href=step.href>{step.label}</a> })}
+                    </div>
+                }
+            })}
         </aside>
     }
 }
@@ -170,19 +202,39 @@ fn QuizQuestion(
 
 /// "Show the solution": resets the simulation to the lesson's start and
 /// replays the reference solution one step per click, saying what each does.
+///
+/// Starting over replaces the learner's own work, so when there is any (an
+/// action taken, or the clock moved since the lesson opened) the learner is
+/// asked first and told that Undo brings the work back.
 #[component]
 fn SolutionWalkthrough(lesson: Arc<Lesson>) -> impl IntoView {
     let sim = expect_context::<SimHandle>();
     // `None` until the learner asks; then how many steps are done.
     let done = RwSignal::new(None::<usize>);
+    let confirming = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let n_steps = lesson.solution.len();
     let steps: Vec<String> = lesson.solution.iter().map(|a| a.describe()).collect();
+    // Whether the walkthrough replaced work of the learner's own.
+    let replaced_work = RwSignal::new(false);
+    let opened_at = sim.now_untracked();
+    let has_own_work = move || sim.can_undo_untracked() || sim.now_untracked() != opened_at;
     let start_lesson = lesson.clone();
-    let begin = move |_: leptos::ev::MouseEvent| {
+    let start_over = Callback::new(move |()| {
+        if done.get_untracked().is_none() && has_own_work() {
+            replaced_work.set(true);
+        }
         sim.replace(start_lesson.start());
         error.set(None);
+        confirming.set(false);
         done.set(Some(0));
+    });
+    let begin = move |_: leptos::ev::MouseEvent| {
+        if done.get_untracked().is_none() && has_own_work() {
+            confirming.set(true);
+        } else {
+            start_over.run(());
+        }
     };
     let next_lesson = lesson.clone();
     let next = move |_: leptos::ev::MouseEvent| {
@@ -197,13 +249,28 @@ fn SolutionWalkthrough(lesson: Arc<Lesson>) -> impl IntoView {
     view! {
         <div class="walkthrough">
             {move || match done.get() {
+                None if confirming.get() => view! {
+                    <div class="confirm" role="alertdialog" aria-labelledby="solution-confirm">
+                        <p id="solution-confirm">
+                            "The solution starts from the lesson's beginning, so it replaces what you have done here. "
+                            "Your work is not lost: Undo (U) brings it back."
+                        </p>
+                        <div class="lesson-actions">
+                            <button class="primary" on:click=move |_| start_over.run(())>"Start the solution"</button>
+                            <button on:click=move |_| confirming.set(false)>"Keep my work"</button>
+                        </div>
+                    </div>
+                }.into_any(),
                 None => view! {
-                    <button class="solution-button" on:click=begin.clone()>"Show the solution step by step"</button>
+                    <button class="solution-button" on:click=begin>"Show the solution step by step"</button>
                 }.into_any(),
                 Some(n_done) => {
                     let finished = n_done >= n_steps;
                     view! {
                     <p class="kicker">{format!("Solution: {n_done} of {n_steps} steps done")}</p>
+                    {move || replaced_work.get().then(|| view! {
+                        <p class="muted small">"Undo (U) steps back through the solution to the work you had before."</p>
+                    })}
                     <ol class="solution-steps">
                         {steps.clone().into_iter().enumerate().map(|(idx, words)| {
                             let (is_done, is_next) = (idx < n_done, idx == n_done);
@@ -217,7 +284,7 @@ fn SolutionWalkthrough(lesson: Arc<Lesson>) -> impl IntoView {
                     </ol>
                     <div class="lesson-actions">
                         <button class="primary" disabled=finished on:click=next.clone()>"Do the next step"</button>
-                        <button on:click=begin.clone()>"Start over"</button>
+                        <button on:click=move |_| start_over.run(())>"Start over"</button>
                     </div>
                 }.into_any()
                 }

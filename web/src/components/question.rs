@@ -26,12 +26,18 @@ pub fn QuestionView(
     answer: Signal<Option<Answer>>,
     #[prop(into)] on_answer: Callback<Answer>,
     start: StartState,
-    /// Whether to hide whether the answer is right until the exam is handed in.
+    /// Whether the first answer is final (the exam, which scores it): the
+    /// inputs are disabled once answered.
     #[prop(optional)]
-    hide_verdict: bool,
+    final_answer: bool,
+    /// Whether an unanswered question shows its right answer and why (the
+    /// exam, once handed in).
+    #[prop(optional)]
+    reveal_if_unanswered: bool,
 ) -> impl IntoView {
     let group = format!("question-{}", question.id);
     let asked = Arc::new(asked);
+    let locked = move || final_answer && answer.with(Option::is_some);
     let input = match &question.answer {
         AnswerKey::Single(options) => options
             .iter()
@@ -43,6 +49,7 @@ pub fn QuestionView(
                             type="radio"
                             name=group.clone()
                             prop:checked=move || answer.get() == Some(Answer::Choice(idx))
+                            disabled=locked
                             on:change=move |_| on_answer.run(Answer::Choice(idx))
                         />
                         <span>{option.text.clone()}</span>
@@ -62,12 +69,13 @@ pub fn QuestionView(
                         <input
                             type="checkbox"
                             prop:checked=move || picked.with(|p| p.contains(&idx))
+                            disabled=locked
                             on:change=move |_| picked.update(|p| if !p.remove(&idx) { p.insert(idx); })
                         />
                         <span>{option.text.clone()}</span>
                     </label>
                 }).collect_view()}
-                <button class="check-answer" on:click=move |_| on_answer.run(Answer::Choices(picked.get()))>
+                <button class="check-answer" disabled=locked on:click=move |_| on_answer.run(Answer::Choices(picked.get()))>
                     "Check"
                 </button>
             }
@@ -88,12 +96,13 @@ pub fn QuestionView(
                             inputmode="decimal"
                             autocomplete="off"
                             prop:value=move || typed.get()
+                            disabled=locked
                             on:input=move |ev| typed.set(event_target_value(&ev))
-                            on:keydown=move |ev| if ev.key() == "Enter" { on_answer.run(Answer::Typed { typed: typed.get() }) }
+                            on:keydown=move |ev| if ev.key() == "Enter" && !locked() { on_answer.run(Answer::Typed { typed: typed.get() }) }
                         />
                     </label>
                     <span class="unit">{unit}</span>
-                    <button class="check-answer" on:click=move |_| on_answer.run(Answer::Typed { typed: typed.get() })>
+                    <button class="check-answer" disabled=locked on:click=move |_| on_answer.run(Answer::Typed { typed: typed.get() })>
                         "Check"
                     </button>
                 </div>
@@ -115,17 +124,42 @@ pub fn QuestionView(
             Err(err) => format!("The simulation could not run this: {err}"),
         })
     });
+    let (revealed_question, revealed_asked) = (question.clone(), asked.clone());
     view! {
         <fieldset class="quiz-question">
             <legend><Prose doc=asked.prompt.clone() /></legend>
             <div class="quiz-options">{input}</div>
-            {move || (!hide_verdict).then(|| verdict.get()).flatten().map(|verdict| view! {
+            {move || verdict.get().map(|verdict| view! {
                 <div class="feedback" class:right=verdict.correct class:wrong=!verdict.correct role="status">
                     <p class="verdict">{if verdict.correct { "Correct" } else { "Not quite" }}</p>
                     {verdict.feedback.into_iter().map(|doc| view! { <Prose doc=doc /> }).collect_view()}
                     {move || observed.get().map(|text| view! { <p class="observed">{text}</p> })}
                 </div>
             })}
+            {move || (reveal_if_unanswered && answer.with(Option::is_none)).then(|| {
+                let right = revealed_question.right_answer(&revealed_asked);
+                let words = right_answer_words(&revealed_question, &right);
+                let why = revealed_question.judge(&revealed_asked, &right).feedback;
+                view! {
+                    <div class="feedback unanswered" role="status">
+                        <p class="verdict">"Not answered"</p>
+                        <p>{format!("The right answer: {words}")}</p>
+                        {why.into_iter().map(|doc| view! { <Prose doc=doc /> }).collect_view()}
+                    </div>
+                }
+            })}
         </fieldset>
+    }
+}
+
+/// A right answer in words: the chosen options' texts, or the number and its unit.
+fn right_answer_words(question: &Question, right: &Answer) -> String {
+    match (right, &question.answer) {
+        (Answer::Choice(idx), _) => question.options()[*idx].text.clone(),
+        (Answer::Choices(chosen), _) => {
+            chosen.iter().map(|&idx| question.options()[idx].text.as_str()).collect::<Vec<_>>().join("; ")
+        }
+        (Answer::Typed { typed }, AnswerKey::Numeric(key)) => format!("{typed} {}", key.unit).trim_end().to_string(),
+        (Answer::Typed { typed }, _) => typed.clone(),
     }
 }

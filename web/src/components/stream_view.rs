@@ -5,7 +5,7 @@
 use std::f64::consts::PI;
 
 use leptos::prelude::*;
-use shardlab_core::{HashKey, HashKeyRange, ShardId, ShardView};
+use shardlab_core::{HashKey, HashKeyRange, Record, ShardId, ShardView};
 
 use crate::components::inspector::Selection;
 use crate::components::lineage::{ShardLineage, origin_words};
@@ -39,11 +39,17 @@ pub fn StreamView(stream: &'static str, #[prop(into)] probe: Signal<Option<HashK
                     <HashRing shards=shards probe=probe />
                     <ShardLineage shards=shards />
                 </div>
+                <div class="lanes-column">
+                <p class="muted small lanes-legend">
+                    "Each lane's load is its last second against the shard's limits: writes against 1 MiB or 1,000 records a second, "
+                    "reads against 2 MiB a second, shared by every polling consumer."
+                </p>
                 <ol class="lanes" aria-label="Shards">
                     // Keyed by shard (and whether it is closed), not by its
                     // record count: a lane stays in place as records arrive.
                     <For each=move || shards.get() key=|s| (s.id, s.is_open()) children=move |shard| view! { <Lane stream=stream shard=shard shards=shards /> } />
                 </ol>
+                </div>
             </div>
         </section>
     }
@@ -115,6 +121,24 @@ fn fill_class(kind: &str, fraction: f64) -> String {
     if fraction >= 1.0 { format!("heat-fill {kind} hot") } else { format!("heat-fill {kind}") }
 }
 
+/// Write load (of the shard's limit) from which a lane looks for a hot key.
+const HOT_WRITE_LOAD: f64 = 0.9;
+/// How many of a shard's newest records the hot-key note looks at.
+const HOT_KEY_SAMPLE: usize = 200;
+/// Share of those records one key must have to be called hot, in percent.
+const HOT_KEY_PERCENT: usize = 50;
+
+/// The partition key behind at least half of `records`, with its share in percent.
+fn hot_key(records: &[Record]) -> Option<(String, usize)> {
+    let mut counts = std::collections::BTreeMap::<&str, usize>::new();
+    for record in records {
+        *counts.entry(record.partition_key()).or_default() += 1;
+    }
+    let (key, n) = counts.into_iter().max_by_key(|&(_, n)| n)?;
+    let percent = n * 100 / records.len();
+    (percent >= HOT_KEY_PERCENT).then(|| (key.to_string(), percent))
+}
+
 /// The shard's load in the last second against its write and read limits.
 #[component]
 fn HeatStrip(stream: &'static str, shard: ShardId) -> impl IntoView {
@@ -127,14 +151,14 @@ fn HeatStrip(stream: &'static str, shard: ShardId) -> impl IntoView {
             format!("Last second: writes at {:.0} % of the limit, reads at {:.0} %", l.write * 100.0, l.read * 100.0)
         }>
             <div class="heat-row">
-                <span class="heat-label">"write"</span>
+                <span class="heat-label" title="Writes in the last second against the shard's limit: 1 MiB or 1,000 records a second">"write"</span>
                 <span class="heat-track"><span class=move || fill_class("write", load.get().write) style:width=move || bar(load.get().write)></span></span>
-                <span class="heat-value mono">{move || format!("{:.0} %", load.get().write * 100.0)}</span>
+                <span class="heat-value mono">{move || format!("{:.0} % of limit", load.get().write * 100.0)}</span>
             </div>
             <div class="heat-row">
-                <span class="heat-label">"read"</span>
+                <span class="heat-label" title="Reads in the last second against the shard's limit: 2 MiB a second, shared by polling consumers">"read"</span>
                 <span class="heat-track"><span class=move || fill_class("read", load.get().read) style:width=move || bar(load.get().read)></span></span>
-                <span class="heat-value mono">{move || format!("{:.0} %", load.get().read * 100.0)}</span>
+                <span class="heat-value mono">{move || format!("{:.0} % of limit", load.get().read * 100.0)}</span>
             </div>
             {move || {
                 let l = load.get();
@@ -144,6 +168,14 @@ fn HeatStrip(stream: &'static str, shard: ShardId) -> impl IntoView {
                     </p>
                 })
             }}
+            {move || (load.get().write >= HOT_WRITE_LOAD).then(|| hot_key(&sim.newest_records(stream, shard, HOT_KEY_SAMPLE))).flatten().map(|(key, percent)| view! {
+                <p class="hot-key muted small">
+                    {format!(
+                        "Hot key: {key} wrote {percent} % of this shard's newest records. A split divides hash key ranges, not a key: \
+                         every record of {key} still goes to one child shard."
+                    )}
+                </p>
+            })}
         </div>
     }
 }

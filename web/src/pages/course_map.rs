@@ -23,8 +23,32 @@ pub fn CourseMap(course: Arc<Course>, #[prop(optional)] missing: Option<String>)
                 <p class="link-problem" role="alert">{format!("There is no lesson called “{id}”. Here is the whole course.")}</p>
             })}
             {note.map(|note| view! { <p class="storage-note" role="status">{note}</p> })}
-            <section class="panel">
-                <h2>"The course"</h2>
+            <section class="panel welcome" aria-labelledby="welcome-title">
+                <h2 id="welcome-title">"Learn Amazon Kinesis Data Streams by running one"</h2>
+                <p>
+                    "Kinesis Data Streams is AWS's service for streaming data: producers write records into shards, "
+                    "and consumers read them moments later, each at its own pace. Shardlab simulates it in your "
+                    "browser, with AWS's limits, errors and timings, and nothing leaves your machine."
+                </p>
+                <ul class="site-parts">
+                    <li>
+                        <a href="#course-title">"The course"</a>
+                        {format!(": {n_lessons} short lessons, each a task in a live simulation, with hints and a quiz.")}
+                    </li>
+                    <li>
+                        <a href=Route::Sandbox.href()>"The sandbox"</a>
+                        ": a stream of your own with every control, to try anything."
+                    </li>
+                    {course.exam.as_ref().map(|exam| view! {
+                        <li>
+                            <a href=Route::Exam.href()>"The practice exam"</a>
+                            {format!(": {} questions on the whole course, each explained.", exam.questions.len())}
+                        </li>
+                    })}
+                </ul>
+            </section>
+            <section class="panel" aria-labelledby="course-title">
+                <h2 id="course-title">"The course"</h2>
                 <p class="muted">
                     {format!("{n_done} of {n_lessons} lessons complete. Each lesson runs a live simulation: meet its goals, then answer its quiz.")}
                 </p>
@@ -37,13 +61,12 @@ pub fn CourseMap(course: Arc<Course>, #[prop(optional)] missing: Option<String>)
                             Some(_) => ("Started", "started"),
                             None => ("Not started", "new"),
                         };
-                        let topics = lesson.topics.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ");
                         view! {
                             <li class=format!("lesson-card {class}")>
                                 <span class="lesson-number" aria-hidden="true">{idx + 1}</span>
                                 <a href=Route::Lesson { id: lesson.id.clone(), step: None }.href()>{lesson.title.clone()}</a>
                                 <span class="status">{status}</span>
-                                <span class="topics muted">{format!("Topics {topics}")}</span>
+                                <span class="summary muted">{format!("{} About {} min.", lesson.summary, lesson.minutes)}</span>
                             </li>
                         }
                     }).collect_view()}

@@ -1,5 +1,6 @@
 //! The practice exam: every question at once, parametric ones with numbers
-//! drawn for this attempt; answers are judged only when handed in.
+//! drawn for this attempt. Each answer is judged as soon as it is given,
+//! and the first answer to a question is the one scored at hand-in.
 
 use std::sync::Arc;
 
@@ -38,19 +39,23 @@ pub fn ExamPage(exam: Arc<Exam>) -> impl IntoView {
 fn Attempt(exam: Arc<Exam>, seed: u64, #[prop(into)] on_retry: Callback<()>) -> impl IntoView {
     let n = exam.questions.len();
     let answers = RwSignal::new(vec![None::<Answer>; n]);
-    let score = RwSignal::new(None::<u32>);
+    let tally = RwSignal::new(None::<Tally>);
+    // Handing in with questions unanswered asks first.
+    let confirming = RwSignal::new(false);
     let start: StartState = Arc::new(Simulation::new);
     let scoring = exam.clone();
-    let hand_in = move |_| {
-        let percent = answers.with_untracked(|a| scoring.score(seed, a));
+    let hand_in = move || {
+        let result = answers.with_untracked(|a| Tally::of(&scoring, seed, a));
         let (mut progress, _) = storage::load_progress();
-        progress.record_exam(percent);
+        progress.record_exam(result.percent);
         // A refusal to save leaves the score on screen; it is only not kept.
         let _ = storage::save_progress(&progress);
-        score.set(Some(percent));
+        confirming.set(false);
+        tally.set(Some(result));
     };
     let answered = move || answers.with(|a| a.iter().filter(|x| x.is_some()).count());
     let pass = exam.pass_percent;
+    let hand_in_asked = hand_in.clone();
     view! {
         <section class="panel">
             <h2>{exam.title.clone()}</h2>
@@ -63,19 +68,25 @@ fn Attempt(exam: Arc<Exam>, seed: u64, #[prop(into)] on_retry: Callback<()>) -> 
             let start = start.clone();
             let answer = Signal::derive(move || answers.with(|a| a[idx].clone()));
             view! {
-                <section class="panel exam-question">
+                <section class="panel exam-question" id=format!("question-{}", idx + 1)>
                     <p class="kicker">{format!("Question {} of {n}", idx + 1)}</p>
                     {move || {
-                        // Re-rendered when handed in, to show the verdicts.
-                        let handed_in = score.get().is_some();
+                        // Re-rendered when handed in, to explain the unanswered.
+                        let handed_in = tally.get().is_some();
                         view! {
                             <QuestionView
                                 question=question.clone()
                                 asked=asked.clone()
                                 answer=answer
                                 start=start.clone()
-                                hide_verdict=!handed_in
-                                on_answer=move |a: Answer| answers.update(|all| all[idx] = Some(a))
+                                final_answer=true
+                                reveal_if_unanswered=handed_in
+                                on_answer=move |a: Answer| answers.update(|all| {
+                                    // The first answer is the one judged and scored.
+                                    if all[idx].is_none() {
+                                        all[idx] = Some(a);
+                                    }
+                                })
                             />
                         }
                     }}
@@ -83,20 +94,73 @@ fn Attempt(exam: Arc<Exam>, seed: u64, #[prop(into)] on_retry: Callback<()>) -> 
             }
         }).collect_view()}
         <section class="panel exam-result" aria-live="polite">
-            {move || match score.get() {
-                None => view! { <button class="primary" on:click=hand_in.clone()>"Hand in"</button> }.into_any(),
-                Some(percent) => {
-                    let passed = percent >= pass;
+            {move || match tally.get() {
+                None if confirming.get() => {
+                    let unanswered = n - answered();
+                    let hand_in = hand_in_asked.clone();
+                    view! {
+                        <p class="confirm">{format!(
+                            "{unanswered} of {n} questions are unanswered, and each counts as not right. Hand in anyway?"
+                        )}</p>
+                        <div class="lesson-actions">
+                            <button class="primary" on:click=move |_| hand_in()>"Hand in anyway"</button>
+                            <button on:click=move |_| confirming.set(false)>"Keep answering"</button>
+                        </div>
+                    }.into_any()
+                }
+                None => {
+                    let hand_in = hand_in.clone();
+                    view! {
+                        <button class="primary" on:click=move |_| {
+                            if answered() < n { confirming.set(true) } else { hand_in() }
+                        }>"Hand in"</button>
+                    }.into_any()
+                }
+                Some(result) => {
+                    let passed = result.percent >= pass;
                     view! {
                     <p class="score" class:right=passed class:wrong=!passed>
-                        {format!("Your score: {percent}% — {}", if passed { "passed" } else { "not yet a pass" })}
+                        {format!(
+                            "Your score: {}% — {}",
+                            result.percent,
+                            if passed { "passed".to_string() } else { format!("not yet a pass ({pass}% passes)") },
+                        )}
                     </p>
-                    <p class="muted">"Each question now says why its answer is right or wrong."</p>
+                    <p class="tally">{result.words(n)}</p>
+                    <p class="muted">"Every question now says why its answer is right, the unanswered ones too."</p>
                     <button on:click=move |_| on_retry.run(())>"Try a new attempt"</button>
                 }.into_any()
                 }
-
             }}
         </section>
+    }
+}
+
+/// How an attempt went, question by question.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Tally {
+    right: usize,
+    wrong: usize,
+    unanswered: usize,
+    /// As `Exam::score` computes it, so the saved best score agrees.
+    percent: u32,
+}
+
+impl Tally {
+    fn of(exam: &Exam, seed: u64, answers: &[Option<Answer>]) -> Tally {
+        let mut tally = Tally { right: 0, wrong: 0, unanswered: 0, percent: exam.score(seed, answers) };
+        for (question, answer) in exam.questions.iter().zip(answers) {
+            match answer {
+                None => tally.unanswered += 1,
+                Some(answer) if question.judge(&question.ask(seed), answer).correct => tally.right += 1,
+                Some(_) => tally.wrong += 1,
+            }
+        }
+        tally
+    }
+
+    /// `12 right, 3 wrong and 21 unanswered of 36.`
+    fn words(&self, n: usize) -> String {
+        format!("{} right, {} wrong and {} unanswered of {n}.", self.right, self.wrong, self.unanswered)
     }
 }

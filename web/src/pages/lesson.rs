@@ -6,7 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use shardlab_lessons::Course;
 
-use crate::components::lesson_panel::LessonPanel;
+use crate::components::lesson_panel::{LessonPanel, NextStep};
 use crate::embed;
 use crate::pages::{Footer, Playground, Topbar, initial_simulation, leak_name, provide_simulation};
 use crate::permissions::Permissions;
@@ -59,6 +59,10 @@ pub fn LessonPage(
     };
     let previous = neighbour(index.checked_sub(1));
     let next = neighbour(Some(index + 1));
+    let next_step = (!embedded).then(|| match &next {
+        Some((href, title)) => NextStep { href: href.clone(), label: format!("Next lesson: {title} →") },
+        None => NextStep { href: Route::Exam.href(), label: "That was the last lesson. Try the practice exam →".into() },
+    });
 
     view! {
         <Topbar running=running speed=speed on_reset=on_reset link_problem=link_problem embedded=embedded />
@@ -71,7 +75,7 @@ pub fn LessonPage(
             </nav>
         })}
         <main class="layout">
-            <LessonPanel lesson=lesson number=index + 1 total=n_lessons on_complete=on_complete />
+            <LessonPanel lesson=lesson number=index + 1 total=n_lessons on_complete=on_complete next=next_step />
             <Playground stream=stream />
         </main>
         {(!embedded).then(|| view! { <Footer /> })}

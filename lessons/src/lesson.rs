@@ -117,6 +117,11 @@ pub struct Goal {
     /// loading proves, so that no goal shows "Done" before the learner acts.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub standing: bool,
+    /// Earlier goals that must be met for this one to count: "after
+    /// worker-1 crashes, worker-2 holds its lease" is not done while
+    /// worker-2 took the lease some other way.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requires: Vec<String>,
 }
 
 /// A test of the simulation's state, written in TOML as an inline table
@@ -356,19 +361,23 @@ impl Lesson {
     /// Every goal, in order, and whether `sim` meets it. Goals only read,
     /// but reading goes through the JSON API, which takes the simulation mutably.
     pub fn check(&self, sim: &mut Simulation) -> Vec<GoalStatus> {
-        self.goals
-            .iter()
-            .map(|goal| {
-                let (met, detail) = goal.condition.evaluate(sim, self.stream_name());
-                GoalStatus {
-                    goal_id: goal.id.clone(),
-                    description: goal.description.clone(),
-                    met,
-                    standing: goal.standing,
-                    detail,
-                }
-            })
-            .collect()
+        let mut statuses: Vec<GoalStatus> = Vec::with_capacity(self.goals.len());
+        for goal in &self.goals {
+            let (mut met, mut detail) = goal.condition.evaluate(sim, self.stream_name());
+            // Loading checked that required goals come earlier.
+            if let Some(first) = statuses.iter().find(|s| goal.requires.contains(&s.goal_id) && !s.met) {
+                met = false;
+                detail = format!("{detail}; counts once this is done: {}", first.description);
+            }
+            statuses.push(GoalStatus {
+                goal_id: goal.id.clone(),
+                description: goal.description.clone(),
+                met,
+                standing: goal.standing,
+                detail,
+            });
+        }
+        statuses
     }
 
     /// Whether `sim` meets every goal: the lesson is solved.
@@ -517,6 +526,12 @@ pub(crate) fn parse(
         check_text(mechanics, at, &format!("goal `{}`: description", goal.id), &goal.description)?;
         if goals.iter().any(|g| g.id == goal.id) {
             return Err(mechanics.error_at(at, format!("goal id `{}` is used twice", goal.id)));
+        }
+        if let Some(unknown) = goal.requires.iter().find(|id| !goals.iter().any(|g| &g.id == *id)) {
+            return Err(mechanics.error_at(
+                at,
+                format!("goal `{}` requires `{unknown}`, which is not a goal above it", goal.id),
+            ));
         }
         if let Condition::Api { target, .. } = &goal.condition
             && !is_read_only(target)

@@ -470,5 +470,25 @@ pub(super) fn kcl_output(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
             })
         })
         .collect();
-    Ok(Some(json!({"Records": records, "Next": output.len(), "Counters": kcl_counters(application.counters())})))
+    let workers: Vec<Value> = application
+        .workers()
+        .iter()
+        .map(|worker| json!({"WorkerId": worker.id.to_string(), "Status": worker_status_name(worker.status)}))
+        .collect();
+    Ok(Some(json!({
+        "Records": records,
+        "Next": output.len(),
+        "Counters": kcl_counters(application.counters()),
+        "Workers": workers,
+    })))
+}
+
+/// A worker's state, as `KclOutput` names it.
+fn worker_status_name(status: WorkerStatus) -> &'static str {
+    match status {
+        WorkerStatus::Running => "RUNNING",
+        WorkerStatus::Paused { .. } => "PAUSED",
+        WorkerStatus::Killed => "KILLED",
+        WorkerStatus::Stopped => "STOPPED",
+    }
 }

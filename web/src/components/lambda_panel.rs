@@ -135,7 +135,7 @@ fn SettingsForm(mapping: MappingStatus) -> impl IntoView {
         </label>
     };
     view! {
-        <details class="settings edit-settings">
+        <details class="edit-settings">
             <summary>"Change settings (UpdateEventSourceMapping)"</summary>
             <form class="mapping-form" on:submit=submit>
                 {text_field("BatchSize", "batch-size", batch_size, "1 to 10,000 records")}

@@ -79,7 +79,8 @@ pub fn Topbar(
 #[component]
 pub fn Brand() -> impl IntoView {
     view! {
-        <a class="brand" href=Route::CourseMap.href()>
+        // Named for phones, where only the mark shows.
+        <a class="brand" href=Route::CourseMap.href() aria-label="Shardlab: the course map">
             <span class="brand-mark" aria-hidden="true"><i></i><i></i><i></i></span>
             <div>
                 <h1>"Shardlab"</h1>

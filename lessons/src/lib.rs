@@ -33,6 +33,7 @@
 #![forbid(unsafe_code)]
 
 mod action;
+mod answer_key;
 mod course;
 mod error;
 mod exam;
@@ -44,6 +45,7 @@ mod prose;
 mod quiz;
 
 pub use action::Action;
+pub use answer_key::ANSWER_KEY_FILE;
 pub use course::Course;
 pub use error::{FORMAT_VERSION, LessonError};
 pub use exam::Exam;

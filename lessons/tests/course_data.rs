@@ -6,7 +6,7 @@
 
 use shardlab_core::Simulation;
 use shardlab_lessons::markdown::{Block, Inline};
-use shardlab_lessons::{Action, AnswerKey, Course, Lesson, Markdown};
+use shardlab_lessons::{Action, Course, Lesson, Markdown};
 
 /// The embedded course, loaded (and so replayed) once for every test here.
 fn course() -> Course {
@@ -93,42 +93,11 @@ fn hint_ladders_have_two_to_four_steps() {
 }
 
 /// Every question's right answer, written down a second time in
-/// `answer_key.txt` (`lesson-id question-id answer`, where the answer is an
-/// option index, indexes joined by commas, or `=N` for a number), so that a
-/// flipped `correct` flag or a changed number fails here. The exam's
-/// questions are listed under the lesson id `exam`.
+/// `data/answer_key.txt`, agrees with the quizzes, so that a flipped
+/// `correct` flag or a changed number fails here.
 #[test]
 fn quizzes_mark_exactly_the_intended_answers() {
-    let key = include_str!("answer_key.txt");
-    let intended: Vec<String> = key
-        .lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty() && !line.starts_with('#'))
-        .map(String::from)
-        .collect();
-    let course = course();
-    let quizzes = course.lessons.iter().map(|lesson| (lesson.id.as_str(), &lesson.quiz));
-    let exam = course.exam.iter().map(|exam| ("exam", &exam.questions));
-    let mut actual = Vec::new();
-    for (owner, questions) in quizzes.chain(exam) {
-        for question in questions.iter() {
-            for option in question.options() {
-                assert!(!option.feedback.is_empty(), "question={} option {:?}", question.id, option.text);
-            }
-            let answer = match &question.answer {
-                AnswerKey::Single(options) | AnswerKey::Multiple(options) => {
-                    let right: Vec<String> =
-                        options.iter().enumerate().filter(|(_, o)| o.correct).map(|(idx, _)| idx.to_string()).collect();
-                    right.join(",")
-                }
-                // Parametric questions are checked by their probe's tests.
-                AnswerKey::Numeric(_) if question.probe.is_some() => "=probe".into(),
-                AnswerKey::Numeric(key) => format!("={}", key.answer),
-            };
-            actual.push(format!("{owner} {} {answer}", question.id));
-        }
-    }
-    assert_eq!(actual, intended);
+    course().check_answer_key(include_str!("../data/answer_key.txt")).unwrap_or_else(|err| panic!("{err}"));
 }
 
 fn put(key: &str) -> Action {

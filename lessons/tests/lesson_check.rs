@@ -79,6 +79,30 @@ fn a_broken_lesson_is_reported_as_file_line_message() {
 }
 
 #[test]
+fn a_wrong_answer_key_line_is_reported_with_the_quiz_s_answer() {
+    let data = DataCopy::new("answer-key");
+    let line = "shards-and-partition-keys one-hot-key 1\n";
+    let key = fs::read_to_string(data.0.join("answer_key.txt")).unwrap();
+    let line_no = key[..key.find(line).unwrap()].matches('\n').count() + 1;
+    data.edit("answer_key.txt", line, "shards-and-partition-keys one-hot-key 2\n");
+    let out = lesson_check(&[&data.0]);
+    assert_eq!(out.status.code(), Some(1));
+    let expected = format!(
+        "{}:{line_no}: `shards-and-partition-keys one-hot-key`: its quiz.toml says option 1, the key says option 2\n",
+        data.0.join("answer_key.txt").display()
+    );
+    assert_eq!(String::from_utf8(out.stderr).unwrap(), expected);
+
+    fs::remove_file(data.0.join("answer_key.txt")).unwrap();
+    let out = lesson_check(&[&data.0]);
+    let expected = format!(
+        "{}: file not found; it lists every question's right answer (see AUTHORING.md)\n",
+        data.0.join("answer_key.txt").display()
+    );
+    assert_eq!(String::from_utf8(out.stderr).unwrap(), expected);
+}
+
+#[test]
 fn usage_errors_exit_with_status_2() {
     let out = lesson_check(&[]);
     assert_eq!(out.status.code(), Some(2));

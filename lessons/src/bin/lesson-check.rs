@@ -2,14 +2,15 @@
 //! uses, so an author sees every problem before building.
 //!
 //! `DIR` is the data directory (holding `index.toml`) or the `lessons` crate
-//! directory above it. Problems are printed as `file:line: message` with
+//! directory above it. Besides loading the course (and so replaying every
+//! solution), it checks `answer_key.txt` against the quizzes. Problems are printed as `file:line: message` with
 //! paths an editor can open; the exit status is non-zero if there is any.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::{env, fs};
 
-use shardlab_lessons::Course;
+use shardlab_lessons::{ANSWER_KEY_FILE, Course, LessonError};
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -18,7 +19,16 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let root = data_dir(Path::new(dir));
-    match Course::parse_files(|path| fs::read_to_string(root.join(path)).ok()) {
+    let read = |path: &str| fs::read_to_string(root.join(path)).ok();
+    let checked = Course::parse_files(read).and_then(|course| {
+        let key = read(ANSWER_KEY_FILE).ok_or_else(|| LessonError {
+            file: ANSWER_KEY_FILE.into(),
+            line: None,
+            message: "file not found; it lists every question's right answer (see AUTHORING.md)".into(),
+        })?;
+        course.check_answer_key(&key).map(|()| course)
+    });
+    match checked {
         Ok(course) => {
             let n_goals: usize = course.lessons.iter().map(|l| l.goals.len()).sum();
             let n_questions: usize = course.lessons.iter().map(|l| l.quiz.len()).sum();

@@ -403,6 +403,27 @@ feedback = "No."
         }
     }
 
+    /// A `GetMetricStatistics` window from the start to the first minute, as setup steps write it.
+    const WINDOW_STEP: &str = "shard_count = 2\nsteps = [{ action = \"api\", target = \"Shardlab.GetMetricStatistics\", \
+        body = { StreamName = \"s\", MetricName = \"IncomingRecords\", Period = 60, StartTime = \"00:00:00\", EndTime = \"00:01:00\" } }]";
+
+    #[test]
+    fn times_in_clock_words_become_epoch_seconds() {
+        let course = parse(&edited(&[("first/lesson.toml", "shard_count = 2", WINDOW_STEP)])).unwrap();
+        let lesson = course.lesson("first").unwrap();
+        let crate::Action::Api { body, .. } = &lesson.setup.steps[0] else { panic!("{:?}", lesson.setup.steps) };
+        assert_eq!((&body["StartTime"], &body["EndTime"]), (&1_767_225_600.into(), &1_767_225_660.into()));
+        // The site reads the course as JSON, with the times converted.
+        assert_eq!(Course::from_json(&course.to_json()).unwrap(), course);
+        // What AUTHORING.md says: setup steps, and so the learner, begin at 00:00:05.
+        assert_eq!(crate::clock::words(lesson.start().now()), "00:00:05");
+        check_error(
+            &[("first/lesson.toml", "shard_count = 2", &WINDOW_STEP.replace("\"00:01:00\"", "\"1:00\""))],
+            "first/lesson.toml:9: `EndTime = \"1:00\"` is not a time: write it as the clock shows it, HH:MM:SS \
+             from the simulation's start (\"00:01:00\"), or as epoch seconds",
+        );
+    }
+
     #[test]
     fn prose_and_quiz_errors_name_their_file() {
         check_error(

@@ -135,8 +135,8 @@ pub enum Condition {
     Api {
         /// A target that only reads ([`is_read_only`]).
         target: String,
-        /// The request body.
-        #[serde(default = "empty_object")]
+        /// The request body; times may be written in clock words.
+        #[serde(default = "empty_object", deserialize_with = "crate::clock::body")]
         body: serde_json::Value,
         /// Where the value is in the answer, as a JSON pointer (RFC 6901).
         /// A list counts its items; with `sum_of`, sums that member of its items.

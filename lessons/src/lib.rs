@@ -34,6 +34,7 @@
 
 mod action;
 mod answer_key;
+mod clock;
 mod course;
 mod error;
 mod exam;

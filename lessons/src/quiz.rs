@@ -111,8 +111,8 @@ pub struct Run {
     pub actions: Vec<Action>,
     /// A read-only target, as for a goal's `api` condition.
     pub target: String,
-    /// The request body.
-    #[serde(default = "empty_object")]
+    /// The request body; times may be written in clock words.
+    #[serde(default = "empty_object", deserialize_with = "crate::clock::body")]
     pub body: serde_json::Value,
     /// Where the observed value is in the answer (a JSON pointer).
     pub pointer: String,

@@ -44,6 +44,7 @@ pub mod probe;
 mod progress;
 mod prose;
 mod quiz;
+mod words;
 
 pub use action::Action;
 pub use answer_key::ANSWER_KEY_FILE;

@@ -178,7 +178,7 @@ impl Question {
             .collect();
         let mut prompt = self.prompt.clone();
         for (name, value) in &params {
-            prompt = prompt.replace(&format!("{{{name}}}"), &group_thousands(*value));
+            prompt = prompt.replace(&format!("{{{name}}}"), &crate::words::number(*value as f64));
         }
         let numeric_answer = match (&self.answer, &self.probe) {
             (AnswerKey::Numeric(_), Some(probe)) => Some(probe.answer(&params)),
@@ -251,19 +251,6 @@ fn observe(run: &Run, sim: &mut Simulation) -> Result<serde_json::Value, String>
 /// A number as a learner may type it: `3`, `3.5`, `1,000`, ` 12 `.
 fn parse_number(typed: &str) -> Option<f64> {
     typed.trim().replace(',', "").parse().ok().filter(|n: &f64| n.is_finite())
-}
-
-/// `12345` as `12,345`, as prompts show numbers.
-fn group_thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (idx, digit) in digits.chars().enumerate() {
-        if idx > 0 && (digits.len() - idx).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }
 
 /// FNV-1a of the question id, so that each question draws its own numbers
@@ -644,13 +631,6 @@ mod tests {
         ] {
             assert_eq!(serde_json::to_string(&answer).unwrap(), json);
             assert_eq!(serde_json::from_str::<Answer>(json).unwrap(), answer);
-        }
-    }
-
-    #[test]
-    fn numbers_group_thousands() {
-        for (n, shown) in [(0, "0"), (999, "999"), (1000, "1,000"), (1234567, "1,234,567")] {
-            assert_eq!(group_thousands(n), shown);
         }
     }
 }

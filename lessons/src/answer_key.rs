@@ -133,10 +133,9 @@ impl Course {
                 return Err(source.error_at(at, format!("`{owner} {question}` is already listed on line {earlier}")));
             }
             if written != *right {
-                return Err(source.error_at(
-                    at,
-                    format!("`{owner} {question}`: {file} says {right}, the key says {written}"),
-                ));
+                return Err(
+                    source.error_at(at, format!("`{owner} {question}`: {file} says {right}, the key says {written}"))
+                );
             }
         }
         match order.into_iter().find(|question| !listed.contains_key(question)) {
@@ -219,7 +218,10 @@ mod tests {
             ),
             (
                 format!("{LINE}shards-and-partition-keys what-picks-the-key 1\n"),
-                format!("answer_key.txt:{}: lesson `shards-and-partition-keys` has no question `what-picks-the-key`", n + 1),
+                format!(
+                    "answer_key.txt:{}: lesson `shards-and-partition-keys` has no question `what-picks-the-key`",
+                    n + 1
+                ),
             ),
             (
                 "shards-and-partition-keys what-picks-the-shard\n".to_string(),
@@ -240,7 +242,11 @@ mod tests {
             check_key(&KEY.replacen(LINE, &replacement, 1), Err(expected));
         }
         check_key(
-            &KEY.replacen("data-streams-essentials shards-for-the-fleet =6", "data-streams-essentials shards-for-the-fleet =5", 1),
+            &KEY.replacen(
+                "data-streams-essentials shards-for-the-fleet =6",
+                "data-streams-essentials shards-for-the-fleet =5",
+                1,
+            ),
             Err(format!(
                 "answer_key.txt:{}: `data-streams-essentials shards-for-the-fleet`: its quiz.toml says =6, the key says =5",
                 KEY[..KEY.find("data-streams-essentials shards-for-the-fleet").unwrap()].matches('\n').count() + 1

@@ -399,6 +399,49 @@ impl Lesson {
         names.contains(&"advance") || allowed.iter().any(|a| names.contains(&a.as_str()) || (a == "api" && is_target))
     }
 
+    /// The clock and every goal at the start and after each step of the
+    /// reference solution and of each known-wrong solution, for an author
+    /// tuning a lesson's timings (`lesson-check --trace`). Works on a lesson
+    /// whose replay fails, which is when it is most needed.
+    pub fn trace(&self) -> String {
+        use std::fmt::Write;
+        let solution = std::iter::once(("solution".to_string(), &self.solution[..]));
+        let wrong = self.wrong_solutions.iter().map(|w| (format!("wrong solution `{}`", w.name), &w.actions[..]));
+        let mut out = String::new();
+        for (attempt, actions) in solution.chain(wrong) {
+            let _ = writeln!(out, "{attempt}:");
+            let mut sim = match self.setup.start() {
+                Ok(sim) => sim,
+                Err(err) => {
+                    let _ = writeln!(out, "  [setup] {err}");
+                    return out;
+                }
+            };
+            let goals = |out: &mut String, sim: &mut Simulation, what: &str| {
+                let _ = writeln!(out, "  {}  {what}", clock::words(sim.now()));
+                for status in self.check(sim) {
+                    let mark = if status.met { "[x]" } else { "[ ]" };
+                    let _ = writeln!(out, "              {mark} {}: {}", status.goal_id, status.detail);
+                }
+            };
+            goals(&mut out, &mut sim, "start");
+            for (idx, action) in actions.iter().enumerate() {
+                let step = format!("step {}: {}", idx + 1, action.describe());
+                if let Err(err) = action.apply(&mut sim) {
+                    let _ = writeln!(out, "  {}  {step}\n              fails: {err}", clock::words(sim.now()));
+                    break;
+                }
+                goals(&mut out, &mut sim, &step);
+            }
+            let unmet: Vec<String> =
+                self.check(&mut sim).into_iter().filter(|status| !status.met).map(|status| status.goal_id).collect();
+            let verdict =
+                if unmet.is_empty() { "every goal met".to_string() } else { format!("unmet: {}", unmet.join(", ")) };
+            let _ = writeln!(out, "  ends at {}: {verdict}", clock::words(sim.now()));
+        }
+        out
+    }
+
     /// Runs `actions` from the start; on failure, the failing step's index and error.
     fn replay(&self, actions: &[Action]) -> Result<Simulation, (usize, String)> {
         let mut sim = self.start();

@@ -103,8 +103,37 @@ fn a_wrong_answer_key_line_is_reported_with_the_quiz_s_answer() {
 }
 
 #[test]
+fn trace_prints_the_clock_and_goals_after_each_step() {
+    for args in
+        [["--trace", "shards-and-partition-keys", "lessons"], ["lessons", "--trace", "shards-and-partition-keys"]]
+    {
+        let dir = crate_dir();
+        let args = args.map(|arg| if arg == "lessons" { dir.as_os_str() } else { arg.as_ref() });
+        let out = Command::new(env!("CARGO_BIN_EXE_lesson-check")).args(args).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let start = "solution:\n  00:00:05  start\n              [ ] three-in-one-shard: the fullest shard holds 0 of 3 records\n";
+        assert!(stdout.starts_with(start), "{stdout}");
+        assert!(
+            stdout.contains("  ends at 00:00:05: every goal met\nwrong solution `a different key for every record`:\n"),
+            "{stdout}"
+        );
+    }
+    let out = lesson_check(&[Path::new("--trace"), Path::new("nope"), &crate_dir()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let prefix = format!(
+        "{}: no lesson has the id `nope`; the ids are streaming-fundamentals, ",
+        crate_dir().join("data/index.toml").display()
+    );
+    assert!(stderr.starts_with(&prefix), "{stderr}");
+}
+
+#[test]
 fn usage_errors_exit_with_status_2() {
     let out = lesson_check(&[]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8(out.stderr).unwrap().starts_with("usage: lesson-check DIR"));
+    assert!(String::from_utf8(out.stderr).unwrap().starts_with("usage: lesson-check [--trace LESSON-ID] DIR"));
+    let out = lesson_check(&[Path::new("--trace"), &crate_dir()]);
+    assert_eq!(out.status.code(), Some(2));
 }

@@ -318,17 +318,17 @@ feedback = "No."
             (
                 "action = \"put_record\"\npartition_key = \"b\"",
                 "action = \"put_records\"\npartition_key = \"b\"",
-                "first/lesson.toml:20: unknown variant `put_records`, expected one of `put_record`, `advance`, `start_polling_consumer`, `api`",
+                "first/lesson.toml:20: unknown action `put_records`; expected one of `put_record`, `advance`, `start_polling_consumer`, `api`",
             ),
             (
                 "partition_key = \"b\"",
                 "partition_key = \"b\"\npartition = \"c\"",
-                "first/lesson.toml:20: unknown field `partition`, expected one of `stream_name`, `partition_key`, `data`, `explicit_hash_key`",
+                "first/lesson.toml:20: unknown key `partition`; expected one of `stream_name`, `partition_key`, `data`, `explicit_hash_key`",
             ),
             (
                 "kind = \"total_records\"",
                 "kind = \"records_total\"",
-                "first/lesson.toml:13: unknown variant `records_total`, expected one of `max_records_in_one_shard`, \
+                "first/lesson.toml:13: unknown condition kind `records_total`; expected one of `max_records_in_one_shard`, \
                  `shards_with_records`, `total_records`, `api`",
             ),
             (
@@ -344,7 +344,8 @@ feedback = "No."
             (
                 "at_least = 2",
                 "at_least = 3",
-                "first/lesson.toml:15: the solution does not meet goal `two-records`: the stream holds 2 of 3 records",
+                "first/lesson.toml:15: the solution does not meet goal `two-records` when it ends, at 00:00:05: \
+                 the stream holds 2 of 3 records (lesson-check --trace first shows each step)",
             ),
             (
                 "partition_key = \"b\"",
@@ -361,12 +362,12 @@ feedback = "No."
             (
                 "data = \"1\" }]",
                 "data = \"1\" },\n  { action = \"advance\", milis = 1 },\n]",
-                "first/lesson.toml:27: unknown field `milis`, expected `millis`",
+                "first/lesson.toml:27: unknown key `milis`; expected `millis`",
             ),
             (
                 "at_least = 2 }",
                 "at_least = 2, at_most = 3 }",
-                "first/lesson.toml:13: unknown field `at_most`, expected `at_least`",
+                "first/lesson.toml:13: unknown key `at_most`; expected `at_least`",
             ),
             (
                 "topics = [7]",
@@ -393,7 +394,25 @@ feedback = "No."
             (
                 "condition = { kind = \"total_records\", at_least = 2 }",
                 "condition = { kind = \"api\", target = \"Kinesis_20131202.DescribeStreamSummary\", body = { StreamName = \"s\" }, pointer = \"/StreamDescriptionSummary/OpenShardCount\", label = \"open shards\", at_least = 3 }",
-                "first/lesson.toml:15: the solution does not meet goal `two-records`: open shards: 2, needs at least 3",
+                "first/lesson.toml:15: the solution does not meet goal `two-records` when it ends, at 00:00:05: \
+                 open shards: 2, needs at least 3 (lesson-check --trace first shows each step)",
+            ),
+            (
+                "kind = \"total_records\"",
+                "kind = \"apii\"",
+                "first/lesson.toml:13: unknown condition kind `apii`; expected one of `max_records_in_one_shard`, \
+                 `shards_with_records`, `total_records`, `api`",
+            ),
+            (
+                "shard_count = 2",
+                "shard_count = 2\ncapacity_mode = \"PROVISONED\"",
+                "first/lesson.toml:9: unknown capacity mode `PROVISONED`; expected `PROVISIONED` or `ON_DEMAND`",
+            ),
+            (
+                "data = \"1\" }]",
+                "data = \"1\" }, { action = \"start_polling_consumer\", iterator_type = \"OLDEST\" }]",
+                "first/lesson.toml:27: unknown iterator type `OLDEST`; expected one of `AT_SEQUENCE_NUMBER`, \
+                 `AFTER_SEQUENCE_NUMBER`, `TRIM_HORIZON`, `LATEST`, `AT_TIMESTAMP`",
             ),
             (
                 "shard_count = 2",
@@ -485,6 +504,28 @@ constraint: Member must have length greater than or equal to 1
         check_error(
             &[("first/lesson.md", "# Hint\nTwo.\n", "")],
             "first/lesson.md: a lesson needs 2 to 4 `# Hint` sections, and this one has 1",
+        );
+        // A known section's heading with the wrong number of `#` would
+        // otherwise be content: a hint shown in the intro.
+        check_error(
+            &[("first/lesson.md", "# Hint\nOne.", "## Hint\nOne.")],
+            "first/lesson.md:3: `## Hint` is a section heading with 2 `#`; a section starts with one: `# Hint`",
+        );
+        check_error(
+            &[("first/lesson.md", "# Explanation", "### Explanation")],
+            "first/lesson.md:7: `### Explanation` is a section heading with 3 `#`; a section starts with one: `# Explanation`",
+        );
+        check_error(
+            &[("first/quiz.toml", "feedback = \"No.\"\n", "")],
+            "first/quiz.toml:12: question `q`: option 2: no `feedback`; say why it is right or wrong",
+        );
+        check_error(
+            &[("first/quiz.toml", "correct = false", "correct = false\nfeedbak = \"?\"")],
+            "first/quiz.toml:12: unknown key `feedbak`; expected one of `text`, `correct`, `feedback`, `value`",
+        );
+        check_error(
+            &[("first/quiz.toml", "id = \"q\"", "id = \"q\"\nkind = \"multi\"")],
+            "first/quiz.toml:3: unknown question kind `multi`; expected one of `single`, `multiple`, `numeric`",
         );
         check_error(
             &[("first/quiz.toml", "correct = false", "correct = true")],

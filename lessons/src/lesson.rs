@@ -563,8 +563,7 @@ pub(crate) fn parse(
     let mut solution_at = Vec::with_capacity(file.solution.len());
     for spanned in file.solution {
         let at = spanned.span().start;
-        let mut action: Action =
-            toml::Value::Table(spanned.into_inner()).try_into().map_err(|err| mechanics.error_at(at, err.message()))?;
+        let mut action: Action = mechanics.convert(at, toml::Value::Table(spanned.into_inner()))?;
         resolve_stream(mechanics, at, &setup, &mut action)?;
         solution.push(action);
         solution_at.push(at);
@@ -676,7 +675,13 @@ fn check_solutions(
     if let Some(unmet) = lesson.check(&mut solved).into_iter().find(|status| !status.met) {
         return Err(source.error_at(
             solution_at[0],
-            format!("the solution does not meet goal `{}`: {}", unmet.goal_id, unmet.detail),
+            format!(
+                "the solution does not meet goal `{}` when it ends, at {}: {} (lesson-check --trace {} shows each step)",
+                unmet.goal_id,
+                clock::words(solved.now()),
+                unmet.detail,
+                lesson.id
+            ),
         ));
     }
     for (wrong, &at) in lesson.wrong_solutions.iter().zip(wrong_at) {

@@ -33,3 +33,29 @@ fn the_guide_s_example_lesson_loads() {
     assert_eq!(course.lessons.len(), 2);
     assert_eq!((lesson.goals.len(), lesson.hints.len(), lesson.quiz.len()), (2, 2, 1));
 }
+
+/// Counts in prose drift as the course grows: the README and the guide state
+/// none, and the outline's topic numbers the guide gives are the crate's.
+#[test]
+fn the_prose_states_no_count_that_can_drift() {
+    let readme = include_str!("../../README.md");
+    for (file, text) in [("README.md", readme), ("AUTHORING.md", GUIDE)] {
+        // Prose only: `format_version = 1` above `lessons = [` is no count.
+        let mut in_code = false;
+        let prose: Vec<&str> = text
+            .lines()
+            .filter(|line| {
+                in_code ^= line.trim_start().starts_with("```");
+                !in_code && !line.trim_start().starts_with("```")
+            })
+            .collect();
+        let words: Vec<&str> = prose.iter().flat_map(|line| line.split_whitespace()).collect();
+        for pair in words.windows(2) {
+            let counted = ["lessons", "lessons,", "questions", "goals"].contains(&pair[1]);
+            assert!(!(counted && pair[0].parse::<u32>().is_ok()), "{file} counts: {} {}", pair[0], pair[1]);
+        }
+    }
+    let topics = shardlab_lessons::TOPIC_COUNT;
+    let outline = format!("1 to {}; {topics} is the exam", topics - 1);
+    assert!(GUIDE.contains(&outline), "AUTHORING.md should give the topics as {outline:?}");
+}

@@ -322,7 +322,11 @@ fn compare(
     if let Some(expected) = equals {
         let same = match (expected.as_f64(), number) {
             (Some(e), Some(n)) => e == n,
-            _ => expected == value || expected.as_str().is_some_and(|text| *text == value.to_string()),
+            // Text compares with the value as the answer wrote it: "false" with false.
+            _ => {
+                let written = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+                expected == value || expected.as_str() == Some(written.as_str())
+            }
         };
         met &= same;
         wanted.push(format!("exactly {}", value_words(expected)));

@@ -130,6 +130,24 @@ fn trace_prints_the_clock_and_goals_after_each_step() {
 }
 
 #[test]
+fn trace_needs_only_the_lesson_toml() {
+    let data = DataCopy::new("trace-new");
+    let dir = data.0.join("99-new");
+    fs::create_dir(&dir).unwrap();
+    let mechanics = fs::read_to_string(data.0.join("03-shards-and-partition-keys/lesson.toml")).unwrap();
+    fs::write(dir.join("lesson.toml"), mechanics.replace("id = \"shards-and-partition-keys\"", "id = \"new\""))
+        .unwrap();
+    data.edit("index.toml", "lessons = [\n", "lessons = [\n  \"99-new\",\n");
+    let out = lesson_check(&[Path::new("--trace"), Path::new("new"), &data.0]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8(out.stdout).unwrap().starts_with("solution:\n  00:00:05  start\n"));
+    // Checking, unlike tracing, needs every file.
+    let out = lesson_check(&[&data.0]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.ends_with("lesson directory `99-new` has no lesson.md\n"), "{stderr}");
+}
+
+#[test]
 fn usage_errors_exit_with_status_2() {
     let out = lesson_check(&[]);
     assert_eq!(out.status.code(), Some(2));

@@ -404,6 +404,13 @@ feedback = "No."
                  `shards_with_records`, `total_records`, `api`",
             ),
             (
+                "condition = { kind = \"total_records\", at_least = 2 }",
+                "condition = { kind = \"api\", target = \"Shardlab.Consumers\", pointer = \"/Consumers/0/RecordsRead\", label = \"records read\", at_least = 2 }",
+                "first/lesson.toml:15: the solution does not meet goal `two-records` when it ends, at 00:00:05: \
+                 records read: none yet; the answer has nothing at /Consumers/0/RecordsRead \
+                 (lesson-check --trace first shows each step)",
+            ),
+            (
                 "shard_count = 2",
                 "shard_count = 2\ncapacity_mode = \"PROVISONED\"",
                 "first/lesson.toml:9: unknown capacity mode `PROVISONED`; expected `PROVISIONED` or `ON_DEMAND`",

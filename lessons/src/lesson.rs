@@ -245,11 +245,15 @@ impl Condition {
                 {
                     return (false, format!("{label}: no data yet; the window starts at {}", clock::words(start)));
                 }
-                let value = crate::action::call(sim, target, body)
-                    .and_then(|answer| measure(&answer, pointer, sum_of.as_deref()));
-                match value {
+                let answer = match crate::action::call(sim, target, body) {
+                    Ok(answer) => answer,
+                    Err(err) => return (false, format!("{label}: {err}")),
+                };
+                // A value the answer does not hold yet (a consumer's expired
+                // iterator before it meets one) is, to the learner, none yet.
+                match measure(&answer, pointer, sum_of.as_deref()) {
                     Ok(value) => compare(label, &value, *at_least, *at_most, equals.as_ref()),
-                    Err(err) => (false, format!("{label}: {err}")),
+                    Err(_) => (false, format!("{label}: none yet")),
                 }
             }
             _ => {
@@ -676,14 +680,24 @@ fn check_solutions(
     let mut solved = lesson
         .replay(&lesson.solution)
         .map_err(|(idx, err)| source.error_at(solution_at[idx], format!("solution step {} fails: {err}", idx + 1)))?;
-    if let Some(unmet) = lesson.check(&mut solved).into_iter().find(|status| !status.met) {
+    let statuses = lesson.check(&mut solved);
+    if let Some((goal, unmet)) = lesson.goals.iter().zip(statuses).find(|(_, status)| !status.met) {
+        // "none yet" is the learner's reading; the author also needs to know
+        // the pointer found nothing, which may be a typo.
+        let missing = match &goal.condition {
+            Condition::Api { target, body, pointer, .. } => crate::action::call(&mut solved, target, body)
+                .is_ok_and(|answer| answer.pointer(pointer).is_none())
+                .then(|| format!("; the answer has nothing at {pointer}")),
+            _ => None,
+        };
         return Err(source.error_at(
             solution_at[0],
             format!(
-                "the solution does not meet goal `{}` when it ends, at {}: {} (lesson-check --trace {} shows each step)",
+                "the solution does not meet goal `{}` when it ends, at {}: {}{} (lesson-check --trace {} shows each step)",
                 unmet.goal_id,
                 clock::words(solved.now()),
                 unmet.detail,
+                missing.unwrap_or_default(),
                 lesson.id
             ),
         ));

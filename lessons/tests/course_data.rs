@@ -629,3 +629,32 @@ fn starting_positions_lesson_names_the_right_checkpoint() {
         records["Records"].as_array().unwrap().iter().map(|r| r["PartitionKey"].as_str().unwrap()).collect();
     assert_eq!(keys, ["customer-5", "customer-6"]);
 }
+
+#[test]
+fn expired_iterators_lesson_tells_the_truth_about_the_stall() {
+    let course = course();
+    let lesson = course.lesson("expired-iterators").unwrap();
+    let mut sim = lesson.start();
+    // The learner reads "none yet", not a JSON pointer, before the iterator expires.
+    let expired = &lesson.check(&mut sim)[0];
+    assert_eq!(expired.detail, "where consumer 0 resumed on shardId-000000000000: none yet");
+
+    // "while it was frozen: nothing": MillisBehindLatest keeps its last value, 0.
+    lesson.solution[0].apply(&mut sim).unwrap();
+    Action::Advance { millis: 180_000 }.apply(&mut sim).unwrap();
+    let consumers = api(&mut sim, "Shardlab.Consumers", serde_json::json!({}));
+    let behind: Vec<&serde_json::Value> =
+        consumers["Consumers"][0]["Shards"].as_array().unwrap().iter().map(|s| &s["MillisBehindLatest"]).collect();
+    assert_eq!(behind, [0, 0]);
+
+    // "jumped past 300,000 ms", then caught up within the seven minutes.
+    Action::Advance { millis: 240_000 }.apply(&mut sim).unwrap();
+    let statuses = lesson.check(&mut sim);
+    assert!(statuses.iter().all(|s| s.met), "{statuses:?}");
+    assert_eq!(statuses[0].detail, "where consumer 0 resumed on shardId-000000000000: AFTER_SEQUENCE_NUMBER");
+
+    // "90 MB a shard" is six minutes of the producer's 500 records of 1,000 bytes, over two shards.
+    let generator = &api(&mut sim, "Shardlab.Generators", serde_json::json!({}))["Generators"][0];
+    assert_eq!((&generator["RecordsPerSecond"], &generator["RecordBytes"]), (&500.into(), &1000.into()));
+    assert_eq!(lesson.setup.shard_count, Some(2));
+}

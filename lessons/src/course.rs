@@ -412,6 +412,16 @@ feedback = "No."
             ),
             (
                 "shard_count = 2",
+                "shard_count = -2",
+                "first/lesson.toml:8: invalid value: integer `-2`, expected a whole number",
+            ),
+            (
+                "data = \"1\" }]",
+                "data = \"1\" }, { action = \"advance\", millis = \"5000\" }]",
+                "first/lesson.toml:27: invalid type: string \"5000\", expected a whole number",
+            ),
+            (
+                "shard_count = 2",
                 "shard_count = 2\ncapacity_mode = \"PROVISONED\"",
                 "first/lesson.toml:9: unknown capacity mode `PROVISONED`; expected `PROVISIONED` or `ON_DEMAND`",
             ),

@@ -120,7 +120,15 @@ fn plain_words(message: &str) -> String {
     } else if let Some(key) = message.strip_prefix("missing field ") {
         format!("missing key {key}")
     } else {
-        message.to_owned()
+        // "expected u64" names a Rust type; an author wrote a TOML number.
+        let rust_type = message.rsplit_once(", expected ").filter(|(_, wanted)| {
+            matches!(*wanted, "u8" | "u16" | "u32" | "u64" | "usize" | "i32" | "i64" | "f32" | "f64")
+        });
+        match rust_type {
+            Some((what, wanted)) if wanted.starts_with('f') => format!("{what}, expected a number"),
+            Some((what, _)) => format!("{what}, expected a whole number"),
+            None => message.to_owned(),
+        }
     }
 }
 

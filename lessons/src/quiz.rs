@@ -657,6 +657,10 @@ mod tests {
             "quiz.toml:3: question `q`: a numeric question needs an `answer` or a `probe`",
         );
         check_error(
+            &quiz("kind = \"numeric\"\nanswer = \"3\"\nfeedback_correct = \"a\"\nfeedback_wrong = \"b\"\n"),
+            "quiz.toml:3: invalid type: string \"3\", expected a number",
+        );
+        check_error(
             &quiz("kind = \"numeric\"\nanswer = 3\nfeedback_correct = \"a\"\n"),
             "quiz.toml:3: question `q`: `feedback_wrong` is missing or empty",
         );

@@ -1,11 +1,38 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds the site in release mode and serves it on
-# http://127.0.0.1:${PORT:-8080}/.
+# Installs what is missing, then serves the site on http://127.0.0.1:${PORT:-8080}/.
+#
+#   scripts/serve.sh        builds the release site into dist/ and serves it
+#   scripts/serve.sh --dev  the preview loop: Trunk serves a debug build from
+#                           target/dev-dist/, rebuilds it when a file under
+#                           web/, core/ or lessons/ is saved (a lesson file
+#                           included) and reloads the page
 set -euo pipefail
 source "$(dirname "$0")/tools.sh"
 
 PORT="${PORT:-8080}"
-ensure_build_tools
-build_site
-step "serving dist/"
-exec node "$ROOT/scripts/static-server.mjs" "$ROOT/dist" 127.0.0.1 "$PORT"
+case "${1:-}" in
+  "")
+    ensure_build_tools
+    build_site
+    step "serving dist/"
+    exec node "$ROOT/scripts/static-server.mjs" "$ROOT/dist" 127.0.0.1 "$PORT"
+    ;;
+  --dev)
+    # A debug build skips wasm-opt (Trunk runs it for release builds only)
+    # and compiles incrementally, so a saved lesson is on the page in seconds
+    # rather than minutes. Its own dist directory leaves dist/, the release
+    # build the end-to-end tests use, alone.
+    ensure_wasm_target
+    ensure_node
+    ensure_trunk
+    ensure_wasm_bindgen
+    step "trunk serve: a debug build on http://127.0.0.1:$PORT/, rebuilt on every save"
+    cd "$ROOT"
+    exec trunk serve --address 127.0.0.1 --port "$PORT" --dist target/dev-dist \
+      --watch index.html --watch web --watch core/src --watch lessons/src --watch lessons/data
+    ;;
+  *)
+    echo "usage: scripts/serve.sh [--dev]" >&2
+    exit 2
+    ;;
+esac

@@ -56,8 +56,9 @@ pub enum Action {
     Api {
         /// The `X-Amz-Target` of the request.
         target: String,
-        /// The request body; TOML tables become JSON objects.
-        #[serde(default = "empty_body")]
+        /// The request body; TOML tables become JSON objects, and times may
+        /// be written in clock words (`StartTime = "00:01:00"`).
+        #[serde(default = "empty_body", deserialize_with = "crate::clock::body")]
         body: serde_json::Value,
     },
 }

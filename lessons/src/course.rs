@@ -80,6 +80,12 @@ impl Course {
         Course::parse_files_with(read, Checks::Replay)
     }
 
+    /// As [`Course::parse_files`], but without replaying solutions and runs
+    /// in the simulation: for tracing a lesson whose replay fails.
+    pub fn parse_files_trusted(read: impl Fn(&str) -> Option<String>) -> Result<Course, LessonError> {
+        Course::parse_files_with(read, Checks::ParseOnly)
+    }
+
     fn parse_files_with(read: impl Fn(&str) -> Option<String>, checks: Checks) -> Result<Course, LessonError> {
         let index_text = read("index.toml").ok_or_else(|| LessonError {
             file: "index.toml".into(),
@@ -314,17 +320,17 @@ feedback = "No."
             (
                 "action = \"put_record\"\npartition_key = \"b\"",
                 "action = \"put_records\"\npartition_key = \"b\"",
-                "first/lesson.toml:22: unknown variant `put_records`, expected one of `put_record`, `advance`, `start_polling_consumer`, `api`",
+                "first/lesson.toml:22: unknown action `put_records`; expected one of `put_record`, `advance`, `start_polling_consumer`, `api`",
             ),
             (
                 "partition_key = \"b\"",
                 "partition_key = \"b\"\npartition = \"c\"",
-                "first/lesson.toml:22: unknown field `partition`, expected one of `stream_name`, `partition_key`, `data`, `explicit_hash_key`",
+                "first/lesson.toml:22: unknown key `partition`; expected one of `stream_name`, `partition_key`, `data`, `explicit_hash_key`",
             ),
             (
                 "kind = \"total_records\"",
                 "kind = \"records_total\"",
-                "first/lesson.toml:15: unknown variant `records_total`, expected one of `max_records_in_one_shard`, \
+                "first/lesson.toml:15: unknown condition kind `records_total`; expected one of `max_records_in_one_shard`, \
                  `shards_with_records`, `total_records`, `api`",
             ),
             (
@@ -340,7 +346,8 @@ feedback = "No."
             (
                 "at_least = 2",
                 "at_least = 3",
-                "first/lesson.toml:17: the solution does not meet goal `two-records`: the stream holds 2 of 3 records",
+                "first/lesson.toml:17: the solution does not meet goal `two-records` when it ends, at 00:00:05: \
+                 the stream holds 2 of 3 records (lesson-check --trace first shows each step)",
             ),
             (
                 "partition_key = \"b\"",
@@ -371,14 +378,19 @@ feedback = "No."
                 "first/lesson.toml: every goal is standing: a lesson needs at least one goal the learner must reach",
             ),
             (
+                "description = \"Put two records.\"",
+                "description = \"Put two records.\"\nrequires = [\"one-record\"]",
+                "first/lesson.toml:12: goal `two-records` requires `one-record`, which is not a goal above it",
+            ),
+            (
                 "data = \"1\" }]",
                 "data = \"1\" },\n  { action = \"advance\", milis = 1 },\n]",
-                "first/lesson.toml:29: unknown field `milis`, expected `millis`",
+                "first/lesson.toml:29: unknown key `milis`; expected `millis`",
             ),
             (
                 "at_least = 2 }",
                 "at_least = 2, at_most = 3 }",
-                "first/lesson.toml:15: unknown field `at_most`, expected `at_least`",
+                "first/lesson.toml:15: unknown key `at_most`; expected `at_least`",
             ),
             (
                 "topics = [7]",
@@ -405,7 +417,42 @@ feedback = "No."
             (
                 "condition = { kind = \"total_records\", at_least = 2 }",
                 "condition = { kind = \"api\", target = \"Kinesis_20131202.DescribeStreamSummary\", body = { StreamName = \"s\" }, pointer = \"/StreamDescriptionSummary/OpenShardCount\", label = \"open shards\", at_least = 3 }",
-                "first/lesson.toml:17: the solution does not meet goal `two-records`: open shards: 2, needs at least 3",
+                "first/lesson.toml:17: the solution does not meet goal `two-records` when it ends, at 00:00:05: \
+                 open shards: 2, needs at least 3 (lesson-check --trace first shows each step)",
+            ),
+            (
+                "kind = \"total_records\"",
+                "kind = \"apii\"",
+                "first/lesson.toml:15: unknown condition kind `apii`; expected one of `max_records_in_one_shard`, \
+                 `shards_with_records`, `total_records`, `api`",
+            ),
+            (
+                "condition = { kind = \"total_records\", at_least = 2 }",
+                "condition = { kind = \"api\", target = \"Shardlab.Consumers\", pointer = \"/Consumers/0/RecordsRead\", label = \"records read\", at_least = 2 }",
+                "first/lesson.toml:17: the solution does not meet goal `two-records` when it ends, at 00:00:05: \
+                 records read: none yet; the answer has nothing at /Consumers/0/RecordsRead \
+                 (lesson-check --trace first shows each step)",
+            ),
+            (
+                "shard_count = 2",
+                "shard_count = -2",
+                "first/lesson.toml:10: invalid value: integer `-2`, expected a whole number",
+            ),
+            (
+                "data = \"1\" }]",
+                "data = \"1\" }, { action = \"advance\", millis = \"5000\" }]",
+                "first/lesson.toml:29: invalid type: string \"5000\", expected a whole number",
+            ),
+            (
+                "shard_count = 2",
+                "shard_count = 2\ncapacity_mode = \"PROVISONED\"",
+                "first/lesson.toml:11: unknown capacity mode `PROVISONED`; expected `PROVISIONED` or `ON_DEMAND`",
+            ),
+            (
+                "data = \"1\" }]",
+                "data = \"1\" }, { action = \"start_polling_consumer\", iterator_type = \"OLDEST\" }]",
+                "first/lesson.toml:29: unknown iterator type `OLDEST`; expected one of `AT_SEQUENCE_NUMBER`, \
+                 `AFTER_SEQUENCE_NUMBER`, `TRIM_HORIZON`, `LATEST`, `AT_TIMESTAMP`",
             ),
             (
                 "shard_count = 2",
@@ -422,10 +469,103 @@ feedback = "No."
     }
 
     #[test]
+    fn a_trace_shows_the_clock_and_every_goal_after_each_step() {
+        // Tracing is for a lesson that does not load: here the solution misses the goal.
+        let files = edited(&[("first/lesson.toml", "at_least = 2", "at_least = 3")]);
+        assert!(parse(&files).is_err());
+        let course = Course::parse_files_trusted(|path| files.get(path).cloned()).unwrap();
+        let expected = "\
+solution:
+  00:00:05  start
+              [ ] two-records: the stream holds 0 of 3 records
+  00:00:05  step 1: Put a record with key a: 1
+              [ ] two-records: the stream holds 1 of 3 records
+  00:00:05  step 2: Put a record with key b: 2
+              [ ] two-records: the stream holds 2 of 3 records
+  ends at 00:00:05: unmet: two-records
+wrong solution `one record`:
+  00:00:05  start
+              [ ] two-records: the stream holds 0 of 3 records
+  00:00:05  step 1: Put a record with key a: 1
+              [ ] two-records: the stream holds 1 of 3 records
+  ends at 00:00:05: unmet: two-records
+";
+        assert_eq!(course.lesson("first").unwrap().trace(), expected);
+
+        let files = edited(&[(
+            "first/lesson.toml",
+            "data = \"1\" }]",
+            "data = \"1\" }, { action = \"advance\", millis = 1500 }, { action = \"put_record\", partition_key = \"\", data = \"2\" }]",
+        )]);
+        let course = Course::parse_files_trusted(|path| files.get(path).cloned()).unwrap();
+        let trace = course.lesson("first").unwrap().trace();
+        let wrong = &trace[trace.find("wrong solution").unwrap()..];
+        assert_eq!(
+            wrong,
+            "\
+wrong solution `one record`:
+  00:00:05  start
+              [ ] two-records: the stream holds 0 of 2 records
+  00:00:05  step 1: Put a record with key a: 1
+              [ ] two-records: the stream holds 1 of 2 records
+  00:00:06.500  step 2: Let 1.5 s pass
+              [ ] two-records: the stream holds 1 of 2 records
+  00:00:06.500  step 3: Put a record with key : 2
+              fails: ValidationException: 1 validation error detected: Value '' at 'partitionKey' failed to satisfy \
+constraint: Member must have length greater than or equal to 1
+  ends at 00:00:06.500: unmet: two-records
+"
+        );
+    }
+
+    /// A `GetMetricStatistics` window from the start to the first minute, as setup steps write it.
+    const WINDOW_STEP: &str = "shard_count = 2\nsteps = [{ action = \"api\", target = \"Shardlab.GetMetricStatistics\", \
+        body = { StreamName = \"s\", MetricName = \"IncomingRecords\", Period = 60, StartTime = \"00:00:00\", EndTime = \"00:01:00\" } }]";
+
+    #[test]
+    fn times_in_clock_words_become_epoch_seconds() {
+        let course = parse(&edited(&[("first/lesson.toml", "shard_count = 2", WINDOW_STEP)])).unwrap();
+        let lesson = course.lesson("first").unwrap();
+        let crate::Action::Api { body, .. } = &lesson.setup.steps[0] else { panic!("{:?}", lesson.setup.steps) };
+        assert_eq!((&body["StartTime"], &body["EndTime"]), (&1_767_225_600.into(), &1_767_225_660.into()));
+        // The site reads the course as JSON, with the times converted.
+        assert_eq!(Course::from_json(&course.to_json()).unwrap(), course);
+        // What AUTHORING.md says: setup steps, and so the learner, begin at 00:00:05.
+        assert_eq!(crate::clock::words(lesson.start().now()), "00:00:05");
+        check_error(
+            &[("first/lesson.toml", "shard_count = 2", &WINDOW_STEP.replace("\"00:01:00\"", "\"1:00\""))],
+            "first/lesson.toml:11: `EndTime = \"1:00\"` is not a time: write it as the clock shows it, HH:MM:SS \
+             from the simulation's start (\"00:01:00\"), or as epoch seconds",
+        );
+    }
+
+    #[test]
     fn prose_and_quiz_errors_name_their_file() {
         check_error(
             &[("first/lesson.md", "# Hint\nTwo.\n", "")],
             "first/lesson.md: a lesson needs 2 to 4 `# Hint` sections, and this one has 1",
+        );
+        // A known section's heading with the wrong number of `#` would
+        // otherwise be content: a hint shown in the intro.
+        check_error(
+            &[("first/lesson.md", "# Hint\nOne.", "## Hint\nOne.")],
+            "first/lesson.md:3: `## Hint` is a section heading with 2 `#`; a section starts with one: `# Hint`",
+        );
+        check_error(
+            &[("first/lesson.md", "# Explanation", "### Explanation")],
+            "first/lesson.md:7: `### Explanation` is a section heading with 3 `#`; a section starts with one: `# Explanation`",
+        );
+        check_error(
+            &[("first/quiz.toml", "feedback = \"No.\"\n", "")],
+            "first/quiz.toml:12: question `q`: option 2: no `feedback`; say why it is right or wrong",
+        );
+        check_error(
+            &[("first/quiz.toml", "correct = false", "correct = false\nfeedbak = \"?\"")],
+            "first/quiz.toml:12: unknown key `feedbak`; expected one of `text`, `correct`, `feedback`, `value`",
+        );
+        check_error(
+            &[("first/quiz.toml", "id = \"q\"", "id = \"q\"\nkind = \"multi\"")],
+            "first/quiz.toml:3: unknown question kind `multi`; expected one of `single`, `multiple`, `numeric`",
         );
         check_error(
             &[("first/quiz.toml", "correct = false", "correct = true")],

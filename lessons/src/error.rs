@@ -80,10 +80,55 @@ impl Source<'_> {
             // toml reports a missing top-level field with an empty span at 0,
             // which is no place in the file.
             match err.span().filter(|span| span.end > 0) {
-                Some(span) => self.error_at(span.start, err.message()),
-                None => self.error(err.message()),
+                Some(span) => self.error_at(span.start, plain_words(err.message())),
+                None => self.error(plain_words(err.message())),
             }
         })
+    }
+
+    /// Reads `value`, a part of the file that starts at byte `at`, as a `T`.
+    pub(crate) fn convert<T: DeserializeOwned>(&self, at: usize, value: toml::Value) -> Result<T, LessonError> {
+        value.try_into().map_err(|err: toml::de::Error| self.error_at(at, plain_words(err.message())))
+    }
+}
+
+/// What a tagged value is, by a variant only its list has: serde names
+/// neither the type nor the tag in "unknown variant `apii`".
+const VARIANT_NOUNS: &[(&str, &str)] = &[
+    ("max_records_in_one_shard", "condition kind"),
+    ("put_record", "action"),
+    ("single", "question kind"),
+    ("shards_for_write_rate", "probe"),
+    ("TRIM_HORIZON", "iterator type"),
+    ("PROVISIONED", "capacity mode"),
+];
+
+/// Serde's message in an author's words: TOML has keys, not fields, and an
+/// unknown variant is an unknown condition kind, action, … A message of
+/// another form is kept as it is.
+fn plain_words(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        let (value, expected) = rest.split_once(", expected ").unwrap_or((rest, "nothing"));
+        let noun = VARIANT_NOUNS
+            .iter()
+            .find(|(variant, _)| expected.contains(&format!("`{variant}`")))
+            .map_or("value", |(_, noun)| noun);
+        format!("unknown {noun} {value}; expected {expected}")
+    } else if let Some(rest) = message.strip_prefix("unknown field ") {
+        let (key, expected) = rest.split_once(", expected ").unwrap_or((rest, "none"));
+        format!("unknown key {key}; expected {expected}")
+    } else if let Some(key) = message.strip_prefix("missing field ") {
+        format!("missing key {key}")
+    } else {
+        // "expected u64" names a Rust type; an author wrote a TOML number.
+        let rust_type = message.rsplit_once(", expected ").filter(|(_, wanted)| {
+            matches!(*wanted, "u8" | "u16" | "u32" | "u64" | "usize" | "i32" | "i64" | "f32" | "f64")
+        });
+        match rust_type {
+            Some((what, wanted)) if wanted.starts_with('f') => format!("{what}, expected a number"),
+            Some((what, _)) => format!("{what}, expected a whole number"),
+            None => message.to_owned(),
+        }
     }
 }
 
@@ -124,7 +169,11 @@ mod tests {
         check_parse_error("format_version = 1\nname = \"a\"\nname = \"b\"\n", "x.toml:3: duplicate key");
         check_parse_error("format_version = 1\n\nname = \"a\n", "x.toml:3: invalid basic string, expected `\"`");
         check_parse_error("format_version = 1\nname = 3\n", "x.toml:2: invalid type: integer `3`, expected a string");
-        check_parse_error("format_version = 1\n", "x.toml: missing field `name`");
+        check_parse_error("format_version = 1\n", "x.toml: missing key `name`");
+        check_parse_error(
+            "format_version = 1\nname = \"a\"\nnmae = \"b\"\n",
+            "x.toml:3: unknown key `nmae`; expected `format_version` or `name`",
+        );
     }
 
     #[test]

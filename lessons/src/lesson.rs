@@ -8,7 +8,7 @@
 //! wrong solutions.
 
 use serde::{Deserialize, Serialize};
-use shardlab_core::{CapacityMode, CreateStreamInput, Simulation, api, limits};
+use shardlab_core::{CapacityMode, CreateStreamInput, Duration, Instant, Simulation, api, limits};
 use toml::Spanned;
 
 use crate::action::{ACTION_KINDS, Action};
@@ -17,6 +17,7 @@ use crate::error::{LessonError, Source, check_slug, check_text};
 use crate::markdown::Markdown;
 use crate::prose;
 use crate::quiz::{self, Question};
+use crate::{clock, words};
 
 /// A lesson, loaded and checked.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -153,8 +154,8 @@ pub enum Condition {
     Api {
         /// A target that only reads ([`is_read_only`]).
         target: String,
-        /// The request body.
-        #[serde(default = "empty_object")]
+        /// The request body; times may be written in clock words.
+        #[serde(default = "empty_object", deserialize_with = "crate::clock::body")]
         body: serde_json::Value,
         /// Where the value is in the answer, as a JSON pointer (RFC 6901).
         /// A list counts its items; with `sum_of`, sums that member of its items.
@@ -257,14 +258,21 @@ impl Condition {
     fn evaluate(&self, sim: &mut Simulation, stream_name: &str) -> (bool, String) {
         match self {
             Condition::Api { target, body, pointer, sum_of, label, at_least, at_most, equals } => {
+                // Over a window the clock has not reached, "at most 5,000"
+                // would hold on no data at all: it is not met, whatever it says.
+                if let Some(start) = window_start(body)
+                    && sim.now() < start + Duration::from_secs(1)
+                {
+                    return (false, format!("{label}: no data yet; the window starts at {}", clock::words(start)));
+                }
                 let answer = match crate::action::call(sim, target, body) {
                     Ok(answer) => answer,
                     Err(err) => return (false, format!("{label}: {err}")),
                 };
+                // A value the answer does not hold yet (a consumer's expired
+                // iterator before it meets one) is, to the learner, none yet.
                 match measure(&answer, pointer, sum_of.as_deref()) {
                     Ok(value) => compare(label, &value, *at_least, *at_most, equals.as_ref()),
-                    // What the goal measures does not exist yet (a generator
-                    // or lease not yet created): said in the lesson's words.
                     Err(_) => (false, format!("{label}: none yet")),
                 }
             }
@@ -298,6 +306,23 @@ impl Condition {
     }
 }
 
+/// Where the time window a request asks about begins (its `StartTime`), if
+/// it asks about one. A second's metrics exist once the clock has left it.
+fn window_start(body: &serde_json::Value) -> Option<Instant> {
+    let seconds = body.get("StartTime")?.as_f64()?;
+    Some(Instant::from_epoch_millis((seconds * 1000.0).round() as u64))
+}
+
+/// `value` as the learner reads it: a number as the page prints numbers,
+/// text as it is.
+fn value_words(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => text.clone(),
+        serde_json::Value::Number(n) => words::number(n.as_f64().unwrap_or(f64::NAN)),
+        other => other.to_string(),
+    }
+}
+
 /// Compares a measured `value` with the thresholds, saying what it is.
 fn compare(
     label: &str,
@@ -307,27 +332,28 @@ fn compare(
     equals: Option<&serde_json::Value>,
 ) -> (bool, String) {
     let number = value.as_f64().or_else(|| value.as_str()?.parse().ok());
-    let shown = match value {
-        serde_json::Value::String(text) => text.clone(),
-        other => other.to_string(),
-    };
+    let shown = value_words(value);
     let mut wanted = Vec::new();
     let mut met = true;
     if let Some(min) = at_least {
         met &= number.is_some_and(|n| n >= min as f64);
-        wanted.push(format!("at least {min}"));
+        wanted.push(format!("at least {}", words::number(min as f64)));
     }
     if let Some(max) = at_most {
         met &= number.is_some_and(|n| n <= max as f64);
-        wanted.push(format!("at most {max}"));
+        wanted.push(format!("at most {}", words::number(max as f64)));
     }
     if let Some(expected) = equals {
         let same = match (expected.as_f64(), number) {
             (Some(e), Some(n)) => e == n,
-            _ => expected == value || expected.as_str() == Some(shown.as_str()),
+            // Text compares with the value as the answer wrote it: "false" with false.
+            _ => {
+                let written = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+                expected == value || expected.as_str() == Some(written.as_str())
+            }
         };
         met &= same;
-        wanted.push(format!("exactly {}", expected.as_str().map_or_else(|| expected.to_string(), str::to_owned)));
+        wanted.push(format!("exactly {}", value_words(expected)));
     }
     if met {
         (true, format!("{label}: {shown}"))
@@ -409,6 +435,49 @@ impl Lesson {
         let Some(allowed) = &self.allowed_actions else { return true };
         let is_target = !ACTION_KINDS.contains(&permission);
         names.contains(&"advance") || allowed.iter().any(|a| names.contains(&a.as_str()) || (a == "api" && is_target))
+    }
+
+    /// The clock and every goal at the start and after each step of the
+    /// reference solution and of each known-wrong solution, for an author
+    /// tuning a lesson's timings (`lesson-check --trace`). Works on a lesson
+    /// whose replay fails, which is when it is most needed.
+    pub fn trace(&self) -> String {
+        use std::fmt::Write;
+        let solution = std::iter::once(("solution".to_string(), &self.solution[..]));
+        let wrong = self.wrong_solutions.iter().map(|w| (format!("wrong solution `{}`", w.name), &w.actions[..]));
+        let mut out = String::new();
+        for (attempt, actions) in solution.chain(wrong) {
+            let _ = writeln!(out, "{attempt}:");
+            let mut sim = match self.setup.start() {
+                Ok(sim) => sim,
+                Err(err) => {
+                    let _ = writeln!(out, "  [setup] {err}");
+                    return out;
+                }
+            };
+            let goals = |out: &mut String, sim: &mut Simulation, what: &str| {
+                let _ = writeln!(out, "  {}  {what}", clock::words(sim.now()));
+                for status in self.check(sim) {
+                    let mark = if status.met { "[x]" } else { "[ ]" };
+                    let _ = writeln!(out, "              {mark} {}: {}", status.goal_id, status.detail);
+                }
+            };
+            goals(&mut out, &mut sim, "start");
+            for (idx, action) in actions.iter().enumerate() {
+                let step = format!("step {}: {}", idx + 1, action.describe());
+                if let Err(err) = action.apply(&mut sim) {
+                    let _ = writeln!(out, "  {}  {step}\n              fails: {err}", clock::words(sim.now()));
+                    break;
+                }
+                goals(&mut out, &mut sim, &step);
+            }
+            let unmet: Vec<String> =
+                self.check(&mut sim).into_iter().filter(|status| !status.met).map(|status| status.goal_id).collect();
+            let verdict =
+                if unmet.is_empty() { "every goal met".to_string() } else { format!("unmet: {}", unmet.join(", ")) };
+            let _ = writeln!(out, "  ends at {}: {verdict}", clock::words(sim.now()));
+        }
+        out
     }
 
     /// Runs `actions` from the start; on failure, the failing step's index and error.
@@ -551,8 +620,7 @@ pub(crate) fn parse(
     let mut solution_at = Vec::with_capacity(file.solution.len());
     for spanned in file.solution {
         let at = spanned.span().start;
-        let mut action: Action =
-            toml::Value::Table(spanned.into_inner()).try_into().map_err(|err| mechanics.error_at(at, err.message()))?;
+        let mut action: Action = mechanics.convert(at, toml::Value::Table(spanned.into_inner()))?;
         resolve_stream(mechanics, at, &setup, &mut action)?;
         solution.push(action);
         solution_at.push(at);
@@ -687,10 +755,26 @@ fn check_solutions(
     let mut solved = lesson
         .replay(&lesson.solution)
         .map_err(|(idx, err)| source.error_at(solution_at[idx], format!("solution step {} fails: {err}", idx + 1)))?;
-    if let Some(unmet) = lesson.check(&mut solved).into_iter().find(|status| !status.met) {
+    let statuses = lesson.check(&mut solved);
+    if let Some((goal, unmet)) = lesson.goals.iter().zip(statuses).find(|(_, status)| !status.met) {
+        // "none yet" is the learner's reading; the author also needs to know
+        // the pointer found nothing, which may be a typo.
+        let missing = match &goal.condition {
+            Condition::Api { target, body, pointer, .. } => crate::action::call(&mut solved, target, body)
+                .is_ok_and(|answer| answer.pointer(pointer).is_none())
+                .then(|| format!("; the answer has nothing at {pointer}")),
+            _ => None,
+        };
         return Err(source.error_at(
             solution_at[0],
-            format!("the solution does not meet goal `{}`: {}", unmet.goal_id, unmet.detail),
+            format!(
+                "the solution does not meet goal `{}` when it ends, at {}: {}{} (lesson-check --trace {} shows each step)",
+                unmet.goal_id,
+                clock::words(solved.now()),
+                unmet.detail,
+                missing.unwrap_or_default(),
+                lesson.id
+            ),
         ));
     }
     for (wrong, &at) in lesson.wrong_solutions.iter().zip(wrong_at) {
@@ -723,7 +807,7 @@ mod tests {
     #[test]
     fn api_conditions_compare_what_the_service_reports() {
         use serde_json::json;
-        let answer = json!({"A": {"N": 3, "S": "7", "Name": "ACTIVE"}, "L": [{"Sum": 2.0}, {"Sum": 5.0}, {}]});
+        let answer = json!({"A": {"N": 3, "S": "7", "Name": "ACTIVE", "Big": 120_000.0, "Flag": false}, "L": [{"Sum": 2.0}, {"Sum": 5.0}, {}], "E": []});
         // (pointer, sum_of, at_least, at_most, equals, met, detail)
         type Case = (
             &'static str,
@@ -741,9 +825,15 @@ mod tests {
             ("/A/S", None, None, Some(7), None, true, "n: 7"),
             ("/A/Name", None, None, None, Some(json!("ACTIVE")), true, "n: ACTIVE"),
             ("/A/Name", None, None, None, Some(json!("UPDATING")), false, "n: ACTIVE, needs exactly UPDATING"),
+            ("/A/Flag", None, None, None, Some(json!(true)), false, "n: false, needs exactly true"),
+            ("/A/Flag", None, None, None, Some(json!("false")), true, "n: false"),
             ("/L", None, Some(3), None, None, true, "n: 3"),
-            ("/L", Some("Sum"), Some(7), None, None, true, "n: 7.0"),
-            ("/L", Some("Sum"), None, Some(6), None, false, "n: 7.0, needs at most 6"),
+            ("/L", Some("Sum"), Some(7), None, None, true, "n: 7"),
+            ("/L", Some("Sum"), None, Some(6), None, false, "n: 7, needs at most 6"),
+            // An empty list sums to -0.0 in Rust; the learner reads 0.
+            ("/E", Some("Sum"), None, Some(5000), None, true, "n: 0"),
+            ("/A/Big", None, Some(150_000), None, None, false, "n: 120,000, needs at least 150,000"),
+            ("/A/Big", None, None, None, Some(json!(120_000.0)), true, "n: 120,000"),
         ];
         for (pointer, sum_of, at_least, at_most, equals, met, detail) in cases {
             let value = measure(&answer, pointer, *sum_of).unwrap();
@@ -754,6 +844,29 @@ mod tests {
             );
         }
         assert_eq!(measure(&answer, "/B", None), Err("the answer has nothing at /B".into()));
+    }
+
+    #[test]
+    fn a_window_the_clock_has_not_reached_has_no_data_yet() {
+        let window: Condition = toml::from_str::<toml::Table>(
+            r#"condition = { kind = "api", target = "Shardlab.GetMetricStatistics", body = { StreamName = "s", MetricName = "WriteProvisionedThroughputExceeded", Period = 60, StartTime = "00:01:00", EndTime = "00:02:00" }, pointer = "/Datapoints", sum_of = "Sum", label = "throttled writes", at_most = 5000 }"#,
+        )
+        .unwrap()["condition"]
+            .clone()
+            .try_into()
+            .unwrap();
+        let mut sim = Simulation::new();
+        sim.create_stream(CreateStreamInput::provisioned("s", 1)).unwrap();
+        let no_data = (false, "throttled writes: no data yet; the window starts at 00:01:00".to_string());
+        for (clock_words, expected) in [
+            ("00:00:05", no_data.clone()),
+            ("00:01:00.999", no_data),
+            ("00:01:01", (true, "throttled writes: 0".to_string())),
+        ] {
+            let to = clock::parse(clock_words).unwrap();
+            sim.advance(to.saturating_since(sim.now()));
+            assert_eq!(window.evaluate(&mut sim, "s"), expected, "{clock_words}");
+        }
     }
 
     #[test]

@@ -33,6 +33,8 @@
 #![forbid(unsafe_code)]
 
 mod action;
+mod answer_key;
+mod clock;
 mod course;
 mod error;
 mod exam;
@@ -42,8 +44,10 @@ pub mod probe;
 mod progress;
 mod prose;
 mod quiz;
+mod words;
 
 pub use action::Action;
+pub use answer_key::ANSWER_KEY_FILE;
 pub use course::Course;
 pub use error::{FORMAT_VERSION, LessonError};
 pub use exam::Exam;

@@ -13,8 +13,10 @@
 //! Shown once the goals are met.
 //! ```
 //!
-//! Deeper headings (`##`) are content. The heading words are fixed so that a
-//! typo (`# Hints`) is an error rather than a silently missing section.
+//! Deeper headings (`##`) are content, except the section words themselves:
+//! `## Hint` is a mistake, not a heading in the intro. The heading words are
+//! fixed so that a typo (`# Hints`) is an error rather than a silently
+//! missing section.
 
 use std::ops::{Range, RangeInclusive};
 
@@ -25,6 +27,9 @@ use crate::markdown::Markdown;
 
 /// How many hints a lesson gives: a ladder from a nudge to nearly the answer.
 const HINTS: RangeInclusive<usize> = 2..=4;
+
+/// The top-level headings a lesson's prose is divided by.
+const SECTIONS: [&str; 3] = ["Intro", "Hint", "Explanation"];
 
 /// `lesson.md`, parsed.
 pub(crate) struct Prose {
@@ -52,7 +57,7 @@ pub(crate) fn parse(source: &Source) -> Result<Prose, LessonError> {
         }
     };
     for section in &sections {
-        if !matches!(section.title.as_str(), "Intro" | "Hint" | "Explanation") {
+        if !SECTIONS.contains(&section.title.as_str()) {
             return Err(sequence_error(Some(section), &format!("unknown section `# {}`", section.title)));
         }
         if section.body.is_empty() {
@@ -88,9 +93,9 @@ pub(crate) fn parse(source: &Source) -> Result<Prose, LessonError> {
 /// Splits the file at its top-level `#` headings.
 fn split(source: &Source) -> Result<Vec<Section>, LessonError> {
     let text = source.text;
-    // Each heading's title and byte range. A `#` heading inside a quote or a
-    // list is content, so only headings at depth 0 count.
-    let mut headings: Vec<(String, Range<usize>)> = Vec::new();
+    // Each top-level heading's level, title and byte range. A `#` heading
+    // inside a quote or a list is content, so only headings at depth 0 count.
+    let mut all_headings: Vec<(HeadingLevel, String, Range<usize>)> = Vec::new();
     let mut depth = 0usize;
     let mut in_title = false;
     for (event, range) in Parser::new(text).into_offset_iter() {
@@ -101,15 +106,34 @@ fn split(source: &Source) -> Result<Vec<Section>, LessonError> {
             _ => {}
         }
         match event {
-            Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }) if top_level => {
-                headings.push((String::new(), range));
+            Event::Start(Tag::Heading { level, .. }) if top_level => {
+                all_headings.push((level, String::new(), range));
                 in_title = true;
             }
-            Event::End(TagEnd::Heading(HeadingLevel::H1)) if in_title => in_title = false,
-            Event::Text(t) | Event::Code(t) if in_title => headings.last_mut().expect("in a title").0.push_str(&t),
+            Event::End(TagEnd::Heading(_)) if in_title => in_title = false,
+            Event::Text(t) | Event::Code(t) if in_title => all_headings.last_mut().expect("in a title").1.push_str(&t),
             _ => {}
         }
     }
+    // A section's heading written with `##` would be content, and the
+    // learner would read a hint in the intro.
+    if let Some((level, title, range)) =
+        all_headings.iter().find(|(level, title, _)| *level != HeadingLevel::H1 && SECTIONS.contains(&title.trim()))
+    {
+        let (title, hashes) = (title.trim(), *level as usize);
+        return Err(source.error_at(
+            range.start,
+            format!(
+                "`{} {title}` is a section heading with {hashes} `#`; a section starts with one: `# {title}`",
+                "#".repeat(hashes)
+            ),
+        ));
+    }
+    let headings: Vec<(String, Range<usize>)> = all_headings
+        .into_iter()
+        .filter(|(level, _, _)| *level == HeadingLevel::H1)
+        .map(|(_, title, range)| (title, range))
+        .collect();
     // Anything the learner would see before the first section is lost; an
     // HTML comment for authors is fine, as it is never shown.
     let preamble = &text[..headings.first().map_or(text.len(), |(_, range)| range.start)];

@@ -24,7 +24,7 @@ use shardlab_core::rand::Rand;
 use toml::Spanned;
 
 use crate::action::{Action, call};
-use crate::error::{LessonError, Source, check_slug, check_text};
+use crate::error::{LessonError, Source, check_slug};
 use crate::markdown::Markdown;
 use crate::probe::Probe;
 
@@ -111,8 +111,8 @@ pub struct Run {
     pub actions: Vec<Action>,
     /// A read-only target, as for a goal's `api` condition.
     pub target: String,
-    /// The request body.
-    #[serde(default = "empty_object")]
+    /// The request body; times may be written in clock words.
+    #[serde(default = "empty_object", deserialize_with = "crate::clock::body")]
     pub body: serde_json::Value,
     /// Where the observed value is in the answer (a JSON pointer).
     pub pointer: String,
@@ -178,7 +178,7 @@ impl Question {
             .collect();
         let mut prompt = self.prompt.clone();
         for (name, value) in &params {
-            prompt = prompt.replace(&format!("{{{name}}}"), &group_thousands(*value));
+            prompt = prompt.replace(&format!("{{{name}}}"), &crate::words::number(*value as f64));
         }
         let numeric_answer = match (&self.answer, &self.probe) {
             (AnswerKey::Numeric(_), Some(probe)) => Some(probe.answer(&params)),
@@ -253,19 +253,6 @@ fn parse_number(typed: &str) -> Option<f64> {
     typed.trim().replace(',', "").parse().ok().filter(|n: &f64| n.is_finite())
 }
 
-/// `12345` as `12,345`, as prompts show numbers.
-fn group_thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (idx, digit) in digits.chars().enumerate() {
-        if idx > 0 && (digits.len() - idx).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
-}
-
 /// FNV-1a of the question id, so that each question draws its own numbers
 /// from one attempt seed.
 fn fnv1a(text: &str) -> u64 {
@@ -280,8 +267,9 @@ struct QuestionFile {
     #[serde(default)]
     kind: Kind,
     prompt: String,
+    // Converted one by one, each at its own line (see `option_offsets`).
     #[serde(default)]
-    options: Vec<QuizOption>,
+    options: Vec<toml::Table>,
     answer: Option<f64>,
     #[serde(default)]
     tolerance: f64,
@@ -335,16 +323,16 @@ pub(crate) fn parse_questions(
     if tables.is_empty() {
         return Err(source.error("a quiz needs at least one `[[questions]]`"));
     }
+    let option_offsets = option_offsets(source);
     let mut questions: Vec<Question> = Vec::with_capacity(tables.len());
-    for spanned in tables {
+    for (idx, spanned) in tables.into_iter().enumerate() {
         let at = spanned.span().start;
-        let file: QuestionFile =
-            toml::Value::Table(spanned.into_inner()).try_into().map_err(|err| source.error_at(at, err.message()))?;
+        let file: QuestionFile = source.convert(at, toml::Value::Table(spanned.into_inner()))?;
         check_slug(source, at, "question id", &file.id)?;
         if questions.iter().any(|q| q.id == file.id) {
             return Err(source.error_at(at, format!("question id `{}` is used twice", file.id)));
         }
-        let mut question = build(source, at, file)?;
+        let mut question = build(source, at, option_offsets.get(idx).map_or(&[], Vec::as_slice), file)?;
         // As in lesson.toml, an action that leaves out its stream means the lesson's.
         if let (Some(run), Some(stream)) = (question.run.as_mut(), default_stream) {
             for name in run.actions.iter_mut().filter_map(Action::stream_name_mut).filter(|name| name.is_empty()) {
@@ -359,7 +347,56 @@ pub(crate) fn parse_questions(
     Ok(questions)
 }
 
-fn build(source: &Source, at: usize, file: QuestionFile) -> Result<Question, LessonError> {
+/// Where each option of each question starts in the file, by question:
+/// the tables a question is read from no longer know their place, and an
+/// option's mistake belongs at the option's own line.
+fn option_offsets(source: &Source) -> Vec<Vec<usize>> {
+    #[derive(Deserialize)]
+    struct File {
+        #[serde(default)]
+        questions: Vec<QuestionOptions>,
+    }
+    #[derive(Deserialize)]
+    struct QuestionOptions {
+        #[serde(default)]
+        options: Vec<Spanned<serde::de::IgnoredAny>>,
+    }
+    // A file that does not read this way has already failed to parse.
+    let file: Option<File> = toml::from_str(source.text).ok();
+    let questions = file.map(|file| file.questions).unwrap_or_default();
+    questions.into_iter().map(|q| q.options.iter().map(|option| option.span().start).collect()).collect()
+}
+
+/// `file`'s options, each checked at its own offset (`offsets`, or the
+/// question's `at` where unknown).
+fn read_options(
+    source: &Source,
+    at: usize,
+    offsets: &[usize],
+    id: &str,
+    tables: Vec<toml::Table>,
+) -> Result<Vec<QuizOption>, LessonError> {
+    let mut options = Vec::with_capacity(tables.len());
+    for (idx, table) in tables.into_iter().enumerate() {
+        let option_at = offsets.get(idx).copied().unwrap_or(at);
+        let error =
+            |message: String| source.error_at(option_at, format!("question `{id}`: option {}: {message}", idx + 1));
+        if !table.contains_key("feedback") {
+            return Err(error("no `feedback`; say why it is right or wrong".into()));
+        }
+        let option: QuizOption = source.convert(option_at, toml::Value::Table(table))?;
+        if option.text.trim().is_empty() {
+            return Err(error("the text is empty".into()));
+        }
+        if option.feedback.is_empty() {
+            return Err(error("the feedback is empty; say why it is right or wrong".into()));
+        }
+        options.push(option);
+    }
+    Ok(options)
+}
+
+fn build(source: &Source, at: usize, option_offsets: &[usize], file: QuestionFile) -> Result<Question, LessonError> {
     let id = file.id.clone();
     let error = |message: String| source.error_at(at, format!("question `{id}`: {message}"));
     if file.prompt.trim().is_empty() {
@@ -372,8 +409,9 @@ fn build(source: &Source, at: usize, file: QuestionFile) -> Result<Question, Les
                     "`answer` and `feedback_correct`/`feedback_wrong` belong to numeric questions".into(),
                 ));
             }
-            check_options(source, at, &id, file.kind, &file.options)?;
-            if file.kind == Kind::Single { AnswerKey::Single(file.options) } else { AnswerKey::Multiple(file.options) }
+            let options = read_options(source, at, option_offsets, &id, file.options)?;
+            check_options(source, at, &id, file.kind, &options)?;
+            if file.kind == Kind::Single { AnswerKey::Single(options) } else { AnswerKey::Multiple(options) }
         }
         Kind::Numeric => {
             if !file.options.is_empty() {
@@ -431,12 +469,6 @@ fn check_options(source: &Source, at: usize, id: &str, kind: Kind, options: &[Qu
     let error = |message: String| source.error_at(at, format!("question `{id}`: {message}"));
     if options.len() < 2 {
         return Err(error(format!("{} option; a question needs at least 2", options.len())));
-    }
-    for (idx, option) in options.iter().enumerate() {
-        check_text(source, at, &format!("question `{id}`: option {} text", idx + 1), &option.text)?;
-        if option.feedback.is_empty() {
-            return Err(error(format!("option {} has no feedback; say why it is right or wrong", idx + 1)));
-        }
     }
     match (kind, options.iter().filter(|o| o.correct).count()) {
         (_, 0) => Err(error("no option is marked `correct = true`".into())),
@@ -601,15 +633,19 @@ mod tests {
         check_error(&quiz(RIGHT), "quiz.toml:3: question `q`: 1 option; a question needs at least 2");
         check_error(
             &quiz(&format!("{WRONG}{}", RIGHT.replace("Yes.", " "))),
-            "quiz.toml:3: question `q`: option 2 has no feedback; say why it is right or wrong",
+            "quiz.toml:10: question `q`: option 2: the feedback is empty; say why it is right or wrong",
         );
         check_error(
             &quiz(&format!("{WRONG}{}", RIGHT.replace("right", ""))),
-            "quiz.toml:3: question `q`: option 2 text is empty",
+            "quiz.toml:10: question `q`: option 2: the text is empty",
         );
         check_error(
             &quiz(&format!("{WRONG}{}", RIGHT.replace("feedback = \"Yes.\"\n", ""))),
-            "quiz.toml:3: missing field `feedback`",
+            "quiz.toml:10: question `q`: option 2: no `feedback`; say why it is right or wrong",
+        );
+        check_error(
+            &quiz(&format!("{WRONG}{}", RIGHT.replace("correct = true", "correct = true\nfeedbak = \"Yes.\""))),
+            "quiz.toml:10: unknown key `feedbak`; expected one of `text`, `correct`, `feedback`, `value`",
         );
         check_error(
             &quiz(&format!("{WRONG}{RIGHT}")).replace("\"q\"", "\"Q 1\""),
@@ -619,6 +655,10 @@ mod tests {
         check_error(
             &quiz("kind = \"numeric\"\nfeedback_correct = \"a\"\nfeedback_wrong = \"b\"\n"),
             "quiz.toml:3: question `q`: a numeric question needs an `answer` or a `probe`",
+        );
+        check_error(
+            &quiz("kind = \"numeric\"\nanswer = \"3\"\nfeedback_correct = \"a\"\nfeedback_wrong = \"b\"\n"),
+            "quiz.toml:3: invalid type: string \"3\", expected a number",
         );
         check_error(
             &quiz("kind = \"numeric\"\nanswer = 3\nfeedback_correct = \"a\"\n"),
@@ -644,13 +684,6 @@ mod tests {
         ] {
             assert_eq!(serde_json::to_string(&answer).unwrap(), json);
             assert_eq!(serde_json::from_str::<Answer>(json).unwrap(), answer);
-        }
-    }
-
-    #[test]
-    fn numbers_group_thousands() {
-        for (n, shown) in [(0, "0"), (999, "999"), (1000, "1,000"), (1234567, "1,234,567")] {
-            assert_eq!(group_thousands(n), shown);
         }
     }
 }

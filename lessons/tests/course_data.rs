@@ -6,7 +6,7 @@
 
 use shardlab_core::Simulation;
 use shardlab_lessons::markdown::{Block, Inline};
-use shardlab_lessons::{Action, AnswerKey, Course, Lesson, Markdown};
+use shardlab_lessons::{Action, Course, Lesson, Markdown};
 
 /// The embedded course, loaded (and so replayed) once for every test here.
 fn course() -> Course {
@@ -93,42 +93,11 @@ fn hint_ladders_have_two_to_four_steps() {
 }
 
 /// Every question's right answer, written down a second time in
-/// `answer_key.txt` (`lesson-id question-id answer`, where the answer is an
-/// option index, indexes joined by commas, or `=N` for a number), so that a
-/// flipped `correct` flag or a changed number fails here. The exam's
-/// questions are listed under the lesson id `exam`.
+/// `data/answer_key.txt`, agrees with the quizzes, so that a flipped
+/// `correct` flag or a changed number fails here.
 #[test]
 fn quizzes_mark_exactly_the_intended_answers() {
-    let key = include_str!("answer_key.txt");
-    let intended: Vec<String> = key
-        .lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty() && !line.starts_with('#'))
-        .map(String::from)
-        .collect();
-    let course = course();
-    let quizzes = course.lessons.iter().map(|lesson| (lesson.id.as_str(), &lesson.quiz));
-    let exam = course.exam.iter().map(|exam| ("exam", &exam.questions));
-    let mut actual = Vec::new();
-    for (owner, questions) in quizzes.chain(exam) {
-        for question in questions.iter() {
-            for option in question.options() {
-                assert!(!option.feedback.is_empty(), "question={} option {:?}", question.id, option.text);
-            }
-            let answer = match &question.answer {
-                AnswerKey::Single(options) | AnswerKey::Multiple(options) => {
-                    let right: Vec<String> =
-                        options.iter().enumerate().filter(|(_, o)| o.correct).map(|(idx, _)| idx.to_string()).collect();
-                    right.join(",")
-                }
-                // Parametric questions are checked by their probe's tests.
-                AnswerKey::Numeric(_) if question.probe.is_some() => "=probe".into(),
-                AnswerKey::Numeric(key) => format!("={}", key.answer),
-            };
-            actual.push(format!("{owner} {} {answer}", question.id));
-        }
-    }
-    assert_eq!(actual, intended);
+    course().check_answer_key(include_str!("../data/answer_key.txt")).unwrap_or_else(|err| panic!("{err}"));
 }
 
 fn put(key: &str) -> Action {
@@ -659,4 +628,33 @@ fn starting_positions_lesson_names_the_right_checkpoint() {
     let keys: Vec<&str> =
         records["Records"].as_array().unwrap().iter().map(|r| r["PartitionKey"].as_str().unwrap()).collect();
     assert_eq!(keys, ["customer-5", "customer-6"]);
+}
+
+#[test]
+fn expired_iterators_lesson_tells_the_truth_about_the_stall() {
+    let course = course();
+    let lesson = course.lesson("expired-iterators").unwrap();
+    let mut sim = lesson.start();
+    // The learner reads "none yet", not a JSON pointer, before the iterator expires.
+    let expired = &lesson.check(&mut sim)[0];
+    assert_eq!(expired.detail, "where consumer 0 resumed on shardId-000000000000: none yet");
+
+    // "while it was frozen: nothing": MillisBehindLatest keeps its last value, 0.
+    lesson.solution[0].apply(&mut sim).unwrap();
+    Action::Advance { millis: 180_000 }.apply(&mut sim).unwrap();
+    let consumers = api(&mut sim, "Shardlab.Consumers", serde_json::json!({}));
+    let behind: Vec<&serde_json::Value> =
+        consumers["Consumers"][0]["Shards"].as_array().unwrap().iter().map(|s| &s["MillisBehindLatest"]).collect();
+    assert_eq!(behind, [0, 0]);
+
+    // "jumped past 300,000 ms", then caught up within the seven minutes.
+    Action::Advance { millis: 240_000 }.apply(&mut sim).unwrap();
+    let statuses = lesson.check(&mut sim);
+    assert!(statuses.iter().all(|s| s.met), "{statuses:?}");
+    assert_eq!(statuses[0].detail, "where consumer 0 resumed on shardId-000000000000: AFTER_SEQUENCE_NUMBER");
+
+    // "90 MB a shard" is six minutes of the producer's 500 records of 1,000 bytes, over two shards.
+    let generator = &api(&mut sim, "Shardlab.Generators", serde_json::json!({}))["Generators"][0];
+    assert_eq!((&generator["RecordsPerSecond"], &generator["RecordBytes"]), (&500.into(), &1000.into()));
+    assert_eq!(lesson.setup.shard_count, Some(2));
 }

@@ -75,18 +75,29 @@ export async function chooseTarget(console_, target) {
 }
 
 /**
- * The answer key (lessons/tests/answer_key.txt): for each lesson id (and
- * `exam`), its questions' right answers in order: option indexes, or `=N`.
+ * The answer key (lessons/data/answer_key.txt): for each lesson id (and `exam`), its
+ * questions' answers in the order the page shows them. The key may list them in any
+ * order, so each lesson's order is read from its quiz file.
  */
 export function answerKey() {
-  const key = new Map();
-  const text = readFileSync(join(ROOT, 'lessons/tests/answer_key.txt'), 'utf8');
-  for (const line of text.split('\n')) {
+  const data = join(ROOT, 'lessons/data');
+  const read = (path) => readFileSync(join(data, path), 'utf8');
+  const questionIds = (toml) => [...toml.matchAll(/^id = "([^"]+)"/gm)].map((m) => m[1]);
+  const quizOrder = new Map([['exam', questionIds(read('exam.toml'))]]);
+  for (const [, dir] of read('index.toml').matchAll(/^\s*"([^"]+)",?$/gm)) {
+    const [lessonId] = questionIds(read(`${dir}/lesson.toml`));
+    quizOrder.set(lessonId, questionIds(read(`${dir}/quiz.toml`)));
+  }
+  const answers = new Map();
+  for (const line of read('answer_key.txt').split('\n')) {
     const trimmed = line.trim();
     if (!trimmed || trimmed.startsWith('#')) continue;
     const [owner, question, answer] = trimmed.split(/\s+/);
-    if (!key.has(owner)) key.set(owner, []);
-    key.get(owner).push({ question, answer });
+    answers.set(`${owner} ${question}`, answer);
+  }
+  const key = new Map();
+  for (const [owner, ids] of quizOrder) {
+    key.set(owner, ids.map((question) => ({ question, answer: answers.get(`${owner} ${question}`) })));
   }
   return key;
 }

@@ -267,7 +267,13 @@ impl Condition {
                 }
                 let answer = match crate::action::call(sim, target, body) {
                     Ok(answer) => answer,
-                    Err(err) => return (false, format!("{label}: {err}")),
+                    // What the goal reads does not exist yet (the delivery
+                    // stream the learner is to create): none yet, in the
+                    // lesson's words; any other refusal by its name.
+                    Err(err) if err.starts_with("ResourceNotFoundException") => {
+                        return (false, format!("{label}: none yet"));
+                    }
+                    Err(err) => return (false, format!("{label}: {}", exception_name(&err).unwrap_or(&err))),
                 };
                 // A value the answer does not hold yet (a consumer's expired
                 // iterator before it meets one) is, to the learner, none yet.
@@ -317,10 +323,18 @@ fn window_start(body: &serde_json::Value) -> Option<Instant> {
 /// text as it is.
 fn value_words(value: &serde_json::Value) -> String {
     match value {
-        serde_json::Value::String(text) => text.clone(),
+        serde_json::Value::String(text) => exception_name(text).unwrap_or(text).to_string(),
         serde_json::Value::Number(n) => words::number(n.as_f64().unwrap_or(f64::NAN)),
         other => other.to_string(),
     }
+}
+
+/// The error's name when `text` is a service error as the simulation writes
+/// one (`AccessDeniedException: User: arn:… is not authorized …`): a goal's
+/// progress names the error; its full message is in the panel that met it.
+fn exception_name(text: &str) -> Option<&str> {
+    let (name, _) = text.split_once(": ")?;
+    (name.ends_with("Exception") && name.chars().all(|c| c.is_ascii_alphanumeric())).then_some(name)
 }
 
 /// Compares a measured `value` with the thresholds, saying what it is.
@@ -802,6 +816,27 @@ mod tests {
     #[track_caller]
     fn check_condition(condition: &Condition, n_records: &[usize], met: bool, detail: &str) {
         assert_eq!(condition.evaluate_records(n_records), (met, detail.to_string()));
+    }
+
+    #[test]
+    fn service_errors_in_progress_are_named_not_quoted() {
+        use serde_json::json;
+        let denied = json!("AccessDeniedException: User: arn:aws:iam::123456789012:user/p is not authorized to perform: kinesis:GetRecords");
+        assert_eq!(compare("last error", &denied, None, None, None), (true, "last error: AccessDeniedException".into()));
+        // Text that merely contains a colon is shown whole.
+        assert_eq!(value_words(&json!("Note: fine")), "Note: fine");
+        let mut sim = Simulation::new();
+        let missing = Condition::Api {
+            target: "Firehose_20150804.DescribeDeliveryStream".into(),
+            body: json!({"DeliveryStreamName": "archive"}),
+            pointer: "/DeliveryStreamDescription/DeliveryStreamStatus".into(),
+            sum_of: None,
+            label: "archive".into(),
+            at_least: None,
+            at_most: None,
+            equals: Some(json!("ACTIVE")),
+        };
+        assert_eq!(missing.evaluate(&mut sim, "s"), (false, "archive: none yet".into()));
     }
 
     #[test]

@@ -22,16 +22,19 @@ async function readEveryHint(page, touch) {
   const button = page.locator('.hint-button');
   assert.equal((await button.textContent()).trim(), 'Show a hint');
   let shown = 0;
-  while (await button.isEnabled()) {
+  while ((await button.getAttribute('aria-disabled')) !== 'true') {
     await press(button, touch);
     shown += 1;
     await page.locator('.hint').nth(shown - 1).waitFor();
-    assert.equal((await button.textContent()).trim(), 'Show the next hint');
     assert.ok(shown < 10, 'the hint button never runs out');
   }
   const total = await page.locator('.hint').count();
   assert.equal(total, shown);
+  assert.equal((await button.textContent()).trim(), `All ${total} hints shown`);
   assert.match(await page.locator('.hint .kicker').last().textContent(), new RegExp(`^Hint ${total} of ${total}$`));
+  // Pressing it again shows nothing more.
+  await press(button, touch);
+  assert.equal(await page.locator('.hint').count(), total);
   return total;
 }
 
@@ -250,8 +253,16 @@ describe('a learner by keyboard alone', () => {
 
     assert.equal(await page.locator('.goal.met').count(), 0, 'no goal is met before the learner acts');
     await page.locator('.hint-button').focus();
-    while (await page.locator('.hint-button').isEnabled()) await page.keyboard.press('Enter');
+    // Space presses the focused button; it must not start the clock.
+    const clock = await page.textContent('.clock');
+    await page.keyboard.press('Space');
+    await page.locator('.hint').first().waitFor();
+    assert.equal(await page.textContent('.clock-bar .play'), 'Play', 'Space on a button does not start the clock');
+    assert.equal(await page.textContent('.clock'), clock);
+    while ((await page.locator('.hint-button').getAttribute('aria-disabled')) !== 'true') await page.keyboard.press('Enter');
     assert.ok((await page.locator('.hint').count()) >= 2);
+    // Focus stays on the button after the last hint.
+    assert.ok(await page.evaluate(() => document.activeElement?.classList.contains('hint-button')));
 
     // Three records with one key, then one with another: typed, and sent with Enter.
     const send = async (key) => {

@@ -219,3 +219,49 @@ fn fan_out_errors_keep_aws_names_and_messages() {
     ];
     check_errors(&mut api, &cases);
 }
+
+/// A subscriber that stops reading is pushed no more than the consumer's
+/// 2 MiB a second per shard: as an HTTP/2 reader that pauses, it finds about
+/// one second's worth waiting, then the rest at 2 MiB a second, in order,
+/// with nothing lost or repeated while the subscription lives.
+#[test]
+fn a_paused_subscriber_catches_up_at_two_mib_a_second_without_losing_a_record() {
+    const MIB: usize = 1 << 20;
+    let mut api = with_consumer(1);
+    let subscription = subscribe(&mut api, "shardId-000000000000", json!({"Type": "LATEST"}));
+    let read = |api: &mut Api| api.ok("Shardlab.ReadSubscription", json!({"SubscriptionId": subscription}));
+    // 30 s of 500 records of 1,000 bytes a second (under the shard's 1 MiB/s), read by no one.
+    // 999 bytes of data ("xxx" is "eHh4") and a 1-byte key: 1,000 bytes a record.
+    let data = "eHh4".repeat(333);
+    let mut written = Vec::new();
+    for _ in 0..30 {
+        let entries: Vec<Value> = (0..500).map(|_| json!({"PartitionKey": "k", "Data": data})).collect();
+        let reply = api.ok("PutRecords", json!({"StreamName": "s", "Records": entries}));
+        assert_eq!(reply["FailedRecordCount"], json!(0));
+        written.extend(reply["Records"].as_array().unwrap().iter().map(|r| r["SequenceNumber"].clone()));
+        api.advance(1000);
+    }
+    let event_bytes = |event: &Value| -> usize {
+        event["SubscribeToShardEvent"]["Records"].as_array().unwrap().len() * 1_000
+    };
+    let first = read(&mut api);
+    let first_bytes = event_bytes(&first);
+    assert!(first_bytes <= 2 * MIB && first_bytes > 2 * MIB - 2_000, "first read after the pause: {first_bytes} B");
+    let sequence_numbers = |event: &Value| -> Vec<Value> {
+        event["SubscribeToShardEvent"]["Records"].as_array().unwrap().iter().map(|r| r["SequenceNumber"].clone()).collect()
+    };
+    let mut delivered = sequence_numbers(&first);
+    let mut reads = 1;
+    while delivered.len() < written.len() {
+        api.advance(1000);
+        let event = read(&mut api);
+        assert!(event_bytes(&event) <= 2 * MIB, "a second's read");
+        assert_eq!(event["Ended"], json!(false));
+        delivered.extend(sequence_numbers(&event));
+        reads += 1;
+        assert!(reads < 20, "the backlog drains at 2 MiB a second");
+    }
+    assert_eq!(delivered, written, "every record once, in order");
+    // 15,000,000 bytes at 2 MiB a second: eight reads, one second apart.
+    assert_eq!(reads, 15_000_000usize.div_ceil(2 * MIB));
+}

@@ -50,11 +50,12 @@ pub fn ClockBar(running: RwSignal<bool>, speed: RwSignal<u32>, #[prop(into)] on_
 
     // Shortcuts work anywhere except while typing in a field.
     let handle = window_event_listener(ev::keydown, move |event| {
-        let typing = event
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
-        if typing || event.ctrl_key() || event.meta_key() || event.alt_key() {
+        let target = event.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok());
+        let tag = target.as_ref().map(web_sys::Element::tag_name).unwrap_or_default();
+        let typing = matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT");
+        // Space and Enter press a focused button, link or disclosure: they are not the clock's.
+        let pressing = matches!(tag.as_str(), "BUTTON" | "A" | "SUMMARY") && matches!(event.key().as_str(), " " | "Enter");
+        if typing || pressing || event.ctrl_key() || event.meta_key() || event.alt_key() {
             return;
         }
         let handled = match event.key().as_str() {

@@ -7,6 +7,7 @@ use serde_json::json;
 use shardlab_core::{ConsumerSummary, IteratorExpiry, POLL_INTERVAL, ShardIteratorType, StartingPosition};
 
 use crate::cli;
+use crate::components::api_call::{ApiCall, ApiCallView};
 
 use crate::format::{clock, sequence_tail};
 use crate::sim_handle::SimHandle;
@@ -82,6 +83,11 @@ pub fn ConsumerPanel(stream: &'static str) -> impl IntoView {
         Ok(_) => error.set(None),
         Err(err) => error.set(Some(format!("{}: {err}", err.code()))),
     };
+    let last_call = RwSignal::new(None::<ApiCall>);
+    let start_another = move |_| {
+        let request = json!({"StreamName": stream, "ShardIteratorType": iterator_type.get_untracked().as_str()});
+        last_call.set(Some(ApiCall::send(sim, "Shardlab.StartPollingConsumer", request)));
+    };
     let poll_now = move |_| {
         if let Some(c) = consumer.get_untracked() {
             sim.poll_consumer(c.id);
@@ -98,7 +104,7 @@ pub fn ConsumerPanel(stream: &'static str) -> impl IntoView {
             </header>
             <div class="consumer-controls">
                 <fieldset class="segmented">
-                    <legend>"ShardIteratorType"</legend>
+                    <legend>"ShardIteratorType of the consumer you start"</legend>
                     {OFFERED_TYPES
                         .into_iter()
                         .map(|t| view! {
@@ -119,7 +125,12 @@ pub fn ConsumerPanel(stream: &'static str) -> impl IntoView {
                     {move || if consumer.get().is_some() { "Restart consumer" } else { "Start consumer" }}
                 </button>
                 <button on:click=poll_now disabled=move || consumer.get().is_none()>"Poll now"</button>
+                // A second application on the same stream, each with its own position.
+                {move || consumer.get().is_some().then(|| view! {
+                    <button on:click=start_another>"Start another consumer"</button>
+                })}
             </div>
+            {move || last_call.get().map(|call| view! { <ApiCallView call=call /> })}
             {move || error.get().map(|e| view! { <p class="result error" role="alert">{e}</p> })}
             {move || {
                 let consumers = all_consumers.get();

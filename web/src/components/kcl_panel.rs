@@ -95,7 +95,7 @@ pub fn KclPanel() -> impl IntoView {
                                             <span class="muted">{status}</span>
                                             {alive.then(|| view! {
                                                 <button on:click=move |_| send("Shardlab.KclKillWorker", body.clone())>"Kill"</button>
-                                                <button on:click=move |_| send("Shardlab.KclPauseWorker", pause_body.clone())>"Pause 20 s"</button>
+                                                <button on:click=move |_| send("Shardlab.KclPauseWorker", pause_body.clone()) title="Freeze this worker for 20 s, as a long garbage-collection pause would: it stops renewing its leases">"Freeze 20 s"</button>
                                             })}
                                         </li>
                                     }

@@ -12,6 +12,18 @@ use crate::components::question::{QuestionView, StartState};
 use crate::sim_handle::SimHandle;
 use crate::storage;
 
+/// A goal's text, with its `backticked` names set as code (goal
+/// descriptions are plain text that may name API members).
+fn with_code_spans(text: &str) -> impl IntoView + use<> {
+    text.split('`')
+        .enumerate()
+        .map(|(idx, part)| {
+            let part = part.to_string();
+            if idx % 2 == 1 { view! { <code>{part}</code> }.into_any() } else { part.into_any() }
+        })
+        .collect_view()
+}
+
 /// The link a completed lesson offers.
 #[derive(Clone, Debug)]
 pub struct NextStep {
@@ -105,7 +117,7 @@ pub fn LessonPanel(
                             <span>
                                 <span class="visually-hidden">{state}</span>
                                 {g.standing.then(|| view! { <span class="keep" aria-hidden="true">"Keep: "</span> })}
-                                {g.description}
+                                {with_code_spans(&g.description)}
                             </span>
                             <span class="detail">{g.detail}</span>
                         </li>
@@ -127,12 +139,18 @@ pub fn LessonPanel(
                     .collect_view()
             }}
             <div class="lesson-actions">
+                // After the last hint the button stays focusable (aria-disabled,
+                // not disabled), so a keyboard user's focus is not thrown to the page.
                 <button
                     class="hint-button"
-                    disabled=move || { hints_shown.get() >= n_hints }
-                    on:click=move |_| hints_shown.update(|n| *n += 1)
+                    aria-disabled=move || { (hints_shown.get() >= n_hints).to_string() }
+                    on:click=move |_| hints_shown.update(|n| *n = (*n + 1).min(n_hints))
                 >
-                    {move || if hints_shown.get() == 0 { "Show a hint".to_string() } else { "Show the next hint".to_string() }}
+                    {move || match hints_shown.get() {
+                        0 => "Show a hint".to_string(),
+                        shown if shown >= n_hints => format!("All {n_hints} hints shown"),
+                        _ => "Show the next hint".to_string(),
+                    }}
                 </button>
             </div>
 

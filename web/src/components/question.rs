@@ -125,6 +125,7 @@ pub fn QuestionView(
         })
     });
     let (revealed_question, revealed_asked) = (question.clone(), asked.clone());
+    let missed_question = question.clone();
     view! {
         <fieldset class="quiz-question">
             <legend><Prose doc=asked.prompt.clone() /></legend>
@@ -132,6 +133,9 @@ pub fn QuestionView(
             {move || verdict.get().map(|verdict| view! {
                 <div class="feedback" class:right=verdict.correct class:wrong=!verdict.correct role="status">
                     <p class="verdict">{if verdict.correct { "Correct" } else { "Not quite" }}</p>
+                    {(!verdict.correct).then(|| missed_options(&missed_question, &answer.get_untracked()?)).flatten().map(|missed| view! {
+                        <p class="missed">{format!("Also true, and not ticked: {missed}")}</p>
+                    })}
                     {verdict.feedback.into_iter().map(|doc| view! { <Prose doc=doc /> }).collect_view()}
                     {move || observed.get().map(|text| view! { <p class="observed">{text}</p> })}
                 </div>
@@ -143,13 +147,25 @@ pub fn QuestionView(
                 view! {
                     <div class="feedback unanswered" role="status">
                         <p class="verdict">"Not answered"</p>
-                        <p>{format!("The right answer: {words}")}</p>
+                        <p>{format!("The right answer: {words}. Its feedback:")}</p>
                         {why.into_iter().map(|doc| view! { <Prose doc=doc /> }).collect_view()}
                     </div>
                 }
             })}
         </fieldset>
     }
+}
+
+/// For a multiple-choice answer, the right options left unticked, in words.
+fn missed_options(question: &Question, answer: &Answer) -> Option<String> {
+    let (AnswerKey::Multiple(options), Answer::Choices(chosen)) = (&question.answer, answer) else { return None };
+    let missed: Vec<&str> = options
+        .iter()
+        .enumerate()
+        .filter(|(idx, option)| option.correct && !chosen.contains(idx))
+        .map(|(_, option)| option.text.as_str())
+        .collect();
+    (!missed.is_empty()).then(|| missed.join("; "))
 }
 
 /// A right answer in words: the chosen options' texts, or the number and its unit.

@@ -52,6 +52,10 @@ fn Attempt(exam: Arc<Exam>, seed: u64, #[prop(into)] on_retry: Callback<()>) -> 
         let _ = storage::save_progress(&progress);
         confirming.set(false);
         tally.set(Some(result));
+        // The score is at the foot of a long page: bring it into view.
+        if let Some(result) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("exam-result")) {
+            result.scroll_into_view();
+        }
     };
     let answered = move || answers.with(|a| a.iter().filter(|x| x.is_some()).count());
     let pass = exam.pass_percent;
@@ -93,7 +97,7 @@ fn Attempt(exam: Arc<Exam>, seed: u64, #[prop(into)] on_retry: Callback<()>) -> 
                 </section>
             }
         }).collect_view()}
-        <section class="panel exam-result" aria-live="polite">
+        <section class="panel exam-result" id="exam-result" aria-live="polite">
             {move || match tally.get() {
                 None if confirming.get() => {
                     let unanswered = n - answered();

@@ -97,8 +97,10 @@ fn not_active(stream: &Stream) -> ReshardError {
     ReshardError::ResourceInUse(crate::error::not_active(&stream.name, stream.status))
 }
 
+/// A shard that a reshard has already closed: AWS refuses the argument,
+/// since the stream itself is free for updates.
 fn not_eligible(stream: &str, shard: ShardId) -> ReshardError {
-    ReshardError::ResourceInUse(format!(
+    ReshardError::InvalidArgument(format!(
         "Shard {shard} in stream {stream} under account {ACCOUNT_ID} has already been merged or split, and thus is not eligible for merging or splitting."
     ))
 }

@@ -299,7 +299,7 @@ aws_error! {
         ResourceNotFound(NotFound) => "ResourceNotFoundException",
         /// The shard's read budget (5 calls or 2 MiB per second) is spent.
         ProvisionedThroughputExceeded(ThroughputExceeded) => "ProvisionedThroughputExceededException",
-        /// `Limit` is outside 1 ..= 10,000.
+        /// `Limit` is outside 1 ..= 10,000, or the iterator outside 1 ..= 512 characters.
         Validation(ValidationError) => "ValidationException",
         /// The caller's policies do not allow the call.
         AccessDenied(AccessDenied) => "AccessDeniedException",

@@ -17,6 +17,8 @@ pub const MAX_PUT_RECORDS_BYTES: usize = 5 * 1024 * 1024;
 pub const MAX_GET_RECORDS_LIMIT: u32 = 10_000;
 /// The most data one `GetRecords` call returns: 10 MiB.
 pub const MAX_GET_RECORDS_BYTES: u64 = 10 * 1024 * 1024;
+/// A `ShardIterator` is 1 to 512 characters (API Reference, `GetRecords`).
+pub const MAX_SHARD_ITERATOR_LEN: usize = 512;
 /// Stream names are 1 to 128 characters of `[a-zA-Z0-9_.-]`.
 pub const MAX_STREAM_NAME_LEN: usize = 128;
 

@@ -14,7 +14,7 @@ use crate::iterator::{IteratorToken, StartingPosition};
 use crate::kms::{self, EncryptionType, KeyId};
 use crate::limits::{
     ITERATOR_LIFETIME, MAX_GET_RECORDS_BYTES, MAX_GET_RECORDS_LIMIT, MAX_PARTITION_KEY_CHARS, MAX_PUT_RECORDS_BYTES,
-    MAX_PUT_RECORDS_ENTRIES, MAX_RECORD_DATA_BYTES,
+    MAX_PUT_RECORDS_ENTRIES, MAX_RECORD_DATA_BYTES, MAX_SHARD_ITERATOR_LEN,
 };
 use crate::metrics::MetricName;
 use crate::ops_streams::stream_arn;
@@ -394,6 +394,19 @@ impl Simulation {
             "limit",
             Some(limit.to_string()),
             format!("Member must have value less than or equal to {MAX_GET_RECORDS_LIMIT}"),
+        );
+        let iterator_len = shard_iterator.chars().count();
+        v.check(
+            iterator_len >= 1,
+            "shardIterator",
+            Some(shard_iterator.into()),
+            "Member must have length greater than or equal to 1",
+        );
+        v.check(
+            iterator_len <= MAX_SHARD_ITERATOR_LEN,
+            "shardIterator",
+            Some(shard_iterator.into()),
+            format!("Member must have length less than or equal to {MAX_SHARD_ITERATOR_LEN}"),
         );
         v.finish().map_err(GetRecordsError::Validation)?;
         let token = IteratorToken::decode(shard_iterator)

@@ -186,6 +186,40 @@ fn bad_get_records_requests_are_refused() {
 }
 
 #[test]
+fn shard_iterators_outside_1_to_512_characters_are_refused_as_aws_validates_them() {
+    let long = "a".repeat(513);
+    let too_short = "Value '' at 'shardIterator' failed to satisfy constraint: Member must have length greater than or equal to 1";
+    let too_long = format!(
+        "Value '{long}' at 'shardIterator' failed to satisfy constraint: Member must have length less than or equal to 512"
+    );
+    let cases = [
+        ("", None, format!("1 validation error detected: {too_short}")),
+        (long.as_str(), None, format!("1 validation error detected: {too_long}")),
+        (
+            "",
+            Some(0),
+            format!(
+                "2 validation errors detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1; {too_short}"
+            ),
+        ),
+        (
+            long.as_str(),
+            Some(100_000),
+            format!(
+                "2 validation errors detected: Value '100000' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 10000; {too_long}"
+            ),
+        ),
+    ];
+    let mut sim = sim_with_stream(1);
+    for (iterator, limit, message) in cases {
+        let err = sim.get_records(iterator, limit).unwrap_err();
+        assert_eq!((err.code(), err.to_string()), ("ValidationException", message));
+    }
+    // 512 characters pass validation and reach the iterator check.
+    assert_eq!(sim.get_records(&"a".repeat(512), None).unwrap_err().code(), "InvalidArgumentException");
+}
+
+#[test]
 fn records_older_than_retention_are_gone_and_trim_horizon_moves() {
     let mut sim = sim_with_stream(1);
     put(&mut sim, "k", b"old").unwrap();

@@ -186,7 +186,7 @@ impl Simulation {
             (1..=128).contains(&consumer_name.len())
                 && consumer_name.bytes().all(|c| c.is_ascii_alphanumeric() || b"_.-".contains(&c)),
             "consumerName",
-            Some(consumer_name.into()),
+            consumer_name.into(),
             "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
         );
         v.finish().map_err(EfoError::Validation)?;

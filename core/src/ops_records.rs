@@ -170,30 +170,39 @@ fn validate_entry(
     v.check(
         key_chars >= 1,
         &member("partitionKey"),
-        Some(partition_key.into()),
+        partition_key.into(),
         "Member must have length greater than or equal to 1",
     );
     v.check(
         key_chars <= MAX_PARTITION_KEY_CHARS,
         &member("partitionKey"),
-        Some(partition_key.into()),
+        partition_key.into(),
         format!("Member must have length less than or equal to {MAX_PARTITION_KEY_CHARS}"),
     );
     v.check(
         data_ok,
         &member("data"),
-        // AWS shows a blob as the Java buffer that held it.
-        Some(format!("java.nio.HeapByteBuffer[pos=0 lim={0} cap={0}]", data.len())),
+        validate::blob_value(data.len()),
         format!("Member must have length less than or equal to {MAX_RECORD_DATA_BYTES}"),
     );
     if let Some(text) = explicit_hash_key {
         v.check(
             hash_ok,
             &member("explicitHashKey"),
-            Some(text.into()),
+            text.into(),
             "Member must satisfy regular expression pattern: 0|([1-9]\\d{0,38})",
         );
     }
+}
+
+/// A `PutRecords` entry as AWS echoes it in a `ValidationException`.
+fn entry_value(entry: &PutRecordsEntry) -> String {
+    let hash = validate::java_hash(&[
+        validate::java_bytes_hash(&entry.data),
+        entry.explicit_hash_key.as_deref().map_or(0, validate::java_string_hash),
+        validate::java_string_hash(&entry.partition_key),
+    ]);
+    validate::object_value("com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry", hash)
 }
 
 /// The hash key a record is routed by, once its members are known to be
@@ -262,7 +271,7 @@ impl Simulation {
             v.check(
                 validate::is_decimal(text, 129),
                 "sequenceNumberForOrdering",
-                Some(text.clone()),
+                text.clone(),
                 "Member must satisfy regular expression pattern: 0|([1-9]\\d{0,128})",
             );
         }
@@ -291,18 +300,22 @@ impl Simulation {
     pub fn put_records(&mut self, input: PutRecordsInput) -> Result<PutRecordsOutput, PutRecordError> {
         let PutRecordsInput { stream_name, records } = input;
         self.authorize("kinesis:PutRecords", &stream_arn(&stream_name)).map_err(PutRecordError::AccessDenied)?;
+        // In AWS's order: the list, its entries, then the stream.
         let mut v = Validator::default();
-        validate::stream_name(&mut v, &stream_name);
-        v.check(!records.is_empty(), "records", None, "Member must have length greater than or equal to 1");
-        v.check(
-            records.len() <= MAX_PUT_RECORDS_ENTRIES,
-            "records",
-            None,
-            format!("Member must have length less than or equal to {MAX_PUT_RECORDS_ENTRIES}"),
-        );
+        if !(1..=MAX_PUT_RECORDS_ENTRIES).contains(&records.len()) {
+            let value = validate::list_value(records.iter().map(entry_value));
+            v.check(!records.is_empty(), "records", value.clone(), "Member must have length greater than or equal to 1");
+            v.check(
+                records.len() <= MAX_PUT_RECORDS_ENTRIES,
+                "records",
+                value,
+                format!("Member must have length less than or equal to {MAX_PUT_RECORDS_ENTRIES}"),
+            );
+        }
         for (idx, entry) in records.iter().enumerate() {
             validate_entry(&mut v, Some(idx), &entry.partition_key, &entry.data, entry.explicit_hash_key.as_deref());
         }
+        validate::stream_name(&mut v, &stream_name);
         v.finish().map_err(PutRecordError::Validation)?;
         let total: usize = records.iter().map(|r| r.data.len() + r.partition_key.len()).sum();
         if total > MAX_PUT_RECORDS_BYTES {
@@ -388,24 +401,24 @@ impl Simulation {
     ) -> Result<GetRecordsOutput, GetRecordsError> {
         let limit = limit.unwrap_or(MAX_GET_RECORDS_LIMIT);
         let mut v = Validator::default();
-        v.check(limit >= 1, "limit", Some(limit.to_string()), "Member must have value greater than or equal to 1");
+        v.check(limit >= 1, "limit", limit.to_string(), "Member must have value greater than or equal to 1");
         v.check(
             limit <= MAX_GET_RECORDS_LIMIT,
             "limit",
-            Some(limit.to_string()),
+            limit.to_string(),
             format!("Member must have value less than or equal to {MAX_GET_RECORDS_LIMIT}"),
         );
         let iterator_len = shard_iterator.chars().count();
         v.check(
             iterator_len >= 1,
             "shardIterator",
-            Some(shard_iterator.into()),
+            shard_iterator.into(),
             "Member must have length greater than or equal to 1",
         );
         v.check(
             iterator_len <= MAX_SHARD_ITERATOR_LEN,
             "shardIterator",
-            Some(shard_iterator.into()),
+            shard_iterator.into(),
             format!("Member must have length less than or equal to {MAX_SHARD_ITERATOR_LEN}"),
         );
         v.finish().map_err(GetRecordsError::Validation)?;

@@ -155,7 +155,7 @@ impl Simulation {
         v.check(
             validate::is_decimal(new_starting_hash_key, 39),
             "newStartingHashKey",
-            Some(new_starting_hash_key.into()),
+            new_starting_hash_key.into(),
             "Member must satisfy regular expression pattern: 0|([1-9]\\d{0,38})",
         );
         v.finish().map_err(ReshardError::Validation)?;
@@ -229,7 +229,7 @@ impl Simulation {
         v.check(
             target_shard_count >= 1,
             "targetShardCount",
-            Some(target_shard_count.to_string()),
+            target_shard_count.to_string(),
             "Member must have value greater than or equal to 1",
         );
         v.finish().map_err(ReshardError::Validation)?;

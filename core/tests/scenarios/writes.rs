@@ -113,16 +113,28 @@ fn check_put_records_error(records: Vec<PutRecordsEntry>, code: &str, message_pa
 
 #[test]
 fn put_records_request_limits() {
+    // AWS echoes the list as Java prints it: each entry as its class and hash code.
+    let listed = ["com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@10370"; 501].join(", ");
     check_put_records_error(
         vec![],
         "ValidationException",
-        "at 'records' failed to satisfy constraint: Member must have length greater than or equal to 1",
+        "1 validation error detected: Value '[]' at 'records' failed to satisfy constraint: Member must have length greater than or equal to 1",
     );
     check_put_records_error(
         (0..501).map(|_| entry("k", 1)).collect(),
         "ValidationException",
-        "Member must have length less than or equal to 500",
+        &format!(
+            "1 validation error detected: Value '[{listed}]' at 'records' failed to satisfy constraint: Member must have length less than or equal to 500"
+        ),
     );
+    // The list comes first, then its entries, then the stream name.
+    let mut sim = sim_with_stream(1);
+    let err = sim
+        .put_records(PutRecordsInput { stream_name: String::new(), records: vec![entry("", 1)] })
+        .unwrap_err()
+        .to_string();
+    let members: Vec<&str> = err.split(" at '").skip(1).map(|rest| &rest[..rest.find('\'').unwrap()]).collect();
+    assert_eq!(members, ["records.1.member.partitionKey", "streamName"], "{err}");
     check_put_records_error(
         vec![entry("ok", 1), entry("", 1)],
         "ValidationException",

@@ -5,7 +5,10 @@
 
 use crate::time::Duration;
 
-/// Largest data blob in one record: 1 MiB before base64 encoding.
+/// Largest record: 1 MiB before base64 encoding, counting the data blob and
+/// the partition key together ("The record size limit applies to the total
+/// size of the partition key and data blob", API Reference, `PutRecords`).
+/// The data blob alone is also a request constraint of this size.
 pub const MAX_RECORD_DATA_BYTES: usize = 1024 * 1024;
 /// Partition keys are 1 to 256 Unicode characters.
 pub const MAX_PARTITION_KEY_CHARS: usize = 256;

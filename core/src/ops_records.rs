@@ -195,6 +195,16 @@ fn validate_entry(
     }
 }
 
+/// The record-size limit, once each member is within its own: data and
+/// partition key together at most 1 MiB. AWS's wording is not recorded;
+/// this follows its `PutRecords` message for the request as a whole.
+fn check_record_size(partition_key: &str, data: &[u8]) -> Result<(), PutRecordError> {
+    if partition_key.len() + data.len() > MAX_RECORD_DATA_BYTES {
+        return Err(PutRecordError::InvalidArgument("Record size exceeds 1 MB limit".into()));
+    }
+    Ok(())
+}
+
 /// A `PutRecords` entry as AWS echoes it in a `ValidationException`.
 fn entry_value(entry: &PutRecordsEntry) -> String {
     let hash = validate::java_hash(&[
@@ -276,6 +286,7 @@ impl Simulation {
             );
         }
         v.finish().map_err(PutRecordError::Validation)?;
+        check_record_size(&partition_key, &data)?;
         let routing =
             hash_key_of(&partition_key, explicit_hash_key.as_deref()).map_err(PutRecordError::InvalidArgument)?;
         if let Some(text) = sequence_number_for_ordering.filter(|t| SequenceNumber::parse(t).is_none()) {
@@ -317,6 +328,11 @@ impl Simulation {
         }
         validate::stream_name(&mut v, &stream_name);
         v.finish().map_err(PutRecordError::Validation)?;
+        // One entry over the limit refuses the whole request: an entry's
+        // own result can only be a throttle or an internal failure.
+        for entry in &records {
+            check_record_size(&entry.partition_key, &entry.data)?;
+        }
         let total: usize = records.iter().map(|r| r.data.len() + r.partition_key.len()).sum();
         if total > MAX_PUT_RECORDS_BYTES {
             return Err(PutRecordError::InvalidArgument("Records size exceeds 5 MB limit".into()));

@@ -1,6 +1,6 @@
 use shardlab_core::{
     CreateStreamInput, PutRecordError, PutRecordInput, PutRecordsEntry, PutRecordsInput, PutRecordsResultEntry,
-    Simulation, limits::MAX_RECORD_DATA_BYTES,
+    Duration, Simulation, limits::MAX_RECORD_DATA_BYTES,
 };
 
 use crate::{put, sim_with_stream};
@@ -65,9 +65,30 @@ fn bad_puts_get_aws_errors_and_store_nothing() {
 }
 
 #[test]
-fn a_record_of_exactly_one_mebibyte_is_accepted() {
-    let mut sim = sim_with_stream(1);
-    assert!(put(&mut sim, "k", &vec![0; MAX_RECORD_DATA_BYTES]).is_ok());
+fn the_record_size_limit_counts_data_and_partition_key() {
+    let too_large = Some(("InvalidArgumentException", "Record size exceeds 1 MB limit"));
+    for (key, data_len, refusal) in [
+        ("k", MAX_RECORD_DATA_BYTES - 1, None),
+        ("key", MAX_RECORD_DATA_BYTES - 3, None),
+        ("k", MAX_RECORD_DATA_BYTES, too_large),
+        ("key", MAX_RECORD_DATA_BYTES - 2, too_large),
+        // A multi-byte key counts its UTF-8 bytes: "é" is two.
+        ("é", MAX_RECORD_DATA_BYTES - 1, too_large),
+    ] {
+        let mut sim = sim_with_stream(1);
+        let single = sim.put_record(PutRecordInput::new("s", key, vec![0; data_len]));
+        // A second later, so that the shard's 1 MiB/s write budget is whole again.
+        sim.advance(Duration::from_secs(1));
+        let batch = sim.put_records(PutRecordsInput {
+            stream_name: "s".into(),
+            records: vec![entry(key, data_len)],
+        });
+        let got = [single.err(), batch.err()].map(|err| err.map(|e| (e.code(), e.to_string())));
+        let expected = refusal.map(|(code, message)| (code, message.to_string()));
+        assert_eq!(got, [expected.clone(), expected], "key {key:?}, {data_len} bytes of data");
+        let stored = sim.stream("s").unwrap().shards[0].n_records;
+        assert_eq!(stored, if refusal.is_some() { 0 } else { 2 }, "a refused request stores nothing");
+    }
 }
 
 #[test]
@@ -139,6 +160,12 @@ fn put_records_request_limits() {
         vec![entry("ok", 1), entry("", 1)],
         "ValidationException",
         "Value '' at 'records.2.member.partitionKey'",
+    );
+    // One entry over the record-size limit refuses the whole request.
+    check_put_records_error(
+        vec![entry("ok", 1), entry("k", MAX_RECORD_DATA_BYTES)],
+        "InvalidArgumentException",
+        "Record size exceeds 1 MB limit",
     );
     // Six records of 1 MiB minus the key: each is legal, together over 5 MiB.
     check_put_records_error(

@@ -399,6 +399,13 @@ impl Simulation {
             StartingPosition::Latest => shard.next_counter(),
             StartingPosition::AtSequenceNumber(text) => parse(text)?.counter(),
             StartingPosition::AfterSequenceNumber(text) => parse(text)?.counter() + 1,
+            StartingPosition::AtTimestamp(at) if *at > self.now => {
+                return Err(GetShardIteratorError::InvalidArgument(format!(
+                    "The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: {}, currentTimestampInMillis: {}",
+                    at.epoch_millis(),
+                    self.now.epoch_millis()
+                )));
+            }
             StartingPosition::AtTimestamp(at) => shard
                 .records()
                 .get(shard.position_at(*at))

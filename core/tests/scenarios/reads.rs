@@ -68,7 +68,9 @@ fn each_iterator_type_starts_where_aws_says() {
         (StartingPosition::AfterSequenceNumber(seqs[1].clone()), vec!["r2", "r3"]),
         (StartingPosition::AtTimestamp(second_arrival), vec!["r1", "r2", "r3"]),
         (StartingPosition::AtTimestamp(second_arrival + Duration::from_millis(1)), vec!["r2", "r3"]),
-        (StartingPosition::AtTimestamp(sim.now() + Duration::from_secs(60)), vec![]),
+        // After the newest record's arrival but not after now: nothing yet.
+        // (A time after now is refused: `at_timestamp_may_not_be_later_than_now`.)
+        (StartingPosition::AtTimestamp(second_arrival + Duration::from_millis(2001)), vec![]),
     ];
     for (position, expected) in cases {
         sim.advance(Duration::from_secs(1));
@@ -117,6 +119,34 @@ fn bad_starting_positions_are_refused() {
         "InvalidArgumentException",
         "StartingSequenceNumber 12345 used in GetShardIterator on shard shardId-000000000000 in stream s under account 123456789012 is invalid.",
     );
+}
+
+#[test]
+fn at_timestamp_may_not_be_later_than_now() {
+    let mut sim = sim_with_stream(1);
+    put(&mut sim, "k", b"x").unwrap();
+    let at = |millis: u64| StartingPosition::AtTimestamp(shardlab_core::Instant::from_epoch_millis(millis));
+    let now_ms = sim.now().epoch_millis();
+    for (millis, refused) in [(now_ms - 1, false), (now_ms, false), (now_ms + 1, true), (now_ms + 86_400_000, true)] {
+        let result = sim.get_shard_iterator(GetShardIteratorInput {
+            stream_name: "s".into(),
+            shard_id: ShardId::new(0),
+            position: at(millis),
+        });
+        match (result, refused) {
+            (Ok(_), false) => {}
+            (Err(err), true) => assert_eq!(
+                (err.code(), err.to_string()),
+                (
+                    "InvalidArgumentException",
+                    format!(
+                        "The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: {millis}, currentTimestampInMillis: {now_ms}"
+                    )
+                )
+            ),
+            (result, _) => panic!("AT_TIMESTAMP {millis} at {now_ms}: {result:?}"),
+        }
+    }
 }
 
 #[test]

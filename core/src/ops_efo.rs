@@ -25,7 +25,7 @@ use crate::metrics::MetricName;
 use crate::ops_records::{ChildShard, GetShardIteratorInput, millis_behind_latest};
 use crate::sequence::SequenceNumber;
 use crate::sim::Simulation;
-use crate::stream::{Record, ShardId, Stream};
+use crate::stream::{Record, Shard, ShardId, Stream};
 use crate::throttle::TokenBucket;
 use crate::time::Instant;
 use crate::{ACCOUNT_ID, stream_arn};
@@ -80,8 +80,8 @@ pub(crate) struct Subscription {
 impl Subscription {
     /// `ContinuationSequenceNumber`: just before the next record to push,
     /// where a renewed subscription resumes with `AFTER_SEQUENCE_NUMBER`.
-    fn continuation_sequence_number(&self) -> Option<SequenceNumber> {
-        self.counter.checked_sub(1).map(|counter| SequenceNumber::new(self.shard, counter))
+    fn continuation_sequence_number(&self, shard: &Shard) -> Option<SequenceNumber> {
+        self.counter.checked_sub(1).map(|counter| shard.sequence_number(counter))
     }
 }
 
@@ -343,7 +343,7 @@ impl Simulation {
                     let shard = stream.shard(subscription.shard)?;
                     Some(SubscriptionPosition {
                         shard: shard.id,
-                        continuation_sequence_number: subscription.continuation_sequence_number(),
+                        continuation_sequence_number: subscription.continuation_sequence_number(shard),
                         millis_behind_latest: millis_behind_latest(self.now, shard.next_unread(subscription.counter)),
                         ended: subscription.ended,
                     })
@@ -393,7 +393,7 @@ impl Simulation {
         Ok(SubscriptionRead {
             event: SubscribeToShardEvent {
                 records,
-                continuation_sequence_number: subscription.continuation_sequence_number(),
+                continuation_sequence_number: subscription.continuation_sequence_number(shard),
                 millis_behind_latest,
                 child_shards: if at_end {
                     crate::ops_records::child_shards(shards, subscription.shard)

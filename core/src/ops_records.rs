@@ -380,12 +380,17 @@ impl Simulation {
             GetShardIteratorError::ResourceNotFound(NotFound::Shard { stream: stream_name.clone(), shard: shard_id })
         })?;
         let parse = |text: &str| -> Result<SequenceNumber, GetShardIteratorError> {
-            let seq = SequenceNumber::parse(text).ok_or_else(|| {
+            let refuse = |why: &str| {
                 GetShardIteratorError::InvalidArgument(format!(
-                    "StartingSequenceNumber {text} used in GetShardIterator on shard {shard_id} in stream {stream_name} under account {} is invalid.",
+                    "StartingSequenceNumber {text} used in GetShardIterator on shard {shard_id} in stream {stream_name} under account {} is invalid{why}.",
                     crate::ACCOUNT_ID
                 ))
-            })?;
+            };
+            let seq = SequenceNumber::parse(text).ok_or_else(|| refuse(""))?;
+            // Another stream's number, or one of a deleted stream of the same name.
+            if seq.stream() != shard.stream_serial() {
+                return Err(refuse(" because it did not come from this stream"));
+            }
             if seq.shard() != shard_id {
                 return Err(GetShardIteratorError::InvalidArgument(format!(
                     "Invalid StartingSequenceNumber. It encodes {}, while it was used in a call to a shard with {shard_id}",

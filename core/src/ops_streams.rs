@@ -312,7 +312,9 @@ impl Simulation {
                 "This request would exceed the on-demand stream count limit of {ON_DEMAND_STREAM_COUNT_LIMIT} for the account {ACCOUNT_ID} in {REGION}."
             )));
         }
-        let mut stream = Stream::new(self.now, stream_name.clone(), shard_count, mode);
+        let serial = self.next_stream_serial;
+        self.next_stream_serial = serial.wrapping_add(1);
+        let mut stream = Stream::new(self.now, stream_name.clone(), serial, shard_count, mode);
         stream.tags = tags;
         self.streams.insert(stream_name, stream);
         Ok(())

@@ -31,6 +31,11 @@ pub struct Simulation {
     pub(crate) streams: BTreeMap<String, Stream>,
     consumers: Vec<PollingConsumer>,
     next_consumer_id: u32,
+    /// The serial the next stream created gets (`sequence::StreamSerial`).
+    /// A snapshot taken before serials were recorded has all its streams at
+    /// 0; the streams created after restoring it start at 1.
+    #[serde(default = "first_serial_after_unnumbered_streams")]
+    pub(crate) next_stream_serial: crate::sequence::StreamSerial,
     /// Identity policies by principal.
     pub(crate) policies: BTreeMap<Principal, Vec<Policy>>,
     /// Who calls are made as; `None` is the account's root user.
@@ -104,6 +109,7 @@ impl Simulation {
             streams: BTreeMap::new(),
             consumers: Vec::new(),
             next_consumer_id: 0,
+            next_stream_serial: 0,
             policies: BTreeMap::new(),
             caller: None,
             metrics: MetricStore::new(),
@@ -379,6 +385,10 @@ impl Simulation {
     pub fn consumer_summaries(&self, newest: usize) -> Vec<crate::consumer::ConsumerSummary> {
         self.consumers.iter().map(|c| c.summary(self.now, newest)).collect()
     }
+}
+
+fn first_serial_after_unnumbered_streams() -> crate::sequence::StreamSerial {
+    1
 }
 
 /// How many due items may run at one simulated instant before `advance`

@@ -1,5 +1,6 @@
 use shardlab_core::{
-    CreateStreamInput, Duration, GetShardIteratorInput, POLL_INTERVAL, ShardId, Simulation, StartingPosition, limits,
+    CreateStreamInput, Duration, GetShardIteratorInput, POLL_INTERVAL, PutRecordInput, ShardId, Simulation,
+    StartingPosition, limits,
 };
 
 use crate::{iterator, put, sim_with_stream};
@@ -119,6 +120,57 @@ fn bad_starting_positions_are_refused() {
         "InvalidArgumentException",
         "StartingSequenceNumber 12345 used in GetShardIterator on shard shardId-000000000000 in stream s under account 123456789012 is invalid.",
     );
+}
+
+#[test]
+fn a_starting_sequence_number_must_come_from_this_stream_and_shard() {
+    let mut sim = sim_with_stream(2);
+    sim.create_stream(CreateStreamInput::provisioned("t", 2)).unwrap();
+    sim.advance(limits::STREAM_CREATE_DELAY);
+    // Hash key 0 is in the first shard, the highest in the last.
+    let to_shard = |stream: &str, hash_key: u128| PutRecordInput {
+        explicit_hash_key: Some(hash_key.to_string()),
+        ..PutRecordInput::new(stream, "k", b"x".to_vec())
+    };
+    let from_t = sim.put_record(PutRecordInput::new("t", "k", b"x".to_vec())).unwrap().sequence_number.to_string();
+    // A stream deleted and created again under its name is another stream.
+    let from_old_s = put(&mut sim, "k", b"x").unwrap().sequence_number.to_string();
+    sim.delete_stream("s").unwrap();
+    sim.advance(limits::STREAM_DELETE_DELAY);
+    sim.create_stream(CreateStreamInput::provisioned("s", 2)).unwrap();
+    sim.advance(limits::STREAM_CREATE_DELAY);
+    let from_new_s = sim.put_record(to_shard("s", 0)).unwrap().sequence_number.to_string();
+    let other_stream = |seq: &str| {
+        format!(
+            "StartingSequenceNumber {seq} used in GetShardIterator on shard shardId-000000000000 in stream s under account 123456789012 is invalid because it did not come from this stream."
+        )
+    };
+    let from_new_s_shard_1 = sim.put_record(to_shard("s", u128::MAX)).unwrap().sequence_number;
+    assert_eq!(from_new_s_shard_1.shard(), ShardId::new(1));
+    let cases = [
+        (from_t.clone(), Some(other_stream(&from_t))),
+        (from_old_s.clone(), Some(other_stream(&from_old_s))),
+        (
+            from_new_s_shard_1.to_string(),
+            Some(
+                "Invalid StartingSequenceNumber. It encodes shardId-000000000001, while it was used in a call to a shard with shardId-000000000000".into(),
+            ),
+        ),
+        (from_new_s, None),
+    ];
+    for (seq, refusal) in cases {
+        let got = sim
+            .get_shard_iterator(GetShardIteratorInput {
+                stream_name: "s".into(),
+                shard_id: ShardId::new(0),
+                position: StartingPosition::AtSequenceNumber(seq.clone()),
+            })
+            .map_err(|err| (err.code(), err.to_string()));
+        match refusal {
+            None => assert!(got.is_ok(), "{seq}: {got:?}"),
+            Some(message) => assert_eq!(got, Err(("InvalidArgumentException", message)), "{seq}"),
+        }
+    }
 }
 
 #[test]

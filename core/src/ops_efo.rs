@@ -307,7 +307,8 @@ impl Simulation {
                 crate::GetShardIteratorError::Validation(v) => EfoError::Validation(v),
                 crate::GetShardIteratorError::AccessDenied(a) => EfoError::AccessDenied(a),
             })?;
-        let counter = crate::iterator::IteratorToken::decode(&iterator).expect("just issued").counter;
+        let counter =
+            crate::iterator::IteratorToken::decode(&iterator, &self.iterator_key, None).expect("just issued").counter;
         let id = SubscriptionId(self.next_subscription_id);
         self.next_subscription_id += 1;
         self.subscriptions.retain(|s| !s.ended);

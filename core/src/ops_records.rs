@@ -315,7 +315,12 @@ impl Simulation {
         let mut v = Validator::default();
         if !(1..=MAX_PUT_RECORDS_ENTRIES).contains(&records.len()) {
             let value = validate::list_value(records.iter().map(entry_value));
-            v.check(!records.is_empty(), "records", value.clone(), "Member must have length greater than or equal to 1");
+            v.check(
+                !records.is_empty(),
+                "records",
+                value.clone(),
+                "Member must have length greater than or equal to 1",
+            );
             v.check(
                 records.len() <= MAX_PUT_RECORDS_ENTRIES,
                 "records",
@@ -416,7 +421,9 @@ impl Simulation {
                 .get(shard.position_at(*at))
                 .map_or(shard.next_counter(), |r| r.sequence_number().counter()),
         };
-        Ok(IteratorToken { stream: stream_name, shard: shard_id, counter, issued: self.now }.encode())
+        let serial = shard.stream_serial();
+        Ok(IteratorToken { stream: stream_name, serial, shard: shard_id, counter, issued: self.now }
+            .encode(&self.iterator_key))
     }
 
     /// `GetRecords`: up to `limit` (default and maximum 10,000) records and
@@ -450,20 +457,23 @@ impl Simulation {
             format!("Member must have length less than or equal to {MAX_SHARD_ITERATOR_LEN}"),
         );
         v.finish().map_err(GetRecordsError::Validation)?;
-        let token = IteratorToken::decode(shard_iterator)
+        let (now, iterator_key) = (self.now, self.iterator_key);
+        // An iterator this simulation did not seal, or one stamped after
+        // now (from a later moment of a timeline since rewound), was not
+        // issued here.
+        let token = IteratorToken::decode(shard_iterator, &self.iterator_key, self.unsealed_iterators_until)
+            .filter(|token| token.issued <= now)
             .ok_or_else(|| GetRecordsError::InvalidArgument("Invalid ShardIterator.".into()))?;
         self.authorize("kinesis:GetRecords", &stream_arn(&token.stream)).map_err(GetRecordsError::AccessDenied)?;
-        let now = self.now;
         if now.saturating_since(token.issued) > ITERATOR_LIFETIME {
             return Err(GetRecordsError::ExpiredIterator(IteratorExpired { issued: token.issued, now }));
         }
-        let stream = self.usable_stream_mut(&token.stream).map_err(GetRecordsError::ResourceNotFound)?;
-        let Some(shard_idx) = stream.shards.iter().position(|s| s.id == token.shard) else {
-            return Err(GetRecordsError::ResourceNotFound(NotFound::Shard {
-                stream: token.stream,
-                shard: token.shard,
-            }));
-        };
+        // A deleted stream's shards are gone, even if a stream of its name exists again.
+        let gone =
+            || GetRecordsError::ResourceNotFound(NotFound::Shard { stream: token.stream.clone(), shard: token.shard });
+        let stream =
+            self.usable_stream_mut(&token.stream).ok().filter(|s| s.serial == token.serial).ok_or_else(gone)?;
+        let shard_idx = stream.shards.iter().position(|s| s.id == token.shard).ok_or_else(gone)?;
         let Stream { shards, keys, tally, cost, mode, .. } = stream;
         let tally = tally.at(now);
         let shard = &mut shards[shard_idx];
@@ -490,8 +500,8 @@ impl Simulation {
         let next_unread = shard.next_unread(next_counter);
         let millis_behind_latest = millis_behind_latest(now, next_unread);
         let at_end = !shard.is_open() && next_unread.is_none();
-        let next_shard_iterator =
-            (!at_end).then(|| IteratorToken { counter: next_counter, issued: now, ..token.clone() }.encode());
+        let next_shard_iterator = (!at_end)
+            .then(|| IteratorToken { counter: next_counter, issued: now, ..token.clone() }.encode(&iterator_key));
         // Only a reader at the end of a closed shard is told about its children.
         let child_shards = if at_end { child_shards(shards, token.shard) } else { Vec::new() };
         Ok(GetRecordsOutput { records, next_shard_iterator, millis_behind_latest, child_shards })

@@ -175,12 +175,7 @@ const MAX_LIST_LIMIT: u32 = 10_000;
 /// its own violation.
 fn check_count(v: &mut Validator, member: &str, value: u32, max: u32) {
     v.check(value >= 1, member, value.to_string(), "Member must have value greater than or equal to 1");
-    v.check(
-        value <= max,
-        member,
-        value.to_string(),
-        format!("Member must have value less than or equal to {max}"),
-    );
+    v.check(value <= max, member, value.to_string(), format!("Member must have value less than or equal to {max}"));
 }
 
 /// Checks each tag's key and value, as `AddTagsToStream` and `CreateStream` both do.
@@ -464,7 +459,12 @@ impl Simulation {
     ) -> Result<(), StreamOpError> {
         self.authorize("kinesis:AddTagsToStream", &stream_arn(stream_name)).map_err(StreamOpError::AccessDenied)?;
         let mut v = Validator::default();
-        v.check(!tags.is_empty() && tags.len() <= 10, "tags", validate::map_value(&tags), "Member must have length between 1 and 10");
+        v.check(
+            !tags.is_empty() && tags.len() <= 10,
+            "tags",
+            validate::map_value(&tags),
+            "Member must have length between 1 and 10",
+        );
         check_tags(&mut v, &tags);
         v.finish().map_err(StreamOpError::Validation)?;
         let stream = self.changeable_stream(stream_name, true)?;

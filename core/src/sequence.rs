@@ -107,7 +107,8 @@ mod tests {
 
     #[test]
     fn parse_round_trips_and_rejects_foreign_strings() {
-        for seq in [SequenceNumber::new(0, ShardId::new(17), 123_456), SequenceNumber::new(65_535, ShardId::new(3), 9)] {
+        for seq in [SequenceNumber::new(0, ShardId::new(17), 123_456), SequenceNumber::new(65_535, ShardId::new(3), 9)]
+        {
             assert_eq!(SequenceNumber::parse(&seq.to_string()), Some(seq));
         }
         let seq = SequenceNumber::new(4, ShardId::new(17), 123_456);

@@ -857,7 +857,12 @@ impl Simulation {
                 let hash = validate::java_hash(&[validate::java_bytes_hash(data)]);
                 validate::object_value("com.amazonaws.firehose.v20150804.Record", hash)
             }));
-            v.check(!records.is_empty(), "records", value.clone(), "Member must have length greater than or equal to 1");
+            v.check(
+                !records.is_empty(),
+                "records",
+                value.clone(),
+                "Member must have length greater than or equal to 1",
+            );
             v.check(
                 records.len() <= MAX_BATCH_RECORDS,
                 "records",

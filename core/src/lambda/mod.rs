@@ -253,12 +253,7 @@ fn mapping_uuid(idx: usize) -> String {
 /// `ValidationException` form (`Value '0' at 'batchSize' failed to satisfy …`).
 fn check_range(v: &mut Validator, member: &str, value: Option<i64>, min: i64, max: i64) {
     if let Some(n) = value {
-        v.check(
-            n >= min,
-            member,
-            n.to_string(),
-            format!("Member must have value greater than or equal to {min}"),
-        );
+        v.check(n >= min, member, n.to_string(), format!("Member must have value greater than or equal to {min}"));
         v.check(n <= max, member, n.to_string(), format!("Member must have value less than or equal to {max}"));
     }
 }

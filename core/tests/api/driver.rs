@@ -98,14 +98,21 @@ fn the_driver_refuses_bytes_that_are_not_utf8_instead_of_repairing_them() {
     stdin.write_all(setup.as_bytes()).unwrap();
     // A partition key holding the byte 0xFF, which no UTF-8 text contains.
     let put = |key: &[u8]| {
-        [&br#"{"Target":"Kinesis_20131202.PutRecord","Body":{"StreamName":"s","PartitionKey":""#[..], key, br#"","Data":"aGk="}}"#, b"\n"]
-            .concat()
+        [
+            &br#"{"Target":"Kinesis_20131202.PutRecord","Body":{"StreamName":"s","PartitionKey":""#[..],
+            key,
+            br#"","Data":"aGk="}}"#,
+            b"\n",
+        ]
+        .concat()
     };
     stdin.write_all(&put(b"k\xff")).unwrap();
     stdin.write_all(&put(b"k")).unwrap();
     drop(stdin);
-    let replies: Vec<Value> =
-        BufReader::new(child.stdout.take().unwrap()).lines().map(|l| serde_json::from_str(&l.unwrap()).unwrap()).collect();
+    let replies: Vec<Value> = BufReader::new(child.stdout.take().unwrap())
+        .lines()
+        .map(|l| serde_json::from_str(&l.unwrap()).unwrap())
+        .collect();
     assert_eq!(
         replies[2],
         json!({"Status": 400, "Body": {"__type": "SerializationException", "Message": "The request line is not UTF-8: invalid utf-8 sequence of 1 bytes from index 81"}})

@@ -173,6 +173,77 @@ fn a_starting_sequence_number_must_come_from_this_stream_and_shard() {
     }
 }
 
+/// Stream `orders` of one shard holding three records, and stream `others`.
+fn sim_with_orders(seed: u64) -> Simulation {
+    let mut sim = Simulation::with_seed(seed);
+    for name in ["orders", "others"] {
+        sim.create_stream(CreateStreamInput::provisioned(name, 1)).unwrap();
+    }
+    sim.advance(limits::STREAM_CREATE_DELAY);
+    for i in 0..3u8 {
+        sim.put_record(PutRecordInput::new("orders", "k", vec![i])).unwrap();
+    }
+    sim
+}
+
+fn orders_iterator(sim: &Simulation, position: StartingPosition) -> String {
+    let input = GetShardIteratorInput { stream_name: "orders".into(), shard_id: ShardId::new(0), position };
+    sim.get_shard_iterator(input).unwrap()
+}
+
+#[test]
+fn shard_iterators_cannot_be_forged() {
+    let mut sim = sim_with_orders(0);
+    let genuine = orders_iterator(&sim, StartingPosition::Latest);
+    let bytes = shardlab_core::base64::decode(&genuine).unwrap();
+    // A forger's edits: replace the bytes that encode a field with others.
+    let edit = |from: &[u8], to: &[u8]| {
+        let at = bytes.windows(from.len()).position(|w| w == from).expect("the field is in the iterator");
+        let mut forged = bytes.clone();
+        forged[at..at + from.len()].copy_from_slice(to);
+        shardlab_core::base64::encode(&forged)
+    };
+    let issued = sim.now().epoch_millis();
+    let mut forgeries = vec![
+        ("relabelled to another stream", edit(b"orders", b"others")),
+        ("re-stamped 31 years ahead", edit(&issued.to_be_bytes(), &(issued + 31 * 365 * 86_400_000).to_be_bytes())),
+        ("pointed at another position", edit(&[0, 0, 0, 0, 0, 0, 0, 3], &[0, 0, 0, 0, 0, 0, 0, 1])),
+        ("issued by a simulation of another seed", orders_iterator(&sim_with_orders(1), StartingPosition::Latest)),
+    ];
+    for idx in 0..genuine.len() {
+        let mut chars: Vec<char> = genuine.chars().collect();
+        chars[idx] = if chars[idx] == 'A' { 'B' } else { 'A' };
+        forgeries.push(("one character changed", chars.into_iter().collect()));
+    }
+    for (how, forged) in forgeries {
+        assert_ne!(forged, genuine);
+        let err = sim.get_records(&forged, None).unwrap_err();
+        assert_eq!(
+            (err.code(), err.to_string().as_str()),
+            ("InvalidArgumentException", "Invalid ShardIterator."),
+            "{how}: {forged}"
+        );
+        assert!(forged.len() <= 512, "{how}");
+    }
+    assert!(sim.get_records(&genuine, None).is_ok(), "the genuine one still reads");
+}
+
+#[test]
+fn an_iterator_of_a_deleted_stream_names_its_shard_as_gone() {
+    let mut sim = sim_with_orders(0);
+    let it = orders_iterator(&sim, StartingPosition::TrimHorizon);
+    sim.delete_stream("orders").unwrap();
+    sim.advance(limits::STREAM_DELETE_DELAY);
+    let gone = "Shard shardId-000000000000 in stream orders under account 123456789012 does not exist";
+    let err = sim.get_records(&it, None).unwrap_err();
+    assert_eq!((err.code(), err.to_string().as_str()), ("ResourceNotFoundException", gone));
+    // Nor does it read the stream created again under the name.
+    sim.create_stream(CreateStreamInput::provisioned("orders", 1)).unwrap();
+    sim.advance(limits::STREAM_CREATE_DELAY);
+    let err = sim.get_records(&it, None).unwrap_err();
+    assert_eq!((err.code(), err.to_string().as_str()), ("ResourceNotFoundException", gone));
+}
+
 #[test]
 fn at_timestamp_may_not_be_later_than_now() {
     let mut sim = sim_with_stream(1);
@@ -270,7 +341,8 @@ fn bad_get_records_requests_are_refused() {
 #[test]
 fn shard_iterators_outside_1_to_512_characters_are_refused_as_aws_validates_them() {
     let long = "a".repeat(513);
-    let too_short = "Value '' at 'shardIterator' failed to satisfy constraint: Member must have length greater than or equal to 1";
+    let too_short =
+        "Value '' at 'shardIterator' failed to satisfy constraint: Member must have length greater than or equal to 1";
     let too_long = format!(
         "Value '{long}' at 'shardIterator' failed to satisfy constraint: Member must have length less than or equal to 512"
     );

@@ -69,6 +69,20 @@ fn a_snapshot_from_before_stream_serials_restores_and_new_streams_are_told_apart
 }
 
 #[test]
+fn a_snapshot_from_before_sealed_iterators_restores_with_a_fixed_key() {
+    let current = session().snapshot();
+    let key_at = current.find("\"iterator_key\":").unwrap();
+    let key_end = key_at + current[key_at..].find("],").unwrap() + 2;
+    let old = current.replacen(&current[key_at..key_end], "", 1).replacen("\"unsealed_iterators_until\":null,", "", 1);
+    assert!(!old.contains("iterator_key") && !old.contains("unsealed_iterators_until"));
+    let restored = Simulation::restore(&old).unwrap();
+    assert_eq!(restored.snapshot(), Simulation::restore(&old).unwrap().snapshot(), "the same key every time");
+    // Unsealed iterators its clients hold are read until they expire; none issued later.
+    let until = format!("\"unsealed_iterators_until\":{}", restored.now().epoch_millis());
+    assert!(restored.snapshot().contains(&until), "{until}");
+}
+
+#[test]
 fn bad_snapshots_are_refused_with_a_reason() {
     let good = session().snapshot();
     let cases: Vec<(String, &str)> = vec![

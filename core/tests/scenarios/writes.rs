@@ -1,6 +1,6 @@
 use shardlab_core::{
-    CreateStreamInput, PutRecordError, PutRecordInput, PutRecordsEntry, PutRecordsInput, PutRecordsResultEntry,
-    Duration, Simulation, limits::MAX_RECORD_DATA_BYTES,
+    CreateStreamInput, Duration, PutRecordError, PutRecordInput, PutRecordsEntry, PutRecordsInput,
+    PutRecordsResultEntry, Simulation, limits::MAX_RECORD_DATA_BYTES,
 };
 
 use crate::{put, sim_with_stream};
@@ -79,10 +79,7 @@ fn the_record_size_limit_counts_data_and_partition_key() {
         let single = sim.put_record(PutRecordInput::new("s", key, vec![0; data_len]));
         // A second later, so that the shard's 1 MiB/s write budget is whole again.
         sim.advance(Duration::from_secs(1));
-        let batch = sim.put_records(PutRecordsInput {
-            stream_name: "s".into(),
-            records: vec![entry(key, data_len)],
-        });
+        let batch = sim.put_records(PutRecordsInput { stream_name: "s".into(), records: vec![entry(key, data_len)] });
         let got = [single.err(), batch.err()].map(|err| err.map(|e| (e.code(), e.to_string())));
         let expected = refusal.map(|(code, message)| (code, message.to_string()));
         assert_eq!(got, [expected.clone(), expected], "key {key:?}, {data_len} bytes of data");

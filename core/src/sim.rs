@@ -230,7 +230,14 @@ impl Simulation {
                 debug_assert!(false, "{due:?} keeps falling due at {at}");
                 break;
             }
-            self.now = self.now.max(at);
+            if at > self.now {
+                self.now = at;
+                // Retention holds at every instant something runs, not only
+                // at the end of the move: otherwise a client running inside a
+                // long move could read a record that a series of short moves
+                // would have trimmed.
+                self.trim_streams();
+            }
             match due {
                 Due::Producer(idx) => self.poll_producer_at(idx),
                 Due::Application(idx) => self.tick_application_at(idx),
@@ -261,6 +268,11 @@ impl Simulation {
             }
         }
         self.now = target;
+        self.trim_streams();
+    }
+
+    /// Drops what the retention period no longer keeps, as of `now`.
+    fn trim_streams(&mut self) {
         for stream in self.streams.values_mut() {
             stream.trim(self.now);
         }

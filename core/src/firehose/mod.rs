@@ -942,7 +942,8 @@ fn check_record_size(v: &mut Validator, member: impl FnOnce() -> String, len: us
 
 impl KinesisReader {
     /// One `GetRecords` call per shard that is ready: not finished, and
-    /// with every parent finished. Returns the records' data in shard order.
+    /// with every parent finished. Returns the records' data in shard order,
+    /// KPL aggregates as the user records they hold.
     fn poll(&mut self, sim: &mut Simulation) -> Vec<Vec<u8>> {
         let mut out = Vec::new();
         let finished: Vec<ShardId> = self.shards.iter().filter(|s| s.finished).map(|s| s.shard).collect();
@@ -971,7 +972,10 @@ impl KinesisReader {
             match sim.get_records(&iterator, None) {
                 Ok(output) => {
                     self.last_error = None;
-                    out.extend(output.records.iter().map(|r| r.data().to_vec()));
+                    // Firehose de-aggregates KPL records before transformation
+                    // and delivery, as the KCL does; other records pass as they are.
+                    let user_records = output.records.iter().flat_map(crate::kpl::deaggregate_record);
+                    out.extend(user_records.map(|client| client.user_record.data));
                     shard.finished = output.next_shard_iterator.is_none();
                     shard.iterator = output.next_shard_iterator;
                     children.extend(output.child_shards);

@@ -23,19 +23,16 @@ pub const REGION: &str = "us-east-1";
 pub struct Violation {
     /// The request member, in AWS's camelCase path (`partitionKey`, `records.1.member.data`).
     pub member: String,
-    /// The offending value, or `None` for binary members AWS does not echo.
-    pub value: Option<String>,
+    /// The offending value as AWS echoes it: text as given, a blob as the
+    /// Java buffer that held it, a list or map as Java prints it.
+    pub value: String,
     /// The constraint as AWS words it.
     pub constraint: String,
 }
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Value ")?;
-        if let Some(value) = &self.value {
-            write!(f, "'{value}' ")?;
-        }
-        write!(f, "at '{}' failed to satisfy constraint: {}", self.member, self.constraint)
+        write!(f, "Value '{}' at '{}' failed to satisfy constraint: {}", self.value, self.member, self.constraint)
     }
 }
 
@@ -46,7 +43,7 @@ pub struct ValidationError(pub Vec<Violation>);
 
 impl ValidationError {
     /// A single violation.
-    pub fn one(member: impl Into<String>, value: Option<String>, constraint: impl Into<String>) -> ValidationError {
+    pub fn one(member: impl Into<String>, value: String, constraint: impl Into<String>) -> ValidationError {
         ValidationError(alloc::vec![Violation { member: member.into(), value, constraint: constraint.into() }])
     }
 }
@@ -78,7 +75,7 @@ pub(crate) fn write_validation_errors(f: &mut fmt::Formatter<'_>, items: &[impl 
 pub(crate) struct Validator(Vec<Violation>);
 
 impl Validator {
-    pub(crate) fn check(&mut self, ok: bool, member: &str, value: Option<String>, constraint: impl Into<String>) {
+    pub(crate) fn check(&mut self, ok: bool, member: &str, value: String, constraint: impl Into<String>) {
         if !ok {
             self.0.push(Violation { member: member.into(), value, constraint: constraint.into() });
         }
@@ -299,7 +296,7 @@ aws_error! {
         ResourceNotFound(NotFound) => "ResourceNotFoundException",
         /// The shard's read budget (5 calls or 2 MiB per second) is spent.
         ProvisionedThroughputExceeded(ThroughputExceeded) => "ProvisionedThroughputExceededException",
-        /// `Limit` is outside 1 ..= 10,000.
+        /// `Limit` is outside 1 ..= 10,000, or the iterator outside 1 ..= 512 characters.
         Validation(ValidationError) => "ValidationException",
         /// The caller's policies do not allow the call.
         AccessDenied(AccessDenied) => "AccessDeniedException",

@@ -102,7 +102,7 @@ impl KeyId {
             } else {
                 alloc::format!("Member must have length less than or equal to {MAX_KEY_ID_LEN}")
             };
-            return Err(KmsError::Validation(ValidationError::one("keyId", Some(key_id.into()), constraint)));
+            return Err(KmsError::Validation(ValidationError::one("keyId", key_id.into(), constraint)));
         }
         let form = key_id_form(key_id).ok_or_else(|| KmsError::KmsNotFound(InvalidKeyId(key_id.into())))?;
         Ok(KeyId { id: key_id.into(), form })
@@ -146,7 +146,7 @@ pub fn check_start_stream_encryption(encryption_type: EncryptionType, key_id: &s
     if encryption_type != EncryptionType::Kms {
         violations.push(Violation {
             member: "encryptionType".into(),
-            value: Some(encryption_type.as_str().into()),
+            value: encryption_type.as_str().into(),
             constraint: "Member must satisfy enum value set: [KMS]".into(),
         });
     }

@@ -5,7 +5,10 @@
 
 use crate::time::Duration;
 
-/// Largest data blob in one record: 1 MiB before base64 encoding.
+/// Largest record: 1 MiB before base64 encoding, counting the data blob and
+/// the partition key together ("The record size limit applies to the total
+/// size of the partition key and data blob", API Reference, `PutRecords`).
+/// The data blob alone is also a request constraint of this size.
 pub const MAX_RECORD_DATA_BYTES: usize = 1024 * 1024;
 /// Partition keys are 1 to 256 Unicode characters.
 pub const MAX_PARTITION_KEY_CHARS: usize = 256;
@@ -17,6 +20,8 @@ pub const MAX_PUT_RECORDS_BYTES: usize = 5 * 1024 * 1024;
 pub const MAX_GET_RECORDS_LIMIT: u32 = 10_000;
 /// The most data one `GetRecords` call returns: 10 MiB.
 pub const MAX_GET_RECORDS_BYTES: u64 = 10 * 1024 * 1024;
+/// A `ShardIterator` is 1 to 512 characters (API Reference, `GetRecords`).
+pub const MAX_SHARD_ITERATOR_LEN: usize = 512;
 /// Stream names are 1 to 128 characters of `[a-zA-Z0-9_.-]`.
 pub const MAX_STREAM_NAME_LEN: usize = 128;
 

@@ -25,7 +25,7 @@ use crate::metrics::MetricName;
 use crate::ops_records::{ChildShard, GetShardIteratorInput, millis_behind_latest};
 use crate::sequence::SequenceNumber;
 use crate::sim::Simulation;
-use crate::stream::{Record, ShardId, Stream};
+use crate::stream::{Record, Shard, ShardId, Stream};
 use crate::throttle::TokenBucket;
 use crate::time::Instant;
 use crate::{ACCOUNT_ID, stream_arn};
@@ -80,8 +80,8 @@ pub(crate) struct Subscription {
 impl Subscription {
     /// `ContinuationSequenceNumber`: just before the next record to push,
     /// where a renewed subscription resumes with `AFTER_SEQUENCE_NUMBER`.
-    fn continuation_sequence_number(&self) -> Option<SequenceNumber> {
-        self.counter.checked_sub(1).map(|counter| SequenceNumber::new(self.shard, counter))
+    fn continuation_sequence_number(&self, shard: &Shard) -> Option<SequenceNumber> {
+        self.counter.checked_sub(1).map(|counter| shard.sequence_number(counter))
     }
 }
 
@@ -186,7 +186,7 @@ impl Simulation {
             (1..=128).contains(&consumer_name.len())
                 && consumer_name.bytes().all(|c| c.is_ascii_alphanumeric() || b"_.-".contains(&c)),
             "consumerName",
-            Some(consumer_name.into()),
+            consumer_name.into(),
             "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
         );
         v.finish().map_err(EfoError::Validation)?;
@@ -307,7 +307,8 @@ impl Simulation {
                 crate::GetShardIteratorError::Validation(v) => EfoError::Validation(v),
                 crate::GetShardIteratorError::AccessDenied(a) => EfoError::AccessDenied(a),
             })?;
-        let counter = crate::iterator::IteratorToken::decode(&iterator).expect("just issued").counter;
+        let counter =
+            crate::iterator::IteratorToken::decode(&iterator, &self.iterator_key, None).expect("just issued").counter;
         let id = SubscriptionId(self.next_subscription_id);
         self.next_subscription_id += 1;
         self.subscriptions.retain(|s| !s.ended);
@@ -343,7 +344,7 @@ impl Simulation {
                     let shard = stream.shard(subscription.shard)?;
                     Some(SubscriptionPosition {
                         shard: shard.id,
-                        continuation_sequence_number: subscription.continuation_sequence_number(),
+                        continuation_sequence_number: subscription.continuation_sequence_number(shard),
                         millis_behind_latest: millis_behind_latest(self.now, shard.next_unread(subscription.counter)),
                         ended: subscription.ended,
                     })
@@ -393,7 +394,7 @@ impl Simulation {
         Ok(SubscriptionRead {
             event: SubscribeToShardEvent {
                 records,
-                continuation_sequence_number: subscription.continuation_sequence_number(),
+                continuation_sequence_number: subscription.continuation_sequence_number(shard),
                 millis_behind_latest,
                 child_shards: if at_end {
                     crate::ops_records::child_shards(shards, subscription.shard)

@@ -14,7 +14,7 @@ use crate::iterator::{IteratorToken, StartingPosition};
 use crate::kms::{self, EncryptionType, KeyId};
 use crate::limits::{
     ITERATOR_LIFETIME, MAX_GET_RECORDS_BYTES, MAX_GET_RECORDS_LIMIT, MAX_PARTITION_KEY_CHARS, MAX_PUT_RECORDS_BYTES,
-    MAX_PUT_RECORDS_ENTRIES, MAX_RECORD_DATA_BYTES,
+    MAX_PUT_RECORDS_ENTRIES, MAX_RECORD_DATA_BYTES, MAX_SHARD_ITERATOR_LEN,
 };
 use crate::metrics::MetricName;
 use crate::ops_streams::stream_arn;
@@ -170,30 +170,49 @@ fn validate_entry(
     v.check(
         key_chars >= 1,
         &member("partitionKey"),
-        Some(partition_key.into()),
+        partition_key.into(),
         "Member must have length greater than or equal to 1",
     );
     v.check(
         key_chars <= MAX_PARTITION_KEY_CHARS,
         &member("partitionKey"),
-        Some(partition_key.into()),
+        partition_key.into(),
         format!("Member must have length less than or equal to {MAX_PARTITION_KEY_CHARS}"),
     );
     v.check(
         data_ok,
         &member("data"),
-        // AWS shows a blob as the Java buffer that held it.
-        Some(format!("java.nio.HeapByteBuffer[pos=0 lim={0} cap={0}]", data.len())),
+        validate::blob_value(data.len()),
         format!("Member must have length less than or equal to {MAX_RECORD_DATA_BYTES}"),
     );
     if let Some(text) = explicit_hash_key {
         v.check(
             hash_ok,
             &member("explicitHashKey"),
-            Some(text.into()),
+            text.into(),
             "Member must satisfy regular expression pattern: 0|([1-9]\\d{0,38})",
         );
     }
+}
+
+/// The record-size limit, once each member is within its own: data and
+/// partition key together at most 1 MiB. AWS's wording is not recorded;
+/// this follows its `PutRecords` message for the request as a whole.
+fn check_record_size(partition_key: &str, data: &[u8]) -> Result<(), PutRecordError> {
+    if partition_key.len() + data.len() > MAX_RECORD_DATA_BYTES {
+        return Err(PutRecordError::InvalidArgument("Record size exceeds 1 MB limit".into()));
+    }
+    Ok(())
+}
+
+/// A `PutRecords` entry as AWS echoes it in a `ValidationException`.
+fn entry_value(entry: &PutRecordsEntry) -> String {
+    let hash = validate::java_hash(&[
+        validate::java_bytes_hash(&entry.data),
+        entry.explicit_hash_key.as_deref().map_or(0, validate::java_string_hash),
+        validate::java_string_hash(&entry.partition_key),
+    ]);
+    validate::object_value("com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry", hash)
 }
 
 /// The hash key a record is routed by, once its members are known to be
@@ -262,11 +281,12 @@ impl Simulation {
             v.check(
                 validate::is_decimal(text, 129),
                 "sequenceNumberForOrdering",
-                Some(text.clone()),
+                text.clone(),
                 "Member must satisfy regular expression pattern: 0|([1-9]\\d{0,128})",
             );
         }
         v.finish().map_err(PutRecordError::Validation)?;
+        check_record_size(&partition_key, &data)?;
         let routing =
             hash_key_of(&partition_key, explicit_hash_key.as_deref()).map_err(PutRecordError::InvalidArgument)?;
         if let Some(text) = sequence_number_for_ordering.filter(|t| SequenceNumber::parse(t).is_none()) {
@@ -291,19 +311,33 @@ impl Simulation {
     pub fn put_records(&mut self, input: PutRecordsInput) -> Result<PutRecordsOutput, PutRecordError> {
         let PutRecordsInput { stream_name, records } = input;
         self.authorize("kinesis:PutRecords", &stream_arn(&stream_name)).map_err(PutRecordError::AccessDenied)?;
+        // In AWS's order: the list, its entries, then the stream.
         let mut v = Validator::default();
-        validate::stream_name(&mut v, &stream_name);
-        v.check(!records.is_empty(), "records", None, "Member must have length greater than or equal to 1");
-        v.check(
-            records.len() <= MAX_PUT_RECORDS_ENTRIES,
-            "records",
-            None,
-            format!("Member must have length less than or equal to {MAX_PUT_RECORDS_ENTRIES}"),
-        );
+        if !(1..=MAX_PUT_RECORDS_ENTRIES).contains(&records.len()) {
+            let value = validate::list_value(records.iter().map(entry_value));
+            v.check(
+                !records.is_empty(),
+                "records",
+                value.clone(),
+                "Member must have length greater than or equal to 1",
+            );
+            v.check(
+                records.len() <= MAX_PUT_RECORDS_ENTRIES,
+                "records",
+                value,
+                format!("Member must have length less than or equal to {MAX_PUT_RECORDS_ENTRIES}"),
+            );
+        }
         for (idx, entry) in records.iter().enumerate() {
             validate_entry(&mut v, Some(idx), &entry.partition_key, &entry.data, entry.explicit_hash_key.as_deref());
         }
+        validate::stream_name(&mut v, &stream_name);
         v.finish().map_err(PutRecordError::Validation)?;
+        // One entry over the limit refuses the whole request: an entry's
+        // own result can only be a throttle or an internal failure.
+        for entry in &records {
+            check_record_size(&entry.partition_key, &entry.data)?;
+        }
         let total: usize = records.iter().map(|r| r.data.len() + r.partition_key.len()).sum();
         if total > MAX_PUT_RECORDS_BYTES {
             return Err(PutRecordError::InvalidArgument("Records size exceeds 5 MB limit".into()));
@@ -351,12 +385,17 @@ impl Simulation {
             GetShardIteratorError::ResourceNotFound(NotFound::Shard { stream: stream_name.clone(), shard: shard_id })
         })?;
         let parse = |text: &str| -> Result<SequenceNumber, GetShardIteratorError> {
-            let seq = SequenceNumber::parse(text).ok_or_else(|| {
+            let refuse = |why: &str| {
                 GetShardIteratorError::InvalidArgument(format!(
-                    "StartingSequenceNumber {text} used in GetShardIterator on shard {shard_id} in stream {stream_name} under account {} is invalid.",
+                    "StartingSequenceNumber {text} used in GetShardIterator on shard {shard_id} in stream {stream_name} under account {} is invalid{why}.",
                     crate::ACCOUNT_ID
                 ))
-            })?;
+            };
+            let seq = SequenceNumber::parse(text).ok_or_else(|| refuse(""))?;
+            // Another stream's number, or one of a deleted stream of the same name.
+            if seq.stream() != shard.stream_serial() {
+                return Err(refuse(" because it did not come from this stream"));
+            }
             if seq.shard() != shard_id {
                 return Err(GetShardIteratorError::InvalidArgument(format!(
                     "Invalid StartingSequenceNumber. It encodes {}, while it was used in a call to a shard with {shard_id}",
@@ -370,12 +409,21 @@ impl Simulation {
             StartingPosition::Latest => shard.next_counter(),
             StartingPosition::AtSequenceNumber(text) => parse(text)?.counter(),
             StartingPosition::AfterSequenceNumber(text) => parse(text)?.counter() + 1,
+            StartingPosition::AtTimestamp(at) if *at > self.now => {
+                return Err(GetShardIteratorError::InvalidArgument(format!(
+                    "The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: {}, currentTimestampInMillis: {}",
+                    at.epoch_millis(),
+                    self.now.epoch_millis()
+                )));
+            }
             StartingPosition::AtTimestamp(at) => shard
                 .records()
                 .get(shard.position_at(*at))
                 .map_or(shard.next_counter(), |r| r.sequence_number().counter()),
         };
-        Ok(IteratorToken { stream: stream_name, shard: shard_id, counter, issued: self.now }.encode())
+        let serial = shard.stream_serial();
+        Ok(IteratorToken { stream: stream_name, serial, shard: shard_id, counter, issued: self.now }
+            .encode(&self.iterator_key))
     }
 
     /// `GetRecords`: up to `limit` (default and maximum 10,000) records and
@@ -388,28 +436,44 @@ impl Simulation {
     ) -> Result<GetRecordsOutput, GetRecordsError> {
         let limit = limit.unwrap_or(MAX_GET_RECORDS_LIMIT);
         let mut v = Validator::default();
-        v.check(limit >= 1, "limit", Some(limit.to_string()), "Member must have value greater than or equal to 1");
+        v.check(limit >= 1, "limit", limit.to_string(), "Member must have value greater than or equal to 1");
         v.check(
             limit <= MAX_GET_RECORDS_LIMIT,
             "limit",
-            Some(limit.to_string()),
+            limit.to_string(),
             format!("Member must have value less than or equal to {MAX_GET_RECORDS_LIMIT}"),
         );
+        let iterator_len = shard_iterator.chars().count();
+        v.check(
+            iterator_len >= 1,
+            "shardIterator",
+            shard_iterator.into(),
+            "Member must have length greater than or equal to 1",
+        );
+        v.check(
+            iterator_len <= MAX_SHARD_ITERATOR_LEN,
+            "shardIterator",
+            shard_iterator.into(),
+            format!("Member must have length less than or equal to {MAX_SHARD_ITERATOR_LEN}"),
+        );
         v.finish().map_err(GetRecordsError::Validation)?;
-        let token = IteratorToken::decode(shard_iterator)
+        let (now, iterator_key) = (self.now, self.iterator_key);
+        // An iterator this simulation did not seal, or one stamped after
+        // now (from a later moment of a timeline since rewound), was not
+        // issued here.
+        let token = IteratorToken::decode(shard_iterator, &self.iterator_key, self.unsealed_iterators_until)
+            .filter(|token| token.issued <= now)
             .ok_or_else(|| GetRecordsError::InvalidArgument("Invalid ShardIterator.".into()))?;
         self.authorize("kinesis:GetRecords", &stream_arn(&token.stream)).map_err(GetRecordsError::AccessDenied)?;
-        let now = self.now;
         if now.saturating_since(token.issued) > ITERATOR_LIFETIME {
             return Err(GetRecordsError::ExpiredIterator(IteratorExpired { issued: token.issued, now }));
         }
-        let stream = self.usable_stream_mut(&token.stream).map_err(GetRecordsError::ResourceNotFound)?;
-        let Some(shard_idx) = stream.shards.iter().position(|s| s.id == token.shard) else {
-            return Err(GetRecordsError::ResourceNotFound(NotFound::Shard {
-                stream: token.stream,
-                shard: token.shard,
-            }));
-        };
+        // A deleted stream's shards are gone, even if a stream of its name exists again.
+        let gone =
+            || GetRecordsError::ResourceNotFound(NotFound::Shard { stream: token.stream.clone(), shard: token.shard });
+        let stream =
+            self.usable_stream_mut(&token.stream).ok().filter(|s| s.serial == token.serial).ok_or_else(gone)?;
+        let shard_idx = stream.shards.iter().position(|s| s.id == token.shard).ok_or_else(gone)?;
         let Stream { shards, keys, tally, cost, mode, .. } = stream;
         let tally = tally.at(now);
         let shard = &mut shards[shard_idx];
@@ -436,8 +500,8 @@ impl Simulation {
         let next_unread = shard.next_unread(next_counter);
         let millis_behind_latest = millis_behind_latest(now, next_unread);
         let at_end = !shard.is_open() && next_unread.is_none();
-        let next_shard_iterator =
-            (!at_end).then(|| IteratorToken { counter: next_counter, issued: now, ..token.clone() }.encode());
+        let next_shard_iterator = (!at_end)
+            .then(|| IteratorToken { counter: next_counter, issued: now, ..token.clone() }.encode(&iterator_key));
         // Only a reader at the end of a closed shard is told about its children.
         let child_shards = if at_end { child_shards(shards, token.shard) } else { Vec::new() };
         Ok(GetRecordsOutput { records, next_shard_iterator, millis_behind_latest, child_shards })

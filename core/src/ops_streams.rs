@@ -174,13 +174,8 @@ const MAX_LIST_LIMIT: u32 = 10_000;
 /// phrases AWS uses for them (as kinesalite recorded): each broken bound is
 /// its own violation.
 fn check_count(v: &mut Validator, member: &str, value: u32, max: u32) {
-    v.check(value >= 1, member, Some(value.to_string()), "Member must have value greater than or equal to 1");
-    v.check(
-        value <= max,
-        member,
-        Some(value.to_string()),
-        format!("Member must have value less than or equal to {max}"),
-    );
+    v.check(value >= 1, member, value.to_string(), "Member must have value greater than or equal to 1");
+    v.check(value <= max, member, value.to_string(), format!("Member must have value less than or equal to {max}"));
 }
 
 /// Checks each tag's key and value, as `AddTagsToStream` and `CreateStream` both do.
@@ -189,13 +184,13 @@ fn check_tags(v: &mut Validator, tags: &BTreeMap<String, String>) {
         v.check(
             (1..=128).contains(&key.chars().count()),
             "tags.key",
-            Some(key.clone()),
+            key.clone(),
             "Member must have length between 1 and 128",
         );
         v.check(
             value.chars().count() <= 256,
             "tags.value",
-            Some(value.clone()),
+            value.clone(),
             "Member must have length less than or equal to 256",
         );
     }
@@ -274,12 +269,12 @@ impl Simulation {
         let mut v = Validator::default();
         validate::stream_name(&mut v, &stream_name);
         if let Some(n) = shard_count {
-            v.check(n >= 1, "shardCount", Some(n.to_string()), "Member must have value greater than or equal to 1");
+            v.check(n >= 1, "shardCount", n.to_string(), "Member must have value greater than or equal to 1");
         }
         v.check(
             tags.len() <= MAX_CREATE_STREAM_TAGS,
             "tags",
-            None,
+            validate::map_value(&tags),
             format!("Member must have length less than or equal to {MAX_CREATE_STREAM_TAGS}"),
         );
         check_tags(&mut v, &tags);
@@ -312,7 +307,9 @@ impl Simulation {
                 "This request would exceed the on-demand stream count limit of {ON_DEMAND_STREAM_COUNT_LIMIT} for the account {ACCOUNT_ID} in {REGION}."
             )));
         }
-        let mut stream = Stream::new(self.now, stream_name.clone(), shard_count, mode);
+        let serial = self.next_stream_serial;
+        self.next_stream_serial = serial.wrapping_add(1);
+        let mut stream = Stream::new(self.now, stream_name.clone(), serial, shard_count, mode);
         stream.tags = tags;
         self.streams.insert(stream_name, stream);
         Ok(())
@@ -462,7 +459,12 @@ impl Simulation {
     ) -> Result<(), StreamOpError> {
         self.authorize("kinesis:AddTagsToStream", &stream_arn(stream_name)).map_err(StreamOpError::AccessDenied)?;
         let mut v = Validator::default();
-        v.check(!tags.is_empty() && tags.len() <= 10, "tags", None, "Member must have length between 1 and 10");
+        v.check(
+            !tags.is_empty() && tags.len() <= 10,
+            "tags",
+            validate::map_value(&tags),
+            "Member must have length between 1 and 10",
+        );
         check_tags(&mut v, &tags);
         v.finish().map_err(StreamOpError::Validation)?;
         let stream = self.changeable_stream(stream_name, true)?;

@@ -154,7 +154,7 @@ mod tests {
     use crate::{Instant, SequenceNumber, ShardId};
 
     fn record(counter: u64) -> Record {
-        let seq = SequenceNumber::new(ShardId::new(0), counter);
+        let seq = SequenceNumber::new(0, ShardId::new(0), counter);
         Record::new(seq, Instant::SIMULATION_START, "k", None, b"d", Encryption::None)
     }
 

@@ -97,8 +97,10 @@ fn not_active(stream: &Stream) -> ReshardError {
     ReshardError::ResourceInUse(crate::error::not_active(&stream.name, stream.status))
 }
 
+/// A shard that a reshard has already closed: AWS refuses the argument,
+/// since the stream itself is free for updates.
 fn not_eligible(stream: &str, shard: ShardId) -> ReshardError {
-    ReshardError::ResourceInUse(format!(
+    ReshardError::InvalidArgument(format!(
         "Shard {shard} in stream {stream} under account {ACCOUNT_ID} has already been merged or split, and thus is not eligible for merging or splitting."
     ))
 }
@@ -153,7 +155,7 @@ impl Simulation {
         v.check(
             validate::is_decimal(new_starting_hash_key, 39),
             "newStartingHashKey",
-            Some(new_starting_hash_key.into()),
+            new_starting_hash_key.into(),
             "Member must satisfy regular expression pattern: 0|([1-9]\\d{0,38})",
         );
         v.finish().map_err(ReshardError::Validation)?;
@@ -227,7 +229,7 @@ impl Simulation {
         v.check(
             target_shard_count >= 1,
             "targetShardCount",
-            Some(target_shard_count.to_string()),
+            target_shard_count.to_string(),
             "Member must have value greater than or equal to 1",
         );
         v.finish().map_err(ReshardError::Validation)?;

@@ -3,9 +3,9 @@
 //! Kinesis sequence numbers are decimal strings, 56 digits in practice,
 //! unique per stream and strictly increasing within a shard. Their layout is
 //! not documented; ours keeps the observable properties: 56 digits,
-//! increasing within a shard, and the owning shard recoverable from the
-//! digits, so that a sequence number used with the wrong shard is refused as
-//! Kinesis refuses it.
+//! increasing within a shard, and the owning stream and shard recoverable
+//! from the digits, so that a sequence number used with the wrong stream or
+//! shard is refused as Kinesis refuses it.
 
 use core::fmt;
 
@@ -16,20 +16,37 @@ use crate::stream::ShardId;
 /// A record's sequence number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct SequenceNumber {
+    /// The serial of the stream the record was written to ([`StreamSerial`]).
+    /// Absent from snapshots taken before it was recorded: those streams are serial 0.
+    #[serde(default)]
+    stream: StreamSerial,
     shard: ShardId,
     // Position of the record among all records ever written to the shard.
     counter: u64,
 }
 
+/// Which stream, of all the simulation has created, a stream is: streams
+/// are numbered as they are created, so that a stream deleted and created
+/// again under its name is another stream, as in Kinesis. The count wraps
+/// after 65,535 streams, which no lesson comes near; the number is kept this
+/// small so that a stored record stays 48 bytes.
+pub(crate) type StreamSerial = u16;
+
 const PREFIX: &str = "49";
 const SHARD_DIGITS: usize = 12;
-const COUNTER_DIGITS: usize = 42;
+const STREAM_DIGITS: usize = 5;
+const COUNTER_DIGITS: usize = 37;
 /// Length of every sequence number this simulation issues.
-const SEQUENCE_NUMBER_DIGITS: usize = PREFIX.len() + SHARD_DIGITS + COUNTER_DIGITS;
+const SEQUENCE_NUMBER_DIGITS: usize = PREFIX.len() + SHARD_DIGITS + STREAM_DIGITS + COUNTER_DIGITS;
 
 impl SequenceNumber {
-    pub(crate) fn new(shard: ShardId, counter: u64) -> SequenceNumber {
-        SequenceNumber { shard, counter }
+    pub(crate) fn new(stream: StreamSerial, shard: ShardId, counter: u64) -> SequenceNumber {
+        SequenceNumber { stream, shard, counter }
+    }
+
+    /// The serial of the stream the record was written to.
+    pub(crate) fn stream(self) -> StreamSerial {
+        self.stream
     }
 
     /// The shard the record was written to.
@@ -49,20 +66,26 @@ impl SequenceNumber {
         {
             return None;
         }
-        let shard = text[PREFIX.len()..PREFIX.len() + SHARD_DIGITS].parse::<u32>().ok()?;
-        let counter = text[PREFIX.len() + SHARD_DIGITS..].parse::<u64>().ok()?;
-        Some(SequenceNumber { shard: ShardId::new(shard), counter })
+        let (shard, rest) = text[PREFIX.len()..].split_at(SHARD_DIGITS);
+        let (stream, counter) = rest.split_at(STREAM_DIGITS);
+        Some(SequenceNumber {
+            stream: stream.parse().ok()?,
+            shard: ShardId::new(shard.parse().ok()?),
+            counter: counter.parse().ok()?,
+        })
     }
 }
 
-/// 56 digits: `49`, the shard index in 12 digits, the per-shard counter in 42.
+/// 56 digits: `49`, the shard index in 12 digits, the stream's serial in 5,
+/// the per-shard counter in 37. (The first stream a simulation creates is
+/// serial 0, so its numbers read as they did before the serial was added.)
 ///
 /// Within one shard the decimal values increase with the counter, so
 /// comparing two of them as numbers (or as equal-length strings) agrees with
 /// write order.
 impl fmt::Display for SequenceNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{PREFIX}{:012}{:042}", self.shard.index(), self.counter)
+        write!(f, "{PREFIX}{:012}{:05}{:037}", self.shard.index(), self.stream, self.counter)
     }
 }
 
@@ -74,18 +97,22 @@ mod tests {
     #[test]
     fn has_56_digits_and_orders_like_the_counter() {
         let shard = ShardId::new(3);
-        let a = SequenceNumber::new(shard, 9).to_string();
-        let b = SequenceNumber::new(shard, 10).to_string();
+        let a = SequenceNumber::new(2, shard, 9).to_string();
+        let b = SequenceNumber::new(2, shard, 10).to_string();
         assert_eq!(a.len(), 56);
         assert!(a.bytes().all(|c| c.is_ascii_digit()));
         assert!(a < b, "{a} < {b}");
-        assert_eq!(SequenceNumber::new(shard, u64::MAX).to_string().len(), 56);
+        assert_eq!(SequenceNumber::new(u16::MAX, ShardId::new(u32::MAX), u64::MAX).to_string().len(), 56);
     }
 
     #[test]
     fn parse_round_trips_and_rejects_foreign_strings() {
-        let seq = SequenceNumber::new(ShardId::new(17), 123_456);
-        assert_eq!(SequenceNumber::parse(&seq.to_string()), Some(seq));
+        for seq in [SequenceNumber::new(0, ShardId::new(17), 123_456), SequenceNumber::new(65_535, ShardId::new(3), 9)]
+        {
+            assert_eq!(SequenceNumber::parse(&seq.to_string()), Some(seq));
+        }
+        let seq = SequenceNumber::new(4, ShardId::new(17), 123_456);
+        assert_eq!(seq.to_string(), "49000000000017000040000000000000000000000000000000123456");
         for bad in [
             "",
             "49",
@@ -93,6 +120,8 @@ mod tests {
             &"9".repeat(56),
             &alloc::format!("{seq}0"),
             "49000000000001x00000000000000000000000000000000000000001",
+            // A stream serial beyond 65,535.
+            "49000000000001999990000000000000000000000000000000000001",
         ] {
             assert_eq!(SequenceNumber::parse(bad), None, "{bad:?}");
         }

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::consumer::{ConsumerId, ConsumerView, PollingConsumer};
 use crate::error::{GetShardIteratorError, NotFound, PauseConsumerError};
-use crate::iterator::StartingPosition;
+use crate::iterator::{IteratorKey, StartingPosition};
 use crate::metrics::MetricStore;
 use crate::policy::{Policy, Principal};
 use crate::sequence::SequenceNumber;
@@ -31,6 +31,20 @@ pub struct Simulation {
     pub(crate) streams: BTreeMap<String, Stream>,
     consumers: Vec<PollingConsumer>,
     next_consumer_id: u32,
+    /// The secret shard iterators are sealed with (`iterator.rs`). A snapshot
+    /// taken before iterators were sealed gets a fixed one.
+    #[serde(default = "IteratorKey::for_unsealed_snapshots")]
+    pub(crate) iterator_key: IteratorKey,
+    /// Until when unsealed iterators are read: set, to the restored clock,
+    /// only in a simulation restored from a snapshot taken before sealing,
+    /// whose clients hold unsealed iterators.
+    #[serde(default = "unsealed_iterators_until_restored")]
+    pub(crate) unsealed_iterators_until: Option<Instant>,
+    /// The serial the next stream created gets (`sequence::StreamSerial`).
+    /// A snapshot taken before serials were recorded has all its streams at
+    /// 0; the streams created after restoring it start at 1.
+    #[serde(default = "first_serial_after_unnumbered_streams")]
+    pub(crate) next_stream_serial: crate::sequence::StreamSerial,
     /// Identity policies by principal.
     pub(crate) policies: BTreeMap<Principal, Vec<Policy>>,
     /// Who calls are made as; `None` is the account's root user.
@@ -97,13 +111,24 @@ enum Due {
 }
 
 impl Simulation {
-    /// An empty account whose clock reads [`Instant::SIMULATION_START`].
+    /// An empty account whose clock reads [`Instant::SIMULATION_START`],
+    /// with the secrets of seed 0 (see [`Simulation::with_seed`]).
     pub fn new() -> Simulation {
+        Simulation::with_seed(0)
+    }
+
+    /// An empty account whose secrets (the key shard iterators are sealed
+    /// with) are drawn from `seed`: iterators one simulation issues are
+    /// refused by a simulation of another seed.
+    pub fn with_seed(seed: u64) -> Simulation {
         Simulation {
+            iterator_key: IteratorKey::draw(&mut crate::rand::Rand::new(seed)),
+            unsealed_iterators_until: None,
             now: Instant::SIMULATION_START,
             streams: BTreeMap::new(),
             consumers: Vec::new(),
             next_consumer_id: 0,
+            next_stream_serial: 0,
             policies: BTreeMap::new(),
             caller: None,
             metrics: MetricStore::new(),
@@ -205,7 +230,14 @@ impl Simulation {
                 debug_assert!(false, "{due:?} keeps falling due at {at}");
                 break;
             }
-            self.now = self.now.max(at);
+            if at > self.now {
+                self.now = at;
+                // Retention holds at every instant something runs, not only
+                // at the end of the move: otherwise a client running inside a
+                // long move could read a record that a series of short moves
+                // would have trimmed.
+                self.trim_streams();
+            }
             match due {
                 Due::Producer(idx) => self.poll_producer_at(idx),
                 Due::Application(idx) => self.tick_application_at(idx),
@@ -236,6 +268,11 @@ impl Simulation {
             }
         }
         self.now = target;
+        self.trim_streams();
+    }
+
+    /// Drops what the retention period no longer keeps, as of `now`.
+    fn trim_streams(&mut self) {
         for stream in self.streams.values_mut() {
             stream.trim(self.now);
         }
@@ -379,6 +416,16 @@ impl Simulation {
     pub fn consumer_summaries(&self, newest: usize) -> Vec<crate::consumer::ConsumerSummary> {
         self.consumers.iter().map(|c| c.summary(self.now, newest)).collect()
     }
+}
+
+/// For a snapshot without the field; `Simulation::restore` then moves it
+/// to the restored clock (see `unsealed_iterators_until`).
+fn unsealed_iterators_until_restored() -> Option<Instant> {
+    Some(Instant::from_epoch_millis(u64::MAX))
+}
+
+fn first_serial_after_unnumbered_streams() -> crate::sequence::StreamSerial {
+    1
 }
 
 /// How many due items may run at one simulated instant before `advance`

@@ -84,7 +84,10 @@ impl Simulation {
             None => return Err(SnapshotError::NotASnapshot("it has no version number".into())),
         }
         let body: Body = serde_json::from_str(snapshot).map_err(|err| SnapshotError::Corrupt(err.to_string()))?;
-        let sim = body.simulation;
+        let mut sim = body.simulation;
+        // A snapshot from before iterators were sealed: its clients' unsealed
+        // iterators are read for the rest of their five minutes, no others.
+        sim.unsealed_iterators_until = sim.unsealed_iterators_until.map(|until| until.min(sim.now));
         sim.check_invariants().map_err(SnapshotError::Corrupt)?;
         Ok(sim)
     }

@@ -17,7 +17,7 @@ use crate::hash::{HashKey, HashKeyRange};
 use crate::kms::{EncryptionType, KeyId};
 use crate::limits;
 use crate::record_log::RecordLog;
-use crate::sequence::SequenceNumber;
+use crate::sequence::{SequenceNumber, StreamSerial};
 use crate::throttle::TokenBucket;
 use crate::time::{Duration, Instant};
 
@@ -94,8 +94,8 @@ impl StreamStatus {
 /// and `GetRecords` hands out records without copying them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
-    // The sequence number's two parts, stored apart so that the struct has
-    // no padding: 48 bytes.
+    // The sequence number's three parts, stored apart so that the struct
+    // packs into 48 bytes.
     counter: u64,
     approximate_arrival: Instant,
     // The partition key's UTF-8 bytes, then the data, then (if
@@ -103,8 +103,16 @@ pub struct Record {
     bytes: Arc<[u8]>,
     shard: ShardId,
     key_len: u32,
+    // Zero is left out of snapshots, which is every record of a snapshot
+    // taken before sequence numbers named their stream.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    stream: StreamSerial,
     explicit_hash_key: bool,
     encryption: Encryption,
+}
+
+fn is_zero(serial: &StreamSerial) -> bool {
+    *serial == 0
 }
 
 /// Records up to this many bytes (key, data and explicit hash key) are
@@ -150,6 +158,7 @@ impl Record {
         Record {
             counter: sequence_number.counter(),
             shard: sequence_number.shard(),
+            stream: sequence_number.stream(),
             approximate_arrival,
             bytes,
             key_len: partition_key.len() as u32,
@@ -160,7 +169,7 @@ impl Record {
 
     /// `SequenceNumber`.
     pub fn sequence_number(&self) -> SequenceNumber {
-        SequenceNumber::new(self.shard, self.counter)
+        SequenceNumber::new(self.stream, self.shard, self.counter)
     }
 
     /// `ApproximateArrivalTimestamp`.
@@ -219,6 +228,10 @@ impl Record {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Shard {
     pub(crate) id: ShardId,
+    /// The serial of the stream the shard belongs to, which its sequence
+    /// numbers carry. Absent from older snapshots, whose streams are serial 0.
+    #[serde(default)]
+    stream: StreamSerial,
     pub(crate) range: HashKeyRange,
     pub(crate) parent: Option<ShardId>,
     pub(crate) adjacent_parent: Option<ShardId>,
@@ -236,9 +249,16 @@ pub(crate) struct Shard {
 }
 
 impl Shard {
-    pub(crate) fn new(now: Instant, id: ShardId, range: HashKeyRange, parents: [Option<ShardId>; 2]) -> Shard {
+    pub(crate) fn new(
+        now: Instant,
+        stream: StreamSerial,
+        id: ShardId,
+        range: HashKeyRange,
+        parents: [Option<ShardId>; 2],
+    ) -> Shard {
         Shard {
             id,
+            stream,
             range,
             parent: parents[0],
             adjacent_parent: parents[1],
@@ -266,14 +286,24 @@ impl Shard {
         self.next_counter
     }
 
+    /// The serial of the stream the shard belongs to.
+    pub(crate) fn stream_serial(&self) -> StreamSerial {
+        self.stream
+    }
+
+    /// The sequence number of the record at `counter` in this shard.
+    pub(crate) fn sequence_number(&self, counter: u64) -> SequenceNumber {
+        SequenceNumber::new(self.stream, self.id, counter)
+    }
+
     /// The first sequence number the shard could hold.
     pub(crate) fn starting_sequence_number(&self) -> SequenceNumber {
-        SequenceNumber::new(self.id, 0)
+        self.sequence_number(0)
     }
 
     /// For a closed shard, the position after its last record.
     pub(crate) fn ending_sequence_number(&self) -> Option<SequenceNumber> {
-        self.closed_at.map(|_| SequenceNumber::new(self.id, self.next_counter))
+        self.closed_at.map(|_| self.sequence_number(self.next_counter))
     }
 
     /// Stores a record. `explicit_hash_key` is `Some` when the producer chose
@@ -287,7 +317,7 @@ impl Shard {
         encryption: Encryption,
     ) -> SequenceNumber {
         debug_assert!(self.is_open(), "append to closed shard={}", self.id);
-        let sequence_number = SequenceNumber::new(self.id, self.next_counter);
+        let sequence_number = self.sequence_number(self.next_counter);
         self.next_counter += 1;
         let record = Record::new(sequence_number, now, partition_key, explicit_hash_key, data, encryption);
         debug_assert!(self.range.contains(record.hash_key()), "shard={} key={}", self.id, record.hash_key());
@@ -297,7 +327,7 @@ impl Shard {
 
     /// The sequence number the next record will get: the nonce for its encryption.
     pub(crate) fn peek_sequence_number(&self) -> SequenceNumber {
-        SequenceNumber::new(self.id, self.next_counter)
+        self.sequence_number(self.next_counter)
     }
 
     /// Index of the first stored record at or after `counter`.
@@ -357,6 +387,10 @@ pub(crate) enum Change {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Stream {
     pub(crate) name: String,
+    /// Which stream this is of all the simulation created (`StreamSerial`).
+    /// Absent from older snapshots: their streams are all serial 0.
+    #[serde(default)]
+    pub(crate) serial: StreamSerial,
     pub(crate) status: StreamStatus,
     pub(crate) created_at: Instant,
     pub(crate) mode: crate::CapacityMode,
@@ -405,14 +439,21 @@ impl Stream {
 }
 
 impl Stream {
-    pub(crate) fn new(now: Instant, name: String, shard_count: u32, mode: crate::CapacityMode) -> Stream {
+    pub(crate) fn new(
+        now: Instant,
+        name: String,
+        serial: StreamSerial,
+        shard_count: u32,
+        mode: crate::CapacityMode,
+    ) -> Stream {
         let shards = HashKeyRange::uniform(shard_count)
             .into_iter()
             .enumerate()
-            .map(|(idx, range)| Shard::new(now, ShardId::new(idx as u32), range, [None, None]))
+            .map(|(idx, range)| Shard::new(now, serial, ShardId::new(idx as u32), range, [None, None]))
             .collect();
         let stream = Stream {
             name,
+            serial,
             status: StreamStatus::Creating,
             created_at: now,
             mode,
@@ -454,7 +495,7 @@ impl Stream {
     pub(crate) fn add_shard(&mut self, now: Instant, range: HashKeyRange, parents: [Option<ShardId>; 2]) -> ShardId {
         let id = ShardId::new(self.next_shard_index);
         self.next_shard_index += 1;
-        self.shards.push(Shard::new(now, id, range, parents));
+        self.shards.push(Shard::new(now, self.serial, id, range, parents));
         id
     }
 
@@ -497,11 +538,14 @@ impl Stream {
                 .iter()
                 .zip(shard.records.iter().skip(1))
                 .all(|(a, b)| a.sequence_number().counter() < b.sequence_number().counter());
-            let in_shard = shard.records.iter().all(|r| {
-                r.sequence_number().shard() == shard.id
-                    && r.sequence_number().counter() < shard.next_counter
-                    && shard.range.contains(r.hash_key())
-            });
+            let in_shard = shard.stream == self.serial
+                && shard.records.iter().all(|r| {
+                    let seq = r.sequence_number();
+                    seq.stream() == self.serial
+                        && seq.shard() == shard.id
+                        && seq.counter() < shard.next_counter
+                        && shard.range.contains(r.hash_key())
+                });
             if !ordered || !in_shard {
                 return Err(alloc::format!("stream={name} shard={}: records out of order or misfiled", shard.id));
             }

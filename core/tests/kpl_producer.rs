@@ -211,6 +211,29 @@ fn throttled_entries_are_retried_with_backoff_until_they_succeed() {
 }
 
 #[test]
+fn the_rate_limiter_drains_every_25_ms_as_the_kpl_does() {
+    // 1,000 records of one key, aggregation off, RateLimit 50 %: the client
+    // lets 500 a second through, so the shard never throttles, and what the
+    // limiter holds back goes out at its 25 ms drains, not the moment a token
+    // comes back: one PutRecords call per drain.
+    let mut sim = sim_with_stream(1);
+    let config = KplConfig { aggregation_enabled: false, rate_limit: 50, ..KplConfig::default() };
+    let mut producer = KplProducer::new(config, 7);
+    for i in 0..1000u32 {
+        producer.add_user_record(sim.now(), STREAM, "hot", i.to_be_bytes().to_vec(), None).unwrap();
+    }
+    let polls = drive_to_idle(&mut sim, &mut producer);
+    let counters = producer.counters();
+    assert_eq!((counters.n_user_records_succeeded, counters.n_retries), (1000, 0), "{counters:?}");
+    let took_ms = polls.last().unwrap().saturating_since(polls[0]).as_millis();
+    assert!(took_ms >= 1000, "500 records a second after a first burst: {took_ms} ms");
+    // The first call at the buffer deadline, then at most one per drain.
+    let calls = counters.n_put_records_calls;
+    assert!(calls <= 1 + took_ms.div_ceil(25), "{calls} calls in {took_ms} ms");
+    assert!(polls.iter().skip(1).all(|at| at.epoch_millis() % 25 == 0), "every later poll is a drain");
+}
+
+#[test]
 fn jitter_is_deterministic_for_a_seed() {
     let schedule = |seed| {
         let (_, producer, ids, polls) = hot_key(seed, 1600, Duration::from_secs(30));

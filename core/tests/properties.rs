@@ -162,7 +162,53 @@ proptest! {
 }
 
 /// Whether `part` appears in `whole` in the same relative order.
+/// What a polling consumer reads when the clock moves in `steps`: a record
+/// written at 0 h and one at 10 h, on a stream keeping 24 hours, and the
+/// consumer (from `TRIM_HORIZON`) paused from 10 h to 30 h, then polling for
+/// ten seconds. At 30 h only the second record is within retention.
+fn paused_consumer_reads(steps: &[u64]) -> Vec<Vec<u8>> {
+    let mut sim = new_sim(1);
+    sim.put_record(PutRecordInput::new("s", "k", b"old".to_vec())).unwrap();
+    sim.advance(Duration::from_hours(10));
+    sim.put_record(PutRecordInput::new("s", "k", b"young".to_vec())).unwrap();
+    let consumer = sim.start_polling_consumer("s", StartingPosition::TrimHorizon).unwrap();
+    sim.pause_consumer(consumer, Duration::from_hours(20)).unwrap();
+    for &step in steps {
+        sim.advance(Duration::from_millis(step));
+    }
+    sim.consumers()[0].shards[0].records.iter().map(|r| r.data().to_vec()).collect()
+}
+
+/// `total` milliseconds cut at `cuts` (any order, repeats allowed) into steps.
+fn split(total: u64, mut cuts: Vec<u64>) -> Vec<u64> {
+    cuts.push(0);
+    cuts.push(total);
+    cuts.sort_unstable();
+    cuts.windows(2).map(|w| w[1] - w[0]).collect()
+}
+
 fn is_subsequence<T: PartialEq>(part: &[T], whole: &[T]) -> bool {
     let mut rest = whole.iter();
     part.iter().all(|p| rest.any(|w| w == p))
+}
+
+const PAUSED_MOVE_MILLIS: u64 = 20 * 3_600_000 + 10_000;
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    #[test]
+    fn what_a_consumer_reads_does_not_depend_on_how_the_clock_moves(
+        cuts in prop::collection::vec(0..=PAUSED_MOVE_MILLIS, 0..12),
+    ) {
+        prop_assert_eq!(paused_consumer_reads(&split(PAUSED_MOVE_MILLIS, cuts)), vec![b"young".to_vec()]);
+    }
+}
+
+#[test]
+fn one_long_move_trims_as_hourly_moves_do() {
+    let hourly: Vec<u64> = split(PAUSED_MOVE_MILLIS, (1..=20).map(|h| h * 3_600_000).collect());
+    for steps in [vec![PAUSED_MOVE_MILLIS], hourly] {
+        assert_eq!(paused_consumer_reads(&steps), [b"young".to_vec()], "{} steps", steps.len());
+    }
 }

@@ -228,7 +228,7 @@ impl<'a> Decoder<'a> {
 
     /// Records that member `name`, whose value is `value`, breaks `constraint`.
     pub(crate) fn violated(&mut self, name: &str, value: String, constraint: impl Into<String>) {
-        let violation = Violation { member: self.path(name), value: Some(value), constraint: constraint.into() };
+        let violation = Violation { member: self.path(name), value, constraint: constraint.into() };
         self.problems.push(violation.to_string());
     }
 
@@ -491,7 +491,7 @@ impl<'a> Decoder<'a> {
                         Err(_) => self.problems.push(
                             Violation {
                                 member: path,
-                                value: Some(whole.to_string()),
+                                value: whole.to_string(),
                                 constraint: "Member must have value greater than or equal to 0".into(),
                             }
                             .to_string(),

@@ -5,9 +5,9 @@
 //! `Body` may be left out when the operation needs no members. The response
 //! is `{"Status": 200, "Body": {…}}`, where `Body` is the JSON the service
 //! would send, or `{}` where it sends an empty body, so that `Body` is always
-//! an object. Blank lines get no response. A line that is not a JSON object
-//! with a string `Target` gets a `SerializationException` saying so, and the
-//! session goes on.
+//! an object. Blank lines get no response. A line that is not UTF-8, or not
+//! a JSON object with a string `Target`, gets a `SerializationException`
+//! saying so, and the session goes on.
 
 use alloc::format;
 use alloc::string::String;
@@ -20,20 +20,25 @@ use crate::Simulation;
 
 /// The response line for one request line, or `None` for a blank line.
 ///
+/// The line is read as UTF-8, as JSON requires. Bytes that are not UTF-8
+/// are a `SerializationException`, never repaired into U+FFFD: a repaired
+/// partition key would route to another shard than the one the caller chose.
+///
 /// ```
 /// use shardlab_core::{Simulation, api::line};
 ///
 /// let mut sim = Simulation::new();
-/// let reply = line::handle_line(&mut sim, r#"{"Target":"Shardlab.AdvanceClock","Body":{"Millis":1500}}"#);
+/// let reply = line::handle_line(&mut sim, br#"{"Target":"Shardlab.AdvanceClock","Body":{"Millis":1500}}"#);
 /// assert_eq!(reply.as_deref(), Some(r#"{"Status":200,"Body":{"EpochMillis":1767225601500}}"#));
 /// ```
-pub fn handle_line(sim: &mut Simulation, line: &str) -> Option<String> {
-    if line.trim().is_empty() {
-        return None;
-    }
-    let reply = match parse(line) {
-        Ok((target, body)) => call(sim, &target, Some(&body)),
-        Err(why) => Err(ApiError::serialization(why)),
+pub fn handle_line(sim: &mut Simulation, line: &[u8]) -> Option<String> {
+    let reply = match core::str::from_utf8(line) {
+        Ok(text) if text.trim().is_empty() => return None,
+        Ok(text) => match parse(text) {
+            Ok((target, body)) => call(sim, &target, Some(&body)),
+            Err(why) => Err(ApiError::serialization(why)),
+        },
+        Err(err) => Err(ApiError::serialization(format!("The request line is not UTF-8: {err}"))),
     };
     let (status, body) = respond(reply);
     let body = body.unwrap_or_else(|| Value::Object(Map::new()));

@@ -26,9 +26,7 @@ fn main() -> io::Result<()> {
         if input.read_until(b'\n', &mut line)? == 0 {
             return Ok(());
         }
-        // Bytes that are not UTF-8 are not JSON either; they get the same
-        // SerializationException as any other malformed line.
-        if let Some(reply) = handle_line(&mut sim, &String::from_utf8_lossy(&line)) {
+        if let Some(reply) = handle_line(&mut sim, &line) {
             writeln!(output, "{reply}")?;
             output.flush()?;
         }

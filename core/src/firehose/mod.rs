@@ -52,7 +52,7 @@ use crate::s3::{ObjectStore, bucket_of_arn};
 use crate::sim::Simulation;
 use crate::stream::ShardId;
 use crate::time::{Duration, Instant};
-use crate::{base64, stream_arn};
+use crate::{base64, stream_arn, validate};
 
 /// One MiB, the unit of `SizeInMBs`.
 const MIB: u64 = 1024 * 1024;
@@ -630,7 +630,7 @@ pub(crate) type Functions = BTreeMap<String, TransformFunction>;
 
 /// `DeliveryStreamName`: 1 to 64 characters of `[a-zA-Z0-9_.-]`.
 fn validate_name(v: &mut Validator, member: &str, name: &str) {
-    let value = || Some(name.into());
+    let value = || String::from(name);
     v.check(!name.is_empty(), member, value(), "Member must have length greater than or equal to 1");
     v.check(name.len() <= 64, member, value(), "Member must have length less than or equal to 64");
     v.check(
@@ -676,7 +676,7 @@ impl Simulation {
         v.check(
             (1..=128).contains(&hints.size_in_mbs),
             &format!("{member}.sizeInMBs"),
-            Some(hints.size_in_mbs.to_string()),
+            hints.size_in_mbs.to_string(),
             if hints.size_in_mbs < 1 {
                 "Member must have value greater than or equal to 1"
             } else {
@@ -686,7 +686,7 @@ impl Simulation {
         v.check(
             hints.interval_in_seconds <= 900,
             &format!("{member}.intervalInSeconds"),
-            Some(hints.interval_in_seconds.to_string()),
+            hints.interval_in_seconds.to_string(),
             "Member must have value less than or equal to 900",
         );
         v.finish().map_err(FirehoseError::Validation)?;
@@ -828,7 +828,7 @@ impl Simulation {
     /// stream), `Validation` (over 1,000 KiB), `ServiceUnavailable` (quota).
     pub fn firehose_put_record(&mut self, name: &str, data: Vec<u8>) -> Result<String, FirehoseError> {
         let mut v = Validator::default();
-        check_record_size(&mut v, "record.data", data.len());
+        check_record_size(&mut v, || "record.data".into(), data.len());
         v.finish().map_err(FirehoseError::Validation)?;
         let now = self.now;
         let stream = self.direct_put_stream(name)?;
@@ -851,15 +851,27 @@ impl Simulation {
         records: Vec<Vec<u8>>,
     ) -> Result<PutRecordBatchOutput, FirehoseError> {
         let mut v = Validator::default();
-        v.check(!records.is_empty(), "records", None, "Member must have length greater than or equal to 1");
-        v.check(
-            records.len() <= MAX_BATCH_RECORDS,
-            "records",
-            None,
-            format!("Member must have length less than or equal to {MAX_BATCH_RECORDS}"),
-        );
+        if !(1..=MAX_BATCH_RECORDS).contains(&records.len()) {
+            // Echoed as Kinesis echoes its own lists (`validate::object_value`).
+            let value = validate::list_value(records.iter().map(|data| {
+                let hash = validate::java_hash(&[validate::java_bytes_hash(data)]);
+                validate::object_value("com.amazonaws.firehose.v20150804.Record", hash)
+            }));
+            v.check(
+                !records.is_empty(),
+                "records",
+                value.clone(),
+                "Member must have length greater than or equal to 1",
+            );
+            v.check(
+                records.len() <= MAX_BATCH_RECORDS,
+                "records",
+                value,
+                format!("Member must have length less than or equal to {MAX_BATCH_RECORDS}"),
+            );
+        }
         for (idx, record) in records.iter().enumerate() {
-            check_record_size(&mut v, &format!("records.{}.member.data", idx + 1), record.len());
+            check_record_size(&mut v, || format!("records.{}.member.data", idx + 1), record.len());
         }
         v.finish().map_err(FirehoseError::Validation)?;
         let total: usize = records.iter().map(Vec::len).sum();
@@ -916,18 +928,22 @@ impl Simulation {
     }
 }
 
-fn check_record_size(v: &mut Validator, member: &str, len: usize) {
-    v.check(
-        len <= MAX_RECORD_BYTES,
-        member,
-        None,
-        format!("Member must have length less than or equal to {MAX_RECORD_BYTES}"),
-    );
+/// The record's size; the member path and the message are built only for a violation.
+fn check_record_size(v: &mut Validator, member: impl FnOnce() -> String, len: usize) {
+    if len > MAX_RECORD_BYTES {
+        v.check(
+            false,
+            &member(),
+            validate::blob_value(len),
+            format!("Member must have length less than or equal to {MAX_RECORD_BYTES}"),
+        );
+    }
 }
 
 impl KinesisReader {
     /// One `GetRecords` call per shard that is ready: not finished, and
-    /// with every parent finished. Returns the records' data in shard order.
+    /// with every parent finished. Returns the records' data in shard order,
+    /// KPL aggregates as the user records they hold.
     fn poll(&mut self, sim: &mut Simulation) -> Vec<Vec<u8>> {
         let mut out = Vec::new();
         let finished: Vec<ShardId> = self.shards.iter().filter(|s| s.finished).map(|s| s.shard).collect();
@@ -956,7 +972,10 @@ impl KinesisReader {
             match sim.get_records(&iterator, None) {
                 Ok(output) => {
                     self.last_error = None;
-                    out.extend(output.records.iter().map(|r| r.data().to_vec()));
+                    // Firehose de-aggregates KPL records before transformation
+                    // and delivery, as the KCL does; other records pass as they are.
+                    let user_records = output.records.iter().flat_map(crate::kpl::deaggregate_record);
+                    out.extend(user_records.map(|client| client.user_record.data));
                     shard.finished = output.next_shard_iterator.is_none();
                     shard.iterator = output.next_shard_iterator;
                     children.extend(output.child_shards);

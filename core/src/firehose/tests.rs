@@ -189,17 +189,20 @@ fn put_record_batch_limits() {
     check_batch_refused(
         vec![b"x".to_vec(); 501],
         "ValidationException",
-        "1 validation error detected: Value at 'records' failed to satisfy constraint: Member must have length less than or equal to 500",
+        &format!(
+            "1 validation error detected: Value '[{}]' at 'records' failed to satisfy constraint: Member must have length less than or equal to 500",
+            ["com.amazonaws.firehose.v20150804.Record@b6"; 501].join(", ")
+        ),
     );
     check_batch_refused(
         vec![],
         "ValidationException",
-        "1 validation error detected: Value at 'records' failed to satisfy constraint: Member must have length greater than or equal to 1",
+        "1 validation error detected: Value '[]' at 'records' failed to satisfy constraint: Member must have length greater than or equal to 1",
     );
     check_batch_refused(
         vec![b"x".to_vec(), vec![0; MAX_RECORD_BYTES + 1]],
         "ValidationException",
-        "1 validation error detected: Value at 'records.2.member.data' failed to satisfy constraint: Member must have length less than or equal to 1024000",
+        "1 validation error detected: Value 'java.nio.HeapByteBuffer[pos=0 lim=1024001 cap=1024001]' at 'records.2.member.data' failed to satisfy constraint: Member must have length less than or equal to 1024000",
     );
     check_batch_refused(
         vec![vec![0; 1_000_000]; 5],

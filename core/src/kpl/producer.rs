@@ -35,7 +35,8 @@
 //! - Collection into `PutRecords` calls (`CollectionMaxCount`,
 //!   `CollectionMaxSize`), sent early when a stream's buffer fills one.
 //! - The per-shard client-side rate limit (`RateLimit`, a percentage of the
-//!   shard's 1,000 records and 1 MiB per second), as token buckets.
+//!   shard's 1,000 records and 1 MiB per second), as token buckets; what it
+//!   holds back is sent at its drains, every 25 ms, as the KPL's `Limiter` does.
 //! - Retries of failed entries and `RecordTtl`: a user record not written
 //!   within its TTL fails with the KPL's error code `Expired`.
 //! - Outcomes per user record, and counters a learner can watch. Outcomes
@@ -340,6 +341,17 @@ impl ShardLimiter {
     }
 }
 
+/// How often the KPL's rate limiter drains what it holds back: its `Limiter`
+/// runs a drain every 25 ms (`limiter.h`, `kDrainDelayMillis` in
+/// awslabs/amazon-kinesis-producer), rather than the moment a token returns.
+const DRAIN_INTERVAL_MILLIS: u64 = 25;
+
+/// The first drain of the rate limiter at or after `at`; drains fall on
+/// multiples of 25 ms of the simulated clock.
+fn next_drain(at: Instant) -> Instant {
+    Instant::from_epoch_millis(at.epoch_millis().div_ceil(DRAIN_INTERVAL_MILLIS) * DRAIN_INTERVAL_MILLIS)
+}
+
 /// The KPL's producer as a sans-IO state machine. See the [`kpl`](crate::kpl) module docs.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct KplProducer {
@@ -600,7 +612,7 @@ impl KplProducer {
                 let size = record.size() as u64;
                 let wait = limiter.wait(now, size, rates);
                 if wait > Duration::ZERO {
-                    record.ready_at = now + wait;
+                    record.ready_at = next_drain(now + wait);
                     blocked.push((record.stream.clone(), shard, record.ready_at));
                     kept.push(record);
                     continue;

@@ -253,13 +253,8 @@ fn mapping_uuid(idx: usize) -> String {
 /// `ValidationException` form (`Value '0' at 'batchSize' failed to satisfy …`).
 fn check_range(v: &mut Validator, member: &str, value: Option<i64>, min: i64, max: i64) {
     if let Some(n) = value {
-        v.check(
-            n >= min,
-            member,
-            Some(n.to_string()),
-            format!("Member must have value greater than or equal to {min}"),
-        );
-        v.check(n <= max, member, Some(n.to_string()), format!("Member must have value less than or equal to {max}"));
+        v.check(n >= min, member, n.to_string(), format!("Member must have value greater than or equal to {min}"));
+        v.check(n <= max, member, n.to_string(), format!("Member must have value less than or equal to {max}"));
     }
 }
 
@@ -294,7 +289,7 @@ impl MappingSettings {
             v.check(
                 kind == REPORT_BATCH_ITEM_FAILURES,
                 "functionResponseTypes",
-                Some(kind.clone()),
+                kind.clone(),
                 format!("Member must satisfy enum value set: [{REPORT_BATCH_ITEM_FAILURES}]"),
             );
         }
@@ -303,7 +298,7 @@ impl MappingSettings {
             v.check(
                 check_destination_arn(arn) != Err(BadDestination::NotAnArn),
                 "destinationConfig.onFailure.destination",
-                Some(arn.into()),
+                arn.into(),
                 r"Member must satisfy regular expression pattern: ^$|kafka://([^.]([a-zA-Z0-9\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)",
             );
         }
@@ -404,7 +399,7 @@ impl Simulation {
         v.check(
             !input.function_name.is_empty(),
             "functionName",
-            Some(input.function_name.clone()),
+            input.function_name.clone(),
             "Member must have length greater than or equal to 1",
         );
         v.finish().map_err(EventSourceMappingError::Validation)?;

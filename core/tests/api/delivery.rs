@@ -154,9 +154,10 @@ fn firehose_and_s3_errors() {
             (
                 "Firehose_20150804.PutRecordBatch",
                 json!({"DeliveryStreamName": "d", "Records": too_many}),
-                invalid(
-                    "Value at 'records' failed to satisfy constraint: Member must have length less than or equal to 500",
-                ),
+                invalid(&format!(
+                    "Value '[{}]' at 'records' failed to satisfy constraint: Member must have length less than or equal to 500",
+                    ["com.amazonaws.firehose.v20150804.Record@b6"; 501].join(", ")
+                )),
             ),
             (
                 "Firehose_20150804.CreateDeliveryStream",

@@ -80,3 +80,44 @@ fn the_driver_answers_each_line_as_it_arrives_and_survives_bad_lines() {
     assert_eq!(rest, "", "no reply for the blank line, nothing after the last request");
     assert!(child.wait().unwrap().success());
 }
+
+#[test]
+fn the_driver_refuses_bytes_that_are_not_utf8_instead_of_repairing_them() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shardlab-api"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the driver starts");
+    let mut stdin = child.stdin.take().unwrap();
+    let setup = concat!(
+        r#"{"Target":"Kinesis_20131202.CreateStream","Body":{"StreamName":"s","ShardCount":1}}"#,
+        "\n",
+        r#"{"Target":"Shardlab.AdvanceClock","Body":{"Millis":5000}}"#,
+        "\n",
+    );
+    stdin.write_all(setup.as_bytes()).unwrap();
+    // A partition key holding the byte 0xFF, which no UTF-8 text contains.
+    let put = |key: &[u8]| {
+        [
+            &br#"{"Target":"Kinesis_20131202.PutRecord","Body":{"StreamName":"s","PartitionKey":""#[..],
+            key,
+            br#"","Data":"aGk="}}"#,
+            b"\n",
+        ]
+        .concat()
+    };
+    stdin.write_all(&put(b"k\xff")).unwrap();
+    stdin.write_all(&put(b"k")).unwrap();
+    drop(stdin);
+    let replies: Vec<Value> = BufReader::new(child.stdout.take().unwrap())
+        .lines()
+        .map(|l| serde_json::from_str(&l.unwrap()).unwrap())
+        .collect();
+    assert_eq!(
+        replies[2],
+        json!({"Status": 400, "Body": {"__type": "SerializationException", "Message": "The request line is not UTF-8: invalid utf-8 sequence of 1 bytes from index 81"}})
+    );
+    // Nothing was stored: the next record is the shard's first.
+    assert_eq!(replies[3]["Body"]["SequenceNumber"], json!(first_sequence_number(0)));
+    assert!(child.wait().unwrap().success());
+}

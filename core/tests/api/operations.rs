@@ -350,7 +350,7 @@ fn create_stream_takes_up_to_ten_tags() {
             400,
             json!({
                 "__type": "ValidationException",
-                "message": "1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to 10",
+                "message": "1 validation error detected: Value '{k00=v0, k01=v1, k02=v2, k03=v3, k04=v4, k05=v5, k06=v6, k07=v7, k08=v8, k09=v9, k10=v10}' at 'tags' failed to satisfy constraint: Member must have length less than or equal to 10",
             })
         )
     );

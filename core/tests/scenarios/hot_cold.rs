@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use shardlab_core::firehose::{BufferingHints, CreateDeliveryStreamInput, DeliverySource, S3Destination};
+use shardlab_core::kpl::{UserRecord, aggregate};
 use shardlab_core::{Duration, ShardId, Simulation, StartingPosition};
 
 use super::{put, read_all, sim_with_stream};
@@ -71,6 +72,25 @@ fn firehose_archives_every_record_the_live_consumer_sees() {
     // A direct reader of the stream still sees everything: Firehose took nothing away.
     let direct: usize = (0..2).map(|shard| read_all(&mut sim, shard).len()).sum();
     assert_eq!(direct, 300);
+}
+
+#[test]
+fn firehose_delivers_the_user_records_of_kpl_aggregates() {
+    let mut sim = sim_with_stream(1);
+    sim.s3_create_bucket("cold").unwrap();
+    sim.create_delivery_stream(CreateDeliveryStreamInput {
+        name: "archive".into(),
+        source: DeliverySource::KinesisStream("s".into()),
+        destination: S3Destination::new("arn:aws:s3:::cold"),
+    })
+    .unwrap();
+    let user_records: Vec<UserRecord> = ["a\n", "b\n", "c\n"].map(|data| UserRecord::new("k", data.as_bytes())).into();
+    put(&mut sim, "k", &aggregate(&user_records).unwrap()).unwrap();
+    put(&mut sim, "k", b"plain\n").unwrap();
+    // Past the default 300 s buffering interval.
+    sim.advance(Duration::from_secs(360));
+    assert_eq!(delivered_bytes(&sim, "cold", ""), b"a\nb\nc\nplain\n");
+    assert_eq!(sim.delivery_stream_status("archive").unwrap().counters.delivered_records, 4);
 }
 
 #[test]

@@ -1,5 +1,6 @@
 use shardlab_core::{
-    CreateStreamInput, Duration, GetShardIteratorInput, POLL_INTERVAL, ShardId, Simulation, StartingPosition, limits,
+    CreateStreamInput, Duration, GetShardIteratorInput, POLL_INTERVAL, PutRecordInput, ShardId, Simulation,
+    StartingPosition, limits,
 };
 
 use crate::{iterator, put, sim_with_stream};
@@ -68,7 +69,9 @@ fn each_iterator_type_starts_where_aws_says() {
         (StartingPosition::AfterSequenceNumber(seqs[1].clone()), vec!["r2", "r3"]),
         (StartingPosition::AtTimestamp(second_arrival), vec!["r1", "r2", "r3"]),
         (StartingPosition::AtTimestamp(second_arrival + Duration::from_millis(1)), vec!["r2", "r3"]),
-        (StartingPosition::AtTimestamp(sim.now() + Duration::from_secs(60)), vec![]),
+        // After the newest record's arrival but not after now: nothing yet.
+        // (A time after now is refused: `at_timestamp_may_not_be_later_than_now`.)
+        (StartingPosition::AtTimestamp(second_arrival + Duration::from_millis(2001)), vec![]),
     ];
     for (position, expected) in cases {
         sim.advance(Duration::from_secs(1));
@@ -117,6 +120,156 @@ fn bad_starting_positions_are_refused() {
         "InvalidArgumentException",
         "StartingSequenceNumber 12345 used in GetShardIterator on shard shardId-000000000000 in stream s under account 123456789012 is invalid.",
     );
+}
+
+#[test]
+fn a_starting_sequence_number_must_come_from_this_stream_and_shard() {
+    let mut sim = sim_with_stream(2);
+    sim.create_stream(CreateStreamInput::provisioned("t", 2)).unwrap();
+    sim.advance(limits::STREAM_CREATE_DELAY);
+    // Hash key 0 is in the first shard, the highest in the last.
+    let to_shard = |stream: &str, hash_key: u128| PutRecordInput {
+        explicit_hash_key: Some(hash_key.to_string()),
+        ..PutRecordInput::new(stream, "k", b"x".to_vec())
+    };
+    let from_t = sim.put_record(PutRecordInput::new("t", "k", b"x".to_vec())).unwrap().sequence_number.to_string();
+    // A stream deleted and created again under its name is another stream.
+    let from_old_s = put(&mut sim, "k", b"x").unwrap().sequence_number.to_string();
+    sim.delete_stream("s").unwrap();
+    sim.advance(limits::STREAM_DELETE_DELAY);
+    sim.create_stream(CreateStreamInput::provisioned("s", 2)).unwrap();
+    sim.advance(limits::STREAM_CREATE_DELAY);
+    let from_new_s = sim.put_record(to_shard("s", 0)).unwrap().sequence_number.to_string();
+    let other_stream = |seq: &str| {
+        format!(
+            "StartingSequenceNumber {seq} used in GetShardIterator on shard shardId-000000000000 in stream s under account 123456789012 is invalid because it did not come from this stream."
+        )
+    };
+    let from_new_s_shard_1 = sim.put_record(to_shard("s", u128::MAX)).unwrap().sequence_number;
+    assert_eq!(from_new_s_shard_1.shard(), ShardId::new(1));
+    let cases = [
+        (from_t.clone(), Some(other_stream(&from_t))),
+        (from_old_s.clone(), Some(other_stream(&from_old_s))),
+        (
+            from_new_s_shard_1.to_string(),
+            Some(
+                "Invalid StartingSequenceNumber. It encodes shardId-000000000001, while it was used in a call to a shard with shardId-000000000000".into(),
+            ),
+        ),
+        (from_new_s, None),
+    ];
+    for (seq, refusal) in cases {
+        let got = sim
+            .get_shard_iterator(GetShardIteratorInput {
+                stream_name: "s".into(),
+                shard_id: ShardId::new(0),
+                position: StartingPosition::AtSequenceNumber(seq.clone()),
+            })
+            .map_err(|err| (err.code(), err.to_string()));
+        match refusal {
+            None => assert!(got.is_ok(), "{seq}: {got:?}"),
+            Some(message) => assert_eq!(got, Err(("InvalidArgumentException", message)), "{seq}"),
+        }
+    }
+}
+
+/// Stream `orders` of one shard holding three records, and stream `others`.
+fn sim_with_orders(seed: u64) -> Simulation {
+    let mut sim = Simulation::with_seed(seed);
+    for name in ["orders", "others"] {
+        sim.create_stream(CreateStreamInput::provisioned(name, 1)).unwrap();
+    }
+    sim.advance(limits::STREAM_CREATE_DELAY);
+    for i in 0..3u8 {
+        sim.put_record(PutRecordInput::new("orders", "k", vec![i])).unwrap();
+    }
+    sim
+}
+
+fn orders_iterator(sim: &Simulation, position: StartingPosition) -> String {
+    let input = GetShardIteratorInput { stream_name: "orders".into(), shard_id: ShardId::new(0), position };
+    sim.get_shard_iterator(input).unwrap()
+}
+
+#[test]
+fn shard_iterators_cannot_be_forged() {
+    let mut sim = sim_with_orders(0);
+    let genuine = orders_iterator(&sim, StartingPosition::Latest);
+    let bytes = shardlab_core::base64::decode(&genuine).unwrap();
+    // A forger's edits: replace the bytes that encode a field with others.
+    let edit = |from: &[u8], to: &[u8]| {
+        let at = bytes.windows(from.len()).position(|w| w == from).expect("the field is in the iterator");
+        let mut forged = bytes.clone();
+        forged[at..at + from.len()].copy_from_slice(to);
+        shardlab_core::base64::encode(&forged)
+    };
+    let issued = sim.now().epoch_millis();
+    let mut forgeries = vec![
+        ("relabelled to another stream", edit(b"orders", b"others")),
+        ("re-stamped 31 years ahead", edit(&issued.to_be_bytes(), &(issued + 31 * 365 * 86_400_000).to_be_bytes())),
+        ("pointed at another position", edit(&[0, 0, 0, 0, 0, 0, 0, 3], &[0, 0, 0, 0, 0, 0, 0, 1])),
+        ("issued by a simulation of another seed", orders_iterator(&sim_with_orders(1), StartingPosition::Latest)),
+    ];
+    for idx in 0..genuine.len() {
+        let mut chars: Vec<char> = genuine.chars().collect();
+        chars[idx] = if chars[idx] == 'A' { 'B' } else { 'A' };
+        forgeries.push(("one character changed", chars.into_iter().collect()));
+    }
+    for (how, forged) in forgeries {
+        assert_ne!(forged, genuine);
+        let err = sim.get_records(&forged, None).unwrap_err();
+        assert_eq!(
+            (err.code(), err.to_string().as_str()),
+            ("InvalidArgumentException", "Invalid ShardIterator."),
+            "{how}: {forged}"
+        );
+        assert!(forged.len() <= 512, "{how}");
+    }
+    assert!(sim.get_records(&genuine, None).is_ok(), "the genuine one still reads");
+}
+
+#[test]
+fn an_iterator_of_a_deleted_stream_names_its_shard_as_gone() {
+    let mut sim = sim_with_orders(0);
+    let it = orders_iterator(&sim, StartingPosition::TrimHorizon);
+    sim.delete_stream("orders").unwrap();
+    sim.advance(limits::STREAM_DELETE_DELAY);
+    let gone = "Shard shardId-000000000000 in stream orders under account 123456789012 does not exist";
+    let err = sim.get_records(&it, None).unwrap_err();
+    assert_eq!((err.code(), err.to_string().as_str()), ("ResourceNotFoundException", gone));
+    // Nor does it read the stream created again under the name.
+    sim.create_stream(CreateStreamInput::provisioned("orders", 1)).unwrap();
+    sim.advance(limits::STREAM_CREATE_DELAY);
+    let err = sim.get_records(&it, None).unwrap_err();
+    assert_eq!((err.code(), err.to_string().as_str()), ("ResourceNotFoundException", gone));
+}
+
+#[test]
+fn at_timestamp_may_not_be_later_than_now() {
+    let mut sim = sim_with_stream(1);
+    put(&mut sim, "k", b"x").unwrap();
+    let at = |millis: u64| StartingPosition::AtTimestamp(shardlab_core::Instant::from_epoch_millis(millis));
+    let now_ms = sim.now().epoch_millis();
+    for (millis, refused) in [(now_ms - 1, false), (now_ms, false), (now_ms + 1, true), (now_ms + 86_400_000, true)] {
+        let result = sim.get_shard_iterator(GetShardIteratorInput {
+            stream_name: "s".into(),
+            shard_id: ShardId::new(0),
+            position: at(millis),
+        });
+        match (result, refused) {
+            (Ok(_), false) => {}
+            (Err(err), true) => assert_eq!(
+                (err.code(), err.to_string()),
+                (
+                    "InvalidArgumentException",
+                    format!(
+                        "The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: {millis}, currentTimestampInMillis: {now_ms}"
+                    )
+                )
+            ),
+            (result, _) => panic!("AT_TIMESTAMP {millis} at {now_ms}: {result:?}"),
+        }
+    }
 }
 
 #[test]
@@ -183,6 +336,41 @@ fn bad_get_records_requests_are_refused() {
         })
         .unwrap();
     check_get_records_error(&foreign, None, "ResourceNotFoundException");
+}
+
+#[test]
+fn shard_iterators_outside_1_to_512_characters_are_refused_as_aws_validates_them() {
+    let long = "a".repeat(513);
+    let too_short =
+        "Value '' at 'shardIterator' failed to satisfy constraint: Member must have length greater than or equal to 1";
+    let too_long = format!(
+        "Value '{long}' at 'shardIterator' failed to satisfy constraint: Member must have length less than or equal to 512"
+    );
+    let cases = [
+        ("", None, format!("1 validation error detected: {too_short}")),
+        (long.as_str(), None, format!("1 validation error detected: {too_long}")),
+        (
+            "",
+            Some(0),
+            format!(
+                "2 validation errors detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1; {too_short}"
+            ),
+        ),
+        (
+            long.as_str(),
+            Some(100_000),
+            format!(
+                "2 validation errors detected: Value '100000' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 10000; {too_long}"
+            ),
+        ),
+    ];
+    let mut sim = sim_with_stream(1);
+    for (iterator, limit, message) in cases {
+        let err = sim.get_records(iterator, limit).unwrap_err();
+        assert_eq!((err.code(), err.to_string()), ("ValidationException", message));
+    }
+    // 512 characters pass validation and reach the iterator check.
+    assert_eq!(sim.get_records(&"a".repeat(512), None).unwrap_err().code(), "InvalidArgumentException");
 }
 
 #[test]

@@ -106,12 +106,32 @@ fn resharding_errors_match_aws() {
         "ResourceInUseException",
         "Stream s under account 123456789012 not ACTIVE, instead in state UPDATING",
     );
+}
+
+#[test]
+fn resharding_a_closed_shard_is_an_invalid_argument() {
+    // Shard 0 is split into 3 and 4; shards 1 and 2 are merged into 5.
+    let mut sim = sim_with_stream(3);
+    sim.split_shard("s", ShardId::new(0), "1000").unwrap();
     sim.advance(limits::RESHARD_DELAY);
-    check_reshard_error(
-        sim.split_shard("s", ShardId::new(0), "5000"),
-        "ResourceInUseException",
-        "Shard shardId-000000000000 in stream s under account 123456789012 has already been merged or split, and thus is not eligible for merging or splitting.",
-    );
+    sim.merge_shards("s", ShardId::new(1), ShardId::new(2)).unwrap();
+    sim.advance(limits::RESHARD_DELAY);
+    type Call = fn(&mut Simulation) -> Result<(), shardlab_core::ReshardError>;
+    let cases: [(Call, u32); 4] = [
+        (|sim| sim.split_shard("s", ShardId::new(0), "5000"), 0),
+        (|sim| sim.split_shard("s", ShardId::new(1), "113427455640312821154458202477256070500"), 1),
+        (|sim| sim.merge_shards("s", ShardId::new(2), ShardId::new(5)), 2),
+        (|sim| sim.merge_shards("s", ShardId::new(4), ShardId::new(1)), 1),
+    ];
+    for (call, closed) in cases {
+        check_reshard_error(
+            call(&mut sim),
+            "InvalidArgumentException",
+            &format!(
+                "Shard shardId-{closed:012} in stream s under account 123456789012 has already been merged or split, and thus is not eligible for merging or splitting."
+            ),
+        );
+    }
 }
 
 #[test]

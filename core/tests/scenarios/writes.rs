@@ -1,6 +1,6 @@
 use shardlab_core::{
-    CreateStreamInput, PutRecordError, PutRecordInput, PutRecordsEntry, PutRecordsInput, PutRecordsResultEntry,
-    Simulation, limits::MAX_RECORD_DATA_BYTES,
+    CreateStreamInput, Duration, PutRecordError, PutRecordInput, PutRecordsEntry, PutRecordsInput,
+    PutRecordsResultEntry, Simulation, limits::MAX_RECORD_DATA_BYTES,
 };
 
 use crate::{put, sim_with_stream};
@@ -65,9 +65,27 @@ fn bad_puts_get_aws_errors_and_store_nothing() {
 }
 
 #[test]
-fn a_record_of_exactly_one_mebibyte_is_accepted() {
-    let mut sim = sim_with_stream(1);
-    assert!(put(&mut sim, "k", &vec![0; MAX_RECORD_DATA_BYTES]).is_ok());
+fn the_record_size_limit_counts_data_and_partition_key() {
+    let too_large = Some(("InvalidArgumentException", "Record size exceeds 1 MB limit"));
+    for (key, data_len, refusal) in [
+        ("k", MAX_RECORD_DATA_BYTES - 1, None),
+        ("key", MAX_RECORD_DATA_BYTES - 3, None),
+        ("k", MAX_RECORD_DATA_BYTES, too_large),
+        ("key", MAX_RECORD_DATA_BYTES - 2, too_large),
+        // A multi-byte key counts its UTF-8 bytes: "é" is two.
+        ("é", MAX_RECORD_DATA_BYTES - 1, too_large),
+    ] {
+        let mut sim = sim_with_stream(1);
+        let single = sim.put_record(PutRecordInput::new("s", key, vec![0; data_len]));
+        // A second later, so that the shard's 1 MiB/s write budget is whole again.
+        sim.advance(Duration::from_secs(1));
+        let batch = sim.put_records(PutRecordsInput { stream_name: "s".into(), records: vec![entry(key, data_len)] });
+        let got = [single.err(), batch.err()].map(|err| err.map(|e| (e.code(), e.to_string())));
+        let expected = refusal.map(|(code, message)| (code, message.to_string()));
+        assert_eq!(got, [expected.clone(), expected], "key {key:?}, {data_len} bytes of data");
+        let stored = sim.stream("s").unwrap().shards[0].n_records;
+        assert_eq!(stored, if refusal.is_some() { 0 } else { 2 }, "a refused request stores nothing");
+    }
 }
 
 #[test]
@@ -113,20 +131,38 @@ fn check_put_records_error(records: Vec<PutRecordsEntry>, code: &str, message_pa
 
 #[test]
 fn put_records_request_limits() {
+    // AWS echoes the list as Java prints it: each entry as its class and hash code.
+    let listed = ["com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@10370"; 501].join(", ");
     check_put_records_error(
         vec![],
         "ValidationException",
-        "at 'records' failed to satisfy constraint: Member must have length greater than or equal to 1",
+        "1 validation error detected: Value '[]' at 'records' failed to satisfy constraint: Member must have length greater than or equal to 1",
     );
     check_put_records_error(
         (0..501).map(|_| entry("k", 1)).collect(),
         "ValidationException",
-        "Member must have length less than or equal to 500",
+        &format!(
+            "1 validation error detected: Value '[{listed}]' at 'records' failed to satisfy constraint: Member must have length less than or equal to 500"
+        ),
     );
+    // The list comes first, then its entries, then the stream name.
+    let mut sim = sim_with_stream(1);
+    let err = sim
+        .put_records(PutRecordsInput { stream_name: String::new(), records: vec![entry("", 1)] })
+        .unwrap_err()
+        .to_string();
+    let members: Vec<&str> = err.split(" at '").skip(1).map(|rest| &rest[..rest.find('\'').unwrap()]).collect();
+    assert_eq!(members, ["records.1.member.partitionKey", "streamName"], "{err}");
     check_put_records_error(
         vec![entry("ok", 1), entry("", 1)],
         "ValidationException",
         "Value '' at 'records.2.member.partitionKey'",
+    );
+    // One entry over the record-size limit refuses the whole request.
+    check_put_records_error(
+        vec![entry("ok", 1), entry("k", MAX_RECORD_DATA_BYTES)],
+        "InvalidArgumentException",
+        "Record size exceeds 1 MB limit",
     );
     // Six records of 1 MiB minus the key: each is legal, together over 5 MiB.
     check_put_records_error(

@@ -537,7 +537,7 @@ mod tests {
         const REFUSED: &[(&str, &str, &str)] = &[
             // SplitShard has just split shardId-000000000000, so it cannot be
             // merged: on a stream of their own, a learner merges two open shards.
-            ("Kinesis_20131202.MergeShards", "ResourceInUseException", "has already been merged or split"),
+            ("Kinesis_20131202.MergeShards", "InvalidArgumentException", "has already been merged or split"),
             // KclKillWorker has just killed worker 0, which therefore cannot
             // also stop gracefully: a learner stops another worker.
             ("Shardlab.KclStopWorker", "InvalidArgumentException", "was killed; it cannot be stopped"),

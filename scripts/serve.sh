@@ -5,7 +5,7 @@
 #   scripts/serve.sh --dev  the preview loop: Trunk serves a debug build from
 #                           target/dev-dist/, rebuilds it when a file under
 #                           web/, core/ or lessons/ is saved (a lesson file
-#                           included) and reloads the page
+#                           included); reload the page when it says so
 set -euo pipefail
 source "$(dirname "$0")/tools.sh"
 
@@ -28,7 +28,9 @@ case "${1:-}" in
     ensure_wasm_bindgen
     step "trunk serve: a debug build on http://127.0.0.1:$PORT/, rebuilt on every save"
     cd "$ROOT"
-    exec trunk serve --address 127.0.0.1 --port "$PORT" --dist target/dev-dist \
+    # No auto-reload: Trunk's reload script is rewritten as it is served, so
+    # the hash the page's CSP allows would not match it.
+    exec trunk serve --address 127.0.0.1 --port "$PORT" --dist target/dev-dist --no-autoreload \
       --watch index.html --watch web --watch core/src --watch lessons/src --watch lessons/data
     ;;
   *)

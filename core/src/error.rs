@@ -81,6 +81,17 @@ impl Validator {
         }
     }
 
+    /// A list member's length against AWS's `1..=max`. The list is rendered
+    /// (`value`, as Java prints it) only when the length is out of range.
+    pub(crate) fn list_length(&mut self, member: &str, len: usize, max: usize, value: impl FnOnce() -> String) {
+        if (1..=max).contains(&len) {
+            return;
+        }
+        let value = value();
+        self.check(len >= 1, member, value.clone(), "Member must have length greater than or equal to 1");
+        self.check(len <= max, member, value, alloc::format!("Member must have length less than or equal to {max}"));
+    }
+
     pub(crate) fn finish(self) -> Result<(), ValidationError> {
         if self.0.is_empty() { Ok(()) } else { Err(ValidationError(self.0)) }
     }

@@ -313,21 +313,9 @@ impl Simulation {
         self.authorize("kinesis:PutRecords", &stream_arn(&stream_name)).map_err(PutRecordError::AccessDenied)?;
         // In AWS's order: the list, its entries, then the stream.
         let mut v = Validator::default();
-        if !(1..=MAX_PUT_RECORDS_ENTRIES).contains(&records.len()) {
-            let value = validate::list_value(records.iter().map(entry_value));
-            v.check(
-                !records.is_empty(),
-                "records",
-                value.clone(),
-                "Member must have length greater than or equal to 1",
-            );
-            v.check(
-                records.len() <= MAX_PUT_RECORDS_ENTRIES,
-                "records",
-                value,
-                format!("Member must have length less than or equal to {MAX_PUT_RECORDS_ENTRIES}"),
-            );
-        }
+        v.list_length("records", records.len(), MAX_PUT_RECORDS_ENTRIES, || {
+            validate::list_value(records.iter().map(entry_value))
+        });
         for (idx, entry) in records.iter().enumerate() {
             validate_entry(&mut v, Some(idx), &entry.partition_key, &entry.data, entry.explicit_hash_key.as_deref());
         }

@@ -851,25 +851,13 @@ impl Simulation {
         records: Vec<Vec<u8>>,
     ) -> Result<PutRecordBatchOutput, FirehoseError> {
         let mut v = Validator::default();
-        if !(1..=MAX_BATCH_RECORDS).contains(&records.len()) {
-            // Echoed as Kinesis echoes its own lists (`validate::object_value`).
-            let value = validate::list_value(records.iter().map(|data| {
+        // Echoed as Kinesis echoes its own lists (`validate::object_value`).
+        v.list_length("records", records.len(), MAX_BATCH_RECORDS, || {
+            validate::list_value(records.iter().map(|data| {
                 let hash = validate::java_hash(&[validate::java_bytes_hash(data)]);
                 validate::object_value("com.amazonaws.firehose.v20150804.Record", hash)
-            }));
-            v.check(
-                !records.is_empty(),
-                "records",
-                value.clone(),
-                "Member must have length greater than or equal to 1",
-            );
-            v.check(
-                records.len() <= MAX_BATCH_RECORDS,
-                "records",
-                value,
-                format!("Member must have length less than or equal to {MAX_BATCH_RECORDS}"),
-            );
-        }
+            }))
+        });
         for (idx, record) in records.iter().enumerate() {
             check_record_size(&mut v, || format!("records.{}.member.data", idx + 1), record.len());
         }

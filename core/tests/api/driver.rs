@@ -1,19 +1,24 @@
 //! The `shardlab-api` binary end to end: lines in, lines out, one at a time.
 
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 
 use serde_json::{Value, json};
 
 use crate::{START_MILLIS, first_sequence_number};
 
-#[test]
-fn the_driver_answers_each_line_as_it_arrives_and_survives_bad_lines() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_shardlab-api"))
+/// The `shardlab-api` binary, with its standard input and output piped.
+fn driver() -> Child {
+    Command::new(env!("CARGO_BIN_EXE_shardlab-api"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
-        .expect("the driver starts");
+        .expect("the driver starts")
+}
+
+#[test]
+fn the_driver_answers_each_line_as_it_arrives_and_survives_bad_lines() {
+    let mut child = driver();
     let mut stdin = child.stdin.take().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let not_a_request = "The request line must be a JSON object with a string Target, such as {\"Target\":\"Kinesis_20131202.ListStreams\",\"Body\":{}}";
@@ -83,11 +88,7 @@ fn the_driver_answers_each_line_as_it_arrives_and_survives_bad_lines() {
 
 #[test]
 fn the_driver_refuses_bytes_that_are_not_utf8_instead_of_repairing_them() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_shardlab-api"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("the driver starts");
+    let mut child = driver();
     let mut stdin = child.stdin.take().unwrap();
     let setup = concat!(
         r#"{"Target":"Kinesis_20131202.CreateStream","Body":{"StreamName":"s","ShardCount":1}}"#,

@@ -611,10 +611,8 @@ pub(crate) fn parse(
             return Err(mechanics.error_at(at, format!("goal id `{}` is used twice", goal.id)));
         }
         if let Some(unknown) = goal.requires.iter().find(|id| !goals.iter().any(|g| &g.id == *id)) {
-            return Err(mechanics.error_at(
-                at,
-                format!("goal `{}` requires `{unknown}`, which is not a goal above it", goal.id),
-            ));
+            return Err(mechanics
+                .error_at(at, format!("goal `{}` requires `{unknown}`, which is not a goal above it", goal.id)));
         }
         if let Condition::Api { target, .. } = &goal.condition
             && !is_read_only(target)
@@ -821,8 +819,13 @@ mod tests {
     #[test]
     fn service_errors_in_progress_are_named_not_quoted() {
         use serde_json::json;
-        let denied = json!("AccessDeniedException: User: arn:aws:iam::123456789012:user/p is not authorized to perform: kinesis:GetRecords");
-        assert_eq!(compare("last error", &denied, None, None, None), (true, "last error: AccessDeniedException".into()));
+        let denied = json!(
+            "AccessDeniedException: User: arn:aws:iam::123456789012:user/p is not authorized to perform: kinesis:GetRecords"
+        );
+        assert_eq!(
+            compare("last error", &denied, None, None, None),
+            (true, "last error: AccessDeniedException".into())
+        );
         // Text that merely contains a colon is shown whole.
         assert_eq!(value_words(&json!("Note: fine")), "Note: fine");
         let mut sim = Simulation::new();

@@ -52,8 +52,7 @@ pub fn ShareButton(link_problem: RwSignal<Option<String>>) -> impl IntoView {
             status.set(Some("This browser did not let the page change its address.".into()));
             return;
         }
-        let in_address_bar =
-            format!("The address bar now holds this simulation ({} characters)", fragment.len());
+        let in_address_bar = format!("The address bar now holds this simulation ({} characters)", fragment.len());
         status.set(Some(format!("{in_address_bar}: copy it from there to share.")));
         // Copying needs the clipboard permission, which a page served over
         // plain http (other than localhost) or a sandboxed frame lacks; the

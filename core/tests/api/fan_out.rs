@@ -241,14 +241,18 @@ fn a_paused_subscriber_catches_up_at_two_mib_a_second_without_losing_a_record() 
         written.extend(reply["Records"].as_array().unwrap().iter().map(|r| r["SequenceNumber"].clone()));
         api.advance(1000);
     }
-    let event_bytes = |event: &Value| -> usize {
-        event["SubscribeToShardEvent"]["Records"].as_array().unwrap().len() * 1_000
-    };
+    let event_bytes =
+        |event: &Value| -> usize { event["SubscribeToShardEvent"]["Records"].as_array().unwrap().len() * 1_000 };
     let first = read(&mut api);
     let first_bytes = event_bytes(&first);
     assert!(first_bytes <= 2 * MIB && first_bytes > 2 * MIB - 2_000, "first read after the pause: {first_bytes} B");
     let sequence_numbers = |event: &Value| -> Vec<Value> {
-        event["SubscribeToShardEvent"]["Records"].as_array().unwrap().iter().map(|r| r["SequenceNumber"].clone()).collect()
+        event["SubscribeToShardEvent"]["Records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["SequenceNumber"].clone())
+            .collect()
     };
     let mut delivered = sequence_numbers(&first);
     let mut reads = 1;

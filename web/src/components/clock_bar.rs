@@ -54,7 +54,8 @@ pub fn ClockBar(running: RwSignal<bool>, speed: RwSignal<u32>, #[prop(into)] on_
         let tag = target.as_ref().map(web_sys::Element::tag_name).unwrap_or_default();
         let typing = matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT");
         // Space and Enter press a focused button, link or disclosure: they are not the clock's.
-        let pressing = matches!(tag.as_str(), "BUTTON" | "A" | "SUMMARY") && matches!(event.key().as_str(), " " | "Enter");
+        let pressing =
+            matches!(tag.as_str(), "BUTTON" | "A" | "SUMMARY") && matches!(event.key().as_str(), " " | "Enter");
         if typing || pressing || event.ctrl_key() || event.meta_key() || event.alt_key() {
             return;
         }

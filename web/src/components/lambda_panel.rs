@@ -127,12 +127,14 @@ fn SettingsForm(mapping: MappingStatus) -> impl IntoView {
         }
         last_call.set(Some(ApiCall::send(sim, UPDATE_MAPPING, request)));
     };
-    let text_field = |label: &'static str, name: &'static str, value: RwSignal<String>, hint: &'static str| view! {
-        <label>
-            <span>{label}</span>
-            <input name=name inputmode="numeric" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
-            <small class="muted">{hint}</small>
-        </label>
+    let text_field = |label: &'static str, name: &'static str, value: RwSignal<String>, hint: &'static str| {
+        view! {
+            <label>
+                <span>{label}</span>
+                <input name=name inputmode="numeric" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
+                <small class="muted">{hint}</small>
+            </label>
+        }
     };
     view! {
         <details class="edit-settings">

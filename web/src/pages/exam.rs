@@ -53,7 +53,9 @@ fn Attempt(exam: Arc<Exam>, seed: u64, #[prop(into)] on_retry: Callback<()>) -> 
         confirming.set(false);
         tally.set(Some(result));
         // The score is at the foot of a long page: bring it into view.
-        if let Some(result) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("exam-result")) {
+        if let Some(result) =
+            web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("exam-result"))
+        {
             result.scroll_into_view();
         }
     };

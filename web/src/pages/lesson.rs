@@ -61,7 +61,9 @@ pub fn LessonPage(
     let next = neighbour(Some(index + 1));
     let next_step = (!embedded).then(|| match &next {
         Some((href, title)) => NextStep { href: href.clone(), label: format!("Next lesson: {title} →") },
-        None => NextStep { href: Route::Exam.href(), label: "That was the last lesson. Try the practice exam →".into() },
+        None => {
+            NextStep { href: Route::Exam.href(), label: "That was the last lesson. Try the practice exam →".into() }
+        }
     });
 
     view! {

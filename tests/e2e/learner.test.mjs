@@ -65,6 +65,22 @@ async function playUntil(page, speed, done, touch) {
   await press(page.locator('.clock-bar .play'), touch);
 }
 
+/**
+ * Answers the quiz, checks the "next lesson" prompt (after a screenshot, if
+ * `screenshot` names one) and follows it; returns the next lesson's kicker.
+ */
+async function finishLesson(page, lessonId, touch, screenshot) {
+  await page.locator('.explanation').waitFor();
+  await answerQuestions(page, lessonId);
+  const next = page.locator('.lesson-complete a.next-step');
+  await next.waitFor();
+  if (screenshot) await page.screenshot({ path: join(ARTIFACTS, screenshot) });
+  assert.match(await next.textContent(), /^Next lesson: .+ →$/);
+  await press(next, touch);
+  await page.locator('.lane').first().waitFor();
+  return page.locator('.lesson .kicker').first().textContent();
+}
+
 for (const [name, device] of [['desktop', DESKTOP], ['phone', PHONE]]) {
   describe(`a learner on a ${name}`, () => {
     test('ride out a traffic spike: course map, hints, the generator form, the clock, the quiz, next lesson', async () => {
@@ -102,17 +118,8 @@ for (const [name, device] of [['desktop', DESKTOP], ['phone', PHONE]]) {
       assert.ok(playBox.y >= 0 && playBox.y < device.viewport.height, `Play at y=${playBox.y}`);
 
       await playUntil(page, '100', () => allGoalsMet(page), touch);
-      await page.locator('.explanation').waitFor();
-
-      await answerQuestions(page, 'streaming-fundamentals');
-      const complete = page.locator('.lesson-complete');
-      await complete.waitFor();
-      await page.screenshot({ path: join(ARTIFACTS, `learner-lesson-1-complete-${name}.png`) });
-      const next = complete.locator('a.next-step');
-      assert.match(await next.textContent(), /^Next lesson: .+ →$/);
-      await press(next, touch);
-      await page.locator('.lane').first().waitFor();
-      assert.match(await page.locator('.lesson .kicker').first().textContent(), /^Lesson 2 of \d+$/);
+      const kicker = await finishLesson(page, 'streaming-fundamentals', touch, `learner-lesson-1-complete-${name}.png`);
+      assert.match(kicker, /^Lesson 2 of \d+$/);
       assertClean(problems);
       await context.close();
     });
@@ -227,17 +234,6 @@ describe('the practice exam', () => {
     await context.close();
   });
 });
-
-/** Completes the quiz and follows the "next lesson" prompt; returns the next lesson's kicker. */
-async function finishLesson(page, lessonId, touch) {
-  await page.locator('.explanation').waitFor();
-  await answerQuestions(page, lessonId);
-  const next = page.locator('.lesson-complete a.next-step');
-  await next.waitFor();
-  await press(next, touch);
-  await page.locator('.lane').first().waitFor();
-  return page.locator('.lesson .kicker').first().textContent();
-}
 
 describe('a learner by keyboard alone', () => {
   test('shards and partition keys: hints, the put form and the quiz without a mouse', async () => {

@@ -5,81 +5,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ARTIFACTS, answerQuestions, assertClean, openPage } from './helpers.mjs';
-
-const DESKTOP = { viewport: { width: 1280, height: 800 }, options: {} };
-const PHONE = { viewport: { width: 390, height: 844 }, options: { hasTouch: true, isMobile: true } };
-
-/** Clicks, or taps on a touch screen. */
-async function press(locator, touch) {
-  await locator.scrollIntoViewIfNeeded();
-  if (touch) await locator.tap();
-  else await locator.click();
-}
-
-/** Opens each hint in turn; returns how many there were. */
-async function readEveryHint(page, touch) {
-  const button = page.locator('.hint-button');
-  assert.equal((await button.textContent()).trim(), 'Show a hint');
-  let shown = 0;
-  while ((await button.getAttribute('aria-disabled')) !== 'true') {
-    await press(button, touch);
-    shown += 1;
-    await page.locator('.hint').nth(shown - 1).waitFor();
-    assert.ok(shown < 10, 'the hint button never runs out');
-  }
-  const total = await page.locator('.hint').count();
-  assert.equal(total, shown);
-  assert.equal((await button.textContent()).trim(), `All ${total} hints shown`);
-  assert.match(await page.locator('.hint .kicker').last().textContent(), new RegExp(`^Hint ${total} of ${total}$`));
-  // Pressing it again shows nothing more (Playwright will not press an
-  // aria-disabled button, so the click is dispatched as a press would send it).
-  await button.dispatchEvent('click');
-  assert.equal(await page.locator('.hint').count(), total);
-  return total;
-}
-
-/**
- * Whether every goal is reached: each task done, each standing goal
- * ("Keep: …") holding. A standing goal is never shown as done.
- */
-async function allGoalsMet(page) {
-  const open = await page.locator('.goal:not(.met):not(.standing), .goal.broken').count();
-  return open === 0 && (await page.locator('.goal').count()) > 0;
-}
-
-/** The number in a table cell such as `30,150`. */
-function count(text) {
-  return Number(text.replace(/[^\d]/g, ''));
-}
-
-/** Plays the clock at `speed` until `done()` holds, then pauses. */
-async function playUntil(page, speed, done, touch) {
-  await page.locator('.clock-bar select').selectOption(speed);
-  await press(page.locator('.clock-bar .play'), touch);
-  const deadline = Date.now() + 30_000;
-  while (!(await done())) {
-    assert.ok(Date.now() < deadline, 'the goal was not reached with the clock running');
-    await page.waitForTimeout(100);
-  }
-  await press(page.locator('.clock-bar .play'), touch);
-}
-
-/**
- * Answers the quiz, checks the "next lesson" prompt (after a screenshot, if
- * `screenshot` names one) and follows it; returns the next lesson's kicker.
- */
-async function finishLesson(page, lessonId, touch, screenshot) {
-  await page.locator('.explanation').waitFor();
-  await answerQuestions(page, lessonId);
-  const next = page.locator('.lesson-complete a.next-step');
-  await next.waitFor();
-  if (screenshot) await page.screenshot({ path: join(ARTIFACTS, screenshot) });
-  assert.match(await next.textContent(), /^Next lesson: .+ →$/);
-  await press(next, touch);
-  await page.locator('.lane').first().waitFor();
-  return page.locator('.lesson .kicker').first().textContent();
-}
+import { ARTIFACTS, assertClean, openPage } from './helpers.mjs';
+import { DESKTOP, PHONE, allGoalsMet, count, finishLesson, playUntil, press, readEveryHint } from './walk.mjs';
 
 for (const [name, device] of [['desktop', DESKTOP], ['phone', PHONE]]) {
   describe(`a learner on a ${name}`, () => {

@@ -2,6 +2,9 @@
 # Installs what is missing, then serves the site on http://127.0.0.1:${PORT:-8080}/.
 #
 #   scripts/serve.sh        builds the release site into dist/ and serves it
+#   PUBLIC_URL=/shardlab/ scripts/serve.sh
+#                           the same, built for and served under that path,
+#                           as a course hosting Shardlab beside its own pages
 #   scripts/serve.sh --dev  the preview loop: Trunk serves a debug build from
 #                           target/dev-dist/, rebuilds it when a file under
 #                           web/, core/ or lessons/ is saved (a lesson file
@@ -13,9 +16,9 @@ PORT="${PORT:-8080}"
 case "${1:-}" in
   "")
     ensure_build_tools
-    build_site
+    build_site "${PUBLIC_URL:-}"
     step "serving dist/"
-    exec node "$ROOT/scripts/static-server.mjs" "$ROOT/dist" 127.0.0.1 "$PORT"
+    exec node "$ROOT/scripts/static-server.mjs" "$ROOT/dist" 127.0.0.1 "$PORT" "${PUBLIC_URL:-/}"
     ;;
   --dev)
     # A debug build skips wasm-opt (Trunk runs it for release builds only)

@@ -8,6 +8,7 @@ pub mod components;
 pub mod embed;
 pub mod format;
 pub mod hooks;
+pub mod offline;
 pub mod pages;
 pub mod panic_hook;
 pub mod permissions;

@@ -145,9 +145,11 @@ pub fn BatchForm(stream: &'static str) -> impl IntoView {
                                         <td title=message.clone()><span class="tag bad mono">{code.clone()}</span></td>
                                     }.into_any(),
                                 };
+                                let failed = result.outcome.is_err();
                                 view! {
-                                    // Row 1 is the header.
-                                    <tr aria-rowindex=idx + 2>
+                                    // Row 1 is the header. A refused entry's row is tinted, so that
+                                    // which entries failed shows however narrow the screen.
+                                    <tr aria-rowindex=idx + 2 class:failed=failed>
                                         <td>{idx}</td>
                                         <td class="mono">{result.partition_key.clone()}</td>
                                         {outcome}

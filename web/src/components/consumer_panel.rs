@@ -10,6 +10,7 @@ use crate::cli;
 use crate::components::api_call::{ApiCall, ApiCallView};
 
 use crate::format::{clock, sequence_tail};
+use crate::permissions::Permissions;
 use crate::sim_handle::SimHandle;
 
 /// The iterator types that need no starting sequence number or timestamp.
@@ -88,6 +89,12 @@ pub fn ConsumerPanel(stream: &'static str) -> impl IntoView {
         let request = json!({"StreamName": stream, "ShardIteratorType": iterator_type.get_untracked().as_str()});
         last_call.set(Some(ApiCall::send(sim, "Shardlab.StartPollingConsumer", request)));
     };
+    // A consumer nobody needs is stopped from its row, as a learner would
+    // stop a forgotten application, rather than through the API console.
+    let can_stop = expect_context::<Permissions>().allows("Shardlab.StopConsumer");
+    let stop = move |id: u32| {
+        last_call.set(Some(ApiCall::send(sim, "Shardlab.StopConsumer", json!({"ConsumerId": id}))));
+    };
     let poll_now = move |_| {
         if let Some(c) = consumer.get_untracked() {
             sim.poll_consumer(c.id);
@@ -143,7 +150,17 @@ pub fn ConsumerPanel(stream: &'static str) -> impl IntoView {
                                 let read: u64 = c.shards.iter().map(|s| s.records_read).sum();
                                 let behind = c.shards.iter().map(|s| s.millis_behind_latest).max().unwrap_or(0);
                                 let state = c.paused_until.map_or_else(|| "polling".to_string(), |until| format!("paused until {}", clock(until)));
-                                view! { <tr><td>{c.id.0}</td><td class="mono">{c.iterator_type.as_str()}</td><td>{read}</td><td>{behind}</td><td>{state}</td></tr> }
+                                let id = c.id.0;
+                                view! { <tr>
+                                    // The Stop button leads its row, so that a phone shows it without scrolling the table sideways.
+                                    <td class="consumer-id">
+                                        <span>{id}</span>
+                                        {can_stop.then(|| view! {
+                                            <button aria-label=format!("Stop consumer {id}") on:click=move |_| stop(id)>"Stop"</button>
+                                        })}
+                                    </td>
+                                    <td class="mono">{c.iterator_type.as_str()}</td><td>{read}</td><td>{behind}</td><td>{state}</td>
+                                </tr> }
                             }).collect_view()}
                         </tbody>
                     </table>

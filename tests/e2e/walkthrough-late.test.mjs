@@ -2,7 +2,7 @@
 // lesson, through every hint, to every goal with the controls the lesson's
 // text names (forms, buttons, tables with actions, the clock bar; the API
 // console only where the text says to send a request), then the quiz and
-// the "next lesson" prompt. Two lessons run on a touch phone.
+// the "next lesson" prompt. Three lessons run on a touch phone.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -165,25 +165,33 @@ describe('learner walkthroughs, lessons 13 to 23', () => {
     await finish(page, problems, context, 'hot-cold-pattern', touch, 13, 'desktop');
   });
 
-  test('14 Kinesis or SQS: two consumers from the consumer panel, the queue worked through the console as the hints say', async () => {
-    const { context, page, problems, touch } = await openLesson(DESKTOP, 'Kinesis or SQS: share the stream, split the queue');
+  test('14 Kinesis or SQS on a phone: two consumers from the consumer panel, the queue worked from its card', async () => {
+    const { context, page, problems, touch } = await openLesson(PHONE, 'Kinesis or SQS: share the stream, split the queue');
     assert.ok((await readEveryHint(page, touch)) >= 2);
     await startConsumer(page, 'TRIM_HORIZON', touch);
     await startConsumer(page, 'TRIM_HORIZON', touch, true);
-    const queueUrl = 'https://sqs.us-east-1.amazonaws.com/123456789012/order-tasks';
-    // Worker A, then worker B: two receives of up to two messages each.
-    const handles = [];
-    for (const worker of ['A', 'B']) {
-      const { Messages } = await send(page, 'AmazonSQS.ReceiveMessage', { QueueUrl: queueUrl, MaxNumberOfMessages: 2 }, touch);
-      assert.equal(Messages.length, 2, `worker ${worker} receives two orders`);
-      handles.push(...Messages.map((m) => m.ReceiptHandle));
-    }
+    // Worker A, then worker B: two receives of up to two messages each, from the queue's card.
     const card = page.locator('.queue[data-queue=order-tasks]');
+    await card.locator('input[name=max-messages]').fill('2');
+    const received = card.locator('.received li');
+    for (const [worker, held] of [['A', 2], ['B', 4]]) {
+      await press(card.getByRole('button', { name: 'ReceiveMessage' }), touch);
+      await received.nth(held - 1).waitFor();
+      assert.equal(await received.count(), held, `worker ${worker} receives two orders`);
+    }
     assert.equal(await card.locator('.in-flight-count').textContent(), '4');
-    for (const handle of handles) await send(page, 'AmazonSQS.DeleteMessage', { QueueUrl: queueUrl, ReceiptHandle: handle }, touch);
-    assert.equal(await card.locator('.in-flight-count').textContent(), '0');
+    assert.equal(await card.locator('.visible-count').textContent(), '0');
+    const bodies = (await received.locator('.mono').allTextContents()).sort();
+    assert.deepEqual(bodies, [1, 2, 3, 4].map((n) => `{"order": ${n}}`));
+    await page.locator('.sqs').screenshot({ path: join(ARTIFACTS, 'walk-lesson-14-queue-phone.png') });
+    // Each worker deletes what it processed: the DeleteMessage beside each message.
+    for (let left = 4; left > 0; left--) {
+      await press(received.first().getByRole('button', { name: /^DeleteMessage / }), touch);
+      await page.waitForFunction((n) => document.querySelectorAll('.queue[data-queue=order-tasks] .received li').length === n, left - 1);
+    }
+    await card.locator('.in-flight-count', { hasText: '0' }).waitFor();
     await playUntil(page, '100', () => allGoalsMet(page), touch);
-    await finish(page, problems, context, 'kinesis-or-sqs', touch, 14, 'desktop');
+    await finish(page, problems, context, 'kinesis-or-sqs', touch, 14, 'phone');
   });
 
   test('15 resharding: find the hot shard, split it and merge two cold neighbours before 00:01:00, then let the minute run', async () => {

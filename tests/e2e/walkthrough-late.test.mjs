@@ -2,7 +2,8 @@
 // lesson, through every hint, to every goal with the controls the lesson's
 // text names (forms, buttons, tables with actions, the clock bar; the API
 // console only where the text says to send a request), then the quiz and
-// the "next lesson" prompt. Three lessons run on a touch phone.
+// the "next lesson" prompt. Three lessons run on a touch phone, and
+// lesson 21 also by keyboard alone.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -342,5 +343,81 @@ describe('learner walkthroughs, lessons 13 to 23', () => {
     await startGenerator(page, { rate: 100 }, touch);
     await playUntil(page, '500', () => allGoalsMet(page), touch);
     await finish(page, problems, context, 'security', touch, 23, 'desktop');
+  });
+
+  test('21 throughput errors by keyboard alone: Tab to the lesson, Stop, the generator form, Space for the clock', async () => {
+    const { context, page, problems } = await openPage(DESKTOP.viewport, '/', '.lesson-card');
+    let onLink = false;
+    for (let n = 0; n < 80 && !onLink; n++) {
+      await page.keyboard.press('Tab');
+      onLink = await page.evaluate(() => document.activeElement?.textContent === 'Throughput errors and their cures');
+    }
+    assert.ok(onLink, 'Tab reaches the lesson on the course map');
+    await page.keyboard.press('Enter');
+    await page.locator('.lane').first().waitFor();
+    assert.equal(await page.locator('.goal.met').count(), 0);
+
+    await page.locator('.hint-button').focus();
+    while ((await page.locator('.hint-button').getAttribute('aria-disabled')) !== 'true') await page.keyboard.press('Enter');
+    assert.equal(await page.locator('.hint').count(), 3);
+
+    await page.getByRole('button', { name: 'Stop generator 0' }).focus();
+    await page.keyboard.press('Enter');
+    await generatorRow(page, 0).locator('text=stopped').waitFor();
+    // The form, field by field with Tab, sent with Enter.
+    await page.locator('.generator-form input[name=rate]').focus();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('1500');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('100');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.value), 'UNIFORM');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('1000');
+    await page.keyboard.press('Enter');
+    await generatorRow(page, 1).waitFor();
+
+    // Space plays the clock once focus is off the fields; Space again pauses it.
+    await page.evaluate(() => document.activeElement?.blur());
+    await page.keyboard.press('Space');
+    const deadline = Date.now() + 30_000;
+    while (!(await allGoalsMet(page))) {
+      assert.ok(Date.now() < deadline, 'the goals were not reached with the clock running');
+      await page.waitForTimeout(100);
+    }
+    await page.keyboard.press('Space');
+    assert.equal(await page.textContent('.clock-bar .play'), 'Play');
+
+    // The quiz by keyboard: focus an option, pick it with Space; a number is typed and sent with Enter.
+    await page.locator('.explanation').waitFor();
+    const questions = page.locator('.lesson .quiz-question');
+    const key = (await import('./helpers.mjs')).answerKey().get('throughput-errors');
+    for (let q = 0; q < key.length; q++) {
+      const { answer } = key[q];
+      const question = questions.nth(q);
+      if (answer.startsWith('=')) {
+        await question.locator('.numeric-answer input').focus();
+        await page.keyboard.type(answer.slice(1));
+        await page.keyboard.press('Enter');
+      } else {
+        for (const idx of answer.split(',')) {
+          await question.locator('.quiz-option input').nth(Number(idx)).focus();
+          await page.keyboard.press('Space');
+        }
+        if ((await question.locator('.check-answer').count()) > 0) {
+          await question.locator('.check-answer').focus();
+          await page.keyboard.press('Enter');
+        }
+      }
+    }
+    const next = page.locator('.lesson-complete a.next-step');
+    await next.focus();
+    await page.keyboard.press('Enter');
+    await page.locator('.lane').first().waitFor();
+    assert.match(await page.locator('.lesson .kicker').first().textContent(), /^Lesson 23 of \d+$/);
+    assertClean(problems);
+    await context.close();
   });
 });

@@ -330,6 +330,11 @@ describe('learner walkthroughs, lessons 13 to 23', () => {
     const { context, page, problems, touch } = await openLesson(DESKTOP, 'Encryption and least-privilege access');
     assert.ok((await readEveryHint(page, touch)) >= 2);
     const producer = 'arn:aws:iam::123456789012:user/payments-producer';
+    // The generators table says why the producer stores nothing: its writes fail, they are not throttled.
+    const failed = async (id) => count(await generatorRow(page, id).locator('td').nth(6).textContent());
+    assert.equal(await page.locator('.generators-table thead th').nth(6).textContent(), 'Failed');
+    assert.ok((await failed(0)) > 0, 'generator 0 is refused');
+    assert.equal(count(await generatorRow(page, 0).locator('td').nth(4).textContent()), 0);
     await send(page, 'Shardlab.SetCaller', {}, touch);
     await send(page, 'Kinesis_20131202.StartStreamEncryption', { StreamName: 'payments', EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' }, touch);
     await send(page, 'Shardlab.AttachPolicy', {
@@ -343,6 +348,7 @@ describe('learner walkthroughs, lessons 13 to 23', () => {
     await press(generatorRow(page, 0).getByRole('button', { name: 'Stop generator 0' }), touch);
     await startGenerator(page, { rate: 100 }, touch);
     await playUntil(page, '500', () => allGoalsMet(page), touch);
+    assert.equal(await failed(1), 0);
     await finish(page, problems, context, 'security', touch, 23, 'desktop');
   });
 

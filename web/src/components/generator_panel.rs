@@ -87,6 +87,9 @@ pub fn GeneratorPanel(stream: &'static str) -> impl IntoView {
                             // The Stop button leads its row, so that a phone shows it without scrolling the table sideways.
                             <th scope="col">"Generator"</th><th scope="col">"Rate"</th><th scope="col">"Keys"</th>
                             <th scope="col">"Sent"</th><th scope="col">"Stored"</th><th scope="col">"Throttled"</th>
+                            // Refused for any other reason (access denied, a KMS failure, the stream not ACTIVE):
+                            // without it, sent minus stored minus throttled is unexplained.
+                            <th scope="col">"Failed"</th>
                         </tr></thead>
                         <tbody>
                             {all.into_iter().enumerate().map(|(id, g)| {
@@ -97,6 +100,7 @@ pub fn GeneratorPanel(stream: &'static str) -> impl IntoView {
                                 };
                                 let running = g.running;
                                 let throttled = g.counters.throttled > 0;
+                                let failed = g.counters.failed > 0;
                                 view! {
                                     <tr class:stopped=!running>
                                         <td class="generator-id">
@@ -112,6 +116,7 @@ pub fn GeneratorPanel(stream: &'static str) -> impl IntoView {
                                         <td>{g.counters.sent}</td>
                                         <td>{g.counters.stored}</td>
                                         <td class:bad=throttled>{g.counters.throttled}</td>
+                                        <td class:bad=failed>{g.counters.failed}</td>
                                     </tr>
                                 }
                             }).collect_view()}

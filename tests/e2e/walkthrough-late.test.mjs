@@ -1,0 +1,430 @@
+// Learner walkthroughs of lessons 13 to 23: from the course map into each
+// lesson, through every hint, to every goal with the controls the lesson's
+// text names (forms, buttons, tables with actions, the clock bar; the API
+// console only where the text says to send a request), then the quiz and
+// the "next lesson" prompt. Three lessons run on a touch phone, and
+// lesson 21 also by keyboard alone.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { ARTIFACTS, answerQuestions, assertClean, chooseTarget, openPage } from './helpers.mjs';
+import { DESKTOP, PHONE, allGoalsMet, count, finishLesson, playUntil, press, readEveryHint } from './walk.mjs';
+
+/**
+ * Opens the course map, presses the card of the lesson titled `title`, and
+ * checks the lesson's starting state: no goal shows Done, and each standing
+ * goal reads "Keep: …".
+ */
+async function openLesson(device, title) {
+  const touch = device === PHONE;
+  const { context, page, problems } = await openPage(device.viewport, '/', '.lesson-card', device.options);
+  await press(page.locator('.lesson-card a', { hasText: title }), touch);
+  await page.locator('.lane').first().waitFor();
+  assert.equal(await page.textContent('#lesson-title'), title);
+  assert.equal(await page.locator('.goal.met').count(), 0, 'no goal shows Done before the learner acts');
+  for (const standing of await page.locator('.goal.standing').all()) {
+    assert.match(await standing.textContent(), /Keep: /);
+  }
+  return { context, page, problems, touch };
+}
+
+/**
+ * Sends `target` with `body` from the API console, as a hint tells the
+ * learner to; asserts HTTP 200 and returns the response, parsed.
+ */
+async function send(page, target, body, touch) {
+  const console_ = page.locator('.console');
+  await chooseTarget(console_, target);
+  // Without a body, the console's own template for the target is sent.
+  if (body !== undefined) await console_.locator('textarea[name=body]').fill(JSON.stringify(body));
+  const before = await console_.locator('.console-history .api-call').count();
+  await press(console_.locator('button[type=submit]'), touch);
+  await console_.locator('.console-history .api-call').nth(before).waitFor();
+  const newest = console_.locator('.console-history .api-call').first();
+  const text = await newest.textContent();
+  assert.equal((await newest.locator('.status').textContent()).trim(), '200', `${target} failed: ${text}`);
+  const response = await newest.locator('pre.mono').last().textContent();
+  return response === '(empty body)' ? null : JSON.parse(response);
+}
+
+/** The simulated clock, in seconds since the lesson's 00:00:00. */
+async function clockSeconds(page) {
+  // The clock reads `00:01:05.000`.
+  const [h, m, s] = (await page.textContent('.clock')).trim().split(':').map(Number);
+  return h * 3600 + m * 60 + s;
+}
+
+/** Presses the clock bar's step button (one simulated second) `n` times. */
+async function step(page, n, touch) {
+  for (let i = 0; i < n; i++) await press(page.locator('.clock-bar .step'), touch);
+}
+
+/** Whether the goal whose text matches `pattern` shows Done. */
+async function goalDone(page, pattern) {
+  return (await page.locator('.goal.met', { hasText: pattern }).count()) === 1;
+}
+
+/** The row of generator `id` in the generators table. */
+function generatorRow(page, id) {
+  return page.locator('.generators-table tbody tr').nth(id);
+}
+
+/** Fills in and submits the generator form. */
+async function startGenerator(page, { rate, bytes, distribution, distinctKeys }, touch) {
+  const form = page.locator('.generator-form');
+  await form.locator('input[name=rate]').fill(String(rate));
+  if (bytes !== undefined) await form.locator('input[name=bytes]').fill(String(bytes));
+  if (distribution !== undefined) await form.locator('select[name=distribution]').selectOption(distribution);
+  if (distinctKeys !== undefined) await form.locator('input[name=distinct-keys]').fill(String(distinctKeys));
+  const rows = await page.locator('.generators-table tbody tr').count();
+  await press(form.locator('button[type=submit]'), touch);
+  await page.locator('.generators-table tbody tr').nth(rows).waitFor();
+}
+
+/** Starts a polling consumer from the consumer panel at `iteratorType`. */
+async function startConsumer(page, iteratorType, touch, another = false) {
+  const panel = page.locator('.consumer');
+  // The radio button's label is what a learner presses: it covers the input.
+  await press(panel.locator('.segmented label', { hasText: iteratorType }), touch);
+  assert.ok(await panel.locator(`input[name=iterator-type][value=${iteratorType}]`).isChecked());
+  const label = another ? 'Start another consumer' : 'Start consumer';
+  await press(panel.getByRole('button', { name: label, exact: true }), touch);
+}
+
+/**
+ * Lesson 16's quiz opens with a question drawn per attempt ("A producer
+ * writes {rate} records a second of {size} bytes each…"): answered as its
+ * feedback teaches, the larger of records ÷ 1,000 and bytes ÷ 1 MiB, each
+ * rounded up. The other questions come from the answer key.
+ */
+async function finishWithDrawnQuestion(page, lessonId, touch, screenshot) {
+  await page.locator('.explanation').waitFor();
+  const question = page.locator('.quiz-question', { has: page.locator('.numeric-answer') }).first();
+  const prompt = await question.textContent();
+  const [, rate, size] = prompt.match(/writes ([\d,]+) records a second of ([\d,]+) bytes/);
+  const shards = Math.max(Math.ceil(count(rate) / 1000), Math.ceil((count(rate) * count(size)) / 1_048_576));
+  await question.locator('.numeric-answer input').fill(String(shards));
+  await press(question.locator('.check-answer'), touch);
+  await answerQuestions(page, lessonId, { skipProbes: true });
+  const next = page.locator('.lesson-complete a.next-step');
+  await next.waitFor();
+  await page.screenshot({ path: join(ARTIFACTS, screenshot) });
+  assert.match(await next.textContent(), /^Next lesson: .+ →$/);
+  await press(next, touch);
+  await page.locator('.lane').first().waitFor();
+  return page.locator('.lesson .kicker').first().textContent();
+}
+
+/** The last lesson's prompt leads to the practice exam instead. */
+async function finishCourse(page, lessonId, touch, screenshot) {
+  await page.locator('.explanation').waitFor();
+  await answerQuestions(page, lessonId);
+  const next = page.locator('.lesson-complete a.next-step');
+  await next.waitFor();
+  await page.screenshot({ path: join(ARTIFACTS, screenshot) });
+  assert.equal(await next.textContent(), 'That was the last lesson. Try the practice exam →');
+  await press(next, touch);
+  await page.locator('.exam-question').first().waitFor();
+}
+
+async function finish(page, problems, context, lessonId, touch, n, name) {
+  await page.screenshot({ path: join(ARTIFACTS, `walk-lesson-${n}-${name}.png`), fullPage: touch });
+  const done = `walk-lesson-${n}-complete-${name}.png`;
+  let kicker;
+  if (lessonId === 'provisioned-capacity') kicker = await finishWithDrawnQuestion(page, lessonId, touch, done);
+  else if (n === 23) await finishCourse(page, lessonId, touch, done);
+  else kicker = await finishLesson(page, lessonId, touch, done);
+  // Two lessons share the number 9, so lesson n is the (n + 1)th and the next is the (n + 2)th.
+  if (n < 23) assert.match(kicker, new RegExp(`^Lesson ${n + 2} of \\d+$`));
+  assertClean(problems);
+  await context.close();
+}
+
+describe('learner walkthroughs, lessons 13 to 23', () => {
+  test('13 hot and cold: the delivery stream from the console as the hint says, the consumer button, the clock', async () => {
+    const { context, page, problems, touch } = await openLesson(DESKTOP, 'Hot and cold: one stream, two paths');
+    assert.ok((await readEveryHint(page, touch)) >= 2);
+    await send(page, 'Firehose_20150804.CreateDeliveryStream', {
+      DeliveryStreamName: 'clicks-cold',
+      DeliveryStreamType: 'KinesisStreamAsSource',
+      KinesisStreamSourceConfiguration: {
+        KinesisStreamARN: 'arn:aws:kinesis:us-east-1:123456789012:stream/clicks',
+        RoleARN: 'arn:aws:iam::123456789012:role/firehose-reader',
+      },
+      ExtendedS3DestinationConfiguration: {
+        BucketARN: 'arn:aws:s3:::clicks-archive',
+        RoleARN: 'arn:aws:iam::123456789012:role/firehose-delivery',
+        Prefix: 'raw/',
+        BufferingHints: { IntervalInSeconds: 60, SizeInMBs: 5 },
+      },
+    }, touch);
+    await page.locator('.delivery-stream[data-name=clicks-cold]').waitFor();
+    await startConsumer(page, 'LATEST', touch);
+    await playUntil(page, '1000', () => allGoalsMet(page), touch);
+    // The archive is there to see in the S3 browser.
+    assert.match(await page.locator('.s3-browser .object-count').textContent(), /object/);
+    await finish(page, problems, context, 'hot-cold-pattern', touch, 13, 'desktop');
+  });
+
+  test('14 Kinesis or SQS on a phone: two consumers from the consumer panel, the queue worked from its card', async () => {
+    const { context, page, problems, touch } = await openLesson(PHONE, 'Kinesis or SQS: share the stream, split the queue');
+    assert.ok((await readEveryHint(page, touch)) >= 2);
+    await startConsumer(page, 'TRIM_HORIZON', touch);
+    await startConsumer(page, 'TRIM_HORIZON', touch, true);
+    // Worker A, then worker B: two receives of up to two messages each, from the queue's card.
+    const card = page.locator('.queue[data-queue=order-tasks]');
+    await card.locator('input[name=max-messages]').fill('2');
+    const received = card.locator('.received li');
+    for (const [worker, held] of [['A', 2], ['B', 4]]) {
+      await press(card.getByRole('button', { name: 'ReceiveMessage' }), touch);
+      await received.nth(held - 1).waitFor();
+      assert.equal(await received.count(), held, `worker ${worker} receives two orders`);
+    }
+    assert.equal(await card.locator('.in-flight-count').textContent(), '4');
+    assert.equal(await card.locator('.visible-count').textContent(), '0');
+    const bodies = (await received.locator('.mono').allTextContents()).sort();
+    assert.deepEqual(bodies, [1, 2, 3, 4].map((n) => `{"order": ${n}}`));
+    await page.locator('.sqs').screenshot({ path: join(ARTIFACTS, 'walk-lesson-14-queue-phone.png') });
+    // Each worker deletes what it processed: the DeleteMessage beside each message.
+    for (let left = 4; left > 0; left--) {
+      await press(received.first().getByRole('button', { name: /^DeleteMessage / }), touch);
+      await page.waitForFunction((n) => document.querySelectorAll('.queue[data-queue=order-tasks] .received li').length === n, left - 1);
+    }
+    await card.locator('.in-flight-count', { hasText: '0' }).waitFor();
+    await playUntil(page, '100', () => allGoalsMet(page), touch);
+    await finish(page, problems, context, 'kinesis-or-sqs', touch, 14, 'phone');
+  });
+
+  test('15 resharding: find the hot shard, split it and merge two cold neighbours before 00:01:00, then let the minute run', async () => {
+    const { context, page, problems, touch } = await openLesson(DESKTOP, 'Resharding: split the hot shard, merge the cold ones');
+    assert.ok((await readEveryHint(page, touch)) >= 2);
+    // Hint 1: compare the shards' throttles.
+    const throttles = [];
+    for (let shard = 0; shard < 4; shard++) {
+      const { Datapoints } = await send(page, 'Shardlab.GetMetricStatistics', {
+        StreamName: 'clicks', ShardId: `shardId-00000000000${shard}`, MetricName: 'WriteProvisionedThroughputExceeded',
+        Period: 60, StartTime: 1767225600, EndTime: 1767229200, Statistics: ['Sum'],
+      }, touch);
+      throttles.push(Datapoints.reduce((sum, d) => sum + d.Sum, 0));
+    }
+    assert.ok(throttles[2] > 0 && throttles[0] === 0 && throttles[1] === 0 && throttles[3] === 0, `throttles per shard: ${throttles}`);
+    await send(page, 'Kinesis_20131202.SplitShard', {
+      StreamName: 'clicks', ShardToSplit: 'shardId-000000000002', NewStartingHashKey: '212676479325586539664609129644855132160',
+    }, touch);
+    await step(page, 3, touch);
+    await send(page, 'Kinesis_20131202.MergeShards', {
+      StreamName: 'clicks', ShardToMerge: 'shardId-000000000000', AdjacentShardToMerge: 'shardId-000000000001',
+    }, touch);
+    assert.ok((await clockSeconds(page)) < 60, 'resharded before 00:01:00');
+    await playUntil(page, '5000', () => allGoalsMet(page), touch);
+    assert.ok((await clockSeconds(page)) >= 120);
+    await finish(page, problems, context, 'resharding-hot-shards', touch, 15, 'desktop');
+  });
+
+  test('16 provisioned capacity: two UpdateShardCount calls from the console, three seconds apart', async () => {
+    const { context, page, problems, touch } = await openLesson(DESKTOP, 'Provisioned capacity: enough shards, and no more');
+    assert.ok((await readEveryHint(page, touch)) >= 2);
+    // The intro: "look at Shardlab.Generators to see how many".
+    const { Generators } = await send(page, 'Shardlab.Generators', {}, touch);
+    assert.ok(Generators[0].Throttled > 0, 'throttled writes before resharding');
+    const update = (target) => send(page, 'Kinesis_20131202.UpdateShardCount', { StreamName: 'checkout', TargetShardCount: target, ScalingType: 'UNIFORM_SCALING' }, touch);
+    await update(2);
+    await step(page, 3, touch);
+    await update(3);
+    assert.ok((await clockSeconds(page)) < 60, 'resharded before 00:01:00');
+    await playUntil(page, '5000', () => allGoalsMet(page), touch);
+    await finish(page, problems, context, 'provisioned-capacity', touch, 16, 'desktop');
+  });
+
+  test('17 on-demand: UpdateStreamMode from the console before 00:00:55, then the clock until Kinesis has scaled', async () => {
+    const { context, page, problems, touch } = await openLesson(DESKTOP, 'On-demand capacity');
+    assert.ok((await readEveryHint(page, touch)) >= 2);
+    assert.equal(await clockSeconds(page), 45);
+    await send(page, 'Kinesis_20131202.UpdateStreamMode', {
+      StreamARN: 'arn:aws:kinesis:us-east-1:123456789012:stream/telemetry', StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+    }, touch);
+    await playUntil(page, '500', () => allGoalsMet(page), touch);
+    // The task ends by reading the bill.
+    // The task ends by reading the bill under "Cost so far": on-demand lines beside the provisioned ones.
+    const lines = await page.locator('.metrics .cost-meter li > span:first-child').allTextContents();
+    for (const line of ['Shard hours', 'PUT payload units', 'On-demand stream hours', 'On-demand data in']) {
+      assert.ok(lines.includes(line), `${line} in ${lines}`);
+    }
+    await finish(page, problems, context, 'on-demand-capacity', touch, 17, 'desktop');
+  });
+
+  test('18 the KPL: a producer, ten user records and a flush, from the console as the hints say', async () => {
+    const { context, page, problems, touch } = await openLesson(DESKTOP, 'The KPL: aggregation and buffering');
+    assert.ok((await readEveryHint(page, touch)) >= 2);
+    await send(page, 'Shardlab.KplCreateProducer', {}, touch);
+    for (let n = 1; n <= 10; n++) {
+      await send(page, 'Shardlab.KplPut', { ProducerId: 0, StreamName: 'clicks', PartitionKey: `user-${n}`, Data: 'Y2xpY2s=' }, touch);
+    }
+    const status = await send(page, 'Shardlab.KplStatus', { ProducerId: 0 }, touch);
+    assert.ok(JSON.stringify(status).includes('"Buffered":10'), 'ten user records wait in the buffer');
+    await send(page, 'Shardlab.KplFlush', { ProducerId: 0 }, touch);
+    await step(page, 1, touch);
+    assert.ok(await allGoalsMet(page));
+    await finish(page, problems, context, 'kpl-aggregation', touch, 18, 'desktop');
+  });
+
+  test('19 KCL leases: Add a worker twice, the clock, worker-1\'s Kill button, the clock until worker-2 holds both leases', async () => {
+    const { context, page, problems, touch } = await openLesson(DESKTOP, 'The KCL: leases, workers and checkpoints');
+    assert.ok((await readEveryHint(page, touch)) >= 2);
+    const kcl = page.locator('.kcl');
+    await press(kcl.getByRole('button', { name: 'Add a worker' }), touch);
+    await press(kcl.getByRole('button', { name: 'Add a worker' }), touch);
+    const owners = async () => (await kcl.locator('table tbody tr').evaluateAll((rows) => rows.map((r) => r.cells[1].textContent))).sort().join(',');
+    await playUntil(page, '500', async () => (await owners()) === 'worker-1,worker-2', touch);
+    assert.ok(!(await goalDone(page, /Crash worker-1/)));
+    await press(kcl.locator('.workers li', { hasText: 'worker-1' }).getByRole('button', { name: 'Kill' }), touch);
+    // However long failover takes, the learner plays the clock until the leases move.
+    await playUntil(page, '500', () => allGoalsMet(page), touch);
+    assert.equal(await owners(), 'worker-2,worker-2');
+    await finish(page, problems, context, 'kcl-leases', touch, 19, 'desktop');
+  });
+
+  test('20 idempotent consumers: the clock, Kill, Add a worker, the put form for the retried payment', async () => {
+    const { context, page, problems, touch } = await openLesson(DESKTOP, 'At-least-once delivery and idempotency');
+    assert.ok((await readEveryHint(page, touch)) >= 2);
+    await step(page, 3, touch);
+    const kcl = page.locator('.kcl');
+    await press(kcl.locator('.workers li', { hasText: 'worker-0' }).getByRole('button', { name: 'Kill' }), touch);
+    await press(kcl.getByRole('button', { name: 'Add a worker' }), touch);
+    await playUntil(page, '500', async () => (await goalDone(page, /Crash a worker/)) && (await goalDone(page, /Start a new worker/)), touch);
+    const form = page.locator('.producer');
+    await form.locator('input[name=partition-key]').fill('customer-3');
+    await form.locator('input[name=data]').fill('{"payment_id": "pay-3", "amount": 30}');
+    await press(form.locator('button[type=submit]'), touch);
+    await form.locator('.result.ok').waitFor();
+    await playUntil(page, '500', () => allGoalsMet(page), touch);
+    await finish(page, problems, context, 'idempotent-consumers', touch, 20, 'desktop');
+  });
+
+  test('21 throughput errors on a phone: Stop the hot generator, the generator form with uniform keys, the clock', async () => {
+    const { context, page, problems, touch } = await openLesson(PHONE, 'Throughput errors and their cures');
+    assert.ok((await readEveryHint(page, touch)) >= 2);
+    assert.ok(count(await generatorRow(page, 0).locator('td').nth(5).textContent()) > 0, 'generator 0 is throttled');
+    await press(generatorRow(page, 0).getByRole('button', { name: 'Stop generator 0' }), touch);
+    await generatorRow(page, 0).locator('text=stopped').waitFor();
+    await startGenerator(page, { rate: 1500, bytes: 100, distribution: 'UNIFORM', distinctKeys: 1000 }, touch);
+    await playUntil(page, '500', () => allGoalsMet(page), touch);
+    assert.equal(count(await generatorRow(page, 1).locator('td').nth(5).textContent()), 0);
+    await finish(page, problems, context, 'throughput-errors', touch, 21, 'phone');
+  });
+
+  test('22 monitoring on a phone: a burst from the generator form, Stop, a consumer at TRIM_HORIZON, the clock', async () => {
+    const { context, page, problems, touch } = await openLesson(PHONE, 'Monitoring a stream: a game day');
+    assert.ok((await readEveryHint(page, touch)) >= 2);
+    await startGenerator(page, { rate: 3000, bytes: 200, distribution: 'UNIFORM', distinctKeys: 1000 }, touch);
+    await step(page, 2, touch);
+    await press(generatorRow(page, 1).getByRole('button', { name: 'Stop generator 1' }), touch);
+    await generatorRow(page, 1).locator('text=stopped').waitFor();
+    assert.ok(await goalDone(page, /WriteProvisionedThroughputExceeded/));
+    await startConsumer(page, 'TRIM_HORIZON', touch);
+    await playUntil(page, '200', () => allGoalsMet(page), touch);
+    await finish(page, problems, context, 'monitoring-metrics', touch, 22, 'phone');
+  });
+
+  test('23 security: caller, encryption and policy from the console as the hints say, the producer restarted from the generator panel', async () => {
+    const { context, page, problems, touch } = await openLesson(DESKTOP, 'Encryption and least-privilege access');
+    assert.ok((await readEveryHint(page, touch)) >= 2);
+    const producer = 'arn:aws:iam::123456789012:user/payments-producer';
+    // The generators table says why the producer stores nothing: its writes fail, they are not throttled.
+    const failed = async (id) => count(await generatorRow(page, id).locator('td').nth(6).textContent());
+    assert.equal(await page.locator('.generators-table thead th').nth(6).textContent(), 'Failed');
+    assert.ok((await failed(0)) > 0, 'generator 0 is refused');
+    assert.equal(count(await generatorRow(page, 0).locator('td').nth(4).textContent()), 0);
+    await send(page, 'Shardlab.SetCaller', {}, touch);
+    await send(page, 'Kinesis_20131202.StartStreamEncryption', { StreamName: 'payments', EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' }, touch);
+    await send(page, 'Shardlab.AttachPolicy', {
+      Principal: producer,
+      Policy: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: ['kinesis:DescribeStream', 'kinesis:PutRecord', 'kinesis:PutRecords'], Resource: 'arn:aws:kinesis:us-east-1:123456789012:stream/payments' }],
+      },
+    }, touch);
+    await send(page, 'Shardlab.SetCaller', { Principal: producer }, touch);
+    await press(generatorRow(page, 0).getByRole('button', { name: 'Stop generator 0' }), touch);
+    await startGenerator(page, { rate: 100 }, touch);
+    await playUntil(page, '500', () => allGoalsMet(page), touch);
+    assert.equal(await failed(1), 0);
+    await finish(page, problems, context, 'security', touch, 23, 'desktop');
+  });
+
+  test('21 throughput errors by keyboard alone: Tab to the lesson, Stop, the generator form, Space for the clock', async () => {
+    const { context, page, problems } = await openPage(DESKTOP.viewport, '/', '.lesson-card');
+    let onLink = false;
+    for (let n = 0; n < 80 && !onLink; n++) {
+      await page.keyboard.press('Tab');
+      onLink = await page.evaluate(() => document.activeElement?.textContent === 'Throughput errors and their cures');
+    }
+    assert.ok(onLink, 'Tab reaches the lesson on the course map');
+    await page.keyboard.press('Enter');
+    await page.locator('.lane').first().waitFor();
+    assert.equal(await page.locator('.goal.met').count(), 0);
+
+    await page.locator('.hint-button').focus();
+    while ((await page.locator('.hint-button').getAttribute('aria-disabled')) !== 'true') await page.keyboard.press('Enter');
+    assert.equal(await page.locator('.hint').count(), 3);
+
+    await page.getByRole('button', { name: 'Stop generator 0' }).focus();
+    await page.keyboard.press('Enter');
+    await generatorRow(page, 0).locator('text=stopped').waitFor();
+    // The form, field by field with Tab, sent with Enter.
+    await page.locator('.generator-form input[name=rate]').focus();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('1500');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('100');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.value), 'UNIFORM');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('1000');
+    await page.keyboard.press('Enter');
+    await generatorRow(page, 1).waitFor();
+
+    // Space plays the clock once focus is off the fields; Space again pauses it.
+    await page.evaluate(() => document.activeElement?.blur());
+    await page.keyboard.press('Space');
+    const deadline = Date.now() + 30_000;
+    while (!(await allGoalsMet(page))) {
+      assert.ok(Date.now() < deadline, 'the goals were not reached with the clock running');
+      await page.waitForTimeout(100);
+    }
+    await page.keyboard.press('Space');
+    assert.equal(await page.textContent('.clock-bar .play'), 'Play');
+
+    // The quiz by keyboard: focus an option, pick it with Space; a number is typed and sent with Enter.
+    await page.locator('.explanation').waitFor();
+    const questions = page.locator('.lesson .quiz-question');
+    const key = (await import('./helpers.mjs')).answerKey().get('throughput-errors');
+    for (let q = 0; q < key.length; q++) {
+      const { answer } = key[q];
+      const question = questions.nth(q);
+      if (answer.startsWith('=')) {
+        await question.locator('.numeric-answer input').focus();
+        await page.keyboard.type(answer.slice(1));
+        await page.keyboard.press('Enter');
+      } else {
+        for (const idx of answer.split(',')) {
+          await question.locator('.quiz-option input').nth(Number(idx)).focus();
+          await page.keyboard.press('Space');
+        }
+        if ((await question.locator('.check-answer').count()) > 0) {
+          await question.locator('.check-answer').focus();
+          await page.keyboard.press('Enter');
+        }
+      }
+    }
+    const next = page.locator('.lesson-complete a.next-step');
+    await next.focus();
+    await page.keyboard.press('Enter');
+    await page.locator('.lane').first().waitFor();
+    assert.match(await page.locator('.lesson .kicker').first().textContent(), /^Lesson 23 of \d+$/);
+    assertClean(problems);
+    await context.close();
+  });
+});

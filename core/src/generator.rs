@@ -2,11 +2,14 @@
 //! key distribution, so that a learner can create a hot shard, watch
 //! throttling, and cure it with more shards or better keys.
 //!
-//! A generator is a client like the KPL producer: it calls the simulation's
-//! public `PutRecords` every [`GENERATOR_TICK`], and counts what the
-//! service answered. It does not retry throttled entries; the counts are
-//! the lesson (`WriteProvisionedThroughputExceeded` in the metrics says the
-//! same from the service's side).
+//! A generator is a client like the KPL producer: it sends `PutRecords`
+//! batches every [`GENERATOR_TICK`], and counts what the service answered.
+//! The batches go through `Simulation::put_generated`, `PutRecords` with
+//! its checks, throttling and metrics but answered in counts, so that a
+//! generator far above the limit does not pay for each refusal as a write.
+//! It does not retry throttled entries; the counts are the lesson
+//! (`WriteProvisionedThroughputExceeded` in the metrics says the same from
+//! the service's side).
 
 use alloc::format;
 use alloc::string::String;
@@ -14,9 +17,10 @@ use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
+use crate::ops_records::GeneratedKeys;
 use crate::rand::Rand;
 use crate::time::{Duration, Instant};
-use crate::{PutRecordsEntry, PutRecordsInput, PutRecordsResultEntry, Simulation, limits};
+use crate::{Simulation, limits};
 
 /// How often a generator sends a batch: ten times a second, so that a rate
 /// spreads over each second as real producers' traffic does.
@@ -173,18 +177,21 @@ impl Generator {
         rate * (self.ticks + 1) / per_second - rate * self.ticks / per_second
     }
 
-    fn draw_key(&mut self) -> String {
-        match self.config.keys {
-            KeyDistribution::Uniform { distinct_keys } => format!("key-{}", self.rand.rand_range(0..distinct_keys)),
+    /// Draws the next partition key onto the end of `out`.
+    fn draw_key(&mut self, out: &mut String) {
+        use core::fmt::Write;
+        let index = match self.config.keys {
+            KeyDistribution::Uniform { distinct_keys } => self.rand.rand_range(0..distinct_keys),
             KeyDistribution::HotKey { hot_percent, distinct_keys } => {
                 if self.rand.rand_range(0..100) < hot_percent {
-                    String::from("hot-key")
-                } else {
-                    format!("key-{}", self.rand.rand_range(0..distinct_keys))
+                    out.push_str("hot-key");
+                    return;
                 }
+                self.rand.rand_range(0..distinct_keys)
             }
-            KeyDistribution::Zipf { distinct_keys } => format!("key-{}", self.draw_zipf(distinct_keys)),
-        }
+            KeyDistribution::Zipf { distinct_keys } => self.draw_zipf(distinct_keys),
+        };
+        write!(out, "key-{index}").expect("writing to a String cannot fail");
     }
 
     /// Key index `k - 1` with probability proportional to 1/k, by inverse
@@ -207,39 +214,36 @@ impl Generator {
         self.zipf_cumulative.partition_point(|&c| c <= target) as u32
     }
 
-    /// Sends this tick's records, in `PutRecords` calls of at most 500 entries and 5 MiB.
+    /// Sends this tick's records, in `PutRecords` calls of at most 500
+    /// entries and 5 MiB. The calls go through
+    /// `Simulation::put_generated`, which answers with counts: an entry's
+    /// data is made only if a shard accepts it, so the work of a tick grows
+    /// with what the stream stores, plus a routing and a budget check for
+    /// each refused entry.
     fn tick(&mut self, sim: &mut Simulation) {
         let due = self.records_this_tick();
         self.ticks += 1;
         self.next_tick = self.next_tick + GENERATOR_TICK;
         let record_bytes = self.config.record_bytes as usize;
         let per_call = (limits::MAX_PUT_RECORDS_BYTES / record_bytes.max(1)).clamp(1, limits::MAX_PUT_RECORDS_ENTRIES);
+        let mut keys = GeneratedKeys::default();
         let mut remaining = due;
         while remaining > 0 {
             let count = remaining.min(per_call as u64);
             remaining -= count;
-            let records: Vec<PutRecordsEntry> = (0..count)
-                .map(|_| {
-                    let partition_key = self.draw_key();
-                    let data = payload(&partition_key, self.counters.sent, record_bytes);
-                    self.counters.sent += 1;
-                    PutRecordsEntry { data, partition_key, explicit_hash_key: None }
-                })
-                .collect();
-            let input = PutRecordsInput { stream_name: self.config.stream_name.clone(), records };
-            match sim.put_records(input) {
-                Ok(output) => {
-                    for entry in output.records {
-                        match entry {
-                            PutRecordsResultEntry::Success(_) => self.counters.stored += 1,
-                            PutRecordsResultEntry::Failure { error_code, .. }
-                                if error_code == "ProvisionedThroughputExceededException" =>
-                            {
-                                self.counters.throttled += 1;
-                            }
-                            PutRecordsResultEntry::Failure { .. } => self.counters.failed += 1,
-                        }
-                    }
+            keys.clear();
+            for _ in 0..count {
+                keys.push_with(|out| self.draw_key(out));
+            }
+            // Each record's data names its serial, counted from the first
+            // entry of the call whether or not earlier entries were stored.
+            let first_serial = self.counters.sent;
+            self.counters.sent += count;
+            let data = |idx: usize| payload(keys.get(idx), first_serial + idx as u64, record_bytes);
+            match sim.put_generated(&self.config.stream_name, &keys, record_bytes, data) {
+                Ok((stored, throttled)) => {
+                    self.counters.stored += stored;
+                    self.counters.throttled += throttled;
                 }
                 Err(err) => {
                     self.counters.failed += count;

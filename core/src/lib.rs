@@ -101,6 +101,6 @@ pub use ops_streams::{
     StreamSummary, stream_arn,
 };
 pub use sequence::SequenceNumber;
-pub use sim::Simulation;
+pub use sim::{Retained, Simulation};
 pub use stream::{Record, ShardId, ShardView, StreamStatus, StreamView};
 pub use time::{Duration, Instant};

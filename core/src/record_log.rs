@@ -34,6 +34,9 @@ pub(crate) struct RecordLog {
     skip: usize,
     /// The newest records, owned.
     tail: Vec<Record>,
+    /// The footprint of the records held (`Record::footprint`), kept as
+    /// they come and go so that reading it costs nothing.
+    bytes: usize,
 }
 
 impl RecordLog {
@@ -45,7 +48,13 @@ impl RecordLog {
         self.len() == 0
     }
 
+    /// The memory the records held take (see `Record::footprint`).
+    pub(crate) fn footprint(&self) -> usize {
+        self.bytes
+    }
+
     pub(crate) fn push_back(&mut self, record: Record) {
+        self.bytes += record.footprint();
         if self.tail.capacity() == 0 {
             self.tail.reserve_exact(CHUNK);
         }
@@ -57,6 +66,7 @@ impl RecordLog {
 
     /// Drops the oldest record.
     pub(crate) fn pop_front(&mut self) {
+        self.bytes -= self.front().map_or(0, Record::footprint);
         if self.chunks.is_empty() {
             if !self.tail.is_empty() {
                 self.tail.remove(0);
@@ -184,6 +194,7 @@ mod tests {
                 model.pop_front();
             }
             assert_eq!(log.len(), model.len());
+            assert_eq!(log.footprint(), log.iter().map(Record::footprint).sum::<usize>());
             assert_eq!(log.is_empty(), model.is_empty());
             assert_eq!(counters(log.iter()), Vec::from(model.clone()));
             assert_eq!(log.front().map(|r| r.sequence_number().counter()), model.front().copied());

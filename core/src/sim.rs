@@ -93,6 +93,34 @@ impl Default for Simulation {
     }
 }
 
+/// What a simulation holds that grows with traffic, and so what bounds its
+/// memory: the records streams retain (bounded by each stream's retention
+/// period) and the one-second metric buckets (bounded by
+/// [`crate::metrics::RETENTION`]). Everything else a long run accumulates
+/// is capped by count (consumers' newest records, invocation logs) or grows
+/// only with what a learner creates.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Retained {
+    /// Records held by every shard of every stream.
+    pub records: u64,
+    /// The memory those records take: each record's struct and its shared
+    /// allocation (key, data, explicit hash key, and the `Arc`'s counts).
+    pub record_bytes: u64,
+    /// One-second metric buckets held, across every series.
+    pub metric_buckets: u64,
+}
+
+impl Retained {
+    /// The memory one metric bucket takes, roughly: its key and statistics
+    /// in a B-tree node, with the node's slack.
+    pub const METRIC_BUCKET_BYTES: u64 = 64;
+
+    /// An estimate of the memory held: records and metric buckets.
+    pub fn estimated_bytes(&self) -> u64 {
+        self.record_bytes + self.metric_buckets * Retained::METRIC_BUCKET_BYTES
+    }
+}
+
 /// Something due at a moment of simulated time.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Due {
@@ -405,6 +433,17 @@ impl Simulation {
     pub fn stored_record(&self, stream: &str, sequence_number: SequenceNumber) -> Option<&Record> {
         let shard = self.streams.get(stream)?.shard(sequence_number.shard())?;
         shard.next_unread(sequence_number.counter()).filter(|r| r.sequence_number() == sequence_number)
+    }
+
+    /// What the simulation holds that grows with traffic, counted as it
+    /// changes so that reading it is cheap: a host's memory budget reads it
+    /// (see [`Retained`]).
+    pub fn retained(&self) -> Retained {
+        let shards = self.streams.values().flat_map(|s| s.shards.iter());
+        let (records, record_bytes) = shards.fold((0, 0), |(n, bytes), shard| {
+            (n + shard.records().len() as u64, bytes + shard.records().footprint() as u64)
+        });
+        Retained { records, record_bytes, metric_buckets: self.metrics.bucket_count() as u64 }
     }
 
     /// Every consumer, in the order they were started.

@@ -167,6 +167,13 @@ impl Record {
         }
     }
 
+    /// The memory the record takes: the struct, and its one shared
+    /// allocation (the `Arc`'s two counts and the bytes). A record shared
+    /// by clones is counted once per holder, an upper bound.
+    pub(crate) fn footprint(&self) -> usize {
+        core::mem::size_of::<Record>() + 2 * core::mem::size_of::<usize>() + self.bytes.len()
+    }
+
     /// `SequenceNumber`.
     pub fn sequence_number(&self) -> SequenceNumber {
         SequenceNumber::new(self.stream, self.shard, self.counter)

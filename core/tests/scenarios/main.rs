@@ -1,5 +1,6 @@
 //! Scenario tests: the simulation driven only through its public API.
 
+mod bounds;
 mod clients;
 mod fan_out;
 mod hot_cold;

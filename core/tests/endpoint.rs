@@ -230,3 +230,42 @@ fn the_wall_clock_moves_simulated_time_at_the_given_speed() {
     // 300 ms of wall time at speed 100 is 30 s simulated; allow for a slow machine.
     assert!((30_000..=120_000).contains(&moved), "moved {moved} ms");
 }
+
+#[test]
+fn connections_beyond_the_cap_are_refused_with_a_503() {
+    let endpoint = Endpoint::start(&["--clock", "manual"]);
+    // 64 idle connections: the endpoint's cap. Each is accepted in order, so
+    // the next one is the 65th.
+    let held: Vec<TcpStream> = (0..64).map(|_| endpoint.connect()).collect();
+    let refused = exchange(&endpoint, request("Kinesis_20131202.ListStreams", "{}").as_bytes());
+    assert_eq!((refused.status, refused.header("x-amzn-errortype")), (503, Some("ServiceUnavailable")));
+    drop(held);
+    // Once they close, requests are served again.
+    let mut served = None;
+    for _ in 0..50 {
+        let reply = exchange(&endpoint, request("Kinesis_20131202.ListStreams", "{}").as_bytes());
+        if reply.status == 200 {
+            served = Some(reply);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(served.is_some(), "served again after the held connections closed");
+}
+
+#[test]
+fn sqs_is_answered_in_json_1_0() {
+    let endpoint = Endpoint::start(&["--clock", "manual"]);
+    let body = r#"{"QueueName":"q"}"#;
+    let created = exchange(
+        &endpoint,
+        format!(
+            "POST / HTTP/1.1\r\nX-Amz-Target: AmazonSQS.CreateQueue\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .as_bytes(),
+    );
+    assert_eq!(created.status, 200, "{}", created.body);
+    assert_eq!(created.header("content-type"), Some("application/x-amz-json-1.0"));
+    assert_eq!(json(&created.body)["QueueUrl"], "https://sqs.us-east-1.amazonaws.com/123456789012/q");
+}

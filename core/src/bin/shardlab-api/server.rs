@@ -191,7 +191,10 @@ fn serve_connection(stream: TcpStream, jobs: &mpsc::Sender<Job>) -> io::Result<(
             Err(ReadError::Refused { status, reason }) => return refuse(&mut writer, status, &reason),
         };
         let (status, code, body) = answer(&head, body, jobs);
-        respond(&mut writer, status, code.as_deref().unwrap_or(""), &body, head.keep_alive)?;
+        // SQS's JSON protocol is 1.0, Kinesis's and Firehose's 1.1: answer in the client's.
+        let json_1_0 = head.header("content-type").is_some_and(|t| t.to_ascii_lowercase().contains("x-amz-json-1.0"));
+        let content_type = if json_1_0 { "application/x-amz-json-1.0" } else { "application/x-amz-json-1.1" };
+        respond_as(&mut writer, status, code.as_deref().unwrap_or(""), &body, head.keep_alive, content_type)?;
         if !head.keep_alive {
             return Ok(());
         }
@@ -293,13 +296,20 @@ fn request_id() -> String {
 }
 
 fn respond(writer: &mut impl io::Write, status: u16, code: &str, body: &[u8], keep_alive: bool) -> io::Result<()> {
+    respond_as(writer, status, code, body, keep_alive, "application/x-amz-json-1.1")
+}
+
+fn respond_as(
+    writer: &mut impl io::Write,
+    status: u16,
+    code: &str,
+    body: &[u8],
+    keep_alive: bool,
+    content_type: &str,
+) -> io::Result<()> {
     let id = request_id();
     let date = http::http_date(SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()));
-    let mut headers = vec![
-        ("x-amzn-RequestId", id.as_str()),
-        ("Content-Type", "application/x-amz-json-1.1"),
-        ("Date", date.as_str()),
-    ];
+    let mut headers = vec![("x-amzn-RequestId", id.as_str()), ("Content-Type", content_type), ("Date", date.as_str())];
     if status != 200 {
         headers.push(("x-amzn-ErrorType", code));
     }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what is missing, then runs every test: native, headless-browser
+# Installs what is missing, then runs every test: native, the HTTP endpoint
+# with real AWS clients (boto3, the AWS CLI), headless-browser
 # (wasm-bindgen-test in Chromium) and end-to-end (Playwright against the
 # release build). Exits non-zero on the first failing stage.
 set -euo pipefail
@@ -12,6 +13,12 @@ started=$SECONDS
 
 step "native tests"
 cargo test --workspace --quiet
+
+step "endpoint tests (boto3 and the AWS CLI against shardlab-api --listen)"
+ensure_endpoint_venv
+# cargo test has built the debug binary; this only makes sure of it.
+cargo build --quiet -p shardlab-core --bin shardlab-api
+"$ENDPOINT_VENV/bin/python" tests/endpoint/test_boto3.py target/debug/shardlab-api
 
 step "browser tests (wasm-bindgen-test, headless Chromium)"
 # The runner reads tests/webdriver.json (Chromium flags) from the package directory.

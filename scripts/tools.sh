@@ -64,6 +64,21 @@ ensure_node_modules() {
   echo "$want" >"$stamp"
 }
 
+# The real AWS clients the endpoint tests use (boto3, botocore, the AWS CLI
+# v1), at the exact versions in tests/endpoint/requirements.txt, in a virtual
+# environment under target/ (git-ignored). Reinstalled only when the
+# requirements file changes.
+ENDPOINT_VENV="$ROOT/target/endpoint-venv"
+ensure_endpoint_venv() {
+  local stamp="$ENDPOINT_VENV/.shardlab-requirements.sha256" want
+  want=$(sha256sum "$ROOT/tests/endpoint/requirements.txt" | cut -d' ' -f1)
+  [ -x "$ENDPOINT_VENV/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return
+  step "python3 -m venv target/endpoint-venv; pip install -r tests/endpoint/requirements.txt"
+  python3 -m venv "$ENDPOINT_VENV"
+  "$ENDPOINT_VENV/bin/pip" install --quiet --disable-pip-version-check -r "$ROOT/tests/endpoint/requirements.txt"
+  echo "$want" >"$stamp"
+}
+
 ensure_chromium() {
   have chromium && have chromedriver && return
   apt_install chromium chromium-driver

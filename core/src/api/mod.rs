@@ -76,8 +76,8 @@
 //! stream: here it answers a `SubscriptionId`, and `Shardlab.ReadSubscription`
 //! returns what the stream would have pushed since the last read (`efo.rs`).
 //!
-//! Left out: HTTP itself (signatures, headers, CBOR, the `application/json`
-//! content type), the other operations (enhanced monitoring, resource
+//! Left out: HTTP itself (signatures, headers, content types), which the
+//! `shardlab-api --listen` endpoint adds around `handle`; the other operations (enhanced monitoring, resource
 //! policies, the `*Resource` tagging operations, record size and warm
 //! throughput settings), paging in `ListStreamConsumers`, `StreamId`
 //! members, `EnforceConsumerDeletion` (a stream's consumers always go with

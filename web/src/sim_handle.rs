@@ -250,6 +250,36 @@ impl SimHandle {
     /// Moves the simulated clock forward, adding a timeline point when due.
     pub fn advance(&self, by: Duration) {
         self.sim.update(|s| s.advance(by));
+        self.after_advance();
+    }
+
+    /// Moves the simulated clock forward by up to `by`, a simulated second at
+    /// a time, stopping early once `out_of_time()` says the frame's budget is
+    /// spent, so that a click waits for one slice at most. Returns how far
+    /// the clock moved. The page redraws once, at the end. (Slicing changes
+    /// nothing in the simulation: results do not depend on step size.)
+    pub fn advance_within(&self, by: Duration, out_of_time: impl Fn() -> bool) -> Duration {
+        const SLICE: Duration = Duration::from_secs(1);
+        let mut moved = Duration::ZERO;
+        while moved < by {
+            let slice = if by - moved < SLICE { by - moved } else { SLICE };
+            self.sim.update_untracked(|s| s.advance(slice));
+            moved = moved + slice;
+            if out_of_time() {
+                break;
+            }
+        }
+        self.sim.update(|_| ());
+        self.after_advance();
+        moved
+    }
+
+    /// The memory the simulation's records and metrics take, roughly.
+    pub fn retained_bytes(&self) -> u64 {
+        self.sim.with_untracked(|s| s.retained().estimated_bytes())
+    }
+
+    fn after_advance(&self) {
         // Most ticks add no point; only notify the timeline's readers when one does.
         let now = self.sim.with_untracked(Simulation::now);
         let changes = self.history.with_untracked(|h| h.scrubbed_to.is_some() || h.point_due(now));

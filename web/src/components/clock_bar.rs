@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use shardlab_core::Duration;
 
 use crate::format::clock;
+use crate::hooks::ClockNote;
 use crate::sim_handle::SimHandle;
 
 /// Speeds a learner can pick, in percent of real time: 0.25× to 1000×.
@@ -110,6 +111,8 @@ pub fn ClockBar(running: RwSignal<bool>, speed: RwSignal<u32>, #[prop(into)] on_
     });
     on_cleanup(move || handle.remove());
 
+    // Why the clock runs slower than asked, or stopped (none on pages without a ticker).
+    let note = use_context::<ClockNote>();
     view! {
         <div class="clock-bar" role="group" aria-label="Simulated clock">
             <span class="clock mono" aria-live="off" title="Simulated time (UTC)">{move || clock(sim.now())}</span>
@@ -143,6 +146,7 @@ pub fn ClockBar(running: RwSignal<bool>, speed: RwSignal<u32>, #[prop(into)] on_
             </button>
         </div>
         <Timeline running=running />
+        {move || note.and_then(|note| note.0.get()).map(|text| view! { <p class="clock-note" role="status">{text}</p> })}
         {move || help_open.get().then(|| view! {
             <div class="shortcuts" role="dialog" aria-label="Keyboard shortcuts">
                 <h2>"Keyboard shortcuts"</h2>

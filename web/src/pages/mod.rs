@@ -51,7 +51,8 @@ pub fn provide_simulation(sim: Simulation, permissions: Permissions) -> (SimHand
     let running = RwSignal::new(false);
     // Percent of real time.
     let speed = RwSignal::new(100u32);
-    hooks::use_ticker(sim, running.into(), speed.into());
+    let note = hooks::use_ticker(sim, running, speed.into());
+    provide_context(note);
     (sim, running, speed)
 }
 

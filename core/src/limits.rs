@@ -5,17 +5,30 @@
 
 use crate::time::Duration;
 
-/// Largest record: 1 MiB before base64 encoding, counting the data blob and
-/// the partition key together ("The record size limit applies to the total
-/// size of the partition key and data blob", API Reference, `PutRecords`).
-/// The data blob alone is also a request constraint of this size.
+/// Largest record of a stream with the default maximum record size: 1 MiB
+/// before base64 encoding, counting the data blob and the partition key
+/// together ("The record size limit applies to the total size of the
+/// partition key and data blob", API Reference, `PutRecords`). Also the
+/// KPL's limit for an aggregated record.
 pub const MAX_RECORD_DATA_BYTES: usize = 1024 * 1024;
+/// The `Data` member's own constraint since large records (2025): 10 MiB
+/// (API Reference, `PutRecordsRequestEntry`: "Maximum length of 10485760").
+/// The stream's `MaxRecordSizeInKiB` then limits data and partition key together.
+pub const MAX_DATA_MEMBER_BYTES: usize = 10 * 1024 * 1024;
+/// `MaxRecordSizeInKiB` of a stream created without it, and of every stream
+/// created before large records: 1,024 KiB.
+pub const DEFAULT_MAX_RECORD_SIZE_KIB: u32 = 1024;
+/// `MaxRecordSizeInKiB` is 1,024 to 10,240 (API Reference, `UpdateMaxRecordSize`).
+pub const MIN_MAX_RECORD_SIZE_KIB: u32 = 1024;
+/// See [`MIN_MAX_RECORD_SIZE_KIB`].
+pub const MAX_MAX_RECORD_SIZE_KIB: u32 = 10_240;
 /// Partition keys are 1 to 256 Unicode characters.
 pub const MAX_PARTITION_KEY_CHARS: usize = 256;
 /// `PutRecords` takes 1 to 500 records.
 pub const MAX_PUT_RECORDS_ENTRIES: usize = 500;
-/// `PutRecords` takes at most 5 MiB, counting data and partition keys.
-pub const MAX_PUT_RECORDS_BYTES: usize = 5 * 1024 * 1024;
+/// `PutRecords` takes at most 10 MiB, counting data and partition keys
+/// (API Reference, `PutRecords`, since large records; 5 MiB before).
+pub const MAX_PUT_RECORDS_BYTES: usize = 10 * 1024 * 1024;
 /// The most records one `GetRecords` call returns, and its default `Limit`.
 pub const MAX_GET_RECORDS_LIMIT: u32 = 10_000;
 /// The most data one `GetRecords` call returns: 10 MiB.

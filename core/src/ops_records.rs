@@ -13,8 +13,8 @@ use crate::hash::{HashKey, HashKeyRange};
 use crate::iterator::{IteratorToken, StartingPosition};
 use crate::kms::{self, EncryptionType, KeyId};
 use crate::limits::{
-    ITERATOR_LIFETIME, MAX_GET_RECORDS_BYTES, MAX_GET_RECORDS_LIMIT, MAX_PARTITION_KEY_CHARS, MAX_PUT_RECORDS_BYTES,
-    MAX_PUT_RECORDS_ENTRIES, MAX_RECORD_DATA_BYTES, MAX_SHARD_ITERATOR_LEN,
+    ITERATOR_LIFETIME, MAX_DATA_MEMBER_BYTES, MAX_GET_RECORDS_BYTES, MAX_GET_RECORDS_LIMIT, MAX_PARTITION_KEY_CHARS,
+    MAX_PUT_RECORDS_BYTES, MAX_PUT_RECORDS_ENTRIES, MAX_RECORD_DATA_BYTES, MAX_SHARD_ITERATOR_LEN,
 };
 use crate::metrics::MetricName;
 use crate::ops_streams::stream_arn;
@@ -157,7 +157,7 @@ fn validate_entry(
 ) {
     let key_chars = partition_key.chars().count();
     let key_ok = (1..=MAX_PARTITION_KEY_CHARS).contains(&key_chars);
-    let data_ok = data.len() <= MAX_RECORD_DATA_BYTES;
+    let data_ok = data.len() <= MAX_DATA_MEMBER_BYTES;
     let hash_ok = explicit_hash_key.is_none_or(|text| validate::is_decimal(text, 39));
     // The common case allocates nothing: messages are built only for violations.
     if key_ok && data_ok && hash_ok {
@@ -183,7 +183,7 @@ fn validate_entry(
         data_ok,
         &member("data"),
         validate::blob_value(data.len()),
-        format!("Member must have length less than or equal to {MAX_RECORD_DATA_BYTES}"),
+        format!("Member must have length less than or equal to {MAX_DATA_MEMBER_BYTES}"),
     );
     if let Some(text) = explicit_hash_key {
         v.check(
@@ -196,11 +196,17 @@ fn validate_entry(
 }
 
 /// The record-size limit, once each member is within its own: data and
-/// partition key together at most 1 MiB. AWS's wording is not recorded;
-/// this follows its `PutRecords` message for the request as a whole.
-fn check_record_size(partition_key: &str, data: &[u8]) -> Result<(), PutRecordError> {
-    if partition_key.len() + data.len() > MAX_RECORD_DATA_BYTES {
-        return Err(PutRecordError::InvalidArgument("Record size exceeds 1 MB limit".into()));
+/// partition key together at most the stream's `MaxRecordSizeInKiB`
+/// (`max_bytes`). AWS's wording is not recorded; this follows its
+/// `PutRecords` message for the request as a whole, in whole MB.
+fn check_record_size(max_bytes: usize, partition_key: &str, data: &[u8]) -> Result<(), PutRecordError> {
+    if partition_key.len() + data.len() > max_bytes {
+        let limit = if max_bytes % (1024 * 1024) == 0 {
+            format!("{} MB", max_bytes / (1024 * 1024))
+        } else {
+            format!("{} KB", max_bytes / 1024)
+        };
+        return Err(PutRecordError::InvalidArgument(format!("Record size exceeds {limit} limit")));
     }
     Ok(())
 }
@@ -303,6 +309,12 @@ impl GeneratedKeys {
 }
 
 impl Simulation {
+    /// The largest record `stream_name` takes; the default for a stream
+    /// that does not exist, whose error comes later, after the size checks.
+    fn max_record_bytes(&self, stream_name: &str) -> usize {
+        self.streams.get(stream_name).map_or(MAX_RECORD_DATA_BYTES, Stream::max_record_bytes)
+    }
+
     /// `PutRecord`: stores one record in the shard its hash key falls in.
     pub fn put_record(&mut self, input: PutRecordInput) -> Result<PutRecordOutput, PutRecordError> {
         let PutRecordInput { stream_name, partition_key, data, explicit_hash_key, sequence_number_for_ordering } =
@@ -320,7 +332,7 @@ impl Simulation {
             );
         }
         v.finish().map_err(PutRecordError::Validation)?;
-        check_record_size(&partition_key, &data)?;
+        check_record_size(self.max_record_bytes(&stream_name), &partition_key, &data)?;
         let routing =
             hash_key_of(&partition_key, explicit_hash_key.as_deref()).map_err(PutRecordError::InvalidArgument)?;
         if let Some(text) = sequence_number_for_ordering.filter(|t| SequenceNumber::parse(t).is_none()) {
@@ -357,12 +369,16 @@ impl Simulation {
         v.finish().map_err(PutRecordError::Validation)?;
         // One entry over the limit refuses the whole request: an entry's
         // own result can only be a throttle or an internal failure.
+        let max_bytes = self.max_record_bytes(&stream_name);
         for entry in &records {
-            check_record_size(&entry.partition_key, &entry.data)?;
+            check_record_size(max_bytes, &entry.partition_key, &entry.data)?;
         }
         let total: usize = records.iter().map(|r| r.data.len() + r.partition_key.len()).sum();
         if total > MAX_PUT_RECORDS_BYTES {
-            return Err(PutRecordError::InvalidArgument("Records size exceeds 5 MB limit".into()));
+            return Err(PutRecordError::InvalidArgument(format!(
+                "Records size exceeds {} MB limit",
+                MAX_PUT_RECORDS_BYTES / (1024 * 1024)
+            )));
         }
         let routings = records
             .iter()

@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 use crate::base64;
 use crate::error::{CreateStreamError, ListError, NotFound, StreamOpError, Validator};
 use crate::limits::{
-    ACCOUNT_SHARD_LIMIT, DEFAULT_LIST_SHARDS_RESULTS, DEFAULT_LIST_STREAMS_RESULTS, MAX_LIST_SHARDS_RESULTS,
-    MAX_RETENTION_HOURS, MAX_TAGS_PER_STREAM, MIN_RETENTION_HOURS, NEXT_TOKEN_LIFETIME, ON_DEMAND_INITIAL_SHARDS,
+    ACCOUNT_SHARD_LIMIT, DEFAULT_LIST_SHARDS_RESULTS, DEFAULT_LIST_STREAMS_RESULTS, DEFAULT_MAX_RECORD_SIZE_KIB,
+    MAX_LIST_SHARDS_RESULTS, MAX_MAX_RECORD_SIZE_KIB, MAX_RETENTION_HOURS, MAX_TAGS_PER_STREAM,
+    MIN_MAX_RECORD_SIZE_KIB, MIN_RETENTION_HOURS, NEXT_TOKEN_LIFETIME, ON_DEMAND_INITIAL_SHARDS,
     ON_DEMAND_STREAM_COUNT_LIMIT, STREAM_DELETE_DELAY,
 };
 use crate::reshard::shard_limit_message;
@@ -38,6 +39,9 @@ pub struct CreateStreamInput {
     /// `Tags`: up to 10, given to the stream as it is created.
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
+    /// `MaxRecordSizeInKiB`: 1,024 (the default) to 10,240.
+    #[serde(default)]
+    pub max_record_size_kib: Option<u32>,
 }
 
 impl CreateStreamInput {
@@ -48,6 +52,7 @@ impl CreateStreamInput {
             shard_count: Some(shard_count),
             mode: CapacityMode::Provisioned,
             tags: BTreeMap::new(),
+            max_record_size_kib: None,
         }
     }
 
@@ -58,6 +63,7 @@ impl CreateStreamInput {
             shard_count: None,
             mode: CapacityMode::OnDemand,
             tags: BTreeMap::new(),
+            max_record_size_kib: None,
         }
     }
 }
@@ -83,6 +89,8 @@ pub struct StreamSummary {
     pub encryption_type: crate::kms::EncryptionType,
     /// `KeyId`, when records are encrypted.
     pub key_id: Option<String>,
+    /// `MaxRecordSizeInKiB`.
+    pub max_record_size_kib: u32,
 }
 
 /// `DescribeStream` response (`StreamDescription`).
@@ -233,6 +241,7 @@ impl Simulation {
                 None => crate::kms::EncryptionType::None,
             },
             key_id: stream.encryption().map(|k| k.as_str().into()),
+            max_record_size_kib: stream.max_record_size_kib,
         }
     }
 
@@ -259,7 +268,7 @@ impl Simulation {
     /// Its `tags` are checked as `AddTagsToStream` checks them, and need
     /// that operation's permission too; a refused tag means no stream.
     pub fn create_stream(&mut self, input: CreateStreamInput) -> Result<(), CreateStreamError> {
-        let CreateStreamInput { stream_name, shard_count, mode, tags } = input;
+        let CreateStreamInput { stream_name, shard_count, mode, tags, max_record_size_kib } = input;
         let arn = stream_arn(&stream_name);
         self.authorize("kinesis:CreateStream", &arn).map_err(CreateStreamError::AccessDenied)?;
         // Tagging on creation also needs the permission to tag, as on AWS.
@@ -278,6 +287,9 @@ impl Simulation {
             format!("Member must have length less than or equal to {MAX_CREATE_STREAM_TAGS}"),
         );
         check_tags(&mut v, &tags);
+        if let Some(kib) = max_record_size_kib {
+            check_max_record_size(&mut v, kib);
+        }
         v.finish().map_err(CreateStreamError::Validation)?;
         let shard_count = match (mode, shard_count) {
             (CapacityMode::Provisioned, Some(n)) => n,
@@ -311,6 +323,7 @@ impl Simulation {
         self.next_stream_serial = serial.wrapping_add(1);
         let mut stream = Stream::new(self.now, stream_name.clone(), serial, shard_count, mode);
         stream.tags = tags;
+        stream.max_record_size_kib = max_record_size_kib.unwrap_or(DEFAULT_MAX_RECORD_SIZE_KIB);
         self.streams.insert(stream_name, stream);
         Ok(())
     }
@@ -323,6 +336,20 @@ impl Simulation {
         let stream = self.changeable_stream(stream_name, true)?;
         stream.status = StreamStatus::Deleting;
         stream.pending = Some(PendingChange { due, change: Change::Remove });
+        Ok(())
+    }
+
+    /// `UpdateMaxRecordSize`: the largest record, data and partition key
+    /// together, the stream takes from now on (records already stored stay).
+    /// The stream must be `ACTIVE`, and stays `ACTIVE`: AWS does not
+    /// document an `UPDATING` phase for this change.
+    pub fn update_max_record_size(&mut self, stream_name: &str, max_record_size_kib: u32) -> Result<(), StreamOpError> {
+        self.authorize("kinesis:UpdateMaxRecordSize", &stream_arn(stream_name)).map_err(StreamOpError::AccessDenied)?;
+        let mut v = Validator::default();
+        check_max_record_size(&mut v, max_record_size_kib);
+        v.finish().map_err(StreamOpError::Validation)?;
+        let stream = self.changeable_stream(stream_name, false)?;
+        stream.max_record_size_kib = max_record_size_kib;
         Ok(())
     }
 
@@ -548,4 +575,20 @@ impl Simulation {
             on_demand_stream_count_limit: ON_DEMAND_STREAM_COUNT_LIMIT,
         }
     }
+}
+
+/// `MaxRecordSizeInKiB`'s range, as the model states it.
+fn check_max_record_size(v: &mut Validator, kib: u32) {
+    v.check(
+        kib >= MIN_MAX_RECORD_SIZE_KIB,
+        "maxRecordSizeInKiB",
+        kib.to_string(),
+        format!("Member must have value greater than or equal to {MIN_MAX_RECORD_SIZE_KIB}"),
+    );
+    v.check(
+        kib <= MAX_MAX_RECORD_SIZE_KIB,
+        "maxRecordSizeInKiB",
+        kib.to_string(),
+        format!("Member must have value less than or equal to {MAX_MAX_RECORD_SIZE_KIB}"),
+    );
 }

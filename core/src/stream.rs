@@ -402,6 +402,9 @@ pub(crate) struct Stream {
     pub(crate) created_at: Instant,
     pub(crate) mode: crate::CapacityMode,
     pub(crate) retention: Duration,
+    /// `MaxRecordSizeInKiB`. Absent from older snapshots: their streams have the default.
+    #[serde(default = "default_max_record_size_kib")]
+    pub(crate) max_record_size_kib: u32,
     // Invariant: ordered by id; the open shards' ranges tile 0 ..= 2^128 - 1
     // without gaps or overlaps.
     pub(crate) shards: Vec<Shard>,
@@ -422,7 +425,16 @@ pub(crate) struct Stream {
     pub(crate) consumers: Vec<crate::ops_efo::StreamConsumer>,
 }
 
+fn default_max_record_size_kib() -> u32 {
+    limits::DEFAULT_MAX_RECORD_SIZE_KIB
+}
+
 impl Stream {
+    /// The largest record the stream takes, data and partition key together.
+    pub(crate) fn max_record_bytes(&self) -> usize {
+        self.max_record_size_kib as usize * 1024
+    }
+
     /// `RetentionPeriodHours`.
     pub(crate) fn retention_hours(&self) -> u32 {
         (self.retention.as_millis() / 3_600_000) as u32
@@ -465,6 +477,7 @@ impl Stream {
             created_at: now,
             mode,
             retention: limits::DEFAULT_RETENTION,
+            max_record_size_kib: limits::DEFAULT_MAX_RECORD_SIZE_KIB,
             shards,
             next_shard_index: shard_count,
             tags: BTreeMap::new(),

@@ -373,3 +373,71 @@ fn the_same_calls_give_the_same_application_state() {
     let restored: KclApp = serde_json::from_str(&snapshot).unwrap();
     assert_eq!(serde_json::to_string(&restored).unwrap(), snapshot);
 }
+
+/// Drives one application until the clock reads `at`.
+fn drive_until(sim: &mut Simulation, app: &mut KclApp, at: shardlab_core::Instant) {
+    let by = at.saturating_since(sim.now());
+    drive(sim, &mut [app], by);
+}
+
+/// The owner of `shard`'s lease.
+fn owner(app: &KclApp, shard: u32) -> Option<shardlab_core::kcl::WorkerId> {
+    app.leases().iter().find(|l| l.lease_key == ShardId::new(shard)).and_then(|l| l.lease_owner)
+}
+
+#[test]
+fn a_dead_workers_lease_is_taken_at_the_second_taker_scan_after_its_last_renewal() {
+    // Two workers, one lease each. worker-0 dies at 25 s, having last renewed
+    // at 23.3 s; worker-1's taker scans at 0, 20, 40, 60 s. At 40 s it sees
+    // the counter changed since its scan at 20 s, so it cannot tell the lease
+    // is dead until it has seen the counter unchanged for over 10 s: at 60 s.
+    // (Judged by the real renewal time, it would expire at 33.3 s and be
+    // taken at 40 s.)
+    let mut sim = sim_with_stream(2);
+    let mut app = KclApp::new(&mut sim, KclConfig::polling("app", "s")).unwrap();
+    let start = sim.now();
+    let a = app.add_worker(&sim);
+    let b = app.add_worker(&sim);
+    drive(&mut sim, &mut [&mut app], secs(25));
+    assert_eq!(app.lease_counts().into_values().collect::<Vec<_>>(), [1, 1]);
+    let shard_of_a = (0..2).find(|&s| owner(&app, s) == Some(a)).unwrap();
+    app.kill_worker(a);
+    drive_until(&mut sim, &mut app, start + secs(59));
+    assert_eq!(owner(&app, shard_of_a), Some(a), "not taken at the scan at 40 s");
+    drive(&mut sim, &mut [&mut app], secs(1));
+    assert_eq!(owner(&app, shard_of_a), Some(b), "taken at the scan at 60 s");
+    let taken = app.events().iter().find_map(|e| match e {
+        KclEvent::LeaseTaken { at, shard, from: Some(from), .. }
+            if *shard == ShardId::new(shard_of_a) && *from == a =>
+        {
+            Some(*at)
+        }
+        _ => None,
+    });
+    assert_eq!(taken, Some(start + secs(60)));
+}
+
+#[test]
+fn a_new_workers_first_scan_treats_a_dead_workers_leases_as_just_renewed() {
+    // worker-0 holds both leases and dies at 25 s. worker-1 starts at 50 s,
+    // long after the leases stopped being renewed, but its first scan cannot
+    // know that: it sees two owned leases, so it only steals one to reach
+    // its share, and takes the other once it has seen it unchanged for 10 s,
+    // at its next scan at 70 s.
+    let mut sim = sim_with_stream(2);
+    let mut app = KclApp::new(&mut sim, KclConfig::polling("app", "s")).unwrap();
+    let start = sim.now();
+    let a = app.add_worker(&sim);
+    drive(&mut sim, &mut [&mut app], secs(25));
+    app.kill_worker(a);
+    drive_until(&mut sim, &mut app, start + secs(50));
+    let b = app.add_worker(&sim);
+    drive(&mut sim, &mut [&mut app], millis(1));
+    assert_eq!(app.lease_counts()[&b], 1, "one lease stolen at the first scan, not both taken");
+    let left = (0..2).find(|&s| owner(&app, s) == Some(a)).expect("one lease still the dead worker's");
+    assert_eq!(app.unchanged_since(ShardId::new(left)), Some(start + secs(50)));
+    drive_until(&mut sim, &mut app, start + secs(69));
+    assert_eq!(owner(&app, left), Some(a));
+    drive(&mut sim, &mut [&mut app], secs(1));
+    assert_eq!(app.lease_counts()[&b], 2, "the other taken at the next scan");
+}

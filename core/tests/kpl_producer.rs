@@ -325,3 +325,16 @@ fn producer_state_round_trips_through_json() {
     drive_to_idle(&mut sim, &mut restored);
     assert_eq!(restored.counters().n_user_records_succeeded, 1);
 }
+
+/// The KPL has no `Compression` setting: the README's API table, where a
+/// learner looks up `Shardlab.KplCreateProducer`, must say so beside it.
+#[test]
+fn the_readme_calls_compression_simulation_only() {
+    let readme = include_str!("../../README.md");
+    let row = readme
+        .lines()
+        .find(|l| l.starts_with("| `Shardlab.KplCreateProducer`"))
+        .expect("the README documents Shardlab.KplCreateProducer");
+    let compression = &row[row.find("`Compression`").expect("the row lists Compression")..];
+    assert!(compression.contains("simulation-only") && compression.contains("not a KPL setting"), "{compression}");
+}

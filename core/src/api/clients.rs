@@ -47,8 +47,9 @@
 //!   checkpointing after every batch or every N records. `FAN_OUT` registers
 //!   a consumer named after the application.
 //! - `Shardlab.KclStartWorker {"ApplicationId"}` → `{"WorkerId": N}`;
-//!   `Shardlab.KclKillWorker` (no shutdown: its leases expire after the
-//!   failover time, 10 s), `Shardlab.KclPauseWorker` (with `Millis`) and
+//!   `Shardlab.KclKillWorker` (no shutdown: other workers' takers see its
+//!   leases' counters stand still and take them 20 to 40 s after its last
+//!   renewal), `Shardlab.KclPauseWorker` (with `Millis`) and
 //!   `Shardlab.KclStopWorker` (graceful: checkpoints and releases its leases)
 //!   take `{"ApplicationId", "WorkerId"}` and answer `{}`.
 //! - `Shardlab.KclLeases {"ApplicationId"}` → `{"Leases": [{…}]}`, each lease

@@ -44,8 +44,8 @@
 //! `ListStreamConsumers`, `ListStreams`, `ListTagsForStream`, `MergeShards`,
 //! `PutRecord`, `PutRecords`, `RegisterStreamConsumer`,
 //! `RemoveTagsFromStream`, `SplitShard`, `StartStreamEncryption`,
-//! `StopStreamEncryption`, `SubscribeToShard`, `UpdateShardCount` and
-//! `UpdateStreamMode`, all `Kinesis_20131202.`; and `Shardlab.AdvanceClock`,
+//! `StopStreamEncryption`, `SubscribeToShard`, `UpdateMaxRecordSize`,
+//! `UpdateShardCount` and `UpdateStreamMode`, all `Kinesis_20131202.`; and `Shardlab.AdvanceClock`,
 //! `Shardlab.SetClock`, `Shardlab.ReadSubscription`,
 //! `Shardlab.AttachPolicy`, `Shardlab.DetachPolicies`, `Shardlab.SetCaller`,
 //! `Shardlab.GetMetricStatistics`, `Shardlab.Cost`, `Shardlab.Snapshot`,
@@ -169,6 +169,7 @@ fn operation(target: &str) -> Option<Operation> {
         "Kinesis_20131202.SubscribeToShard" => efo::subscribe_to_shard,
         "Kinesis_20131202.UpdateShardCount" => streams::update_shard_count,
         "Kinesis_20131202.UpdateStreamMode" => streams::update_stream_mode,
+        "Kinesis_20131202.UpdateMaxRecordSize" => streams::update_max_record_size,
         "Firehose_20150804.CreateDeliveryStream" => firehose::create_delivery_stream,
         "Firehose_20150804.DeleteDeliveryStream" => firehose::delete_delivery_stream,
         "Firehose_20150804.DescribeDeliveryStream" => firehose::describe_delivery_stream,

@@ -53,8 +53,9 @@ pub(super) fn create_stream(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply 
     // Without StreamModeDetails a stream is provisioned, as on AWS.
     let mode = d.structure("StreamModeDetails", stream_mode_details)?.unwrap_or(CapacityMode::Provisioned);
     let tags = d.string_map("Tags")?.unwrap_or_default();
+    let max_record_size_kib = d.positive_integer("MaxRecordSizeInKiB")?;
     d.finish()?;
-    sim.create_stream(CreateStreamInput { stream_name, shard_count, mode, tags })?;
+    sim.create_stream(CreateStreamInput { stream_name, shard_count, mode, tags, max_record_size_kib })?;
     Ok(None)
 }
 
@@ -85,7 +86,16 @@ pub(super) fn describe_stream_summary(sim: &mut Simulation, d: &mut Decoder<'_>)
     let summary = sim.describe_stream_summary(&stream_name)?;
     let mut body = stream_details(&summary);
     body.insert("OpenShardCount".into(), summary.open_shard_count.into());
+    body.insert("MaxRecordSizeInKiB".into(), summary.max_record_size_kib.into());
     Ok(Some(json!({"StreamDescriptionSummary": body})))
+}
+
+pub(super) fn update_max_record_size(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+    let kib = d.required("MaxRecordSizeInKiB", Decoder::positive_integer)?;
+    let stream_name = d.stream_arn()?;
+    d.finish()?;
+    sim.update_max_record_size(&stream_name, kib)?;
+    Ok(None)
 }
 
 pub(super) fn list_streams(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::sequence::SequenceNumber;
 use crate::stream::ShardId;
-use crate::time::{Duration, Instant};
+use crate::time::Instant;
 
 /// Identifies a worker (a KCL `Scheduler`/`Worker` instance) within one application.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -80,19 +80,14 @@ pub struct Lease {
     /// `parentShardId`: the parents, whose leases must reach `SHARD_END`
     /// before this shard is processed.
     pub parent_shard_ids: Vec<ShardId>,
-    /// When the counter last changed. DynamoDB has no such attribute: each
-    /// KCL worker notes when it last saw the counter change, which on one
-    /// shared simulated clock is the same instant.
+    /// When the counter last changed, as the simulation knows it, for display.
+    /// DynamoDB has no such attribute and no worker reads it: each worker's
+    /// lease taker judges expiry from the counters it saw at its own scans
+    /// (see `TakerView` in `mod.rs`).
     pub last_renewal: Instant,
 }
 
 impl Lease {
-    /// Whether a taker may take the lease without stealing it: unowned, or
-    /// not renewed within `failover_time`.
-    pub(crate) fn is_expired(&self, now: Instant, failover_time: Duration) -> bool {
-        self.lease_owner.is_none() || now.saturating_since(self.last_renewal) > failover_time
-    }
-
     /// Whether the shard is done and its lease is no longer worked on.
     pub(crate) fn is_finished(&self) -> bool {
         self.checkpoint == Checkpoint::ShardEnd

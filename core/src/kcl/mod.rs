@@ -30,14 +30,19 @@
 //! ```
 //!
 //! What is modelled (KCL 1.x/2.x behaviour, defaults from `KinesisClientLibConfiguration`):
-//! - Leases: a worker renews its leases every `failoverTimeMillis / 3`; a
-//!   lease not renewed for `failoverTimeMillis` has expired. Every
-//!   `2 × failoverTimeMillis` a worker's taker takes expired or unowned
-//!   leases up to its fair share (`ceil(leases / workers)`), or, when none
-//!   are free, steals from the most loaded worker (at most
-//!   `maxLeasesToStealAtOneTime`). Every write is conditional on the
-//!   lease counter (see `lease.rs`), so a worker learns it lost a lease at its
-//!   next renewal or checkpoint.
+//! - Leases: a worker renews its leases every `failoverTimeMillis / 3`.
+//!   Every `2 × failoverTimeMillis` a worker's taker scans the table and
+//!   takes expired or unowned leases up to its fair share
+//!   (`ceil(leases / workers)`), or, when none are free, steals from the most
+//!   loaded worker (at most `maxLeasesToStealAtOneTime`). As in
+//!   `DynamoDBLeaseTaker`, a taker cannot see when a lease was renewed, only
+//!   its counter at each scan: a lease is expired once the taker has seen
+//!   its counter unchanged for more than `failoverTimeMillis`, and a lease
+//!   first seen owned counts as just renewed. A dead worker's leases are
+//!   therefore taken 20 to 40 s after its last renewal with the defaults,
+//!   not 10. Every write is conditional on the lease counter (see
+//!   `lease.rs`), so a worker learns it lost a lease at its next renewal or
+//!   checkpoint.
 //! - Record processors: initialize (from the lease's checkpoint), process
 //!   records, shut down with [`ShutdownReason`]. A child shard waits until
 //!   every parent's lease reaches `SHARD_END`. A processor that lost its
@@ -60,6 +65,10 @@
 //!   never taken again, where the KCL keeps it until its cleanup deletes it.
 //! - Shards trimmed by retention, `AT_TIMESTAMP` initial positions, and the
 //!   `maxLeasesForWorker` cap.
+//! - The taker's priority for "very old" leases (unchanged for
+//!   3 × `failoverTimeMillis`, taken beyond the fair share), its random
+//!   choice among available leases (here: by shard id), and its 25 ms
+//!   clock-skew epsilon.
 //! - Prefetching (`maxRecords` batches are read one at a time), the KCL's
 //!   per-worker thread pool, and its CloudWatch metrics.
 //! - After a reshard, the KCL drops the user records of an aggregated record
@@ -455,6 +464,19 @@ struct Worker {
     processors: BTreeMap<ShardId, Processor>,
     next_renewal: Instant,
     next_take: Instant,
+    /// What this worker's lease taker saw at its scans, by shard.
+    #[serde(default)]
+    seen: BTreeMap<ShardId, SeenLease>,
+}
+
+/// One lease as a worker's lease taker last saw it: the KCL's `allLeases`
+/// entry with its `lastCounterIncrementNanos`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct SeenLease {
+    counter: u64,
+    /// The scan at which the taker first saw `counter`; `None` for a lease
+    /// first seen unowned, which the KCL treats as never renewed.
+    since: Option<Instant>,
 }
 
 /// A KCL application: its lease table, workers and output.
@@ -517,6 +539,7 @@ impl KclApp {
             processors: BTreeMap::new(),
             next_renewal: sim.now() + self.config.renewal_interval(),
             next_take: sim.now(),
+            seen: BTreeMap::new(),
         });
         id
     }
@@ -674,6 +697,20 @@ impl KclApp {
         counts
     }
 
+    /// The earliest scan since which a running worker other than the
+    /// owner has seen this lease's counter unchanged: the clock by which its
+    /// taker judges the lease expired. `None` if the lease is unowned or no
+    /// such worker has seen its current counter yet.
+    pub fn unchanged_since(&self, shard: ShardId) -> Option<Instant> {
+        let lease = self.leases.get(shard)?;
+        let owner = lease.lease_owner?;
+        self.workers
+            .iter()
+            .filter(|w| w.id != owner && matches!(w.status, WorkerStatus::Running | WorkerStatus::Paused { .. }))
+            .filter_map(|w| w.seen.get(&shard).filter(|s| s.counter == lease.lease_counter).and_then(|s| s.since))
+            .min()
+    }
+
     /// Every worker, by id.
     pub fn workers(&self) -> Vec<WorkerView> {
         self.workers
@@ -765,17 +802,55 @@ impl KclApp {
         }
     }
 
-    /// `LeaseTaker`: expired or unowned leases up to the fair share, else
-    /// steal from the most loaded worker.
+    /// The taker's scan (`updateAllLeases`): notes, for each lease, the scan
+    /// at which this worker first saw its current counter.
+    fn scan(&mut self, idx: usize, now: Instant) {
+        let worker = &mut self.workers[idx];
+        let seen: BTreeMap<ShardId, SeenLease> = self
+            .leases
+            .rows()
+            .map(|lease| {
+                let since = match worker.seen.get(&lease.lease_key) {
+                    Some(before) if before.counter == lease.lease_counter => before.since,
+                    Some(_) => Some(now),
+                    // First seen owned: treated as just renewed, so a new worker
+                    // waits a failover time before taking a dead worker's lease.
+                    None if lease.lease_owner.is_some() => Some(now),
+                    // First seen unowned: never renewed.
+                    None => None,
+                };
+                (lease.lease_key, SeenLease { counter: lease.lease_counter, since })
+            })
+            .collect();
+        worker.seen = seen;
+    }
+
+    /// `LeaseTaker`: scans the table, then takes expired or unowned leases up
+    /// to the fair share, else steals from the most loaded worker.
+    ///
+    /// As in the KCL's `DynamoDBLeaseTaker`, expiry is judged from this
+    /// worker's own scans, never from when a lease was really renewed (which
+    /// no worker can see): a lease whose counter changed since the previous
+    /// scan counts as renewed at this scan, one first seen owned counts as
+    /// just renewed, and a lease is expired once its counter has stayed the
+    /// same across scans for longer than the failover time. With scans every
+    /// 2 × failover time, a dead worker's lease is taken at the second scan
+    /// after its last renewal: 20 to 40 s with the defaults.
     fn take(&mut self, idx: usize, now: Instant) {
         let failover = self.config.failover_time;
         let me = self.workers[idx].id;
         self.workers[idx].next_take = now + self.config.taker_interval();
+        self.scan(idx, now);
+        let seen = &self.workers[idx].seen;
+        let expired = |l: &Lease| {
+            l.lease_owner.is_none()
+                || seen.get(&l.lease_key).is_none_or(|s| s.since.is_none_or(|at| now.saturating_since(at) > failover))
+        };
         let live: Vec<&Lease> = self.leases.rows().filter(|l| !l.is_finished()).collect();
         // Workers count if they hold a lease that has not expired; this one counts regardless.
         let mut load: BTreeMap<WorkerId, usize> = BTreeMap::new();
         load.insert(me, 0);
-        for lease in live.iter().filter(|l| !l.is_expired(now, failover)) {
+        for lease in live.iter().filter(|l| !expired(l)) {
             *load.entry(lease.lease_owner.expect("unexpired leases are owned")).or_default() += 1;
         }
         let target = live.len().div_ceil(load.len());
@@ -784,12 +859,12 @@ impl KclApp {
         if needed == 0 {
             return;
         }
-        let expired: Vec<(ShardId, u64)> = live
+        let available: Vec<(ShardId, u64)> = live
             .iter()
-            .filter(|l| l.is_expired(now, failover) && l.lease_owner != Some(me))
+            .filter(|l| expired(l) && l.lease_owner != Some(me))
             .map(|l| (l.lease_key, l.lease_counter))
             .collect();
-        let chosen: Vec<(ShardId, u64)> = if expired.is_empty() {
+        let chosen: Vec<(ShardId, u64)> = if available.is_empty() {
             // The first of the most loaded workers, so ties break by id.
             let Some((&victim, &most)) =
                 load.iter().filter(|(w, _)| **w != me).max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
@@ -806,15 +881,17 @@ impl KclApp {
                 }
             }
             live.iter()
-                .filter(|l| l.lease_owner == Some(victim) && !l.is_expired(now, failover))
+                .filter(|l| l.lease_owner == Some(victim) && !expired(l))
                 .map(|l| (l.lease_key, l.lease_counter))
                 .take(n_steal.min(self.config.max_leases_to_steal_at_one_time))
                 .collect()
         } else {
-            expired.into_iter().take(needed).collect()
+            available.into_iter().take(needed).collect()
         };
         for (shard, counter) in chosen {
+            // A failed take leaves the view stale; the next scan sees the new counter.
             let Some((new_counter, from)) = self.leases.take(now, shard, counter, me) else { continue };
+            self.workers[idx].seen.insert(shard, SeenLease { counter: new_counter, since: Some(now) });
             let lease = self.leases.get(shard).expect("just taken");
             let waiting_on_parents = !lease.parent_shard_ids.is_empty();
             let processor = Processor {

@@ -84,7 +84,7 @@ const DIGEST_LEN: usize = 16;
 /// accepts. The KPL's size check (`KinesisRecord::accurate_size`) counts the
 /// same bytes. The aggregated record's own partition key is not counted: it
 /// is the one-byte [`AGGREGATED_PARTITION_KEY`], and Kinesis counts partition
-/// keys against a shard's 1 MiB per second and a `PutRecords` call's 5 MiB,
+/// keys against a shard's 1 MiB per second and a `PutRecords` call's limit,
 /// not against the 1 MiB limit on one record's data.
 pub const MAX_AGGREGATED_BYTES: usize = MAX_RECORD_DATA_BYTES;
 

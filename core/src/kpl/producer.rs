@@ -88,6 +88,9 @@ use crate::{
 pub const BACKOFF_BASE: Duration = Duration::from_millis(100);
 /// No retry waits longer than this.
 pub const BACKOFF_CAP: Duration = Duration::from_secs(4);
+/// The KPL's default `CollectionMaxSize`: 5 MiB, `PutRecords`'s limit when
+/// the KPL was written. `PutRecords` now takes 10 MiB; the default stays.
+pub const DEFAULT_COLLECTION_MAX_SIZE: usize = 5 * 1024 * 1024;
 /// The error code of a user record whose `RecordTtl` passed, as the KPL's retrier reports it.
 pub const EXPIRED: &str = "Expired";
 
@@ -129,7 +132,8 @@ pub struct KplConfig {
     pub aggregation_max_count: u64,
     /// `CollectionMaxCount`: Kinesis records in one `PutRecords` call (default and maximum 500).
     pub collection_max_count: usize,
-    /// `CollectionMaxSize`: bytes in one `PutRecords` call (default and maximum 5 MiB).
+    /// `CollectionMaxSize`: bytes in one `PutRecords` call (default 5 MiB, the
+    /// KPL's, from before `PutRecords` took 10 MiB; at most `PutRecords`'s limit).
     pub collection_max_size: usize,
     /// `RateLimit`: the client-side limit per shard, as a percentage of the
     /// shard's write limits (default 150, so that one producer alone can
@@ -149,7 +153,7 @@ impl Default for KplConfig {
             aggregation_max_size: DEFAULT_AGGREGATION_MAX_SIZE,
             aggregation_max_count: u64::from(u32::MAX),
             collection_max_count: MAX_PUT_RECORDS_ENTRIES,
-            collection_max_size: MAX_PUT_RECORDS_BYTES,
+            collection_max_size: DEFAULT_COLLECTION_MAX_SIZE,
             rate_limit: 150,
             record_ttl: Duration::from_secs(30),
             compression: Compression::None,
@@ -296,7 +300,7 @@ struct KinesisRecord {
 }
 
 impl KinesisRecord {
-    /// Bytes `PutRecords` counts against its 5 MiB and the shard's 1 MiB/s.
+    /// Bytes `PutRecords` counts against its request limit and the shard's 1 MiB/s.
     fn size(&self) -> usize {
         self.data.len() + self.partition_key.len()
     }

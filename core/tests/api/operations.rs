@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::{Api, START_MILLIS, arn, first_sequence_number};
+use crate::{Api, START_MILLIS, arn, check_errors, error, first_sequence_number, invalid, null};
 
 const MAX_HASH_KEY: &str = "340282366920938463463374607431768211455";
 
@@ -93,7 +93,7 @@ fn describe_stream_and_its_summary_use_aws_field_names() {
     );
     assert_eq!(
         api.ok("DescribeStreamSummary", json!({"StreamName": "s"})),
-        json!({"StreamDescriptionSummary": with(json!({"OpenShardCount": 2}))})
+        json!({"StreamDescriptionSummary": with(json!({"OpenShardCount": 2, "MaxRecordSizeInKiB": 1024}))})
     );
 }
 
@@ -406,5 +406,43 @@ fn the_clock_moves_forward_only() {
                 "message": "EpochMillis 1767225600000 (2026-01-01T00:00:00.000Z) is before the simulation's clock, 1767225660000 (2026-01-01T00:01:00.000Z); simulated time never goes backwards.",
             })
         )
+    );
+}
+
+#[test]
+fn max_record_size_in_kib_on_create_update_and_describe_stream_summary() {
+    let mut api = Api::default();
+    api.ok("CreateStream", json!({"StreamName": "big", "ShardCount": 1, "MaxRecordSizeInKiB": 10240}));
+    api.ok("CreateStream", json!({"StreamName": "s", "ShardCount": 1}));
+    api.advance(5000);
+    let size = |api: &mut Api, name: &str| {
+        api.ok("DescribeStreamSummary", json!({"StreamName": name}))["StreamDescriptionSummary"]["MaxRecordSizeInKiB"]
+            .clone()
+    };
+    assert_eq!(size(&mut api, "big"), json!(10240));
+    assert_eq!(size(&mut api, "s"), json!(1024));
+    let two_mib = shardlab_core::base64::encode(&vec![0u8; 2 * 1024 * 1024]);
+    let put = json!({"StreamName": "s", "PartitionKey": "k", "Data": two_mib});
+    assert_eq!(
+        api.call("PutRecord", put.clone()),
+        (400, error("InvalidArgumentException", "Record size exceeds 1 MB limit"))
+    );
+    // An empty 200, like the other stream updates.
+    let (status, body) = api.call("UpdateMaxRecordSize", json!({"StreamARN": arn("s"), "MaxRecordSizeInKiB": 4096}));
+    assert_eq!((status, body), (200, Value::Null));
+    assert_eq!(size(&mut api, "s"), json!(4096));
+    api.ok("PutRecord", put);
+    check_errors(
+        &mut api,
+        &[
+            (
+                "UpdateMaxRecordSize",
+                json!({"StreamARN": arn("s"), "MaxRecordSizeInKiB": 10241}),
+                invalid(
+                    "Value '10241' at 'maxRecordSizeInKiB' failed to satisfy constraint: Member must have value less than or equal to 10240",
+                ),
+            ),
+            ("UpdateMaxRecordSize", json!({"StreamARN": arn("s")}), invalid(&null("maxRecordSizeInKiB"))),
+        ],
     );
 }

@@ -1,6 +1,7 @@
 use shardlab_core::{
     CreateStreamInput, Duration, PutRecordError, PutRecordInput, PutRecordsEntry, PutRecordsInput,
-    PutRecordsResultEntry, Simulation, limits::MAX_RECORD_DATA_BYTES,
+    PutRecordsResultEntry, Simulation,
+    limits::{MAX_DATA_MEMBER_BYTES, MAX_RECORD_DATA_BYTES},
 };
 
 use crate::{put, sim_with_stream};
@@ -43,9 +44,9 @@ fn bad_puts_get_aws_errors_and_store_nothing() {
         ),
     );
     check_put_error(
-        input("k", MAX_RECORD_DATA_BYTES + 1, None),
+        input("k", MAX_DATA_MEMBER_BYTES + 1, None),
         "ValidationException",
-        "1 validation error detected: Value 'java.nio.HeapByteBuffer[pos=0 lim=1048577 cap=1048577]' at 'data' failed to satisfy constraint: Member must have length less than or equal to 1048576",
+        "1 validation error detected: Value 'java.nio.HeapByteBuffer[pos=0 lim=10485761 cap=10485761]' at 'data' failed to satisfy constraint: Member must have length less than or equal to 10485760",
     );
     check_put_error(
         input("k", 1, Some("340282366920938463463374607431768211456")),
@@ -58,9 +59,9 @@ fn bad_puts_get_aws_errors_and_store_nothing() {
         "1 validation error detected: Value '-1' at 'explicitHashKey' failed to satisfy constraint: Member must satisfy regular expression pattern: 0|([1-9]\\d{0,38})",
     );
     check_put_error(
-        input("", MAX_RECORD_DATA_BYTES + 1, None),
+        input("", MAX_DATA_MEMBER_BYTES + 1, None),
         "ValidationException",
-        "2 validation errors detected: Value '' at 'partitionKey' failed to satisfy constraint: Member must have length greater than or equal to 1; Value 'java.nio.HeapByteBuffer[pos=0 lim=1048577 cap=1048577]' at 'data' failed to satisfy constraint: Member must have length less than or equal to 1048576",
+        "2 validation errors detected: Value '' at 'partitionKey' failed to satisfy constraint: Member must have length greater than or equal to 1; Value 'java.nio.HeapByteBuffer[pos=0 lim=10485761 cap=10485761]' at 'data' failed to satisfy constraint: Member must have length less than or equal to 10485760",
     );
 }
 
@@ -164,11 +165,12 @@ fn put_records_request_limits() {
         "InvalidArgumentException",
         "Record size exceeds 1 MB limit",
     );
-    // Six records of 1 MiB minus the key: each is legal, together over 5 MiB.
+    // Eleven records of 1 MiB minus the key: each is legal, together over
+    // 10 MiB, PutRecords's limit since large records (5 MiB before).
     check_put_records_error(
-        (0..6).map(|_| entry("k", MAX_RECORD_DATA_BYTES - 1)).collect(),
+        (0..11).map(|_| entry("k", MAX_RECORD_DATA_BYTES - 1)).collect(),
         "InvalidArgumentException",
-        "Records size exceeds 5 MB limit",
+        "Records size exceeds 10 MB limit",
     );
     let mut bad_hash = entry("k", 1);
     bad_hash.explicit_hash_key = Some("340282366920938463463374607431768211456".into());
@@ -200,4 +202,67 @@ fn sequence_number_for_ordering_is_validated() {
         err.to_string(),
         "ExclusiveMinimumSequenceNumber 12 used in PutRecord on stream s under account 123456789012 is invalid."
     );
+}
+
+/// A one-shard stream whose records may be up to `kib` KiB, `ACTIVE`.
+fn sim_with_large_records(kib: u32) -> Simulation {
+    let mut sim = Simulation::new();
+    let input = CreateStreamInput { max_record_size_kib: Some(kib), ..CreateStreamInput::provisioned("s", 1) };
+    sim.create_stream(input).unwrap();
+    sim.advance(shardlab_core::limits::STREAM_CREATE_DELAY);
+    sim
+}
+
+#[test]
+fn records_may_be_as_large_as_the_stream_s_max_record_size() {
+    let mut sim = sim_with_large_records(10_240);
+    assert_eq!(sim.describe_stream_summary("s").unwrap().max_record_size_kib, 10_240);
+    let ten_mib = 10 * 1024 * 1024;
+    assert!(sim.put_record(PutRecordInput::new("s", "k", vec![1; ten_mib - 1])).is_ok());
+    sim.advance(Duration::from_secs(20));
+    let err = sim.put_record(PutRecordInput::new("s", "k", vec![1; ten_mib])).unwrap_err();
+    assert_eq!((err.code(), err.to_string().as_str()), ("InvalidArgumentException", "Record size exceeds 10 MB limit"));
+    // Between whole MiB the limit is stated in KB (AWS's wording unconfirmed).
+    let mut sim = sim_with_large_records(1536);
+    let err = sim.put_record(PutRecordInput::new("s", "k", vec![1; 1536 * 1024])).unwrap_err();
+    assert_eq!(err.to_string(), "Record size exceeds 1536 KB limit");
+}
+
+#[test]
+fn max_record_size_is_1024_to_10240_kib_and_updatable() {
+    let mut sim = sim_with_stream(1);
+    assert_eq!(sim.describe_stream_summary("s").unwrap().max_record_size_kib, 1024, "the default");
+    let two_mib = vec![1; 2 * 1024 * 1024];
+    let err = sim.put_record(PutRecordInput::new("s", "k", two_mib.clone())).unwrap_err();
+    assert_eq!(err.to_string(), "Record size exceeds 1 MB limit");
+    for kib in [1023, 10_241] {
+        let bound = if kib < 1024 { "greater than or equal to 1024" } else { "less than or equal to 10240" };
+        let expected = format!(
+            "1 validation error detected: Value '{kib}' at 'maxRecordSizeInKiB' failed to satisfy constraint: Member must have value {bound}"
+        );
+        let err = sim.update_max_record_size("s", kib).unwrap_err();
+        assert_eq!((err.code(), err.to_string()), ("ValidationException", expected.clone()));
+        let input = CreateStreamInput { max_record_size_kib: Some(kib), ..CreateStreamInput::provisioned("t", 1) };
+        assert_eq!(sim.create_stream(input).unwrap_err().to_string(), expected);
+    }
+    sim.update_max_record_size("s", 4096).unwrap();
+    assert_eq!(sim.describe_stream_summary("s").unwrap().max_record_size_kib, 4096);
+    assert!(sim.put_record(PutRecordInput::new("s", "k", two_mib)).is_ok());
+    assert_eq!(sim.update_max_record_size("nope", 4096).unwrap_err().code(), "ResourceNotFoundException");
+}
+
+#[test]
+fn a_large_record_bursts_then_the_shard_refills_at_1_mib_per_second() {
+    // AWS: a shard still writes 1 MiB/s; a large record is taken by bursting
+    // and the capacity refills over time. Here a 10 MiB record on an idle
+    // shard leaves it about 9 MiB in debt: nine seconds of throttling.
+    let mut sim = sim_with_large_records(10_240);
+    sim.put_record(PutRecordInput::new("s", "big", vec![1; 10 * 1024 * 1024 - 3])).unwrap();
+    let small = || PutRecordInput::new("s", "k", vec![1; 1000]);
+    let throttled = |r: Result<_, PutRecordError>| matches!(r, Err(PutRecordError::ProvisionedThroughputExceeded(_)));
+    assert!(throttled(sim.put_record(small())));
+    sim.advance(Duration::from_millis(8_900));
+    assert!(throttled(sim.put_record(small())), "still paying the burst back");
+    sim.advance(Duration::from_millis(200));
+    assert!(sim.put_record(small()).is_ok(), "about nine seconds later, writes resume");
 }

@@ -123,6 +123,7 @@ fn templates(stream: &str) -> Vec<(&'static str, Value)> {
             "Kinesis_20131202.UpdateStreamMode",
             json!({"StreamARN": arn, "StreamModeDetails": {"StreamMode": "ON_DEMAND"}}),
         ),
+        ("Kinesis_20131202.UpdateMaxRecordSize", json!({"StreamARN": arn, "MaxRecordSizeInKiB": 10240})),
         // A second stream, beside the lesson's.
         ("Kinesis_20131202.CreateStream", json!({"StreamName": replay, "ShardCount": 1})),
         ("Kinesis_20131202.DeleteStream", json!({"StreamName": replay})),

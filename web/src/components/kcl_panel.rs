@@ -49,11 +49,17 @@ pub fn KclPanel() -> impl IntoView {
                                 <tbody>
                                     {app.leases().into_iter().map(|lease| {
                                         let unchanged_for = now.saturating_since(lease.last_renewal);
-                                        let ageing = lease.lease_owner.map(|_| {
-                                            if unchanged_for >= config.failover_time {
-                                                "expired: another worker may take it".to_string()
-                                            } else {
-                                                format!("expires in {} unless renewed", duration(Duration::from_millis(config.failover_time.as_millis() - unchanged_for.as_millis())))
+                                        // Expiry as the other workers' takers judge it: from the
+                                        // scan since which they have seen the counter unchanged.
+                                        let ageing = lease.lease_owner.map(|_| match app.unchanged_since(lease.lease_key) {
+                                            None => "no other worker's taker has seen this counter yet".to_string(),
+                                            Some(since) => {
+                                                let seen_for = now.saturating_since(since);
+                                                if seen_for > config.failover_time {
+                                                    "expired for a taker: taken at its next run".to_string()
+                                                } else {
+                                                    format!("a taker has seen it unchanged for {}; expired after {}", duration(seen_for), duration(config.failover_time))
+                                                }
                                             }
                                         });
                                         view! {
@@ -72,11 +78,14 @@ pub fn KclPanel() -> impl IntoView {
                                 </tbody>
                             </table>
                             <p class="muted small">{format!(
-                                "A worker renews each lease it holds every {} by raising its counter; one whose counter has not risen for {} (failoverTimeMillis) has expired. \
+                                "A worker renews each lease it holds every {} by raising its counter. Another worker's lease taker cannot see when a lease was renewed, only its counter at each run: it judges a lease expired once it has seen the counter unchanged for more than {} (failoverTimeMillis), so a crashed worker's leases move {} to {} after its last renewal. \
                                  A checkpoint is the sequence number of the last record processed, then /N: the user record within a KPL aggregated record (0 when records are not aggregated), \
                                  or TRIM_HORIZON, LATEST or SHARD_END.",
                                 duration(config.renewal_interval()),
                                 duration(config.failover_time),
+                                // Takers run every 2 × failover: the second run after the last renewal takes it.
+                                duration(Duration::from_millis(config.failover_time.as_millis() * 2)),
+                                duration(Duration::from_millis(config.failover_time.as_millis() * 4)),
                             )}</p>
                             <ul class="workers">
                                 {app.workers().into_iter().map(|worker| {

@@ -81,7 +81,7 @@ impl core::fmt::Display for InvalidGenerator {
 }
 
 impl GeneratorConfig {
-    fn validate(&self) -> Result<(), InvalidGenerator> {
+    pub(crate) fn validate(&self) -> Result<(), InvalidGenerator> {
         let mut problems = Vec::new();
         if !(1..=MAX_GENERATOR_RATE).contains(&self.records_per_second) {
             problems.push(format!(
@@ -161,6 +161,22 @@ impl Generator {
         }
     }
 
+    /// What `start_generator` checks, and a next tick no earlier than the
+    /// clock and at most one tick after it, checked on a restored snapshot:
+    /// a rate or a key count past the limits would exhaust memory, and a
+    /// tick long before the clock would replay every tick since.
+    pub(crate) fn check_restored(&self, now: Instant) -> Result<(), InvalidGenerator> {
+        self.config.validate()?;
+        if self.running && !(now <= self.next_tick && self.next_tick <= now + GENERATOR_TICK) {
+            return Err(InvalidGenerator(format!(
+                "Its next batch is due at {}, not within {} ms of the clock.",
+                self.next_tick,
+                GENERATOR_TICK.as_millis()
+            )));
+        }
+        Ok(())
+    }
+
     pub(crate) fn next_deadline(&self) -> Option<Instant> {
         self.running.then_some(self.next_tick)
     }
@@ -170,7 +186,10 @@ impl Generator {
     fn records_this_tick(&self) -> u64 {
         let rate = u64::from(self.config.records_per_second);
         let per_second = 1000 / GENERATOR_TICK.as_millis();
-        rate * (self.ticks + 1) / per_second - rate * self.ticks / per_second
+        // Only the tick's place within its second matters; taking it modulo
+        // keeps the products small however many ticks a snapshot says ran.
+        let tick = self.ticks % per_second;
+        rate * (tick + 1) / per_second - rate * tick / per_second
     }
 
     fn draw_key(&mut self) -> String {
@@ -210,7 +229,7 @@ impl Generator {
     /// Sends this tick's records, in `PutRecords` calls of at most 500 entries and 5 MiB.
     fn tick(&mut self, sim: &mut Simulation) {
         let due = self.records_this_tick();
-        self.ticks += 1;
+        self.ticks = self.ticks.wrapping_add(1);
         self.next_tick = self.next_tick + GENERATOR_TICK;
         let record_bytes = self.config.record_bytes as usize;
         let per_call = (limits::MAX_PUT_RECORDS_BYTES / record_bytes.max(1)).clamp(1, limits::MAX_PUT_RECORDS_ENTRIES);
@@ -222,7 +241,7 @@ impl Generator {
                 .map(|_| {
                     let partition_key = self.draw_key();
                     let data = payload(&partition_key, self.counters.sent, record_bytes);
-                    self.counters.sent += 1;
+                    self.counters.sent = self.counters.sent.saturating_add(1);
                     PutRecordsEntry { data, partition_key, explicit_hash_key: None }
                 })
                 .collect();
@@ -231,18 +250,22 @@ impl Generator {
                 Ok(output) => {
                     for entry in output.records {
                         match entry {
-                            PutRecordsResultEntry::Success(_) => self.counters.stored += 1,
+                            PutRecordsResultEntry::Success(_) => {
+                                self.counters.stored = self.counters.stored.saturating_add(1)
+                            }
                             PutRecordsResultEntry::Failure { error_code, .. }
                                 if error_code == "ProvisionedThroughputExceededException" =>
                             {
-                                self.counters.throttled += 1;
+                                self.counters.throttled = self.counters.throttled.saturating_add(1);
                             }
-                            PutRecordsResultEntry::Failure { .. } => self.counters.failed += 1,
+                            PutRecordsResultEntry::Failure { .. } => {
+                                self.counters.failed = self.counters.failed.saturating_add(1)
+                            }
                         }
                     }
                 }
                 Err(err) => {
-                    self.counters.failed += count;
+                    self.counters.failed = self.counters.failed.saturating_add(count);
                     self.last_error = Some(format!("{}: {err}", err.code()));
                 }
             }

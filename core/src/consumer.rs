@@ -113,6 +113,20 @@ pub(crate) fn not_found(id: ConsumerId) -> NotFound {
     NotFound::Other(alloc::format!("Consumer {} not found.", id.0))
 }
 
+impl PollingConsumer {
+    /// The records it holds could have been read from a stream, checked on
+    /// a restored snapshot before anything reads their bytes.
+    pub(crate) fn check_restored(&self, now: Instant) -> Result<(), String> {
+        for cursor in &self.shards {
+            for record in &cursor.records {
+                // A consumer keeps records in plain text, as `GetRecords` hands them out.
+                record.check_restored(0, now).map_err(|err| alloc::format!("consumer {}: {err}", self.id.0))?;
+            }
+        }
+        Ok(())
+    }
+}
+
 impl ShardCursor {
     /// A cursor for `shard` whose first iterator came from `starting_position`.
     fn new(
@@ -138,7 +152,7 @@ impl ShardCursor {
 
     /// Counts `records` and keeps the newest [`RECEIVED_KEPT`].
     fn receive(&mut self, records: Vec<Record>) {
-        self.records_read += records.len() as u64;
+        self.records_read = self.records_read.saturating_add(records.len() as u64);
         self.records.extend(records);
         let excess = self.records.len().saturating_sub(RECEIVED_KEPT);
         self.records.drain(..excess);

@@ -85,7 +85,7 @@ impl core::fmt::Display for InvalidGenerator {
 }
 
 impl GeneratorConfig {
-    fn validate(&self) -> Result<(), InvalidGenerator> {
+    pub(crate) fn validate(&self) -> Result<(), InvalidGenerator> {
         let mut problems = Vec::new();
         if !(1..=MAX_GENERATOR_RATE).contains(&self.records_per_second) {
             problems.push(format!(
@@ -165,6 +165,22 @@ impl Generator {
         }
     }
 
+    /// What `start_generator` checks, and a next tick no earlier than the
+    /// clock and at most one tick after it, checked on a restored snapshot:
+    /// a rate or a key count past the limits would exhaust memory, and a
+    /// tick long before the clock would replay every tick since.
+    pub(crate) fn check_restored(&self, now: Instant) -> Result<(), InvalidGenerator> {
+        self.config.validate()?;
+        if self.running && !(now <= self.next_tick && self.next_tick <= now + GENERATOR_TICK) {
+            return Err(InvalidGenerator(format!(
+                "Its next batch is due at {}, not within {} ms of the clock.",
+                self.next_tick,
+                GENERATOR_TICK.as_millis()
+            )));
+        }
+        Ok(())
+    }
+
     pub(crate) fn next_deadline(&self) -> Option<Instant> {
         self.running.then_some(self.next_tick)
     }
@@ -174,7 +190,10 @@ impl Generator {
     fn records_this_tick(&self) -> u64 {
         let rate = u64::from(self.config.records_per_second);
         let per_second = 1000 / GENERATOR_TICK.as_millis();
-        rate * (self.ticks + 1) / per_second - rate * self.ticks / per_second
+        // Only the tick's place within its second matters; taking it modulo
+        // keeps the products small however many ticks a snapshot says ran.
+        let tick = self.ticks % per_second;
+        rate * (tick + 1) / per_second - rate * tick / per_second
     }
 
     /// Draws the next partition key onto the end of `out`.
@@ -222,7 +241,7 @@ impl Generator {
     /// each refused entry.
     fn tick(&mut self, sim: &mut Simulation) {
         let due = self.records_this_tick();
-        self.ticks += 1;
+        self.ticks = self.ticks.wrapping_add(1);
         self.next_tick = self.next_tick + GENERATOR_TICK;
         let record_bytes = self.config.record_bytes as usize;
         let per_call = (limits::MAX_PUT_RECORDS_BYTES / record_bytes.max(1)).clamp(1, limits::MAX_PUT_RECORDS_ENTRIES);
@@ -238,15 +257,15 @@ impl Generator {
             // Each record's data names its serial, counted from the first
             // entry of the call whether or not earlier entries were stored.
             let first_serial = self.counters.sent;
-            self.counters.sent += count;
-            let data = |idx: usize| payload(keys.get(idx), first_serial + idx as u64, record_bytes);
+            self.counters.sent = self.counters.sent.saturating_add(count);
+            let data = |idx: usize| payload(keys.get(idx), first_serial.saturating_add(idx as u64), record_bytes);
             match sim.put_generated(&self.config.stream_name, &keys, record_bytes, data) {
                 Ok((stored, throttled)) => {
-                    self.counters.stored += stored;
-                    self.counters.throttled += throttled;
+                    self.counters.stored = self.counters.stored.saturating_add(stored);
+                    self.counters.throttled = self.counters.throttled.saturating_add(throttled);
                 }
                 Err(err) => {
-                    self.counters.failed += count;
+                    self.counters.failed = self.counters.failed.saturating_add(count);
                     self.last_error = Some(format!("{}: {err}", err.code()));
                 }
             }

@@ -467,7 +467,7 @@ impl MetricStore {
     }
 
     fn oldest_kept_second(&self) -> u64 {
-        (self.newest_second + 1).saturating_sub(RETENTION_SECS)
+        self.newest_second.saturating_add(1).saturating_sub(RETENTION_SECS)
     }
 
     fn prune(&mut self) {
@@ -479,20 +479,37 @@ impl MetricStore {
     }
 
     fn debug_check_invariants(&self) {
-        if cfg!(debug_assertions) {
-            let oldest = self.oldest_kept_second();
-            for ((metric, dimensions), buckets) in &self.series {
-                let Some((first, last)) = buckets.first_and_last() else {
-                    panic!("empty series metric={metric} dimensions={dimensions:?}");
-                };
-                assert!(buckets.0.values().all(|block| !block.is_empty()), "empty block metric={metric}");
-                assert!(
-                    oldest <= first && last <= self.newest_second,
+        if cfg!(debug_assertions)
+            && let Err(broken) = self.check_invariants()
+        {
+            panic!("{broken}");
+        }
+    }
+
+    /// Every series non-empty and within the retention window ending at
+    /// `newest_second`; checked in release builds too on restored snapshots.
+    pub(crate) fn check_invariants(&self) -> Result<(), alloc::string::String> {
+        let oldest = self.oldest_kept_second();
+        for ((metric, dimensions), buckets) in &self.series {
+            let Some((first, last)) = buckets.first_and_last() else {
+                return Err(alloc::format!("empty series metric={metric} dimensions={dimensions:?}"));
+            };
+            if !buckets.0.values().all(|block| !block.is_empty()) {
+                return Err(alloc::format!("empty block metric={metric}"));
+            }
+            if !(oldest <= first && last <= self.newest_second) {
+                return Err(alloc::format!(
                     "bucket outside retention metric={metric} first={first} last={last} newest={}",
                     self.newest_second
-                );
+                ));
             }
         }
+        Ok(())
+    }
+
+    /// The newest second measured: never after the clock.
+    pub(crate) fn newest_second(&self) -> u64 {
+        self.newest_second
     }
 }
 

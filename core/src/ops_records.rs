@@ -148,7 +148,7 @@ pub struct GetRecordsOutput {
 /// Checks the members a `PutRecord` and each `PutRecords` entry share;
 /// `entry` is the entry's 0-based index in a `PutRecords` request, which AWS
 /// names in the member path (`records.3.member.partitionKey`, 1-based).
-fn validate_entry(
+pub(crate) fn validate_entry(
     v: &mut Validator,
     entry: Option<usize>,
     partition_key: &str,

@@ -30,6 +30,8 @@ pub enum ShareError {
     UnsupportedVersion(String),
     /// The link was cut short or altered on the way.
     Damaged(String),
+    /// The link would inflate to more than [`MAX_INFLATED_BYTES`].
+    TooLarge,
     /// The snapshot inside was refused.
     Snapshot(SnapshotError),
 }
@@ -44,6 +46,11 @@ impl core::fmt::Display for ShareError {
             ShareError::Damaged(why) => {
                 write!(f, "the link is damaged ({why}); it may have been cut short when copied")
             }
+            ShareError::TooLarge => write!(
+                f,
+                "the link holds more than {} MiB of simulation, more than Shardlab opens",
+                MAX_INFLATED_BYTES / (1024 * 1024)
+            ),
             ShareError::Snapshot(err) => err.fmt(f),
         }
     }
@@ -66,8 +73,13 @@ impl Simulation {
             return Err(ShareError::UnsupportedVersion(version.into()));
         }
         let compressed = base64::decode(payload).ok_or_else(|| ShareError::Damaged("not base64".into()))?;
-        let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_INFLATED_BYTES)
-            .map_err(|err| ShareError::Damaged(format!("{:?}", err.status)))?;
+        let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_INFLATED_BYTES).map_err(
+            |err| match err.status {
+                // Not damage: a link (a deflate bomb, say) that would grow past the cap.
+                miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge,
+                status => ShareError::Damaged(format!("{status:?}")),
+            },
+        )?;
         let json = core::str::from_utf8(&json).map_err(|err| ShareError::Damaged(err.to_string()))?;
         Simulation::restore(json).map_err(ShareError::Snapshot)
     }
@@ -113,5 +125,14 @@ mod tests {
         check_refused("sim=1.!!!!", "the link is damaged (not base64)");
         let foreign = format!("sim=1.{}", base64::encode(&miniz_oxide::deflate::compress_to_vec(b"{}", 6)));
         check_refused(&foreign, "this is not a Shardlab snapshot");
+    }
+
+    #[test]
+    fn a_deflate_bomb_is_refused_as_too_large() {
+        // 40 MiB of spaces deflate to about 40 KiB: past the cap, not damaged.
+        let bomb = alloc::vec![b' '; 40 * 1024 * 1024];
+        let link = format!("sim=1.{}", base64::encode(&miniz_oxide::deflate::compress_to_vec(&bomb, 6)));
+        assert!(link.len() < 100_000, "{}", link.len());
+        check_refused(&link, "the link holds more than 32 MiB of simulation, more than Shardlab opens");
     }
 }

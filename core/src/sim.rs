@@ -29,7 +29,7 @@ use crate::time::{Duration, Instant};
 pub struct Simulation {
     pub(crate) now: Instant,
     pub(crate) streams: BTreeMap<String, Stream>,
-    consumers: Vec<PollingConsumer>,
+    pub(crate) consumers: Vec<PollingConsumer>,
     next_consumer_id: u32,
     /// The secret shard iterators are sealed with (`iterator.rs`). A snapshot
     /// taken before iterators were sealed gets a fixed one.
@@ -247,8 +247,9 @@ impl Simulation {
 
     /// Moves the clock forward by `by`, landing every stream change and
     /// running every consumer poll that falls due on the way, in time order.
+    /// The clock stops at [`Instant::LATEST`].
     pub fn advance(&mut self, by: Duration) {
-        let target = self.now + by;
+        let target = (self.now + by).min(Instant::LATEST.max(self.now));
         // A client whose deadline does not move after it runs would loop
         // forever at one instant; this bounds that to a fixed number of turns.
         let mut turns_at_instant = 0u32;

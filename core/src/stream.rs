@@ -224,6 +224,40 @@ impl Record {
         self.data().len() as u64 + u64::from(self.key_len)
     }
 
+    /// Whether `PutRecord` could have stored this record, checked on a
+    /// restored snapshot before any accessor slices its bytes: the key and
+    /// the explicit hash key fit in them, the key is UTF-8, and key and data
+    /// pass the request's own checks; `keys` is how many keys its stream has.
+    pub(crate) fn check_restored(&self, keys: usize, now: Instant) -> Result<(), String> {
+        let counter = self.counter;
+        let tail = if self.explicit_hash_key { 16 } else { 0 };
+        let key_len = self.key_len as usize;
+        if key_len.checked_add(tail).is_none_or(|needed| needed > self.bytes.len()) {
+            return Err(alloc::format!(
+                "record {counter} says its partition key has {key_len} bytes, but it holds {}",
+                self.bytes.len()
+            ));
+        }
+        let key = core::str::from_utf8(&self.bytes[..key_len])
+            .map_err(|_| alloc::format!("record {counter}'s partition key is not UTF-8"))?;
+        let data = &self.bytes[key_len..self.bytes.len() - tail];
+        let mut v = crate::error::Validator::default();
+        crate::ops_records::validate_entry(&mut v, None, key, data, None);
+        v.finish().map_err(|err| alloc::format!("record {counter}: {err}"))?;
+        if key.len() + data.len() > limits::MAX_RECORD_DATA_BYTES {
+            return Err(alloc::format!("record {counter} is larger than {} bytes", limits::MAX_RECORD_DATA_BYTES));
+        }
+        if let Encryption::AtRest(idx) = self.encryption
+            && usize::from(idx) >= keys
+        {
+            return Err(alloc::format!("record {counter} is encrypted with key {idx}, which its stream does not have"));
+        }
+        if self.approximate_arrival > now {
+            return Err(alloc::format!("record {counter} arrived after the clock"));
+        }
+        Ok(())
+    }
+
     /// The same record with its data replaced, as decryption does.
     pub(crate) fn with_data(&self, data: &[u8], encryption: Encryption) -> Record {
         let explicit = self.explicit_hash_key.then(|| self.hash_key());
@@ -568,6 +602,74 @@ impl Stream {
                 });
             if !ordered || !in_shard {
                 return Err(alloc::format!("stream={name} shard={}: records out of order or misfiled", shard.id));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The highest per-shard record counter a restored snapshot may hold: 2^53,
+/// so that counters stay exact as JavaScript numbers and the `+= 1` that
+/// issues the next one never overflows. (A shard taking 1,000 records a
+/// second reaches it in 285,000 years.)
+const MAX_RESTORED_COUNTER: u64 = 1 << 53;
+/// The highest next shard index a restored snapshot may hold: half the ids,
+/// leaving two billion for resharding (at most 20,000 new shards a call) so
+/// that `add_shard`'s `+= 1` does not overflow.
+const MAX_RESTORED_SHARD_INDEX: u32 = u32::MAX / 2;
+
+impl Stream {
+    /// Every field within what the API lets a stream reach, checked on a
+    /// restored snapshot on top of [`Stream::check_invariants`]: a stream
+    /// built through the API always passes.
+    pub(crate) fn check_restored(&self, now: Instant) -> Result<(), String> {
+        let name = &self.name;
+        let mut v = crate::error::Validator::default();
+        crate::validate::stream_name(&mut v, name);
+        v.finish().map_err(|err| alloc::format!("stream {name}: {err}"))?;
+        let hours = self.retention_hours();
+        if !(limits::MIN_RETENTION_HOURS..=limits::MAX_RETENTION_HOURS).contains(&hours)
+            || self.retention != Duration::from_hours(u64::from(hours))
+        {
+            return Err(alloc::format!("stream {name} keeps records for {} ms", self.retention.as_millis()));
+        }
+        if self.tags.len() > limits::MAX_TAGS_PER_STREAM {
+            return Err(alloc::format!("stream {name} has {} tags", self.tags.len()));
+        }
+        if self.consumers.len() > limits::MAX_CONSUMERS_PER_STREAM {
+            return Err(alloc::format!("stream {name} has {} consumers", self.consumers.len()));
+        }
+        if self.encryption_key.is_some_and(|idx| usize::from(idx) >= self.keys.len()) {
+            return Err(alloc::format!("stream {name} encrypts with a key it does not have"));
+        }
+        let in_past = |at: Instant| at <= now;
+        if !in_past(self.created_at) || !self.shard_count_updates.iter().copied().all(in_past) {
+            return Err(alloc::format!("stream {name} was created or updated after the clock"));
+        }
+        if !self.tally.is_not_after(now) || self.cost.last_accrual() > now {
+            return Err(alloc::format!("stream {name} has measured or billed a time after the clock"));
+        }
+        if self.pending.as_ref().is_some_and(|p| p.due < now) {
+            return Err(alloc::format!("stream {name} has a change due before the clock"));
+        }
+        let next_index = u64::from(self.next_shard_index);
+        if self.next_shard_index > MAX_RESTORED_SHARD_INDEX
+            || self.shards.last().is_some_and(|s| u64::from(s.id.0) >= next_index)
+        {
+            return Err(alloc::format!("stream {name} would give a new shard an id it has already used"));
+        }
+        for shard in &self.shards {
+            let id = shard.id;
+            if !in_past(shard.created_at) || shard.closed_at.is_some_and(|at| !in_past(at)) {
+                return Err(alloc::format!("stream {name} shard {id} was created or closed after the clock"));
+            }
+            if shard.next_counter > MAX_RESTORED_COUNTER {
+                return Err(alloc::format!("stream {name} shard {id} has counted too many records"));
+            }
+            for record in shard.records.iter() {
+                record
+                    .check_restored(self.keys.len(), now)
+                    .map_err(|err| alloc::format!("stream {name} shard {id}: {err}"))?;
             }
         }
         Ok(())

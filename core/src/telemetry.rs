@@ -68,6 +68,12 @@ impl Tally {
         Tally { second: now.epoch_millis() / 1000, entries: Vec::new() }
     }
 
+    /// Whether the tally's second is at or before the clock's, checked on a
+    /// restored snapshot (a later one would be flushed at a wrapped time).
+    pub(crate) fn is_not_after(&self, now: Instant) -> bool {
+        self.second <= now.epoch_millis() / 1000
+    }
+
     /// The tally for the second `now` falls in. The clock can skip quiet
     /// seconds without flushing, so an empty tally may still be labelled
     /// with an earlier second; it is relabelled here. A tally with samples

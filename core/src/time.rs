@@ -21,6 +21,13 @@ impl Instant {
     /// 2026-01-01T00:00:00Z, where every new simulation's clock starts.
     pub const SIMULATION_START: Instant = Instant(1_767_225_600_000);
 
+    /// 9999-12-31T23:59:59.999Z, the latest the clock reads: the last
+    /// instant with a four-digit year. [`crate::Simulation::advance`] stops
+    /// here and a snapshot whose clock is later is refused, so that every
+    /// schedule the simulation keeps (at most a year or so after the clock)
+    /// fits in a `u64` with room to spare, and adding to an instant never wraps.
+    pub const LATEST: Instant = Instant(253_402_300_799_999);
+
     /// The instant `millis` milliseconds after the Unix epoch.
     pub const fn from_epoch_millis(millis: u64) -> Instant {
         Instant(millis)
@@ -56,12 +63,12 @@ impl Duration {
 
     /// A duration of `secs` seconds.
     pub const fn from_secs(secs: u64) -> Duration {
-        Duration(secs * 1000)
+        Duration(secs.saturating_mul(1000))
     }
 
     /// A duration of `hours` hours.
     pub const fn from_hours(hours: u64) -> Duration {
-        Duration(hours * 3_600_000)
+        Duration(hours.saturating_mul(3_600_000))
     }
 
     /// The length in milliseconds.
@@ -70,31 +77,36 @@ impl Duration {
     }
 }
 
+// Time arithmetic saturates instead of wrapping or panicking: a value from a
+// crafted snapshot or an API call (a pause of `u64::MAX` milliseconds) must
+// not wrap the clock to 1970 or abort the page. The clock itself stays at or
+// before `Instant::LATEST`, so saturation only ever yields "never".
+
 impl Add<Duration> for Instant {
     type Output = Instant;
     fn add(self, rhs: Duration) -> Instant {
-        Instant(self.0 + rhs.0)
+        Instant(self.0.saturating_add(rhs.0))
     }
 }
 
 impl Add for Duration {
     type Output = Duration;
     fn add(self, rhs: Duration) -> Duration {
-        Duration(self.0 + rhs.0)
+        Duration(self.0.saturating_add(rhs.0))
     }
 }
 
 impl Sub for Duration {
     type Output = Duration;
     fn sub(self, rhs: Duration) -> Duration {
-        Duration(self.0 - rhs.0)
+        Duration(self.0.saturating_sub(rhs.0))
     }
 }
 
 impl Sub<Duration> for Instant {
     type Output = Instant;
     fn sub(self, rhs: Duration) -> Instant {
-        Instant(self.0 - rhs.0)
+        Instant(self.0.saturating_sub(rhs.0))
     }
 }
 
@@ -168,6 +180,17 @@ mod tests {
         assert_eq!(Instant::SIMULATION_START.java_date(), "Thu Jan 01 00:00:00 UTC 2026");
         // kinesalite's recording of a real AWS message.
         assert_eq!(Instant::from_epoch_millis(1_421_889_722_000).java_date(), "Thu Jan 22 01:22:02 UTC 2015");
+    }
+
+    #[test]
+    fn arithmetic_saturates_instead_of_wrapping() {
+        let end = Instant::from_epoch_millis(u64::MAX - 61_000);
+        assert_eq!(end + Duration::from_secs(60), Instant::from_epoch_millis(u64::MAX - 1000));
+        assert_eq!(end + Duration::from_secs(62), Instant::from_epoch_millis(u64::MAX));
+        assert_eq!(Instant::from_epoch_millis(5) - Duration::from_millis(6), Instant::from_epoch_millis(0));
+        assert_eq!(Duration::from_millis(u64::MAX) + Duration::from_millis(1), Duration::from_millis(u64::MAX));
+        assert_eq!(Duration::from_millis(1) - Duration::from_millis(2), Duration::ZERO);
+        assert_eq!(Instant::LATEST.to_string(), "9999-12-31T23:59:59.999Z");
     }
 
     #[test]

@@ -46,6 +46,10 @@ pub struct Progress {
     /// learner; never saved.
     #[serde(skip)]
     pub migrated_from: Option<u64>,
+    /// What could not be read when the rest was kept (`from_json`), to tell
+    /// the learner; never saved.
+    #[serde(skip)]
+    pub partly_unreadable: Option<String>,
 }
 
 /// A learner's practice exam attempts.
@@ -102,6 +106,7 @@ impl Default for Progress {
             lessons: BTreeMap::new(),
             exam: ExamProgress::default(),
             migrated_from: None,
+            partly_unreadable: None,
         }
     }
 }
@@ -123,9 +128,48 @@ impl Progress {
         // Version 1's shape is a subset of version 2's: a single-choice
         // answer was, and is, an option index.
         value["version"] = PROGRESS_VERSION.into();
-        let mut progress: Progress = serde_json::from_value(value).map_err(|err| malformed(err.to_string()))?;
+        let mut progress: Progress = match serde_json::from_value(value.clone()) {
+            Ok(progress) => progress,
+            // One odd field must not cost the learner every lesson: keep each
+            // lesson, and the exam, that reads on its own.
+            Err(err) => Progress::salvage(&value).ok_or_else(|| malformed(err.to_string()))?,
+        };
         progress.migrated_from = (version != PROGRESS_VERSION).then_some(version);
         Ok(progress)
+    }
+
+    /// The lessons and exam record of `value` that read on their own, or
+    /// `None` if it has no `lessons` object at all.
+    fn salvage(value: &serde_json::Value) -> Option<Progress> {
+        let mut progress = Progress::default();
+        let mut unreadable = Vec::new();
+        for (id, lesson) in value.get("lessons")?.as_object()? {
+            match serde_json::from_value::<LessonProgress>(lesson.clone()) {
+                Ok(lesson) => {
+                    progress.lessons.insert(id.clone(), lesson);
+                }
+                Err(err) => unreadable.push(format!("lesson {id}: {err}")),
+            }
+        }
+        if let Some(exam) = value.get("exam") {
+            match serde_json::from_value::<ExamProgress>(exam.clone()) {
+                Ok(exam) => progress.exam = exam,
+                Err(err) => unreadable.push(format!("exam: {err}")),
+            }
+        }
+        if unreadable.is_empty() {
+            unreadable.push("a field outside the lessons and the exam".into());
+        }
+        progress.partly_unreadable = Some(unreadable.join("; "));
+        Some(progress)
+    }
+
+    /// The version of saved progress `json` if a newer Shardlab wrote it:
+    /// such progress is never overwritten, so that going back to an older
+    /// version of the site (a cached page, say) loses nothing.
+    pub fn newer_version_in(json: &str) -> Option<u64> {
+        let value: serde_json::Value = serde_json::from_str(json).ok()?;
+        value.get("version")?.as_u64().filter(|version| *version > PROGRESS_VERSION)
     }
 
     /// The JSON to save.
@@ -192,6 +236,35 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_field_costs_only_what_holds_it() {
+        let json = r#"{"version":2,"lessons":{
+            "a":{"goals_met":true,"quiz":{},"completed":true},
+            "b":{"goals_met":true,"quiz":{},"completed":false,"stars":3}},
+            "exam":{"attempts":2,"best_percent":80}}"#;
+        let progress = Progress::from_json(json).unwrap();
+        assert!(progress.lessons["a"].completed);
+        assert!(!progress.lessons.contains_key("b"));
+        assert_eq!(progress.exam.best_percent, 80);
+        let why = progress.partly_unreadable.unwrap();
+        assert!(why.starts_with("lesson b: unknown field `stars`"), "{why}");
+        // An unknown top-level field keeps everything else.
+        let progress = Progress::from_json(
+            r#"{"version":2,"lessons":{"a":{"goals_met":true,"quiz":{},"completed":true}},"theme":"dark"}"#,
+        )
+        .unwrap();
+        assert!(progress.lessons["a"].goals_met);
+        assert!(progress.partly_unreadable.is_some());
+        assert!(Progress::from_json(r#"{"version":2,"lessons":[]}"#).is_err());
+    }
+
+    #[test]
+    fn progress_of_a_newer_version_is_recognised() {
+        assert_eq!(Progress::newer_version_in(r#"{"version":3,"lessons":{}}"#), Some(3));
+        assert_eq!(Progress::newer_version_in(&Progress::default().to_json()), None);
+        assert_eq!(Progress::newer_version_in("not json"), None);
+    }
+
+    #[test]
     fn round_trips_through_the_documented_schema() {
         let lesson = lesson();
         let mut progress = Progress::default();
@@ -224,14 +297,22 @@ mod tests {
         check_malformed(r#"{"lessons":{}}"#, "no `version` field");
         check_malformed(r#"{"version":"1","lessons":{}}"#, "`version` is \"1\"");
         check_malformed(r#"{"version":2}"#, "missing field `lessons`");
-        check_malformed(
-            r#"{"version":2,"lessons":{"x":{"goals_met":"yes","quiz":{},"completed":false}}}"#,
-            "invalid type: string \"yes\", expected a boolean",
-        );
-        check_malformed(
-            r#"{"version":2,"lessons":{"x":{"goals_met":true,"quiz":{"q":-1},"completed":false}}}"#,
-            "data did not match any variant of untagged enum Answer",
-        );
+        check_malformed(r#"{"version":2,"lessons":[]}"#, "invalid type: sequence");
+        // A lesson that does not read is dropped, with its reason, and the rest kept.
+        for (json, why) in [
+            (
+                r#"{"version":2,"lessons":{"x":{"goals_met":"yes","quiz":{},"completed":false}}}"#,
+                "lesson x: invalid type: string \"yes\", expected a boolean",
+            ),
+            (
+                r#"{"version":2,"lessons":{"x":{"goals_met":true,"quiz":{"q":-1},"completed":false}}}"#,
+                "lesson x: data did not match any variant of untagged enum Answer",
+            ),
+        ] {
+            let progress = Progress::from_json(json).unwrap();
+            assert!(progress.lessons.is_empty());
+            assert!(progress.partly_unreadable.as_deref().unwrap().starts_with(why), "{json}");
+        }
     }
 
     #[test]

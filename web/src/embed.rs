@@ -19,11 +19,22 @@ pub fn origin_of(url: &str) -> Option<String> {
     (!scheme.is_empty() && !host.is_empty()).then(|| format!("{scheme}://{host}"))
 }
 
+/// Where the completion goes: the origin the embedding page named, or
+/// without one the referrer's. A named value that is not an origin (`*`,
+/// which would hand the score to whatever page framed the lesson, or `/`)
+/// posts nothing rather than falling back.
+pub fn target_origin(named: Option<&str>, referrer: &str) -> Option<String> {
+    match named {
+        Some(named) => origin_of(named),
+        None => origin_of(referrer),
+    }
+}
+
 /// Posts the completion of `lesson` with `score` (0 to 100) to the parent window.
 pub fn post_completion(origin: Option<&str>, lesson: &str, score: u32) {
     let Some(window) = web_sys::window() else { return };
-    let referrer_origin = window.document().and_then(|d| origin_of(&d.referrer()));
-    let Some(target) = origin.map(str::to_owned).or(referrer_origin) else { return };
+    let referrer = window.document().map(|d| d.referrer()).unwrap_or_default();
+    let Some(target) = target_origin(origin, &referrer) else { return };
     let Ok(Some(parent)) = window.parent() else { return };
     let message = js_sys::Object::new();
     let set = |key: &str, value: JsValue| js_sys::Reflect::set(&message, &JsValue::from_str(key), &value);
@@ -51,5 +62,19 @@ mod tests {
         ] {
             assert_eq!(origin_of(url).as_deref(), origin, "{url}");
         }
+    }
+
+    #[test]
+    fn a_wildcard_or_a_path_is_refused_not_broadcast() {
+        let referrer = "https://course.example/unit/3";
+        for named in ["*", "/", " *", ""] {
+            assert_eq!(target_origin(Some(named), referrer), None, "{named:?}");
+        }
+        assert_eq!(
+            target_origin(Some("https://lms.example:8443"), referrer).as_deref(),
+            Some("https://lms.example:8443")
+        );
+        assert_eq!(target_origin(None, referrer).as_deref(), Some("https://course.example"));
+        assert_eq!(target_origin(None, ""), None);
     }
 }

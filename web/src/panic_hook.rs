@@ -10,8 +10,24 @@ pub fn install() {
         let mut message = String::from("Shardlab stopped because of an internal error: ");
         let _ = write!(message, "{info}");
         web_sys::console::error_1(&message.as_str().into());
+        forget_share_link();
         show(&message);
     }));
+}
+
+/// Drops a `#sim=` share link from the address, so that "Reload the page"
+/// starts afresh instead of opening the link that may have caused the panic.
+/// `replaceState` changes the address without loading or adding history.
+pub fn forget_share_link() {
+    let Some(window) = web_sys::window() else { return };
+    let location = window.location();
+    if !location.hash().is_ok_and(|hash| hash.starts_with("#sim=")) {
+        return;
+    }
+    let (Ok(path), Ok(search), Ok(history)) = (location.pathname(), location.search(), window.history()) else {
+        return;
+    };
+    let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{path}{search}")));
 }
 
 fn show(message: &str) {

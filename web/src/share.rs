@@ -23,14 +23,20 @@ pub fn is_share_fragment(hash: &str) -> bool {
 /// Puts the current simulation in the address bar, ready to copy, and
 /// follows a share link pasted into the open tab (which changes only the
 /// fragment, so the page is not reloaded). `link_problem` says why a link
-/// could not be opened.
+/// could not be opened. An `embedded` lesson follows no pasted link: its
+/// address is the embedding page's to change, and a hostile parent could
+/// otherwise navigate the frame to a link and replace the learner's work. It
+/// opens only the link it was loaded with.
 #[component]
-pub fn ShareButton(link_problem: RwSignal<Option<String>>) -> impl IntoView {
+pub fn ShareButton(link_problem: RwSignal<Option<String>>, #[prop(optional)] embedded: bool) -> impl IntoView {
     let sim = expect_context::<SimHandle>();
     let status = RwSignal::new(None::<String>);
     // The fragment this page wrote itself, which it must not reload.
     let written_here = StoredValue::new(None::<String>);
     let handle = window_event_listener(leptos::ev::hashchange, move |_| {
+        if embedded {
+            return;
+        }
         let Some(fragment) = fragment() else { return };
         if written_here.get_value().as_deref() == Some(fragment.as_str()) {
             return;

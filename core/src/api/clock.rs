@@ -39,6 +39,13 @@ pub(super) fn set_clock(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
             now.epoch_millis()
         )));
     }
+    if to > Instant::LATEST {
+        return Err(ApiError::invalid_argument(format!(
+            "EpochMillis {} is after {}, the latest time the simulation's clock reads.",
+            to.epoch_millis(),
+            Instant::LATEST
+        )));
+    }
     let step = to.saturating_since(now);
     if step.as_millis() > MAX_STEP_MILLIS {
         return Err(ApiError::invalid_argument(format!(

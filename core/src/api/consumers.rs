@@ -68,7 +68,7 @@ pub(super) fn consumers(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
                 "StreamName": consumer.stream,
                 "ShardIteratorType": consumer.iterator_type.as_str(),
                 "PausedUntil": consumer.paused_until.map(encode::timestamp),
-                "RecordsRead": consumer.shards.iter().map(|c| c.records_read()).sum::<u64>(),
+                "RecordsRead": consumer.shards.iter().map(|c| c.records_read()).fold(0, u64::saturating_add),
                 "Shards": shards,
             })
         })

@@ -147,7 +147,7 @@ pub fn ConsumerPanel(stream: &'static str) -> impl IntoView {
                         <thead><tr><th scope="col">"Consumer"</th><th scope="col">"Started at"</th><th scope="col">"Records read"</th><th scope="col">"Most behind (ms)"</th><th scope="col">"State"</th></tr></thead>
                         <tbody>
                             {consumers.into_iter().map(|c| {
-                                let read: u64 = c.shards.iter().map(|s| s.records_read).sum();
+                                let read: u64 = c.shards.iter().map(|s| s.records_read).fold(0, u64::saturating_add);
                                 let behind = c.shards.iter().map(|s| s.millis_behind_latest).max().unwrap_or(0);
                                 let state = c.paused_until.map_or_else(|| "polling".to_string(), |until| format!("paused until {}", clock(until)));
                                 let id = c.id.0;

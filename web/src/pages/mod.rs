@@ -70,7 +70,7 @@ pub fn Topbar(
         <header class="topbar" class:embedded=embedded>
             {(!embedded).then(|| view! { <Brand /> })}
             <ClockBar running=running speed=speed on_reset=on_reset />
-            <ShareButton link_problem=link_problem />
+            <ShareButton link_problem=link_problem embedded=embedded />
         </header>
         {move || link_problem.get().map(|problem| view! { <p class="link-problem" role="alert">{problem}</p> })}
     }

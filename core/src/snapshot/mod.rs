@@ -11,7 +11,9 @@ use alloc::string::{String, ToString};
 
 use serde::{Deserialize, Serialize};
 
+use crate::limits;
 use crate::sim::Simulation;
+use crate::time::Instant;
 
 /// The `format` every snapshot carries.
 pub const SNAPSHOT_FORMAT: &str = "shardlab-snapshot";
@@ -94,16 +96,44 @@ impl Simulation {
 
     /// Every invariant of the state, checked in release builds too: used on
     /// restored snapshots, which may come from anywhere.
+    ///
+    /// Beyond the invariants, every field must be within the limits the API
+    /// enforces and every schedule at or after the clock, so that a crafted
+    /// snapshot cannot make a later call panic, loop or allocate without
+    /// bound (issue 12, item 16).
     pub(crate) fn check_invariants(&self) -> Result<(), String> {
+        if self.now > Instant::LATEST {
+            return Err(format!("its clock reads {} ms, after {}", self.now.epoch_millis(), Instant::LATEST));
+        }
         self.check_clock()?;
+        // The API refuses to open more shards than the account limit, and
+        // the page draws every open shard.
+        let open: u64 = self.streams.values().map(|s| u64::from(s.open_shard_count())).sum();
+        if open > u64::from(limits::ACCOUNT_SHARD_LIMIT) {
+            return Err(format!(
+                "it has {open} open shards, more than the account limit of {}",
+                limits::ACCOUNT_SHARD_LIMIT
+            ));
+        }
+        let on_demand = self.streams.values().filter(|s| s.mode == crate::CapacityMode::OnDemand).count();
+        if on_demand > limits::ON_DEMAND_STREAM_COUNT_LIMIT as usize {
+            return Err(format!("it has {on_demand} on-demand streams"));
+        }
         for (name, stream) in &self.streams {
             if *name != stream.name {
                 return Err(format!("stream {} is filed under the name {name}", stream.name));
             }
+            // Before `check_invariants`, which reads records' hash keys out
+            // of their bytes: this one checks that the bytes hold them.
+            stream.check_restored(self.now)?;
             stream.check_invariants()?;
             if stream.cost.last_accrual() > self.now {
                 return Err(format!("stream {name} was billed up to a time after the clock"));
             }
+        }
+        self.metrics.check_invariants().map_err(|err| format!("its metrics are damaged: {err}"))?;
+        if self.metrics.newest_second() > self.now.epoch_millis() / 1000 {
+            return Err("it has metrics from after its clock".into());
         }
         self.check_lambda_invariants()?;
         self.s3.check_invariants(self.now)?;
@@ -117,6 +147,20 @@ impl Simulation {
             }
         }
         self.sqs.check_invariants(self.now)?;
+        for consumer in &self.consumers {
+            consumer.check_restored(self.now)?;
+        }
+        for (idx, generator) in self.generators.iter().enumerate() {
+            generator.check_restored(self.now).map_err(|err| format!("generator {idx}: {err}"))?;
+        }
+        // Whatever else is scheduled: something due before the clock would
+        // run late, or (a generator's tick at 0) replay every step since.
+        if let Some(at) = self.next_deadline().filter(|at| *at < self.now) {
+            return Err(format!("it has work due at {at}, before its clock"));
+        }
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests;

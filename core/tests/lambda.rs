@@ -514,3 +514,31 @@ fn updates_apply_to_later_batches_and_deleted_mappings_stop() {
     put(&mut sim, "k", "x");
     sim.advance(Duration::from_secs(2));
 }
+
+#[test]
+fn the_batching_window_starts_when_the_previous_invocation_completes() {
+    // Records read while a batch is in flight wait a whole window from the
+    // moment it completes, not from when they were read.
+    let mut sim = sim_with_stream(1);
+    for i in 0..3 {
+        put(&mut sim, &format!("k{i}"), "x");
+    }
+    let created = sim.now();
+    let script = FunctionScript { duration_per_batch: Duration::from_secs(3), ..FunctionScript::default() };
+    let uuid = map(&mut sim, script, |m| m.settings.maximum_batching_window_in_seconds = Some(5));
+    sim.advance(Duration::from_millis(5_500));
+    for i in 0..3 {
+        put(&mut sim, &format!("late{i}"), "x");
+    }
+    sim.advance(Duration::from_secs(30));
+    let started: Vec<(u32, u64)> = sim
+        .invocations(&uuid)
+        .unwrap()
+        .iter()
+        .map(|i| (i.batch_size, i.started.saturating_since(created).as_millis()))
+        .collect();
+    // The first window opens at the first poll (0 s) and the batch runs
+    // from 5 s to 8 s; the late records, read by the poll at 6.2 s, wait
+    // until 8 + 5 s (not 6.2 + 5 s).
+    assert_eq!(started, [(3, 5_000), (3, 13_000)]);
+}

@@ -193,6 +193,10 @@ struct Lane {
     not_before: Instant,
     /// When the batching window of the records in `queue` opened.
     window_opened: Option<Instant>,
+    /// When the lane's last invocation completed: a batching window never
+    /// opens before the previous invocation completes.
+    #[serde(default)]
+    last_completed: Option<Instant>,
     last_processed: Option<SequenceNumber>,
 }
 
@@ -204,6 +208,7 @@ impl Lane {
             in_flight: None,
             not_before: Instant::from_epoch_millis(0),
             window_opened: None,
+            last_completed: None,
             last_processed: None,
         }
     }
@@ -233,7 +238,8 @@ impl Lane {
             return None;
         }
         let full = self.queue.len() >= config.batch_size as usize;
-        let opened = self.window_opened.unwrap_or(self.not_before);
+        // Records read while a batch was in flight start their window when it completes.
+        let opened = self.window_opened.unwrap_or(self.not_before).max(self.last_completed.unwrap_or(self.not_before));
         let ready = if full || shard_read_to_end { opened } else { opened + config.batching_window() };
         Some(ready.max(self.not_before))
     }
@@ -707,6 +713,7 @@ fn start(cx: &mut Context<'_>, sim: &mut Simulation, lane: &mut Lane, mut batch:
 /// Handles the response of an invocation that has ended.
 fn complete(cx: &mut Context<'_>, sim: &mut Simulation, lane: &mut Lane, lane_idx: u32, in_flight: InFlight) {
     let InFlight { batch, response, started, ends, iterator_age } = in_flight;
+    lane.last_completed = Some(ends);
     let shard_id = cx.shard_id;
     let (first, last) = (batch.first().sequence_number(), batch.last().sequence_number());
     let (batch_size, attempt) = (batch.records.len() as u32, batch.retries + 1);

@@ -13,7 +13,9 @@
 //! - `StartingPosition` (`TRIM_HORIZON`, `LATEST`, `AT_TIMESTAMP` with
 //!   `StartingPositionTimestamp`), `BatchSize` (1–10,000, default 100),
 //!   `MaximumBatchingWindowInSeconds` (0–300, default 0) and the 6 MB
-//!   invocation payload limit.
+//!   invocation payload limit. A lane's batching window opens when records
+//!   are read, but never before its previous invocation completes: records
+//!   read while a batch is in flight wait a whole window from its end.
 //! - Polling: once per second per shard while the shard is idle; while
 //!   records keep coming, again after [`BUSY_POLL_INTERVAL`], which stays
 //!   within the shared 5 `GetRecords` calls per second of a shard.

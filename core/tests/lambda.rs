@@ -542,3 +542,72 @@ fn the_batching_window_starts_when_the_previous_invocation_completes() {
     // until 8 + 5 s (not 6.2 + 5 s).
     assert_eq!(started, [(3, 5_000), (3, 13_000)]);
 }
+
+#[test]
+fn filter_criteria_invoke_only_matching_records_and_checkpoint_the_rest() {
+    let mut sim = sim_with_stream(1);
+    let data = [
+        r#"{"kind":"order","n":1}"#,
+        r#"{"kind":"refund"}"#,
+        "plain text",
+        r#"{"kind":"order","n":9}"#,
+        r#"{"kind":"ping"}"#,
+    ];
+    let seqs: Vec<SequenceNumber> = data.iter().map(|d| put(&mut sim, "k", d)).collect();
+    let uuid = map(&mut sim, FunctionScript::default(), |m| {
+        m.settings.filter_patterns = Some(vec![
+            r#"{"data":{"kind":["order"],"n":[{"numeric":["<",5]}]}}"#.into(),
+            r#"{"data":{"kind":[{"prefix":"ref"}]}}"#.into(),
+        ]);
+    });
+    sim.advance(Duration::from_secs(10));
+    let log = sim.invocations(&uuid).unwrap();
+    assert_eq!(log.len(), 1, "{log:#?}");
+    assert_eq!(log[0].batch_size, 2, "the order with n < 5 and the refund");
+    assert_eq!((log[0].first_sequence_number, log[0].last_sequence_number), (seqs[0], seqs[1]));
+    let status = sim.event_source_mapping(&uuid).unwrap();
+    assert_eq!(status.filtered_records, 3);
+    // The records after the batch were filtered out, and are checkpointed all the same.
+    assert_eq!(status.shards[0].lanes[0].last_processed, Some(seqs[4]));
+
+    // Nothing but filtered-out records: no invocation, and still checkpointed.
+    put(&mut sim, "k", r#"{"kind":"ping"}"#);
+    let last = put(&mut sim, "k", "more text");
+    sim.advance(Duration::from_secs(10));
+    assert_eq!(sim.invocations(&uuid).unwrap().len(), 1);
+    let status = sim.event_source_mapping(&uuid).unwrap();
+    assert_eq!((status.filtered_records, status.shards[0].lanes[0].last_processed), (5, Some(last)));
+
+    // Removing the filters invokes every record again.
+    let update = UpdateEventSourceMappingInput {
+        uuid: uuid.clone(),
+        settings: MappingSettings { filter_patterns: Some(vec![]), ..Default::default() },
+        ..Default::default()
+    };
+    sim.update_event_source_mapping(update).unwrap();
+    put(&mut sim, "k", "anything");
+    sim.advance(Duration::from_secs(10));
+    assert_eq!(sim.invocations(&uuid).unwrap().len(), 2);
+}
+
+#[test]
+fn malformed_or_too_many_filters_are_refused() {
+    let mut sim = sim_with_stream(1);
+    sim.create_function("f", FunctionScript::default()).unwrap();
+    let create = |patterns: Vec<String>| {
+        let mut input = CreateEventSourceMappingInput::new("s", "f", MappingStartingPosition::TrimHorizon);
+        input.settings.filter_patterns = Some(patterns);
+        input
+    };
+    let err = sim.create_event_source_mapping(create(vec![r#"{"data":{"kind":"order"}}"#.into()])).unwrap_err();
+    assert_eq!(
+        (err.code(), err.to_string()),
+        ("InvalidParameterValueException", "Invalid filter pattern definition.".into())
+    );
+    let six = (0..6).map(|i| format!(r#"{{"data":{{"n":[{i}]}}}}"#)).collect();
+    assert_eq!(sim.create_event_source_mapping(create(six)).unwrap_err().code(), "InvalidParameterValueException");
+    let long = format!(r#"{{"data":{{"k":["{}"]}}}}"#, "x".repeat(4096));
+    let err = sim.create_event_source_mapping(create(vec![long])).unwrap_err();
+    assert_eq!(err.code(), "ValidationException");
+    assert!(err.to_string().contains("'filterCriteria.filters.1.member.pattern' failed to satisfy constraint: Member must have length less than or equal to 4096"), "{err}");
+}

@@ -18,6 +18,9 @@
 //!   and `Shardlab.GetEventSourceMapping` (`{"UUID"}`) answer AWS's
 //!   `EventSourceMappingConfiguration`; `GetEventSourceMapping` adds the
 //!   simulation's `Progress` (concurrency, iterator age, per-shard lanes).
+//!   `FilterCriteria` (`{"Filters": [{"Pattern"}]}`) takes the pattern subset
+//!   documented in `lambda::filter`; `GetEventSourceMapping`'s `Progress`
+//!   counts the `FilteredRecords` checkpointed without an invocation.
 //! - `Shardlab.Invocations {"UUID", "After"?}` → `{"Invocations": […], "Next": N}`:
 //!   the mapping's invocation log from invocation number `After`.
 //! - `Shardlab.DestinationMessages {"Destination"}` → `{"Messages": ["…"]}`:
@@ -114,6 +117,10 @@ fn settings(d: &mut Decoder<'_>, empty_destination: Destination) -> Result<Mappi
             (destination, Destination::AbsentIfEmpty) => destination.flatten(),
             (destination, Destination::EmptyRemoves) => destination.map(Option::unwrap_or_default),
         },
+        // `FilterCriteria: {}` (or `{"Filters": []}`) removes the filters, as in AWS.
+        filter_patterns: d
+            .structure("FilterCriteria", |d| d.structures("Filters", |d| Ok(d.string("Pattern")?.unwrap_or_default())))?
+            .map(Option::unwrap_or_default),
     })
 }
 
@@ -190,6 +197,7 @@ fn configuration(status: &MappingStatus, state: Option<&str>) -> Value {
         "MaximumRecordAgeInSeconds": config.maximum_record_age_in_seconds,
         "FunctionResponseTypes": response_types,
         "DestinationConfig": {"OnFailure": {"Destination": config.on_failure_destination}},
+        "FilterCriteria": {"Filters": config.filter_patterns.iter().map(|p| json!({"Pattern": p})).collect::<Vec<_>>()},
         "LastModified": timestamp(status.last_modified),
         "LastProcessingResult": status.last_processing_result,
         "State": state.unwrap_or(status.state),
@@ -230,6 +238,7 @@ fn progress(status: &MappingStatus) -> Value {
         "IteratorAgeMilliseconds": status.iterator_age.as_millis(),
         "Invocations": status.invocations,
         "DiscardedRecords": status.discarded_records,
+        "FilteredRecords": status.filtered_records,
         "Shards": shards,
     })
 }
@@ -275,5 +284,25 @@ mod tests {
             (response.status, response.body.as_str()),
             (400, r#"{"__type":"ResourceNotFoundException","message":"The resource you requested does not exist."}"#)
         );
+    }
+
+    #[test]
+    fn filter_criteria_go_over_the_wire_and_empty_criteria_remove_them() {
+        let mut sim = Simulation::new();
+        let call = |sim: &mut Simulation, op: &str, body: &str| {
+            let response = crate::api::handle(sim, op, body);
+            (response.status, serde_json::from_str::<Value>(&response.body).unwrap_or(Value::Null))
+        };
+        call(&mut sim, "Kinesis_20131202.CreateStream", r#"{"StreamName":"s","ShardCount":1}"#);
+        sim.advance(crate::limits::STREAM_CREATE_DELAY);
+        call(&mut sim, "Shardlab.CreateFunction", r#"{"FunctionName":"f"}"#);
+        let create = r#"{"EventSourceArn":"arn:aws:kinesis:us-east-1:123456789012:stream/s","FunctionName":"f",
+            "StartingPosition":"TRIM_HORIZON","FilterCriteria":{"Filters":[{"Pattern":"{\"data\":{\"k\":[\"v\"]}}"}]}}"#;
+        let (status, body) = call(&mut sim, "Shardlab.CreateEventSourceMapping", create);
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["FilterCriteria"], json!({"Filters": [{"Pattern": r#"{"data":{"k":["v"]}}"#}]}));
+        let update = alloc::format!(r#"{{"UUID":"{}","FilterCriteria":{{}}}}"#, body["UUID"].as_str().unwrap());
+        let (_, body) = call(&mut sim, "Shardlab.UpdateEventSourceMapping", &update);
+        assert_eq!(body["FilterCriteria"], json!({"Filters": []}));
     }
 }

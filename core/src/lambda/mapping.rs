@@ -17,6 +17,7 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use super::filter::Filters;
 use super::function::Response;
 use super::{
     BUSY_POLL_INTERVAL, IDLE_POLL_INTERVAL, MAX_LOGGED_INVOCATIONS, MAX_PAYLOAD_BYTES, MappingConfig,
@@ -150,6 +151,8 @@ pub struct MappingStatus {
     pub invocations: u64,
     /// Records discarded after retries or by age.
     pub discarded_records: u64,
+    /// Records `FilterCriteria` filtered out: checkpointed, never invoked.
+    pub filtered_records: u64,
     /// Every shard the mapping knows, by shard id.
     pub shards: Vec<ShardStatus>,
 }
@@ -198,6 +201,10 @@ struct Lane {
     #[serde(default)]
     last_completed: Option<Instant>,
     last_processed: Option<SequenceNumber>,
+    /// The last record `FilterCriteria` filtered out while records before
+    /// it were still unprocessed: it is checkpointed once they are.
+    #[serde(default)]
+    filtered_through: Option<SequenceNumber>,
 }
 
 impl Lane {
@@ -210,6 +217,7 @@ impl Lane {
             window_opened: None,
             last_completed: None,
             last_processed: None,
+            filtered_through: None,
         }
     }
 
@@ -223,6 +231,19 @@ impl Lane {
 
     fn is_empty(&self) -> bool {
         self.is_idle() && self.queue.is_empty()
+    }
+
+    /// Checkpoints a filtered-out record once nothing before it is left to
+    /// process, as Lambda commits records its filters dropped.
+    fn settle_filtered(&mut self) {
+        let Some(filtered) = self.filtered_through else { return };
+        let passed = self.last_processed.is_some_and(|done| done.counter() >= filtered.counter());
+        if !passed && self.is_empty() {
+            self.last_processed = Some(filtered);
+        }
+        if passed || self.is_empty() {
+            self.filtered_through = None;
+        }
     }
 
     /// When the lane next has something to do: a response due, a retry,
@@ -331,22 +352,34 @@ impl ShardReader {
             return;
         }
         let last_processed = self.lanes.iter().filter_map(|l| l.last_processed).max_by_key(|seq| seq.counter());
+        let filtered_through = self.lanes.iter().filter_map(|l| l.filtered_through).max_by_key(|seq| seq.counter());
         let mut records: Vec<Record> = self.lanes.iter_mut().flat_map(|l| l.queue.drain(..)).collect();
         records.sort_by_key(|r| r.sequence_number().counter());
-        self.lanes = (0..factor).map(|_| Lane { last_processed, ..Lane::new() }).collect();
-        self.distribute(now, records);
+        self.lanes = (0..factor).map(|_| Lane { last_processed, filtered_through, ..Lane::new() }).collect();
+        // These records passed the filters when they were read.
+        self.distribute(now, records, &Filters::new(&[]));
     }
 
     /// Puts records into lanes by partition key hash, keeping their order.
-    fn distribute(&mut self, now: Instant, records: Vec<Record>) {
+    /// Records `filters` reject are not queued: they are checkpointed
+    /// without an invocation. Returns how many were filtered out.
+    fn distribute(&mut self, now: Instant, records: Vec<Record>, filters: &Filters) -> u64 {
         let n_lanes = self.lanes.len() as u128;
+        let mut filtered = 0;
         for record in records {
             let lane = &mut self.lanes[(HashKey::from_partition_key(record.partition_key()).0 % n_lanes) as usize];
+            if !filters.matches(record.data()) {
+                filtered += 1;
+                lane.filtered_through = Some(record.sequence_number());
+                lane.settle_filtered();
+                continue;
+            }
             if lane.queue.is_empty() {
                 lane.window_opened = Some(now);
             }
             lane.queue.push_back(record);
         }
+        filtered
     }
 }
 
@@ -356,6 +389,9 @@ struct Log {
     entries: VecDeque<Invocation>,
     n_invocations: u64,
     discarded_records: u64,
+    /// Records `FilterCriteria` dropped.
+    #[serde(default)]
+    filtered_records: u64,
     last_outcome_failed: Option<bool>,
 }
 
@@ -545,7 +581,8 @@ impl EventSourceMapping {
                 }
                 shard.read_to_end = page.next_shard_iterator.is_none();
                 shard.iterator = page.next_shard_iterator;
-                shard.distribute(now, page.records);
+                let filters = Filters::new(&self.config.filter_patterns);
+                self.log.filtered_records += shard.distribute(now, page.records, &filters);
             }
             // An iterator expires after five minutes of a blocked lane; a
             // new one is taken from the last record read, at once.
@@ -579,6 +616,7 @@ impl EventSourceMapping {
                     break;
                 }
             }
+            lane.settle_filtered();
         }
         shard.last_iterator_age = iterator_age;
     }
@@ -635,6 +673,7 @@ impl EventSourceMapping {
             iterator_age: active_shards.map(|s| s.iterator_age).max().unwrap_or(Duration::ZERO),
             invocations: self.log.n_invocations,
             discarded_records: self.log.discarded_records,
+            filtered_records: self.log.filtered_records,
             shards,
         }
     }

@@ -38,13 +38,19 @@
 //! - Lambda's `IteratorAge` (the age of the last record of each batch when
 //!   it is sent to the function), in every log entry and in [`MappingStatus`].
 //!
+//! - `FilterCriteria`: up to five patterns on the record's `data` (see
+//!   [`filter`](self::filter) for the rule subset); a record matching none
+//!   is not invoked and is checkpointed once the records before it are.
+//!   `BatchSize` counts the records that pass.
+//!
 //! Left out: enhanced fan-out consumers as sources, `TumblingWindowInSeconds`,
-//! `FilterCriteria`, `Enabled` and the `Creating`/`Enabling`/`Updating`
+//! `Enabled` and the `Creating`/`Enabling`/`Updating`
 //! states (a mapping is `Enabled` at once and a change applies at once),
 //! the function's own concurrency limits, timeouts and cold starts, and
 //! the back-off between retries, which AWS does not document: here a
 //! failed batch is retried [`RETRY_DELAY`] later.
 
+mod filter;
 mod function;
 mod mapping;
 
@@ -55,6 +61,7 @@ use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
+pub use filter::{MAX_FILTERS, MAX_PATTERN_LENGTH};
 pub use function::{FunctionScript, OnPoison, PoisonRule, Response};
 pub use mapping::{Handling, Invocation, InvocationOutcome, LaneStatus, MappingStatus, ShardStatus};
 
@@ -140,6 +147,9 @@ pub struct MappingConfig {
     pub report_batch_item_failures: bool,
     /// `DestinationConfig.OnFailure.Destination`.
     pub on_failure_destination: Option<String>,
+    /// The `Pattern`s of `FilterCriteria.Filters`; empty: every record is invoked.
+    #[serde(default)]
+    pub filter_patterns: Vec<String>,
 }
 
 impl MappingConfig {
@@ -224,6 +234,8 @@ pub struct MappingSettings {
     pub function_response_types: Option<Vec<String>>,
     /// `DestinationConfig.OnFailure.Destination`.
     pub on_failure_destination: Option<String>,
+    /// The `Pattern`s of `FilterCriteria.Filters`; `Some(empty)` removes the filters.
+    pub filter_patterns: Option<Vec<String>>,
 }
 
 /// Lambda's state in the simulation: functions by name and mappings.
@@ -304,7 +316,29 @@ impl MappingSettings {
                 r"Member must satisfy regular expression pattern: ^$|kafka://([^.]([a-zA-Z0-9\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)",
             );
         }
+        for (idx, pattern) in self.filter_patterns.iter().flatten().enumerate() {
+            let n = pattern.chars().count();
+            v.check(
+                n <= filter::MAX_PATTERN_LENGTH,
+                &format!("filterCriteria.filters.{}.member.pattern", idx + 1),
+                pattern.clone(),
+                format!("Member must have length less than or equal to {}", filter::MAX_PATTERN_LENGTH),
+            );
+        }
         v.finish().map_err(EventSourceMappingError::Validation)?;
+        if let Some(patterns) = &self.filter_patterns {
+            if patterns.len() > filter::MAX_FILTERS {
+                // The quota's wording is the simulation's (UNCONFIRMED).
+                return Err(EventSourceMappingError::InvalidParameterValue(format!(
+                    "The number of filters ({}) exceeds the quota of {} filters per event source mapping.",
+                    patterns.len(),
+                    filter::MAX_FILTERS
+                )));
+            }
+            if patterns.iter().any(|p| filter::parse(p).is_err()) {
+                return Err(EventSourceMappingError::InvalidParameterValue(filter::INVALID_PATTERN.into()));
+            }
+        }
         // Within the model's range (-1 to 604,800) but refused by the service:
         // a finite age under a minute. (The wording is the simulation's; AWS's
         // exact text for this case could not be confirmed.)
@@ -347,6 +381,9 @@ impl MappingSettings {
         }
         if let Some(arn) = &self.on_failure_destination {
             config.on_failure_destination = (!arn.is_empty()).then(|| arn.clone());
+        }
+        if let Some(patterns) = &self.filter_patterns {
+            config.filter_patterns = patterns.clone();
         }
         Ok(())
     }
@@ -415,6 +452,7 @@ impl Simulation {
             maximum_record_age_in_seconds: -1,
             report_batch_item_failures: false,
             on_failure_destination: None,
+            filter_patterns: Vec::new(),
         };
         input.settings.apply(&mut config)?;
         // The wordings of the following refusals are the simulation's: AWS's

@@ -360,7 +360,9 @@ fn out_of_range_settings_are_refused_with_aws_errors() {
         (|m| m.settings.maximum_record_age_in_seconds = Some(59), "InvalidParameterValueException", "MaximumRecordAgeInSeconds must be -1 or between 60 and 604800, but was 59.".into()),
         (|m| m.settings.function_response_types = Some(vec!["Everything".into()]), "ValidationException", validation("functionResponseTypes", "Everything", "Member must satisfy enum value set: [ReportBatchItemFailures]")),
         (|m| m.settings.on_failure_destination = Some("dlq".into()), "ValidationException", validation("destinationConfig.onFailure.destination", "dlq", r"Member must satisfy regular expression pattern: ^$|kafka://([^.]([a-zA-Z0-9\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)")),
-        (|m| m.settings.on_failure_destination = Some("arn:aws:s3:us-east-1:123456789012:bucket".into()), "InvalidParameterValueException", "Unsupported destination type for a Kinesis event source: arn:aws:s3:us-east-1:123456789012:bucket. Use an Amazon SQS queue or Amazon SNS topic.".into()),
+        (|m| m.settings.on_failure_destination = Some("arn:aws:lambda:us-east-1:123456789012:function:g".into()), "InvalidParameterValueException", "Unsupported destination type for a Kinesis event source: arn:aws:lambda:us-east-1:123456789012:function:g. Use an Amazon SQS queue, Amazon SNS topic or Amazon S3 bucket.".into()),
+        // An S3 ARN with a region and account names no bucket.
+        (|m| m.settings.on_failure_destination = Some("arn:aws:s3:us-east-1:123456789012:bucket".into()), "InvalidParameterValueException", "Unsupported destination type for a Kinesis event source: arn:aws:s3:us-east-1:123456789012:bucket. Use an Amazon SQS queue, Amazon SNS topic or Amazon S3 bucket.".into()),
         (|m| m.starting_position = None, "InvalidParameterValueException", "StartingPosition is required for a Kinesis event source.".into()),
         (|m| m.starting_position = Some(MappingStartingPosition::AtTimestamp), "InvalidParameterValueException", "StartingPositionTimestamp is required with StartingPosition AT_TIMESTAMP.".into()),
         (|m| m.starting_position_timestamp = Some(shardlab_core::Instant::SIMULATION_START), "InvalidParameterValueException", "StartingPositionTimestamp is only valid with StartingPosition AT_TIMESTAMP.".into()),
@@ -610,4 +612,34 @@ fn malformed_or_too_many_filters_are_refused() {
     let err = sim.create_event_source_mapping(create(vec![long])).unwrap_err();
     assert_eq!(err.code(), "ValidationException");
     assert!(err.to_string().contains("'filterCriteria.filters.1.member.pattern' failed to satisfy constraint: Member must have length less than or equal to 4096"), "{err}");
+}
+
+#[test]
+fn an_s3_bucket_destination_gets_the_invocation_record_and_the_payload() {
+    let mut sim = sim_with_stream(1);
+    sim.s3_create_bucket("failed-batches").unwrap();
+    let seqs: Vec<SequenceNumber> = ["ok", "poison", "ok"].iter().map(|d| put(&mut sim, "k", d)).collect();
+    let uuid = map(&mut sim, poison_data(), |m| {
+        m.settings.maximum_retry_attempts = Some(0);
+        m.settings.on_failure_destination = Some("arn:aws:s3:::failed-batches".into());
+    });
+    sim.advance(Duration::from_secs(10));
+    let objects = sim.s3_list_objects("failed-batches", "").unwrap();
+    assert_eq!(objects.len(), 1, "one object per discarded batch");
+    let key = &objects[0].key;
+    let prefix = format!("aws/lambda/{uuid}/shardId-000000000000/");
+    assert!(key.starts_with(&prefix), "{key}");
+    // YYYY/MM/DD/YYYY-MM-DDTHH.MM.SS-<UUID>
+    let rest: Vec<&str> = key[prefix.len()..].split('/').collect();
+    assert_eq!(rest.len(), 4, "{key}");
+    assert!(rest[3].starts_with(&format!("{}-{}-{}T", rest[0], rest[1], rest[2])), "{key}");
+    let body: Value = serde_json::from_slice(&sim.s3_get_object("failed-batches", key).unwrap().body).unwrap();
+    assert_eq!(body["requestContext"]["condition"], "RetryAttemptsExhausted");
+    assert_eq!(body["KinesisBatchInfo"]["batchSize"], 3);
+    let payload: Value = serde_json::from_str(body["payload"].as_str().unwrap()).unwrap();
+    let records = payload["Records"].as_array().unwrap();
+    assert_eq!(records.len(), 3);
+    assert_eq!(records[1]["kinesis"]["sequenceNumber"], seqs[1].to_string());
+    assert_eq!(records[1]["kinesis"]["data"], "cG9pc29u", "base64 of 'poison'");
+    assert_eq!(records[1]["eventSource"], "aws:kinesis");
 }

@@ -862,5 +862,54 @@ fn discard(cx: &mut Context<'_>, sim: &mut Simulation, lane: &mut Lane, batch: &
         }
         record["responseContext"] = response;
     }
+    if destination.starts_with("arn:aws:s3:") {
+        // An S3 destination also gets the invocation payload, the batch's
+        // records as the function would have received them.
+        record["payload"] = invocation_payload(cx, &batch.records).to_string().into();
+        let iso = sim.now().to_string(); // 2026-01-01T13:05:09.000Z
+        let key = format!(
+            "aws/lambda/{}/{}/{}/{}/{}/{}T{}.{}.{}-{request_id}",
+            cx.uuid,
+            cx.shard_id,
+            &iso[0..4],
+            &iso[5..7],
+            &iso[8..10],
+            &iso[0..10],
+            &iso[11..13],
+            &iso[14..16],
+            &iso[17..19],
+        );
+        sim.send_to_bucket_destination(&destination, key, record.to_string());
+        return;
+    }
     sim.send_to_destination(&destination, record.to_string());
+}
+
+/// The event Lambda invokes a function with for `records`: AWS's Kinesis
+/// event, `{"Records": [{"kinesis": {…}, "eventSource": "aws:kinesis", …}]}`.
+fn invocation_payload(cx: &Context<'_>, records: &[Record]) -> serde_json::Value {
+    let stream_arn = crate::stream_arn(cx.stream_name);
+    let records: Vec<serde_json::Value> = records
+        .iter()
+        .map(|r| {
+            let arrival = r.approximate_arrival().epoch_millis();
+            json!({
+                "kinesis": {
+                    "kinesisSchemaVersion": "1.0",
+                    "partitionKey": r.partition_key(),
+                    "sequenceNumber": r.sequence_number().to_string(),
+                    "data": crate::base64::encode(r.data()),
+                    // Seconds with milliseconds, as in AWS's sample event.
+                    "approximateArrivalTimestamp": arrival as f64 / 1000.0,
+                },
+                "eventSource": "aws:kinesis",
+                "eventVersion": "1.0",
+                "eventID": format!("{}:{}", cx.shard_id, r.sequence_number()),
+                "eventName": "aws:kinesis:record",
+                "awsRegion": crate::REGION,
+                "eventSourceARN": stream_arn,
+            })
+        })
+        .collect();
+    json!({ "Records": records })
 }

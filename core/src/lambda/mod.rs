@@ -30,7 +30,10 @@
 //!   `MaximumRetryAttempts` (-1 = infinite, default; up to 10,000) and
 //!   `MaximumRecordAgeInSeconds` (-1 = infinite, default; 60 to 604,800)
 //!   discard records, which then go to the `DestinationConfig.OnFailure`
-//!   destination as AWS's invocation record (metadata, not the payload).
+//!   destination as AWS's invocation record (metadata, not the payload); an
+//!   S3 bucket destination gets the invocation record with the batch's
+//!   invocation payload as one object per discarded batch, under
+//!   `aws/lambda/<ESM UUID>/<shard id>/YYYY/MM/DD/YYYY-MM-DDTHH.MM.SS-<UUID>`.
 //! - `FunctionResponseTypes: ["ReportBatchItemFailures"]`: the batch is
 //!   checkpointed before the lowest sequence number the function reports
 //!   and retried from it. Without it, a function's `batchItemFailures` are
@@ -352,9 +355,9 @@ impl MappingSettings {
         if let Some(arn) = self.on_failure_destination.as_deref().filter(|arn| !arn.is_empty())
             && check_destination_arn(arn) == Err(BadDestination::UnsupportedService)
         {
-            // Unconfirmed wording: AWS accepts only SQS queues and SNS topics here.
+            // Unconfirmed wording: AWS accepts only SQS queues, SNS topics and S3 buckets here.
             return Err(EventSourceMappingError::InvalidParameterValue(format!(
-                "Unsupported destination type for a Kinesis event source: {arn}. Use an Amazon SQS queue or Amazon SNS topic."
+                "Unsupported destination type for a Kinesis event source: {arn}. Use an Amazon SQS queue, Amazon SNS topic or Amazon S3 bucket."
             )));
         }
         // The ranges were checked, so these conversions are exact.

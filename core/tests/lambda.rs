@@ -643,3 +643,27 @@ fn an_s3_bucket_destination_gets_the_invocation_record_and_the_payload() {
     assert_eq!(records[1]["kinesis"]["data"], "cG9pc29u", "base64 of 'poison'");
     assert_eq!(records[1]["eventSource"], "aws:kinesis");
 }
+
+#[test]
+fn an_invocation_past_the_function_timeout_fails_and_is_retried_and_bisected() {
+    let mut sim = sim_with_stream(1);
+    for i in 0..4 {
+        put(&mut sim, &format!("k{i}"), "x");
+    }
+    // 1.5 s per record against a 3 s timeout: batches of more than 2 time out.
+    let script = FunctionScript { duration_per_record: Duration::from_millis(1_500), ..FunctionScript::default() };
+    let uuid = map(&mut sim, script, |m| {
+        m.settings.bisect_batch_on_function_error = Some(true);
+        m.settings.maximum_retry_attempts = Some(0);
+    });
+    sim.advance(Duration::from_secs(60));
+    let log = sim.invocations(&uuid).unwrap();
+    use Handling::*;
+    use InvocationOutcome::*;
+    assert_eq!(steps(&log), [(4, TimedOut, Bisected), (2, Succeeded, Checkpointed), (2, Succeeded, Checkpointed)]);
+    assert_eq!(log[0].ended.saturating_since(log[0].started), Duration::from_secs(3), "stopped at the timeout");
+    assert_eq!(sim.event_source_mapping(&uuid).unwrap().discarded_records, 0);
+    let err =
+        sim.create_function("g", FunctionScript { timeout: Duration::from_secs(901), ..FunctionScript::default() });
+    assert_eq!(err.unwrap_err().code(), "InvalidParameterValueException");
+}

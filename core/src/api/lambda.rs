@@ -10,7 +10,8 @@
 //! - `Shardlab.CreateFunction {"FunctionName", "DurationMillis"?,
 //!   "MillisPerRecord"?, "PoisonPartitionKey"? | "PoisonDataContains"?,
 //!   "OnPoison"?: "THROW"|"REPORT_BATCH_ITEM_FAILURES", "FailurePercent"?,
-//!   "ThrowOnEveryBatch"?, "Seed"?}` → `{"FunctionName", "FunctionArn"}`.
+//!   "ThrowOnEveryBatch"?, "Seed"?, "Timeout"?}` → `{"FunctionName", "FunctionArn"}`.
+//!   `Timeout` is CreateFunction's, in seconds (1–900, default 3).
 //!   Every behaviour member is optional; without any the function succeeds
 //!   at once. `PoisonDataContains` is text matched against record data.
 //! - `Shardlab.CreateEventSourceMapping`, `Shardlab.UpdateEventSourceMapping`
@@ -73,6 +74,10 @@ pub(super) fn create_function(sim: &mut Simulation, d: &mut Decoder<'_>) -> Repl
     }
     if let Some(seed) = d.non_negative_long("Seed")? {
         script.seed = seed;
+    }
+    // CreateFunction's own member, in seconds (1 to 900, default 3).
+    if let Some(seconds) = d.integer_up_to("Timeout", crate::lambda::MAX_TIMEOUT_SECONDS as u32)? {
+        script.timeout = Duration::from_secs(u64::from(seconds));
     }
     d.finish()?;
     script.poison = match (by_key, by_data) {
@@ -248,6 +253,7 @@ fn invocation(invocation: &Invocation) -> Value {
         InvocationOutcome::Succeeded => ("SUCCEEDED", None),
         InvocationOutcome::BatchItemFailures { lowest } => ("BATCH_ITEM_FAILURES", Some(lowest.to_string())),
         InvocationOutcome::FunctionError => ("FUNCTION_ERROR", None),
+        InvocationOutcome::TimedOut => ("TIMED_OUT", None),
     };
     let handling = match invocation.handling {
         Handling::Checkpointed => "CHECKPOINTED",

@@ -44,6 +44,8 @@ pub enum InvocationOutcome {
     },
     /// It threw.
     FunctionError,
+    /// It ran out of its `Timeout` ("Task timed out"): a function error.
+    TimedOut,
 }
 
 /// What the mapping did with the batch afterwards.
@@ -761,7 +763,7 @@ fn complete(cx: &mut Context<'_>, sim: &mut Simulation, lane: &mut Lane, lane_id
             batch_item_failures.iter().min_by_key(|seq| seq.counter()).copied()
         }
         Response::Returned { .. } => None,
-        Response::Threw => None,
+        Response::Threw | Response::TimedOut => None,
     };
     let (outcome, handling) = match (&response, lowest_failure) {
         (Response::Returned { .. }, None) => {
@@ -779,6 +781,8 @@ fn complete(cx: &mut Context<'_>, sim: &mut Simulation, lane: &mut Lane, lane_id
             (InvocationOutcome::BatchItemFailures { lowest }, fail(cx, sim, lane, rest, false))
         }
         (Response::Threw, _) => (InvocationOutcome::FunctionError, fail(cx, sim, lane, batch, true)),
+        // A timeout is retried and bisected like any function error.
+        (Response::TimedOut, _) => (InvocationOutcome::TimedOut, fail(cx, sim, lane, batch, true)),
     };
     cx.log.last_outcome_failed = Some(outcome != InvocationOutcome::Succeeded);
     let number = cx.log.n_invocations;

@@ -46,10 +46,14 @@
 //!   is not invoked and is checkpointed once the records before it are.
 //!   `BatchSize` counts the records that pass.
 //!
+//! - The function's `Timeout` (1–900 s, default 3 s): an invocation that
+//!   would run longer ends at the timeout as a function error
+//!   ([`InvocationOutcome::TimedOut`]), retried and bisected like one.
+//!
 //! Left out: enhanced fan-out consumers as sources, `TumblingWindowInSeconds`,
 //! `Enabled` and the `Creating`/`Enabling`/`Updating`
 //! states (a mapping is `Enabled` at once and a change applies at once),
-//! the function's own concurrency limits, timeouts and cold starts, and
+//! the function's own concurrency limits and cold starts, and
 //! the back-off between retries, which AWS does not document: here a
 //! failed batch is retried [`RETRY_DELAY`] later.
 
@@ -65,7 +69,7 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
 pub use filter::{MAX_FILTERS, MAX_PATTERN_LENGTH};
-pub use function::{FunctionScript, OnPoison, PoisonRule, Response};
+pub use function::{DEFAULT_TIMEOUT, FunctionScript, MAX_TIMEOUT_SECONDS, OnPoison, PoisonRule, Response};
 pub use mapping::{Handling, Invocation, InvocationOutcome, LaneStatus, MappingStatus, ShardStatus};
 
 use crate::destinations::{BadDestination, check_destination_arn};
@@ -407,6 +411,13 @@ impl Simulation {
             return Err(CreateFunctionError::InvalidParameterValue(format!(
                 "A failure chance of {}% is more than 100%.",
                 script.failure_percent
+            )));
+        }
+        let timeout = script.timeout.as_millis();
+        if timeout < 1_000 || timeout > MAX_TIMEOUT_SECONDS * 1_000 || timeout % 1_000 != 0 {
+            // CreateFunction's `Timeout` is whole seconds, 1 to 900 (Lambda's model).
+            return Err(CreateFunctionError::InvalidParameterValue(format!(
+                "Timeout of {timeout} ms is not a whole number of seconds from 1 to {MAX_TIMEOUT_SECONDS}."
             )));
         }
         if self.lambda.functions.contains_key(name) {

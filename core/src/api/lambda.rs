@@ -188,7 +188,7 @@ fn configuration(status: &MappingStatus, state: Option<&str>) -> Value {
     let config = &status.config;
     let response_types: Vec<&str> =
         if config.report_batch_item_failures { alloc::vec![REPORT_BATCH_ITEM_FAILURES] } else { Vec::new() };
-    json!({
+    let mut body = json!({
         "UUID": status.uuid,
         "EventSourceArn": status.event_source_arn,
         "FunctionArn": status.function_arn,
@@ -202,12 +202,17 @@ fn configuration(status: &MappingStatus, state: Option<&str>) -> Value {
         "MaximumRecordAgeInSeconds": config.maximum_record_age_in_seconds,
         "FunctionResponseTypes": response_types,
         "DestinationConfig": {"OnFailure": {"Destination": config.on_failure_destination}},
-        "FilterCriteria": {"Filters": config.filter_patterns.iter().map(|p| json!({"Pattern": p})).collect::<Vec<_>>()},
         "LastModified": timestamp(status.last_modified),
         "LastProcessingResult": status.last_processing_result,
         "State": state.unwrap_or(status.state),
         "StateTransitionReason": "USER_INITIATED",
-    })
+    });
+    // Like AWS, the configuration has `FilterCriteria` only while there are filters.
+    if !config.filter_patterns.is_empty() {
+        let filters: Vec<Value> = config.filter_patterns.iter().map(|p| json!({"Pattern": p})).collect();
+        body["FilterCriteria"] = json!({ "Filters": filters });
+    }
+    body
 }
 
 /// The simulation's view of a mapping's progress.
@@ -309,6 +314,6 @@ mod tests {
         assert_eq!(body["FilterCriteria"], json!({"Filters": [{"Pattern": r#"{"data":{"k":["v"]}}"#}]}));
         let update = alloc::format!(r#"{{"UUID":"{}","FilterCriteria":{{}}}}"#, body["UUID"].as_str().unwrap());
         let (_, body) = call(&mut sim, "Shardlab.UpdateEventSourceMapping", &update);
-        assert_eq!(body["FilterCriteria"], json!({"Filters": []}));
+        assert_eq!(body["FilterCriteria"], Value::Null, "absent without filters");
     }
 }

@@ -1,12 +1,13 @@
 //! Where discarded work is sent: the on-failure destinations of Lambda
 //! event-source mappings.
 //!
-//! A destination is an Amazon SQS queue or Amazon SNS topic named by its
-//! ARN. Every message sent to each ARN is kept here, in order, so that a
-//! learner (or a test) can read what was sent; a message for an SQS queue
-//! that exists in the simulation is also delivered to it, where it can be
-//! received like any other (`sqs.rs`). SNS topics are not modelled beyond
-//! this record. [`Simulation::send_to_destination`] is the one place
+//! A destination is an Amazon SQS queue, Amazon SNS topic or Amazon S3
+//! bucket named by its ARN. Every message sent to each ARN is kept here, in
+//! order, so that a learner (or a test) can read what was sent; a message
+//! for an SQS queue that exists in the simulation is also delivered to it,
+//! where it can be received like any other (`sqs.rs`), and one for a bucket
+//! that exists is written to it as an object. SNS topics are not modelled
+//! beyond this record. [`Simulation::send_to_destination`] is the one place
 //! messages leave.
 
 use alloc::collections::BTreeMap;
@@ -18,8 +19,9 @@ use serde::{Deserialize, Serialize};
 use crate::sim::Simulation;
 
 /// The services an on-failure destination of a stream mapping may be: AWS
-/// accepts an SQS queue or an SNS topic for Kinesis sources.
-pub(crate) const DESTINATION_SERVICES: [&str; 2] = ["sqs", "sns"];
+/// accepts an SQS queue, an SNS topic or an S3 bucket for Kinesis sources
+/// (Lambda API, `OnFailure`).
+pub(crate) const DESTINATION_SERVICES: [&str; 3] = ["sqs", "sns", "s3"];
 
 /// Messages sent to destinations, by destination ARN, oldest first.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,12 +34,16 @@ pub(crate) struct DestinationStore {
 pub(crate) enum BadDestination {
     /// Not of the shape `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`.
     NotAnArn,
-    /// An ARN of a service other than SQS or SNS.
+    /// An ARN of a service other than SQS, SNS or S3.
     UnsupportedService,
 }
 
-/// Checks `arn` is `arn:aws:sqs:REGION:ACCOUNT:NAME` or `arn:aws:sns:REGION:ACCOUNT:NAME`.
+/// Checks `arn` is `arn:aws:sqs:REGION:ACCOUNT:NAME`, `arn:aws:sns:REGION:ACCOUNT:NAME`
+/// or `arn:aws:s3:::BUCKET` (S3 ARNs have neither region nor account).
 pub(crate) fn check_destination_arn(arn: &str) -> Result<(), BadDestination> {
+    if crate::s3::bucket_of_arn(arn).is_some() {
+        return Ok(());
+    }
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
     let [prefix, partition, service, region, account, name] = parts[..] else {
         return Err(BadDestination::NotAnArn);
@@ -55,10 +61,25 @@ pub(crate) fn check_destination_arn(arn: &str) -> Result<(), BadDestination> {
     if !shaped {
         return Err(BadDestination::NotAnArn);
     }
-    if DESTINATION_SERVICES.contains(&service) { Ok(()) } else { Err(BadDestination::UnsupportedService) }
+    // A bucket's ARN has neither region nor account (checked above).
+    if DESTINATION_SERVICES.contains(&service) && service != "s3" {
+        Ok(())
+    } else {
+        Err(BadDestination::UnsupportedService)
+    }
 }
 
 impl Simulation {
+    /// Writes `body` to the destination bucket `arn` as object `key`. A
+    /// bucket that does not exist loses it, as the mapping's write fails;
+    /// the record here still shows it.
+    pub(crate) fn send_to_bucket_destination(&mut self, arn: &str, key: String, body: String) {
+        if let Some(bucket) = crate::s3::bucket_of_arn(arn) {
+            let _ = self.s3.put(bucket, key, body.clone().into_bytes(), self.now);
+        }
+        self.destinations.messages.entry(arn.into()).or_default().push(body);
+    }
+
     /// Delivers `body` (a JSON document) to the destination `arn`.
     pub(crate) fn send_to_destination(&mut self, arn: &str, body: String) {
         if arn.starts_with("arn:aws:sqs:") {
@@ -102,7 +123,10 @@ mod tests {
     fn destination_arns_are_sqs_queues_or_sns_topics() {
         check("arn:aws:sqs:us-east-1:123456789012:dlq", Ok(()));
         check("arn:aws:sns:eu-west-2:123456789012:alerts", Ok(()));
+        check("arn:aws:s3:::failed-batches", Ok(()));
+        check("arn:aws:s3:::", Err(BadDestination::NotAnArn));
         check("arn:aws:s3:us-east-1:123456789012:bucket", Err(BadDestination::UnsupportedService));
+        check("arn:aws:lambda:us-east-1:123456789012:function:f", Err(BadDestination::UnsupportedService));
         check("arn:aws:sqs:us-east-1:1234:dlq", Err(BadDestination::NotAnArn));
         check("arn:aws:sqs:us-east-1:123456789012:", Err(BadDestination::NotAnArn));
         check("https://sqs.us-east-1.amazonaws.com/123456789012/dlq", Err(BadDestination::NotAnArn));

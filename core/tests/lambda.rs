@@ -360,7 +360,9 @@ fn out_of_range_settings_are_refused_with_aws_errors() {
         (|m| m.settings.maximum_record_age_in_seconds = Some(59), "InvalidParameterValueException", "MaximumRecordAgeInSeconds must be -1 or between 60 and 604800, but was 59.".into()),
         (|m| m.settings.function_response_types = Some(vec!["Everything".into()]), "ValidationException", validation("functionResponseTypes", "Everything", "Member must satisfy enum value set: [ReportBatchItemFailures]")),
         (|m| m.settings.on_failure_destination = Some("dlq".into()), "ValidationException", validation("destinationConfig.onFailure.destination", "dlq", r"Member must satisfy regular expression pattern: ^$|kafka://([^.]([a-zA-Z0-9\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)")),
-        (|m| m.settings.on_failure_destination = Some("arn:aws:s3:us-east-1:123456789012:bucket".into()), "InvalidParameterValueException", "Unsupported destination type for a Kinesis event source: arn:aws:s3:us-east-1:123456789012:bucket. Use an Amazon SQS queue or Amazon SNS topic.".into()),
+        (|m| m.settings.on_failure_destination = Some("arn:aws:lambda:us-east-1:123456789012:function:g".into()), "InvalidParameterValueException", "Unsupported destination type for a Kinesis event source: arn:aws:lambda:us-east-1:123456789012:function:g. Use an Amazon SQS queue, Amazon SNS topic or Amazon S3 bucket.".into()),
+        // An S3 ARN with a region and account names no bucket.
+        (|m| m.settings.on_failure_destination = Some("arn:aws:s3:us-east-1:123456789012:bucket".into()), "InvalidParameterValueException", "Unsupported destination type for a Kinesis event source: arn:aws:s3:us-east-1:123456789012:bucket. Use an Amazon SQS queue, Amazon SNS topic or Amazon S3 bucket.".into()),
         (|m| m.starting_position = None, "InvalidParameterValueException", "StartingPosition is required for a Kinesis event source.".into()),
         (|m| m.starting_position = Some(MappingStartingPosition::AtTimestamp), "InvalidParameterValueException", "StartingPositionTimestamp is required with StartingPosition AT_TIMESTAMP.".into()),
         (|m| m.starting_position_timestamp = Some(shardlab_core::Instant::SIMULATION_START), "InvalidParameterValueException", "StartingPositionTimestamp is only valid with StartingPosition AT_TIMESTAMP.".into()),
@@ -513,4 +515,155 @@ fn updates_apply_to_later_batches_and_deleted_mappings_stop() {
     assert!(sim.event_source_mappings().is_empty());
     put(&mut sim, "k", "x");
     sim.advance(Duration::from_secs(2));
+}
+
+#[test]
+fn the_batching_window_starts_when_the_previous_invocation_completes() {
+    // Records read while a batch is in flight wait a whole window from the
+    // moment it completes, not from when they were read.
+    let mut sim = sim_with_stream(1);
+    for i in 0..3 {
+        put(&mut sim, &format!("k{i}"), "x");
+    }
+    let created = sim.now();
+    let script = FunctionScript { duration_per_batch: Duration::from_secs(3), ..FunctionScript::default() };
+    let uuid = map(&mut sim, script, |m| m.settings.maximum_batching_window_in_seconds = Some(5));
+    sim.advance(Duration::from_millis(5_500));
+    for i in 0..3 {
+        put(&mut sim, &format!("late{i}"), "x");
+    }
+    sim.advance(Duration::from_secs(30));
+    let started: Vec<(u32, u64)> = sim
+        .invocations(&uuid)
+        .unwrap()
+        .iter()
+        .map(|i| (i.batch_size, i.started.saturating_since(created).as_millis()))
+        .collect();
+    // The first window opens at the first poll (0 s) and the batch runs
+    // from 5 s to 8 s; the late records, read by the poll at 6.2 s, wait
+    // until 8 + 5 s (not 6.2 + 5 s).
+    assert_eq!(started, [(3, 5_000), (3, 13_000)]);
+}
+
+#[test]
+fn filter_criteria_invoke_only_matching_records_and_checkpoint_the_rest() {
+    let mut sim = sim_with_stream(1);
+    let data = [
+        r#"{"kind":"order","n":1}"#,
+        r#"{"kind":"refund"}"#,
+        "plain text",
+        r#"{"kind":"order","n":9}"#,
+        r#"{"kind":"ping"}"#,
+    ];
+    let seqs: Vec<SequenceNumber> = data.iter().map(|d| put(&mut sim, "k", d)).collect();
+    let uuid = map(&mut sim, FunctionScript::default(), |m| {
+        m.settings.filter_patterns = Some(vec![
+            r#"{"data":{"kind":["order"],"n":[{"numeric":["<",5]}]}}"#.into(),
+            r#"{"data":{"kind":[{"prefix":"ref"}]}}"#.into(),
+        ]);
+    });
+    sim.advance(Duration::from_secs(10));
+    let log = sim.invocations(&uuid).unwrap();
+    assert_eq!(log.len(), 1, "{log:#?}");
+    assert_eq!(log[0].batch_size, 2, "the order with n < 5 and the refund");
+    assert_eq!((log[0].first_sequence_number, log[0].last_sequence_number), (seqs[0], seqs[1]));
+    let status = sim.event_source_mapping(&uuid).unwrap();
+    assert_eq!(status.filtered_records, 3);
+    // The records after the batch were filtered out, and are checkpointed all the same.
+    assert_eq!(status.shards[0].lanes[0].last_processed, Some(seqs[4]));
+
+    // Nothing but filtered-out records: no invocation, and still checkpointed.
+    put(&mut sim, "k", r#"{"kind":"ping"}"#);
+    let last = put(&mut sim, "k", "more text");
+    sim.advance(Duration::from_secs(10));
+    assert_eq!(sim.invocations(&uuid).unwrap().len(), 1);
+    let status = sim.event_source_mapping(&uuid).unwrap();
+    assert_eq!((status.filtered_records, status.shards[0].lanes[0].last_processed), (5, Some(last)));
+
+    // Removing the filters invokes every record again.
+    let update = UpdateEventSourceMappingInput {
+        uuid: uuid.clone(),
+        settings: MappingSettings { filter_patterns: Some(vec![]), ..Default::default() },
+        ..Default::default()
+    };
+    sim.update_event_source_mapping(update).unwrap();
+    put(&mut sim, "k", "anything");
+    sim.advance(Duration::from_secs(10));
+    assert_eq!(sim.invocations(&uuid).unwrap().len(), 2);
+}
+
+#[test]
+fn malformed_or_too_many_filters_are_refused() {
+    let mut sim = sim_with_stream(1);
+    sim.create_function("f", FunctionScript::default()).unwrap();
+    let create = |patterns: Vec<String>| {
+        let mut input = CreateEventSourceMappingInput::new("s", "f", MappingStartingPosition::TrimHorizon);
+        input.settings.filter_patterns = Some(patterns);
+        input
+    };
+    let err = sim.create_event_source_mapping(create(vec![r#"{"data":{"kind":"order"}}"#.into()])).unwrap_err();
+    assert_eq!(
+        (err.code(), err.to_string()),
+        ("InvalidParameterValueException", "Invalid filter pattern definition.".into())
+    );
+    let six = (0..6).map(|i| format!(r#"{{"data":{{"n":[{i}]}}}}"#)).collect();
+    assert_eq!(sim.create_event_source_mapping(create(six)).unwrap_err().code(), "InvalidParameterValueException");
+    let long = format!(r#"{{"data":{{"k":["{}"]}}}}"#, "x".repeat(4096));
+    let err = sim.create_event_source_mapping(create(vec![long])).unwrap_err();
+    assert_eq!(err.code(), "ValidationException");
+    assert!(err.to_string().contains("'filterCriteria.filters.1.member.pattern' failed to satisfy constraint: Member must have length less than or equal to 4096"), "{err}");
+}
+
+#[test]
+fn an_s3_bucket_destination_gets_the_invocation_record_and_the_payload() {
+    let mut sim = sim_with_stream(1);
+    sim.s3_create_bucket("failed-batches").unwrap();
+    let seqs: Vec<SequenceNumber> = ["ok", "poison", "ok"].iter().map(|d| put(&mut sim, "k", d)).collect();
+    let uuid = map(&mut sim, poison_data(), |m| {
+        m.settings.maximum_retry_attempts = Some(0);
+        m.settings.on_failure_destination = Some("arn:aws:s3:::failed-batches".into());
+    });
+    sim.advance(Duration::from_secs(10));
+    let objects = sim.s3_list_objects("failed-batches", "").unwrap();
+    assert_eq!(objects.len(), 1, "one object per discarded batch");
+    let key = &objects[0].key;
+    let prefix = format!("aws/lambda/{uuid}/shardId-000000000000/");
+    assert!(key.starts_with(&prefix), "{key}");
+    // YYYY/MM/DD/YYYY-MM-DDTHH.MM.SS-<UUID>
+    let rest: Vec<&str> = key[prefix.len()..].split('/').collect();
+    assert_eq!(rest.len(), 4, "{key}");
+    assert!(rest[3].starts_with(&format!("{}-{}-{}T", rest[0], rest[1], rest[2])), "{key}");
+    let body: Value = serde_json::from_slice(&sim.s3_get_object("failed-batches", key).unwrap().body).unwrap();
+    assert_eq!(body["requestContext"]["condition"], "RetryAttemptsExhausted");
+    assert_eq!(body["KinesisBatchInfo"]["batchSize"], 3);
+    let payload: Value = serde_json::from_str(body["payload"].as_str().unwrap()).unwrap();
+    let records = payload["Records"].as_array().unwrap();
+    assert_eq!(records.len(), 3);
+    assert_eq!(records[1]["kinesis"]["sequenceNumber"], seqs[1].to_string());
+    assert_eq!(records[1]["kinesis"]["data"], "cG9pc29u", "base64 of 'poison'");
+    assert_eq!(records[1]["eventSource"], "aws:kinesis");
+}
+
+#[test]
+fn an_invocation_past_the_function_timeout_fails_and_is_retried_and_bisected() {
+    let mut sim = sim_with_stream(1);
+    for i in 0..4 {
+        put(&mut sim, &format!("k{i}"), "x");
+    }
+    // 1.5 s per record against a 3 s timeout: batches of more than 2 time out.
+    let script = FunctionScript { duration_per_record: Duration::from_millis(1_500), ..FunctionScript::default() };
+    let uuid = map(&mut sim, script, |m| {
+        m.settings.bisect_batch_on_function_error = Some(true);
+        m.settings.maximum_retry_attempts = Some(0);
+    });
+    sim.advance(Duration::from_secs(60));
+    let log = sim.invocations(&uuid).unwrap();
+    use Handling::*;
+    use InvocationOutcome::*;
+    assert_eq!(steps(&log), [(4, TimedOut, Bisected), (2, Succeeded, Checkpointed), (2, Succeeded, Checkpointed)]);
+    assert_eq!(log[0].ended.saturating_since(log[0].started), Duration::from_secs(3), "stopped at the timeout");
+    assert_eq!(sim.event_source_mapping(&uuid).unwrap().discarded_records, 0);
+    let err =
+        sim.create_function("g", FunctionScript { timeout: Duration::from_secs(901), ..FunctionScript::default() });
+    assert_eq!(err.unwrap_err().code(), "InvalidParameterValueException");
 }

@@ -10,7 +10,8 @@
 //! - `Shardlab.CreateFunction {"FunctionName", "DurationMillis"?,
 //!   "MillisPerRecord"?, "PoisonPartitionKey"? | "PoisonDataContains"?,
 //!   "OnPoison"?: "THROW"|"REPORT_BATCH_ITEM_FAILURES", "FailurePercent"?,
-//!   "ThrowOnEveryBatch"?, "Seed"?}` → `{"FunctionName", "FunctionArn"}`.
+//!   "ThrowOnEveryBatch"?, "Seed"?, "Timeout"?}` → `{"FunctionName", "FunctionArn"}`.
+//!   `Timeout` is CreateFunction's, in seconds (1–900, default 3).
 //!   Every behaviour member is optional; without any the function succeeds
 //!   at once. `PoisonDataContains` is text matched against record data.
 //! - `Shardlab.CreateEventSourceMapping`, `Shardlab.UpdateEventSourceMapping`
@@ -18,6 +19,9 @@
 //!   and `Shardlab.GetEventSourceMapping` (`{"UUID"}`) answer AWS's
 //!   `EventSourceMappingConfiguration`; `GetEventSourceMapping` adds the
 //!   simulation's `Progress` (concurrency, iterator age, per-shard lanes).
+//!   `FilterCriteria` (`{"Filters": [{"Pattern"}]}`) takes the pattern subset
+//!   documented in `lambda::filter`; `GetEventSourceMapping`'s `Progress`
+//!   counts the `FilteredRecords` checkpointed without an invocation.
 //! - `Shardlab.Invocations {"UUID", "After"?}` → `{"Invocations": […], "Next": N}`:
 //!   the mapping's invocation log from invocation number `After`.
 //! - `Shardlab.DestinationMessages {"Destination"}` → `{"Messages": ["…"]}`:
@@ -71,6 +75,10 @@ pub(super) fn create_function(sim: &mut Simulation, d: &mut Decoder<'_>) -> Repl
     if let Some(seed) = d.non_negative_long("Seed")? {
         script.seed = seed;
     }
+    // CreateFunction's own member, in seconds (1 to 900, default 3).
+    if let Some(seconds) = d.integer_up_to("Timeout", crate::lambda::MAX_TIMEOUT_SECONDS as u32)? {
+        script.timeout = Duration::from_secs(u64::from(seconds));
+    }
     d.finish()?;
     script.poison = match (by_key, by_data) {
         (Some(_), Some(_)) => {
@@ -114,6 +122,10 @@ fn settings(d: &mut Decoder<'_>, empty_destination: Destination) -> Result<Mappi
             (destination, Destination::AbsentIfEmpty) => destination.flatten(),
             (destination, Destination::EmptyRemoves) => destination.map(Option::unwrap_or_default),
         },
+        // `FilterCriteria: {}` (or `{"Filters": []}`) removes the filters, as in AWS.
+        filter_patterns: d
+            .structure("FilterCriteria", |d| d.structures("Filters", |d| Ok(d.string("Pattern")?.unwrap_or_default())))?
+            .map(Option::unwrap_or_default),
     })
 }
 
@@ -176,7 +188,7 @@ fn configuration(status: &MappingStatus, state: Option<&str>) -> Value {
     let config = &status.config;
     let response_types: Vec<&str> =
         if config.report_batch_item_failures { alloc::vec![REPORT_BATCH_ITEM_FAILURES] } else { Vec::new() };
-    json!({
+    let mut body = json!({
         "UUID": status.uuid,
         "EventSourceArn": status.event_source_arn,
         "FunctionArn": status.function_arn,
@@ -194,7 +206,13 @@ fn configuration(status: &MappingStatus, state: Option<&str>) -> Value {
         "LastProcessingResult": status.last_processing_result,
         "State": state.unwrap_or(status.state),
         "StateTransitionReason": "USER_INITIATED",
-    })
+    });
+    // Like AWS, the configuration has `FilterCriteria` only while there are filters.
+    if !config.filter_patterns.is_empty() {
+        let filters: Vec<Value> = config.filter_patterns.iter().map(|p| json!({"Pattern": p})).collect();
+        body["FilterCriteria"] = json!({ "Filters": filters });
+    }
+    body
 }
 
 /// The simulation's view of a mapping's progress.
@@ -230,6 +248,7 @@ fn progress(status: &MappingStatus) -> Value {
         "IteratorAgeMilliseconds": status.iterator_age.as_millis(),
         "Invocations": status.invocations,
         "DiscardedRecords": status.discarded_records,
+        "FilteredRecords": status.filtered_records,
         "Shards": shards,
     })
 }
@@ -239,6 +258,7 @@ fn invocation(invocation: &Invocation) -> Value {
         InvocationOutcome::Succeeded => ("SUCCEEDED", None),
         InvocationOutcome::BatchItemFailures { lowest } => ("BATCH_ITEM_FAILURES", Some(lowest.to_string())),
         InvocationOutcome::FunctionError => ("FUNCTION_ERROR", None),
+        InvocationOutcome::TimedOut => ("TIMED_OUT", None),
     };
     let handling = match invocation.handling {
         Handling::Checkpointed => "CHECKPOINTED",
@@ -275,5 +295,25 @@ mod tests {
             (response.status, response.body.as_str()),
             (400, r#"{"__type":"ResourceNotFoundException","message":"The resource you requested does not exist."}"#)
         );
+    }
+
+    #[test]
+    fn filter_criteria_go_over_the_wire_and_empty_criteria_remove_them() {
+        let mut sim = Simulation::new();
+        let call = |sim: &mut Simulation, op: &str, body: &str| {
+            let response = crate::api::handle(sim, op, body);
+            (response.status, serde_json::from_str::<Value>(&response.body).unwrap_or(Value::Null))
+        };
+        call(&mut sim, "Kinesis_20131202.CreateStream", r#"{"StreamName":"s","ShardCount":1}"#);
+        sim.advance(crate::limits::STREAM_CREATE_DELAY);
+        call(&mut sim, "Shardlab.CreateFunction", r#"{"FunctionName":"f"}"#);
+        let create = r#"{"EventSourceArn":"arn:aws:kinesis:us-east-1:123456789012:stream/s","FunctionName":"f",
+            "StartingPosition":"TRIM_HORIZON","FilterCriteria":{"Filters":[{"Pattern":"{\"data\":{\"k\":[\"v\"]}}"}]}}"#;
+        let (status, body) = call(&mut sim, "Shardlab.CreateEventSourceMapping", create);
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["FilterCriteria"], json!({"Filters": [{"Pattern": r#"{"data":{"k":["v"]}}"#}]}));
+        let update = alloc::format!(r#"{{"UUID":"{}","FilterCriteria":{{}}}}"#, body["UUID"].as_str().unwrap());
+        let (_, body) = call(&mut sim, "Shardlab.UpdateEventSourceMapping", &update);
+        assert_eq!(body["FilterCriteria"], Value::Null, "absent without filters");
     }
 }

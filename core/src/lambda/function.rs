@@ -64,6 +64,19 @@ pub struct FunctionScript {
     pub throw_on_every_batch: bool,
     /// Seeds the generator behind `failure_percent`.
     pub seed: u64,
+    /// The function's `Timeout`: an invocation that would run longer is
+    /// stopped after this long and fails ("Task timed out").
+    #[serde(default = "default_timeout")]
+    pub timeout: Duration,
+}
+
+/// Lambda's default `Timeout`, 3 seconds.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(3);
+/// The largest `Timeout`, 900 seconds.
+pub const MAX_TIMEOUT_SECONDS: u64 = 900;
+
+fn default_timeout() -> Duration {
+    DEFAULT_TIMEOUT
 }
 
 impl Default for FunctionScript {
@@ -76,6 +89,7 @@ impl Default for FunctionScript {
             failure_percent: 0,
             throw_on_every_batch: false,
             seed: 0,
+            timeout: DEFAULT_TIMEOUT,
         }
     }
 }
@@ -91,6 +105,9 @@ pub enum Response {
     },
     /// Threw (`"functionError": "Unhandled"`).
     Threw,
+    /// Ran out of its `Timeout` and was stopped, which a mapping handles
+    /// as a function error.
+    TimedOut,
 }
 
 /// A function: its script and the generator its random failures draw from.
@@ -114,6 +131,9 @@ impl Function {
         // The draw is made on every invocation, so that a function's random
         // failures do not depend on what else its script says.
         let unlucky = self.rand.rand_range(0..100) < script.failure_percent;
+        if duration > script.timeout {
+            return (script.timeout, Response::TimedOut);
+        }
         if script.throw_on_every_batch || unlucky {
             return (duration, Response::Threw);
         }
@@ -169,6 +189,19 @@ mod tests {
         );
         check(FunctionScript { throw_on_every_batch: true, ..FunctionScript::default() }, Response::Threw);
         check(FunctionScript { failure_percent: 100, ..FunctionScript::default() }, Response::Threw);
+    }
+
+    #[test]
+    fn an_invocation_longer_than_the_timeout_is_stopped_at_the_timeout() {
+        let batch = records(&[("a", "x"), ("b", "y")]);
+        let script = |per_record| FunctionScript {
+            duration_per_record: Duration::from_millis(per_record),
+            timeout: Duration::from_secs(1),
+            ..FunctionScript::default()
+        };
+        let ok = Response::Returned { batch_item_failures: Vec::new() };
+        assert_eq!(Function::new(script(500)).invoke(&batch), (Duration::from_secs(1), ok));
+        assert_eq!(Function::new(script(501)).invoke(&batch), (Duration::from_secs(1), Response::TimedOut));
     }
 
     #[test]

@@ -17,6 +17,7 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use super::filter::Filters;
 use super::function::Response;
 use super::{
     BUSY_POLL_INTERVAL, IDLE_POLL_INTERVAL, MAX_LOGGED_INVOCATIONS, MAX_PAYLOAD_BYTES, MappingConfig,
@@ -43,6 +44,8 @@ pub enum InvocationOutcome {
     },
     /// It threw.
     FunctionError,
+    /// It ran out of its `Timeout` ("Task timed out"): a function error.
+    TimedOut,
 }
 
 /// What the mapping did with the batch afterwards.
@@ -150,6 +153,8 @@ pub struct MappingStatus {
     pub invocations: u64,
     /// Records discarded after retries or by age.
     pub discarded_records: u64,
+    /// Records `FilterCriteria` filtered out: checkpointed, never invoked.
+    pub filtered_records: u64,
     /// Every shard the mapping knows, by shard id.
     pub shards: Vec<ShardStatus>,
 }
@@ -193,7 +198,15 @@ struct Lane {
     not_before: Instant,
     /// When the batching window of the records in `queue` opened.
     window_opened: Option<Instant>,
+    /// When the lane's last invocation completed: a batching window never
+    /// opens before the previous invocation completes.
+    #[serde(default)]
+    last_completed: Option<Instant>,
     last_processed: Option<SequenceNumber>,
+    /// The last record `FilterCriteria` filtered out while records before
+    /// it were still unprocessed: it is checkpointed once they are.
+    #[serde(default)]
+    filtered_through: Option<SequenceNumber>,
 }
 
 impl Lane {
@@ -204,7 +217,9 @@ impl Lane {
             in_flight: None,
             not_before: Instant::from_epoch_millis(0),
             window_opened: None,
+            last_completed: None,
             last_processed: None,
+            filtered_through: None,
         }
     }
 
@@ -220,6 +235,19 @@ impl Lane {
         self.is_idle() && self.queue.is_empty()
     }
 
+    /// Checkpoints a filtered-out record once nothing before it is left to
+    /// process, as Lambda commits records its filters dropped.
+    fn settle_filtered(&mut self) {
+        let Some(filtered) = self.filtered_through else { return };
+        let passed = self.last_processed.is_some_and(|done| done.counter() >= filtered.counter());
+        if !passed && self.is_empty() {
+            self.last_processed = Some(filtered);
+        }
+        if passed || self.is_empty() {
+            self.filtered_through = None;
+        }
+    }
+
     /// When the lane next has something to do: a response due, a retry,
     /// or a batch whose window closes.
     fn deadline(&self, config: &MappingConfig, shard_read_to_end: bool) -> Option<Instant> {
@@ -233,7 +261,8 @@ impl Lane {
             return None;
         }
         let full = self.queue.len() >= config.batch_size as usize;
-        let opened = self.window_opened.unwrap_or(self.not_before);
+        // Records read while a batch was in flight start their window when it completes.
+        let opened = self.window_opened.unwrap_or(self.not_before).max(self.last_completed.unwrap_or(self.not_before));
         let ready = if full || shard_read_to_end { opened } else { opened + config.batching_window() };
         Some(ready.max(self.not_before))
     }
@@ -325,22 +354,34 @@ impl ShardReader {
             return;
         }
         let last_processed = self.lanes.iter().filter_map(|l| l.last_processed).max_by_key(|seq| seq.counter());
+        let filtered_through = self.lanes.iter().filter_map(|l| l.filtered_through).max_by_key(|seq| seq.counter());
         let mut records: Vec<Record> = self.lanes.iter_mut().flat_map(|l| l.queue.drain(..)).collect();
         records.sort_by_key(|r| r.sequence_number().counter());
-        self.lanes = (0..factor).map(|_| Lane { last_processed, ..Lane::new() }).collect();
-        self.distribute(now, records);
+        self.lanes = (0..factor).map(|_| Lane { last_processed, filtered_through, ..Lane::new() }).collect();
+        // These records passed the filters when they were read.
+        self.distribute(now, records, &Filters::new(&[]));
     }
 
     /// Puts records into lanes by partition key hash, keeping their order.
-    fn distribute(&mut self, now: Instant, records: Vec<Record>) {
+    /// Records `filters` reject are not queued: they are checkpointed
+    /// without an invocation. Returns how many were filtered out.
+    fn distribute(&mut self, now: Instant, records: Vec<Record>, filters: &Filters) -> u64 {
         let n_lanes = self.lanes.len() as u128;
+        let mut filtered = 0;
         for record in records {
             let lane = &mut self.lanes[(HashKey::from_partition_key(record.partition_key()).0 % n_lanes) as usize];
+            if !filters.matches(record.data()) {
+                filtered += 1;
+                lane.filtered_through = Some(record.sequence_number());
+                lane.settle_filtered();
+                continue;
+            }
             if lane.queue.is_empty() {
                 lane.window_opened = Some(now);
             }
             lane.queue.push_back(record);
         }
+        filtered
     }
 }
 
@@ -350,6 +391,9 @@ struct Log {
     entries: VecDeque<Invocation>,
     n_invocations: u64,
     discarded_records: u64,
+    /// Records `FilterCriteria` dropped.
+    #[serde(default)]
+    filtered_records: u64,
     last_outcome_failed: Option<bool>,
 }
 
@@ -539,7 +583,8 @@ impl EventSourceMapping {
                 }
                 shard.read_to_end = page.next_shard_iterator.is_none();
                 shard.iterator = page.next_shard_iterator;
-                shard.distribute(now, page.records);
+                let filters = Filters::new(&self.config.filter_patterns);
+                self.log.filtered_records += shard.distribute(now, page.records, &filters);
             }
             // An iterator expires after five minutes of a blocked lane; a
             // new one is taken from the last record read, at once.
@@ -573,6 +618,7 @@ impl EventSourceMapping {
                     break;
                 }
             }
+            lane.settle_filtered();
         }
         shard.last_iterator_age = iterator_age;
     }
@@ -629,6 +675,7 @@ impl EventSourceMapping {
             iterator_age: active_shards.map(|s| s.iterator_age).max().unwrap_or(Duration::ZERO),
             invocations: self.log.n_invocations,
             discarded_records: self.log.discarded_records,
+            filtered_records: self.log.filtered_records,
             shards,
         }
     }
@@ -707,6 +754,7 @@ fn start(cx: &mut Context<'_>, sim: &mut Simulation, lane: &mut Lane, mut batch:
 /// Handles the response of an invocation that has ended.
 fn complete(cx: &mut Context<'_>, sim: &mut Simulation, lane: &mut Lane, lane_idx: u32, in_flight: InFlight) {
     let InFlight { batch, response, started, ends, iterator_age } = in_flight;
+    lane.last_completed = Some(ends);
     let shard_id = cx.shard_id;
     let (first, last) = (batch.first().sequence_number(), batch.last().sequence_number());
     let (batch_size, attempt) = (batch.records.len() as u32, batch.retries + 1);
@@ -715,7 +763,7 @@ fn complete(cx: &mut Context<'_>, sim: &mut Simulation, lane: &mut Lane, lane_id
             batch_item_failures.iter().min_by_key(|seq| seq.counter()).copied()
         }
         Response::Returned { .. } => None,
-        Response::Threw => None,
+        Response::Threw | Response::TimedOut => None,
     };
     let (outcome, handling) = match (&response, lowest_failure) {
         (Response::Returned { .. }, None) => {
@@ -733,6 +781,8 @@ fn complete(cx: &mut Context<'_>, sim: &mut Simulation, lane: &mut Lane, lane_id
             (InvocationOutcome::BatchItemFailures { lowest }, fail(cx, sim, lane, rest, false))
         }
         (Response::Threw, _) => (InvocationOutcome::FunctionError, fail(cx, sim, lane, batch, true)),
+        // A timeout is retried and bisected like any function error.
+        (Response::TimedOut, _) => (InvocationOutcome::TimedOut, fail(cx, sim, lane, batch, true)),
     };
     cx.log.last_outcome_failed = Some(outcome != InvocationOutcome::Succeeded);
     let number = cx.log.n_invocations;
@@ -816,5 +866,54 @@ fn discard(cx: &mut Context<'_>, sim: &mut Simulation, lane: &mut Lane, batch: &
         }
         record["responseContext"] = response;
     }
+    if destination.starts_with("arn:aws:s3:") {
+        // An S3 destination also gets the invocation payload, the batch's
+        // records as the function would have received them.
+        record["payload"] = invocation_payload(cx, &batch.records).to_string().into();
+        let iso = sim.now().to_string(); // 2026-01-01T13:05:09.000Z
+        let key = format!(
+            "aws/lambda/{}/{}/{}/{}/{}/{}T{}.{}.{}-{request_id}",
+            cx.uuid,
+            cx.shard_id,
+            &iso[0..4],
+            &iso[5..7],
+            &iso[8..10],
+            &iso[0..10],
+            &iso[11..13],
+            &iso[14..16],
+            &iso[17..19],
+        );
+        sim.send_to_bucket_destination(&destination, key, record.to_string());
+        return;
+    }
     sim.send_to_destination(&destination, record.to_string());
+}
+
+/// The event Lambda invokes a function with for `records`: AWS's Kinesis
+/// event, `{"Records": [{"kinesis": {…}, "eventSource": "aws:kinesis", …}]}`.
+fn invocation_payload(cx: &Context<'_>, records: &[Record]) -> serde_json::Value {
+    let stream_arn = crate::stream_arn(cx.stream_name);
+    let records: Vec<serde_json::Value> = records
+        .iter()
+        .map(|r| {
+            let arrival = r.approximate_arrival().epoch_millis();
+            json!({
+                "kinesis": {
+                    "kinesisSchemaVersion": "1.0",
+                    "partitionKey": r.partition_key(),
+                    "sequenceNumber": r.sequence_number().to_string(),
+                    "data": crate::base64::encode(r.data()),
+                    // Seconds with milliseconds, as in AWS's sample event.
+                    "approximateArrivalTimestamp": arrival as f64 / 1000.0,
+                },
+                "eventSource": "aws:kinesis",
+                "eventVersion": "1.0",
+                "eventID": format!("{}:{}", cx.shard_id, r.sequence_number()),
+                "eventName": "aws:kinesis:record",
+                "awsRegion": crate::REGION,
+                "eventSourceARN": stream_arn,
+            })
+        })
+        .collect();
+    json!({ "Records": records })
 }

@@ -13,7 +13,9 @@
 //! - `StartingPosition` (`TRIM_HORIZON`, `LATEST`, `AT_TIMESTAMP` with
 //!   `StartingPositionTimestamp`), `BatchSize` (1–10,000, default 100),
 //!   `MaximumBatchingWindowInSeconds` (0–300, default 0) and the 6 MB
-//!   invocation payload limit.
+//!   invocation payload limit. A lane's batching window opens when records
+//!   are read, but never before its previous invocation completes: records
+//!   read while a batch is in flight wait a whole window from its end.
 //! - Polling: once per second per shard while the shard is idle; while
 //!   records keep coming, again after [`BUSY_POLL_INTERVAL`], which stays
 //!   within the shared 5 `GetRecords` calls per second of a shard.
@@ -28,7 +30,10 @@
 //!   `MaximumRetryAttempts` (-1 = infinite, default; up to 10,000) and
 //!   `MaximumRecordAgeInSeconds` (-1 = infinite, default; 60 to 604,800)
 //!   discard records, which then go to the `DestinationConfig.OnFailure`
-//!   destination as AWS's invocation record (metadata, not the payload).
+//!   destination as AWS's invocation record (metadata, not the payload); an
+//!   S3 bucket destination gets the invocation record with the batch's
+//!   invocation payload as one object per discarded batch, under
+//!   `aws/lambda/<ESM UUID>/<shard id>/YYYY/MM/DD/YYYY-MM-DDTHH.MM.SS-<UUID>`.
 //! - `FunctionResponseTypes: ["ReportBatchItemFailures"]`: the batch is
 //!   checkpointed before the lowest sequence number the function reports
 //!   and retried from it. Without it, a function's `batchItemFailures` are
@@ -36,13 +41,23 @@
 //! - Lambda's `IteratorAge` (the age of the last record of each batch when
 //!   it is sent to the function), in every log entry and in [`MappingStatus`].
 //!
+//! - `FilterCriteria`: up to five patterns on the record's `data` (see
+//!   [`filter`](self::filter) for the rule subset); a record matching none
+//!   is not invoked and is checkpointed once the records before it are.
+//!   `BatchSize` counts the records that pass.
+//!
+//! - The function's `Timeout` (1–900 s, default 3 s): an invocation that
+//!   would run longer ends at the timeout as a function error
+//!   ([`InvocationOutcome::TimedOut`]), retried and bisected like one.
+//!
 //! Left out: enhanced fan-out consumers as sources, `TumblingWindowInSeconds`,
-//! `FilterCriteria`, `Enabled` and the `Creating`/`Enabling`/`Updating`
+//! `Enabled` and the `Creating`/`Enabling`/`Updating`
 //! states (a mapping is `Enabled` at once and a change applies at once),
-//! the function's own concurrency limits, timeouts and cold starts, and
+//! the function's own concurrency limits and cold starts, and
 //! the back-off between retries, which AWS does not document: here a
 //! failed batch is retried [`RETRY_DELAY`] later.
 
+mod filter;
 mod function;
 mod mapping;
 
@@ -53,7 +68,8 @@ use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
-pub use function::{FunctionScript, OnPoison, PoisonRule, Response};
+pub use filter::{MAX_FILTERS, MAX_PATTERN_LENGTH};
+pub use function::{DEFAULT_TIMEOUT, FunctionScript, MAX_TIMEOUT_SECONDS, OnPoison, PoisonRule, Response};
 pub use mapping::{Handling, Invocation, InvocationOutcome, LaneStatus, MappingStatus, ShardStatus};
 
 use crate::destinations::{BadDestination, check_destination_arn};
@@ -138,6 +154,9 @@ pub struct MappingConfig {
     pub report_batch_item_failures: bool,
     /// `DestinationConfig.OnFailure.Destination`.
     pub on_failure_destination: Option<String>,
+    /// The `Pattern`s of `FilterCriteria.Filters`; empty: every record is invoked.
+    #[serde(default)]
+    pub filter_patterns: Vec<String>,
 }
 
 impl MappingConfig {
@@ -222,6 +241,8 @@ pub struct MappingSettings {
     pub function_response_types: Option<Vec<String>>,
     /// `DestinationConfig.OnFailure.Destination`.
     pub on_failure_destination: Option<String>,
+    /// The `Pattern`s of `FilterCriteria.Filters`; `Some(empty)` removes the filters.
+    pub filter_patterns: Option<Vec<String>>,
 }
 
 /// Lambda's state in the simulation: functions by name and mappings.
@@ -302,7 +323,29 @@ impl MappingSettings {
                 r"Member must satisfy regular expression pattern: ^$|kafka://([^.]([a-zA-Z0-9\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)",
             );
         }
+        for (idx, pattern) in self.filter_patterns.iter().flatten().enumerate() {
+            let n = pattern.chars().count();
+            v.check(
+                n <= filter::MAX_PATTERN_LENGTH,
+                &format!("filterCriteria.filters.{}.member.pattern", idx + 1),
+                pattern.clone(),
+                format!("Member must have length less than or equal to {}", filter::MAX_PATTERN_LENGTH),
+            );
+        }
         v.finish().map_err(EventSourceMappingError::Validation)?;
+        if let Some(patterns) = &self.filter_patterns {
+            if patterns.len() > filter::MAX_FILTERS {
+                // The quota's wording is the simulation's (UNCONFIRMED).
+                return Err(EventSourceMappingError::InvalidParameterValue(format!(
+                    "The number of filters ({}) exceeds the quota of {} filters per event source mapping.",
+                    patterns.len(),
+                    filter::MAX_FILTERS
+                )));
+            }
+            if patterns.iter().any(|p| filter::parse(p).is_err()) {
+                return Err(EventSourceMappingError::InvalidParameterValue(filter::INVALID_PATTERN.into()));
+            }
+        }
         // Within the model's range (-1 to 604,800) but refused by the service:
         // a finite age under a minute. (The wording is the simulation's; AWS's
         // exact text for this case could not be confirmed.)
@@ -316,9 +359,9 @@ impl MappingSettings {
         if let Some(arn) = self.on_failure_destination.as_deref().filter(|arn| !arn.is_empty())
             && check_destination_arn(arn) == Err(BadDestination::UnsupportedService)
         {
-            // Unconfirmed wording: AWS accepts only SQS queues and SNS topics here.
+            // Unconfirmed wording: AWS accepts only SQS queues, SNS topics and S3 buckets here.
             return Err(EventSourceMappingError::InvalidParameterValue(format!(
-                "Unsupported destination type for a Kinesis event source: {arn}. Use an Amazon SQS queue or Amazon SNS topic."
+                "Unsupported destination type for a Kinesis event source: {arn}. Use an Amazon SQS queue, Amazon SNS topic or Amazon S3 bucket."
             )));
         }
         // The ranges were checked, so these conversions are exact.
@@ -346,6 +389,9 @@ impl MappingSettings {
         if let Some(arn) = &self.on_failure_destination {
             config.on_failure_destination = (!arn.is_empty()).then(|| arn.clone());
         }
+        if let Some(patterns) = &self.filter_patterns {
+            config.filter_patterns = patterns.clone();
+        }
         Ok(())
     }
 }
@@ -365,6 +411,13 @@ impl Simulation {
             return Err(CreateFunctionError::InvalidParameterValue(format!(
                 "A failure chance of {}% is more than 100%.",
                 script.failure_percent
+            )));
+        }
+        let timeout = script.timeout.as_millis();
+        if timeout < 1_000 || timeout > MAX_TIMEOUT_SECONDS * 1_000 || timeout % 1_000 != 0 {
+            // CreateFunction's `Timeout` is whole seconds, 1 to 900 (Lambda's model).
+            return Err(CreateFunctionError::InvalidParameterValue(format!(
+                "Timeout of {timeout} ms is not a whole number of seconds from 1 to {MAX_TIMEOUT_SECONDS}."
             )));
         }
         if self.lambda.functions.contains_key(name) {
@@ -413,6 +466,7 @@ impl Simulation {
             maximum_record_age_in_seconds: -1,
             report_batch_item_failures: false,
             on_failure_destination: None,
+            filter_patterns: Vec::new(),
         };
         input.settings.apply(&mut config)?;
         // The wordings of the following refusals are the simulation's: AWS's

@@ -51,6 +51,7 @@ fn outcome_text(outcome: &InvocationOutcome) -> (String, &'static str) {
             (format!("BATCH_ITEM_FAILURES from {}", sequence_tail(&lowest.to_string(), SEQUENCE_DIGITS)), "bad")
         }
         InvocationOutcome::FunctionError => ("FUNCTION_ERROR".into(), "bad"),
+        InvocationOutcome::TimedOut => ("TIMED_OUT".into(), "bad"),
     }
 }
 

@@ -27,6 +27,11 @@ describe('the API console', () => {
     await use.click();
     assert.notEqual(await body.inputValue(), typed);
     assert.equal(await console_.locator('.console-note').count(), 0);
+    // A body once sent is in the history: the next target fills its template.
+    await body.fill(typed);
+    await console_.locator('button[type=submit]').click();
+    await chooseTarget(console_, 'Kinesis_20131202.ListStreams');
+    assert.match(await body.inputValue(), /"Limit": 10/);
     // Text typed after a template is named as such.
     await body.fill(`${await body.inputValue()}${typed}`);
     await console_.locator('button[type=submit]').click();

@@ -330,8 +330,8 @@ impl Remembered {
 /// What a change of target does to the request body.
 #[derive(Clone, Debug, PartialEq)]
 enum BodyChange {
-    /// Put in the new target's template: the body was empty or still the
-    /// template the console last put in, so nothing the learner typed is lost.
+    /// Put in the new target's template: the body was empty, still the
+    /// template the console last put in, or just sent, so no unsent work is lost.
     Fill(String),
     /// Keep the body the learner typed, and offer the new template instead
     /// of replacing their work with it.
@@ -339,7 +339,8 @@ enum BodyChange {
 }
 
 /// What a change of target does to `body` (as it stands), given the
-/// template the console last put in (`filled`) and the new target's template.
+/// template the console last put in or the body last sent (`filled`), and
+/// the new target's template.
 fn body_on_target_change(body: &str, filled: &str, template: String) -> BodyChange {
     let unedited = body.trim().is_empty() || body.trim() == filled.trim();
     if unedited || body.trim() == template.trim() { BodyChange::Fill(template) } else { BodyChange::Keep(template) }
@@ -377,8 +378,9 @@ pub fn ApiConsole(stream: &'static str) -> impl IntoView {
     let first = offered.first().and_then(|name| templates.iter().find(|(n, _)| n == name)).unwrap_or(&templates[0]);
     let operation = RwSignal::new(first.0.to_string());
     let body = RwSignal::new(serde_json::to_string_pretty(&first.1).unwrap_or_default());
-    // The template the console last put in the body: a body still equal to
-    // it is the learner's to lose no work in, so a new target replaces it.
+    // The template the console last put in the body, or the body last sent
+    // (kept in the history): a body still equal to it holds no unsent work,
+    // so a new target replaces it.
     let filled = RwSignal::new(body.get_untracked());
     // The new target's template, offered when the body the learner typed was
     // kept on a change of target.
@@ -424,6 +426,7 @@ pub fn ApiConsole(stream: &'static str) -> impl IntoView {
             return;
         }
         parse_error.set(None);
+        filled.set(body.get_untracked());
         let call = ApiCall::send(sim, &target, request);
         if call.status == 200 {
             remembered.update(|r| r.keep(&call.response));

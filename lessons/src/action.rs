@@ -112,7 +112,12 @@ impl Action {
             Action::StartPollingConsumer { iterator_type, .. } => {
                 format!("Start a polling consumer from {iterator_type}")
             }
-            Action::Api { target, body } => format!("Send {target} {body}"),
+            // Where the page has a control for the call, the step names it
+            // (the lesson tells the learner to use it), the call after it.
+            Action::Api { target, body } => match page_control(target, body) {
+                Some(control) => format!("{control} (the API call: {target} {body})"),
+                None => format!("Send {target} {body}"),
+            },
         }
     }
 
@@ -135,6 +140,62 @@ impl Action {
             }
             Action::Advance { .. } | Action::Api { .. } => None,
         }
+    }
+}
+
+/// What a learner does on the page to send `target` with `body`, in the
+/// words of its control (web/src/components): `None` where no control sends
+/// it, or not with these values.
+fn page_control(target: &str, body: &serde_json::Value) -> Option<String> {
+    let number = |member: &str| body.get(member).and_then(serde_json::Value::as_u64);
+    let count = |n: u64| crate::words::number(n as f64);
+    match target {
+        "Shardlab.StartGenerator" => {
+            let rate = number("RecordsPerSecond")?;
+            let mut words =
+                format!("Start a generator from the Traffic generators form: {} records a second", count(rate));
+            if let Some(bytes) = number("RecordBytes") {
+                words.push_str(&format!(" of {} bytes", count(bytes)));
+            }
+            let keys = body.get("Keys");
+            let distinct = keys.and_then(|k| k.get("DistinctKeys")).and_then(serde_json::Value::as_u64);
+            match keys.and_then(|k| k.get("Distribution")).and_then(serde_json::Value::as_str) {
+                Some("HOT_KEY") => {
+                    let share = keys.and_then(|k| k.get("HotPercent")).and_then(serde_json::Value::as_u64);
+                    words.push_str(", one hot key");
+                    if let Some(share) = share {
+                        words.push_str(&format!(" taking {share}%"));
+                    }
+                }
+                Some("ZIPF") => words.push_str(", Zipf keys"),
+                _ => {}
+            }
+            if let Some(distinct) = distinct {
+                words.push_str(&format!(", {} distinct keys", count(distinct)));
+            }
+            Some(words)
+        }
+        "Shardlab.StopGenerator" => Some(format!(
+            "Stop generator {} with its Stop button in the Traffic generators table",
+            number("GeneratorId")?
+        )),
+        "Shardlab.KclKillWorker" => {
+            Some(format!("Kill worker-{} with its Kill button in the KCL applications panel", number("WorkerId")?))
+        }
+        "Shardlab.KclStartWorker" => Some("Press Add a worker in the KCL applications panel".to_string()),
+        "Shardlab.UpdateEventSourceMapping" => {
+            let settings: Vec<String> = body
+                .as_object()?
+                .iter()
+                .filter(|(member, _)| *member != "UUID")
+                .map(|(member, value)| format!("{member} {value}"))
+                .collect();
+            Some(format!(
+                "Change the mapping's settings in the Lambda panel and press Update the mapping: {}",
+                settings.join(", ")
+            ))
+        }
+        _ => None,
     }
 }
 
@@ -262,6 +323,49 @@ mod tests {
                 "Start a polling consumer from LATEST",
             ),
             (api, "Send Shardlab.Consumers {}"),
+        ];
+        for (action, words) in cases {
+            assert_eq!(action.describe(), words);
+        }
+    }
+
+    #[test]
+    fn a_step_with_a_page_control_names_it_before_the_call() {
+        use serde_json::json;
+        let api = |target: &str, body: serde_json::Value| Action::Api { target: target.into(), body };
+        let cases = [
+            (
+                api(
+                    "Shardlab.StartGenerator",
+                    json!({"StreamName": "clicks", "RecordsPerSecond": 1500, "RecordBytes": 100}),
+                ),
+                r#"Start a generator from the Traffic generators form: 1,500 records a second of 100 bytes (the API call: Shardlab.StartGenerator {"RecordBytes":100,"RecordsPerSecond":1500,"StreamName":"clicks"})"#,
+            ),
+            (
+                api(
+                    "Shardlab.StartGenerator",
+                    json!({"RecordsPerSecond": 3000, "Keys": {"Distribution": "HOT_KEY", "HotPercent": 90, "DistinctKeys": 50}}),
+                ),
+                r#"Start a generator from the Traffic generators form: 3,000 records a second, one hot key taking 90%, 50 distinct keys (the API call: Shardlab.StartGenerator {"Keys":{"DistinctKeys":50,"Distribution":"HOT_KEY","HotPercent":90},"RecordsPerSecond":3000})"#,
+            ),
+            (
+                api("Shardlab.StopGenerator", json!({"GeneratorId": 1})),
+                r#"Stop generator 1 with its Stop button in the Traffic generators table (the API call: Shardlab.StopGenerator {"GeneratorId":1})"#,
+            ),
+            (
+                api("Shardlab.KclKillWorker", json!({"ApplicationId": 0, "WorkerId": 1})),
+                r#"Kill worker-1 with its Kill button in the KCL applications panel (the API call: Shardlab.KclKillWorker {"ApplicationId":0,"WorkerId":1})"#,
+            ),
+            (
+                api("Shardlab.UpdateEventSourceMapping", json!({"UUID": "u", "MaximumRetryAttempts": 2})),
+                r#"Change the mapping's settings in the Lambda panel and press Update the mapping: MaximumRetryAttempts 2 (the API call: Shardlab.UpdateEventSourceMapping {"MaximumRetryAttempts":2,"UUID":"u"})"#,
+            ),
+            // No control sends it, or not with these values: the call alone.
+            (api("Shardlab.StopGenerator", json!({})), r#"Send Shardlab.StopGenerator {}"#),
+            (
+                api("Kinesis_20131202.ListShards", json!({"StreamName": "s"})),
+                r#"Send Kinesis_20131202.ListShards {"StreamName":"s"}"#,
+            ),
         ];
         for (action, words) in cases {
             assert_eq!(action.describe(), words);

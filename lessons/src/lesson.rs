@@ -337,6 +337,60 @@ fn exception_name(text: &str) -> Option<&str> {
     (name.ends_with("Exception") && name.chars().all(|c| c.is_ascii_alphanumeric())).then_some(name)
 }
 
+/// Shardlab's own state words (a KCL worker's `Status`), each as the end of a
+/// sentence about what the label names ("worker-1 was killed") and as what a
+/// goal wants ("needs to be killed"). AWS's own values (`ACTIVE`,
+/// `ON_DEMAND`, `KMS`) stay as AWS writes them: the learner meets them in
+/// the API console and the AWS documentation.
+const STATE_WORDS: &[(&str, &str, &str)] = &[
+    ("RUNNING", "is running", "running"),
+    ("PAUSED", "is paused", "paused"),
+    ("STOPPED", "has stopped", "stopped"),
+    ("KILLED", "was killed", "killed"),
+];
+
+/// A label that reads as a subject and a verb's "-ing" form ("spike
+/// generator running"), split into the two, for a yes-or-no value.
+fn subject_and_verb(label: &str) -> Option<(&str, &str)> {
+    label.rsplit_once(' ').filter(|(subject, verb)| !subject.is_empty() && verb.len() > 4 && verb.ends_with("ing"))
+}
+
+/// What `label` having `value` says, as the learner reads it: "spike
+/// generator is running" for a yes-or-no value of a label with a verb,
+/// "worker-1 was killed" for a state word, and otherwise "label: value",
+/// the value as [`value_words`] writes it (a count as a whole number).
+pub fn statement(label: &str, value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Bool(yes) => match subject_and_verb(label) {
+            Some((subject, verb)) => format!("{subject} is {}{verb}", if *yes { "" } else { "not " }),
+            None => format!("{label}: {}", if *yes { "yes" } else { "no" }),
+        },
+        serde_json::Value::String(word) => match STATE_WORDS.iter().find(|(w, ..)| *w == word.as_str()) {
+            Some((_, said, _)) => format!("{label} {said}"),
+            None => format!("{label}: {}", value_words(value)),
+        },
+        _ => format!("{label}: {}", value_words(value)),
+    }
+}
+
+/// Where the learner stands when `value` is not the `expected` one, as a
+/// sentence, for yes-or-no values and state words; `None` for the rest,
+/// which say the value and what the goal needs.
+fn not_yet(label: &str, value: &serde_json::Value, expected: &serde_json::Value) -> Option<String> {
+    match (value, expected) {
+        (serde_json::Value::Bool(yes), serde_json::Value::Bool(_)) => Some(match subject_and_verb(label) {
+            Some((subject, verb)) if *yes => format!("{subject} is still {verb}"),
+            Some((subject, verb)) => format!("{subject} is not {verb} yet"),
+            None => format!("{label}: {}, needs {}", if *yes { "yes" } else { "no" }, if *yes { "no" } else { "yes" }),
+        }),
+        (_, serde_json::Value::String(wanted)) => {
+            let (_, _, wanted) = STATE_WORDS.iter().find(|(w, ..)| *w == wanted.as_str())?;
+            Some(format!("{}, needs to be {wanted}", statement(label, value)))
+        }
+        _ => None,
+    }
+}
+
 /// Compares a measured `value` with the thresholds, saying what it is.
 fn compare(
     label: &str,
@@ -346,7 +400,6 @@ fn compare(
     equals: Option<&serde_json::Value>,
 ) -> (bool, String) {
     let number = value.as_f64().or_else(|| value.as_str()?.parse().ok());
-    let shown = value_words(value);
     let mut wanted = Vec::new();
     let mut met = true;
     if let Some(min) = at_least {
@@ -370,9 +423,11 @@ fn compare(
         wanted.push(format!("exactly {}", value_words(expected)));
     }
     if met {
-        (true, format!("{label}: {shown}"))
+        (true, statement(label, value))
+    } else if let Some(sentence) = equals.filter(|_| wanted.len() == 1).and_then(|e| not_yet(label, value, e)) {
+        (false, sentence)
     } else {
-        (false, format!("{label}: {shown}, needs {}", wanted.join(" and ")))
+        (false, format!("{}, needs {}", statement(label, value), wanted.join(" and ")))
     }
 }
 
@@ -863,8 +918,8 @@ mod tests {
             ("/A/S", None, None, Some(7), None, true, "n: 7"),
             ("/A/Name", None, None, None, Some(json!("ACTIVE")), true, "n: ACTIVE"),
             ("/A/Name", None, None, None, Some(json!("UPDATING")), false, "n: ACTIVE, needs exactly UPDATING"),
-            ("/A/Flag", None, None, None, Some(json!(true)), false, "n: false, needs exactly true"),
-            ("/A/Flag", None, None, None, Some(json!("false")), true, "n: false"),
+            ("/A/Flag", None, None, None, Some(json!(true)), false, "n: no, needs yes"),
+            ("/A/Flag", None, None, None, Some(json!("false")), true, "n: no"),
             ("/L", None, Some(3), None, None, true, "n: 3"),
             ("/L", Some("Sum"), Some(7), None, None, true, "n: 7"),
             ("/L", Some("Sum"), None, Some(6), None, false, "n: 7, needs at most 6"),
@@ -882,6 +937,72 @@ mod tests {
             );
         }
         assert_eq!(measure(&answer, "/B", None), Err("the answer has nothing at /B".into()));
+    }
+
+    #[test]
+    fn progress_reads_as_a_sentence_with_whole_counts() {
+        use serde_json::json;
+        // (label, value, at_least, equals, met, detail)
+        let cases: &[(&str, serde_json::Value, Option<i64>, Option<serde_json::Value>, bool, &str)] = &[
+            (
+                "spike generator running",
+                json!(true),
+                None,
+                Some(json!(false)),
+                false,
+                "spike generator is still running",
+            ),
+            ("spike generator running", json!(false), None, Some(json!(false)), true, "spike generator is not running"),
+            ("generator 1 running", json!(false), None, Some(json!(true)), false, "generator 1 is not running yet"),
+            ("generator 1 running", json!(true), None, Some(json!(true)), true, "generator 1 is running"),
+            // A yes-or-no label with no verb to make a sentence of.
+            ("compressed", json!(true), None, Some(json!(true)), true, "compressed: yes"),
+            ("worker-1", json!("KILLED"), None, Some(json!("KILLED")), true, "worker-1 was killed"),
+            (
+                "worker-1",
+                json!("RUNNING"),
+                None,
+                Some(json!("KILLED")),
+                false,
+                "worker-1 is running, needs to be killed",
+            ),
+            (
+                "worker-2",
+                json!("STOPPED"),
+                None,
+                Some(json!("RUNNING")),
+                false,
+                "worker-2 has stopped, needs to be running",
+            ),
+            // AWS's own values stay as AWS writes them.
+            (
+                "capacity mode",
+                json!("PROVISIONED"),
+                None,
+                Some(json!("ON_DEMAND")),
+                false,
+                "capacity mode: PROVISIONED, needs exactly ON_DEMAND",
+            ),
+            (
+                "fraud-detector status",
+                json!("ACTIVE"),
+                None,
+                Some(json!("ACTIVE")),
+                true,
+                "fraud-detector status: ACTIVE",
+            ),
+            // A count summed from floats reads as a whole number.
+            ("entries throttled", json!(5.0), Some(1), None, true, "entries throttled: 5"),
+            ("entries throttled", json!(0.0), Some(1), None, false, "entries throttled: 0, needs at least 1"),
+        ];
+        for (label, value, at_least, equals, met, detail) in cases {
+            assert_eq!(
+                compare(label, value, *at_least, None, equals.as_ref()),
+                (*met, detail.to_string()),
+                "{label} {value}"
+            );
+        }
+        assert_eq!(statement("entries throttled", &json!(5.0)), "entries throttled: 5");
     }
 
     #[test]

@@ -51,7 +51,7 @@ pub use answer_key::ANSWER_KEY_FILE;
 pub use course::Course;
 pub use error::{FORMAT_VERSION, LessonError};
 pub use exam::Exam;
-pub use lesson::{Condition, Goal, GoalStatus, Lesson, Setup, TOPIC_COUNT, WrongSolution, is_read_only};
+pub use lesson::{Condition, Goal, GoalStatus, Lesson, Setup, TOPIC_COUNT, WrongSolution, is_read_only, statement};
 pub use markdown::Markdown;
 pub use progress::{ExamProgress, LessonProgress, PROGRESS_VERSION, Progress, ProgressError};
 pub use quiz::{Answer, AnswerKey, Asked, NumericKey, ParamRange, Question, QuizOption, Run, Verdict};

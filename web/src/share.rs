@@ -50,16 +50,32 @@ pub fn ShareButton(link_problem: RwSignal<Option<String>>, #[prop(optional)] emb
         }
     });
     on_cleanup(move || handle.remove());
+    // The status is a toast: shown for a few seconds outside the sticky bar,
+    // so it neither grows the bar nor moves the page.
+    let shown = StoredValue::new(0u32);
+    let show = move |text: String| {
+        let n = shown.get_value().wrapping_add(1);
+        shown.set_value(n);
+        status.set(Some(text));
+        set_timeout(
+            move || {
+                if shown.get_value() == n {
+                    status.set(None);
+                }
+            },
+            std::time::Duration::from_secs(6),
+        );
+    };
     let share = move |_| {
         let fragment = sim.with(|s| s.share_fragment());
         written_here.set_value(Some(fragment.clone()));
         let Some(window) = web_sys::window() else { return };
         if window.location().set_hash(&fragment).is_err() {
-            status.set(Some("This browser did not let the page change its address.".into()));
+            show("This browser did not let the page change its address.".into());
             return;
         }
         let in_address_bar = format!("The address bar now holds this simulation ({} characters)", fragment.len());
-        status.set(Some(format!("{in_address_bar}: copy it from there to share.")));
+        show(format!("{in_address_bar}: copy it from there to share."));
         // Copying needs the clipboard permission, which a page served over
         // plain http (other than localhost) or a sandboxed frame lacks; the
         // address bar is then the way.
@@ -67,7 +83,7 @@ pub fn ShareButton(link_problem: RwSignal<Option<String>>, #[prop(optional)] emb
         let copied = window.navigator().clipboard().write_text(&href);
         leptos::task::spawn_local(async move {
             if wasm_bindgen_futures::JsFuture::from(copied).await.is_ok() {
-                status.set(Some(format!("Link copied to the clipboard. {in_address_bar}.")));
+                show(format!("Link copied to the clipboard. {in_address_bar}."));
             }
         });
     };

@@ -328,6 +328,39 @@ impl Remembered {
     }
 }
 
+/// What a change of target does to the request body.
+#[derive(Clone, Debug, PartialEq)]
+enum BodyChange {
+    /// Put in the new target's template: the body was empty, still the
+    /// template the console last put in, or just sent, so no unsent work is lost.
+    Fill(String),
+    /// Keep the body the learner typed, and offer the new template instead
+    /// of replacing their work with it.
+    Keep(String),
+}
+
+/// What a change of target does to `body` (as it stands), given the
+/// template the console last put in or the body last sent (`filled`), and
+/// the new target's template.
+fn body_on_target_change(body: &str, filled: &str, template: String) -> BodyChange {
+    let unedited = body.trim().is_empty() || body.trim() == filled.trim();
+    if unedited || body.trim() == template.trim() { BodyChange::Fill(template) } else { BodyChange::Keep(template) }
+}
+
+/// Why a body is refused before it is sent. Text after a complete JSON
+/// value is most often typed after the template the console put in, so that
+/// case says so.
+fn not_json(err: &serde_json::Error) -> String {
+    if err.to_string().starts_with("trailing characters") {
+        format!(
+            "The request body is not JSON: {err}. It holds more than one JSON value, \
+             perhaps yours typed after the template: keep one (select all to replace the template)."
+        )
+    } else {
+        format!("The request body is not JSON: {err}")
+    }
+}
+
 /// The operation name of a target, as the CLI and the history show it.
 fn short_name(target: &str) -> &str {
     target.strip_prefix("Kinesis_20131202.").unwrap_or(target)
@@ -346,6 +379,13 @@ pub fn ApiConsole(stream: &'static str) -> impl IntoView {
     let first = offered.first().and_then(|name| templates.iter().find(|(n, _)| n == name)).unwrap_or(&templates[0]);
     let operation = RwSignal::new(first.0.to_string());
     let body = RwSignal::new(serde_json::to_string_pretty(&first.1).unwrap_or_default());
+    // The template the console last put in the body, or the body last sent
+    // (kept in the history): a body still equal to it holds no unsent work,
+    // so a new target replaces it.
+    let filled = RwSignal::new(body.get_untracked());
+    // The new target's template, offered when the body the learner typed was
+    // kept on a change of target.
+    let offered_template = RwSignal::new(None::<String>);
     let history = RwSignal::new(Vec::<ApiCall>::new());
     let parse_error = RwSignal::new(None::<String>);
     // What the responses so far carried that later requests need.
@@ -354,9 +394,17 @@ pub fn ApiConsole(stream: &'static str) -> impl IntoView {
     let choose = {
         let templates = templates.clone();
         move |name: String| {
+            offered_template.set(None);
             if let Some((_, template)) = templates.iter().find(|(n, _)| *n == name) {
                 let template = remembered.with_untracked(|r| r.fill(template.clone()));
-                body.set(serde_json::to_string_pretty(&template).unwrap_or_default());
+                let template = serde_json::to_string_pretty(&template).unwrap_or_default();
+                match body_on_target_change(&body.get_untracked(), &filled.get_untracked(), template) {
+                    BodyChange::Fill(template) => {
+                        filled.set(template.clone());
+                        body.set(template);
+                    }
+                    BodyChange::Keep(template) => offered_template.set(Some(template)),
+                }
             }
             operation.set(name);
         }
@@ -367,7 +415,7 @@ pub fn ApiConsole(stream: &'static str) -> impl IntoView {
         let request: Value = match serde_json::from_str(&body.get_untracked()) {
             Ok(value) => value,
             Err(err) => {
-                parse_error.set(Some(format!("The request body is not JSON: {err}")));
+                parse_error.set(Some(not_json(&err)));
                 return;
             }
         };
@@ -379,6 +427,7 @@ pub fn ApiConsole(stream: &'static str) -> impl IntoView {
             return;
         }
         parse_error.set(None);
+        filled.set(body.get_untracked());
         let call = ApiCall::send(sim, &target, request);
         if call.status == 200 {
             remembered.update(|r| r.keep(&call.response));
@@ -420,6 +469,22 @@ pub fn ApiConsole(stream: &'static str) -> impl IntoView {
                         on:input=move |ev| body.set(event_target_value(&ev))
                     ></textarea>
                 </label>
+                {move || offered_template.get().map(|template| view! {
+                    <p class="console-note" role="status">
+                        "Your request body is kept. "
+                        <button
+                            type="button"
+                            class="link-button use-template"
+                            on:click=move |_| {
+                                filled.set(template.clone());
+                                body.set(template.clone());
+                                offered_template.set(None);
+                            }
+                        >
+                            {format!("Use the {} template instead", short_name(&operation.get_untracked()))}
+                        </button>
+                    </p>
+                })}
                 <button type="submit" class="primary">"Send request"</button>
             </form>
             {move || parse_error.get().map(|e| view! { <p class="result error" role="alert">{e}</p> })}
@@ -609,6 +674,29 @@ mod tests {
                 }
                 assert_eq!(shape_error(&response), None, "{}: {target} was refused for its shape", lesson.id);
             }
+        }
+    }
+
+    #[test]
+    fn a_target_change_fills_the_template_only_over_an_empty_or_unedited_body() {
+        let put = r#"{"StreamName": "orders"}"#;
+        let list = r#"{"Limit": 10}"#.to_string();
+        let typed = r#"{"StreamName": "orders", "Limit": 3}"#;
+        // (body as it stands, the template last put in, what happens)
+        let cases = [
+            ("", put, BodyChange::Fill(list.clone())),
+            ("  \n", put, BodyChange::Fill(list.clone())),
+            (put, put, BodyChange::Fill(list.clone())),
+            // Whitespace the learner added at the ends is no edit.
+            (&format!("{put}\n"), put, BodyChange::Fill(list.clone())),
+            (typed, put, BodyChange::Keep(list.clone())),
+            // The template with the learner's JSON typed after it is theirs.
+            (&format!("{put}{typed}"), put, BodyChange::Keep(list.clone())),
+            // A body that already is the new template loses nothing either.
+            (&list.clone(), put, BodyChange::Fill(list.clone())),
+        ];
+        for (body, filled, expected) in cases {
+            assert_eq!(body_on_target_change(body, filled, list.clone()), expected, "body {body:?}");
         }
     }
 

@@ -33,7 +33,7 @@ fn next_speed(percent: u32, faster: bool) -> u32 {
 
 /// The keyboard shortcuts, for the `?` overlay and the buttons' titles.
 pub const SHORTCUTS: [(&str, &str); 8] = [
-    ("Space", "play or pause the clock"),
+    ("Space", "play or pause the clock (on the ? button too; Enter opens this list)"),
     ("S", "step the clock by one second"),
     ("+ / −", "faster / slower"),
     ("U", "undo your last action"),
@@ -48,15 +48,37 @@ pub const SHORTCUTS: [(&str, &str); 8] = [
 pub fn ClockBar(running: RwSignal<bool>, speed: RwSignal<u32>, #[prop(into)] on_reset: Callback<()>) -> impl IntoView {
     let sim = expect_context::<SimHandle>();
     let help_open = RwSignal::new(false);
+    let help_button = NodeRef::<leptos::html::Button>::new();
+    let help_list = NodeRef::<leptos::html::Div>::new();
+    // The list takes focus when it opens, so that a screen reader reads it
+    // and Esc or Close hands focus back to the "?" button.
+    Effect::new(move |_| {
+        if let Some(list) = help_list.get() {
+            let _ = list.focus();
+        }
+    });
+    let close_help = move || {
+        if help_open.get_untracked() {
+            help_open.set(false);
+            if let Some(button) = help_button.get_untracked() {
+                let _ = button.focus();
+            }
+        }
+    };
 
     // Shortcuts work anywhere except while typing in a field.
     let handle = window_event_listener(ev::keydown, move |event| {
         let target = event.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok());
         let tag = target.as_ref().map(web_sys::Element::tag_name).unwrap_or_default();
         let typing = matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT");
-        // Space and Enter press a focused button, link or disclosure: they are not the clock's.
-        let pressing =
-            matches!(tag.as_str(), "BUTTON" | "A" | "SUMMARY") && matches!(event.key().as_str(), " " | "Enter");
+        // Space and Enter press a focused button, link or disclosure: they are
+        // not the clock's. Bar one: Space on the "?" button, where focus
+        // returns when the list closes, plays or pauses as the list says;
+        // Enter opens the list.
+        let on_help = target.as_ref().is_some_and(|t| t.class_name().split_whitespace().any(|c| c == "help"));
+        let pressing = matches!(tag.as_str(), "BUTTON" | "A" | "SUMMARY")
+            && matches!(event.key().as_str(), " " | "Enter")
+            && !(on_help && event.key() == " ");
         if typing || pressing || event.ctrl_key() || event.meta_key() || event.alt_key() {
             return;
         }
@@ -96,11 +118,15 @@ pub fn ClockBar(running: RwSignal<bool>, speed: RwSignal<u32>, #[prop(into)] on_
                 true
             }
             "?" => {
-                help_open.update(|open| *open = !*open);
+                if help_open.get_untracked() {
+                    close_help();
+                } else {
+                    help_open.set(true);
+                }
                 true
             }
-            "Escape" => {
-                help_open.set(false);
+            "Escape" if help_open.get_untracked() => {
+                close_help();
                 true
             }
             _ => false,
@@ -141,19 +167,19 @@ pub fn ClockBar(running: RwSignal<bool>, speed: RwSignal<u32>, #[prop(into)] on_
             </label>
             <button title="Undo your last action (U)" disabled=move || !sim.can_undo() on:click=move |_| sim.undo()>"Undo"</button>
             <button title="Reset the simulation (R)" on:click=move |_| on_reset.run(())>"Reset"</button>
-            <button class="help" title="Keyboard shortcuts (?)" aria-expanded=move || help_open.get().to_string() on:click=move |_| help_open.update(|o| *o = !*o)>
+            <button node_ref=help_button class="help" title="Keyboard shortcuts (?)" aria-expanded=move || help_open.get().to_string() on:click=move |_| help_open.update(|o| *o = !*o)>
                 "?"
             </button>
         </div>
         <Timeline running=running />
         {move || note.and_then(|note| note.0.get()).map(|text| view! { <p class="clock-note" role="status">{text}</p> })}
         {move || help_open.get().then(|| view! {
-            <div class="shortcuts" role="dialog" aria-label="Keyboard shortcuts">
+            <div node_ref=help_list class="shortcuts" role="dialog" aria-label="Keyboard shortcuts" tabindex="-1">
                 <h2>"Keyboard shortcuts"</h2>
                 <dl>
                     {SHORTCUTS.iter().map(|(key, what)| view! { <dt><kbd>{*key}</kbd></dt><dd>{*what}</dd> }).collect_view()}
                 </dl>
-                <button on:click=move |_| help_open.set(false)>"Close"</button>
+                <button on:click=move |_| close_help()>"Close"</button>
             </div>
         })}
     }
@@ -179,6 +205,10 @@ fn Timeline(running: RwSignal<bool>) -> impl IntoView {
             <span class="timeline-label">{label}</span>
             <input
                 type="range"
+                aria-label="Timeline"
+                aria-valuetext=move || timeline.with(|(points, at)| {
+                    points.get(at.unwrap_or(points.len().saturating_sub(1))).map(|&at| clock(at)).unwrap_or_default()
+                })
                 min="0"
                 max=move || n_points().saturating_sub(1).to_string()
                 prop:value=move || position().to_string()

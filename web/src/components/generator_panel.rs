@@ -61,7 +61,7 @@ pub fn GeneratorPanel(stream: &'static str) -> impl IntoView {
                     <input name="bytes" inputmode="numeric" prop:value=move || bytes.get() on:input=move |ev| bytes.set(event_target_value(&ev)) />
                 </label>
                 <label><span>"Keys"</span>
-                    <select name="distribution" on:change=move |ev| distribution.set(event_target_value(&ev))>
+                    <select name="distribution" aria-label="Keys" on:change=move |ev| distribution.set(event_target_value(&ev))>
                         {DISTRIBUTIONS.into_iter().map(|(value, label)| view! {
                             <option value=value selected=move || distribution.get() == value>{label}</option>
                         }).collect_view()}

@@ -98,12 +98,22 @@ pub fn KclPanel() -> impl IntoView {
                                     };
                                     let body = json!({"ApplicationId": id, "WorkerId": worker_id});
                                     let pause_body = json!({"ApplicationId": id, "WorkerId": worker_id, "Millis": 20000});
+                                    let row_id = format!("kcl-{id}-worker-{worker_id}");
+                                    let kill = {
+                                        let row_id = row_id.clone();
+                                        move |_: leptos::ev::MouseEvent| {
+                                            send("Shardlab.KclKillWorker", body.clone());
+                                            // Kill removes its own button: focus goes to the
+                                            // worker's row, redrawn in place, not to the page's top.
+                                            focus_by_id(row_id.clone());
+                                        }
+                                    };
                                     view! {
-                                        <li>
+                                        <li id=row_id tabindex="-1">
                                             <span class="mono">{worker.id.to_string()}</span>
                                             <span class="muted">{status}</span>
                                             {alive.then(|| view! {
-                                                <button on:click=move |_| send("Shardlab.KclKillWorker", body.clone())>"Kill"</button>
+                                                <button on:click=kill>"Kill"</button>
                                                 <button on:click=move |_| send("Shardlab.KclPauseWorker", pause_body.clone()) title="Freeze this worker for 20 s, as a long garbage-collection pause would: it stops renewing its leases">"Freeze 20 s"</button>
                                             })}
                                         </li>
@@ -118,4 +128,15 @@ pub fn KclPanel() -> impl IntoView {
             </section>
         })
     }
+}
+
+/// Focuses the element with `id` once the view has redrawn (the next
+/// animation frame), if it is there.
+fn focus_by_id(id: String) {
+    request_animation_frame(move || {
+        let element = document().get_element_by_id(&id);
+        if let Some(element) = element.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
+            let _ = element.focus();
+        }
+    });
 }

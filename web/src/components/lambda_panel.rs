@@ -71,6 +71,18 @@ fn lane_words(lane: &LaneStatus, max_retries: i32) -> String {
         Ok(max) => format!("of {}", max + 1),
         Err(_) => "with no retry limit".to_string(),
     };
+    // MaximumRetryAttempts lowered below the retries a batch has had: the
+    // simulation (core/src/lambda/mapping.rs `fail`) makes the attempt under
+    // way, or the next, the last one, so it never reads "attempt 30 of 3".
+    if let Ok(max) = u32::try_from(max_retries)
+        && lane.retries > max
+    {
+        let made = format!("{} retries made, the limit is now {max}", lane.retries);
+        return match lane.in_flight_batch_size {
+            Some(n) => format!("last attempt at a batch of {n} ({made}), {waiting}"),
+            None => format!("failed batch waits for its last attempt ({made}), {waiting}"),
+        };
+    }
     match (lane.in_flight_batch_size, lane.retries) {
         (Some(n), 0) => format!("batch of {n} in flight, {waiting}"),
         (Some(n), retries) => format!("retrying a batch of {n}: attempt {} {attempts}, {waiting}", retries + 1),
@@ -230,19 +242,31 @@ fn MappingCard(uuid: String) -> impl IntoView {
             </h3>
             <p class="muted small mono">{uuid_text}</p>
             {move || status.get().map(|m| {
-                let problem = m.last_processing_result.starts_with("PROBLEM");
+                // The last invocation's result can be OK while another shard
+                // keeps failing: the shards retrying a failed batch say so.
+                let retrying = m.shards.iter().filter(|s| s.lanes.iter().any(|l| l.retries > 0)).count();
+                let problem = m.last_processing_result.starts_with("PROBLEM") || retrying > 0;
+                let last_result = match retrying {
+                    0 => m.last_processing_result.to_string(),
+                    1 => format!("{}; 1 shard retrying a failed batch", m.last_processing_result),
+                    n => format!("{}; {n} shards retrying a failed batch", m.last_processing_result),
+                };
                 let active = m.shards.iter().filter(|s| s.active).count();
+                // What runs now, against what the settings allow: lanes follow
+                // a new ParallelizationFactor only as their batches finish.
+                let factor = m.config.parallelization_factor;
+                let most = active as u32 * factor;
                 view! {
                     <dl class="figures">
                         <div>
                             <dt>"Concurrency"</dt>
-                            <dd>{format!("{} ({active} shards × {})", m.concurrency, m.config.parallelization_factor)}</dd>
+                            <dd>{format!("{} running, at most {most} ({active} shards × {factor})", m.in_flight)}</dd>
                         </div>
                         <div><dt>"In flight"</dt><dd class="in-flight">{m.in_flight}</dd></div>
                         <div><dt>"Iterator age"</dt><dd>{duration(m.iterator_age)}</dd></div>
                         <div><dt>"Invocations"</dt><dd>{m.invocations}</dd></div>
                         <div><dt>"Discarded records"</dt><dd>{m.discarded_records}</dd></div>
-                        <div><dt>"Last result"</dt><dd class:bad-text=problem>{m.last_processing_result}</dd></div>
+                        <div><dt>"Last result"</dt><dd class:bad-text=problem>{last_result}</dd></div>
                     </dl>
                 }
             })}
@@ -410,5 +434,43 @@ fn InvocationRow(invocation: Invocation, show_lane: bool, row_index: usize) -> i
             <td><span class=format!("tag {outcome_class}")>{outcome}</span></td>
             <td><span class=format!("tag {handling_class}")>{handling}</span></td>
         </tr>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use shardlab_core::lambda::LaneStatus;
+
+    use super::*;
+
+    fn lane(in_flight: Option<u32>, retries: u32) -> LaneStatus {
+        LaneStatus { waiting_records: 4, in_flight_batch_size: in_flight, last_processed: None, retries }
+    }
+
+    #[test]
+    fn a_lane_never_counts_attempts_beyond_the_maximum() {
+        // (lane, MaximumRetryAttempts, words)
+        let cases = [
+            (lane(None, 0), 2, "idle, 4 waiting"),
+            (lane(Some(8), 0), 2, "batch of 8 in flight, 4 waiting"),
+            (lane(Some(8), 1), 2, "retrying a batch of 8: attempt 2 of 3, 4 waiting"),
+            (lane(None, 2), 2, "failed batch waits to retry: attempt 3 of 3 next, 4 waiting"),
+            (lane(None, 29), -1, "failed batch waits to retry: attempt 30 with no retry limit next, 4 waiting"),
+            // The limit lowered to 2 after 29 retries: the next attempt is the last.
+            (
+                lane(None, 29),
+                2,
+                "failed batch waits for its last attempt (29 retries made, the limit is now 2), 4 waiting",
+            ),
+            (lane(Some(8), 29), 2, "last attempt at a batch of 8 (29 retries made, the limit is now 2), 4 waiting"),
+            (
+                lane(None, 3),
+                0,
+                "failed batch waits for its last attempt (3 retries made, the limit is now 0), 4 waiting",
+            ),
+        ];
+        for (lane, max, words) in cases {
+            assert_eq!(lane_words(&lane, max), words, "{lane:?} max {max}");
+        }
     }
 }

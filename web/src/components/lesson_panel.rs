@@ -72,6 +72,10 @@ pub fn LessonPanel(
         }
     });
     let solved = move || solved_now() || goals_met_before.get();
+    // Whether the goals were met on an earlier visit: the saved progress says
+    // so, but this visit's simulation starts afresh and its goals read To do.
+    let met_earlier = progress.with_untracked(|p| p.lesson(&lesson.id).is_some_and(|l| l.goals_met));
+    let met_before_not_now = move || goals_met_before.get() && !solved_now();
     let completed_lesson = lesson.clone();
     let complete = Memo::new(move |_| progress.with(|p| p.is_complete(&completed_lesson)));
     // Whether each question was right at the learner's first answer in this visit.
@@ -101,6 +105,13 @@ pub fn LessonPanel(
             <Prose doc=lesson.intro.clone() />
 
             <h3 class="section-title">"Goals"</h3>
+            {move || met_before_not_now().then(|| view! {
+                <p class="goals-met-before" role="status">{if met_earlier {
+                    "You met these goals on an earlier visit; the simulation starts afresh. Do them again to practise, or go on to the quiz."
+                } else {
+                    "You met these goals before the simulation was reset. Do them again to practise, or go on to the quiz."
+                }}</p>
+            })}
             <ul class="goals" aria-live="polite">
                 {move || statuses.get().into_iter().map(|g| {
                     // A standing goal holds from the start: it is kept or
@@ -172,7 +183,13 @@ pub fn LessonPanel(
                 view! {
                     <div class="lesson-complete" role="status">
                         <p class="kicker">"Lesson complete"</p>
-                        <p>"Every goal met and every question answered right."</p>
+                        // Said as it is: the goals above may read To do in a
+                        // simulation started afresh since they were met.
+                        <p>{move || if met_before_not_now() {
+                            "You met every goal earlier, and answered every question right. The goals above show this fresh simulation."
+                        } else {
+                            "Every goal met and every question answered right."
+                        }}</p>
                         {next.map(|step| view! { <a class="next-step" href=step.href>{step.label}</a> })}
                     </div>
                 }

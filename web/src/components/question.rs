@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use shardlab_core::Simulation;
 use shardlab_lessons::{Answer, AnswerKey, Asked, Question};
 
-use crate::components::markdown::Prose;
+use crate::components::markdown::{InlineProse, Prose};
 
 /// Where a "predict, then run" question runs: the lesson's start, or an
 /// empty account for the exam.
@@ -52,7 +52,7 @@ pub fn QuestionView(
                             disabled=locked
                             on:change=move |_| on_answer.run(Answer::Choice(idx))
                         />
-                        <span>{option.text.clone()}</span>
+                        <span><InlineProse text=option.text.clone() /></span>
                     </label>
                 }
             })
@@ -72,7 +72,7 @@ pub fn QuestionView(
                             disabled=locked
                             on:change=move |_| picked.update(|p| if !p.remove(&idx) { p.insert(idx); })
                         />
-                        <span>{option.text.clone()}</span>
+                        <span><InlineProse text=option.text.clone() /></span>
                     </label>
                 }).collect_view()}
                 <button class="check-answer" disabled=locked on:click=move |_| on_answer.run(Answer::Choices(picked.get()))>
@@ -117,10 +117,8 @@ pub fn QuestionView(
     let observed_question = question.clone();
     let observed = Memo::new(move |_| {
         answer.with(Option::is_some).then(|| observed_question.observe(&mut start()))?.map(|result| match result {
-            Ok((label, value)) => format!(
-                "Run in the simulation: {label} = {}",
-                value.as_str().map_or_else(|| value.to_string(), str::to_owned)
-            ),
+            // As goal progress reads: "entries throttled: 5", never "5.0".
+            Ok((label, value)) => format!("Run in the simulation: {}", shardlab_lessons::statement(&label, &value)),
             Err(err) => format!("The simulation could not run this: {err}"),
         })
     });
@@ -134,7 +132,7 @@ pub fn QuestionView(
                 <div class="feedback" class:right=verdict.correct class:wrong=!verdict.correct role="status">
                     <p class="verdict">{if verdict.correct { "Correct" } else { "Not quite" }}</p>
                     {(!verdict.correct).then(|| missed_options(&missed_question, &answer.get_untracked()?)).flatten().map(|missed| view! {
-                        <p class="missed">{format!("Also true, and not ticked: {missed}")}</p>
+                        <p class="missed"><InlineProse text=format!("Also true, and not ticked: {missed}") /></p>
                     })}
                     {verdict.feedback.into_iter().map(|doc| view! { <Prose doc=doc /> }).collect_view()}
                     {move || observed.get().map(|text| view! { <p class="observed">{text}</p> })}
@@ -147,7 +145,7 @@ pub fn QuestionView(
                 view! {
                     <div class="feedback unanswered" role="status">
                         <p class="verdict">"Not answered"</p>
-                        <p>{format!("The right answer: {words}. Its feedback:")}</p>
+                        <p><InlineProse text=format!("The right answer: {words}. Its feedback:") /></p>
                         {why.into_iter().map(|doc| view! { <Prose doc=doc /> }).collect_view()}
                     </div>
                 }

@@ -78,6 +78,26 @@ impl Markdown {
         Markdown(blocks(&mut Parser::new(source).peekable()))
     }
 
+    /// A line whose only Markdown is `code` spans, as quiz options are
+    /// written, split into text and code without the Markdown parser, which
+    /// the site leaves out to stay small. A backtick without its pair is text.
+    pub fn inline_code(line: &str) -> Vec<Inline> {
+        let mut out = Vec::new();
+        let mut rest = line;
+        while let Some(open) = rest.find('`') {
+            let Some(len) = rest[open + 1..].find('`') else { break };
+            if open > 0 {
+                out.push(Inline::Text(rest[..open].into()));
+            }
+            out.push(Inline::Code(rest[open + 1..open + 1 + len].into()));
+            rest = &rest[open + 2 + len..];
+        }
+        if !rest.is_empty() {
+            out.push(Inline::Text(rest.into()));
+        }
+        out
+    }
+
     /// Whether the document has no content.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
@@ -310,6 +330,26 @@ fn safe_href(href: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn inline_code_splits_a_line_into_text_and_code_as_the_parser_would() {
+        for line in [
+            "`LATEST`",
+            "`AFTER_SEQUENCE_NUMBER` with the last record it read",
+            "a `b` c `d`",
+            "no code",
+            "",
+            "1,000 `x`",
+        ] {
+            let parsed = match Markdown::parse(line).0.into_iter().next() {
+                Some(Block::Paragraph(children)) => children,
+                _ => Vec::new(),
+            };
+            assert_eq!(Markdown::inline_code(line), parsed, "{line:?}");
+        }
+        // An unpaired backtick stays text.
+        assert_eq!(Markdown::inline_code("a ` b"), vec![Inline::Text("a ` b".into())]);
+    }
+
     use super::*;
 
     fn text(s: &str) -> Inline {

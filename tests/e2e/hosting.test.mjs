@@ -1,7 +1,7 @@
 // Hosting: the built site under a path of another site (a course's
 // `/shardlab/`), and offline after one visit (service worker, new versions
 // announced, an installable app manifest).
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,15 +9,25 @@ import { join } from 'node:path';
 import { serve } from '../../scripts/static-server.mjs';
 import { ARTIFACTS, ROOT, assertClean, browser } from './helpers.mjs';
 
+/** Servers still running; stopped after the tests, so that a failed test cannot keep the file from ending. */
+const running = new Set();
+after(async () => Promise.all([...running].map((site) => site.stop())));
+
 /** dist/ served under `base` by a server of the test's own, which it can stop. */
 async function host(base = '/', root = join(ROOT, 'dist')) {
   const server = await serve(root, '127.0.0.1', 0, base);
   const origin = `http://127.0.0.1:${server.address().port}`;
-  return {
+  const site = {
     origin,
     url: (path) => origin + path,
-    stop: () => new Promise((done) => { server.closeAllConnections(); server.close(done); }),
+    stop: () => new Promise((done) => {
+      running.delete(site);
+      server.closeAllConnections();
+      server.close(() => done());
+    }),
   };
+  running.add(site);
+  return site;
 }
 
 /** A fresh context's page at `url`, recording what leaves `origin` and every error. */
@@ -94,7 +104,11 @@ describe('offline', () => {
   test('after one visit a lesson opens and its goals can be met with the network gone', async () => {
     const site = await host('/');
     const { context, page, problems } = await open(site.origin, site.url('/?lesson=shards-and-partition-keys'), '.lane');
+    await putRecord(page, 'user-42');
     await controlled(page);
+    // The worker took control of the page without reloading the learner's work away.
+    await page.waitForTimeout(500);
+    assert.equal(await page.locator('.lane[data-shard="shardId-000000000001"] .count').textContent(), '1 record');
     // The server is stopped and the browser taken offline: nothing can come from the network.
     await site.stop();
     await context.setOffline(true);

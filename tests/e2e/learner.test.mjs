@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ARTIFACTS, assertClean, openPage } from './helpers.mjs';
-import { DESKTOP, PHONE, allGoalsMet, count, finishLesson, playUntil, press, readEveryHint } from './walk.mjs';
+import { DESKTOP, PHONE, allGoalsMet, count, finishLesson, finishLessonByKeyboard, playUntil, press, readEveryHint } from './walk.mjs';
 
 for (const [name, device] of [['desktop', DESKTOP], ['phone', PHONE]]) {
   describe(`a learner on a ${name}`, () => {
@@ -199,33 +199,8 @@ describe('a learner by keyboard alone', () => {
     for (const key of ['user-42', 'user-42', 'user-42', 'user-1']) await send(key);
     assert.ok(await allGoalsMet(page));
 
-    // The quiz by keyboard: focus an option, pick it with Space.
-    await page.locator('.explanation').waitFor();
-    const questions = page.locator('.lesson .quiz-question');
-    const key = (await import('./helpers.mjs')).answerKey().get('shards-and-partition-keys');
-    for (let q = 0; q < key.length; q++) {
-      const answer = key[q].answer;
-      const question = questions.nth(q);
-      if (answer.startsWith('=')) {
-        await question.locator('.numeric-answer input').focus();
-        await page.keyboard.type(answer.slice(1));
-        await page.keyboard.press('Enter');
-      } else {
-        for (const idx of answer.split(',')) {
-          await question.locator('.quiz-option input').nth(Number(idx)).focus();
-          await page.keyboard.press('Space');
-        }
-        if ((await question.locator('.check-answer').count()) > 0) {
-          await question.locator('.check-answer').focus();
-          await page.keyboard.press('Enter');
-        }
-      }
-    }
-    const next = page.locator('.lesson-complete a.next-step');
-    await next.focus();
-    await page.keyboard.press('Enter');
-    await page.locator('.lane').first().waitFor();
-    assert.match(await page.locator('.lesson .kicker').first().textContent(), /^Lesson 4 of \d+$/);
+    // The quiz by keyboard, then the prompt to the next lesson.
+    assert.match(await finishLessonByKeyboard(page, 'shards-and-partition-keys'), /^Lesson 4 of \d+$/);
     assertClean(problems);
     await context.close();
   });

@@ -3,7 +3,7 @@
 // finish with the quiz and the "next lesson" prompt.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ARTIFACTS, answerQuestions } from './helpers.mjs';
+import { ARTIFACTS, answerKey, answerQuestions, openPage } from './helpers.mjs';
 
 export const DESKTOP = { viewport: { width: 1280, height: 800 }, options: {} };
 export const PHONE = { viewport: { width: 390, height: 844 }, options: { hasTouch: true, isMobile: true } };
@@ -79,3 +79,55 @@ export async function finishLesson(page, lessonId, touch, screenshot) {
   return page.locator('.lesson .kicker').first().textContent();
 }
 
+
+/**
+ * Opens the course map on `device`, presses the card of the lesson titled
+ * `title`, and checks the lesson starts with nothing done: no goal shows
+ * Done, and each standing goal reads "Keep: …".
+ */
+export async function openLesson(device, title) {
+  const touch = device === PHONE;
+  const { context, page, problems } = await openPage(device.viewport, '/', '.lesson-card', device.options);
+  await press(page.locator('.lesson-card a', { hasText: title }), touch);
+  await page.locator('.lane').first().waitFor();
+  assert.equal(await page.textContent('#lesson-title'), title);
+  assert.equal(await page.locator('.goal.met').count(), 0, 'no goal shows Done before the learner acts');
+  for (const standing of await page.locator('.goal.standing').all()) {
+    assert.match(await standing.textContent(), /Keep: /);
+  }
+  return { context, page, problems, touch };
+}
+
+/**
+ * Answers the lesson's quiz by keyboard alone (focus an option, pick it with
+ * Space; a number is typed and sent with Enter), then follows the "next
+ * lesson" prompt with Enter; returns the next lesson's kicker.
+ */
+export async function finishLessonByKeyboard(page, lessonId) {
+  await page.locator('.explanation').waitFor();
+  const questions = page.locator('.lesson .quiz-question');
+  const key = answerKey().get(lessonId);
+  for (let q = 0; q < key.length; q++) {
+    const { answer } = key[q];
+    const question = questions.nth(q);
+    if (answer.startsWith('=')) {
+      await question.locator('.numeric-answer input').focus();
+      await page.keyboard.type(answer.slice(1));
+      await page.keyboard.press('Enter');
+    } else {
+      for (const idx of answer.split(',')) {
+        await question.locator('.quiz-option input').nth(Number(idx)).focus();
+        await page.keyboard.press('Space');
+      }
+      if ((await question.locator('.check-answer').count()) > 0) {
+        await question.locator('.check-answer').focus();
+        await page.keyboard.press('Enter');
+      }
+    }
+  }
+  const next = page.locator('.lesson-complete a.next-step');
+  await next.focus();
+  await page.keyboard.press('Enter');
+  await page.locator('.lane').first().waitFor();
+  return page.locator('.lesson .kicker').first().textContent();
+}

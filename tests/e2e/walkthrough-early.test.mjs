@@ -9,26 +9,14 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ARTIFACTS, answerQuestions, assertClean, chooseTarget, openPage } from './helpers.mjs';
-import { DESKTOP, PHONE, allGoalsMet, count, finishLesson, playUntil, press, readEveryHint } from './walk.mjs';
+import { ARTIFACTS, answerQuestions, assertClean, chooseTarget } from './helpers.mjs';
+import { DESKTOP, PHONE, allGoalsMet, count, finishLesson, openLesson, playUntil, press, readEveryHint } from './walk.mjs';
 
-/**
- * Opens the course map on `device`, presses the card of the lesson titled
- * `title`, and checks the lesson starts with nothing done: no goal shows
- * Done, and each standing goal reads "Keep: …". Then reads every hint.
- */
-async function openLesson(device, title) {
-  const touch = device === PHONE;
-  const { context, page, problems } = await openPage(device.viewport, '/', '.lesson-card', device.options);
-  await press(page.locator('.lesson-card a', { hasText: title }), touch);
-  await page.locator('.lane').first().waitFor();
-  assert.equal(await page.textContent('#lesson-title'), title);
-  assert.equal(await page.locator('.goal.met').count(), 0, 'no goal shows Done before the learner acts');
-  for (const standing of await page.locator('.goal.standing').all()) {
-    assert.match(await standing.textContent(), /Keep: /);
-  }
-  assert.ok((await readEveryHint(page, touch)) >= 2);
-  return { context, page, problems, touch };
+/** Opens the lesson titled `title` from the course map, then reads every hint. */
+async function openLessonAndReadHints(device, title) {
+  const opened = await openLesson(device, title);
+  assert.ok((await readEveryHint(opened.page, opened.touch)) >= 2);
+  return opened;
 }
 
 /**
@@ -80,7 +68,7 @@ async function openNewestObject(page, touch) {
 
 describe('a learner on a phone', () => {
   test('02-producers-stream-consumers: the consumer panel and the put form', async () => {
-    const { context, page, problems, touch } = await openLesson(PHONE, 'Producers, the stream, consumers');
+    const { context, page, problems, touch } = await openLessonAndReadHints(PHONE, 'Producers, the stream, consumers');
     const panel = page.locator('.panel.consumer');
     // Billing from TRIM_HORIZON, as the hints say.
     await press(panel.locator('label', { hasText: 'TRIM_HORIZON' }), touch);
@@ -113,7 +101,7 @@ describe('a learner on a phone', () => {
   });
 
   test('07-putrecords-partial-failures: the PutRecords form and its retry button', async () => {
-    const { context, page, problems, touch } = await openLesson(PHONE, 'When PutRecords partly fails');
+    const { context, page, problems, touch } = await openLessonAndReadHints(PHONE, 'When PutRecords partly fails');
     const start = await clockText(page);
     const batch = page.locator('.panel.batch');
     const orders = Array.from({ length: 10 }, (_, i) => `order-${i + 1} {"order": ${i + 1}}`).join('\n');
@@ -143,7 +131,7 @@ describe('a learner on a phone', () => {
   });
 
   test('08-polling-read-limits: stop the forgotten consumer from its table row', async () => {
-    const { context, page, problems, touch } = await openLesson(PHONE, 'Polling consumers share a shard\'s reads');
+    const { context, page, problems, touch } = await openLessonAndReadHints(PHONE, 'Polling consumers share a shard\'s reads');
     const table = page.locator('.panel.consumer .consumers-table');
     assert.equal(await table.locator('tbody tr').count(), 3);
     // The Stop button leads the row: on a phone it is on screen without scrolling the table.
@@ -178,7 +166,7 @@ describe('a learner on a desktop', () => {
   const touch = false;
 
   test('04-streams-or-firehose: the delivery stream from the console, the object in the S3 browser', async () => {
-    const { context, page, problems } = await openLesson(DESKTOP, 'Data Streams or Data Firehose?');
+    const { context, page, problems } = await openLessonAndReadHints(DESKTOP, 'Data Streams or Data Firehose?');
     await sendInConsole(page, 'Firehose_20150804.CreateDeliveryStream', {
       DeliveryStreamName: 'clicks-archive',
       DeliveryStreamType: 'DirectPut',
@@ -208,7 +196,7 @@ describe('a learner on a desktop', () => {
   });
 
   test('05-data-streams-essentials: scale and retain from the console, consumers and the fleet from their panels', async () => {
-    const { context, page, problems } = await openLesson(DESKTOP, 'A stream for a fleet of sensors');
+    const { context, page, problems } = await openLessonAndReadHints(DESKTOP, 'A stream for a fleet of sensors');
     await sendInConsole(page, 'Kinesis_20131202.UpdateShardCount', { StreamName: 'telemetry', TargetShardCount: 2, ScalingType: 'UNIFORM_SCALING' }, touch);
     // Move the clock until the stream is ACTIVE again, as the hint says.
     let status = 'UPDATING';
@@ -240,7 +228,7 @@ describe('a learner on a desktop', () => {
   });
 
   test('06-when-to-use-data-streams: two consumers from the panel, the re-read from the console', async () => {
-    const { context, page, problems } = await openLesson(DESKTOP, 'Fraud detection and analytics on one stream');
+    const { context, page, problems } = await openLessonAndReadHints(DESKTOP, 'Fraud detection and analytics on one stream');
     const consumer = page.locator('.panel.consumer');
     await press(consumer.getByRole('button', { name: 'Start consumer' }), touch);
     await press(consumer.getByRole('button', { name: 'Start another consumer' }), touch);
@@ -268,7 +256,7 @@ describe('a learner on a desktop', () => {
   });
 
   test('09-starting-positions: AFTER_SEQUENCE_NUMBER from the console', async () => {
-    const { context, page, problems } = await openLesson(DESKTOP, 'Starting positions: where a reader begins');
+    const { context, page, problems } = await openLessonAndReadHints(DESKTOP, 'Starting positions: where a reader begins');
     await sendInConsole(page, 'Kinesis_20131202.GetShardIterator', {
       StreamName: 'billing',
       ShardId: 'shardId-000000000000',
@@ -286,7 +274,7 @@ describe('a learner on a desktop', () => {
   });
 
   test('09-expired-iterators: pause it from the console, watch it resume and catch up', async () => {
-    const { context, page, problems } = await openLesson(DESKTOP, 'A stalled consumer: lag and expired iterators');
+    const { context, page, problems } = await openLessonAndReadHints(DESKTOP, 'A stalled consumer: lag and expired iterators');
     await sendInConsole(page, 'Shardlab.PauseConsumer', { ConsumerId: 0, Millis: 360000 }, touch);
     const paused = await sendInConsole(page, 'Shardlab.Consumers', undefined, touch);
     assert.ok(paused.Consumers[0].PausedUntil, 'Shardlab.Consumers shows PausedUntil');
@@ -300,7 +288,7 @@ describe('a learner on a desktop', () => {
   });
 
   test('10-enhanced-fan-out: register, subscribe to both shards and read, from the console', async () => {
-    const { context, page, problems } = await openLesson(DESKTOP, 'Enhanced fan-out: a dedicated pipe per consumer');
+    const { context, page, problems } = await openLessonAndReadHints(DESKTOP, 'Enhanced fan-out: a dedicated pipe per consumer');
     const streamArn = 'arn:aws:kinesis:us-east-1:123456789012:stream/telemetry';
     const registered = await sendInConsole(page, 'Kinesis_20131202.RegisterStreamConsumer', { StreamARN: streamArn, ConsumerName: 'fraud-detector' }, touch);
     const consumerArn = registered.Consumer.ConsumerARN;
@@ -329,7 +317,7 @@ describe('a learner on a desktop', () => {
   });
 
   test('12-firehose-delivery: the transform, the delivery stream and the batch from the console, the object in the S3 browser', async () => {
-    const { context, page, problems } = await openLesson(DESKTOP, 'Firehose: buffer, transform, deliver');
+    const { context, page, problems } = await openLessonAndReadHints(DESKTOP, 'Firehose: buffer, transform, deliver');
     const steps = [{ Type: 'DROP_IF_CONTAINS', Text: 'heartbeat' }, { Type: 'APPEND_NEWLINE' }];
     const created = await sendInConsole(page, 'Shardlab.CreateTransformFunction', { FunctionName: 'clean-events', Steps: steps }, touch);
     const functionArn = created.FunctionArn ?? 'arn:aws:lambda:us-east-1:123456789012:function:clean-events';

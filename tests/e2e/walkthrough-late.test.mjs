@@ -8,25 +8,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ARTIFACTS, answerQuestions, assertClean, chooseTarget, openPage } from './helpers.mjs';
-import { DESKTOP, PHONE, allGoalsMet, count, finishLesson, playUntil, press, readEveryHint } from './walk.mjs';
-
-/**
- * Opens the course map, presses the card of the lesson titled `title`, and
- * checks the lesson's starting state: no goal shows Done, and each standing
- * goal reads "Keep: …".
- */
-async function openLesson(device, title) {
-  const touch = device === PHONE;
-  const { context, page, problems } = await openPage(device.viewport, '/', '.lesson-card', device.options);
-  await press(page.locator('.lesson-card a', { hasText: title }), touch);
-  await page.locator('.lane').first().waitFor();
-  assert.equal(await page.textContent('#lesson-title'), title);
-  assert.equal(await page.locator('.goal.met').count(), 0, 'no goal shows Done before the learner acts');
-  for (const standing of await page.locator('.goal.standing').all()) {
-    assert.match(await standing.textContent(), /Keep: /);
-  }
-  return { context, page, problems, touch };
-}
+import { DESKTOP, PHONE, allGoalsMet, count, finishLesson, finishLessonByKeyboard, openLesson, playUntil, press, readEveryHint } from './walk.mjs';
 
 /**
  * Sends `target` with `body` from the API console, as a hint tells the
@@ -397,33 +379,8 @@ describe('learner walkthroughs, lessons 13 to 23', () => {
     await page.keyboard.press('Space');
     assert.equal(await page.textContent('.clock-bar .play'), 'Play');
 
-    // The quiz by keyboard: focus an option, pick it with Space; a number is typed and sent with Enter.
-    await page.locator('.explanation').waitFor();
-    const questions = page.locator('.lesson .quiz-question');
-    const key = (await import('./helpers.mjs')).answerKey().get('throughput-errors');
-    for (let q = 0; q < key.length; q++) {
-      const { answer } = key[q];
-      const question = questions.nth(q);
-      if (answer.startsWith('=')) {
-        await question.locator('.numeric-answer input').focus();
-        await page.keyboard.type(answer.slice(1));
-        await page.keyboard.press('Enter');
-      } else {
-        for (const idx of answer.split(',')) {
-          await question.locator('.quiz-option input').nth(Number(idx)).focus();
-          await page.keyboard.press('Space');
-        }
-        if ((await question.locator('.check-answer').count()) > 0) {
-          await question.locator('.check-answer').focus();
-          await page.keyboard.press('Enter');
-        }
-      }
-    }
-    const next = page.locator('.lesson-complete a.next-step');
-    await next.focus();
-    await page.keyboard.press('Enter');
-    await page.locator('.lane').first().waitFor();
-    assert.match(await page.locator('.lesson .kicker').first().textContent(), /^Lesson 23 of \d+$/);
+    // The quiz by keyboard, then the prompt to the next lesson.
+    assert.match(await finishLessonByKeyboard(page, 'throughput-errors'), /^Lesson 23 of \d+$/);
     assertClean(problems);
     await context.close();
   });

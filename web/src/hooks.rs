@@ -36,6 +36,10 @@ pub fn use_ticker(sim: SimHandle, running: RwSignal<bool>, speed: Signal<u32>) -
         // Dropping the previous interval cancels it.
         drop(previous);
         if !running.get() {
+            // How fast the clock ran no longer applies; why it stopped does.
+            if note.0.get_untracked().is_some_and(|text| !is_memory_note(&text)) {
+                note.0.set(None);
+            }
             return None;
         }
         note.0.set(None);
@@ -75,6 +79,10 @@ fn memory_note() -> String {
          Stop a generator or lower the retention period, then play on.",
         MEMORY_BUDGET_BYTES >> 20
     )
+}
+
+fn is_memory_note(text: &str) -> bool {
+    text == memory_note()
 }
 
 fn format_speed(times: f64) -> String {

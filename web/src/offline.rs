@@ -7,6 +7,8 @@
 //! `textContent`, like the panic banner, outside the Leptos tree, so it works
 //! on every page (lessons, exam, sandbox, embeds).
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{ServiceWorker, ServiceWorkerContainer, ServiceWorkerRegistration, ServiceWorkerState};
@@ -14,16 +16,21 @@ use web_sys::{ServiceWorker, ServiceWorkerContainer, ServiceWorkerRegistration, 
 /// The message `sw.js` answers by taking over from the old version.
 const USE_NEW_VERSION: &str = "shardlab:use-new-version";
 
+/// Whether the learner pressed "Reload now": only then does a change of
+/// controlling worker reload the page.
+static RELOAD_ASKED: AtomicBool = AtomicBool::new(false);
+
 /// Registers the worker beside `index.html`, relative so that the site works
 /// under any path. Does nothing where the browser has no service workers
 /// (an insecure origin, a private window in some browsers).
 pub fn register() {
     let Some(container) = container() else { return };
-    let reloading = std::rc::Rc::new(std::cell::Cell::new(false));
     // Once the learner chose "Reload now", the new worker takes control: load
-    // the page again from it, once.
+    // the page again from it, once. A worker also takes control on a first
+    // visit (it claims the page so that the page works offline), and that
+    // must not reload the learner's work away.
     let on_controller_change = Closure::<dyn FnMut()>::new(move || {
-        if !reloading.replace(true) {
+        if RELOAD_ASKED.swap(false, Ordering::Relaxed) {
             let _ = web_sys::window().map(|w| w.location().reload());
         }
     });
@@ -46,6 +53,13 @@ pub fn register() {
         });
         registration.set_onupdatefound(Some(on_update.as_ref().unchecked_ref()));
         on_update.forget();
+        // Look for a new version on every visit rather than when the browser
+        // gets round to it; offline, the check fails quietly.
+        if let Ok(checked) = registration.update() {
+            let quiet = Closure::<dyn FnMut(JsValue)>::new(|_| {});
+            let _ = checked.catch(&quiet);
+            quiet.forget();
+        }
     });
     // A failed registration (no sw.js in a test build) leaves the site online-only.
     let on_failed = Closure::<dyn FnMut(JsValue)>::new(|_| {});
@@ -98,6 +112,7 @@ fn offer_new_version(worker: ServiceWorker) {
     button.set_text_content(Some("Reload now"));
     let _ = button.set_attribute("type", "button");
     let on_click = Closure::<dyn FnMut()>::new(move || {
+        RELOAD_ASKED.store(true, Ordering::Relaxed);
         let message = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&message, &"type".into(), &USE_NEW_VERSION.into());
         let _ = worker.post_message(&message);

@@ -12,27 +12,11 @@ pub fn Prose(#[prop(into)] doc: Markdown, #[prop(optional, into)] class: String)
     view! { <div class=format!("prose {class}")>{blocks(doc.0)}</div> }
 }
 
-/// A line of lesson Markdown (a quiz option, a sentence built from them) as
-/// inline DOM in a `<span>`: `code`, emphasis and links render as they do
-/// in lesson prose, with no paragraph around them.
+/// A line of lesson text with `code` spans (a quiz option, a sentence built
+/// from them) as inline DOM in a `<span>`, code rendered as in lesson prose.
 #[component]
 pub fn InlineProse(#[prop(into)] text: String) -> impl IntoView {
-    let parsed = Markdown::parse(&text).0;
-    // An option that Markdown reads as a block ("1. …" as a list) is a line
-    // of text all the same: only paragraphs are taken apart.
-    let children: Vec<Inline> = if parsed.iter().all(|b| matches!(b, Block::Paragraph(_))) {
-        let lines = parsed.into_iter().filter_map(|block| match block {
-            Block::Paragraph(children) => Some(children),
-            _ => None,
-        });
-        lines
-            .enumerate()
-            .flat_map(|(idx, children)| (idx > 0).then(|| Inline::Text(" ".into())).into_iter().chain(children))
-            .collect()
-    } else {
-        vec![Inline::Text(text)]
-    };
-    view! { <span class="inline-prose">{inlines(children)}</span> }
+    view! { <span class="inline-prose">{inlines(Markdown::inline_code(&text))}</span> }
 }
 
 fn blocks(blocks: Vec<Block>) -> AnyView {

@@ -125,18 +125,27 @@ impl Instant {
     /// Java's `Date.toString()` in UTC, as AWS prints times in some
     /// messages: `Thu Jan 01 00:00:00 UTC 2026`.
     pub fn java_date(self) -> alloc::string::String {
+        let (weekday, month, day, year, time) = self.calendar();
+        alloc::format!("{weekday} {month} {day:02} {time} UTC {year}")
+    }
+
+    /// An IMF-fixdate, as HTTP's `Date` header carries it:
+    /// `Thu, 01 Jan 2026 00:00:00 GMT`.
+    pub fn http_date(self) -> alloc::string::String {
+        let (weekday, month, day, year, time) = self.calendar();
+        alloc::format!("{weekday}, {day:02} {month} {year} {time} GMT")
+    }
+
+    /// Weekday and month names, day, year and `hh:mm:ss`, in UTC.
+    fn calendar(self) -> (&'static str, &'static str, u64, u64, alloc::string::String) {
+        // 1970-01-01 was a Thursday.
         const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
         const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
         let secs = self.0 / 1000;
         let days = secs / 86_400;
         let (year, month, day) = civil_from_days(days);
-        let (hour, minute, second) = (secs / 3600 % 24, secs / 60 % 60, secs % 60);
-        // 1970-01-01 was a Thursday.
-        alloc::format!(
-            "{} {} {day:02} {hour:02}:{minute:02}:{second:02} UTC {year}",
-            DAYS[(days % 7) as usize],
-            MONTHS[(month - 1) as usize]
-        )
+        let time = alloc::format!("{:02}:{:02}:{:02}", secs / 3600 % 24, secs / 60 % 60, secs % 60);
+        (DAYS[(days % 7) as usize], MONTHS[(month - 1) as usize], day, year, time)
     }
 }
 

@@ -57,17 +57,18 @@ export function serve(root, host = '127.0.0.1', port = 0, basePath = '/') {
       body = await readFile(file);
     }
     // As a static host would: a file whose name carries its content hash
-    // never changes; anything else is revalidated by its modification time.
-    const modified = (await stat(file)).mtime;
-    modified.setMilliseconds(0);
+    // never changes; anything else is revalidated by its entity tag, which
+    // changes with any write (a modification time alone has whole seconds,
+    // and a file rewritten within the second would look unchanged).
+    const { size, mtimeMs } = await stat(file);
+    const tag = `"${size.toString(16)}-${Math.floor(mtimeMs * 1000).toString(16)}"`;
     const hashed = /-[0-9a-f]{12,16}(_bg)?\.[a-z]+$/.test(file);
     const headers = {
       'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
       'Cache-Control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
-      'Last-Modified': modified.toUTCString(),
+      ETag: tag,
     };
-    const since = Date.parse(req.headers['if-modified-since'] ?? '');
-    if (!Number.isNaN(since) && modified.getTime() <= since) {
+    if (req.headers['if-none-match'] === tag) {
       res.writeHead(304, headers).end();
       return;
     }

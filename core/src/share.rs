@@ -19,7 +19,7 @@ pub const PREFIX: &str = "sim=";
 const VERSION: &str = "1";
 /// The most a share link may inflate to: far more than any learner's
 /// session, far less than would hurt a browser tab.
-const MAX_INFLATED_BYTES: usize = 32 * 1024 * 1024;
+pub(crate) const MAX_INFLATED_BYTES: usize = 32 * 1024 * 1024;
 
 /// Why a share link could not be opened.
 #[derive(Clone, Debug, PartialEq, Eq)]

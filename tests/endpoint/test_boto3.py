@@ -68,17 +68,23 @@ def records_of(kinesis, iterator):
     return kinesis.get_records(ShardIterator=iterator)["Records"]
 
 
-class ManualClock(unittest.TestCase):
-    """The clock moves only with Shardlab.AdvanceClock: every step is exact."""
+class EndpointCase(unittest.TestCase):
+    """One endpoint for a class's tests, started with its CLOCK mode."""
+
+    CLOCK = "manual"
 
     @classmethod
     def setUpClass(cls):
-        cls.endpoint = Endpoint("--clock", "manual")
+        cls.endpoint = Endpoint("--clock", cls.CLOCK)
         cls.kinesis = cls.endpoint.client("kinesis")
 
     @classmethod
     def tearDownClass(cls):
         cls.endpoint.stop()
+
+
+class ManualClock(EndpointCase):
+    """The clock moves only with Shardlab.AdvanceClock: every step is exact."""
 
     def advance(self, millis):
         return self.endpoint.shardlab("Shardlab.AdvanceClock", {"Millis": millis})["EpochMillis"]
@@ -240,17 +246,10 @@ class ManualClock(unittest.TestCase):
         self.assertIn("ResourceNotFoundException", missing.stderr)
 
 
-class WallClock(unittest.TestCase):
+class WallClock(EndpointCase):
     """The clock follows the wall clock: throttling clears as real time passes."""
 
-    @classmethod
-    def setUpClass(cls):
-        cls.endpoint = Endpoint("--clock", "wall")
-        cls.kinesis = cls.endpoint.client("kinesis")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.endpoint.stop()
+    CLOCK = "wall"
 
     def test_botocore_retries_through_throttling_and_succeeds(self):
         self.kinesis.create_stream(StreamName="live", ShardCount=1)

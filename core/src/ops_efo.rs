@@ -99,6 +99,9 @@ pub struct FanOutConsumerSummary {
 /// Where a fan-out consumer's subscription to one shard stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SubscriptionPosition {
+    /// The subscription, as `SubscribeToShard` answered it (what
+    /// `Shardlab.ReadSubscription` reads).
+    pub id: SubscriptionId,
     /// The shard subscribed to.
     pub shard: ShardId,
     /// The `ContinuationSequenceNumber` the subscription's next event would
@@ -343,6 +346,7 @@ impl Simulation {
                 .filter_map(|subscription| {
                     let shard = stream.shard(subscription.shard)?;
                     Some(SubscriptionPosition {
+                        id: subscription.id,
                         shard: shard.id,
                         continuation_sequence_number: subscription.continuation_sequence_number(shard),
                         millis_behind_latest: millis_behind_latest(self.now, shard.next_unread(subscription.counter)),

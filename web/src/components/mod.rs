@@ -20,4 +20,5 @@ pub mod put_form;
 pub mod question;
 pub mod sqs_panel;
 pub mod stream_view;
+pub mod task_forms;
 pub mod virtual_rows;

@@ -23,6 +23,7 @@ use crate::components::metrics_panel::MetricsPanel;
 use crate::components::put_form::{PutForm, routing_key};
 use crate::components::sqs_panel::SqsPanel;
 use crate::components::stream_view::StreamView;
+use crate::components::task_forms::TaskForms;
 use crate::hooks;
 use crate::permissions::Permissions;
 use crate::route::Route;
@@ -109,6 +110,7 @@ pub fn Playground(stream: &'static str) -> impl IntoView {
             {permissions.allows("Shardlab.StartGenerator").then(|| view! { <GeneratorPanel stream=stream /> })}
             <StreamView stream=stream probe=probe />
             <FaultPanel stream=stream />
+            <TaskForms stream=stream />
             <Inspector stream=stream />
             <MetricsPanel stream=stream />
             {permissions.allows("start_polling_consumer").then(|| view! { <ConsumerPanel stream=stream /> })}

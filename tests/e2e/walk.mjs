@@ -15,6 +15,30 @@ export async function press(locator, touch) {
   else await locator.click();
 }
 
+/**
+ * Uses the form titled `title` in the Operations panel, as a learner does:
+ * opens it, sets each field named by its label (`{'Target shard count': '2'}`;
+ * a list picks the option with that text) and presses its button. Returns
+ * the outcome the form shows: what the call answered, or its error.
+ */
+export async function useForm(page, title, fields, touch) {
+  const form = page.locator('.task-form').filter({ has: page.locator('summary').getByText(title, { exact: true }) });
+  assert.equal(await form.count(), 1, `one form titled ${title}`);
+  if ((await form.getAttribute('open')) === null) await press(form.locator('summary'), touch);
+  for (const [label, value] of Object.entries(fields)) {
+    const span = form.locator('label > span').getByText(label, { exact: true });
+    const control = form.locator('label').filter({ has: span }).locator('input, select, textarea');
+    assert.equal(await control.count(), 1, `${title}: one field labelled ${label}`);
+    if ((await control.evaluate((e) => e.tagName)) === 'SELECT') await control.selectOption({ label: value });
+    else await control.fill(value);
+  }
+  // Each sending draws its outcome afresh: wait for the old one to go.
+  const before = await form.locator(':scope > .result').elementHandle({ timeout: 1 }).catch(() => null);
+  await press(form.locator('button[type=submit]'), touch);
+  if (before) await before.waitForElementState('hidden');
+  return (await form.locator(':scope > .result').textContent()).trim();
+}
+
 /** Opens each hint in turn; returns how many there were. */
 export async function readEveryHint(page, touch) {
   const button = page.locator('.hint-button');

@@ -10,28 +10,224 @@ use crate::components::api_call::{ApiCall, ApiCallView};
 use crate::permissions::Permissions;
 use crate::sim_handle::SimHandle;
 
-/// The bucket the Firehose templates create and deliver to.
-const ARCHIVE_BUCKET: &str = "orders-archive";
-/// The delivery stream the Firehose templates create and write to.
-const ARCHIVE_STREAM: &str = "orders-archive";
-/// The queue the SQS templates create, which the mapping template names as
-/// its on-failure destination.
-const FAILURE_QUEUE: &str = "orders-failures";
-/// The Lambda function the mapping templates read the stream with.
-const FUNCTION: &str = "process-orders";
-/// The mapping the simulation creates first: the UUIDs are numbered, so
-/// this is the one a lesson's setup or the learner's first
-/// `CreateEventSourceMapping` made. The console replaces it with the UUID
-/// the last response carried (see [`CARRIED`]).
-const FIRST_MAPPING: &str = "00000000-0000-4000-8000-000000000000";
-/// The enhanced fan-out consumer the EFO templates register and read with.
-const EFO_CONSUMER: &str = "dashboard";
-/// The IAM user the security templates give a policy and then act as.
-const PRODUCER_USER: &str = "arn:aws:iam::123456789012:user/producer";
-/// What `Shardlab.Aggregate`'s template answers (its two records, KPL
-/// aggregated), so that `Shardlab.Deaggregate`'s template unpacks a real
-/// aggregated record; a test keeps the two in step.
-const AGGREGATED: &str = "84mawgoGdXNlci0xCgZ1c2VyLTIaCwgAGgdvcmRlciAxGgsIARoHb3JkZXIgMuSY7ZNJ28/bpgXGe06TaSA=";
+/// The templates as JSON text, by target: `{stream}` stands for the page's
+/// stream, in its name and ARN. The Firehose ones create and fill the
+/// `orders-archive` delivery stream and bucket; the SQS ones the
+/// `orders-failures` queue, which the mapping template names as its
+/// on-failure destination; the Lambda ones read the stream with
+/// `process-orders`. The mapping UUID `00000000-0000-4000-8000-000000000000`
+/// is the first the simulation numbers: the one a lesson's setup or the
+/// learner's first `CreateEventSourceMapping` made (the console replaces it
+/// with the UUID the last response carried, see [`CARRIED`]). `Deaggregate`'s
+/// data is what `Aggregate`'s template answers, so that it unpacks a real
+/// aggregated record; a test keeps the two in step. Text rather than `json!`:
+/// parsing one table is far smaller in the wasm than building each value in code.
+const TEMPLATES: &[(&str, &str)] = &[
+    // Kinesis Data Streams: writing and reading.
+    (
+        "Kinesis_20131202.PutRecord",
+        r#"{"Data": "eyJvcmRlciI6IDF9", "PartitionKey": "user-42", "StreamName": "{stream}"}"#,
+    ),
+    (
+        "Kinesis_20131202.PutRecords",
+        r#"{"Records": [{"Data": "b3JkZXIgMQ==", "PartitionKey": "user-1"}, {"Data": "b3JkZXIgMg==", "PartitionKey": "user-2"}], "StreamName": "{stream}"}"#,
+    ),
+    (
+        "Kinesis_20131202.GetShardIterator",
+        r#"{"ShardId": "shardId-000000000001", "ShardIteratorType": "TRIM_HORIZON", "StreamName": "{stream}"}"#,
+    ),
+    (
+        "Kinesis_20131202.GetRecords",
+        r#"{"Limit": 10, "ShardIterator": "paste the ShardIterator from GetShardIterator"}"#,
+    ),
+    // Describing the stream and the account.
+    ("Kinesis_20131202.ListShards", r#"{"StreamName": "{stream}"}"#),
+    ("Kinesis_20131202.DescribeStream", r#"{"StreamName": "{stream}"}"#),
+    ("Kinesis_20131202.DescribeStreamSummary", r#"{"StreamName": "{stream}"}"#),
+    ("Kinesis_20131202.ListStreams", r#"{"Limit": 10}"#),
+    ("Kinesis_20131202.DescribeLimits", r#"{}"#),
+    // Tags, retention and encryption.
+    ("Kinesis_20131202.AddTagsToStream", r#"{"StreamName": "{stream}", "Tags": {"team": "checkout"}}"#),
+    ("Kinesis_20131202.ListTagsForStream", r#"{"StreamName": "{stream}"}"#),
+    ("Kinesis_20131202.RemoveTagsFromStream", r#"{"StreamName": "{stream}", "TagKeys": ["team"]}"#),
+    ("Kinesis_20131202.IncreaseStreamRetentionPeriod", r#"{"RetentionPeriodHours": 48, "StreamName": "{stream}"}"#),
+    ("Kinesis_20131202.DecreaseStreamRetentionPeriod", r#"{"RetentionPeriodHours": 24, "StreamName": "{stream}"}"#),
+    (
+        "Kinesis_20131202.StartStreamEncryption",
+        r#"{"EncryptionType": "KMS", "KeyId": "alias/aws/kinesis", "StreamName": "{stream}"}"#,
+    ),
+    (
+        "Kinesis_20131202.StopStreamEncryption",
+        r#"{"EncryptionType": "KMS", "KeyId": "alias/aws/kinesis", "StreamName": "{stream}"}"#,
+    ),
+    // Enhanced fan-out.
+    (
+        "Kinesis_20131202.RegisterStreamConsumer",
+        r#"{"ConsumerName": "dashboard", "StreamARN": "arn:aws:kinesis:us-east-1:123456789012:stream/{stream}"}"#,
+    ),
+    (
+        "Kinesis_20131202.DescribeStreamConsumer",
+        r#"{"ConsumerName": "dashboard", "StreamARN": "arn:aws:kinesis:us-east-1:123456789012:stream/{stream}"}"#,
+    ),
+    (
+        "Kinesis_20131202.ListStreamConsumers",
+        r#"{"StreamARN": "arn:aws:kinesis:us-east-1:123456789012:stream/{stream}"}"#,
+    ),
+    (
+        "Kinesis_20131202.SubscribeToShard",
+        r#"{"ConsumerARN": "paste the ConsumerARN from RegisterStreamConsumer", "ShardId": "shardId-000000000000", "StartingPosition": {"Type": "TRIM_HORIZON"}}"#,
+    ),
+    ("Shardlab.ReadSubscription", r#"{"SubscriptionId": 0}"#),
+    (
+        "Kinesis_20131202.DeregisterStreamConsumer",
+        r#"{"ConsumerName": "dashboard", "StreamARN": "arn:aws:kinesis:us-east-1:123456789012:stream/{stream}"}"#,
+    ),
+    // Resharding and capacity.
+    (
+        "Kinesis_20131202.SplitShard",
+        r#"{"NewStartingHashKey": "42535295865117307932921825928971026432", "ShardToSplit": "shardId-000000000000", "StreamName": "{stream}"}"#,
+    ),
+    (
+        "Kinesis_20131202.MergeShards",
+        r#"{"AdjacentShardToMerge": "shardId-000000000001", "ShardToMerge": "shardId-000000000000", "StreamName": "{stream}"}"#,
+    ),
+    (
+        "Kinesis_20131202.UpdateShardCount",
+        r#"{"ScalingType": "UNIFORM_SCALING", "StreamName": "{stream}", "TargetShardCount": 8}"#,
+    ),
+    (
+        "Kinesis_20131202.UpdateStreamMode",
+        r#"{"StreamARN": "arn:aws:kinesis:us-east-1:123456789012:stream/{stream}", "StreamModeDetails": {"StreamMode": "ON_DEMAND"}}"#,
+    ),
+    (
+        "Kinesis_20131202.UpdateMaxRecordSize",
+        r#"{"MaxRecordSizeInKiB": 10240, "StreamARN": "arn:aws:kinesis:us-east-1:123456789012:stream/{stream}"}"#,
+    ),
+    // A second stream, beside the lesson's.
+    ("Kinesis_20131202.CreateStream", r#"{"ShardCount": 1, "StreamName": "{stream}-replay"}"#),
+    ("Kinesis_20131202.DeleteStream", r#"{"StreamName": "{stream}-replay"}"#),
+    // The simulation's traffic generators and polling consumers.
+    (
+        "Shardlab.StartGenerator",
+        r#"{"Keys": {"DistinctKeys": 1000, "Distribution": "UNIFORM"}, "RecordBytes": 100, "RecordsPerSecond": 500, "StreamName": "{stream}"}"#,
+    ),
+    ("Shardlab.Generators", r#"{}"#),
+    ("Shardlab.StopGenerator", r#"{"GeneratorId": 0}"#),
+    ("Shardlab.StartPollingConsumer", r#"{"ShardIteratorType": "TRIM_HORIZON", "StreamName": "{stream}"}"#),
+    ("Shardlab.Consumers", r#"{}"#),
+    ("Shardlab.PauseConsumer", r#"{"ConsumerId": 0, "Millis": 10000}"#),
+    ("Shardlab.StopConsumer", r#"{"ConsumerId": 0}"#),
+    // Metrics and the bill.
+    (
+        "Shardlab.GetMetricStatistics",
+        r#"{"EndTime": 1767229200, "MetricName": "IncomingRecords", "Period": 60, "StartTime": 1767225600, "StreamName": "{stream}"}"#,
+    ),
+    ("Shardlab.Cost", r#"{"StreamName": "{stream}"}"#),
+    // The KPL.
+    ("Shardlab.KplCreateProducer", r#"{"Config": {"RecordMaxBufferedTime": 100}}"#),
+    ("Shardlab.KplPut", r#"{"Data": "aGVsbG8=", "PartitionKey": "user-1", "ProducerId": 0, "StreamName": "{stream}"}"#),
+    ("Shardlab.KplFlush", r#"{"ProducerId": 0}"#),
+    ("Shardlab.KplStatus", r#"{"ProducerId": 0}"#),
+    (
+        "Shardlab.Aggregate",
+        r#"{"Records": [{"Data": "b3JkZXIgMQ==", "PartitionKey": "user-1"}, {"Data": "b3JkZXIgMg==", "PartitionKey": "user-2"}]}"#,
+    ),
+    (
+        "Shardlab.Deaggregate",
+        r#"{"Data": "84mawgoGdXNlci0xCgZ1c2VyLTIaCwgAGgdvcmRlciAxGgsIARoHb3JkZXIgMuSY7ZNJ28/bpgXGe06TaSA="}"#,
+    ),
+    // The KCL.
+    ("Shardlab.KclCreateApplication", r#"{"ApplicationName": "orders-app", "StreamName": "{stream}"}"#),
+    ("Shardlab.KclStartWorker", r#"{"ApplicationId": 0}"#),
+    ("Shardlab.KclLeases", r#"{"ApplicationId": 0}"#),
+    ("Shardlab.KclOutput", r#"{"After": 0, "ApplicationId": 0}"#),
+    ("Shardlab.KclPauseWorker", r#"{"ApplicationId": 0, "Millis": 5000, "WorkerId": 0}"#),
+    ("Shardlab.KclKillWorker", r#"{"ApplicationId": 0, "WorkerId": 0}"#),
+    ("Shardlab.KclStopWorker", r#"{"ApplicationId": 0, "WorkerId": 0}"#),
+    ("Shardlab.AdvanceClock", r#"{"Millis": 1000}"#),
+    // Lambda reading the stream.
+    (
+        "Shardlab.CreateFunction",
+        r#"{"DurationMillis": 200, "FunctionName": "process-orders", "OnPoison": "THROW", "PoisonPartitionKey": "poison"}"#,
+    ),
+    (
+        "Shardlab.CreateEventSourceMapping",
+        r#"{"BatchSize": 8, "BisectBatchOnFunctionError": true, "DestinationConfig": {"OnFailure": {"Destination": "arn:aws:sqs:us-east-1:123456789012:orders-failures"}}, "EventSourceArn": "arn:aws:kinesis:us-east-1:123456789012:stream/{stream}", "FunctionName": "process-orders", "MaximumRetryAttempts": 2, "StartingPosition": "TRIM_HORIZON"}"#,
+    ),
+    ("Shardlab.GetEventSourceMapping", r#"{"UUID": "00000000-0000-4000-8000-000000000000"}"#),
+    ("Shardlab.Invocations", r#"{"After": 0, "UUID": "00000000-0000-4000-8000-000000000000"}"#),
+    // The settings a mapping has by default: change the ones you need.
+    (
+        "Shardlab.UpdateEventSourceMapping",
+        r#"{"BatchSize": 100, "BisectBatchOnFunctionError": false, "DestinationConfig": {"OnFailure": {}}, "MaximumRetryAttempts": -1, "ParallelizationFactor": 1, "UUID": "00000000-0000-4000-8000-000000000000"}"#,
+    ),
+    ("Shardlab.DestinationMessages", r#"{"Destination": "arn:aws:sqs:us-east-1:123456789012:orders-failures"}"#),
+    ("Shardlab.DeleteEventSourceMapping", r#"{"UUID": "00000000-0000-4000-8000-000000000000"}"#),
+    // Firehose delivering to S3, with a transformation function.
+    ("Shardlab.S3CreateBucket", r#"{"Bucket": "orders-archive"}"#),
+    (
+        "Firehose_20150804.CreateDeliveryStream",
+        r#"{"DeliveryStreamName": "orders-archive", "DeliveryStreamType": "DirectPut", "ExtendedS3DestinationConfiguration": {"BucketARN": "arn:aws:s3:::orders-archive", "BufferingHints": {"IntervalInSeconds": 60, "SizeInMBs": 1}, "CompressionFormat": "GZIP", "Prefix": "orders/", "RoleARN": "arn:aws:iam::123456789012:role/firehose-delivery"}}"#,
+    ),
+    (
+        "Firehose_20150804.PutRecord",
+        r#"{"DeliveryStreamName": "orders-archive", "Record": {"Data": "eyJvcmRlciI6IDF9Cg=="}}"#,
+    ),
+    // {"order": 1} and a newline: Firehose adds no delimiter between records.
+    (
+        "Firehose_20150804.PutRecordBatch",
+        r#"{"DeliveryStreamName": "orders-archive", "Records": [{"Data": "eyJvcmRlciI6IDJ9Cg=="}, {"Data": "eyJvcmRlciI6IDN9Cg=="}]}"#,
+    ),
+    // {"order": 2} and {"order": 3}, each with its newline.
+    ("Firehose_20150804.DescribeDeliveryStream", r#"{"DeliveryStreamName": "orders-archive"}"#),
+    ("Firehose_20150804.ListDeliveryStreams", r#"{"Limit": 10}"#),
+    ("Shardlab.FirehoseStatus", r#"{"DeliveryStreamName": "orders-archive"}"#),
+    ("Shardlab.S3ListObjects", r#"{"Bucket": "orders-archive", "Prefix": "orders/"}"#),
+    ("Shardlab.S3GetObject", r#"{"Bucket": "orders-archive", "Key": "paste a Key from S3ListObjects"}"#),
+    (
+        "Shardlab.CreateTransformFunction",
+        r#"{"FunctionName": "clean-orders", "Steps": [{"Text": "test-order", "Type": "DROP_IF_CONTAINS"}, {"Type": "UPPERCASE"}, {"Type": "APPEND_NEWLINE"}]}"#,
+    ),
+    (
+        "Shardlab.TestTransformFunction",
+        r#"{"FunctionName": "clean-orders", "Records": [{"data": "eyJvcmRlciI6IDF9", "recordId": "1"}, {"data": "eyJ0ZXN0LW9yZGVyIjogdHJ1ZX0=", "recordId": "2"}]}"#,
+    ),
+    // {"order": 1} and a test order, which the function drops.
+    ("Firehose_20150804.DeleteDeliveryStream", r#"{"DeliveryStreamName": "orders-archive"}"#),
+    // SQS.
+    ("AmazonSQS.CreateQueue", r#"{"Attributes": {"VisibilityTimeout": "30"}, "QueueName": "orders-failures"}"#),
+    ("AmazonSQS.GetQueueUrl", r#"{"QueueName": "orders-failures"}"#),
+    ("AmazonSQS.ListQueues", r#"{"QueueNamePrefix": "orders"}"#),
+    (
+        "AmazonSQS.SendMessage",
+        r#"{"MessageBody": "order 1 failed", "QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/orders-failures"}"#,
+    ),
+    (
+        "AmazonSQS.ReceiveMessage",
+        r#"{"MaxNumberOfMessages": 10, "QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/orders-failures"}"#,
+    ),
+    (
+        "AmazonSQS.ChangeMessageVisibility",
+        r#"{"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/orders-failures", "ReceiptHandle": "paste a ReceiptHandle from ReceiveMessage", "VisibilityTimeout": 60}"#,
+    ),
+    (
+        "AmazonSQS.DeleteMessage",
+        r#"{"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/orders-failures", "ReceiptHandle": "paste a ReceiptHandle from ReceiveMessage"}"#,
+    ),
+    (
+        "AmazonSQS.GetQueueAttributes",
+        r#"{"AttributeNames": ["ApproximateNumberOfMessages", "VisibilityTimeout"], "QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/orders-failures"}"#,
+    ),
+    ("AmazonSQS.PurgeQueue", r#"{"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/orders-failures"}"#),
+    // IAM, last: once SetCaller names the user, the Kinesis calls that
+    // follow are checked against its policy; `{}` is the root user again.
+    (
+        "Shardlab.AttachPolicy",
+        r#"{"Policy": {"Statement": [{"Action": ["kinesis:PutRecord", "kinesis:PutRecords"], "Effect": "Allow", "Resource": "arn:aws:kinesis:us-east-1:123456789012:stream/{stream}"}], "Version": "2012-10-17"}, "Principal": "arn:aws:iam::123456789012:user/producer"}"#,
+    ),
+    ("Shardlab.SetCaller", r#"{"Principal": "arn:aws:iam::123456789012:user/producer"}"#),
+    ("Shardlab.DetachPolicies", r#"{"Principal": "arn:aws:iam::123456789012:user/producer"}"#),
+];
 
 /// Requests a learner can start from, by target, each a valid call on
 /// `stream`: every target the simulation answers, bar `Shardlab.Snapshot`,
@@ -48,236 +244,13 @@ const AGGREGATED: &str = "84mawgoGdXNlci0xCgZ1c2VyLTIaCwgAGgdvcmRlciAxGgsIARoHb3
 /// ARN, a receipt handle) are placeholders saying what to paste, which the
 /// console fills in from the last response that carried one (see [`CARRIED`]).
 fn templates(stream: &str) -> Vec<(&'static str, Value)> {
-    let arn = format!("arn:aws:kinesis:us-east-1:123456789012:stream/{stream}");
-    let failure_queue_url = format!("https://sqs.us-east-1.amazonaws.com/123456789012/{FAILURE_QUEUE}");
-    let failure_queue_arn = format!("arn:aws:sqs:us-east-1:123456789012:{FAILURE_QUEUE}");
-    let replay = format!("{stream}-replay");
-    let two_records = json!([
-        {"PartitionKey": "user-1", "Data": "b3JkZXIgMQ=="},
-        {"PartitionKey": "user-2", "Data": "b3JkZXIgMg=="}
-    ]);
-    let kcl_worker = json!({"ApplicationId": 0, "WorkerId": 0});
-    vec![
-        // Kinesis Data Streams: writing and reading.
-        (
-            "Kinesis_20131202.PutRecord",
-            json!({"StreamName": stream, "PartitionKey": "user-42", "Data": "eyJvcmRlciI6IDF9"}),
-        ),
-        ("Kinesis_20131202.PutRecords", json!({"StreamName": stream, "Records": two_records})),
-        (
-            "Kinesis_20131202.GetShardIterator",
-            json!({"StreamName": stream, "ShardId": "shardId-000000000001", "ShardIteratorType": "TRIM_HORIZON"}),
-        ),
-        (
-            "Kinesis_20131202.GetRecords",
-            json!({"ShardIterator": "paste the ShardIterator from GetShardIterator", "Limit": 10}),
-        ),
-        // Describing the stream and the account.
-        ("Kinesis_20131202.ListShards", json!({"StreamName": stream})),
-        ("Kinesis_20131202.DescribeStream", json!({"StreamName": stream})),
-        ("Kinesis_20131202.DescribeStreamSummary", json!({"StreamName": stream})),
-        ("Kinesis_20131202.ListStreams", json!({"Limit": 10})),
-        ("Kinesis_20131202.DescribeLimits", json!({})),
-        // Tags, retention and encryption.
-        ("Kinesis_20131202.AddTagsToStream", json!({"StreamName": stream, "Tags": {"team": "checkout"}})),
-        ("Kinesis_20131202.ListTagsForStream", json!({"StreamName": stream})),
-        ("Kinesis_20131202.RemoveTagsFromStream", json!({"StreamName": stream, "TagKeys": ["team"]})),
-        ("Kinesis_20131202.IncreaseStreamRetentionPeriod", json!({"StreamName": stream, "RetentionPeriodHours": 48})),
-        ("Kinesis_20131202.DecreaseStreamRetentionPeriod", json!({"StreamName": stream, "RetentionPeriodHours": 24})),
-        (
-            "Kinesis_20131202.StartStreamEncryption",
-            json!({"StreamName": stream, "EncryptionType": "KMS", "KeyId": "alias/aws/kinesis"}),
-        ),
-        (
-            "Kinesis_20131202.StopStreamEncryption",
-            json!({"StreamName": stream, "EncryptionType": "KMS", "KeyId": "alias/aws/kinesis"}),
-        ),
-        // Enhanced fan-out.
-        ("Kinesis_20131202.RegisterStreamConsumer", json!({"StreamARN": arn, "ConsumerName": EFO_CONSUMER})),
-        ("Kinesis_20131202.DescribeStreamConsumer", json!({"StreamARN": arn, "ConsumerName": EFO_CONSUMER})),
-        ("Kinesis_20131202.ListStreamConsumers", json!({"StreamARN": arn})),
-        (
-            "Kinesis_20131202.SubscribeToShard",
-            json!({
-                "ConsumerARN": "paste the ConsumerARN from RegisterStreamConsumer",
-                "ShardId": "shardId-000000000000",
-                "StartingPosition": {"Type": "TRIM_HORIZON"}
-            }),
-        ),
-        ("Shardlab.ReadSubscription", json!({"SubscriptionId": 0})),
-        ("Kinesis_20131202.DeregisterStreamConsumer", json!({"StreamARN": arn, "ConsumerName": EFO_CONSUMER})),
-        // Resharding and capacity.
-        (
-            "Kinesis_20131202.SplitShard",
-            json!({"StreamName": stream, "ShardToSplit": "shardId-000000000000", "NewStartingHashKey": "42535295865117307932921825928971026432"}),
-        ),
-        (
-            "Kinesis_20131202.MergeShards",
-            json!({"StreamName": stream, "ShardToMerge": "shardId-000000000000", "AdjacentShardToMerge": "shardId-000000000001"}),
-        ),
-        (
-            "Kinesis_20131202.UpdateShardCount",
-            json!({"StreamName": stream, "TargetShardCount": 8, "ScalingType": "UNIFORM_SCALING"}),
-        ),
-        (
-            "Kinesis_20131202.UpdateStreamMode",
-            json!({"StreamARN": arn, "StreamModeDetails": {"StreamMode": "ON_DEMAND"}}),
-        ),
-        ("Kinesis_20131202.UpdateMaxRecordSize", json!({"StreamARN": arn, "MaxRecordSizeInKiB": 10240})),
-        // A second stream, beside the lesson's.
-        ("Kinesis_20131202.CreateStream", json!({"StreamName": replay, "ShardCount": 1})),
-        ("Kinesis_20131202.DeleteStream", json!({"StreamName": replay})),
-        // The simulation's traffic generators and polling consumers.
-        (
-            "Shardlab.StartGenerator",
-            json!({"StreamName": stream, "RecordsPerSecond": 500, "RecordBytes": 100, "Keys": {"Distribution": "UNIFORM", "DistinctKeys": 1000}}),
-        ),
-        ("Shardlab.Generators", json!({})),
-        ("Shardlab.StopGenerator", json!({"GeneratorId": 0})),
-        ("Shardlab.StartPollingConsumer", json!({"StreamName": stream, "ShardIteratorType": "TRIM_HORIZON"})),
-        ("Shardlab.Consumers", json!({})),
-        ("Shardlab.PauseConsumer", json!({"ConsumerId": 0, "Millis": 10000})),
-        ("Shardlab.StopConsumer", json!({"ConsumerId": 0})),
-        // Metrics and the bill.
-        (
-            "Shardlab.GetMetricStatistics",
-            json!({"StreamName": stream, "MetricName": "IncomingRecords", "Period": 60, "StartTime": 1767225600, "EndTime": 1767229200}),
-        ),
-        ("Shardlab.Cost", json!({"StreamName": stream})),
-        // The KPL.
-        ("Shardlab.KplCreateProducer", json!({"Config": {"RecordMaxBufferedTime": 100}})),
-        (
-            "Shardlab.KplPut",
-            json!({"ProducerId": 0, "StreamName": stream, "PartitionKey": "user-1", "Data": "aGVsbG8="}),
-        ),
-        ("Shardlab.KplFlush", json!({"ProducerId": 0})),
-        ("Shardlab.KplStatus", json!({"ProducerId": 0})),
-        ("Shardlab.Aggregate", json!({"Records": two_records})),
-        ("Shardlab.Deaggregate", json!({"Data": AGGREGATED})),
-        // The KCL.
-        ("Shardlab.KclCreateApplication", json!({"ApplicationName": "orders-app", "StreamName": stream})),
-        ("Shardlab.KclStartWorker", json!({"ApplicationId": 0})),
-        ("Shardlab.KclLeases", json!({"ApplicationId": 0})),
-        ("Shardlab.KclOutput", json!({"ApplicationId": 0, "After": 0})),
-        ("Shardlab.KclPauseWorker", json!({"ApplicationId": 0, "WorkerId": 0, "Millis": 5000})),
-        ("Shardlab.KclKillWorker", kcl_worker.clone()),
-        ("Shardlab.KclStopWorker", kcl_worker),
-        ("Shardlab.AdvanceClock", json!({"Millis": 1000})),
-        // Lambda reading the stream.
-        (
-            "Shardlab.CreateFunction",
-            json!({"FunctionName": FUNCTION, "DurationMillis": 200, "PoisonPartitionKey": "poison", "OnPoison": "THROW"}),
-        ),
-        (
-            "Shardlab.CreateEventSourceMapping",
-            json!({
-                "EventSourceArn": arn,
-                "FunctionName": FUNCTION,
-                "StartingPosition": "TRIM_HORIZON",
-                "BatchSize": 8,
-                "BisectBatchOnFunctionError": true,
-                "MaximumRetryAttempts": 2,
-                "DestinationConfig": {"OnFailure": {"Destination": failure_queue_arn}}
-            }),
-        ),
-        ("Shardlab.GetEventSourceMapping", json!({"UUID": FIRST_MAPPING})),
-        ("Shardlab.Invocations", json!({"UUID": FIRST_MAPPING, "After": 0})),
-        (
-            // The settings a mapping has by default: change the ones you need.
-            "Shardlab.UpdateEventSourceMapping",
-            json!({
-                "UUID": FIRST_MAPPING,
-                "BatchSize": 100,
-                "ParallelizationFactor": 1,
-                "BisectBatchOnFunctionError": false,
-                "MaximumRetryAttempts": -1,
-                "DestinationConfig": {"OnFailure": {}}
-            }),
-        ),
-        ("Shardlab.DestinationMessages", json!({"Destination": failure_queue_arn})),
-        ("Shardlab.DeleteEventSourceMapping", json!({"UUID": FIRST_MAPPING})),
-        // Firehose delivering to S3, with a transformation function.
-        ("Shardlab.S3CreateBucket", json!({"Bucket": ARCHIVE_BUCKET})),
-        (
-            "Firehose_20150804.CreateDeliveryStream",
-            json!({
-                "DeliveryStreamName": ARCHIVE_STREAM,
-                "DeliveryStreamType": "DirectPut",
-                "ExtendedS3DestinationConfiguration": {
-                    "BucketARN": format!("arn:aws:s3:::{ARCHIVE_BUCKET}"),
-                    "RoleARN": "arn:aws:iam::123456789012:role/firehose-delivery",
-                    "Prefix": "orders/",
-                    "BufferingHints": {"SizeInMBs": 1, "IntervalInSeconds": 60},
-                    "CompressionFormat": "GZIP"
-                }
-            }),
-        ),
-        (
-            "Firehose_20150804.PutRecord",
-            // {"order": 1} and a newline: Firehose adds no delimiter between records.
-            json!({"DeliveryStreamName": ARCHIVE_STREAM, "Record": {"Data": "eyJvcmRlciI6IDF9Cg=="}}),
-        ),
-        (
-            "Firehose_20150804.PutRecordBatch",
-            // {"order": 2} and {"order": 3}, each with its newline.
-            json!({"DeliveryStreamName": ARCHIVE_STREAM, "Records": [
-                {"Data": "eyJvcmRlciI6IDJ9Cg=="},
-                {"Data": "eyJvcmRlciI6IDN9Cg=="}
-            ]}),
-        ),
-        ("Firehose_20150804.DescribeDeliveryStream", json!({"DeliveryStreamName": ARCHIVE_STREAM})),
-        ("Firehose_20150804.ListDeliveryStreams", json!({"Limit": 10})),
-        ("Shardlab.FirehoseStatus", json!({"DeliveryStreamName": ARCHIVE_STREAM})),
-        ("Shardlab.S3ListObjects", json!({"Bucket": ARCHIVE_BUCKET, "Prefix": "orders/"})),
-        ("Shardlab.S3GetObject", json!({"Bucket": ARCHIVE_BUCKET, "Key": "paste a Key from S3ListObjects"})),
-        (
-            "Shardlab.CreateTransformFunction",
-            json!({"FunctionName": "clean-orders", "Steps": [
-                {"Type": "DROP_IF_CONTAINS", "Text": "test-order"},
-                {"Type": "UPPERCASE"},
-                {"Type": "APPEND_NEWLINE"}
-            ]}),
-        ),
-        (
-            "Shardlab.TestTransformFunction",
-            // {"order": 1} and a test order, which the function drops.
-            json!({"FunctionName": "clean-orders", "Records": [
-                {"recordId": "1", "data": "eyJvcmRlciI6IDF9"},
-                {"recordId": "2", "data": "eyJ0ZXN0LW9yZGVyIjogdHJ1ZX0="}
-            ]}),
-        ),
-        ("Firehose_20150804.DeleteDeliveryStream", json!({"DeliveryStreamName": ARCHIVE_STREAM})),
-        // SQS.
-        ("AmazonSQS.CreateQueue", json!({"QueueName": FAILURE_QUEUE, "Attributes": {"VisibilityTimeout": "30"}})),
-        ("AmazonSQS.GetQueueUrl", json!({"QueueName": FAILURE_QUEUE})),
-        ("AmazonSQS.ListQueues", json!({"QueueNamePrefix": "orders"})),
-        ("AmazonSQS.SendMessage", json!({"QueueUrl": failure_queue_url, "MessageBody": "order 1 failed"})),
-        ("AmazonSQS.ReceiveMessage", json!({"QueueUrl": failure_queue_url, "MaxNumberOfMessages": 10})),
-        (
-            "AmazonSQS.ChangeMessageVisibility",
-            json!({"QueueUrl": failure_queue_url, "ReceiptHandle": "paste a ReceiptHandle from ReceiveMessage", "VisibilityTimeout": 60}),
-        ),
-        (
-            "AmazonSQS.DeleteMessage",
-            json!({"QueueUrl": failure_queue_url, "ReceiptHandle": "paste a ReceiptHandle from ReceiveMessage"}),
-        ),
-        (
-            "AmazonSQS.GetQueueAttributes",
-            json!({"QueueUrl": failure_queue_url, "AttributeNames": ["ApproximateNumberOfMessages", "VisibilityTimeout"]}),
-        ),
-        ("AmazonSQS.PurgeQueue", json!({"QueueUrl": failure_queue_url})),
-        // IAM, last: once SetCaller names the user, the Kinesis calls that
-        // follow are checked against its policy; `{}` is the root user again.
-        (
-            "Shardlab.AttachPolicy",
-            json!({"Principal": PRODUCER_USER, "Policy": {
-                "Version": "2012-10-17",
-                "Statement": [{"Effect": "Allow", "Action": ["kinesis:PutRecord", "kinesis:PutRecords"], "Resource": arn}]
-            }}),
-        ),
-        ("Shardlab.SetCaller", json!({"Principal": PRODUCER_USER})),
-        ("Shardlab.DetachPolicies", json!({"Principal": PRODUCER_USER})),
-    ]
+    TEMPLATES
+        .iter()
+        .map(|&(target, text)| {
+            let text = text.replace("{stream}", stream);
+            (target, serde_json::from_str(&text).expect("the templates are JSON (tested)"))
+        })
+        .collect()
 }
 
 /// Values a response carries that later requests need, by JSON pointer into
@@ -707,7 +680,7 @@ mod tests {
         let mut sim = Simulation::new();
         let aggregated = api::handle(&mut sim, "Shardlab.Aggregate", &template("Shardlab.Aggregate"));
         let aggregated: Value = serde_json::from_str(&aggregated.body).unwrap();
-        assert_eq!(aggregated["Data"], AGGREGATED);
+        assert_eq!(aggregated["Data"].as_str(), template("Shardlab.Deaggregate").split('"').nth(3));
         let unpacked = api::handle(&mut sim, "Shardlab.Deaggregate", &template("Shardlab.Deaggregate"));
         let unpacked: Value = serde_json::from_str(&unpacked.body).unwrap();
         assert_eq!(unpacked["Aggregated"], true, "{unpacked}");

@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ARTIFACTS, answerQuestions, assertClean, chooseTarget, openPage } from './helpers.mjs';
-import { DESKTOP, PHONE, allGoalsMet, count, finishLesson, finishLessonByKeyboard, openLesson, playUntil, press, readEveryHint } from './walk.mjs';
+import { DESKTOP, PHONE, allGoalsMet, count, finishLesson, finishLessonByKeyboard, openLesson, playUntil, press, readEveryHint, useForm } from './walk.mjs';
 
 /**
  * Sends `target` with `body` from the API console, as a hint tells the
@@ -27,6 +27,24 @@ async function send(page, target, body, touch) {
   assert.equal((await newest.locator('.status').textContent()).trim(), '200', `${target} failed: ${text}`);
   const response = await newest.locator('pre.mono').last().textContent();
   return response === '(empty body)' ? null : JSON.parse(response);
+}
+
+/**
+ * Uses an Operations form as the lesson's text says (see `useForm`) and
+ * asserts that its call, `operation`, succeeded.
+ */
+async function useFormOk(page, title, fields, operation, touch) {
+  const outcome = await useForm(page, title, fields, touch);
+  assert.match(outcome, new RegExp(`^${operation} (succeeded|answered)`), `${title}: ${outcome}`);
+  return outcome;
+}
+
+/** The row of KPL producer `id` in the KPL producers table, as its cells' texts. */
+async function kplProducerRow(page, id) {
+  const table = page.locator('.clients-table', { has: page.locator('caption', { hasText: 'KPL producers' }) });
+  const headers = await table.locator('thead th').allTextContents();
+  const cells = await table.locator('tbody tr').nth(id).locator('td').allTextContents();
+  return Object.fromEntries(headers.map((h, i) => [h, cells[i]]));
 }
 
 /** The simulated clock, in seconds since the lesson's 00:00:00. */
@@ -123,23 +141,16 @@ async function finish(page, problems, context, lessonId, touch, n, name) {
 }
 
 describe('learner walkthroughs, lessons 13 to 23', () => {
-  test('13 hot and cold: the delivery stream from the console as the hint says, the consumer button, the clock', async () => {
+  test('13 hot and cold: the Operations panel\'s Firehose form for the delivery stream, the consumer button, the clock', async () => {
     const { context, page, problems, touch } = await openLesson(DESKTOP, 'Hot and cold: one stream, two paths');
     assert.ok((await readEveryHint(page, touch)) >= 2);
-    await send(page, 'Firehose_20150804.CreateDeliveryStream', {
-      DeliveryStreamName: 'clicks-cold',
-      DeliveryStreamType: 'KinesisStreamAsSource',
-      KinesisStreamSourceConfiguration: {
-        KinesisStreamARN: 'arn:aws:kinesis:us-east-1:123456789012:stream/clicks',
-        RoleARN: 'arn:aws:iam::123456789012:role/firehose-reader',
-      },
-      ExtendedS3DestinationConfiguration: {
-        BucketARN: 'arn:aws:s3:::clicks-archive',
-        RoleARN: 'arn:aws:iam::123456789012:role/firehose-delivery',
-        Prefix: 'raw/',
-        BufferingHints: { IntervalInSeconds: 60, SizeInMBs: 5 },
-      },
-    }, touch);
+    // The last hint: the form that reads this stream, its buffer interval down from 300 to 60 seconds.
+    await useFormOk(page, 'Deliver this stream to S3 with Firehose', {
+      'Delivery stream name': 'clicks-cold',
+      'S3 bucket': 'clicks-archive',
+      'Prefix (optional)': 'raw/',
+      'Buffer interval (seconds)': '60',
+    }, 'CreateDeliveryStream', touch);
     await page.locator('.delivery-stream[data-name=clicks-cold]').waitFor();
     await startConsumer(page, 'LATEST', touch);
     await playUntil(page, '1000', () => allGoalsMet(page), touch);
@@ -203,30 +214,32 @@ describe('learner walkthroughs, lessons 13 to 23', () => {
     await finish(page, problems, context, 'resharding-hot-shards', touch, 15, 'desktop');
   });
 
-  test('16 provisioned capacity: two UpdateShardCount calls from the console, three seconds apart', async () => {
+  test('16 provisioned capacity: the throttles in the Metrics panel, then Change the shard count twice, three seconds apart', async () => {
     const { context, page, problems, touch } = await openLesson(DESKTOP, 'Provisioned capacity: enough shards, and no more');
     assert.ok((await readEveryHint(page, touch)) >= 2);
-    // The intro: "look at Shardlab.Generators to see how many".
-    const { Generators } = await send(page, 'Shardlab.Generators', {}, touch);
-    assert.ok(Generators[0].Throttled > 0, 'throttled writes before resharding');
-    const update = (target) => send(page, 'Kinesis_20131202.UpdateShardCount', { StreamName: 'checkout', TargetShardCount: target, ScalingType: 'UNIFORM_SCALING' }, touch);
+    // The intro: "pick WriteProvisionedThroughputExceeded in the Metrics panel to see how many".
+    const metrics = page.locator('.metrics');
+    await metrics.locator('select[name=metric]').selectOption({ label: 'WriteProvisionedThroughputExceeded' });
+    const [, peak] = (await metrics.locator('figcaption').textContent()).match(/Peak ([\d,.]+);/);
+    assert.ok(count(peak) > 0, 'throttled writes before resharding');
+    const update = (target) => useFormOk(page, 'Change the shard count', { 'Target shard count': String(target) }, 'UpdateShardCount', touch);
     await update(2);
     await step(page, 3, touch);
+    await page.locator('#stream-title + p', { hasText: /^2 shards open/ }).waitFor();
     await update(3);
     assert.ok((await clockSeconds(page)) < 60, 'resharded before 00:01:00');
     await playUntil(page, '5000', () => allGoalsMet(page), touch);
     await finish(page, problems, context, 'provisioned-capacity', touch, 16, 'desktop');
   });
 
-  test('17 on-demand: UpdateStreamMode from the console before 00:00:55, then the clock until Kinesis has scaled', async () => {
+  test('17 on-demand: Change the capacity mode before 00:00:55, then the clock until Kinesis has scaled', async () => {
     const { context, page, problems, touch } = await openLesson(DESKTOP, 'On-demand capacity');
     assert.ok((await readEveryHint(page, touch)) >= 2);
     assert.equal(await clockSeconds(page), 45);
-    await send(page, 'Kinesis_20131202.UpdateStreamMode', {
-      StreamARN: 'arn:aws:kinesis:us-east-1:123456789012:stream/telemetry', StreamModeDetails: { StreamMode: 'ON_DEMAND' },
-    }, touch);
+    await useFormOk(page, 'Change the capacity mode', { 'Capacity mode': 'ON_DEMAND' }, 'UpdateStreamMode', touch);
     await playUntil(page, '500', () => allGoalsMet(page), touch);
-    // The task ends by reading the bill.
+    // The last hint: the Stream panel's heading counts four open shards.
+    assert.match(await page.locator('#stream-title + p').textContent(), /^4 shards open/);
     // The task ends by reading the bill under "Cost so far": on-demand lines beside the provisioned ones.
     const lines = await page.locator('.metrics .cost-meter li > span:first-child').allTextContents();
     for (const line of ['Shard hours', 'PUT payload units', 'On-demand stream hours', 'On-demand data in']) {
@@ -235,18 +248,22 @@ describe('learner walkthroughs, lessons 13 to 23', () => {
     await finish(page, problems, context, 'on-demand-capacity', touch, 17, 'desktop');
   });
 
-  test('18 the KPL: a producer, ten user records and a flush, from the console as the hints say', async () => {
+  test('18 the KPL: Start a KPL producer, ten user records and a flush, from the Operations panel', async () => {
     const { context, page, problems, touch } = await openLesson(DESKTOP, 'The KPL: aggregation and buffering');
     assert.ok((await readEveryHint(page, touch)) >= 2);
-    await send(page, 'Shardlab.KplCreateProducer', {}, touch);
+    // AggregationEnabled is left at true, as the first hint says.
+    await useFormOk(page, 'Start a KPL producer', {}, 'KplCreateProducer', touch);
     for (let n = 1; n <= 10; n++) {
-      await send(page, 'Shardlab.KplPut', { ProducerId: 0, StreamName: 'clicks', PartitionKey: `user-${n}`, Data: 'Y2xpY2s=' }, touch);
+      await useFormOk(page, 'Add a user record to a KPL producer', { Producer: 'producer 0', 'Partition key': `user-${n}`, Data: 'click' }, 'KplPut', touch);
     }
-    const status = await send(page, 'Shardlab.KplStatus', { ProducerId: 0 }, touch);
-    assert.ok(JSON.stringify(status).includes('"Buffered":10'), 'ten user records wait in the buffer');
-    await send(page, 'Shardlab.KplFlush', { ProducerId: 0 }, touch);
+    // The KPL producers table: ten user records wait in the buffer.
+    assert.equal((await kplProducerRow(page, 0)).Buffered, '10');
+    await useFormOk(page, 'Flush a KPL producer', { Producer: 'producer 0' }, 'KplFlush', touch);
     await step(page, 1, touch);
     assert.ok(await allGoalsMet(page));
+    const row = await kplProducerRow(page, 0);
+    assert.equal(row.Succeeded, '10');
+    assert.equal(row['Kinesis records sent'], '2');
     await finish(page, problems, context, 'kpl-aggregation', touch, 18, 'desktop');
   });
 
@@ -308,25 +325,30 @@ describe('learner walkthroughs, lessons 13 to 23', () => {
     await finish(page, problems, context, 'monitoring-metrics', touch, 22, 'phone');
   });
 
-  test('23 security: caller, encryption and policy from the console as the hints say, the producer restarted from the generator panel', async () => {
+  test('23 security: caller, encryption and policy from the Operations panel, the producer restarted from the generator panel', async () => {
     const { context, page, problems, touch } = await openLesson(DESKTOP, 'Encryption and least-privilege access');
     assert.ok((await readEveryHint(page, touch)) >= 2);
     const producer = 'arn:aws:iam::123456789012:user/payments-producer';
+    const principal = 'Principal (ARN; empty for the account\'s administrator)';
     // The generators table says why the producer stores nothing: its writes fail, they are not throttled.
     const failed = async (id) => count(await generatorRow(page, id).locator('td').nth(6).textContent());
     assert.equal(await page.locator('.generators-table thead th').nth(6).textContent(), 'Failed');
     assert.ok((await failed(0)) > 0, 'generator 0 is refused');
     assert.equal(count(await generatorRow(page, 0).locator('td').nth(4).textContent()), 0);
-    await send(page, 'Shardlab.SetCaller', {}, touch);
-    await send(page, 'Kinesis_20131202.StartStreamEncryption', { StreamName: 'payments', EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' }, touch);
-    await send(page, 'Shardlab.AttachPolicy', {
-      Principal: producer,
-      Policy: {
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: ['kinesis:DescribeStream', 'kinesis:PutRecord', 'kinesis:PutRecords'], Resource: 'arn:aws:kinesis:us-east-1:123456789012:stream/payments' }],
-      },
-    }, touch);
-    await send(page, 'Shardlab.SetCaller', { Principal: producer }, touch);
+    // The first hint: try the encryption as you are, and be refused.
+    assert.match(await useForm(page, 'Encrypt the stream at rest', { 'KMS key': 'alias/aws/kinesis' }, touch), /^AccessDeniedException /);
+    await useFormOk(page, 'Act as a principal', { [principal]: '' }, 'SetCaller', touch);
+    await useFormOk(page, 'Encrypt the stream at rest', { 'KMS key': 'alias/aws/kinesis' }, 'StartStreamEncryption', touch);
+    // The policy document starts with the stream as its Resource and an empty Action list, which the learner fills.
+    const policy = page.locator('.task-form', { has: page.locator('summary', { hasText: 'Attach an IAM policy' }) }).locator('textarea');
+    const template = JSON.parse(await policy.inputValue());
+    assert.deepEqual(template.Statement, [{ Effect: 'Allow', Action: [], Resource: 'arn:aws:kinesis:us-east-1:123456789012:stream/payments' }]);
+    template.Statement[0].Action = ['kinesis:DescribeStream', 'kinesis:PutRecord', 'kinesis:PutRecords'];
+    await useFormOk(page, 'Attach an IAM policy', {
+      'Principal (ARN)': producer,
+      'Policy document (JSON)': JSON.stringify(template, null, 2),
+    }, 'AttachPolicy', touch);
+    await useFormOk(page, 'Act as a principal', { [principal]: producer }, 'SetCaller', touch);
     await press(generatorRow(page, 0).getByRole('button', { name: 'Stop generator 0' }), touch);
     await startGenerator(page, { rate: 100 }, touch);
     await playUntil(page, '500', () => allGoalsMet(page), touch);

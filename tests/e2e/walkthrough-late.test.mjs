@@ -329,7 +329,7 @@ describe('learner walkthroughs, lessons 13 to 23', () => {
     const { context, page, problems, touch } = await openLesson(DESKTOP, 'Encryption and least-privilege access');
     assert.ok((await readEveryHint(page, touch)) >= 2);
     const producer = 'arn:aws:iam::123456789012:user/payments-producer';
-    const principal = 'Principal (ARN; empty for the account\'s administrator)';
+    const principal = 'Principal ARN (empty: the administrator)';
     // The generators table says why the producer stores nothing: its writes fail, they are not throttled.
     const failed = async (id) => count(await generatorRow(page, id).locator('td').nth(6).textContent());
     assert.equal(await page.locator('.generators-table thead th').nth(6).textContent(), 'Failed');
@@ -337,7 +337,11 @@ describe('learner walkthroughs, lessons 13 to 23', () => {
     assert.equal(count(await generatorRow(page, 0).locator('td').nth(4).textContent()), 0);
     // The first hint: try the encryption as you are, and be refused.
     assert.match(await useForm(page, 'Encrypt the stream at rest', { 'KMS key': 'alias/aws/kinesis' }, touch), /^AccessDeniedException /);
+    // Whom the page's calls are made as is said above the forms, until the learner acts as the administrator.
+    const actingAs = page.locator('.task-forms .acting-as');
+    assert.match(await actingAs.textContent(), /made as arn:aws:iam::123456789012:user\/payments-producer,/);
     await useFormOk(page, 'Act as a principal', { [principal]: '' }, 'SetCaller', touch);
+    assert.equal(await actingAs.count(), 0);
     await useFormOk(page, 'Encrypt the stream at rest', { 'KMS key': 'alias/aws/kinesis' }, 'StartStreamEncryption', touch);
     // The policy document starts with the stream as its Resource and an empty Action list, which the learner fills.
     const policy = page.locator('.task-form', { has: page.locator('summary', { hasText: 'Attach an IAM policy' }) }).locator('textarea');
@@ -349,6 +353,7 @@ describe('learner walkthroughs, lessons 13 to 23', () => {
       'Policy document (JSON)': JSON.stringify(template, null, 2),
     }, 'AttachPolicy', touch);
     await useFormOk(page, 'Act as a principal', { [principal]: producer }, 'SetCaller', touch);
+    assert.match(await actingAs.textContent(), /payments-producer/);
     await press(generatorRow(page, 0).getByRole('button', { name: 'Stop generator 0' }), touch);
     await startGenerator(page, { rate: 100 }, touch);
     await playUntil(page, '500', () => allGoalsMet(page), touch);

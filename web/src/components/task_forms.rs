@@ -189,7 +189,7 @@ static FORMS: &[TaskForm] = &[
             fields: &[field(
                 "/StreamModeDetails/StreamMode",
                 "Capacity mode",
-                Input::Choice(&["PROVISIONED", "ON_DEMAND"]),
+                Input::Choice(&["ON_DEMAND", "PROVISIONED"]),
             )],
         }],
         carried: "",
@@ -409,7 +409,7 @@ static FORMS: &[TaskForm] = &[
             fixed: "{}",
             fields: &[hinted(
                 "/Principal",
-                "Principal (ARN; empty for the account's administrator)",
+                "Principal ARN (empty: the administrator)",
                 Input::OptionalText,
                 "arn:aws:iam::123456789012:user/…",
             )],
@@ -633,6 +633,10 @@ fn outcome(call: &ApiCall) -> String {
 #[component]
 pub fn TaskForms(stream: &'static str) -> impl IntoView {
     let permissions = expect_context::<Permissions>();
+    let sim = expect_context::<SimHandle>();
+    // Every call on the page, the generators' and consumers' too, is made as
+    // this principal: say so where the forms that change it are.
+    let caller = Memo::new(move |_| sim.with(|s| s.caller().map(|p| p.arn().to_string())));
     let forms: Vec<&'static TaskForm> =
         FORMS.iter().filter(|form| form.calls.iter().all(|call| permissions.allows(call.target))).collect();
     (!forms.is_empty()).then(|| {
@@ -642,6 +646,11 @@ pub fn TaskForms(stream: &'static str) -> impl IntoView {
                     <h2 id="task-forms-title">"Operations"</h2>
                     <p class="muted">"A form for each call: it sends the request the API console would, and shows the answer"</p>
                 </header>
+                {move || caller.get().map(|arn| view! {
+                    <p class="acting-as" role="status">
+                        "Every call on this page is made as " <code>{arn}</code> ", not the account's administrator."
+                    </p>
+                })}
                 {forms.into_iter().map(|form| view! { <TaskFormView form=form stream=stream /> }).collect_view()}
             </section>
         }

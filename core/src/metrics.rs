@@ -35,9 +35,11 @@ use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
+use core::ops::Add;
 
 use serde::{Deserialize, Serialize};
 
+use crate::limits::{SHARD_WRITE_BYTES_PER_SEC, SHARD_WRITE_RECORDS_PER_SEC};
 use crate::time::{Duration, Instant};
 
 /// How long one-second samples are kept after the newest sample.
@@ -300,6 +302,54 @@ impl Datapoint {
     /// The mean sample: `sum / sample_count`.
     pub fn average(&self) -> f64 {
         self.sum / self.sample_count as f64
+    }
+}
+
+/// Writes accepted over a span of time, by a shard or into a range of hash
+/// keys: what `IncomingBytes` and `IncomingRecords` sum to.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Writes {
+    /// Bytes of data and partition keys.
+    pub bytes: f64,
+    /// Records.
+    pub records: f64,
+}
+
+/// One of a shard's two write limits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WriteLimit {
+    /// 1 MiB of data and partition keys a second.
+    Bytes,
+    /// 1,000 records a second.
+    Records,
+}
+
+impl Writes {
+    /// How close these writes, spread over `span`, come to one shard's write
+    /// limits (1.0 = at the limit), and which limit that is: a shard refuses
+    /// writes once either limit is spent, so the nearer one is its load.
+    /// Bytes on a tie, which is also what an idle shard reports.
+    ///
+    /// # Panics
+    /// If `span` is zero.
+    pub fn load(self, span: Duration) -> (f64, WriteLimit) {
+        assert!(span.as_millis() > 0, "a load over no time");
+        let secs = span.as_millis() as f64 / 1000.0;
+        let bytes = self.bytes / (SHARD_WRITE_BYTES_PER_SEC as f64 * secs);
+        let records = self.records / (SHARD_WRITE_RECORDS_PER_SEC as f64 * secs);
+        if records > bytes { (records, WriteLimit::Records) } else { (bytes, WriteLimit::Bytes) }
+    }
+
+    /// `share` of these writes, 0.0 to 1.0.
+    pub(crate) fn scaled(self, share: f64) -> Writes {
+        Writes { bytes: self.bytes * share, records: self.records * share }
+    }
+}
+
+impl Add for Writes {
+    type Output = Writes;
+    fn add(self, other: Writes) -> Writes {
+        Writes { bytes: self.bytes + other.bytes, records: self.records + other.records }
     }
 }
 
@@ -701,6 +751,22 @@ mod tests {
             })
             .collect();
         assert_eq!(got, expected, "period={period_secs}s");
+    }
+
+    #[test]
+    fn a_load_is_against_the_nearer_write_limit() {
+        let second = Duration::from_secs(1);
+        let cases = [
+            (Writes::default(), second, (0.0, WriteLimit::Bytes)),
+            (Writes { bytes: 512.0 * 1024.0, records: 100.0 }, second, (0.5, WriteLimit::Bytes)),
+            (Writes { bytes: 1000.0, records: 1900.0 }, second, (1.9, WriteLimit::Records)),
+            // A minute of 600 records a second is 60 % of the limit, not 3,600 %.
+            (Writes { bytes: 36_000.0, records: 36_000.0 }, Duration::from_secs(60), (0.6, WriteLimit::Records)),
+            (Writes { bytes: 1024.0 * 1024.0, records: 1000.0 }, second, (1.0, WriteLimit::Bytes)),
+        ];
+        for (writes, span, expected) in cases {
+            assert_eq!(writes.load(span), expected, "{writes:?} over {span:?}");
+        }
     }
 
     #[test]

@@ -101,11 +101,11 @@ describe('controls and inspector', () => {
     assert.match(await console_.locator('.api-call pre').nth(2).textContent(), /"FailedRecordCount": 500/);
     await page.keyboard.press('s');
     const hot = page.locator('.lane[data-shard="shardId-000000000001"]');
-    assert.equal(await hot.locator('.heat-value').first().textContent(), '100 % of limit');
+    assert.equal(await hot.locator('.heat-value').first().textContent(), '100 % of 1,000 records/s limit');
     assert.match(await hot.locator('.throttled').textContent(), /500 writes/);
     // One key fills it: the lane says so, and why a split would not help.
     assert.match(await hot.locator('.hot-key').textContent(), /^Hot key: user-42 wrote 100 % of this shard's newest records\. A split divides hash key ranges, not a key/);
-    assert.equal(await page.locator('.lane[data-shard="shardId-000000000000"] .heat-value').first().textContent(), '0 % of limit');
+    assert.equal(await page.locator('.lane[data-shard="shardId-000000000000"] .heat-value').first().textContent(), '0 % of 1 MiB/s limit');
     assert.equal(await page.locator('.lane[data-shard="shardId-000000000000"] .hot-key').count(), 0);
     await page.locator('.stream').screenshot({ path: join(ARTIFACTS, 'hot-shard.png') });
     assertClean(problems);

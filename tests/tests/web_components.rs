@@ -101,3 +101,61 @@ async fn lesson_goals_follow_the_simulation() {
     put(&root, "device-9", "x").await;
     assert_eq!(texts(&root, ".goal.met").len(), 2);
 }
+
+/// Mounts the KCL panel alone over a stream `orders` of two shards and an
+/// application `billing` with one running worker, and returns the handle to
+/// its simulation.
+fn mount_kcl_panel() -> (HtmlElement, shardlab_web::SimHandle, impl Drop) {
+    use shardlab_core::{CreateStreamInput, Simulation, api, limits};
+
+    let mut sim = Simulation::new();
+    sim.create_stream(CreateStreamInput::provisioned("orders", 2)).unwrap();
+    sim.advance(limits::STREAM_CREATE_DELAY);
+    for (target, body) in [
+        ("Shardlab.KclCreateApplication", r#"{"ApplicationName": "billing", "StreamName": "orders"}"#),
+        ("Shardlab.KclStartWorker", r#"{"ApplicationId": 0}"#),
+    ] {
+        assert_eq!(api::handle(&mut sim, target, body).status, 200, "{target}");
+    }
+    let sim = shardlab_web::SimHandle::new(sim);
+    let root: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&root).unwrap();
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        leptos::prelude::provide_context(sim);
+        leptos::view! { <shardlab_web::components::kcl_panel::KclPanel /> }
+    });
+    (root, sim, handle)
+}
+
+/// Focuses the button matching `selector` and presses it, as Enter would.
+async fn press(root: &Element, selector: &str) -> HtmlElement {
+    let button: HtmlElement = find(root, selector).unchecked_into();
+    button.focus().unwrap();
+    button.click();
+    leptos::task::tick().await;
+    button
+}
+
+fn focused() -> Option<Element> {
+    document().active_element()
+}
+
+#[wasm_bindgen_test]
+async fn kcl_buttons_keep_keyboard_focus_through_a_press_and_a_tick() {
+    let (root, sim, _mounted) = mount_kcl_panel();
+    let freeze = press(&root, "#kcl-0-worker-0 button[title^=Freeze]").await;
+    assert!(texts(&root, "#kcl-0-worker-0").concat().contains("paused"), "the press froze worker-0");
+    assert_eq!(focused(), Some(freeze.clone().into()), "Freeze keeps focus");
+    sim.advance(shardlab_core::Duration::from_secs(1));
+    leptos::task::tick().await;
+    assert_eq!(focused(), Some(freeze.into()), "and keeps it as the clock moves");
+
+    let add = press(&root, ".kcl-app > button").await;
+    assert_eq!(texts(&root, ".workers li").len(), 2, "the press added worker-1");
+    assert_eq!(focused(), Some(add.into()), "Add a worker keeps focus");
+
+    // Kill removes its own button: focus goes to the worker's row.
+    press(&root, "#kcl-0-worker-1 button").await;
+    assert!(texts(&root, "#kcl-0-worker-1").concat().contains("killed"));
+    assert_eq!(focused(), Some(find(&root, "#kcl-0-worker-1")));
+}

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use shardlab_core::firehose::format::gunzip;
 use shardlab_core::firehose::{DeliveryStreamDescription, DeliveryStreamStatus};
 use shardlab_core::lambda::{Invocation, MappingStatus};
-use shardlab_core::metrics::MetricName;
+use shardlab_core::metrics::{MetricName, WriteLimit, Writes};
 use shardlab_core::s3::ObjectSummary;
 use shardlab_core::sqs::{QueueStatus, queue_arn};
 use shardlab_core::{
@@ -21,10 +21,12 @@ use shardlab_core::{
 use shardlab_core::{api, limits};
 
 /// A shard's load in one second, as fractions of its limits (1.0 = at the limit).
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ShardLoad {
-    /// Writes against 1 MiB/s and 1,000 records/s.
+    /// Writes against the nearer of 1 MiB/s and 1,000 records/s.
     pub write: f64,
+    /// Which of the two that is.
+    pub write_limit: WriteLimit,
     /// Shared reads against 2 MiB/s.
     pub read: f64,
     /// Writes refused with `ProvisionedThroughputExceededException`.
@@ -336,28 +338,36 @@ impl SimHandle {
     }
 
     /// How busy a shard was in the last whole simulated second, against its
-    /// limits: writes (the larger of bytes / 1 MiB and records / 1,000),
-    /// reads (bytes / 2 MiB), and how many writes and reads were throttled.
+    /// limits: writes (against the nearer of 1 MiB and 1,000 records), reads
+    /// (bytes / 2 MiB), and how many writes and reads were throttled.
     pub fn shard_load(&self, stream: &str, shard: ShardId) -> ShardLoad {
+        const SECOND: Duration = Duration::from_secs(1);
         self.sim.with(|s| {
             let second = s.now().epoch_millis() / 1000;
             let (from, to) =
                 (Instant::from_epoch_millis((second - 1) * 1000), Instant::from_epoch_millis(second * 1000));
             let sum = |metric| -> f64 {
-                s.metric_statistics(stream, Some(shard), metric, Duration::from_secs(1), from, to)
+                s.metric_statistics(stream, Some(shard), metric, SECOND, from, to)
                     .iter()
                     // Not `sum()`: an empty f64 sum is -0.0, which prints as "-0".
                     .fold(0.0, |total, d| total + d.sum)
             };
-            let write = (sum(MetricName::IncomingBytes) / limits::SHARD_WRITE_BYTES_PER_SEC as f64)
-                .max(sum(MetricName::IncomingRecords) / limits::SHARD_WRITE_RECORDS_PER_SEC as f64);
+            let (write, write_limit) = s.shard_writes(stream, shard, SECOND).load(SECOND);
             ShardLoad {
                 write,
+                write_limit,
                 read: sum(MetricName::OutgoingBytes) / limits::SHARD_READ_BYTES_PER_SEC as f64,
                 write_throttled: sum(MetricName::WriteProvisionedThroughputExceeded) as u64,
                 read_throttled: sum(MetricName::ReadProvisionedThroughputExceeded) as u64,
             }
         })
+    }
+
+    /// The writes into each open shard's hash-key range of `stream` in the
+    /// last `span` of whole seconds, a reshard's parents' writes shared
+    /// among their children (see [`Simulation::recent_writes`]).
+    pub fn recent_writes(&self, stream: &str, span: Duration) -> Vec<(ShardId, Writes)> {
+        self.sim.with(|s| s.recent_writes(stream, span))
     }
 
     /// Sends one Kinesis JSON request, as the AWS SDK would over HTTP.

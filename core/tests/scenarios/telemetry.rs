@@ -1,5 +1,5 @@
 use shardlab_core::metrics::MetricName;
-use shardlab_core::{CreateStreamInput, Duration, ShardId, Simulation, StartingPosition, limits};
+use shardlab_core::{CreateStreamInput, Duration, PutRecordInput, ShardId, Simulation, StartingPosition, limits};
 
 use crate::{iterator, put, sim_with_stream};
 
@@ -88,4 +88,82 @@ fn an_on_demand_stream_scales_out_under_sustained_load() {
     // Twice a 3,000 records/s peak needs 6 shards; the first step doubled 4 to 8.
     assert!(open >= 6, "scaled out to {open} shards");
     assert_eq!(sim.describe_stream_summary("s").unwrap().stream_status, shardlab_core::StreamStatus::Active);
+}
+
+/// Puts `n` records of 2 bytes (key `k`, data `x`) at hash keys spread evenly
+/// over `start ..= end`, in the current second.
+fn put_spread(sim: &mut Simulation, n: u128, start: u128, end: u128) {
+    for i in 0..n {
+        let mut input = PutRecordInput::new("s", "k", b"x".to_vec());
+        input.explicit_hash_key = Some((start + (end - start) / n * i).to_string());
+        sim.put_record(input).unwrap();
+    }
+}
+
+const HALF: u128 = 1 << 127;
+
+/// A case: its name, what happens after the stream is two minutes old, and
+/// `(shard, records)` for every open shard over the last minute.
+type Case = (&'static str, fn(&mut Simulation), &'static [(u32, f64)]);
+
+#[test]
+fn recent_writes_count_each_open_shards_range_over_the_last_whole_seconds() {
+    let minute = Duration::from_secs(60);
+    let cases: [Case; 4] = [
+        ("nothing written", |_| {}, &[(0, 0.0), (1, 0.0)]),
+        (
+            "only whole seconds within the span count",
+            |sim| {
+                put_spread(sim, 5, 0, HALF - 1);
+                sim.advance(Duration::from_secs(30));
+                for _ in 0..20 {
+                    put_spread(sim, 10, 0, HALF - 1);
+                    sim.advance(Duration::from_secs(1));
+                }
+                sim.advance(Duration::from_secs(20));
+                // The current second's writes are not counted until it ends.
+                put_spread(sim, 7, HALF, u128::MAX);
+            },
+            &[(0, 200.0), (1, 0.0)],
+        ),
+        (
+            "children of a split share their parent's writes by the part of its range each took",
+            |sim| {
+                for _ in 0..20 {
+                    put_spread(sim, 10, 0, HALF - 1);
+                    sim.advance(Duration::from_secs(1));
+                }
+                // The lower child takes a quarter of shard 0's range.
+                sim.split_shard("s", ShardId::new(0), &(HALF / 4).to_string()).unwrap();
+                sim.advance(limits::RESHARD_DELAY);
+                put_spread(sim, 4, 0, HALF / 4 - 1);
+                sim.advance(Duration::from_secs(1));
+            },
+            &[(1, 0.0), (2, 50.0 + 4.0), (3, 150.0)],
+        ),
+        (
+            "the child of a merge has both parents' writes",
+            |sim| {
+                put_spread(sim, 30, 0, HALF - 1);
+                put_spread(sim, 12, HALF, u128::MAX);
+                sim.advance(Duration::from_secs(1));
+                sim.merge_shards("s", ShardId::new(0), ShardId::new(1)).unwrap();
+                sim.advance(limits::RESHARD_DELAY);
+            },
+            &[(2, 42.0)],
+        ),
+    ];
+    for (name, act, expected) in cases {
+        let mut sim = sim_with_stream(2);
+        sim.advance(Duration::from_secs(120));
+        act(&mut sim);
+        let got: Vec<(u32, f64)> =
+            sim.recent_writes("s", minute).iter().map(|(id, w)| (id.index(), w.records)).collect();
+        assert_eq!(got, expected, "{name}");
+        // Every record is 2 bytes.
+        for (id, writes) in sim.recent_writes("s", minute) {
+            assert_eq!(writes.bytes, 2.0 * writes.records, "{name}: {id}");
+        }
+    }
+    assert!(sim_with_stream(1).recent_writes("nonexistent", minute).is_empty());
 }

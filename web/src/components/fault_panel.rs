@@ -4,7 +4,8 @@
 
 use leptos::prelude::*;
 use serde_json::{Value, json};
-use shardlab_core::{ConsumerSummary, ShardView, base64};
+use shardlab_core::metrics::Writes;
+use shardlab_core::{ConsumerSummary, Duration, ShardId, ShardView, base64};
 
 use crate::components::api_call::{ApiCall, ApiCallView};
 use crate::permissions::Permissions;
@@ -24,11 +25,21 @@ fn split_of_fullest(shards: &[ShardView]) -> Option<Value> {
     }))
 }
 
-/// The pair of adjacent open shards holding the fewest records together.
-fn merge_of_coldest(shards: &[ShardView]) -> Option<Value> {
+/// How far back "coldest" looks: recent enough to be the current load.
+const RECENT: Duration = Duration::from_secs(60);
+
+/// The pair of adjacent open shards whose merged shard would have been the
+/// least loaded over the last minute, given `recent` ([`SimHandle::recent_writes`]
+/// over [`RECENT`]); the leftmost on a tie. Not by records held: those
+/// include old ones, and the children of a split hold few but may be the
+/// hot part of the stream.
+fn merge_of_coldest(shards: &[ShardView], recent: &[(ShardId, Writes)]) -> Option<Value> {
     let mut open: Vec<&ShardView> = shards.iter().filter(|s| s.is_open()).collect();
     open.sort_by_key(|s| s.range.start().0);
-    let (a, b) = open.windows(2).map(|pair| (pair[0], pair[1])).min_by_key(|(a, b)| a.n_records + b.n_records)?;
+    let writes = |shard: &ShardView| recent.iter().find(|(id, _)| *id == shard.id).map(|&(_, w)| w).unwrap_or_default();
+    let merged_load = |(a, b): &(&ShardView, &ShardView)| (writes(a) + writes(b)).load(RECENT).0;
+    let (a, b) =
+        open.windows(2).map(|pair| (pair[0], pair[1])).min_by(|x, y| merged_load(x).total_cmp(&merged_load(y)))?;
     Some(json!({"ShardToMerge": a.id.to_string(), "AdjacentShardToMerge": b.id.to_string()}))
 }
 
@@ -65,7 +76,10 @@ pub fn FaultPanel(stream: &'static str) -> impl IntoView {
         (
             "Merge the two coldest neighbours",
             "Kinesis_20131202.MergeShards",
-            Box::new(move || shards.with(|all| merge_of_coldest(all)).map(with_stream)),
+            Box::new(move || {
+                let recent = sim.recent_writes(stream, RECENT);
+                shards.with(|all| merge_of_coldest(all, &recent)).map(with_stream)
+            }),
         ),
         (
             "Raise retention to 7 days",
@@ -132,23 +146,27 @@ pub fn FaultPanel(stream: &'static str) -> impl IntoView {
 mod tests {
     use super::*;
     use shardlab_core::{
-        ConsumerId, CreateStreamInput, Duration, PutRecordInput, Simulation, StartingPosition, limits,
+        ConsumerId, CreateStreamInput, Duration, PutRecordInput, ShardId, Simulation, StartingPosition, limits,
     };
 
-    fn shards_after(keys: &[&str]) -> Vec<ShardView> {
+    /// A 4-shard stream after one record for each of `keys`, and the second
+    /// they were written in has ended (so that its metrics count).
+    fn sim_after(keys: &[&str]) -> Simulation {
         let mut sim = Simulation::new();
         sim.create_stream(CreateStreamInput::provisioned("s", 4)).unwrap();
         sim.advance(limits::STREAM_CREATE_DELAY);
         for key in keys {
             sim.put_record(PutRecordInput::new("s", *key, b"x".to_vec())).unwrap();
         }
-        sim.stream("s").unwrap().shards
+        sim.advance(Duration::from_secs(1));
+        sim
     }
 
     #[test]
     fn the_fullest_shard_is_split_in_the_middle() {
         // user-42 lands in shardId-000000000001, which owns the second quarter.
-        let split = split_of_fullest(&shards_after(&["user-42", "user-42", "user-1"])).unwrap();
+        let split =
+            split_of_fullest(&sim_after(&["user-42", "user-42", "user-1"]).stream("s").unwrap().shards).unwrap();
         assert_eq!(split["ShardToSplit"], "shardId-000000000001");
         let quarter = 1u128 << 126;
         assert_eq!(split["NewStartingHashKey"], (quarter + quarter / 2).to_string());
@@ -173,14 +191,65 @@ mod tests {
         assert_eq!(stall(&sim), None, "every consumer of the stream is stalled already");
     }
 
+    /// A 2-shard stream where, for the last 30 seconds, shard 0 took 40
+    /// writes a second spread over its hash keys and shard 1 one a second,
+    /// after shard 1 had taken 2,000 writes an hour earlier; then shard 0 is
+    /// split in half and the split completes.
+    fn hot_shard_split() -> Simulation {
+        let mut sim = Simulation::new();
+        sim.create_stream(CreateStreamInput::provisioned("s", 2)).unwrap();
+        sim.advance(limits::STREAM_CREATE_DELAY);
+        let half = 1u128 << 127;
+        let put_at = |sim: &mut Simulation, hash_key: u128| {
+            let mut input = PutRecordInput::new("s", "k", b"x".to_vec());
+            input.explicit_hash_key = Some(hash_key.to_string());
+            sim.put_record(input).unwrap();
+        };
+        for i in 0..2000u128 {
+            put_at(&mut sim, half + i);
+            if i % 500 == 499 {
+                sim.advance(Duration::from_secs(1));
+            }
+        }
+        sim.advance(Duration::from_secs(3600));
+        for _ in 0..30 {
+            for i in 0..40u128 {
+                // Evenly over shard 0's range: both of its halves are hot.
+                put_at(&mut sim, i * (half / 40));
+            }
+            put_at(&mut sim, half);
+            sim.advance(Duration::from_secs(1));
+        }
+        sim.split_shard("s", ShardId::new(0), &(1u128 << 126).to_string()).unwrap();
+        sim.advance(limits::RESHARD_DELAY);
+        sim
+    }
+
     #[test]
-    fn the_coldest_adjacent_pair_is_merged() {
-        // Shard 1 holds two records and shard 3 one: the pairs 0–1 and 1–2 hold
-        // two, and 2–3 one, the fewest.
-        let merge = merge_of_coldest(&shards_after(&["user-42", "user-42", "user-1"])).unwrap();
+    fn the_children_of_a_hot_shard_just_split_are_not_merged_back() {
+        let sim = hot_shard_split();
+        let merge = merge_of_coldest(&sim.stream("s").unwrap().shards, &sim.recent_writes("s", RECENT)).unwrap();
+        // Open, in hash-key order: 2 and 3 (the hot halves), then 1 (quiet for
+        // the last minute, though it holds the most records).
         assert_eq!(
             merge,
-            json!({"ShardToMerge": "shardId-000000000002", "AdjacentShardToMerge": "shardId-000000000003"})
+            json!({"ShardToMerge": "shardId-000000000003", "AdjacentShardToMerge": "shardId-000000000001"})
         );
+    }
+
+    #[test]
+    fn the_coldest_adjacent_pair_is_merged() {
+        // Coldest by writes in the last minute: shard 1 took two records and
+        // shard 3 one, so the pairs 0–1 and 1–2 took two, and 2–3 one, the
+        // fewest. An idle stream merges its leftmost pair.
+        let cases: [(&[&str], [&str; 2]); 2] = [
+            (&["user-42", "user-42", "user-1"], ["shardId-000000000002", "shardId-000000000003"]),
+            (&[], ["shardId-000000000000", "shardId-000000000001"]),
+        ];
+        for (keys, [a, b]) in cases {
+            let sim = sim_after(keys);
+            let merge = merge_of_coldest(&sim.stream("s").unwrap().shards, &sim.recent_writes("s", RECENT));
+            assert_eq!(merge, Some(json!({"ShardToMerge": a, "AdjacentShardToMerge": b})), "{keys:?}");
+        }
     }
 }

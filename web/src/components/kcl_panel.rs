@@ -102,10 +102,14 @@ pub fn KclPanel() -> impl IntoView {
                                     let kill = {
                                         let row_id = row_id.clone();
                                         move |_: leptos::ev::MouseEvent| {
+                                            // Kill removes its own button: focus moves to the
+                                            // worker's row first, so that it never falls to the
+                                            // page's top. The other buttons keep focus as they
+                                            // are: the panel is redrawn in place, node for node
+                                            // (pinned by the browser test
+                                            // `kcl_buttons_keep_keyboard_focus_through_a_press_and_a_tick`).
+                                            focus_by_id(&row_id);
                                             send("Shardlab.KclKillWorker", body.clone());
-                                            // Kill removes its own button: focus goes to the
-                                            // worker's row, redrawn in place, not to the page's top.
-                                            focus_by_id(row_id.clone());
                                         }
                                     };
                                     view! {
@@ -130,13 +134,10 @@ pub fn KclPanel() -> impl IntoView {
     }
 }
 
-/// Focuses the element with `id` once the view has redrawn (the next
-/// animation frame), if it is there.
-fn focus_by_id(id: String) {
-    request_animation_frame(move || {
-        let element = document().get_element_by_id(&id);
-        if let Some(element) = element.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
-            let _ = element.focus();
-        }
-    });
+/// Focuses the element with `id`, if it is there.
+fn focus_by_id(id: &str) {
+    let element = document().get_element_by_id(id);
+    if let Some(element) = element.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
+        let _ = element.focus();
+    }
 }

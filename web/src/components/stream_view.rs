@@ -5,6 +5,7 @@
 use std::f64::consts::PI;
 
 use leptos::prelude::*;
+use shardlab_core::metrics::WriteLimit;
 use shardlab_core::{HashKey, HashKeyRange, Record, ShardId, ShardView};
 
 use crate::components::inspector::Selection;
@@ -139,26 +140,65 @@ fn hot_key(records: &[Record]) -> Option<(String, usize)> {
     (percent >= HOT_KEY_PERCENT).then(|| (key.to_string(), percent))
 }
 
+/// Why a second's writes can pass 100 %, as core's limits work
+/// (`throttle.rs`): each is a token bucket holding up to one second of the
+/// limit and refilling as it is spent, so a whole second can take a full
+/// bucket plus a second's refill, twice the limit, and no more.
+const OVER_100: &str = "Over 100 %: a shard saves unused capacity, up to a second's worth, and can spend it in a burst: \
+                        one second can take up to twice the limit. Writes beyond that are throttled.";
+/// Why they can pass 200 %: a record larger than the bucket (possible once
+/// a stream's maximum record size is raised) is still taken when the bucket
+/// is full, else it would be refused for ever, leaving the bucket in debt.
+/// Records count one each, so only bytes can pass 200 %.
+const OVER_200: &str = "Over 200 %: a record larger than 1 MiB is taken when the shard's saved second is full, \
+                        leaving it in debt. Writes are throttled until the debt is paid back.";
+
+/// The write bar's words: its share of the limit it is nearest, and, over
+/// 100 %, why a shard could take more than that limit in a second. The
+/// words name the limit but not "write": the row's label says that, and a
+/// phone's lane has no room for both.
+fn write_words(write: f64, limit: WriteLimit) -> (String, Option<&'static str>) {
+    let percent = (write * 100.0).round();
+    let limit = match limit {
+        WriteLimit::Bytes => "1 MiB/s",
+        WriteLimit::Records => "1,000 records/s",
+    };
+    let note = if percent > 200.0 {
+        Some(OVER_200)
+    } else if percent > 100.0 {
+        Some(OVER_100)
+    } else {
+        None
+    };
+    (format!("{percent:.0} % of {limit} limit"), note)
+}
+
+/// The read bar's words: its share of the shard's read limit.
+fn read_words(read: f64) -> String {
+    format!("{:.0} % of 2 MiB/s limit", read * 100.0)
+}
+
 /// The shard's load in the last second against its write and read limits.
 #[component]
 fn HeatStrip(stream: &'static str, shard: ShardId) -> impl IntoView {
     let sim = expect_context::<SimHandle>();
     let load = Memo::new(move |_| sim.shard_load(stream, shard));
+    let write = Memo::new(move |_| load.with(|l| write_words(l.write, l.write_limit)));
     let bar = move |fraction: f64| format!("{:.0}%", (fraction * 100.0).min(100.0));
     view! {
         <div class="heat" aria-label=move || {
-            let l = load.get();
-            format!("Last second: writes at {:.0} % of the limit, reads at {:.0} %", l.write * 100.0, l.read * 100.0)
+            format!("Last second: writes at {}, reads at {}", write.with(|w| w.0.clone()), read_words(load.get().read))
         }>
             <div class="heat-row">
                 <span class="heat-label" title="Writes in the last second against the shard's limit: 1 MiB or 1,000 records a second">"write"</span>
                 <span class="heat-track"><span class=move || fill_class("write", load.get().write) style:width=move || bar(load.get().write)></span></span>
-                <span class="heat-value mono">{move || format!("{:.0} % of limit", load.get().write * 100.0)}</span>
+                <span class="heat-value mono">{move || write.with(|w| w.0.clone())}</span>
             </div>
+            {move || write.with(|w| w.1).map(|note| view! { <p class="heat-note muted">{note}</p> })}
             <div class="heat-row">
                 <span class="heat-label" title="Reads in the last second against the shard's limit: 2 MiB a second, shared by polling consumers">"read"</span>
                 <span class="heat-track"><span class=move || fill_class("read", load.get().read) style:width=move || bar(load.get().read)></span></span>
-                <span class="heat-value mono">{move || format!("{:.0} % of limit", load.get().read * 100.0)}</span>
+                <span class="heat-value mono">{move || read_words(load.get().read)}</span>
             </div>
             {move || {
                 let l = load.get();
@@ -225,5 +265,28 @@ fn Lane(stream: &'static str, shard: ShardView, shards: Memo<Vec<ShardView>>) ->
                 } />
             </ol>
         </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_write_bar_names_its_limit_and_says_why_it_passes_100_percent() {
+        let cases = [
+            (0.0, WriteLimit::Bytes, "0 % of 1 MiB/s limit", None),
+            (0.42, WriteLimit::Records, "42 % of 1,000 records/s limit", None),
+            (1.0, WriteLimit::Bytes, "100 % of 1 MiB/s limit", None),
+            // Lesson 7's backfill: 1,900 records in one second.
+            (1.9, WriteLimit::Records, "190 % of 1,000 records/s limit", Some(OVER_100)),
+            (1.714, WriteLimit::Bytes, "171 % of 1 MiB/s limit", Some(OVER_100)),
+            (2.0, WriteLimit::Records, "200 % of 1,000 records/s limit", Some(OVER_100)),
+            // One 5 MiB record on a full bucket.
+            (5.0, WriteLimit::Bytes, "500 % of 1 MiB/s limit", Some(OVER_200)),
+        ];
+        for (write, limit, words, note) in cases {
+            assert_eq!(write_words(write, limit), (words.to_string(), note), "{write} of {limit:?}");
+        }
     }
 }

@@ -75,14 +75,14 @@ describe('views', () => {
     await context.close();
   });
 
-  test('fault buttons split the fullest shard, merge the coldest pair and poison a record', async () => {
+  test('fault buttons split the hottest shard, merge the coldest pair and poison a record', async () => {
     const { context, page, problems } = await openPage(undefined, SANDBOX);
     for (const key of ['user-42', 'user-42', 'user-1']) {
       await page.fill('input[name=partition-key]', key);
       await page.click('.put-form button[type=submit]');
     }
     const faults = page.locator('.faults');
-    await faults.locator('button', { hasText: 'Split the fullest shard' }).click();
+    await faults.locator('button', { hasText: 'Split the hottest shard' }).click();
     assert.match(await faults.locator('.api-call .cli').textContent(), /^aws kinesis split-shard .*--shard-to-split shardId-000000000001/);
     await step(page, 4);
     assert.equal(await page.locator('.lane').count(), 6, 'a closed parent and two children');

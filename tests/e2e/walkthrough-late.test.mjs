@@ -7,27 +7,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ARTIFACTS, answerQuestions, assertClean, chooseTarget, openPage } from './helpers.mjs';
+import { ARTIFACTS, answerQuestions, assertClean, openPage } from './helpers.mjs';
 import { DESKTOP, PHONE, allGoalsMet, count, finishLesson, finishLessonByKeyboard, openLesson, playUntil, press, readEveryHint, useForm } from './walk.mjs';
-
-/**
- * Sends `target` with `body` from the API console, as a hint tells the
- * learner to; asserts HTTP 200 and returns the response, parsed.
- */
-async function send(page, target, body, touch) {
-  const console_ = page.locator('.console');
-  await chooseTarget(console_, target);
-  // Without a body, the console's own template for the target is sent.
-  if (body !== undefined) await console_.locator('textarea[name=body]').fill(JSON.stringify(body));
-  const before = await console_.locator('.console-history .api-call').count();
-  await press(console_.locator('button[type=submit]'), touch);
-  await console_.locator('.console-history .api-call').nth(before).waitFor();
-  const newest = console_.locator('.console-history .api-call').first();
-  const text = await newest.textContent();
-  assert.equal((await newest.locator('.status').textContent()).trim(), '200', `${target} failed: ${text}`);
-  const response = await newest.locator('pre.mono').last().textContent();
-  return response === '(empty body)' ? null : JSON.parse(response);
-}
 
 /**
  * Uses an Operations form as the lesson's text says (see `useForm`) and
@@ -188,26 +169,21 @@ describe('learner walkthroughs, lessons 13 to 23', () => {
     await finish(page, problems, context, 'kinesis-or-sqs', touch, 14, 'phone');
   });
 
-  test('15 resharding: find the hot shard, split it and merge two cold neighbours before 00:01:00, then let the minute run', async () => {
+  test('15 resharding: the hot shard in the lanes, Split the hottest shard and Merge the two coldest neighbours before 00:01:00, then let the minute run', async () => {
     const { context, page, problems, touch } = await openLesson(DESKTOP, 'Resharding: split the hot shard, merge the cold ones');
     assert.ok((await readEveryHint(page, touch)) >= 2);
-    // Hint 1: compare the shards' throttles.
-    const throttles = [];
-    for (let shard = 0; shard < 4; shard++) {
-      const { Datapoints } = await send(page, 'Shardlab.GetMetricStatistics', {
-        StreamName: 'clicks', ShardId: `shardId-00000000000${shard}`, MetricName: 'WriteProvisionedThroughputExceeded',
-        Period: 60, StartTime: 1767225600, EndTime: 1767229200, Statistics: ['Sum'],
-      }, touch);
-      throttles.push(Datapoints.reduce((sum, d) => sum + d.Sum, 0));
-    }
-    assert.ok(throttles[2] > 0 && throttles[0] === 0 && throttles[1] === 0 && throttles[3] === 0, `throttles per shard: ${throttles}`);
-    await send(page, 'Kinesis_20131202.SplitShard', {
-      StreamName: 'clicks', ShardToSplit: 'shardId-000000000002', NewStartingHashKey: '212676479325586539664609129644855132160',
-    }, touch);
+    // Hint 1: compare the lanes' throttles; only shard 2 throttles.
+    const throttling = page.locator('.lane:not(.closed)').filter({ has: page.locator('.throttled') });
+    await throttling.first().waitFor();
+    assert.deepEqual(await throttling.evaluateAll((lanes) => lanes.map((l) => l.dataset.shard)), ['shardId-000000000002']);
+    const faults = page.locator('.faults');
+    await press(faults.getByRole('button', { name: 'Split the hottest shard' }), touch);
+    assert.match(await faults.locator('.api-call .cli').textContent(),
+      /split-shard .*--shard-to-split shardId-000000000002 .*--new-starting-hash-key 212676479325586539664609129644855132160/);
     await step(page, 3, touch);
-    await send(page, 'Kinesis_20131202.MergeShards', {
-      StreamName: 'clicks', ShardToMerge: 'shardId-000000000000', AdjacentShardToMerge: 'shardId-000000000001',
-    }, touch);
+    await press(faults.getByRole('button', { name: 'Merge the two coldest neighbours' }), touch);
+    assert.match(await faults.locator('.api-call .cli').textContent(),
+      /merge-shards .*--shard-to-merge shardId-000000000000 .*--adjacent-shard-to-merge shardId-000000000001/);
     assert.ok((await clockSeconds(page)) < 60, 'resharded before 00:01:00');
     await playUntil(page, '5000', () => allGoalsMet(page), touch);
     assert.ok((await clockSeconds(page)) >= 120);

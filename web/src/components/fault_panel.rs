@@ -15,29 +15,42 @@ use crate::sim_handle::SimHandle;
 /// change does not apply (no two open shards to merge).
 type RequestBody = Box<dyn Fn() -> Option<Value> + Send + Sync>;
 
-/// The open shard with the most records, and where to split it in two halves.
-fn split_of_fullest(shards: &[ShardView]) -> Option<Value> {
-    let fullest = shards.iter().filter(|s| s.is_open()).max_by_key(|s| s.n_records)?;
-    let (start, end) = (fullest.range.start().0, fullest.range.end().0);
+/// How far back "hottest" and "coldest" look: recent enough to be the
+/// current load.
+const RECENT: Duration = Duration::from_secs(60);
+
+/// `shard`'s share of its write limit over the last minute, given `recent`
+/// ([`SimHandle::recent_writes`] over [`RECENT`]).
+fn recent_writes_of(recent: &[(ShardId, Writes)], shard: &ShardView) -> Writes {
+    recent.iter().find(|(id, _)| *id == shard.id).map(|&(_, w)| w).unwrap_or_default()
+}
+
+/// The open shard that took the most writes over the last minute (of
+/// equals, the one holding the most records), and where to split it in two
+/// halves. Not by records held alone: a shard full of old records may be
+/// quiet now.
+fn split_of_hottest(shards: &[ShardView], recent: &[(ShardId, Writes)]) -> Option<Value> {
+    let load = |shard: &ShardView| recent_writes_of(recent, shard).load(RECENT).0;
+    let hottest = shards
+        .iter()
+        .filter(|s| s.is_open())
+        .max_by(|a, b| load(a).total_cmp(&load(b)).then(a.n_records.cmp(&b.n_records)))?;
+    let (start, end) = (hottest.range.start().0, hottest.range.end().0);
     Some(json!({
-        "ShardToSplit": fullest.id.to_string(),
+        "ShardToSplit": hottest.id.to_string(),
         "NewStartingHashKey": (start + (end - start) / 2 + 1).to_string(),
     }))
 }
 
-/// How far back "coldest" looks: recent enough to be the current load.
-const RECENT: Duration = Duration::from_secs(60);
-
 /// The pair of adjacent open shards whose merged shard would have been the
-/// least loaded over the last minute, given `recent` ([`SimHandle::recent_writes`]
-/// over [`RECENT`]); the leftmost on a tie. Not by records held: those
-/// include old ones, and the children of a split hold few but may be the
-/// hot part of the stream.
+/// least loaded over the last minute, given `recent`; the leftmost on a tie.
+/// Not by records held: those include old ones, and the children of a split
+/// hold few but may be the hot part of the stream.
 fn merge_of_coldest(shards: &[ShardView], recent: &[(ShardId, Writes)]) -> Option<Value> {
     let mut open: Vec<&ShardView> = shards.iter().filter(|s| s.is_open()).collect();
     open.sort_by_key(|s| s.range.start().0);
-    let writes = |shard: &ShardView| recent.iter().find(|(id, _)| *id == shard.id).map(|&(_, w)| w).unwrap_or_default();
-    let merged_load = |(a, b): &(&ShardView, &ShardView)| (writes(a) + writes(b)).load(RECENT).0;
+    let merged_load =
+        |(a, b): &(&ShardView, &ShardView)| (recent_writes_of(recent, a) + recent_writes_of(recent, b)).load(RECENT).0;
     let (a, b) =
         open.windows(2).map(|pair| (pair[0], pair[1])).min_by(|x, y| merged_load(x).total_cmp(&merged_load(y)))?;
     Some(json!({"ShardToMerge": a.id.to_string(), "AdjacentShardToMerge": b.id.to_string()}))
@@ -69,9 +82,12 @@ pub fn FaultPanel(stream: &'static str) -> impl IntoView {
     };
     let buttons: Vec<(&'static str, &'static str, RequestBody)> = vec![
         (
-            "Split the fullest shard",
+            "Split the hottest shard",
             "Kinesis_20131202.SplitShard",
-            Box::new(move || shards.with(|all| split_of_fullest(all)).map(with_stream)),
+            Box::new(move || {
+                let recent = sim.recent_writes(stream, RECENT);
+                shards.with(|all| split_of_hottest(all, &recent)).map(with_stream)
+            }),
         ),
         (
             "Merge the two coldest neighbours",
@@ -146,7 +162,7 @@ pub fn FaultPanel(stream: &'static str) -> impl IntoView {
 mod tests {
     use super::*;
     use shardlab_core::{
-        ConsumerId, CreateStreamInput, Duration, PutRecordInput, ShardId, Simulation, StartingPosition, limits,
+        ConsumerId, CreateStreamInput, Duration, PutRecordInput, ShardId, Simulation, StartingPosition, api, limits,
     };
 
     /// A 4-shard stream after one record for each of `keys`, and the second
@@ -163,13 +179,23 @@ mod tests {
     }
 
     #[test]
-    fn the_fullest_shard_is_split_in_the_middle() {
+    fn the_hottest_shard_is_split_in_the_middle() {
         // user-42 lands in shardId-000000000001, which owns the second quarter.
-        let split =
-            split_of_fullest(&sim_after(&["user-42", "user-42", "user-1"]).stream("s").unwrap().shards).unwrap();
+        let sim = sim_after(&["user-42", "user-42", "user-1"]);
+        let split = split_of_hottest(&sim.stream("s").unwrap().shards, &sim.recent_writes("s", RECENT)).unwrap();
         assert_eq!(split["ShardToSplit"], "shardId-000000000001");
         let quarter = 1u128 << 126;
         assert_eq!(split["NewStartingHashKey"], (quarter + quarter / 2).to_string());
+    }
+
+    #[test]
+    fn the_busy_shard_is_split_not_the_one_full_of_old_records() {
+        let sim = busy_beside_full();
+        let split = split_of_hottest(&sim.stream("s").unwrap().shards, &sim.recent_writes("s", RECENT)).unwrap();
+        assert_eq!(split["ShardToSplit"], "shardId-000000000000", "shard 1 holds more records, taken an hour ago");
+        // With no writes in the last minute, the records held decide.
+        let split = split_of_hottest(&sim.stream("s").unwrap().shards, &[]).unwrap();
+        assert_eq!(split["ShardToSplit"], "shardId-000000000001");
     }
 
     #[test]
@@ -193,9 +219,8 @@ mod tests {
 
     /// A 2-shard stream where, for the last 30 seconds, shard 0 took 40
     /// writes a second spread over its hash keys and shard 1 one a second,
-    /// after shard 1 had taken 2,000 writes an hour earlier; then shard 0 is
-    /// split in half and the split completes.
-    fn hot_shard_split() -> Simulation {
+    /// after shard 1 had taken 2,000 writes an hour earlier.
+    fn busy_beside_full() -> Simulation {
         let mut sim = Simulation::new();
         sim.create_stream(CreateStreamInput::provisioned("s", 2)).unwrap();
         sim.advance(limits::STREAM_CREATE_DELAY);
@@ -220,6 +245,13 @@ mod tests {
             put_at(&mut sim, half);
             sim.advance(Duration::from_secs(1));
         }
+        sim
+    }
+
+    /// [`busy_beside_full`], after shard 0 is split in half and the split
+    /// completes.
+    fn hot_shard_split() -> Simulation {
+        let mut sim = busy_beside_full();
         sim.split_shard("s", ShardId::new(0), &(1u128 << 126).to_string()).unwrap();
         sim.advance(limits::RESHARD_DELAY);
         sim
@@ -235,6 +267,36 @@ mod tests {
             merge,
             json!({"ShardToMerge": "shardId-000000000003", "AdjacentShardToMerge": "shardId-000000000001"})
         );
+    }
+
+    /// Lesson 15's hot shard, cured with the two buttons alone: press
+    /// "Split the hottest shard", step three seconds, press "Merge the two
+    /// coldest neighbours", and let the graded minute run.
+    #[test]
+    fn the_resharding_lesson_is_solved_with_the_two_buttons() {
+        let course = shardlab_lessons::Course::load_trusted().unwrap();
+        let lesson = course.lesson("resharding-hot-shards").unwrap();
+        let mut sim = lesson.start();
+        let press = |sim: &mut Simulation, target: &str, body: Option<Value>| {
+            let mut body = body.expect("the button applies");
+            body["StreamName"] = "clicks".into();
+            let response = api::handle(sim, target, &body.to_string());
+            assert_eq!(response.status, 200, "{target}: {}", response.body);
+            body
+        };
+        let shards = |sim: &Simulation| sim.stream("clicks").unwrap().shards;
+        let split = split_of_hottest(&shards(&sim), &sim.recent_writes("clicks", RECENT));
+        let split = press(&mut sim, "Kinesis_20131202.SplitShard", split);
+        assert_eq!(split["ShardToSplit"], "shardId-000000000002");
+        assert_eq!(split["NewStartingHashKey"], "212676479325586539664609129644855132160");
+        sim.advance(Duration::from_secs(3));
+        let merge = merge_of_coldest(&shards(&sim), &sim.recent_writes("clicks", RECENT));
+        let merge = press(&mut sim, "Kinesis_20131202.MergeShards", merge);
+        assert_eq!(merge["ShardToMerge"], "shardId-000000000000", "{merge}");
+        assert_eq!(merge["AdjacentShardToMerge"], "shardId-000000000001", "{merge}");
+        sim.advance(Duration::from_secs(100));
+        let unmet: Vec<_> = lesson.check(&mut sim).into_iter().filter(|g| !g.met).map(|g| g.detail).collect();
+        assert!(unmet.is_empty(), "{unmet:?}");
     }
 
     #[test]

@@ -26,7 +26,8 @@ export async function useForm(page, title, fields, touch) {
   assert.equal(await form.count(), 1, `one form titled ${title}`);
   if ((await form.getAttribute('open')) === null) await press(form.locator('summary'), touch);
   for (const [label, value] of Object.entries(fields)) {
-    const span = form.locator('label > span').getByText(label, { exact: true });
+    // A `has` locator is matched inside each label, so it starts there, not at the form.
+    const span = page.locator(':scope > span').getByText(label, { exact: true });
     const control = form.locator('label').filter({ has: span }).locator('input, select, textarea');
     assert.equal(await control.count(), 1, `${title}: one field labelled ${label}`);
     if ((await control.evaluate((e) => e.tagName)) === 'SELECT') await control.selectOption({ label: value });

@@ -9,8 +9,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ARTIFACTS, answerQuestions, assertClean, chooseTarget } from './helpers.mjs';
-import { DESKTOP, PHONE, allGoalsMet, count, finishLesson, openLesson, playUntil, press, readEveryHint } from './walk.mjs';
+import { ARTIFACTS, answerQuestions, assertClean } from './helpers.mjs';
+import { DESKTOP, PHONE, allGoalsMet, count, finishLesson, openLesson, playUntil, press, readEveryHint, useForm } from './walk.mjs';
 
 /** Opens the lesson titled `title` from the course map, then reads every hint. */
 async function openLessonAndReadHints(device, title) {
@@ -20,22 +20,21 @@ async function openLessonAndReadHints(device, title) {
 }
 
 /**
- * Sends `target` from the API console, as a lesson's text tells the learner
- * to: picks the target (its template fills the body), replaces the body with
- * `body` if given, presses Send and returns the response it shows.
+ * The answer to the last call the Operations panel's form titled `title`
+ * made, as its call view shows it (the form's outcome line says only part).
  */
-async function sendInConsole(page, target, body, touch) {
-  const console_ = page.locator('.panel.console');
-  const history = console_.locator('.console-history .api-call');
-  const before = await history.count();
-  await chooseTarget(console_, target);
-  if (body !== undefined) await console_.locator('textarea[name=body]').fill(JSON.stringify(body));
-  await press(console_.locator('button[type=submit]'), touch);
-  await history.nth(before).waitFor();
-  const call = history.first();
-  assert.match(await call.locator('summary').textContent(), new RegExp(`^200 ${target.split('.').pop()}`), `${target} answered 200`);
-  const response = await call.locator('.api-call-body pre').last().textContent();
-  return response === '(empty body)' ? null : JSON.parse(response);
+async function formAnswer(page, title) {
+  const form = page.locator('.task-form').filter({ has: page.locator('summary').getByText(title, { exact: true }) });
+  const call = form.locator('.api-call').last();
+  assert.match(await call.locator('summary').textContent(), /^200 /, `${title}: its last call answered 200`);
+  return JSON.parse(await call.locator('.api-call-body pre').last().textContent());
+}
+
+/** Presses the button labelled `label` in the Break it, fix it panel; checks its call answered 200. */
+async function pressFault(page, label, touch) {
+  const panel = page.locator('.panel.faults');
+  await press(panel.getByRole('button', { name: label }), touch);
+  assert.match(await panel.locator('.api-call summary').textContent(), /^200 /, `${label}: its call answered 200`);
 }
 
 /** Presses the clock bar's Step 1 s `n` times. */
@@ -165,47 +164,48 @@ describe('a learner on a phone', () => {
 describe('a learner on a desktop', () => {
   const touch = false;
 
-  test('04-streams-or-firehose: the delivery stream from the console, the object in the S3 browser', async () => {
+  test('04-streams-or-firehose: the delivery stream and the clicks from the Operations panel, the object in the S3 browser', async () => {
     const { context, page, problems } = await openLessonAndReadHints(DESKTOP, 'Data Streams or Data Firehose?');
-    await sendInConsole(page, 'Firehose_20150804.CreateDeliveryStream', {
-      DeliveryStreamName: 'clicks-archive',
-      DeliveryStreamType: 'DirectPut',
-      ExtendedS3DestinationConfiguration: {
-        BucketARN: 'arn:aws:s3:::clickstream-archive',
-        RoleARN: 'arn:aws:iam::123456789012:role/firehose-delivery',
-        Prefix: 'clicks/',
-        BufferingHints: { IntervalInSeconds: 60, SizeInMBs: 5 },
-      },
+    const created = await useForm(page, 'Create a Direct PUT delivery stream to S3', {
+      'Delivery stream name': 'clicks-archive',
+      'S3 bucket': 'clickstream-archive',
+      'Prefix (optional)': 'clicks/',
+      'Buffer interval (seconds)': '60',
     }, touch);
-    const answer = await sendInConsole(page, 'Firehose_20150804.PutRecordBatch', {
-      DeliveryStreamName: 'clicks-archive',
-      Records: ['eyJwYWdlIjoiL2hvbWUifQo=', 'eyJwYWdlIjoiL2NhcnQifQo=', 'eyJwYWdlIjoiL3BheSJ9Cg=='].map((Data) => ({ Data })),
+    assert.match(created, /^CreateDeliveryStream (answered|succeeded)/);
+    // Typed as the lesson prints them: one click a line, no newline of its own.
+    const sent = await useForm(page, 'Send records to a delivery stream', {
+      'Delivery stream': 'clicks-archive',
+      'Records, one a line': '{"page":"/home"}\n{"page":"/cart"}\n{"page":"/pay"}',
     }, touch);
-    assert.equal(answer.FailedPutCount, 0);
+    assert.match(sent, /^PutRecordBatch (answered|succeeded)/);
+    assert.equal((await formAnswer(page, 'Send records to a delivery stream')).FailedPutCount, 0);
     // The delivery stream's card shows its buffer filling, then the delivery.
     const card = page.locator('.delivery-stream[data-name=clicks-archive]');
     assert.match(await card.textContent(), /3 records/);
     await playUntil(page, '1000', () => allGoalsMet(page), touch);
     const opened = await openNewestObject(page, touch);
     assert.match(await opened.locator('.object-key').textContent(), /^clicks\/\d{4}\/\d\d\/\d\d\/\d\d\/clicks-archive-1-/);
-    assert.equal(await opened.locator('.object-text').textContent(), '{"page":"/home"}\n{"page":"/cart"}\n{"page":"/pay"}\n');
+    // Firehose adds no delimiter: the clicks run together, as the explanation says.
+    assert.equal(await opened.locator('.object-text').textContent(), '{"page":"/home"}{"page":"/cart"}{"page":"/pay"}');
     await page.locator('.panel.delivery').screenshot({ path: join(ARTIFACTS, 'walk-04-delivery.png') });
     assert.match(await finishLesson(page, 'streams-or-firehose', touch), /^Lesson 5 of \d+$/);
     assertClean(problems);
     await context.close();
   });
 
-  test('05-data-streams-essentials: scale and retain from the console, consumers and the fleet from their panels', async () => {
+  test('05-data-streams-essentials: scale with the Operations form, retain with the fault button, consumers and the fleet from their panels', async () => {
     const { context, page, problems } = await openLessonAndReadHints(DESKTOP, 'A stream for a fleet of sensors');
-    await sendInConsole(page, 'Kinesis_20131202.UpdateShardCount', { StreamName: 'telemetry', TargetShardCount: 2, ScalingType: 'UNIFORM_SCALING' }, touch);
-    // Move the clock until the stream is ACTIVE again, as the hint says.
-    let status = 'UPDATING';
-    for (let n = 0; status !== 'ACTIVE'; n++) {
-      assert.ok(n < 30, 'the stream never became ACTIVE');
+    const scaled = await useForm(page, 'Change the shard count', { 'Target shard count': '2' }, touch);
+    assert.match(scaled, /^UpdateShardCount (answered|succeeded)/);
+    // Move the clock until the Stream panel shows the two new shards, as the hint says.
+    const shards = page.locator('.panel.stream .panel-head .muted');
+    for (let n = 0; !(await shards.textContent()).startsWith('2 shards open, 1 closed'); n++) {
+      assert.ok(n < 30, `the stream never showed 2 shards open: ${await shards.textContent()}`);
       await step(page, 1, touch);
-      status = (await sendInConsole(page, 'Kinesis_20131202.DescribeStreamSummary', { StreamName: 'telemetry' }, touch)).StreamDescriptionSummary.StreamStatus;
     }
-    await sendInConsole(page, 'Kinesis_20131202.IncreaseStreamRetentionPeriod', { StreamName: 'telemetry', RetentionPeriodHours: 168 }, touch);
+    await pressFault(page, 'Raise retention to 7 days', touch);
+    assert.match(await page.locator('.panel.faults .api-call summary').textContent(), /IncreaseStreamRetentionPeriod/);
 
     const consumer = page.locator('.panel.consumer');
     assert.ok(await consumer.locator('input[value=TRIM_HORIZON]').isChecked());
@@ -227,7 +227,7 @@ describe('a learner on a desktop', () => {
     await context.close();
   });
 
-  test('06-when-to-use-data-streams: two consumers from the panel, the re-read from the console', async () => {
+  test('06-when-to-use-data-streams: two consumers from the panel, the re-read with the Operations form', async () => {
     const { context, page, problems } = await openLessonAndReadHints(DESKTOP, 'Fraud detection and analytics on one stream');
     const consumer = page.locator('.panel.consumer');
     await press(consumer.getByRole('button', { name: 'Start consumer' }), touch);
@@ -236,16 +236,14 @@ describe('a learner on a desktop', () => {
     const read = await consumer.locator('.consumers-table tbody tr td:nth-child(3)').allTextContents();
     assert.deepEqual(read.map(count), [8, 8]);
 
-    const iterator = await sendInConsole(page, 'Kinesis_20131202.GetShardIterator', {
-      StreamName: 'payments',
-      ShardId: 'shardId-000000000000',
-      ShardIteratorType: 'AT_SEQUENCE_NUMBER',
-      StartingSequenceNumber: '49000000000000000000000000000000000000000000000000000004',
+    const outcome = await useForm(page, 'Read a shard from a position', {
+      'Shard': 'shardId-000000000000',
+      'Iterator type': 'AT_SEQUENCE_NUMBER',
+      'Starting sequence number (AT_ or AFTER_ only)': '49000000000000000000000000000000000000000000000000000004',
     }, touch);
-    // Choosing GetRecords fills in the iterator, as the hint says.
-    await chooseTarget(page.locator('.panel.console'), 'Kinesis_20131202.GetRecords');
-    assert.match(await page.inputValue('.panel.console textarea[name=body]'), new RegExp(iterator.ShardIterator.replace(/[+/=]/g, '\\$&')));
-    const records = await sendInConsole(page, 'Kinesis_20131202.GetRecords', undefined, touch);
+    assert.match(outcome, /^GetRecords returned 4 records: “\{"payment": 5, /);
+    assert.match(outcome, /\{"payment": 8, /);
+    const records = await formAnswer(page, 'Read a shard from a position');
     assert.deepEqual(records.Records.map((r) => r.SequenceNumber.slice(-1)), ['4', '5', '6', '7']);
     await step(page, 1, touch);
     assert.ok(await allGoalsMet(page));
@@ -255,58 +253,66 @@ describe('a learner on a desktop', () => {
     await context.close();
   });
 
-  test('09-starting-positions: AFTER_SEQUENCE_NUMBER from the console', async () => {
+  test('09-starting-positions: AFTER_SEQUENCE_NUMBER with the Operations form', async () => {
     const { context, page, problems } = await openLessonAndReadHints(DESKTOP, 'Starting positions: where a reader begins');
-    await sendInConsole(page, 'Kinesis_20131202.GetShardIterator', {
-      StreamName: 'billing',
-      ShardId: 'shardId-000000000000',
-      ShardIteratorType: 'AFTER_SEQUENCE_NUMBER',
-      StartingSequenceNumber: '49000000000000000000000000000000000000000000000000000004',
+    const outcome = await useForm(page, 'Read a shard from a position', {
+      'Shard': 'shardId-000000000000',
+      'Iterator type': 'AFTER_SEQUENCE_NUMBER',
+      'Starting sequence number (AT_ or AFTER_ only)': '49000000000000000000000000000000000000000000000000000004',
     }, touch);
-    const records = await sendInConsole(page, 'Kinesis_20131202.GetRecords', undefined, touch);
-    assert.equal(records.Records.length, 3);
+    assert.match(outcome, /^GetRecords returned 3 records: “\{"invoice":6,.*\{"invoice":7,.*\{"invoice":8,/);
     await step(page, 1, touch);
     assert.ok(await allGoalsMet(page));
-    await page.locator('.panel.console').screenshot({ path: join(ARTIFACTS, 'walk-09-starting-positions-console.png') });
+    await page.locator('.panel.task-forms').screenshot({ path: join(ARTIFACTS, 'walk-09-starting-positions-form.png') });
     assert.match(await finishLesson(page, 'starting-positions', touch), /^Lesson 10 of \d+$/);
     assertClean(problems);
     await context.close();
   });
 
-  test('09-expired-iterators: pause it from the console, watch it resume and catch up', async () => {
+  test('09-expired-iterators: stall it with the fault button, watch it resume and catch up', async () => {
     const { context, page, problems } = await openLessonAndReadHints(DESKTOP, 'A stalled consumer: lag and expired iterators');
-    await sendInConsole(page, 'Shardlab.PauseConsumer', { ConsumerId: 0, Millis: 360000 }, touch);
-    const paused = await sendInConsole(page, 'Shardlab.Consumers', undefined, touch);
-    assert.ok(paused.Consumers[0].PausedUntil, 'Shardlab.Consumers shows PausedUntil');
+    await pressFault(page, 'Stall the consumer for 6 minutes', touch);
+    const stall = page.locator('.panel.faults .api-call');
+    assert.match(await stall.locator('summary').textContent(), /PauseConsumer/);
+    assert.deepEqual(JSON.parse(await stall.locator('.api-call-body pre').nth(1).textContent()), { ConsumerId: 0, Millis: 360000 });
+    // While it is frozen, the first goal has nothing to show yet, as the hint says.
+    const resumed = page.locator('.goal .detail').first();
+    assert.equal(await resumed.textContent(), 'where consumer 0 resumed on shardId-000000000000: none yet');
     await playUntil(page, '10000', () => allGoalsMet(page), touch);
-    const resumed = await sendInConsole(page, 'Shardlab.Consumers', undefined, touch);
-    assert.equal(resumed.Consumers[0].Shards[0].IteratorExpired.ResumeFrom.ShardIteratorType, 'AFTER_SEQUENCE_NUMBER');
+    assert.equal(await resumed.textContent(), 'where consumer 0 resumed on shardId-000000000000: AFTER_SEQUENCE_NUMBER');
+    // The Metrics panel's iterator-age series, as the last hint says.
+    await page.locator('.panel.metrics select[name=metric]').selectOption({ label: 'GetRecords.IteratorAgeMilliseconds' });
     await page.locator('.lesson').screenshot({ path: join(ARTIFACTS, 'walk-09-expired-iterators-goals.png') });
     assert.match(await finishLesson(page, 'expired-iterators', touch), /^Lesson 11 of \d+$/);
     assertClean(problems);
     await context.close();
   });
 
-  test('10-enhanced-fan-out: register, subscribe to both shards and read, from the console', async () => {
+  test('10-enhanced-fan-out: register, subscribe to both shards and read, with the Operations forms', async () => {
     const { context, page, problems } = await openLessonAndReadHints(DESKTOP, 'Enhanced fan-out: a dedicated pipe per consumer');
-    const streamArn = 'arn:aws:kinesis:us-east-1:123456789012:stream/telemetry';
-    const registered = await sendInConsole(page, 'Kinesis_20131202.RegisterStreamConsumer', { StreamARN: streamArn, ConsumerName: 'fraud-detector' }, touch);
-    const consumerArn = registered.Consumer.ConsumerARN;
-    let status = registered.Consumer.ConsumerStatus;
-    for (let n = 0; status !== 'ACTIVE'; n++) {
+    const registered = await useForm(page, 'Register a fan-out consumer', { 'Consumer name': 'fraud-detector' }, touch);
+    assert.match(registered, /^RegisterStreamConsumer (answered|succeeded)/);
+    // Move the clock until its ConsumerStatus reads ACTIVE, as the hint says.
+    const status = page.locator('.panel.clients .clients-table tbody tr', { hasText: 'fraud-detector' }).locator('td').nth(1);
+    for (let n = 0; (await status.textContent()) !== 'ACTIVE'; n++) {
       assert.ok(n < 30, 'the consumer never became ACTIVE');
       await step(page, 1, touch);
-      status = (await sendInConsole(page, 'Kinesis_20131202.DescribeStreamConsumer', { StreamARN: streamArn, ConsumerName: 'fraud-detector' }, touch)).ConsumerDescription.ConsumerStatus;
     }
-    const ids = [];
-    for (const shard of ['shardId-000000000000', 'shardId-000000000001']) {
-      const answer = await sendInConsole(page, 'Kinesis_20131202.SubscribeToShard', { ConsumerARN: consumerArn, ShardId: shard, StartingPosition: { Type: 'LATEST' } }, touch);
-      ids.push(answer.SubscriptionId);
+    const shards = ['shardId-000000000000', 'shardId-000000000001'];
+    for (const shard of shards) {
+      const subscribed = await useForm(page, 'Subscribe a fan-out consumer to a shard', {
+        'Consumer': 'fraud-detector',
+        'Shard': shard,
+        'Starting position': 'LATEST',
+      }, touch);
+      assert.match(subscribed, /^SubscribeToShard (answered|succeeded)/);
     }
     await step(page, 5, touch);
-    for (const id of ids) {
-      const pushed = await sendInConsole(page, 'Shardlab.ReadSubscription', { SubscriptionId: id }, touch);
-      assert.ok(JSON.stringify(pushed).length > 100, 'the subscription received records');
+    for (const shard of shards) {
+      const read = await useForm(page, 'Read what a subscription was pushed', { 'Subscription': `fraud-detector on ${shard}` }, touch);
+      assert.match(read, /^ReadSubscription (answered|succeeded)/);
+      const pushed = await formAnswer(page, 'Read what a subscription was pushed');
+      assert.ok(JSON.stringify(pushed).length > 100, `the subscription to ${shard} received records`);
     }
     await step(page, 1, touch);
     assert.ok(await allGoalsMet(page));
@@ -316,42 +322,42 @@ describe('a learner on a desktop', () => {
     await context.close();
   });
 
-  test('12-firehose-delivery: the transform, the delivery stream and the batch from the console, the object in the S3 browser', async () => {
+  test('12-firehose-delivery: the transform, the delivery stream and the batch with the Operations forms, the object in the S3 browser', async () => {
     const { context, page, problems } = await openLessonAndReadHints(DESKTOP, 'Firehose: buffer, transform, deliver');
-    const steps = [{ Type: 'DROP_IF_CONTAINS', Text: 'heartbeat' }, { Type: 'APPEND_NEWLINE' }];
-    const created = await sendInConsole(page, 'Shardlab.CreateTransformFunction', { FunctionName: 'clean-events', Steps: steps }, touch);
-    const functionArn = created.FunctionArn ?? 'arn:aws:lambda:us-east-1:123456789012:function:clean-events';
+    const created = await useForm(page, 'Create a transformation function', {
+      'Function name': 'clean-events',
+      'Steps, one a line: DROP_IF_CONTAINS text, FAIL_IF_CONTAINS text, UPPERCASE, APPEND_NEWLINE': 'DROP_IF_CONTAINS heartbeat\nAPPEND_NEWLINE',
+    }, touch);
+    assert.match(created, /^CreateTransformFunction (answered|succeeded)/);
     // Tried on a heartbeat and a click before it is wired in, as the lesson says.
-    const tried = await sendInConsole(page, 'Shardlab.TestTransformFunction', {
-      FunctionName: 'clean-events',
-      Records: [{ recordId: '1', data: 'eyJ0eXBlIjoiaGVhcnRiZWF0In0=' }, { recordId: '2', data: 'eyJ0eXBlIjoiY2xpY2siLCJwYWdlIjoiL2hvbWUifQ==' }],
+    await useForm(page, 'Try a transformation function', {
+      'Function name': 'clean-events',
+      'Records, one a line': '{"type":"heartbeat"}\n{"type":"click","page":"/home"}',
     }, touch);
+    const tried = await formAnswer(page, 'Try a transformation function');
     assert.deepEqual(tried.records.map((r) => r.result), ['Dropped', 'Ok']);
-    await sendInConsole(page, 'Firehose_20150804.CreateDeliveryStream', {
-      DeliveryStreamName: 'events-to-lake',
-      DeliveryStreamType: 'DirectPut',
-      ExtendedS3DestinationConfiguration: {
-        BucketARN: 'arn:aws:s3:::events-lake',
-        RoleARN: 'arn:aws:iam::123456789012:role/firehose-delivery',
-        Prefix: 'events/',
-        ErrorOutputPrefix: 'errors/',
-        BufferingHints: { IntervalInSeconds: 60, SizeInMBs: 5 },
-        CompressionFormat: 'GZIP',
-        ProcessingConfiguration: {
-          Enabled: true,
-          Processors: [{ Type: 'Lambda', Parameters: [{ ParameterName: 'LambdaArn', ParameterValue: functionArn }] }],
-        },
-      },
+    const delivery = await useForm(page, 'Create a Direct PUT delivery stream to S3', {
+      'Delivery stream name': 'events-to-lake',
+      'S3 bucket': 'events-lake',
+      'Prefix (optional)': 'events/',
+      'Error output prefix (optional)': 'errors/',
+      'Buffer interval (seconds)': '60',
+      'Compression': 'GZIP',
+      'Transformation function (optional)': 'clean-events',
     }, touch);
+    assert.match(delivery, /^CreateDeliveryStream (answered|succeeded)/);
     const events = [
-      'eyJ0eXBlIjoiY2xpY2siLCJwYWdlIjoiL2hvbWUifQ==',
-      'eyJ0eXBlIjoiaGVhcnRiZWF0In0=',
-      'eyJ0eXBlIjoiY2xpY2siLCJwYWdlIjoiL2NhcnQifQ==',
-      'eyJ0eXBlIjoiY2xpY2siLCJwYWdlIjoiL3BheSJ9',
-      'eyJ0eXBlIjoiaGVhcnRiZWF0In0=',
-      'eyJ0eXBlIjoiY2xpY2siLCJwYWdlIjoiL2RvbmUifQ==',
+      '{"type":"click","page":"/home"}',
+      '{"type":"heartbeat"}',
+      '{"type":"click","page":"/cart"}',
+      '{"type":"click","page":"/pay"}',
+      '{"type":"heartbeat"}',
+      '{"type":"click","page":"/done"}',
     ];
-    await sendInConsole(page, 'Firehose_20150804.PutRecordBatch', { DeliveryStreamName: 'events-to-lake', Records: events.map((Data) => ({ Data })) }, touch);
+    await useForm(page, 'Send records to a delivery stream', { 'Delivery stream': 'events-to-lake', 'Records, one a line': events.join('\n') }, touch);
+    const sent = await formAnswer(page, 'Send records to a delivery stream');
+    assert.equal(sent.FailedPutCount, 0);
+    assert.equal(sent.RequestResponses.length, 6);
     await playUntil(page, '1000', () => allGoalsMet(page), touch);
     const opened = await openNewestObject(page, touch);
     assert.match(await opened.locator('.object-key').textContent(), /^events\//);

@@ -646,8 +646,8 @@ impl Stream {
         if !in_past(self.created_at) || !self.shard_count_updates.iter().copied().all(in_past) {
             return Err(alloc::format!("stream {name} was created or updated after the clock"));
         }
-        if !self.tally.is_not_after(now) || self.cost.last_accrual() > now {
-            return Err(alloc::format!("stream {name} has measured or billed a time after the clock"));
+        if !self.tally.fits_clock(now) || self.cost.last_accrual() > now {
+            return Err(alloc::format!("stream {name} has measurements or a bill that do not fit the clock"));
         }
         if self.pending.as_ref().is_some_and(|p| p.due < now) {
             return Err(alloc::format!("stream {name} has a change due before the clock"));

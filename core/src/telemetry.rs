@@ -69,10 +69,13 @@ impl Tally {
         Tally { second: now.epoch_millis() / 1000, entries: Vec::new() }
     }
 
-    /// Whether the tally's second is at or before the clock's, checked on a
-    /// restored snapshot (a later one would be flushed at a wrapped time).
-    pub(crate) fn is_not_after(&self, now: Instant) -> bool {
-        self.second <= now.epoch_millis() / 1000
+    /// Whether the tally can be the one the clock is in, checked on a
+    /// restored snapshot: one with samples belongs to the clock's own second
+    /// (it is flushed before the clock leaves its second, see [`Tally::at`]);
+    /// an empty one may still carry an earlier second, never a later one.
+    pub(crate) fn fits_clock(&self, now: Instant) -> bool {
+        let second = now.epoch_millis() / 1000;
+        if self.entries.is_empty() { self.second <= second } else { self.second == second }
     }
 
     /// The tally for the second `now` falls in. The clock can skip quiet

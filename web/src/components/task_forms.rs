@@ -591,40 +591,54 @@ fn chosen(offers: &[(String, String)], text: String) -> String {
 
 /// How many records a read's outcome lists by their data.
 const LISTED_RECORDS: usize = 10;
+/// How many characters of each record's data the outcome shows.
+const DATA_SHOWN: usize = 40;
 
-/// A successful call's answer in a sentence: the records a read returned,
-/// by their data, or the answer itself when it is short.
+/// A successful call's answer in a sentence: the records a read or a
+/// subscription returned, by their data; what a transformation did with
+/// each record; or the answer itself when it is short.
 fn outcome(call: &ApiCall) -> String {
-    if let Some(records) = call.response.get("Records").and_then(Value::as_array) {
+    let operation = call.operation();
+    let answer = &call.response;
+    let records = answer.get("Records").or_else(|| answer.pointer("/SubscribeToShardEvent/Records"));
+    if let Some(records) = records.and_then(Value::as_array) {
         let data: Vec<String> = records
             .iter()
             .take(LISTED_RECORDS)
             .filter_map(|r| r.get("Data").and_then(Value::as_str).and_then(base64::decode))
             .map(|bytes| {
                 let text = String::from_utf8_lossy(&bytes);
-                let short: String = text.chars().take(40).collect();
-                format!("“{}”", short.trim_end())
+                let text = text.trim_end();
+                let short: String = text.chars().take(DATA_SHOWN).collect();
+                let cut = if short.len() < text.len() { "…" } else { "" };
+                format!("“{short}{cut}”")
             })
             .collect();
         let more = records.len().saturating_sub(LISTED_RECORDS);
         let rest = if more > 0 { format!(" and {more} more") } else { String::new() };
         return match records.len() {
-            0 => format!("{} returned no records.", call.operation()),
-            n => format!(
-                "{} returned {n} record{}: {}{rest}.",
-                call.operation(),
-                if n == 1 { "" } else { "s" },
-                data.join(", ")
-            ),
+            0 => format!("{operation} returned no records."),
+            1 => format!("{operation} returned 1 record: {}.", data.join(", ")),
+            n => format!("{operation} returned {n} records: {}{rest}.", data.join(", ")),
         };
     }
-    let answer = call.response.to_string();
-    if call.response.as_object().is_none_or(Map::is_empty) {
-        format!("{} succeeded.", call.operation())
-    } else if answer.chars().count() <= 120 {
-        format!("{} answered {answer}.", call.operation())
+    if let Some(results) = answer.get("records").and_then(Value::as_array) {
+        let results: Vec<String> = results
+            .iter()
+            .map(|r| {
+                let field = |name| r.get(name).and_then(Value::as_str).unwrap_or_default();
+                format!("record {} {}", field("recordId"), field("result"))
+            })
+            .collect();
+        return format!("{operation}: {}.", results.join(", "));
+    }
+    let text = answer.to_string();
+    if answer.as_object().is_none_or(Map::is_empty) {
+        format!("{operation} succeeded.")
+    } else if text.chars().count() <= 120 {
+        format!("{operation} answered {text}.")
     } else {
-        format!("{} succeeded; its answer is below.", call.operation())
+        format!("{operation} succeeded; its answer is below.")
     }
 }
 
@@ -752,7 +766,12 @@ fn TaskFormView(form: &'static TaskForm, stream: &'static str) -> impl IntoView 
                     </p>
                 }.into_any(),
             }))}
-            {move || made.get().into_iter().map(|call| view! { <ApiCallView call=call /> }).collect_view()}
+            // The last call's answer is open: the outcome above may only point to it.
+            {move || {
+                let calls = made.get();
+                let last = calls.len().saturating_sub(1);
+                calls.into_iter().enumerate().map(|(i, call)| view! { <ApiCallView call=call open={i == last} /> }).collect_view()
+            }}
         </details>
     }
 }
@@ -872,6 +891,43 @@ mod tests {
         let made = run(read, "s", &texts, send_to(&mut sim)).unwrap();
         assert_eq!(made[1].request["ShardIterator"], made[0].response["ShardIterator"]);
         assert_eq!(outcome(&made[1]), "GetRecords returned 2 records: “invoice 3”, “invoice 4”.");
+    }
+
+    #[test]
+    fn outcomes_say_what_came_back() {
+        let ok = |target: &str, response: Value| ApiCall {
+            target: target.into(),
+            request: json!({}),
+            status: 200,
+            response,
+        };
+        let data = |text: &str| json!({"Data": base64::encode(text.as_bytes())});
+        let long = "x".repeat(DATA_SHOWN + 5);
+        let cases = [
+            (ok("Kinesis_20131202.GetRecords", json!({"Records": []})), "GetRecords returned no records.".to_string()),
+            (
+                ok(
+                    "Shardlab.ReadSubscription",
+                    json!({"SubscribeToShardEvent": {"Records": [data("a\n"), data(&long)]}}),
+                ),
+                format!("ReadSubscription returned 2 records: “a”, “{}…”.", "x".repeat(DATA_SHOWN)),
+            ),
+            (
+                ok(
+                    "Shardlab.TestTransformFunction",
+                    json!({"records": [
+                        {"recordId": "1", "result": "Dropped", "data": ""},
+                        {"recordId": "2", "result": "Ok", "data": "eA=="}
+                    ]}),
+                ),
+                "TestTransformFunction: record 1 Dropped, record 2 Ok.".to_string(),
+            ),
+            (ok("Shardlab.SetCaller", json!({})), "SetCaller succeeded.".to_string()),
+            (ok("Shardlab.KplPut", json!({"UserRecordId": 3})), r#"KplPut answered {"UserRecordId":3}."#.to_string()),
+        ];
+        for (call, expected) in cases {
+            assert_eq!(outcome(&call), expected);
+        }
     }
 
     #[test]

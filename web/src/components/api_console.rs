@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::components::api_call::{ApiCall, ApiCallView};
 use crate::permissions::Permissions;
@@ -474,6 +474,7 @@ pub fn ApiConsole(stream: &'static str) -> impl IntoView {
 mod tests {
     use std::collections::BTreeSet;
 
+    use serde_json::json;
     use shardlab_core::{CreateStreamInput, Simulation, api, limits};
 
     use super::*;

@@ -91,7 +91,11 @@ pub fn ConsumerPanel(stream: &'static str) -> impl IntoView {
     };
     // A consumer nobody needs is stopped from its row, as a learner would
     // stop a forgotten application, rather than through the API console.
-    let can_stop = expect_context::<Permissions>().allows("Shardlab.StopConsumer");
+    let permissions = expect_context::<Permissions>();
+    let can_stop = permissions.allows("Shardlab.StopConsumer");
+    // A lesson may start its consumers itself and not let the learner start
+    // more: the panel then shows them without the controls.
+    let can_start = permissions.allows("start_polling_consumer");
     let stop = move |id: u32| {
         last_call.set(Some(ApiCall::send(sim, "Shardlab.StopConsumer", json!({"ConsumerId": id}))));
     };
@@ -109,7 +113,7 @@ pub fn ConsumerPanel(stream: &'static str) -> impl IntoView {
                     {format!("GetRecords on every shard each {} s of simulated time", POLL_INTERVAL.as_millis() / 1000)}
                 </p>
             </header>
-            <div class="consumer-controls">
+            {can_start.then(|| view! { <div class="consumer-controls">
                 <fieldset class="segmented">
                     <legend>"ShardIteratorType of the consumer you start"</legend>
                     {OFFERED_TYPES
@@ -136,7 +140,7 @@ pub fn ConsumerPanel(stream: &'static str) -> impl IntoView {
                 {move || consumer.get().is_some().then(|| view! {
                     <button on:click=start_another>"Start another consumer"</button>
                 })}
-            </div>
+            </div> })}
             {move || last_call.get().map(|call| view! { <ApiCallView call=call /> })}
             {move || error.get().map(|e| view! { <p class="result error" role="alert">{e}</p> })}
             {move || {

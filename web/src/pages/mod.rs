@@ -98,6 +98,12 @@ pub fn Brand() -> impl IntoView {
 #[component]
 pub fn Playground(stream: &'static str) -> impl IntoView {
     let permissions = expect_context::<Permissions>();
+    let sim = expect_context::<SimHandle>();
+    // The consumer panel shows where the learner may start consumers, and
+    // wherever the lesson started some itself (a Memo, so that the panel is
+    // drawn once, not on every tick).
+    let may_start_consumers = permissions.allows("start_polling_consumer");
+    let has_consumers = Memo::new(move |_| !sim.consumers(0).is_empty());
     let partition_key = RwSignal::new(String::from("user-42"));
     let explicit_hash_key = RwSignal::new(String::new());
     let probe = Signal::derive(move || partition_key.with(|k| explicit_hash_key.with(|e| routing_key(k, e))));
@@ -113,7 +119,7 @@ pub fn Playground(stream: &'static str) -> impl IntoView {
             <TaskForms stream=stream />
             <Inspector stream=stream />
             <MetricsPanel stream=stream />
-            {permissions.allows("start_polling_consumer").then(|| view! { <ConsumerPanel stream=stream /> })}
+            {move || (may_start_consumers || has_consumers.get()).then(|| view! { <ConsumerPanel stream=stream /> })}
             <KclPanel />
             <ClientsPanel stream=stream />
             <LambdaPanel />

@@ -168,52 +168,48 @@ const DELIVERY_FIELDS: &[Field] = &[
 /// The iterator types a read can start from, bar `AT_TIMESTAMP`.
 const ITERATOR_TYPES: &[&str] = &["TRIM_HORIZON", "LATEST", "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER"];
 
+/// A form that makes one call, with no answer to carry.
+macro_rules! one_call {
+    ($title:expr, $button:expr, $target:expr, $fixed:expr, $fields:expr $(,)?) => {
+        TaskForm {
+            title: $title,
+            button: $button,
+            calls: &[Call { target: $target, fixed: $fixed, fields: $fields }],
+            carried: "",
+        }
+    };
+}
+
 /// Every form, in the order the panel lists them.
 static FORMS: &[TaskForm] = &[
-    TaskForm {
-        title: "Change the shard count",
-        button: "Update shard count",
-        calls: &[Call {
-            target: "Kinesis_20131202.UpdateShardCount",
-            fixed: r#"{"StreamName": "{stream}", "ScalingType": "UNIFORM_SCALING"}"#,
-            fields: &[hinted("/TargetShardCount", "Target shard count", Input::Number, "e.g. 4")],
-        }],
-        carried: "",
-    },
-    TaskForm {
-        title: "Change the capacity mode",
-        button: "Update stream mode",
-        calls: &[Call {
-            target: "Kinesis_20131202.UpdateStreamMode",
-            fixed: r#"{"StreamARN": "{stream_arn}"}"#,
-            fields: &[field(
-                "/StreamModeDetails/StreamMode",
-                "Capacity mode",
-                Input::Choice(&["ON_DEMAND", "PROVISIONED"]),
-            )],
-        }],
-        carried: "",
-    },
-    TaskForm {
-        title: "Encrypt the stream at rest",
-        button: "Start stream encryption",
-        calls: &[Call {
-            target: "Kinesis_20131202.StartStreamEncryption",
-            fixed: r#"{"StreamName": "{stream}", "EncryptionType": "KMS"}"#,
-            fields: &[filled("/KeyId", "KMS key", Input::Text, "alias/aws/kinesis")],
-        }],
-        carried: "",
-    },
-    TaskForm {
-        title: "Stop encrypting the stream",
-        button: "Stop stream encryption",
-        calls: &[Call {
-            target: "Kinesis_20131202.StopStreamEncryption",
-            fixed: r#"{"StreamName": "{stream}", "EncryptionType": "KMS"}"#,
-            fields: &[filled("/KeyId", "KMS key", Input::Text, "alias/aws/kinesis")],
-        }],
-        carried: "",
-    },
+    one_call!(
+        "Change the shard count",
+        "Update shard count",
+        "Kinesis_20131202.UpdateShardCount",
+        r#"{"StreamName": "{stream}", "ScalingType": "UNIFORM_SCALING"}"#,
+        &[hinted("/TargetShardCount", "Target shard count", Input::Number, "e.g. 4")]
+    ),
+    one_call!(
+        "Change the capacity mode",
+        "Update stream mode",
+        "Kinesis_20131202.UpdateStreamMode",
+        r#"{"StreamARN": "{stream_arn}"}"#,
+        &[field("/StreamModeDetails/StreamMode", "Capacity mode", Input::Choice(&["ON_DEMAND", "PROVISIONED"]))]
+    ),
+    one_call!(
+        "Encrypt the stream at rest",
+        "Start stream encryption",
+        "Kinesis_20131202.StartStreamEncryption",
+        r#"{"StreamName": "{stream}", "EncryptionType": "KMS"}"#,
+        &[filled("/KeyId", "KMS key", Input::Text, "alias/aws/kinesis")]
+    ),
+    one_call!(
+        "Stop encrypting the stream",
+        "Stop stream encryption",
+        "Kinesis_20131202.StopStreamEncryption",
+        r#"{"StreamName": "{stream}", "EncryptionType": "KMS"}"#,
+        &[filled("/KeyId", "KMS key", Input::Text, "alias/aws/kinesis")]
+    ),
     TaskForm {
         title: "Read a shard from a position",
         button: "Get records",
@@ -240,182 +236,143 @@ static FORMS: &[TaskForm] = &[
         ],
         carried: "ShardIterator",
     },
-    TaskForm {
-        title: "Register a fan-out consumer",
-        button: "Register stream consumer",
-        calls: &[Call {
-            target: "Kinesis_20131202.RegisterStreamConsumer",
-            fixed: r#"{"StreamARN": "{stream_arn}"}"#,
-            fields: &[hinted("/ConsumerName", "Consumer name", Input::Text, "e.g. dashboard")],
-        }],
-        carried: "",
-    },
-    TaskForm {
-        title: "Subscribe a fan-out consumer to a shard",
-        button: "Subscribe to shard",
-        calls: &[Call {
-            target: "Kinesis_20131202.SubscribeToShard",
-            fixed: "{}",
-            fields: &[
-                field("/ConsumerARN", "Consumer", Input::FanOutConsumer),
-                field("/ShardId", "Shard", Input::Shard),
-                field("/StartingPosition/Type", "Starting position", Input::Choice(&["LATEST", "TRIM_HORIZON"])),
-            ],
-        }],
-        carried: "",
-    },
-    TaskForm {
-        title: "Read what a subscription was pushed",
-        button: "Read subscription",
-        calls: &[Call {
-            target: "Shardlab.ReadSubscription",
-            fixed: "{}",
-            fields: &[field("/SubscriptionId", "Subscription", Input::Subscription)],
-        }],
-        carried: "",
-    },
-    TaskForm {
-        title: "Create a transformation function",
-        button: "Create function",
-        calls: &[Call {
-            target: "Shardlab.CreateTransformFunction",
-            fixed: "{}",
-            fields: &[
-                hinted("/FunctionName", "Function name", Input::Text, "e.g. clean-orders"),
-                hinted(
-                    "/Steps",
-                    "Steps, one a line: DROP_IF_CONTAINS text, FAIL_IF_CONTAINS text, UPPERCASE, APPEND_NEWLINE",
-                    Input::Steps,
-                    "DROP_IF_CONTAINS test-order\nAPPEND_NEWLINE",
-                ),
-            ],
-        }],
-        carried: "",
-    },
-    TaskForm {
-        title: "Try a transformation function",
-        button: "Test function",
-        calls: &[Call {
-            target: "Shardlab.TestTransformFunction",
-            fixed: "{}",
-            fields: &[
-                hinted("/FunctionName", "Function name", Input::Text, "e.g. clean-orders"),
-                hinted("/Records", "Records, one a line", Input::TestRecordLines, "{\"order\": 1}"),
-            ],
-        }],
-        carried: "",
-    },
-    TaskForm {
-        title: "Create a Direct PUT delivery stream to S3",
-        button: "Create delivery stream",
-        calls: &[Call {
-            target: "Firehose_20150804.CreateDeliveryStream",
-            fixed: r#"{"DeliveryStreamType": "DirectPut",
+    one_call!(
+        "Register a fan-out consumer",
+        "Register stream consumer",
+        "Kinesis_20131202.RegisterStreamConsumer",
+        r#"{"StreamARN": "{stream_arn}"}"#,
+        &[hinted("/ConsumerName", "Consumer name", Input::Text, "e.g. dashboard")]
+    ),
+    one_call!(
+        "Subscribe a fan-out consumer to a shard",
+        "Subscribe to shard",
+        "Kinesis_20131202.SubscribeToShard",
+        "{}",
+        &[
+            field("/ConsumerARN", "Consumer", Input::FanOutConsumer),
+            field("/ShardId", "Shard", Input::Shard),
+            field("/StartingPosition/Type", "Starting position", Input::Choice(&["LATEST", "TRIM_HORIZON"])),
+        ]
+    ),
+    one_call!(
+        "Read what a subscription was pushed",
+        "Read subscription",
+        "Shardlab.ReadSubscription",
+        "{}",
+        &[field("/SubscriptionId", "Subscription", Input::Subscription)]
+    ),
+    one_call!(
+        "Create a transformation function",
+        "Create function",
+        "Shardlab.CreateTransformFunction",
+        "{}",
+        &[
+            hinted("/FunctionName", "Function name", Input::Text, "e.g. clean-orders"),
+            hinted(
+                "/Steps",
+                "Steps, one a line: DROP_IF_CONTAINS text, FAIL_IF_CONTAINS text, UPPERCASE, APPEND_NEWLINE",
+                Input::Steps,
+                "DROP_IF_CONTAINS test-order\nAPPEND_NEWLINE",
+            ),
+        ]
+    ),
+    one_call!(
+        "Try a transformation function",
+        "Test function",
+        "Shardlab.TestTransformFunction",
+        "{}",
+        &[
+            hinted("/FunctionName", "Function name", Input::Text, "e.g. clean-orders"),
+            hinted("/Records", "Records, one a line", Input::TestRecordLines, "{\"order\": 1}"),
+        ]
+    ),
+    one_call!(
+        "Create a Direct PUT delivery stream to S3",
+        "Create delivery stream",
+        "Firehose_20150804.CreateDeliveryStream",
+        r#"{"DeliveryStreamType": "DirectPut",
                 "ExtendedS3DestinationConfiguration": {"RoleARN": "arn:aws:iam::123456789012:role/firehose-delivery"}}"#,
-            fields: DELIVERY_FIELDS,
-        }],
-        carried: "",
-    },
-    TaskForm {
-        title: "Deliver this stream to S3 with Firehose",
-        button: "Create delivery stream",
-        calls: &[Call {
-            target: "Firehose_20150804.CreateDeliveryStream",
-            fixed: r#"{"DeliveryStreamType": "KinesisStreamAsSource",
+        DELIVERY_FIELDS
+    ),
+    one_call!(
+        "Deliver this stream to S3 with Firehose",
+        "Create delivery stream",
+        "Firehose_20150804.CreateDeliveryStream",
+        r#"{"DeliveryStreamType": "KinesisStreamAsSource",
                 "KinesisStreamSourceConfiguration": {"KinesisStreamARN": "{stream_arn}", "RoleARN": "arn:aws:iam::123456789012:role/firehose-reader"},
                 "ExtendedS3DestinationConfiguration": {"RoleARN": "arn:aws:iam::123456789012:role/firehose-delivery"}}"#,
-            fields: DELIVERY_FIELDS,
-        }],
-        carried: "",
-    },
-    TaskForm {
-        title: "Send records to a delivery stream",
-        button: "Put record batch",
-        calls: &[Call {
-            target: "Firehose_20150804.PutRecordBatch",
-            fixed: "{}",
-            fields: &[
-                field("/DeliveryStreamName", "Delivery stream", Input::DeliveryStream),
-                hinted("/Records", "Records, one a line", Input::RecordLines, "{\"page\": \"/home\"}"),
-            ],
-        }],
-        carried: "",
-    },
-    TaskForm {
-        title: "Start a KPL producer",
-        button: "Create producer",
-        calls: &[Call {
-            target: "Shardlab.KplCreateProducer",
-            fixed: "{}",
-            fields: &[
-                hinted(
-                    "/Config/RecordMaxBufferedTime",
-                    "RecordMaxBufferedTime (ms, optional)",
-                    Input::OptionalNumber,
-                    "100, the KPL's default",
-                ),
-                field("/Config/AggregationEnabled", "AggregationEnabled", Input::Flag),
-            ],
-        }],
-        carried: "",
-    },
-    TaskForm {
-        title: "Add a user record to a KPL producer",
-        button: "addUserRecord",
-        calls: &[Call {
-            target: "Shardlab.KplPut",
-            fixed: r#"{"StreamName": "{stream}"}"#,
-            fields: &[
-                field("/ProducerId", "Producer", Input::Producer),
-                hinted("/PartitionKey", "Partition key", Input::Text, "e.g. user-1"),
-                filled("/Data", "Data", Input::Data, "click"),
-            ],
-        }],
-        carried: "",
-    },
-    TaskForm {
-        title: "Flush a KPL producer",
-        button: "flush()",
-        calls: &[Call {
-            target: "Shardlab.KplFlush",
-            fixed: "{}",
-            fields: &[field("/ProducerId", "Producer", Input::Producer)],
-        }],
-        carried: "",
-    },
-    TaskForm {
-        title: "Attach an IAM policy",
-        button: "Attach policy",
-        calls: &[Call {
-            target: "Shardlab.AttachPolicy",
-            fixed: "{}",
-            fields: &[
-                hinted("/Principal", "Principal (ARN)", Input::Text, "arn:aws:iam::123456789012:user/…"),
-                filled(
-                    "/Policy",
-                    "Policy document (JSON)",
-                    Input::Json,
-                    "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{\n    \"Effect\": \"Allow\",\n    \"Action\": [],\n    \"Resource\": \"{stream_arn}\"\n  }]\n}",
-                ),
-            ],
-        }],
-        carried: "",
-    },
-    TaskForm {
-        title: "Act as a principal",
-        button: "Set caller",
-        calls: &[Call {
-            target: "Shardlab.SetCaller",
-            fixed: "{}",
-            fields: &[hinted(
-                "/Principal",
-                "Principal ARN (empty: the administrator)",
-                Input::OptionalText,
-                "arn:aws:iam::123456789012:user/…",
-            )],
-        }],
-        carried: "",
-    },
+        DELIVERY_FIELDS
+    ),
+    one_call!(
+        "Send records to a delivery stream",
+        "Put record batch",
+        "Firehose_20150804.PutRecordBatch",
+        "{}",
+        &[
+            field("/DeliveryStreamName", "Delivery stream", Input::DeliveryStream),
+            hinted("/Records", "Records, one a line", Input::RecordLines, "{\"page\": \"/home\"}"),
+        ]
+    ),
+    one_call!(
+        "Start a KPL producer",
+        "Create producer",
+        "Shardlab.KplCreateProducer",
+        "{}",
+        &[
+            hinted(
+                "/Config/RecordMaxBufferedTime",
+                "RecordMaxBufferedTime (ms, optional)",
+                Input::OptionalNumber,
+                "100, the KPL's default",
+            ),
+            field("/Config/AggregationEnabled", "AggregationEnabled", Input::Flag),
+        ]
+    ),
+    one_call!(
+        "Add a user record to a KPL producer",
+        "addUserRecord",
+        "Shardlab.KplPut",
+        r#"{"StreamName": "{stream}"}"#,
+        &[
+            field("/ProducerId", "Producer", Input::Producer),
+            hinted("/PartitionKey", "Partition key", Input::Text, "e.g. user-1"),
+            filled("/Data", "Data", Input::Data, "click"),
+        ]
+    ),
+    one_call!(
+        "Flush a KPL producer",
+        "flush()",
+        "Shardlab.KplFlush",
+        "{}",
+        &[field("/ProducerId", "Producer", Input::Producer)]
+    ),
+    one_call!(
+        "Attach an IAM policy",
+        "Attach policy",
+        "Shardlab.AttachPolicy",
+        "{}",
+        &[
+            hinted("/Principal", "Principal (ARN)", Input::Text, "arn:aws:iam::123456789012:user/…"),
+            filled(
+                "/Policy",
+                "Policy document (JSON)",
+                Input::Json,
+                "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{\n    \"Effect\": \"Allow\",\n    \"Action\": [],\n    \"Resource\": \"{stream_arn}\"\n  }]\n}",
+            ),
+        ]
+    ),
+    one_call!(
+        "Act as a principal",
+        "Set caller",
+        "Shardlab.SetCaller",
+        "{}",
+        &[hinted(
+            "/Principal",
+            "Principal ARN (empty: the administrator)",
+            Input::OptionalText,
+            "arn:aws:iam::123456789012:user/…",
+        )]
+    ),
 ];
 
 /// `text` with the page's stream in place of `{stream}` and `{stream_arn}`.

@@ -61,8 +61,18 @@ impl core::error::Error for ShareError {}
 impl Simulation {
     /// The URL fragment (without `#`) that restores this exact simulation.
     pub fn share_fragment(&self) -> String {
-        let compressed = miniz_oxide::deflate::compress_to_vec(self.snapshot().as_bytes(), 9);
-        format!("{PREFIX}{VERSION}.{}", base64::encode(&compressed))
+        fragment_of(&self.snapshot())
+    }
+
+    /// [`Simulation::share_fragment`], if it is at most `max_len` characters
+    /// long and opens again: `None` for a simulation larger than a link may
+    /// inflate to, which is found before the costly compression.
+    pub fn share_fragment_within(&self, max_len: usize) -> Option<String> {
+        let snapshot = self.snapshot();
+        if snapshot.len() > MAX_INFLATED_BYTES {
+            return None;
+        }
+        Some(fragment_of(&snapshot)).filter(|fragment| fragment.len() <= max_len)
     }
 
     /// The simulation a share fragment (with or without `#`) holds.
@@ -83,6 +93,11 @@ impl Simulation {
         let json = core::str::from_utf8(&json).map_err(|err| ShareError::Damaged(err.to_string()))?;
         Simulation::restore(json).map_err(ShareError::Snapshot)
     }
+}
+
+fn fragment_of(snapshot: &str) -> String {
+    let compressed = miniz_oxide::deflate::compress_to_vec(snapshot.as_bytes(), 9);
+    format!("{PREFIX}{VERSION}.{}", base64::encode(&compressed))
 }
 
 #[cfg(test)]
@@ -107,6 +122,26 @@ mod tests {
         assert!(fragment.len() < sim.snapshot().len(), "compressed: {} < {}", fragment.len(), sim.snapshot().len());
         let restored = Simulation::from_share_fragment(&format!("#{fragment}")).unwrap();
         assert_eq!(restored.snapshot(), sim.snapshot());
+    }
+
+    #[test]
+    fn a_bounded_fragment_is_the_share_link_or_nothing() {
+        let sim = session();
+        let fragment = sim.share_fragment();
+        assert_eq!(sim.share_fragment_within(fragment.len()), Some(fragment.clone()));
+        assert_eq!(sim.share_fragment_within(fragment.len() - 1), None);
+    }
+
+    #[test]
+    fn a_simulation_too_large_to_open_has_no_bounded_fragment() {
+        let mut sim = session();
+        // 26 MB of data is 35 MB of base64 in the snapshot, past the 32 MiB a link may inflate to.
+        for _ in 0..26 {
+            sim.put_record(PutRecordInput::new("orders", "big", alloc::vec![7; 1_000_000])).unwrap();
+            sim.advance(crate::Duration::from_secs(1));
+        }
+        assert!(sim.snapshot().len() > MAX_INFLATED_BYTES);
+        assert_eq!(sim.share_fragment_within(usize::MAX), None);
     }
 
     #[track_caller]

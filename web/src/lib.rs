@@ -12,6 +12,7 @@ pub mod offline;
 pub mod pages;
 pub mod panic_hook;
 pub mod permissions;
+pub mod resume;
 pub mod route;
 pub mod share;
 pub mod sim_handle;

@@ -1,4 +1,6 @@
-//! Shows a panic to the learner instead of leaving a frozen page.
+//! Shows a panic to the learner instead of leaving a frozen page. What
+//! the page opened (a share link, the lesson's saved work) is dropped, so
+//! that reloading starts afresh.
 //!
 //! The message is written with `textContent`, never as HTML.
 
@@ -11,6 +13,7 @@ pub fn install() {
         let _ = write!(message, "{info}");
         web_sys::console::error_1(&message.as_str().into());
         forget_share_link();
+        crate::resume::forget_after_panic();
         show(&message);
     }));
 }

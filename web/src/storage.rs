@@ -11,7 +11,8 @@ use shardlab_lessons::Progress;
 /// The `localStorage` key holding the progress JSON.
 pub const PROGRESS_KEY: &str = "shardlab.progress";
 
-fn local_storage() -> Option<web_sys::Storage> {
+/// The page's `localStorage`, if the browser lets the page use it.
+pub(crate) fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 

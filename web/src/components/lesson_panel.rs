@@ -47,6 +47,9 @@ pub fn LessonPanel(
     /// exam after the last one; `None` in an embedded lesson.
     #[prop(default = None)]
     next: Option<NextStep>,
+    /// Whether the simulation opened as the learner's saved work, not afresh.
+    #[prop(optional)]
+    restored: bool,
 ) -> impl IntoView {
     let sim = expect_context::<SimHandle>();
     let (saved, load_note) = storage::load_progress();
@@ -73,7 +76,8 @@ pub fn LessonPanel(
     });
     let solved = move || solved_now() || goals_met_before.get();
     // Whether the goals were met on an earlier visit: the saved progress says
-    // so, but this visit's simulation starts afresh and its goals read To do.
+    // so, but this visit's simulation (afresh, or the work restored) has
+    // its goals read To do.
     let met_earlier = progress.with_untracked(|p| p.lesson(&lesson.id).is_some_and(|l| l.goals_met));
     let met_before_not_now = move || goals_met_before.get() && !solved_now();
     let completed_lesson = lesson.clone();
@@ -106,7 +110,9 @@ pub fn LessonPanel(
 
             <h3 class="section-title">"Goals"</h3>
             {move || met_before_not_now().then(|| view! {
-                <p class="goals-met-before" role="status">{if met_earlier {
+                <p class="goals-met-before" role="status">{if met_earlier && restored {
+                    "You met these goals on an earlier visit; the simulation here does not meet them now. Do them again to practise, or go on to the quiz."
+                } else if met_earlier {
                     "You met these goals on an earlier visit; the simulation starts afresh. Do them again to practise, or go on to the quiz."
                 } else {
                     "You met these goals before the simulation was reset. Do them again to practise, or go on to the quiz."
@@ -165,7 +171,7 @@ pub fn LessonPanel(
                 </button>
             </div>
 
-            <SolutionWalkthrough lesson=lesson.clone() />
+            <SolutionWalkthrough lesson=lesson.clone() restored=restored />
 
             {move || solved().then(|| view! {
                 <div class="explanation">
@@ -185,7 +191,9 @@ pub fn LessonPanel(
                         <p class="kicker">"Lesson complete"</p>
                         // Said as it is: the goals above may read To do in a
                         // simulation started afresh since they were met.
-                        <p>{move || if met_before_not_now() {
+                        <p>{move || if met_before_not_now() && restored {
+                            "You met every goal earlier, and answered every question right. The goals above show the simulation as it is now."
+                        } else if met_before_not_now() {
                             "You met every goal earlier, and answered every question right. The goals above show this fresh simulation."
                         } else {
                             "Every goal met and every question answered right."
@@ -239,10 +247,11 @@ fn QuizQuestion(
 /// replays the reference solution one step per click, saying what each does.
 ///
 /// Starting over replaces the learner's own work, so when there is any (an
-/// action taken, or the clock moved since the lesson opened) the learner is
-/// asked first and told that Undo brings the work back.
+/// action taken, the clock moved since the lesson opened, or work restored
+/// from an earlier visit) the learner is asked first and told that Undo
+/// brings the work back.
 #[component]
-fn SolutionWalkthrough(lesson: Arc<Lesson>) -> impl IntoView {
+fn SolutionWalkthrough(lesson: Arc<Lesson>, restored: bool) -> impl IntoView {
     let sim = expect_context::<SimHandle>();
     // `None` until the learner asks; then how many steps are done.
     let done = RwSignal::new(None::<usize>);
@@ -253,7 +262,7 @@ fn SolutionWalkthrough(lesson: Arc<Lesson>) -> impl IntoView {
     // Whether the walkthrough replaced work of the learner's own.
     let replaced_work = RwSignal::new(false);
     let opened_at = sim.now_untracked();
-    let has_own_work = move || sim.can_undo_untracked() || sim.now_untracked() != opened_at;
+    let has_own_work = move || restored || sim.can_undo_untracked() || sim.now_untracked() != opened_at;
     let start_lesson = lesson.clone();
     let start_over = Callback::new(move |()| {
         if done.get_untracked().is_none() && has_own_work() {

@@ -1,5 +1,7 @@
 //! A lesson beside the playground it is solved in; also the embedded form
-//! of a lesson (`?embed=ID`), without the site's chrome.
+//! of a lesson (`?embed=ID`), without the site's chrome. A lesson opens
+//! where the learner left it (see [`resume`]), unless the address holds a
+//! share link or a step of the walkthrough.
 
 use std::sync::Arc;
 
@@ -10,6 +12,7 @@ use crate::components::lesson_panel::{LessonPanel, NextStep};
 use crate::embed;
 use crate::pages::{Footer, Playground, Topbar, initial_simulation, leak_name, provide_simulation};
 use crate::permissions::Permissions;
+use crate::resume::{self, Resumed};
 use crate::route::Route;
 
 /// Where an embedded lesson reports completion.
@@ -29,8 +32,20 @@ pub fn LessonPage(
     #[prop(optional)] embedding: Option<Embedding>,
 ) -> impl IntoView {
     let lesson = Arc::new(course.lessons[index].clone());
+    let embedded = embedding.is_some();
+    // An embedded lesson keeps no work: the embedding page owns it.
+    let keeps_work = !embedded;
+    let resumed = RwSignal::new(None::<Resumed>);
     let start_lesson = lesson.clone();
     let (initial, link_problem) = initial_simulation(move || {
+        // A share link wins over the saved work, and so does a deep link into the walkthrough.
+        if keeps_work && step == 0 {
+            let (saved, note) = resume::restore(&start_lesson.id);
+            resumed.set(note);
+            if let Some(saved) = saved {
+                return saved;
+            }
+        }
         let mut sim = start_lesson.start();
         for action in start_lesson.solution.iter().take(step) {
             // The reference solution was proved when the course loaded.
@@ -41,10 +56,17 @@ pub fn LessonPage(
     let link_problem = RwSignal::new(link_problem);
     let (sim, running, speed) = provide_simulation(initial, Permissions::of(lesson.clone()));
     let stream = leak_name(lesson.stream_name());
+    let start_over = keeps_work.then(|| resume::keep(sim, &lesson.id));
+    let restored = resumed.get_untracked() == Some(Resumed::Restored);
     let reset_lesson = lesson.clone();
-    let on_reset = move || sim.replace(reset_lesson.start());
+    let on_reset = Callback::new(move |()| {
+        match start_over {
+            Some(start_over) => start_over.run(reset_lesson.start()),
+            None => sim.replace(reset_lesson.start()),
+        }
+        resumed.set(None);
+    });
 
-    let embedded = embedding.is_some();
     let lesson_id = lesson.id.clone();
     let on_complete = Callback::new(move |score: u32| {
         if let Some(embedding) = &embedding {
@@ -68,6 +90,12 @@ pub fn LessonPage(
 
     view! {
         <Topbar running=running speed=speed on_reset=on_reset link_problem=link_problem embedded=embedded />
+        {resumed.get_untracked().map(|note| view! {
+            <div class="resume-note" role="status" hidden=move || resumed.get().is_none()>
+                {note.message()}
+                {restored.then(|| view! { <button on:click=move |_| on_reset.run(())>"Start the lesson over"</button> })}
+            </div>
+        })}
         {(!embedded).then(|| view! {
             <nav class="lesson-nav" aria-label="Course">
                 <a href=Route::CourseMap.href()>"Course map"</a>
@@ -77,7 +105,7 @@ pub fn LessonPage(
             </nav>
         })}
         <main class="layout">
-            <LessonPanel lesson=lesson number=index + 1 total=n_lessons on_complete=on_complete next=next_step />
+            <LessonPanel lesson=lesson number=index + 1 total=n_lessons on_complete=on_complete next=next_step restored=restored />
             <Playground stream=stream />
         </main>
         {(!embedded).then(|| view! { <Footer /> })}

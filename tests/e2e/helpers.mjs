@@ -133,11 +133,10 @@ export async function answerQuestions(scope, owner, { skipProbes = false } = {})
     if (answer.startsWith('=')) {
       await question.locator('.numeric-answer input').fill(answer.slice(1));
       await question.locator('.check-answer').click();
-    } else if (answer.includes(',') || (await question.locator('input[type=checkbox]').count()) > 0) {
+    } else {
+      // One option or several: picked, then checked.
       for (const idx of answer.split(',')) await question.locator('.quiz-option input').nth(Number(idx)).check();
       await question.locator('.check-answer').click();
-    } else {
-      await question.locator('.quiz-option input').nth(Number(answer)).check();
     }
   }
 }

@@ -149,6 +149,15 @@ describe('the practice exam', () => {
     const first = page.locator('.exam-question').first();
     await first.locator('.quiz-option input').first().focus();
     await page.keyboard.press('Space');
+    // Arrow keys move through the options, picking each: nothing is judged
+    // until the learner checks the one they mean.
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await first.locator('.feedback').count(), 0, 'picking is not answering');
+    assert.ok(await first.locator('.quiz-option input').first().isChecked());
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.textContent.trim()), 'Check');
+    await page.keyboard.press('Enter');
     await first.locator('.feedback').waitFor();
     // The first answer is final: the options are locked.
     assert.ok(await first.locator('.quiz-option input').nth(1).isDisabled());

@@ -302,8 +302,10 @@ describe('lesson', () => {
     for (let q = 0; q < n; q++) {
       const options = questions.nth(q).locator('.quiz-option input');
       let right = 0;
+      const check = questions.nth(q).locator('.check-answer');
       for (let o = 0; o < (await options.count()); o++) {
         await options.nth(o).check();
+        await check.click();
         const feedback = questions.nth(q).locator('.feedback');
         await feedback.waitFor();
         assert.ok((await feedback.textContent()).trim().length > 0, `question ${q} option ${o} has feedback`);
@@ -313,6 +315,7 @@ describe('lesson', () => {
       // Leave the right answer selected.
       for (let o = 0; o < (await options.count()); o++) {
         await options.nth(o).check();
+        await check.click();
         if ((await questions.nth(q).locator('.feedback').getAttribute('class')).includes('right')) break;
       }
     }

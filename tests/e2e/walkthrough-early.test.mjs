@@ -334,7 +334,7 @@ describe('a learner on a desktop', () => {
       'Function name': 'clean-events',
       'Records, one a line': '{"type":"heartbeat"}\n{"type":"click","page":"/home"}',
     }, touch);
-    assert.equal(triedOutcome, 'TestTransformFunction: record 1 Dropped, record 2 Ok.');
+    assert.equal(triedOutcome, 'TestTransformFunction: record 1 Dropped, record 2 Ok “{"type":"click","page":"/home"}\\n”.');
     const tried = await formAnswer(page, 'Try a transformation function');
     assert.deepEqual(tried.records.map((r) => r.result), ['Dropped', 'Ok']);
     const delivery = await useForm(page, 'Create a Direct PUT delivery stream to S3', {

@@ -95,6 +95,7 @@ pub fn LessonPanel(
     });
 
     let hints_shown = RwSignal::new(0usize);
+    let hint_button = NodeRef::<leptos::html::Button>::new();
     let hints = lesson.hints.clone();
     let n_hints = hints.len();
     let explanation = lesson.explanation.clone();
@@ -160,8 +161,19 @@ pub fn LessonPanel(
                 // not disabled), so a keyboard user's focus is not thrown to the page.
                 <button
                     class="hint-button"
+                    node_ref=hint_button
                     aria-disabled=move || { (hints_shown.get() >= n_hints).to_string() }
-                    on:click=move |_| hints_shown.update(|n| *n = (*n + 1).min(n_hints))
+                    on:click=move |_| {
+                        hints_shown.update(|n| *n = (*n + 1).min(n_hints));
+                        // The new hint lands above the button, which keeps
+                        // the focus: bring both into view once drawn, or a
+                        // keyboard user is left below the visible column.
+                        request_animation_frame(move || {
+                            if let Some(button) = hint_button.get_untracked() {
+                                button.scroll_into_view_with_bool(false);
+                            }
+                        });
+                    }
                 >
                     {move || match hints_shown.get() {
                         0 => "Show a hint".to_string(),

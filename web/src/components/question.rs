@@ -1,5 +1,5 @@
-//! One quiz or exam question, of any kind: single choice (radio buttons),
-//! multiple choice (checkboxes and a Check button), or a number (a text
+//! One quiz or exam question, of any kind: single choice (radio buttons and
+//! a Check button), multiple choice (checkboxes and a Check button), or a number (a text
 //! field and a Check button). Once answered it shows the feedback the
 //! question carries, and for "predict, then run" what the simulation showed.
 
@@ -39,25 +39,37 @@ pub fn QuestionView(
     let asked = Arc::new(asked);
     let locked = move || final_answer && answer.with(Option::is_some);
     let input = match &question.answer {
-        AnswerKey::Single(options) => options
-            .iter()
-            .enumerate()
-            .map(|(idx, option)| {
-                view! {
+        AnswerKey::Single(options) => {
+            // Picking is not answering: arrow keys move through a radio
+            // group, picking each option on the way, so the answer is the
+            // one the learner checks.
+            let picked = RwSignal::new(match answer.get_untracked() {
+                Some(Answer::Choice(idx)) => Some(idx),
+                _ => None,
+            });
+            view! {
+                {options.iter().enumerate().map(|(idx, option)| view! {
                     <label class="quiz-option">
                         <input
                             type="radio"
                             name=group.clone()
-                            prop:checked=move || answer.get() == Some(Answer::Choice(idx))
+                            prop:checked=move || picked.get() == Some(idx)
                             disabled=locked
-                            on:change=move |_| on_answer.run(Answer::Choice(idx))
+                            on:change=move |_| picked.set(Some(idx))
                         />
                         <span><InlineProse text=option.text.clone() /></span>
                     </label>
-                }
-            })
-            .collect_view()
-            .into_any(),
+                }).collect_view()}
+                <button
+                    class="check-answer"
+                    disabled=move || { locked() || picked.with(Option::is_none) }
+                    on:click=move |_| if let Some(idx) = picked.get() { on_answer.run(Answer::Choice(idx)) }
+                >
+                    "Check"
+                </button>
+            }
+            .into_any()
+        }
         AnswerKey::Multiple(options) => {
             let picked = RwSignal::new(match answer.get_untracked() {
                 Some(Answer::Choices(chosen)) => chosen,

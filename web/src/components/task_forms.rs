@@ -187,7 +187,7 @@ static FORMS: &[TaskForm] = &[
         "Update shard count",
         "Kinesis_20131202.UpdateShardCount",
         r#"{"StreamName": "{stream}", "ScalingType": "UNIFORM_SCALING"}"#,
-        &[hinted("/TargetShardCount", "Target shard count", Input::Number, "e.g. 4")]
+        &[hinted("/TargetShardCount", "Target shard count", Input::Number, "e.g. 2")]
     ),
     one_call!(
         "Change the capacity mode",
@@ -584,7 +584,15 @@ fn outcome(call: &ApiCall) -> String {
             .iter()
             .map(|r| {
                 let field = |name| r.get(name).and_then(Value::as_str).unwrap_or_default();
-                format!("record {} {}", field("recordId"), field("result"))
+                let data = field("data");
+                let text = base64::decode(data).map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+                match text.filter(|t| !t.is_empty()) {
+                    // A newline the function added shows as `\n`, not as a break.
+                    Some(text) => {
+                        format!("record {} {} “{}”", field("recordId"), field("result"), text.replace('\n', "\\n"))
+                    }
+                    None => format!("record {} {}", field("recordId"), field("result")),
+                }
             })
             .collect();
         return format!("{operation}: {}.", results.join(", "));
@@ -874,10 +882,10 @@ mod tests {
                     "Shardlab.TestTransformFunction",
                     json!({"records": [
                         {"recordId": "1", "result": "Dropped", "data": ""},
-                        {"recordId": "2", "result": "Ok", "data": "eA=="}
+                        {"recordId": "2", "result": "Ok", "data": "eAo="}
                     ]}),
                 ),
-                "TestTransformFunction: record 1 Dropped, record 2 Ok.".to_string(),
+                r#"TestTransformFunction: record 1 Dropped, record 2 Ok “x\n”."#.to_string(),
             ),
             (ok("Shardlab.SetCaller", json!({})), "SetCaller succeeded.".to_string()),
             (ok("Shardlab.KplPut", json!({"UserRecordId": 3})), r#"KplPut answered {"UserRecordId":3}."#.to_string()),

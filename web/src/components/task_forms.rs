@@ -586,7 +586,8 @@ fn outcome(call: &ApiCall) -> String {
                 let field = |name| r.get(name).and_then(Value::as_str).unwrap_or_default();
                 let data = field("data");
                 let text = base64::decode(data).map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
-                match text.filter(|t| !t.is_empty()) {
+                // Only what goes on to S3 is shown: a dropped record's data goes nowhere.
+                match text.filter(|t| !t.is_empty() && field("result") == "Ok") {
                     // A newline the function added shows as `\n`, not as a break.
                     Some(text) => {
                         format!("record {} {} “{}”", field("recordId"), field("result"), text.replace('\n', "\\n"))
@@ -881,7 +882,7 @@ mod tests {
                 ok(
                     "Shardlab.TestTransformFunction",
                     json!({"records": [
-                        {"recordId": "1", "result": "Dropped", "data": ""},
+                        {"recordId": "1", "result": "Dropped", "data": "eQ=="},
                         {"recordId": "2", "result": "Ok", "data": "eAo="}
                     ]}),
                 ),

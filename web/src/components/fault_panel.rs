@@ -19,7 +19,7 @@ type RequestBody = Box<dyn Fn() -> Option<Value> + Send + Sync>;
 /// current load.
 const RECENT: Duration = Duration::from_secs(60);
 
-/// `shard`'s share of its write limit over the last minute, given `recent`
+/// What `shard` took over the last minute, given `recent`
 /// ([`SimHandle::recent_writes`] over [`RECENT`]).
 fn recent_writes_of(recent: &[(ShardId, Writes)], shard: &ShardView) -> Writes {
     recent.iter().find(|(id, _)| *id == shard.id).map(|&(_, w)| w).unwrap_or_default()
@@ -74,8 +74,9 @@ pub fn FaultPanel(stream: &'static str) -> impl IntoView {
     let permissions = expect_context::<Permissions>();
     let last_call = RwSignal::new(None::<ApiCall>);
     let send = move |target: &str, body: Value| last_call.set(Some(ApiCall::send(sim, target, body)));
-    // Read once a tick for both buttons that look at the shards.
+    // Read once a tick for both buttons that look at the shards and their load.
     let shards = Memo::new(move |_| sim.stream(stream).map(|s| s.shards).unwrap_or_default());
+    let recent = Memo::new(move |_| sim.recent_writes(stream, RECENT));
     let with_stream = move |mut body: Value| {
         body["StreamName"] = stream.into();
         body
@@ -84,18 +85,12 @@ pub fn FaultPanel(stream: &'static str) -> impl IntoView {
         (
             "Split the hottest shard",
             "Kinesis_20131202.SplitShard",
-            Box::new(move || {
-                let recent = sim.recent_writes(stream, RECENT);
-                shards.with(|all| split_of_hottest(all, &recent)).map(with_stream)
-            }),
+            Box::new(move || shards.with(|all| recent.with(|recent| split_of_hottest(all, recent))).map(with_stream)),
         ),
         (
             "Merge the two coldest neighbours",
             "Kinesis_20131202.MergeShards",
-            Box::new(move || {
-                let recent = sim.recent_writes(stream, RECENT);
-                shards.with(|all| merge_of_coldest(all, &recent)).map(with_stream)
-            }),
+            Box::new(move || shards.with(|all| recent.with(|recent| merge_of_coldest(all, recent))).map(with_stream)),
         ),
         (
             "Raise retention to 7 days",

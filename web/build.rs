@@ -1,6 +1,9 @@
-//! Parses the course once, here, into `$OUT_DIR/course.json`, which the site
-//! embeds and reads with `Course::from_json`: the learner's browser then
-//! needs neither the TOML nor the Markdown parser, nor the time to run them.
+//! Parses the course once, here, and writes its outline (titles, summaries,
+//! the exam's size) into `$OUT_DIR/outline.json`, which the site embeds. Each
+//! lesson's body, and the exam, are files the page fetches when it opens one
+//! (written into the build by `course-files`, see `Trunk.toml`), so the first
+//! visit downloads none of them, and the learner's browser needs neither the
+//! TOML nor the Markdown parser, nor the time to run them.
 //!
 //! A course that does not parse fails the build with the author's
 //! `file:line: message`. Solutions are not replayed here; the lessons
@@ -12,13 +15,9 @@ fn main() {
     // Cargo reruns this script when it or a dependency changes, which
     // includes the lessons crate whenever a lesson file does.
     println!("cargo::rerun-if-changed=build.rs");
-    let mut course =
+    let course =
         shardlab_lessons::Course::load_trusted().unwrap_or_else(|err| panic!("the course does not load: {err}"));
-    // Plausible mistakes are for `lesson-check`, which proves each fails a
-    // goal; the browser never replays them, so they stay out of its download.
-    for lesson in &mut course.lessons {
-        lesson.wrong_solutions.clear();
-    }
-    let out = Path::new(&std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("course.json");
-    std::fs::write(&out, course.to_json()).unwrap_or_else(|err| panic!("cannot write {}: {err}", out.display()));
+    let outline = serde_json::to_string(&course.outline()).expect("an outline has only strings and numbers");
+    let out = Path::new(&std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("outline.json");
+    std::fs::write(&out, outline).unwrap_or_else(|err| panic!("cannot write {}: {err}", out.display()));
 }

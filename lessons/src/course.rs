@@ -4,8 +4,9 @@
 //! reads the files embedded in the binary ([`Course::load`]), a directory on
 //! disk (the `lesson-check` tool) and test fixtures.
 //!
-//! A loaded course also round-trips through JSON ([`Course::to_json`],
-//! [`Course::from_json`]): the site's build parses the course once and the
+//! The site carries only the course's [`Outline`]; each lesson, and the
+//! exam, is a JSON file ([`Course::site_files`], read by [`from_json`])
+//! fetched when a page opens it. The build parses the course once, and the
 //! site reads the result, carrying neither the TOML nor the Markdown parser.
 
 use std::collections::BTreeMap;
@@ -140,22 +141,102 @@ impl Course {
         self.lessons.iter().find(|lesson| lesson.id == id)
     }
 
-    /// The course, parsed, as JSON for [`Course::from_json`].
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("a course has only string keys and finite numbers")
+    /// The course as the site ships it: without the known-wrong solutions,
+    /// which only `lesson-check` replays, so they stay out of the download.
+    pub fn for_site(mut self) -> Course {
+        for lesson in &mut self.lessons {
+            lesson.wrong_solutions.clear();
+        }
+        self
     }
 
-    /// Reads a course written by [`Course::to_json`]. Nothing is checked
-    /// again but the shape and the safety of links: the course was checked
-    /// when it was parsed.
-    pub fn from_json(json: &str) -> Result<Course, LessonError> {
-        // serde_json's message already ends with the line and column.
-        serde_json::from_str(json).map_err(|err| LessonError {
-            file: "course.json".into(),
-            line: None,
-            message: err.to_string(),
-        })
+    /// What the course map, and a lesson page's links to its neighbours,
+    /// show of the course: no lesson's body.
+    pub fn outline(&self) -> Outline {
+        Outline {
+            lessons: self
+                .lessons
+                .iter()
+                .map(|lesson| LessonEntry {
+                    id: lesson.id.clone(),
+                    title: lesson.title.clone(),
+                    summary: lesson.summary.clone(),
+                    minutes: lesson.minutes,
+                })
+                .collect(),
+            exam: self.exam.as_ref().map(|exam| ExamEntry {
+                title: exam.title.clone(),
+                questions: exam.questions.len(),
+                pass_percent: exam.pass_percent,
+            }),
+        }
     }
+
+    /// The files the site fetches when a page needs them, by path relative
+    /// to the site ([`lesson_file`], [`EXAM_FILE`]), each JSON that
+    /// [`from_json`] reads back.
+    pub fn site_files(&self) -> Vec<(String, String)> {
+        let mut files: Vec<(String, String)> =
+            self.lessons.iter().map(|lesson| (lesson_file(&lesson.id), to_json(lesson))).collect();
+        if let Some(exam) = &self.exam {
+            files.push((EXAM_FILE.to_owned(), to_json(exam)));
+        }
+        files
+    }
+}
+
+fn to_json(value: &impl Serialize) -> String {
+    serde_json::to_string(value).expect("lessons have only string keys and finite numbers")
+}
+
+/// Where the site keeps lesson `id`'s file (see [`Course::site_files`]).
+pub fn lesson_file(id: &str) -> String {
+    format!("course/{id}.json")
+}
+
+/// Where the site keeps the practice exam's file (see [`Course::site_files`]).
+pub const EXAM_FILE: &str = "course/exam.json";
+
+/// Reads one of [`Course::site_files`]: a [`Lesson`] or the [`Exam`], as
+/// `file` holds it. Nothing is checked again but the shape: the course was
+/// checked when the site was built.
+pub fn from_json<T: serde::de::DeserializeOwned>(file: &str, json: &str) -> Result<T, LessonError> {
+    // serde_json's message already ends with the line and column.
+    serde_json::from_str(json).map_err(|err| LessonError { file: file.into(), line: None, message: err.to_string() })
+}
+
+/// The course without the lessons' bodies: what every page of the site
+/// carries, while a lesson's body is fetched when it is opened.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outline {
+    /// The lessons, in teaching order.
+    pub lessons: Vec<LessonEntry>,
+    /// The practice exam, if the course has one.
+    pub exam: Option<ExamEntry>,
+}
+
+/// A lesson, as the course map lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LessonEntry {
+    /// As [`Lesson::id`].
+    pub id: String,
+    /// As [`Lesson::title`].
+    pub title: String,
+    /// As [`Lesson::summary`].
+    pub summary: String,
+    /// As [`Lesson::minutes`].
+    pub minutes: u32,
+}
+
+/// The practice exam, as the course map lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExamEntry {
+    /// As [`Exam::title`].
+    pub title: String,
+    /// How many questions it asks.
+    pub questions: usize,
+    /// As [`Exam::pass_percent`].
+    pub pass_percent: u32,
 }
 
 #[cfg(test)]
@@ -528,8 +609,9 @@ constraint: Member must have length greater than or equal to 1
         let lesson = course.lesson("first").unwrap();
         let crate::Action::Api { body, .. } = &lesson.setup.steps[0] else { panic!("{:?}", lesson.setup.steps) };
         assert_eq!((&body["StartTime"], &body["EndTime"]), (&1_767_225_600.into(), &1_767_225_660.into()));
-        // The site reads the course as JSON, with the times converted.
-        assert_eq!(Course::from_json(&course.to_json()).unwrap(), course);
+        // The site reads each lesson as JSON, with the times converted.
+        let (file, json) = &course.site_files()[0];
+        assert_eq!(&from_json::<Lesson>(file, json).unwrap(), lesson);
         // What AUTHORING.md says: setup steps, and so the learner, begin at 00:00:05.
         assert_eq!(crate::clock::words(lesson.start().now()), "00:00:05");
         check_error(

@@ -48,7 +48,7 @@ mod words;
 
 pub use action::Action;
 pub use answer_key::ANSWER_KEY_FILE;
-pub use course::Course;
+pub use course::{Course, EXAM_FILE, ExamEntry, LessonEntry, Outline, from_json, lesson_file};
 pub use error::{FORMAT_VERSION, LessonError};
 pub use exam::Exam;
 pub use lesson::{Condition, Goal, GoalStatus, Lesson, Setup, TOPIC_COUNT, WrongSolution, is_read_only, statement};

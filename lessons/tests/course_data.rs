@@ -4,9 +4,11 @@
 //! known-wrong solutions pass; these tests state the same properties
 //! directly, and pin the facts the prose tells the learner.
 
+use std::collections::BTreeMap;
+
 use shardlab_core::Simulation;
 use shardlab_lessons::markdown::{Block, Inline};
-use shardlab_lessons::{Action, Course, Lesson, Markdown};
+use shardlab_lessons::{Action, Course, EXAM_FILE, Exam, Lesson, Markdown, from_json, lesson_file};
 
 /// The embedded course, loaded (and so replayed) once for every test here.
 fn course() -> Course {
@@ -306,13 +308,28 @@ fn the_site_s_unreplayed_load_reads_the_same_course() {
     assert_eq!(Course::load_trusted().unwrap(), course());
 }
 
-/// The site reads the course as the build wrote it, in JSON.
+/// The site carries the course's outline and fetches each lesson, and the
+/// exam, as the build wrote it, in JSON: every file reads back as the part
+/// of the course it was made from, and every lesson of the outline has one.
 #[test]
-fn the_course_round_trips_through_json() {
-    let json = course().to_json();
-    assert_eq!(Course::from_json(&json).unwrap(), course());
-    let cut = Course::from_json(&json[..json.len() / 2]).unwrap_err();
-    assert_eq!(cut.file, "course.json");
+fn the_site_s_files_round_trip_through_json() {
+    let course = course().for_site();
+    let files: BTreeMap<String, String> = course.site_files().into_iter().collect();
+    let outline = course.outline();
+    assert_eq!(outline.lessons.len(), course.lessons.len());
+    for (entry, lesson) in outline.lessons.iter().zip(&course.lessons) {
+        assert_eq!((&entry.id, &entry.title), (&lesson.id, &lesson.title));
+        let file = lesson_file(&lesson.id);
+        assert_eq!(&from_json::<Lesson>(&file, &files[&file]).unwrap(), lesson);
+        assert!(lesson.wrong_solutions.is_empty(), "{file} carries known-wrong solutions");
+    }
+    let exam = course.exam.as_ref().unwrap();
+    assert_eq!(outline.exam.as_ref().unwrap().questions, exam.questions.len());
+    assert_eq!(&from_json::<Exam>(EXAM_FILE, &files[EXAM_FILE]).unwrap(), exam);
+    assert_eq!(files.len(), course.lessons.len() + 1, "one file per lesson, and the exam");
+    let json = &files[EXAM_FILE];
+    let cut = from_json::<Exam>(EXAM_FILE, &json[..json.len() / 2]).unwrap_err();
+    assert_eq!(cut.file, EXAM_FILE);
     assert!(cut.message.contains("EOF while parsing"), "{cut}");
 }
 

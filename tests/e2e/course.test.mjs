@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ARTIFACTS, FIRST_LESSON, answerQuestions, assertClean, axeSerious, openPage } from './helpers.mjs';
+import { ARTIFACTS, FIRST_LESSON, answerQuestions, assertClean, axeSerious, browser, openPage, origin } from './helpers.mjs';
 
 /** Meets a lesson's goals with its own walkthrough, then answers its quiz. */
 async function completeLesson(scope, lessonId) {
@@ -94,6 +94,32 @@ describe('course', () => {
     assert.match(await page.textContent('.link-problem'), /There is no lesson called “no-such-lesson”/);
     assertClean(problems);
     await context.close();
+  });
+
+  test('a lesson opens by fetching its own file, and one that cannot be fetched says why', async () => {
+    // A first visit to a lesson downloads that lesson's file, and no other.
+    const { context, page, problems } = await openPage(undefined, FIRST_LESSON);
+    const fetched = await page.evaluate(() => performance.getEntriesByType('resource')
+      .map((entry) => new URL(entry.name).pathname).filter((path) => path.includes('/course/')));
+    assert.deepEqual(fetched, ['/course/shards-and-partition-keys.json']);
+    assertClean(problems);
+    await context.close();
+
+    // Without the service worker, which would answer from its cache.
+    const offline = await browser.newContext({ serviceWorkers: 'block' });
+    await offline.route('**/course/*.json', (route) => route.fulfill({ status: 503, body: 'down' }));
+    const failing = await offline.newPage();
+    await failing.goto(origin + FIRST_LESSON);
+    const alert = failing.locator('[role=alert]', { hasText: 'The lesson could not be opened' });
+    await alert.waitFor();
+    assert.match(
+      await alert.textContent(),
+      /The site answered 503 Service Unavailable for course\/shards-and-partition-keys\.json\. Check the connection, then reload the page\./,
+    );
+    await failing.screenshot({ path: join(ARTIFACTS, 'lesson-not-fetched.png') });
+    await alert.locator('a', { hasText: 'Back to the course map' }).click();
+    await failing.locator('.lesson-card').first().waitFor();
+    await offline.close();
   });
 
   test('progress saved by the previous schema is migrated, with a note', async () => {

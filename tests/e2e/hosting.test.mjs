@@ -116,7 +116,12 @@ describe('offline', () => {
     await page.locator('.lane').first().waitFor();
     for (const key of ['user-42', 'user-42', 'user-42']) await putRecord(page, key);
     await page.locator('.goal.met', { hasText: 'Put three records into the same shard.' }).waitFor();
-    // Another page of the site, never visited, opens from the cache too.
+    // Other pages of the site, never visited, open from the cache too: a
+    // lesson and the exam, whose files the page fetches when it opens them.
+    await page.goto(site.url('/?lesson=resharding-hot-shards'));
+    await page.locator('.lesson h2', { hasText: 'Resharding' }).first().waitFor();
+    await page.goto(site.url('/?exam'));
+    await page.locator('.exam-question').first().waitFor();
     await page.goto(site.url('/?sandbox'));
     await page.locator('.lane').first().waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'offline-sandbox.png') });

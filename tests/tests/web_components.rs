@@ -19,10 +19,12 @@ fn mount_app() -> (HtmlElement, impl Drop) {
     web_sys::window().unwrap().local_storage().unwrap().unwrap().clear().unwrap();
     let root: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&root).unwrap();
-    let course = Arc::new(shardlab_web::built_in_course().unwrap());
+    let course = shardlab_lessons::Course::load_trusted().unwrap().for_site();
+    let outline = Arc::new(course.outline());
     let index = course.lessons.iter().position(|l| l.id == "shards-and-partition-keys").unwrap();
+    let lesson = Arc::new(course.lessons[index].clone());
     let handle = leptos::mount::mount_to(root.clone(), move || {
-        leptos::view! { <shardlab_web::pages::lesson::LessonPage course=course.clone() index=index /> }
+        leptos::view! { <shardlab_web::pages::lesson::LessonPage outline=outline.clone() index=index lesson=lesson.clone() /> }
     });
     (root, handle)
 }

@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod components;
+pub mod course;
 pub mod embed;
 pub mod format;
 pub mod hooks;
@@ -21,8 +22,9 @@ pub mod storage;
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use shardlab_lessons::{Course, LessonError};
+use shardlab_lessons::{EXAM_FILE, Exam, Lesson, Outline, lesson_file};
 
+use crate::course::fetched;
 use crate::pages::course_map::CourseMap;
 use crate::pages::exam::ExamPage;
 use crate::pages::lesson::{Embedding, LessonPage};
@@ -30,35 +32,38 @@ use crate::pages::sandbox::SandboxPage;
 use crate::route::Route;
 pub use crate::sim_handle::SimHandle;
 
-/// The course, as the build parsed it from `lessons/data` (see `build.rs`).
-pub fn built_in_course() -> Result<Course, LessonError> {
-    Course::from_json(include_str!(concat!(env!("OUT_DIR"), "/course.json")))
-}
-
 /// The whole site: the page the address asks for.
 #[component]
 pub fn App() -> impl IntoView {
-    let course = match built_in_course() {
-        Ok(course) => Arc::new(course),
+    let outline = match course::outline() {
+        Ok(outline) => Arc::new(outline),
         Err(err) => return view! { <Fatal message=err.to_string() /> }.into_any(),
     };
-    let position = |id: &str| course.lessons.iter().position(|lesson| lesson.id == id);
+    let position = |id: &str| outline.lessons.iter().position(|lesson| lesson.id == id);
     match Route::current() {
-        Route::CourseMap => view! { <CourseMap course=course /> }.into_any(),
+        Route::CourseMap => view! { <CourseMap outline=outline /> }.into_any(),
         Route::Lesson { id, step } => match position(&id) {
-            Some(index) => view! { <LessonPage course=course index=index step=step.unwrap_or(0) /> }.into_any(),
-            None => view! { <CourseMap course=course missing=id /> }.into_any(),
+            Some(index) => lesson_page(outline.clone(), index, step.unwrap_or(0), None),
+            None => view! { <CourseMap outline=outline missing=id /> }.into_any(),
         },
         Route::Embed { id, origin } => match position(&id) {
-            Some(index) => view! { <LessonPage course=course index=index embedding=Embedding { origin } /> }.into_any(),
+            Some(index) => lesson_page(outline.clone(), index, 0, Some(Embedding { origin })),
             None => view! { <Fatal message=format!("There is no lesson called “{id}” to embed.") /> }.into_any(),
         },
-        Route::Exam => match course.exam.clone() {
-            Some(exam) => view! { <ExamPage exam=Arc::new(exam) /> }.into_any(),
-            None => view! { <CourseMap course=course /> }.into_any(),
+        Route::Exam => match outline.exam {
+            Some(_) => fetched(EXAM_FILE.to_owned(), "exam", |exam: Arc<Exam>| view! { <ExamPage exam=exam /> }),
+            None => view! { <CourseMap outline=outline /> }.into_any(),
         },
         Route::Sandbox => view! { <SandboxPage /> }.into_any(),
     }
+}
+
+/// Lesson number `index` of `outline`, once its file has arrived.
+fn lesson_page(outline: Arc<Outline>, index: usize, step: usize, embedding: Option<Embedding>) -> AnyView {
+    fetched(lesson_file(&outline.lessons[index].id), "lesson", move |lesson: Arc<Lesson>| {
+        let (outline, embedding) = (outline.clone(), embedding.clone());
+        view! { <LessonPage outline=outline index=index lesson=lesson step=step embedding=embedding /> }
+    })
 }
 
 #[component]
@@ -75,14 +80,12 @@ fn Fatal(message: String) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    /// The course the build embedded is the one in `lessons/data`, less the
-    /// known-wrong solutions, which the build leaves out (see `build.rs`).
+    /// The outline the build embedded is the one of the course in
+    /// `lessons/data`; the lessons' bodies are `course-files`' (tested in
+    /// the lessons crate).
     #[test]
-    fn the_built_in_course_is_the_lesson_data() {
-        let mut course = shardlab_lessons::Course::load_trusted().unwrap();
-        for lesson in &mut course.lessons {
-            lesson.wrong_solutions.clear();
-        }
-        assert_eq!(super::built_in_course().unwrap(), course);
+    fn the_built_in_outline_is_the_lesson_data() {
+        let course = shardlab_lessons::Course::load_trusted().unwrap();
+        assert_eq!(super::course::outline().unwrap(), course.outline());
     }
 }

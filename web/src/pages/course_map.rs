@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use shardlab_lessons::Course;
+use shardlab_lessons::Outline;
 
 use crate::pages::{Brand, Footer};
 use crate::route::Route;
@@ -12,10 +12,10 @@ use crate::storage;
 
 /// The home page. `missing` names a lesson a link asked for that does not exist.
 #[component]
-pub fn CourseMap(course: Arc<Course>, #[prop(optional)] missing: Option<String>) -> impl IntoView {
+pub fn CourseMap(outline: Arc<Outline>, #[prop(optional)] missing: Option<String>) -> impl IntoView {
     let (progress, note) = storage::load_progress();
-    let n_done = course.lessons.iter().filter(|l| progress.lesson(&l.id).is_some_and(|p| p.completed)).count();
-    let n_lessons = course.lessons.len();
+    let n_done = outline.lessons.iter().filter(|l| progress.lesson(&l.id).is_some_and(|p| p.completed)).count();
+    let n_lessons = outline.lessons.len();
     view! {
         <header class="topbar"><Brand /></header>
         <main class="course-map">
@@ -39,10 +39,10 @@ pub fn CourseMap(course: Arc<Course>, #[prop(optional)] missing: Option<String>)
                         <a href=Route::Sandbox.href()>"The sandbox"</a>
                         ": a stream of your own with every control, to try anything."
                     </li>
-                    {course.exam.as_ref().map(|exam| view! {
+                    {outline.exam.as_ref().map(|exam| view! {
                         <li>
                             <a href=Route::Exam.href()>"The practice exam"</a>
-                            {format!(": {} questions on the whole course, each explained.", exam.questions.len())}
+                            {format!(": {} questions on the whole course, each explained.", exam.questions)}
                         </li>
                     })}
                 </ul>
@@ -53,7 +53,7 @@ pub fn CourseMap(course: Arc<Course>, #[prop(optional)] missing: Option<String>)
                     {format!("{n_done} of {n_lessons} lessons complete. Each lesson runs a live simulation: meet its goals, then answer its quiz.")}
                 </p>
                 <ol class="lesson-list">
-                    {course.lessons.iter().enumerate().map(|(idx, lesson)| {
+                    {outline.lessons.iter().enumerate().map(|(idx, lesson)| {
                         let state = progress.lesson(&lesson.id);
                         let (status, class) = match state {
                             Some(p) if p.completed => ("Completed", "complete"),
@@ -73,14 +73,14 @@ pub fn CourseMap(course: Arc<Course>, #[prop(optional)] missing: Option<String>)
                 </ol>
             </section>
             <section class="panel map-extras">
-                {course.exam.as_ref().map(|exam| {
+                {outline.exam.as_ref().map(|exam| {
                     let best = progress.exam.best_percent;
                     let attempts = progress.exam.attempts;
                     view! {
                         <div class="extra">
                             <h2><a href=Route::Exam.href()>{exam.title.clone()}</a></h2>
                             <p class="muted">
-                                {format!("{} questions on every topic; {}% passes.", exam.questions.len(), exam.pass_percent)}
+                                {format!("{} questions on every topic; {}% passes.", exam.questions, exam.pass_percent)}
                                 {(attempts > 0).then(|| format!(" Best score {best}% in {attempts} attempt{}.", if attempts == 1 { "" } else { "s" }))}
                             </p>
                         </div>

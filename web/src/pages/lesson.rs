@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use shardlab_lessons::Course;
+use shardlab_lessons::{Lesson, Outline};
 
 use crate::components::lesson_panel::{LessonPanel, NextStep};
 use crate::embed;
@@ -22,16 +22,17 @@ pub struct Embedding {
     pub origin: Option<String>,
 }
 
-/// Lesson number `index` of `course`. `step` replays that many steps of the
-/// reference solution on opening (a deep link into a walkthrough).
+/// `lesson`, number `index` of the course `outline` lists. `step` replays
+/// that many steps of the reference solution on opening (a deep link into a
+/// walkthrough).
 #[component]
 pub fn LessonPage(
-    course: Arc<Course>,
+    outline: Arc<Outline>,
     index: usize,
+    lesson: Arc<Lesson>,
     #[prop(optional)] step: usize,
-    #[prop(optional)] embedding: Option<Embedding>,
+    #[prop(optional_no_strip)] embedding: Option<Embedding>,
 ) -> impl IntoView {
-    let lesson = Arc::new(course.lessons[index].clone());
     let embedded = embedding.is_some();
     // An embedded lesson keeps no work: the embedding page owns it.
     let keeps_work = !embedded;
@@ -73,11 +74,10 @@ pub fn LessonPage(
             embed::post_completion(embedding.origin.as_deref(), &lesson_id, score);
         }
     });
-    let n_lessons = course.lessons.len();
+    let n_lessons = outline.lessons.len();
     let neighbour = |idx: Option<usize>| {
-        idx.filter(|&i| i < n_lessons).map(|i| {
-            (Route::Lesson { id: course.lessons[i].id.clone(), step: None }.href(), course.lessons[i].title.clone())
-        })
+        idx.and_then(|i| outline.lessons.get(i))
+            .map(|entry| (Route::Lesson { id: entry.id.clone(), step: None }.href(), entry.title.clone()))
     };
     let previous = neighbour(index.checked_sub(1));
     let next = neighbour(Some(index + 1));

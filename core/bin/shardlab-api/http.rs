@@ -285,6 +285,26 @@ pub(crate) fn write_response(
     writer.flush()
 }
 
+/// The head of a `200` response whose body follows in chunks, as an event
+/// stream's does: each [`write_chunk`] is flushed at once.
+pub(crate) fn write_stream_head(writer: &mut impl Write, headers: &[(&str, &str)]) -> io::Result<()> {
+    let mut head = String::from("HTTP/1.1 200 OK\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("Transfer-Encoding: chunked\r\n\r\n");
+    writer.write_all(head.as_bytes())?;
+    writer.flush()
+}
+
+/// One chunk of a chunked body; an empty one ends the body.
+pub(crate) fn write_chunk(writer: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
+    write!(writer, "{:x}\r\n", bytes.len())?;
+    writer.write_all(bytes)?;
+    writer.write_all(b"\r\n")?;
+    writer.flush()
+}
+
 /// `100 Continue`, for a client that sent `Expect: 100-continue`.
 pub(crate) fn write_continue(writer: &mut impl Write) -> io::Result<()> {
     writer.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;

@@ -19,6 +19,9 @@
 //! cargo run --release -q -p shardlab-core --bin shardlab-api -- --listen 127.0.0.1:4567
 //! ```
 
+mod cbor;
+mod eventstream;
+mod h2c;
 mod http;
 mod server;
 

@@ -11,6 +11,7 @@ Each test class starts its own endpoint on a free port.
 
 import base64
 import datetime
+import http.client
 import json
 import os
 import subprocess
@@ -22,6 +23,7 @@ import urllib.request
 
 import boto3
 import botocore.config
+import botocore.eventstream
 import cbor2
 
 BINARY = None  # set from argv in __main__
@@ -325,6 +327,53 @@ class Cbor(ManualClockCase):
             self.assertEqual(caught.exception.code, 400)
             self.assertEqual(caught.exception.headers["x-amzn-ErrorType"], "SerializationException")
             self.assertEqual(cbor_loads(caught.exception.read())["__type"], "SerializationException")
+
+
+    def test_subscribe_to_shard_streams_cbor_events(self):
+        """The Java SDK subscribes in CBOR too: each event's payload is CBOR,
+        in AWS's event-stream framing, read here with botocore's own parser."""
+        self.cbor("CreateStream", {"StreamName": "cbor-efo", "ShardCount": 1})
+        self.advance(5000)
+        _, _, summary = self.cbor("DescribeStreamSummary", {"StreamName": "cbor-efo"})
+        arn = summary["StreamDescriptionSummary"]["StreamARN"]
+        _, _, registered = self.cbor("RegisterStreamConsumer", {"StreamARN": arn, "ConsumerName": "java"})
+        self.advance(5000)
+        self.cbor("PutRecord", {"StreamName": "cbor-efo", "PartitionKey": "k", "Data": b"\x00\x01"})
+        connection = http.client.HTTPConnection(self.endpoint.url.removeprefix("http://"), timeout=20)
+        body = cbor2.dumps({
+            "ConsumerARN": registered["Consumer"]["ConsumerARN"],
+            "ShardId": "shardId-000000000000",
+            "StartingPosition": {"Type": "TRIM_HORIZON"},
+        })
+        headers = {"X-Amz-Target": "Kinesis_20131202.SubscribeToShard", "Content-Type": "application/x-amz-cbor-1.1"}
+        connection.request("POST", "/", body=body, headers=headers)
+        response = connection.getresponse()
+        self.assertEqual((response.status, response.headers["Content-Type"]), (200, "application/vnd.amazon.eventstream"))
+        messages = botocore.eventstream.EventStreamBuffer()
+
+        def next_message():
+            while True:
+                for message in messages:
+                    return message
+                chunk = response.read1(65536)
+                if not chunk:
+                    return None
+                messages.add_data(chunk)
+
+        initial = next_message()
+        self.assertEqual(initial.headers[":event-type"], "initial-response")
+        event = next_message()
+        self.assertEqual(event.headers[":message-type"], "event")
+        self.assertEqual(event.headers[":event-type"], "SubscribeToShardEvent")
+        self.assertEqual(event.headers[":content-type"], "application/x-amz-cbor-1.1")
+        payload = cbor_loads(event.payload)
+        self.assertEqual([r["Data"] for r in payload["Records"]], [b"\x00\x01"])
+        self.assertEqual(payload["Records"][0]["ApproximateArrivalTimestamp"][0], "millis")
+        self.advance(300_000)
+        last = next_message()
+        self.assertEqual(cbor_loads(last.payload)["Records"], [])
+        self.assertIsNone(next_message())
+        connection.close()
 
 
 class SubscribeToShard(ManualClockCase):

@@ -124,7 +124,10 @@ pub(crate) fn read_head(reader: &mut impl BufRead) -> Result<Head, ReadError> {
         "HTTP/1.1" => true,
         "HTTP/1.0" => false,
         "HTTP/2.0" => {
-            return Err(refused(505, "This endpoint speaks HTTP/1.1 only; HTTP/2 (h2c) is not served yet."));
+            return Err(refused(
+                505,
+                "HTTP/2 is served as h2c with prior knowledge (the connection preface PRI * HTTP/2.0), not as an HTTP/1.1 request line.",
+            ));
         }
         _ => return Err(refused(505, "This endpoint speaks HTTP/1.1 only.")),
     };

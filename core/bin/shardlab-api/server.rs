@@ -1,24 +1,26 @@
 //! The HTTP endpoint: the simulation served as AWS serves Kinesis, Firehose
-//! and SQS, so that real clients (boto3, the AWS CLI) can talk to it.
+//! and SQS, so that real clients (boto3, the AWS CLI, the AWS SDKs for
+//! JavaScript and Java) can talk to it.
 //!
 //! One thread owns the `Simulation` and answers requests one at a time, as
 //! the browser does; each connection has a thread of its own that reads and
 //! writes HTTP and hands the simulation thread `(target, body)` pairs. So a
 //! client holding an idle keep-alive connection never blocks another.
 //!
-//! What is served: `POST /` with `X-Amz-Target` and a JSON body in
+//! What is served: `POST /` with `X-Amz-Target` and a body in
 //! `application/x-amz-json-1.1` (Kinesis, Firehose, `Shardlab.*`),
-//! `application/x-amz-json-1.0` (SQS) or `application/json`. Signatures are
-//! not checked: any `Authorization` header, or none, is accepted. The
-//! response carries the status `api::handle` chose, `x-amzn-RequestId`, and
-//! for an error `x-amzn-ErrorType` with the exception name, which is where
-//! the AWS SDKs look first.
+//! `application/x-amz-json-1.0` (SQS), `application/json`, or
+//! `application/x-amz-cbor-1.1` (Kinesis from the Java SDK; `cbor.rs`
+//! translates it to and from JSON). Signatures are not checked: any
+//! `Authorization` header, or none, is accepted. The response carries the
+//! status `api::handle` chose, `x-amzn-RequestId`, and for an error
+//! `x-amzn-ErrorType` with the exception name, which is where the AWS SDKs
+//! look first.
 //!
-//! Later steps, each with its seam here: CBOR (`application/x-amz-cbor-1.1`,
-//! refused in `content_type` with a `SerializationException` that says so),
-//! `SubscribeToShard` as an event stream (it answers the JSON
-//! `{"SubscriptionId": N}` of `api::efo` until then, see `answer`), and
-//! HTTP/2 (h2c), which `http::read_head` refuses with a 505.
+//! `SubscribeToShard` is answered, as on AWS, with an event stream
+//! (`stream_subscription`): chunked on HTTP/1.1, a DATA stream on HTTP/2.
+//! A connection that opens with the HTTP/2 preface goes to `h2c.rs`, which
+//! answers each stream through the same `answer`.
 
 use std::io::{self, BufReader, BufWriter, Read};
 use std::net::{TcpListener, TcpStream};

@@ -77,10 +77,11 @@ class EndpointCase(unittest.TestCase):
     """One endpoint for a class's tests, started with its CLOCK mode."""
 
     CLOCK = "manual"
+    ARGS = ()
 
     @classmethod
     def setUpClass(cls):
-        cls.endpoint = Endpoint("--clock", cls.CLOCK)
+        cls.endpoint = Endpoint("--clock", cls.CLOCK, *cls.ARGS)
         cls.kinesis = cls.endpoint.client("kinesis")
 
     @classmethod
@@ -438,6 +439,41 @@ class WallClock(EndpointCase):
         self.assertGreaterEqual(waited, 0.5, "the bucket refills at 1 KiB per wall millisecond")
         self.assertTrue(put["SequenceNumber"])
         print(f"\n  put_record succeeded after {retried} botocore retries, {waited:.2f} s", file=sys.stderr)
+
+
+class FastWallClock(EndpointCase):
+    """The wall clock at 60 times its pace: a subscription's five simulated
+    minutes pass in five seconds."""
+
+    CLOCK = "wall"
+    ARGS = ("--speed", "60")
+
+    def test_subscription_pushes_events_as_time_passes_and_ends_by_itself(self):
+        self.kinesis.create_stream(StreamName="fast", ShardCount=1)
+        self.kinesis.get_waiter("stream_exists").wait(StreamName="fast", WaiterConfig={"Delay": 1})
+        arn = self.kinesis.describe_stream_summary(StreamName="fast")["StreamDescriptionSummary"]["StreamARN"]
+        consumer = self.kinesis.register_stream_consumer(StreamARN=arn, ConsumerName="live")["Consumer"]
+        while self.kinesis.describe_stream_consumer(ConsumerARN=consumer["ConsumerARN"])["ConsumerDescription"]["ConsumerStatus"] != "ACTIVE":
+            time.sleep(0.05)
+        self.kinesis.put_record(StreamName="fast", PartitionKey="k", Data=b"live")
+        started = time.monotonic()
+        subscribed = self.kinesis.subscribe_to_shard(
+            ConsumerARN=consumer["ConsumerARN"], ShardId="shardId-000000000000", StartingPosition={"Type": "LATEST"}
+        )
+        events = []
+        for event in subscribed["EventStream"]:
+            events.append(event["SubscribeToShardEvent"])
+            if len(events) == 1:
+                self.kinesis.put_record(StreamName="fast", PartitionKey="k", Data=b"while subscribed")
+        elapsed = time.monotonic() - started
+        # LATEST: the record put before subscribing is not pushed; the one put while subscribed is.
+        self.assertEqual([r["Data"] for e in events for r in e["Records"]], [b"while subscribed"])
+        self.assertGreaterEqual(elapsed, 4.5)
+        self.assertLess(elapsed, 15)
+        # An event at least once a simulated second: 300 of them in five simulated minutes,
+        # fewer where one poll spans several simulated seconds.
+        self.assertGreaterEqual(len(events), 30)
+        print(f"\n  {len(events)} events in {elapsed:.2f} s", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@
 // manual clock, moved by Shardlab.AdvanceClock (plain HTTP/1.1 fetch).
 
 import { spawn } from "node:child_process";
+import http2 from "node:http2";
 import { createInterface } from "node:readline";
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -75,6 +76,34 @@ async function createActiveStream(name, shards) {
   assert.equal(StreamDescription.StreamStatus, "ACTIVE");
 }
 
+test("h2c with prior knowledge: AWS's headers on an HTTP/2 stream", async () => {
+  const session = http2.connect(url);
+  try {
+    const response = await new Promise((resolve, reject) => {
+      const stream = session.request({
+        ":method": "POST",
+        ":path": "/",
+        "x-amz-target": "Kinesis_20131202.DescribeStreamSummary",
+        "content-type": "application/x-amz-json-1.1",
+      });
+      let body = "";
+      stream.setEncoding("utf8");
+      stream.on("response", (headers) => {
+        stream.on("data", (chunk) => (body += chunk));
+        stream.on("end", () => resolve({ headers, body }));
+      });
+      stream.on("error", reject);
+      stream.end(JSON.stringify({ StreamName: "absent" }));
+    });
+    assert.equal(response.headers[":status"], 400);
+    assert.equal(response.headers["x-amzn-errortype"], "ResourceNotFoundException");
+    assert.equal(response.headers["content-type"], "application/x-amz-json-1.1");
+    assert.equal(JSON.parse(response.body).__type, "ResourceNotFoundException");
+  } finally {
+    session.close();
+  }
+});
+
 test("create, put, list shards and get records", async () => {
   await createActiveStream("js", 2);
   const put = await kinesis.send(
@@ -128,7 +157,8 @@ test("SubscribeToShard streams records over HTTP/2 until the subscription ends",
   const received = [];
   let events = 0;
   for await (const event of subscribed.EventStream) {
-    if (!event.SubscribeToShardEvent) continue;
+    // The SDK keeps the initial-response event to itself: every event here is a record batch.
+    assert.ok(event.SubscribeToShardEvent, `unexpected event ${Object.keys(event)}`);
     events += 1;
     const { Records, ContinuationSequenceNumber, MillisBehindLatest } = event.SubscribeToShardEvent;
     received.push(...Records.map((r) => text(r.Data)));

@@ -326,7 +326,8 @@ mod tests {
 
     #[track_caller]
     fn check_decode(hex: &str, expected: Value) {
-        let bytes: Vec<u8> = (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect();
+        let bytes: Vec<u8> =
+            (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect();
         assert_eq!(decode(&bytes), Ok(expected), "{hex}");
     }
 
@@ -357,10 +358,27 @@ mod tests {
     #[test]
     fn refuses_what_json_cannot_hold_or_the_body_cannot_back() {
         for hex in [
-            "", "18", "1c", "5a00000010", "9b00000000ffffffff", "a1", "a10102", "ff", "f97c00", "fb7ff8000000000000",
-            "f0", "0000", "82ff", "5f01ff", "7f4161ff", "c1", "c16161", "62c328",
+            "",
+            "18",
+            "1c",
+            "5a00000010",
+            "9b00000000ffffffff",
+            "a1",
+            "a10102",
+            "ff",
+            "f97c00",
+            "fb7ff8000000000000",
+            "f0",
+            "0000",
+            "82ff",
+            "5f01ff",
+            "7f4161ff",
+            "c1",
+            "c16161",
+            "62c328",
         ] {
-            let bytes: Vec<u8> = (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect();
+            let bytes: Vec<u8> =
+                (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect();
             assert!(decode(&bytes).is_err(), "{hex} decoded");
         }
         let deep = [vec![0x81; MAX_DEPTH + 1], vec![0]].concat();
@@ -371,12 +389,22 @@ mod tests {
 
     #[test]
     fn answers_carry_blobs_as_bytes_and_timestamps_as_tagged_millis() {
-        let answer = json!({"Records": [{"Data": "aGk=", "ApproximateArrivalTimestamp": 1767225600.5, "PartitionKey": "k"}]});
+        let answer =
+            json!({"Records": [{"Data": "aGk=", "ApproximateArrivalTimestamp": 1767225600.5, "PartitionKey": "k"}]});
         let bytes = encode(&answer);
         let expected = [
-            &[0xa1, 0x67][..], b"Records", &[0x81, 0xa3, 0x78, 0x1b], b"ApproximateArrivalTimestamp",
-            &[0xc1, 0x1b, 0, 0, 1, 0x9b, 0x76, 0xda, 0xa9, 0xf4, 0x64], b"Data", &[0x42], b"hi", &[0x6c], b"PartitionKey",
-            &[0x61], b"k",
+            &[0xa1, 0x67][..],
+            b"Records",
+            &[0x81, 0xa3, 0x78, 0x1b],
+            b"ApproximateArrivalTimestamp",
+            &[0xc1, 0x1b, 0, 0, 1, 0x9b, 0x76, 0xda, 0xa9, 0xf4, 0x64],
+            b"Data",
+            &[0x42],
+            b"hi",
+            &[0x6c],
+            b"PartitionKey",
+            &[0x61],
+            b"k",
         ]
         .concat();
         assert_eq!(bytes, expected);

@@ -71,10 +71,7 @@ mod tests {
     #[test]
     fn matches_botocores_vectors() {
         assert_eq!(message(&[], b""), b"\x00\x00\x00\x10\x00\x00\x00\x00\x05\xc2\x48\xeb\x7d\x98\xc8\xff");
-        assert_eq!(
-            message(&[], b"{'foo':'bar'}"),
-            b"\x00\x00\x00\x1d\x00\x00\x00\x00\xfdR\x8cZ{'foo':'bar'}\xc3e96"
-        );
+        assert_eq!(message(&[], b"{'foo':'bar'}"), b"\x00\x00\x00\x1d\x00\x00\x00\x00\xfdR\x8cZ{'foo':'bar'}\xc3e96");
     }
 
     #[test]

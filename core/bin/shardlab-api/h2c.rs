@@ -129,15 +129,16 @@ async fn handle(
             let (method, path) = (parts.method.to_string(), parts.uri.path().to_string());
             let shared = shared.clone();
             let target = target.clone();
-            let answered = tokio::task::spawn_blocking(move || {
-                server::answer(&method, &path, protocol, &target, body, &shared)
-            });
+            let answered =
+                tokio::task::spawn_blocking(move || server::answer(&method, &path, protocol, &target, body, &shared));
             match answered.await {
                 Ok(answer) => answer,
                 Err(_) => return Ok(()),
             }
         }
-        Err((status, reason)) => (status, Some("SerializationException".into()), server::error_body("SerializationException", reason)),
+        Err((status, reason)) => {
+            (status, Some("SerializationException".into()), server::error_body("SerializationException", reason))
+        }
     };
     let id = server::request_id();
     let date = crate::http::http_date(

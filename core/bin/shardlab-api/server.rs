@@ -231,13 +231,18 @@ fn serve_connection(stream: TcpStream, shared: &Shared) -> io::Result<()> {
             let id_header = request_id();
             let headers = [("x-amzn-RequestId", id_header.as_str()), ("Content-Type", EVENT_STREAM)];
             http::write_stream_head(&mut writer, &headers)?;
-            stream_subscription(id, wire, shared, |frame| {
-                http::write_chunk(&mut writer, frame)
-            })?;
+            stream_subscription(id, wire, shared, |frame| http::write_chunk(&mut writer, frame))?;
             http::write_chunk(&mut writer, b"")?;
         } else {
             let body = wire.body(&body);
-            respond_as(&mut writer, status, code.as_deref().unwrap_or(""), &body, head.keep_alive, wire.content_type())?;
+            respond_as(
+                &mut writer,
+                status,
+                code.as_deref().unwrap_or(""),
+                &body,
+                head.keep_alive,
+                wire.content_type(),
+            )?;
         }
         if !head.keep_alive {
             return Ok(());

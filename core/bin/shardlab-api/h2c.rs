@@ -146,7 +146,8 @@ async fn handle(
     );
     let mut head = http::Response::builder().status(status).header("x-amzn-requestid", &id).header("date", &date);
     if let Some(subscription) = server::subscription(&target, status, &body) {
-        let head = head.header("content-type", server::EVENT_STREAM).body(()).expect("valid header values");
+        let head =
+            head.header("content-type", server::EVENT_STREAM).body(()).map_err(|_| h2::Reason::INTERNAL_ERROR)?;
         let mut send = respond.send_response(head, false)?;
         let (frames, mut queued) = tokio::sync::mpsc::channel::<Vec<u8>>(EVENTS_QUEUED);
         thread::Builder::new()
@@ -166,7 +167,7 @@ async fn handle(
     if let Some(code) = code.filter(|_| status != 200) {
         head = head.header("x-amzn-errortype", code);
     }
-    let head = head.body(()).expect("valid header values");
+    let head = head.body(()).map_err(|_| h2::Reason::INTERNAL_ERROR)?;
     let mut send = respond.send_response(head, false)?;
     send_all(&mut send, Bytes::from(wire.body(&body))).await?;
     send.send_data(Bytes::new(), true)

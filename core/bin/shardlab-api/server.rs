@@ -435,7 +435,7 @@ pub(crate) fn stream_subscription(
     mut send: impl FnMut(&[u8]) -> io::Result<()>,
 ) -> io::Result<()> {
     let content_type = protocol.content_type();
-    send(&eventstream::event("initial-response", content_type, &protocol.body(b"{}")))?;
+    send(&eventstream::event("initial-response", content_type, &protocol.body(b"{}"))?)?;
     let started = StdInstant::now();
     let mut last_sent: Option<u64> = None;
     let request = serde_json::json!({ "SubscriptionId": id }).to_string();
@@ -445,7 +445,7 @@ pub(crate) fn stream_subscription(
         };
         if response.status != 200 {
             let code = error_type(&response.body);
-            return send(&eventstream::exception(&code, content_type, &protocol.body(response.body.as_bytes())));
+            return send(&eventstream::exception(&code, content_type, &protocol.body(response.body.as_bytes()))?);
         }
         let Ok(mut read) = serde_json::from_str::<Value>(&response.body) else { return Ok(()) };
         let ended = read.get("Ended").and_then(Value::as_bool).unwrap_or(true);
@@ -457,7 +457,7 @@ pub(crate) fn stream_subscription(
         let has_records = event.get("Records").and_then(Value::as_array).is_some_and(|r| !r.is_empty());
         if has_records || ended || last_sent.is_none_or(|at| now >= at + HEARTBEAT_MILLIS) {
             let payload = protocol.body(event.to_string().as_bytes());
-            send(&eventstream::event("SubscribeToShardEvent", content_type, &payload))?;
+            send(&eventstream::event("SubscribeToShardEvent", content_type, &payload)?)?;
             last_sent = Some(now);
         }
         if ended || started.elapsed() >= shared.subscription_wall_limit {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing, then runs every test: native, the HTTP endpoint
-# with real AWS clients (boto3, the AWS CLI), headless-browser
+# with real AWS clients (boto3, the AWS CLI, cbor2, the JavaScript SDK v3), headless-browser
 # (wasm-bindgen-test in Chromium) and end-to-end (Playwright against the
 # release build). Exits non-zero on the first failing stage.
 set -euo pipefail
@@ -14,11 +14,14 @@ started=$SECONDS
 step "native tests"
 cargo test --workspace --quiet
 
-step "endpoint tests (boto3 and the AWS CLI against shardlab-api --listen)"
+step "endpoint tests (boto3, the AWS CLI, CBOR and the JavaScript SDK v3 against shardlab-api --listen)"
 ensure_endpoint_venv
 # cargo test has built the debug binary; this only makes sure of it.
 cargo build --quiet -p shardlab-core --bin shardlab-api
 "$ENDPOINT_VENV/bin/python" tests/endpoint/test_boto3.py target/debug/shardlab-api
+# @aws-sdk/client-kinesis, pinned in package-lock.json (ensure_build_tools ran npm ci):
+# every call over HTTP/2 (h2c), SubscribeToShard's event stream included.
+SHARDLAB_API=target/debug/shardlab-api node --test tests/endpoint/test_js_sdk.mjs
 
 step "browser tests (wasm-bindgen-test, headless Chromium)"
 # The runner reads tests/webdriver.json (Chromium flags) from the package directory.

@@ -59,13 +59,13 @@ ensure_node_modules() {
   local stamp="$ROOT/node_modules/.shardlab-lock.sha256" want
   want=$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1)
   [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return
-  step "npm ci (binaryen for wasm-opt, playwright-core)"
+  step "npm ci (binaryen for wasm-opt, playwright-core, @aws-sdk/client-kinesis for the endpoint tests)"
   (cd "$ROOT" && npm ci --no-audit --no-fund)
   echo "$want" >"$stamp"
 }
 
 # The real AWS clients the endpoint tests use (boto3, botocore, the AWS CLI
-# v1), at the exact versions in tests/endpoint/requirements.txt, in a virtual
+# v1, and cbor2 for the Java SDK's CBOR), at the exact versions in tests/endpoint/requirements.txt, in a virtual
 # environment under target/ (git-ignored). Reinstalled only when the
 # requirements file changes.
 ENDPOINT_VENV="$ROOT/target/endpoint-venv"

@@ -46,7 +46,9 @@ impl Drop for Endpoint {
 struct Reply {
     status: u16,
     headers: Vec<(String, String)>,
+    /// The body as text (JSON), with any bytes that are not UTF-8 replaced.
     body: String,
+    raw: Vec<u8>,
 }
 
 impl Reply {
@@ -73,7 +75,7 @@ fn read_reply(reader: &mut impl BufRead) -> Reply {
     let length: usize = headers.iter().find(|(n, _)| n == "content-length").unwrap().1.parse().unwrap();
     let mut body = vec![0; length];
     reader.read_exact(&mut body).unwrap();
-    Reply { status, headers, body: String::from_utf8(body).unwrap() }
+    Reply { status, headers, body: String::from_utf8_lossy(&body).into_owned(), raw: body }
 }
 
 fn request(target: &str, body: &str) -> String {
@@ -173,11 +175,12 @@ fn malformed_and_oversized_requests_get_aws_style_errors_and_the_server_lives_on
         (b"GARBAGE\r\n\r\n", 400, "SerializationException"),
         (b"POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", 400, "SerializationException"),
         (b"POST / HTTP/1.1\r\nContent-Length: 16777217\r\n\r\n", 413, "SerializationException"),
-        (b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505, "HttpVersionNotSupported"),
+        // HTTP/2 comes as h2c's preface (`PRI * HTTP/2.0`), never as an HTTP/1.1 request line.
+        (b"POST / HTTP/2.0\r\n\r\n", 505, "HttpVersionNotSupported"),
         (b"GET / HTTP/1.1\r\n\r\n", 405, "UnknownOperationException"),
         (b"POST /2015-03-31/functions HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}", 404, "UnknownOperationException"),
         (
-            b"POST / HTTP/1.1\r\nX-Amz-Target: Kinesis_20131202.ListStreams\r\nContent-Type: application/x-amz-cbor-1.1\r\nContent-Length: 1\r\n\r\n\xa0",
+            b"POST / HTTP/1.1\r\nX-Amz-Target: Kinesis_20131202.ListStreams\r\nContent-Type: application/xml\r\nContent-Length: 2\r\n\r\n{}",
             400,
             "SerializationException",
         ),
@@ -275,4 +278,42 @@ fn sqs_is_answered_in_json_1_0() {
     assert_eq!(created.status, 200, "{}", created.body);
     assert_eq!(created.header("content-type"), Some("application/x-amz-json-1.0"));
     assert_eq!(json(&created.body)["QueueUrl"], "https://sqs.us-east-1.amazonaws.com/123456789012/q");
+}
+
+/// A CBOR request (`application/x-amz-cbor-1.1`) to `target`.
+fn cbor_request(target: &str, body: &[u8]) -> Vec<u8> {
+    let head = format!(
+        "POST / HTTP/1.1\r\nX-Amz-Target: {target}\r\nContent-Type: application/x-amz-cbor-1.1\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    [head.as_bytes(), body].concat()
+}
+
+#[test]
+fn cbor_is_answered_in_cbor_and_bad_cbor_is_refused() {
+    let endpoint = Endpoint::start(&["--clock", "manual"]);
+    // {} → {"HasMoreStreams": false, "StreamNames": [], "StreamSummaries": []}
+    let listed = exchange(&endpoint, &cbor_request("Kinesis_20131202.ListStreams", b"\xa0"));
+    assert_eq!((listed.status, listed.header("content-type")), (200, Some("application/x-amz-cbor-1.1")));
+    assert_eq!(listed.raw, b"\xa3\x6eHasMoreStreams\xf4\x6bStreamNames\x80\x6fStreamSummaries\x80");
+    for bad in [&b"\xa1"[..], b"\xff", b"\x5b\xff\xff\xff\xff\xff\xff\xff\xff", &[0x81; 1000]] {
+        let refused = exchange(&endpoint, &cbor_request("Kinesis_20131202.ListStreams", bad));
+        assert_eq!((refused.status, refused.header("x-amzn-errortype")), (400, Some("SerializationException")));
+        assert_eq!(refused.header("content-type"), Some("application/x-amz-cbor-1.1"));
+        assert!(refused.raw.starts_with(b"\xa2\x66__type\x76SerializationException"), "{:?}", refused.body);
+    }
+}
+
+#[test]
+fn a_broken_http2_connection_is_closed_and_the_server_lives_on() {
+    let endpoint = Endpoint::start(&["--clock", "manual"]);
+    let mut stream = endpoint.connect();
+    // The h2c preface, then bytes that are no HTTP/2 frame.
+    stream.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\xff\xff\xff\xff\xff\xff\xff\xff\xff").unwrap();
+    let mut rest = Vec::new();
+    // The server answers with a GOAWAY (or nothing) and closes the connection.
+    let _ = std::io::Read::read_to_end(&mut stream, &mut rest);
+    assert!(!rest.starts_with(b"HTTP/1.1"));
+    let listed = exchange(&endpoint, request("Kinesis_20131202.ListStreams", "{}").as_bytes());
+    assert_eq!(listed.status, 200);
 }

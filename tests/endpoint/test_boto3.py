@@ -1,6 +1,7 @@
 """Real AWS clients against `shardlab-api --listen`: boto3 (botocore's own
-retries included) and the AWS CLI, at the versions pinned in
-requirements.txt.
+retries included, and SubscribeToShard's event stream over HTTP/1.1), the
+AWS CLI, and CBOR requests as the AWS SDK for Java sends them (made with
+cbor2), at the versions pinned in requirements.txt.
 
     python tests/endpoint/test_boto3.py target/debug/shardlab-api
 
@@ -10,16 +11,20 @@ Each test class starts its own endpoint on a free port.
 
 import base64
 import datetime
+import http.client
 import json
 import os
 import subprocess
 import sys
 import time
 import unittest
+import urllib.error
 import urllib.request
 
 import boto3
 import botocore.config
+import botocore.eventstream
+import cbor2
 
 BINARY = None  # set from argv in __main__
 
@@ -72,10 +77,11 @@ class EndpointCase(unittest.TestCase):
     """One endpoint for a class's tests, started with its CLOCK mode."""
 
     CLOCK = "manual"
+    ARGS = ()
 
     @classmethod
     def setUpClass(cls):
-        cls.endpoint = Endpoint("--clock", cls.CLOCK)
+        cls.endpoint = Endpoint("--clock", cls.CLOCK, *cls.ARGS)
         cls.kinesis = cls.endpoint.client("kinesis")
 
     @classmethod
@@ -83,7 +89,7 @@ class EndpointCase(unittest.TestCase):
         cls.endpoint.stop()
 
 
-class ManualClock(EndpointCase):
+class ManualClockCase(EndpointCase):
     """The clock moves only with Shardlab.AdvanceClock: every step is exact."""
 
     def advance(self, millis):
@@ -96,6 +102,9 @@ class ManualClock(EndpointCase):
         self.advance(5000)
         self.kinesis.get_waiter("stream_exists").wait(StreamName=name, WaiterConfig={"Delay": 0})
 
+
+
+class ManualClock(ManualClockCase):
     def test_create_put_and_page_through_list_shards(self):
         self.create_active_stream("paged", 5)
         self.assertIn("paged", self.kinesis.list_streams()["StreamNames"])
@@ -246,6 +255,164 @@ class ManualClock(EndpointCase):
         self.assertIn("ResourceNotFoundException", missing.stderr)
 
 
+def cbor_loads(body):
+    """CBOR as the Java SDK reads it: a tag-1 timestamp is epoch milliseconds,
+    kept as ("millis", n) (cbor2 would read seconds, and fail)."""
+    return cbor2.loads(body, semantic_decoders={1: lambda value, immutable: ("millis", value)})
+
+
+class Cbor(ManualClockCase):
+    """`application/x-amz-cbor-1.1`, the AWS SDK for Java's default for Kinesis."""
+
+    def cbor(self, target, body):
+        request = urllib.request.Request(
+            self.endpoint.url + "/",
+            data=cbor2.dumps(body),
+            headers={"X-Amz-Target": f"Kinesis_20131202.{target}", "Content-Type": "application/x-amz-cbor-1.1"},
+        )
+        try:
+            with urllib.request.urlopen(request) as response:
+                return response.status, response.headers, cbor_loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, cbor_loads(error.read())
+
+    def test_blobs_are_byte_strings_and_timestamps_tagged_millis(self):
+        status, headers, body = self.cbor("CreateStream", {"StreamName": "cbor", "ShardCount": 1})
+        self.assertEqual((status, headers["Content-Type"]), (200, "application/x-amz-cbor-1.1"))
+        at = self.advance(5000)
+        data = bytes(range(256))
+        status, _, put = self.cbor("PutRecord", {"StreamName": "cbor", "PartitionKey": "k", "Data": data})
+        self.assertEqual(status, 200, put)
+        self.assertEqual(put["ShardId"], "shardId-000000000000")
+        # Jackson (the Java SDK's CBOR generator) writes indefinite-length
+        # maps; the tag-1 timestamp is in milliseconds, as the SDK writes it.
+        iterator_request = (
+            b"\xbf" + cbor2.dumps("StreamName")[:] + cbor2.dumps("cbor") + cbor2.dumps("ShardId")
+            + cbor2.dumps("shardId-000000000000") + cbor2.dumps("ShardIteratorType") + cbor2.dumps("AT_TIMESTAMP")
+            + cbor2.dumps("Timestamp") + cbor2.dumps(cbor2.CBORTag(1, at - 1000)) + b"\xff"
+        )
+        request = urllib.request.Request(
+            self.endpoint.url + "/",
+            data=iterator_request,
+            headers={"X-Amz-Target": "Kinesis_20131202.GetShardIterator", "Content-Type": "application/x-amz-cbor-1.1"},
+        )
+        with urllib.request.urlopen(request) as response:
+            iterator = cbor_loads(response.read())["ShardIterator"]
+        status, _, got = self.cbor("GetRecords", {"ShardIterator": iterator})
+        self.assertEqual(status, 200, got)
+        [record] = got["Records"]
+        self.assertEqual(record["Data"], data)
+        self.assertIsInstance(record["Data"], bytes)
+        self.assertEqual(record["SequenceNumber"], put["SequenceNumber"])
+        self.assertEqual(record["ApproximateArrivalTimestamp"], ("millis", at))
+        _, _, summary = self.cbor("DescribeStreamSummary", {"StreamName": "cbor"})
+        self.assertEqual(summary["StreamDescriptionSummary"]["StreamCreationTimestamp"], ("millis", at - 5000))
+
+    def test_errors_are_cbor_with_aws_status_and_header(self):
+        status, headers, body = self.cbor("DescribeStream", {"StreamName": "missing"})
+        self.assertEqual(status, 400)
+        self.assertEqual(headers["x-amzn-ErrorType"], "ResourceNotFoundException")
+        self.assertEqual(headers["Content-Type"], "application/x-amz-cbor-1.1")
+        self.assertEqual(body, {"__type": "ResourceNotFoundException", "message": "Stream missing under account 123456789012 not found."})
+        status, headers, body = self.cbor("PutRecord", {"StreamName": "missing", "PartitionKey": "k", "Data": b"\x00"})
+        self.assertEqual((status, body["__type"]), (400, "ResourceNotFoundException"))
+        # Bytes that are not CBOR, or CBOR nested past the limit, are refused.
+        for bad in (b"\xa1", b"\x81" * 100 + b"\x00", b"\x5a\xff\xff\xff\xff", b"\xff"):
+            request = urllib.request.Request(
+                self.endpoint.url + "/",
+                data=bad,
+                headers={"X-Amz-Target": "Kinesis_20131202.ListStreams", "Content-Type": "application/x-amz-cbor-1.1"},
+            )
+            with self.assertRaises(urllib.error.HTTPError) as caught:
+                urllib.request.urlopen(request)
+            self.assertEqual(caught.exception.code, 400)
+            self.assertEqual(caught.exception.headers["x-amzn-ErrorType"], "SerializationException")
+            self.assertEqual(cbor_loads(caught.exception.read())["__type"], "SerializationException")
+
+
+    def test_subscribe_to_shard_streams_cbor_events(self):
+        """The Java SDK subscribes in CBOR too: each event's payload is CBOR,
+        in AWS's event-stream framing, read here with botocore's own parser."""
+        self.cbor("CreateStream", {"StreamName": "cbor-efo", "ShardCount": 1})
+        self.advance(5000)
+        _, _, summary = self.cbor("DescribeStreamSummary", {"StreamName": "cbor-efo"})
+        arn = summary["StreamDescriptionSummary"]["StreamARN"]
+        _, _, registered = self.cbor("RegisterStreamConsumer", {"StreamARN": arn, "ConsumerName": "java"})
+        self.advance(5000)
+        self.cbor("PutRecord", {"StreamName": "cbor-efo", "PartitionKey": "k", "Data": b"\x00\x01"})
+        connection = http.client.HTTPConnection(self.endpoint.url.removeprefix("http://"), timeout=20)
+        body = cbor2.dumps({
+            "ConsumerARN": registered["Consumer"]["ConsumerARN"],
+            "ShardId": "shardId-000000000000",
+            "StartingPosition": {"Type": "TRIM_HORIZON"},
+        })
+        headers = {"X-Amz-Target": "Kinesis_20131202.SubscribeToShard", "Content-Type": "application/x-amz-cbor-1.1"}
+        connection.request("POST", "/", body=body, headers=headers)
+        response = connection.getresponse()
+        self.assertEqual((response.status, response.headers["Content-Type"]), (200, "application/vnd.amazon.eventstream"))
+        messages = botocore.eventstream.EventStreamBuffer()
+
+        def next_message():
+            while True:
+                for message in messages:
+                    return message
+                chunk = response.read1(65536)
+                if not chunk:
+                    return None
+                messages.add_data(chunk)
+
+        initial = next_message()
+        self.assertEqual(initial.headers[":event-type"], "initial-response")
+        event = next_message()
+        self.assertEqual(event.headers[":message-type"], "event")
+        self.assertEqual(event.headers[":event-type"], "SubscribeToShardEvent")
+        self.assertEqual(event.headers[":content-type"], "application/x-amz-cbor-1.1")
+        payload = cbor_loads(event.payload)
+        self.assertEqual([r["Data"] for r in payload["Records"]], [b"\x00\x01"])
+        self.assertEqual(payload["Records"][0]["ApproximateArrivalTimestamp"][0], "millis")
+        self.advance(300_000)
+        last = next_message()
+        self.assertEqual(cbor_loads(last.payload)["Records"], [])
+        self.assertIsNone(next_message())
+        connection.close()
+
+
+class SubscribeToShard(ManualClockCase):
+    """Enhanced fan-out with boto3: SubscribeToShard's event stream over HTTP/1.1."""
+
+    def test_subscribe_to_shard_receives_records_then_ends_after_five_minutes(self):
+        self.create_active_stream("fanout", 1)
+        arn = self.kinesis.describe_stream_summary(StreamName="fanout")["StreamDescriptionSummary"]["StreamARN"]
+        consumer = self.kinesis.register_stream_consumer(StreamARN=arn, ConsumerName="efo")["Consumer"]
+        self.advance(5000)
+        described = self.kinesis.describe_stream_consumer(ConsumerARN=consumer["ConsumerARN"])
+        self.assertEqual(described["ConsumerDescription"]["ConsumerStatus"], "ACTIVE")
+        for i in range(3):
+            self.kinesis.put_record(StreamName="fanout", PartitionKey="k", Data=f"before {i}".encode())
+        subscribed = self.kinesis.subscribe_to_shard(
+            ConsumerARN=consumer["ConsumerARN"], ShardId="shardId-000000000000", StartingPosition={"Type": "TRIM_HORIZON"}
+        )
+        self.assertEqual(subscribed["ResponseMetadata"]["HTTPHeaders"]["content-type"], "application/vnd.amazon.eventstream")
+        events = iter(subscribed["EventStream"])
+        first = next(events)["SubscribeToShardEvent"]
+        self.assertEqual([r["Data"] for r in first["Records"]], [b"before 0", b"before 1", b"before 2"])
+        self.assertEqual(first["ContinuationSequenceNumber"], first["Records"][-1]["SequenceNumber"])
+        self.assertEqual(first["MillisBehindLatest"], 0)
+        # A record put while subscribed is pushed as it arrives, with no clock move.
+        self.kinesis.put_record(StreamName="fanout", PartitionKey="k", Data=b"pushed")
+        pushed = next(events)["SubscribeToShardEvent"]
+        self.assertEqual([r["Data"] for r in pushed["Records"]], [b"pushed"])
+        # Each simulated second without records brings an empty event.
+        self.advance(1000)
+        self.assertEqual(next(events)["SubscribeToShardEvent"]["Records"], [])
+        # Five simulated minutes after it began, the subscription ends: the
+        # last event, then the end of the response.
+        self.advance(300_000)
+        rest = list(events)
+        self.assertEqual(len(rest), 1, rest)
+        self.assertEqual(rest[0]["SubscribeToShardEvent"]["Records"], [])
+
+
 class WallClock(EndpointCase):
     """The clock follows the wall clock: throttling clears as real time passes."""
 
@@ -272,6 +439,41 @@ class WallClock(EndpointCase):
         self.assertGreaterEqual(waited, 0.5, "the bucket refills at 1 KiB per wall millisecond")
         self.assertTrue(put["SequenceNumber"])
         print(f"\n  put_record succeeded after {retried} botocore retries, {waited:.2f} s", file=sys.stderr)
+
+
+class FastWallClock(EndpointCase):
+    """The wall clock at 60 times its pace: a subscription's five simulated
+    minutes pass in five seconds."""
+
+    CLOCK = "wall"
+    ARGS = ("--speed", "60")
+
+    def test_subscription_pushes_events_as_time_passes_and_ends_by_itself(self):
+        self.kinesis.create_stream(StreamName="fast", ShardCount=1)
+        self.kinesis.get_waiter("stream_exists").wait(StreamName="fast", WaiterConfig={"Delay": 1})
+        arn = self.kinesis.describe_stream_summary(StreamName="fast")["StreamDescriptionSummary"]["StreamARN"]
+        consumer = self.kinesis.register_stream_consumer(StreamARN=arn, ConsumerName="live")["Consumer"]
+        while self.kinesis.describe_stream_consumer(ConsumerARN=consumer["ConsumerARN"])["ConsumerDescription"]["ConsumerStatus"] != "ACTIVE":
+            time.sleep(0.05)
+        self.kinesis.put_record(StreamName="fast", PartitionKey="k", Data=b"live")
+        started = time.monotonic()
+        subscribed = self.kinesis.subscribe_to_shard(
+            ConsumerARN=consumer["ConsumerARN"], ShardId="shardId-000000000000", StartingPosition={"Type": "LATEST"}
+        )
+        events = []
+        for event in subscribed["EventStream"]:
+            events.append(event["SubscribeToShardEvent"])
+            if len(events) == 1:
+                self.kinesis.put_record(StreamName="fast", PartitionKey="k", Data=b"while subscribed")
+        elapsed = time.monotonic() - started
+        # LATEST: the record put before subscribing is not pushed; the one put while subscribed is.
+        self.assertEqual([r["Data"] for e in events for r in e["Records"]], [b"while subscribed"])
+        self.assertGreaterEqual(elapsed, 4.5)
+        self.assertLess(elapsed, 15)
+        # An event at least once a simulated second: 300 of them in five simulated minutes,
+        # fewer where one poll spans several simulated seconds.
+        self.assertGreaterEqual(len(events), 30)
+        print(f"\n  {len(events)} events in {elapsed:.2f} s", file=sys.stderr)
 
 
 if __name__ == "__main__":

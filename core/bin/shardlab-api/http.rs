@@ -124,7 +124,10 @@ pub(crate) fn read_head(reader: &mut impl BufRead) -> Result<Head, ReadError> {
         "HTTP/1.1" => true,
         "HTTP/1.0" => false,
         "HTTP/2.0" => {
-            return Err(refused(505, "This endpoint speaks HTTP/1.1 only; HTTP/2 (h2c) is not served yet."));
+            return Err(refused(
+                505,
+                "HTTP/2 is served as h2c with prior knowledge (the connection preface PRI * HTTP/2.0), not as an HTTP/1.1 request line.",
+            ));
         }
         _ => return Err(refused(505, "This endpoint speaks HTTP/1.1 only.")),
     };
@@ -282,6 +285,26 @@ pub(crate) fn write_response(
     head.push_str("\r\n");
     writer.write_all(head.as_bytes())?;
     writer.write_all(body)?;
+    writer.flush()
+}
+
+/// The head of a `200` response whose body follows in chunks, as an event
+/// stream's does: each [`write_chunk`] is flushed at once.
+pub(crate) fn write_stream_head(writer: &mut impl Write, headers: &[(&str, &str)]) -> io::Result<()> {
+    let mut head = String::from("HTTP/1.1 200 OK\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("Transfer-Encoding: chunked\r\n\r\n");
+    writer.write_all(head.as_bytes())?;
+    writer.flush()
+}
+
+/// One chunk of a chunked body; an empty one ends the body.
+pub(crate) fn write_chunk(writer: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
+    write!(writer, "{:x}\r\n", bytes.len())?;
+    writer.write_all(bytes)?;
+    writer.write_all(b"\r\n")?;
     writer.flush()
 }
 

@@ -9,7 +9,8 @@
 //! clock starts at 2026-01-01T00:00:00Z and moves only when a request
 //! (`Shardlab.AdvanceClock`, `Shardlab.SetClock`) says so.
 //!
-//! With `--listen ADDR`, it serves the same simulation over HTTP/1.1 for
+//! With `--listen ADDR`, it serves the same simulation over HTTP/1.1 and
+//! HTTP/2 (h2c), in JSON and CBOR, for
 //! real AWS clients (`server.rs`), with the clock following the wall clock
 //! (`--clock wall`, the default, `--speed N` times as fast) or moved only by
 //! requests (`--clock manual`).
@@ -19,6 +20,9 @@
 //! cargo run --release -q -p shardlab-core --bin shardlab-api -- --listen 127.0.0.1:4567
 //! ```
 
+mod cbor;
+mod eventstream;
+mod h2c;
 mod http;
 mod server;
 

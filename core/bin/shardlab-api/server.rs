@@ -1,24 +1,26 @@
 //! The HTTP endpoint: the simulation served as AWS serves Kinesis, Firehose
-//! and SQS, so that real clients (boto3, the AWS CLI) can talk to it.
+//! and SQS, so that real clients (boto3, the AWS CLI, the AWS SDKs for
+//! JavaScript and Java) can talk to it.
 //!
 //! One thread owns the `Simulation` and answers requests one at a time, as
 //! the browser does; each connection has a thread of its own that reads and
 //! writes HTTP and hands the simulation thread `(target, body)` pairs. So a
 //! client holding an idle keep-alive connection never blocks another.
 //!
-//! What is served: `POST /` with `X-Amz-Target` and a JSON body in
+//! What is served: `POST /` with `X-Amz-Target` and a body in
 //! `application/x-amz-json-1.1` (Kinesis, Firehose, `Shardlab.*`),
-//! `application/x-amz-json-1.0` (SQS) or `application/json`. Signatures are
-//! not checked: any `Authorization` header, or none, is accepted. The
-//! response carries the status `api::handle` chose, `x-amzn-RequestId`, and
-//! for an error `x-amzn-ErrorType` with the exception name, which is where
-//! the AWS SDKs look first.
+//! `application/x-amz-json-1.0` (SQS), `application/json`, or
+//! `application/x-amz-cbor-1.1` (Kinesis from the Java SDK; `cbor.rs`
+//! translates it to and from JSON). Signatures are not checked: any
+//! `Authorization` header, or none, is accepted. The response carries the
+//! status `api::handle` chose, `x-amzn-RequestId`, and for an error
+//! `x-amzn-ErrorType` with the exception name, which is where the AWS SDKs
+//! look first.
 //!
-//! Later steps, each with its seam here: CBOR (`application/x-amz-cbor-1.1`,
-//! refused in `content_type` with a `SerializationException` that says so),
-//! `SubscribeToShard` as an event stream (it answers the JSON
-//! `{"SubscriptionId": N}` of `api::efo` until then, see `answer`), and
-//! HTTP/2 (h2c), which `http::read_head` refuses with a 505.
+//! `SubscribeToShard` is answered, as on AWS, with an event stream
+//! (`stream_subscription`): chunked on HTTP/1.1, a DATA stream on HTTP/2.
+//! A connection that opens with the HTTP/2 preface goes to `h2c.rs`, which
+//! answers each stream through the same `answer`.
 
 use std::io::{self, BufReader, BufWriter, Read};
 use std::net::{TcpListener, TcpStream};
@@ -33,6 +35,7 @@ use shardlab_core::api::{self, Response};
 use shardlab_core::{Duration, Simulation};
 
 use crate::http::{self, ReadError};
+use crate::{cbor, eventstream, h2c};
 
 /// A connection must deliver each whole request within this long of the
 /// previous response (or of connecting), so that a slow or silent client
@@ -101,11 +104,29 @@ impl Clock {
     }
 }
 
-/// One request for the simulation thread, and where to send its answer.
-struct Job {
+/// One request for the simulation thread, and where to send its answer:
+/// the response and the simulated time it was made at, in epoch milliseconds.
+pub(crate) struct Job {
     target: String,
     body: String,
-    reply: SyncSender<Response>,
+    reply: SyncSender<(Response, u64)>,
+}
+
+/// What every connection shares: the way to the simulation thread, and how
+/// long a subscription may hold its connection in wall time.
+#[derive(Clone)]
+pub(crate) struct Shared {
+    pub(crate) jobs: mpsc::Sender<Job>,
+    pub(crate) subscription_wall_limit: StdDuration,
+}
+
+impl Shared {
+    /// Asks the simulation thread; `None` once it has stopped.
+    pub(crate) fn call(&self, target: &str, body: String) -> Option<(Response, u64)> {
+        let (reply, answered) = mpsc::sync_channel(1);
+        self.jobs.send(Job { target: target.into(), body, reply }).ok()?;
+        answered.recv().ok()
+    }
 }
 
 /// Serves `listener` until the process ends. Prints the address it listens
@@ -114,10 +135,18 @@ struct Job {
 pub(crate) fn serve(listener: TcpListener, mode: ClockMode) -> io::Result<()> {
     let (jobs, queue) = mpsc::channel::<Job>();
     thread::Builder::new().name("simulation".into()).spawn(move || run_simulation(queue, mode))?;
+    // A subscription ends after 5 simulated minutes. So that a client that
+    // went away never holds a thread for long, the wall clock ends it too:
+    // with the manual clock, after 5 wall minutes.
+    let subscription_wall_limit = match mode {
+        ClockMode::Wall { speed } => StdDuration::from_secs_f64(300.0 / speed.min(1.0)) + StdDuration::from_secs(10),
+        ClockMode::Manual => StdDuration::from_secs(300),
+    };
+    let shared = Shared { jobs, subscription_wall_limit };
     let open = Arc::new(AtomicUsize::new(0));
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
-        let jobs = jobs.clone();
+        let shared = shared.clone();
         let open = Arc::clone(&open);
         if open.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
             open.fetch_sub(1, Ordering::SeqCst);
@@ -129,7 +158,7 @@ pub(crate) fn serve(listener: TcpListener, mode: ClockMode) -> io::Result<()> {
         let spawned = thread::Builder::new().name("connection".into()).spawn({
             let open = Arc::clone(&open);
             move || {
-                let _ = serve_connection(stream, &jobs);
+                let _ = serve_connection(stream, &shared);
                 open.fetch_sub(1, Ordering::SeqCst);
             }
         });
@@ -148,7 +177,7 @@ fn run_simulation(queue: Receiver<Job>, mode: ClockMode) {
         clock.tick(&mut sim);
         let response = api::handle(&mut sim, &job.target, &job.body);
         // The connection may have gone; its answer is then dropped.
-        let _ = job.reply.send(response);
+        let _ = job.reply.send((response, sim.now().epoch_millis()));
     }
 }
 
@@ -170,8 +199,11 @@ impl Read for DeadlineReader {
     }
 }
 
-fn serve_connection(stream: TcpStream, jobs: &mpsc::Sender<Job>) -> io::Result<()> {
+fn serve_connection(stream: TcpStream, shared: &Shared) -> io::Result<()> {
     stream.set_nodelay(true)?;
+    if h2c::is_preface(&stream) {
+        return h2c::serve(stream, shared);
+    }
     stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
     let mut writer = BufWriter::new(stream.try_clone()?);
     let mut reader = BufReader::new(DeadlineReader { stream, deadline: StdInstant::now() + REQUEST_DEADLINE });
@@ -190,11 +222,28 @@ fn serve_connection(stream: TcpStream, jobs: &mpsc::Sender<Job>) -> io::Result<(
             Err(ReadError::Closed) | Err(ReadError::Io) => return Ok(()),
             Err(ReadError::Refused { status, reason }) => return refuse(&mut writer, status, &reason),
         };
-        let (status, code, body) = answer(&head, body, jobs);
-        // SQS's JSON protocol is 1.0, Kinesis's and Firehose's 1.1: answer in the client's.
-        let json_1_0 = head.header("content-type").is_some_and(|t| t.to_ascii_lowercase().contains("x-amz-json-1.0"));
-        let content_type = if json_1_0 { "application/x-amz-json-1.0" } else { "application/x-amz-json-1.1" };
-        respond_as(&mut writer, status, code.as_deref().unwrap_or(""), &body, head.keep_alive, content_type)?;
+        let protocol = Protocol::of(head.header("content-type"));
+        // An error about the content type itself is answered in JSON.
+        let wire = protocol.as_ref().map_or(Protocol::Json11, |p| *p);
+        let target = head.header("x-amz-target").unwrap_or_default();
+        let (status, code, body) = answer(&head.method, &head.path, protocol, target, body, shared);
+        if let Some(id) = subscription(target, status, &body) {
+            let id_header = request_id();
+            let headers = [("x-amzn-RequestId", id_header.as_str()), ("Content-Type", EVENT_STREAM)];
+            http::write_stream_head(&mut writer, &headers)?;
+            stream_subscription(id, wire, shared, |frame| http::write_chunk(&mut writer, frame))?;
+            http::write_chunk(&mut writer, b"")?;
+        } else {
+            let body = wire.body(&body);
+            respond_as(
+                &mut writer,
+                status,
+                code.as_deref().unwrap_or(""),
+                &body,
+                head.keep_alive,
+                wire.content_type(),
+            )?;
+        }
         if !head.keep_alive {
             return Ok(());
         }
@@ -207,12 +256,70 @@ fn refuse(writer: &mut impl io::Write, status: u16, reason: &str) -> io::Result<
     respond(writer, status, code, &error_body(code, reason), false)
 }
 
-/// The status, error code (for `x-amzn-ErrorType`) and body for a request.
-fn answer(head: &http::Head, body: Vec<u8>, jobs: &mpsc::Sender<Job>) -> (u16, Option<String>, Vec<u8>) {
+/// The content type of event streams.
+pub(crate) const EVENT_STREAM: &str = "application/vnd.amazon.eventstream";
+
+/// The wire format of a request's body, and so of its answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Protocol {
+    /// `application/x-amz-json-1.0`: SQS.
+    Json10,
+    /// `application/x-amz-json-1.1` (Kinesis, Firehose) or `application/json`.
+    Json11,
+    /// `application/x-amz-cbor-1.1`: Kinesis from the AWS SDK for Java.
+    Cbor,
+}
+
+impl Protocol {
+    /// The protocol of a `Content-Type`; `Err` with a reason for one not
+    /// served. A missing one is read as JSON, as the line protocol reads every body.
+    pub(crate) fn of(value: Option<&str>) -> Result<Protocol, String> {
+        let Some(value) = value else { return Ok(Protocol::Json11) };
+        let media = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        match media.as_str() {
+            "application/x-amz-json-1.1" | "application/json" => Ok(Protocol::Json11),
+            "application/x-amz-json-1.0" => Ok(Protocol::Json10),
+            "application/x-amz-cbor-1.1" => Ok(Protocol::Cbor),
+            _ => Err(format!(
+                "Content-Type {media} is not served; send application/x-amz-json-1.1 or application/x-amz-cbor-1.1 \
+                 (Kinesis, Firehose) or application/x-amz-json-1.0 (SQS)."
+            )),
+        }
+    }
+
+    pub(crate) fn content_type(self) -> &'static str {
+        match self {
+            Protocol::Json10 => "application/x-amz-json-1.0",
+            Protocol::Json11 => "application/x-amz-json-1.1",
+            Protocol::Cbor => "application/x-amz-cbor-1.1",
+        }
+    }
+
+    /// A JSON body (the simulation's answer) in this protocol.
+    pub(crate) fn body(self, json: &[u8]) -> Vec<u8> {
+        match self {
+            Protocol::Json10 | Protocol::Json11 => json.to_vec(),
+            Protocol::Cbor => {
+                let value = serde_json::from_slice::<Value>(json).unwrap_or(Value::Null);
+                cbor::encode(&value)
+            }
+        }
+    }
+}
+
+/// The status, error code (for `x-amzn-ErrorType`) and JSON body for a request.
+pub(crate) fn answer(
+    method: &str,
+    path: &str,
+    protocol: Result<Protocol, String>,
+    target: &str,
+    body: Vec<u8>,
+    shared: &Shared,
+) -> (u16, Option<String>, Vec<u8>) {
     let error = |status: u16, code: &str, message: &str| (status, Some(code.to_string()), error_body(code, message));
     // botocore signs `/`; a Lambda client (REST-JSON, paths such as
     // /2015-03-31/functions) or S3 client lands here and is told why.
-    let path = head.path.split('?').next().unwrap_or_default();
+    let path = path.split('?').next().unwrap_or_default();
     if path != "/" {
         return error(
             404,
@@ -221,59 +328,42 @@ fn answer(head: &http::Head, body: Vec<u8>, jobs: &mpsc::Sender<Job>) -> (u16, O
              Shardlab.* targets); Lambda's and S3's REST APIs are not served: use the Shardlab.* targets.",
         );
     }
-    if head.method != "POST" {
+    if method != "POST" {
         return error(405, "UnknownOperationException", "Shardlab's endpoint answers POST / only.");
     }
-    if let Err(message) = content_type(head.header("content-type")) {
-        return error(400, "SerializationException", &message);
-    }
-    let Ok(body) = String::from_utf8(body) else {
-        return error(400, "SerializationException", "The request body is not UTF-8, so it is not JSON.");
+    let body = match protocol {
+        Err(message) => return error(400, "SerializationException", &message),
+        Ok(Protocol::Cbor) if body.is_empty() => String::from("{}"),
+        Ok(Protocol::Cbor) => match cbor::decode(&body) {
+            Ok(value) => value.to_string(),
+            Err(message) => return error(400, "SerializationException", &message),
+        },
+        Ok(Protocol::Json10 | Protocol::Json11) => match String::from_utf8(body) {
+            Ok(body) => body,
+            Err(_) => return error(400, "SerializationException", "The request body is not UTF-8, so it is not JSON."),
+        },
     };
-    let target = head.header("x-amz-target").unwrap_or_default().to_string();
-    let (reply, answered) = mpsc::sync_channel(1);
-    if jobs.send(Job { target, body, reply }).is_err() {
-        return error(500, "InternalFailure", "The simulation thread has stopped.");
-    }
-    let Ok(response) = answered.recv() else {
+    let Some((response, _)) = shared.call(target, body) else {
         return error(500, "InternalFailure", "The simulation thread has stopped.");
     };
     let code = (response.status != 200).then(|| error_type(&response.body));
     (response.status, code, response.body.into_bytes())
 }
 
-/// Accepts the JSON content types AWS's JSON-protocol clients send, and
-/// refuses the rest with a reason. A missing one is read as JSON, as the
-/// line protocol reads every body.
-fn content_type(value: Option<&str>) -> Result<(), String> {
-    let Some(value) = value else { return Ok(()) };
-    let media = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    match media.as_str() {
-        "application/x-amz-json-1.1" | "application/x-amz-json-1.0" | "application/json" => Ok(()),
-        "application/x-amz-cbor-1.1" => Err(String::from(
-            "Shardlab's endpoint does not read CBOR yet; send application/x-amz-json-1.1 \
-             (the Java SDK: set the system property com.amazonaws.sdk.disableCbor or the environment variable AWS_CBOR_DISABLE=true).",
-        )),
-        _ => Err(format!(
-            "Content-Type {media} is not served; send application/x-amz-json-1.1 (Kinesis, Firehose) or application/x-amz-json-1.0 (SQS)."
-        )),
-    }
-}
-
 /// The exception name in an error body, for `x-amzn-ErrorType`.
-fn error_type(body: &str) -> String {
+pub(crate) fn error_type(body: &str) -> String {
     serde_json::from_str::<Value>(body)
         .ok()
         .and_then(|body| body.get("__type").and_then(Value::as_str).map(str::to_string))
         .unwrap_or_else(|| String::from("InternalFailure"))
 }
 
-fn error_body(code: &str, message: &str) -> Vec<u8> {
+pub(crate) fn error_body(code: &str, message: &str) -> Vec<u8> {
     serde_json::json!({"__type": code, "message": message}).to_string().into_bytes()
 }
 
 /// A request id in the UUID form AWS uses; unique within the process.
-fn request_id() -> String {
+pub(crate) fn request_id() -> String {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed) as u64;
     let seed = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
@@ -314,4 +404,65 @@ fn respond_as(
         headers.push(("x-amzn-ErrorType", code));
     }
     http::write_response(writer, status, &headers, body, keep_alive)
+}
+
+/// `SubscribeToShard` answered 200 with `{"SubscriptionId": N}`: the id,
+/// whose events the connection now streams.
+pub(crate) fn subscription(target: &str, status: u16, body: &[u8]) -> Option<u32> {
+    if status != 200 || target != "Kinesis_20131202.SubscribeToShard" {
+        return None;
+    }
+    let body = serde_json::from_slice::<Value>(body).ok()?;
+    u32::try_from(body.get("SubscriptionId")?.as_u64()?).ok()
+}
+
+/// How often a subscription asks the simulation for what it would push.
+const SUBSCRIPTION_POLL: StdDuration = StdDuration::from_millis(100);
+/// With no records to push, an event is sent once a simulated second
+/// (AWS pushes one at least every few seconds, so that a consumer sees
+/// `MillisBehindLatest` and knows the stream is alive).
+const HEARTBEAT_MILLIS: u64 = 1000;
+
+/// Streams subscription `id` as AWS does: an `initial-response` event, then
+/// a `SubscribeToShardEvent` whenever records arrive and at least once a
+/// simulated second, until the subscription ends (5 simulated minutes, the
+/// end of a closed shard, a newer subscription), an error (sent as an
+/// exception message), the wall-clock limit, or `send` fails.
+pub(crate) fn stream_subscription(
+    id: u32,
+    protocol: Protocol,
+    shared: &Shared,
+    mut send: impl FnMut(&[u8]) -> io::Result<()>,
+) -> io::Result<()> {
+    let content_type = protocol.content_type();
+    send(&eventstream::event("initial-response", content_type, &protocol.body(b"{}"))?)?;
+    let started = StdInstant::now();
+    let mut last_sent: Option<u64> = None;
+    let request = serde_json::json!({ "SubscriptionId": id }).to_string();
+    loop {
+        let Some((response, now)) = shared.call("Shardlab.ReadSubscription", request.clone()) else {
+            return Ok(());
+        };
+        if response.status != 200 {
+            let code = error_type(&response.body);
+            return send(&eventstream::exception(&code, content_type, &protocol.body(response.body.as_bytes()))?);
+        }
+        let Ok(mut read) = serde_json::from_str::<Value>(&response.body) else { return Ok(()) };
+        let ended = read.get("Ended").and_then(Value::as_bool).unwrap_or(true);
+        let mut event = read.get_mut("SubscribeToShardEvent").map(Value::take).unwrap_or_default();
+        if let Some(event) = event.as_object_mut() {
+            // A shard read to its end has no continuation: leave the member out, as AWS does.
+            event.retain(|_, value| !value.is_null());
+        }
+        let has_records = event.get("Records").and_then(Value::as_array).is_some_and(|r| !r.is_empty());
+        if has_records || ended || last_sent.is_none_or(|at| now >= at + HEARTBEAT_MILLIS) {
+            let payload = protocol.body(event.to_string().as_bytes());
+            send(&eventstream::event("SubscribeToShardEvent", content_type, &payload)?)?;
+            last_sent = Some(now);
+        }
+        if ended || started.elapsed() >= shared.subscription_wall_limit {
+            return Ok(());
+        }
+        thread::sleep(SUBSCRIPTION_POLL);
+    }
 }

@@ -764,9 +764,10 @@ impl EventSourceMapping {
         };
         shard.subscription = (!read.ended).then_some(subscription);
         shard.read_to_end = read.ended && !read.event.child_shards.is_empty();
-        if let Some(last) = read.event.records.last() {
-            shard.read_after = Some(last.sequence_number());
-        }
+        // The continuation is where a renewed subscription must resume, even
+        // when nothing came: a LATEST subscription renewed at LATEST would
+        // skip what arrived in between.
+        shard.read_after = read.event.continuation_sequence_number.or(shard.read_after);
         let filters = Filters::new(&self.config.filter_patterns);
         self.log.filtered_records += shard.distribute(now, read.event.records, &filters);
     }

@@ -345,29 +345,27 @@ impl Lane {
             return Some(self.not_before);
         }
         if let Some(window) = &self.window {
-            // The window closes once a record of a later one is read, its
-            // shard ends, or nothing more of it has come for a while; and at
-            // once if an update turned tumbling windows off.
-            let length = config.tumbling_window();
-            let later = self.queue.front().is_some_and(|r| {
-                length.is_none_or(|length| window_start(r.approximate_arrival(), length) > window.start)
-            });
-            match length {
-                _ if later || (self.queue.is_empty() && shard_read_to_end) => return Some(self.not_before),
-                None => return Some(self.not_before),
-                Some(length) if self.queue.is_empty() => {
-                    return Some((window.start + length + WINDOW_CLOSE_WAIT).max(self.not_before));
-                }
-                Some(_) => {}
+            // The window closes once a record of another window is read, its
+            // shard ends, or nothing more of it has come for a while after its
+            // end; and at once if an update turned tumbling windows off.
+            let Some(length) = config.tumbling_window() else { return Some(self.not_before) };
+            let other =
+                self.queue.front().is_some_and(|r| window_start(r.approximate_arrival(), length) != window.start);
+            if other || (self.queue.is_empty() && shard_read_to_end) {
+                return Some(self.not_before);
+            }
+            if self.queue.is_empty() {
+                return Some((window.start + length + WINDOW_CLOSE_WAIT).max(self.not_before));
             }
         }
         if self.queue.is_empty() {
             return None;
         }
-        // A batch ends at a window boundary, so records of a later window cut it.
+        // A batch ends at a window boundary, so records of a later window cut
+        // it. (A lane's records arrived in order: the last is the latest.)
         let cut = config.tumbling_window().is_some_and(|length| {
-            let first = window_start(self.queue[0].approximate_arrival(), length);
-            self.queue.iter().any(|r| window_start(r.approximate_arrival(), length) > first)
+            let window_of = |r: &Record| window_start(r.approximate_arrival(), length);
+            self.queue.front().map(window_of) != self.queue.back().map(window_of)
         });
         let full = cut || self.queue.len() >= config.batch_size as usize;
         // Records read while a batch was in flight start their window when it completes.

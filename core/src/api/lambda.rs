@@ -24,7 +24,8 @@
 //!   simulation's `Progress` (concurrency, iterator age, per-shard lanes).
 //!   `FilterCriteria` (`{"Filters": [{"Pattern"}]}`) takes the pattern subset
 //!   documented in `lambda::filter`; `GetEventSourceMapping`'s `Progress`
-//!   counts the `FilteredRecords` checkpointed without an invocation.
+//!   counts the `FilteredRecords` checkpointed without an invocation and the
+//!   `Throttles` the function's concurrency caused.
 //!   `TumblingWindowInSeconds` is taken on create and update; an
 //!   invocation under a window logs its `Window` members and returned `State`.
 //! - `Shardlab.PutFunctionConcurrency {"FunctionName", "ReservedConcurrentExecutions"}`,
@@ -88,7 +89,9 @@ pub(super) fn create_function(sim: &mut Simulation, d: &mut Decoder<'_>) -> Repl
     if let Some(seconds) = d.integer_up_to("Timeout", crate::lambda::MAX_TIMEOUT_SECONDS as u32)? {
         script.timeout = Duration::from_secs(u64::from(seconds));
     }
-    const AGGREGATES: &[(&str, fn() -> Aggregate)] =
+    // `Aggregate` is not `Copy`, as an enumeration's values must be: each name gives a maker.
+    type MakeAggregate = fn() -> Aggregate;
+    const AGGREGATES: &[(&str, MakeAggregate)] =
         &[("COUNT", || Aggregate::Count), ("COUNT_BY_PARTITION_KEY", || Aggregate::CountByPartitionKey)];
     let counting = d.enumeration("Aggregate", AGGREGATES)?.map(|make| make());
     let summing = d.string("AggregateSumOf")?.map(Aggregate::Sum);

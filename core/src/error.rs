@@ -398,6 +398,19 @@ aws_error! {
 }
 
 aws_error! {
+    /// Error returned by [`crate::Simulation::put_function_concurrency`],
+    /// `get_…` and `delete_…`.
+    pub enum FunctionConcurrencyError {
+        /// A request member breaks a constraint of Lambda's API model.
+        Validation(ValidationError) => "ValidationException",
+        /// The reservation would leave the account too little unreserved concurrency.
+        InvalidParameterValue(String) => "InvalidParameterValueException",
+        /// The function does not exist.
+        ResourceNotFound(String) => "ResourceNotFoundException",
+    }
+}
+
+aws_error! {
     /// Error returned by [`crate::Simulation::create_function`].
     pub enum CreateFunctionError {
         /// The script is not one the simulation can run.

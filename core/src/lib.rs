@@ -83,8 +83,9 @@ pub use consumer::{
 pub use cost::CapacityMode;
 pub use error::{
     ACCOUNT_ID, CreateFunctionError, CreateStreamError, EfoError, EncryptionError, EventSourceMappingError,
-    GetRecordsError, GetShardIteratorError, IteratorExpired, ListError, NotFound, PauseConsumerError, PutRecordError,
-    REGION, ReshardError, StreamOpError, ThroughputExceeded, ValidationError, Violation,
+    FunctionConcurrencyError, GetRecordsError, GetShardIteratorError, IteratorExpired, ListError, NotFound,
+    PauseConsumerError, PutRecordError, REGION, ReshardError, StreamOpError, ThroughputExceeded, ValidationError,
+    Violation,
 };
 pub use hash::{HashKey, HashKeyRange};
 pub use iterator::{ShardIteratorType, StartingPosition};

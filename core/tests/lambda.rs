@@ -478,6 +478,46 @@ fn a_snapshot_mid_flight_carries_on_exactly_like_the_original() {
 }
 
 #[test]
+fn a_snapshot_mid_window_through_a_consumer_under_a_concurrency_limit_carries_on_alike() {
+    let mut original = sim_with_stream(2);
+    let arn = register_consumer(&mut original);
+    original.advance(limits::CONSUMER_CREATE_DELAY);
+    let script = FunctionScript {
+        duration_per_batch: Duration::from_millis(1_000),
+        aggregate: Some(shardlab_core::lambda::Aggregate::Sum("n".into())),
+        ..FunctionScript::default()
+    };
+    let uuid = map(&mut original, script, |m| {
+        m.event_source_arn = arn.clone();
+        m.settings.tumbling_window_in_seconds = Some(30);
+        m.settings.batch_size = Some(3);
+    });
+    original.put_function_concurrency("f", 1).unwrap();
+    for i in 0..30 {
+        put(&mut original, &format!("k{}", i % 5), &format!(r#"{{"n": {i}}}"#));
+        original.advance(Duration::from_millis(230));
+    }
+    let status = original.event_source_mapping(&uuid).unwrap();
+    assert!(status.in_flight > 0 && status.throttles > 0, "{status:?}");
+    let mut restored = Simulation::restore(&original.snapshot()).unwrap();
+    assert_eq!(restored.snapshot(), original.snapshot());
+    for sim in [&mut original, &mut restored] {
+        put(sim, "late", r#"{"n": 100}"#);
+        sim.advance(Duration::from_secs(300));
+    }
+    assert_eq!(restored.snapshot(), original.snapshot());
+    let log = original.invocations(&uuid).unwrap();
+    assert_eq!(restored.invocations(&uuid).unwrap(), log);
+    // Every record was summed into some window's final state exactly once.
+    let total: i64 = log
+        .iter()
+        .filter_map(|i| i.window.as_ref().filter(|w| w.is_final_invoke_for_window))
+        .map(|w| serde_json::from_str::<Value>(&w.state).unwrap()["sum"].as_i64().unwrap_or(0))
+        .sum();
+    assert_eq!(total, (0..30).sum::<i64>() + 100);
+}
+
+#[test]
 fn snapshots_from_before_lambda_still_load() {
     let sim = sim_with_stream(1);
     let snapshot = sim.snapshot();
@@ -666,4 +706,304 @@ fn an_invocation_past_the_function_timeout_fails_and_is_retried_and_bisected() {
     let err =
         sim.create_function("g", FunctionScript { timeout: Duration::from_secs(901), ..FunctionScript::default() });
     assert_eq!(err.unwrap_err().code(), "InvalidParameterValueException");
+}
+
+/// Advances `sim` to `offset` after the last 10-second window boundary at or
+/// before `origin`.
+fn advance_to(sim: &mut Simulation, origin: shardlab_core::Instant, offset_ms: u64) {
+    let target = origin.epoch_millis() / 10_000 * 10_000 + offset_ms;
+    sim.advance(Duration::from_millis(target - sim.now().epoch_millis()));
+}
+
+/// An invocation under a tumbling window, as (records, window start in ms
+/// after `origin`'s window, state in, state returned, final, early).
+type WindowStep = (u32, u64, String, Option<String>, bool, bool);
+
+fn window_steps(log: &[Invocation], origin: shardlab_core::Instant) -> Vec<WindowStep> {
+    let base = origin.epoch_millis() / 10_000 * 10_000;
+    log.iter()
+        .map(|i| {
+            let w = i.window.as_ref().expect("every invocation is under the window");
+            assert_eq!(w.end.epoch_millis() - w.start.epoch_millis(), 10_000);
+            (
+                i.batch_size,
+                w.start.epoch_millis() - base,
+                w.state.clone(),
+                w.returned_state.clone(),
+                w.is_final_invoke_for_window,
+                w.is_window_terminated_early,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_tumbling_window_carries_state_between_invocations_and_resets_after_its_final_one() {
+    let mut sim = sim_with_stream(1);
+    let origin = sim.now();
+    // Three records in the window [10 s, 20 s) after `origin`'s window, two in [20 s, 30 s).
+    for (at, key) in [(11_000, "a"), (12_000, "b"), (13_000, "c"), (22_000, "d"), (23_000, "e")] {
+        advance_to(&mut sim, origin, at);
+        put(&mut sim, key, "x");
+    }
+    let script =
+        FunctionScript { aggregate: Some(shardlab_core::lambda::Aggregate::Count), ..FunctionScript::default() };
+    let uuid = map(&mut sim, script, |m| {
+        m.settings.tumbling_window_in_seconds = Some(10);
+        m.settings.batch_size = Some(2);
+    });
+    advance_to(&mut sim, origin, 400_000);
+    let s = |text: &str| text.to_string();
+    let count = |n: u32| Some(format!(r#"{{"count":{n}}}"#));
+    assert_eq!(
+        window_steps(&sim.invocations(&uuid).unwrap(), origin),
+        [
+            (2, 10_000, s("{}"), count(2), false, false),
+            // The batch stops at the window's end.
+            (1, 10_000, count(2).unwrap(), count(3), false, false),
+            // A record of the next window closes this one: a final invocation without records.
+            (0, 10_000, count(3).unwrap(), count(3), true, false),
+            // The next window starts with a fresh state. (Its records were
+            // read one per poll, each invoked at once.)
+            (1, 20_000, s("{}"), count(1), false, false),
+            (1, 20_000, count(1).unwrap(), count(2), false, false),
+            (0, 20_000, count(2).unwrap(), count(2), true, false),
+        ]
+    );
+    let log = sim.invocations(&uuid).unwrap();
+    // Nothing more came: the last window's final invocation waited two minutes past its end.
+    let last_end = log[4].window.as_ref().unwrap().end;
+    assert_eq!(log[5].started, last_end + shardlab_core::lambda::WINDOW_CLOSE_WAIT);
+    let status = sim.event_source_mapping(&uuid).unwrap();
+    assert_eq!(status.shards[0].lanes[0].last_processed, Some(log[4].last_sequence_number));
+}
+
+#[test]
+fn a_function_without_state_fails_under_a_tumbling_window() {
+    let mut sim = sim_with_stream(1);
+    put(&mut sim, "k", "x");
+    let uuid = map(&mut sim, FunctionScript::default(), |m| {
+        m.settings.tumbling_window_in_seconds = Some(60);
+        m.settings.maximum_retry_attempts = Some(1);
+    });
+    sim.advance(Duration::from_secs(10));
+    let log = sim.invocations(&uuid).unwrap();
+    assert_eq!(
+        steps(&log),
+        [
+            (1, InvocationOutcome::FunctionError, Handling::Retried),
+            (1, InvocationOutcome::FunctionError, Handling::Discarded)
+        ]
+    );
+}
+
+#[test]
+fn a_state_over_one_megabyte_terminates_the_window_early() {
+    let mut sim = sim_with_stream(1);
+    // 256-character partition keys make each key's count 261 bytes of
+    // state, so the fourth batch of 1,025 takes the state past 1 MB.
+    let origin = sim.now();
+    advance_to(&mut sim, origin, 10_000);
+    for i in 0..4_100 {
+        put(&mut sim, &format!("{i:0>256}"), "x");
+        if i % 500 == 499 {
+            sim.advance(Duration::from_secs(1));
+        }
+    }
+    let script = FunctionScript {
+        aggregate: Some(shardlab_core::lambda::Aggregate::CountByPartitionKey),
+        ..FunctionScript::default()
+    };
+    let uuid = map(&mut sim, script, |m| {
+        m.settings.tumbling_window_in_seconds = Some(60);
+        m.settings.batch_size = Some(1_025);
+    });
+    sim.advance(Duration::from_secs(300));
+    let log = sim.invocations(&uuid).unwrap();
+    let shape: Vec<(u32, usize, bool, bool, Handling)> = log
+        .iter()
+        .map(|i| {
+            let w = i.window.as_ref().unwrap();
+            let keys = serde_json::from_str::<BTreeMap<String, u64>>(&w.state).unwrap().len();
+            (i.batch_size, keys, w.is_final_invoke_for_window, w.is_window_terminated_early, i.handling)
+        })
+        .collect();
+    assert_eq!(
+        shape,
+        [
+            (1_025, 0, false, false, Handling::Checkpointed),
+            (1_025, 1_025, false, false, Handling::Checkpointed),
+            (1_025, 2_050, false, false, Handling::Checkpointed),
+            // Its state would pass 1 MB: the window ends early with the state before it …
+            (1_025, 3_075, false, false, Handling::Retried),
+            (0, 3_075, true, true, Handling::Checkpointed),
+            // … and the same window goes on with a fresh state, from the same batch.
+            (1_025, 0, false, false, Handling::Checkpointed),
+            (0, 1_025, true, false, Handling::Checkpointed),
+        ]
+    );
+    let start = |i: usize| log[i].window.as_ref().unwrap().start;
+    assert!((0..log.len()).all(|i| start(i) == start(0)), "one window throughout");
+}
+
+#[test]
+fn tumbling_windows_are_validated_and_shown_in_the_configuration() {
+    let mut sim = sim_with_stream(1);
+    sim.create_function("f", FunctionScript::default()).unwrap();
+    let mut input = CreateEventSourceMappingInput::new("s", "f", MappingStartingPosition::TrimHorizon);
+    input.settings.tumbling_window_in_seconds = Some(901);
+    let err = sim.create_event_source_mapping(input.clone()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "1 validation error detected: Value '901' at 'tumblingWindowInSeconds' failed to satisfy constraint: Member must have value less than or equal to 900"
+    );
+    input.settings.tumbling_window_in_seconds = Some(900);
+    assert_eq!(sim.create_event_source_mapping(input).unwrap().config.tumbling_window_in_seconds, 900);
+}
+
+/// Registers consumer `c` on stream `s`; its ARN.
+fn register_consumer(sim: &mut Simulation) -> String {
+    sim.register_stream_consumer(&shardlab_core::stream_arn("s"), "c").unwrap().consumer_arn
+}
+
+#[test]
+fn a_fan_out_consumer_as_source_must_exist_and_be_active() {
+    let mut sim = sim_with_stream(1);
+    sim.create_function("f", FunctionScript::default()).unwrap();
+    let mapping = |sim: &mut Simulation, arn: &str| {
+        let mut input = CreateEventSourceMappingInput::new("s", "f", MappingStartingPosition::Latest);
+        input.event_source_arn = arn.into();
+        sim.create_event_source_mapping(input)
+    };
+    let missing = format!("{}/consumer/nobody:1767225600", shardlab_core::stream_arn("s"));
+    let err = mapping(&mut sim, &missing).unwrap_err();
+    assert_eq!(
+        (err.code(), err.to_string()),
+        ("InvalidParameterValueException", format!("Stream consumer not found: {missing}"))
+    );
+    let arn = register_consumer(&mut sim);
+    let err = mapping(&mut sim, &arn).unwrap_err();
+    assert_eq!(
+        (err.code(), err.to_string()),
+        ("InvalidParameterValueException", format!("Stream consumer {arn} is not ACTIVE: it is CREATING."))
+    );
+    sim.advance(limits::CONSUMER_CREATE_DELAY);
+    let status = mapping(&mut sim, &arn).unwrap();
+    assert_eq!(status.event_source_arn, arn);
+}
+
+#[test]
+fn a_fan_out_source_invokes_sooner_than_polling() {
+    // (through a consumer, the longest wait from a record's arrival to its invocation)
+    let cases: &[(bool, std::ops::RangeInclusive<u64>)] = &[(false, 500..=1_000), (true, 0..=70)];
+    for (fan_out, expected) in cases {
+        let mut sim = sim_with_stream(1);
+        let arn = register_consumer(&mut sim);
+        sim.advance(limits::CONSUMER_CREATE_DELAY);
+        let uuid = map(&mut sim, FunctionScript::default(), |m| {
+            m.starting_position = Some(MappingStartingPosition::Latest);
+            if *fan_out {
+                m.event_source_arn = arn.clone();
+            }
+        });
+        let mut arrivals = BTreeMap::new();
+        for i in 0..20u64 {
+            sim.advance(Duration::from_millis(130 + i * 37));
+            arrivals.insert(put(&mut sim, &format!("k{i}"), "x").to_string(), sim.now());
+        }
+        sim.advance(Duration::from_secs(5));
+        let log = sim.invocations(&uuid).unwrap();
+        let waits: Vec<u64> = log
+            .iter()
+            .map(|i| i.started.saturating_since(arrivals[&i.first_sequence_number.to_string()]).as_millis())
+            .collect();
+        let invoked: u32 = log.iter().map(|i| i.batch_size).sum();
+        assert_eq!(invoked, 20, "fan-out {fan_out}");
+        let longest = *waits.iter().max().unwrap();
+        assert!(expected.contains(&longest), "fan-out {fan_out}: waits {waits:?}");
+    }
+}
+
+#[test]
+fn reserved_concurrency_of_zero_throttles_every_invocation_without_losing_records() {
+    let mut sim = sim_with_stream(1);
+    for i in 0..10 {
+        put(&mut sim, &format!("k{i}"), "x");
+    }
+    // Throttles do not use up retries: with none allowed, nothing is discarded.
+    let uuid = map(&mut sim, FunctionScript::default(), |m| {
+        m.settings.maximum_retry_attempts = Some(0);
+        m.settings.batch_size = Some(5);
+    });
+    assert_eq!(sim.put_function_concurrency("f", 0), Ok(0));
+    sim.advance(Duration::from_millis(29_500));
+    assert!(sim.invocations(&uuid).unwrap().is_empty());
+    let concurrency = sim.function_concurrency("f").unwrap();
+    assert_eq!((concurrency.reserved_concurrent_executions, concurrency.throttles), (Some(0), 30));
+    assert_eq!(sim.event_source_mapping(&uuid).unwrap().throttles, 30);
+    sim.delete_function_concurrency("f").unwrap();
+    sim.advance(Duration::from_secs(5));
+    let status = sim.event_source_mapping(&uuid).unwrap();
+    let log = sim.invocations(&uuid).unwrap();
+    let ok = (5, InvocationOutcome::Succeeded, Handling::Checkpointed);
+    assert_eq!(steps(&log), [ok.clone(), ok]);
+    assert!(log.iter().all(|i| i.attempt == 1), "throttles are not retries");
+    assert_eq!((status.discarded_records, status.throttles), (0, 30));
+}
+
+#[test]
+fn a_concurrency_of_one_serialises_the_batches_of_two_shards() {
+    // (ReservedConcurrentExecutions, whether invocations overlap)
+    for (reserved, overlap) in [(None, true), (Some(1), false)] {
+        let mut sim = sim_with_stream(2);
+        for i in 0..20 {
+            put(&mut sim, &format!("k{i}"), "x");
+        }
+        let script = FunctionScript { duration_per_batch: Duration::from_millis(400), ..FunctionScript::default() };
+        let uuid = map(&mut sim, script, |m| m.settings.batch_size = Some(3));
+        if let Some(n) = reserved {
+            sim.put_function_concurrency("f", n).unwrap();
+        }
+        sim.advance(Duration::from_secs(60));
+        let log = sim.invocations(&uuid).unwrap();
+        let invoked: u32 = log.iter().map(|i| i.batch_size).sum();
+        assert_eq!(invoked, 20, "reserved {reserved:?}");
+        let overlaps =
+            log.iter().any(|a| log.iter().any(|b| a.number != b.number && a.started < b.ended && b.started < a.ended));
+        assert_eq!(overlaps, overlap, "reserved {reserved:?}");
+        let shards: std::collections::BTreeSet<ShardId> = log.iter().map(|i| i.shard_id).collect();
+        assert_eq!(shards.len(), 2);
+        assert_eq!(sim.event_source_mapping(&uuid).unwrap().throttles > 0, !overlap);
+    }
+}
+
+#[test]
+fn put_function_concurrency_leaves_the_account_a_hundred_unreserved() {
+    let mut sim = Simulation::new();
+    sim.create_function("f", FunctionScript::default()).unwrap();
+    sim.create_function("g", FunctionScript::default()).unwrap();
+    assert_eq!(sim.put_function_concurrency("f", 450), Ok(450));
+    // (function, reservation, error code and message)
+    let cases: &[(&str, i64, &str, &str)] = &[
+        (
+            "g",
+            451,
+            "InvalidParameterValueException",
+            "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [100].",
+        ),
+        (
+            "g",
+            -1,
+            "ValidationException",
+            "1 validation error detected: Value '-1' at 'reservedConcurrentExecutions' failed to satisfy constraint: Member must have value greater than or equal to 0",
+        ),
+        ("h", 1, "ResourceNotFoundException", "Function not found: arn:aws:lambda:us-east-1:123456789012:function:h"),
+    ];
+    for (function, reserved, code, message) in cases {
+        let err = sim.put_function_concurrency(function, *reserved).unwrap_err();
+        assert_eq!((err.code(), err.to_string().as_str()), (*code, *message), "{function} {reserved}");
+    }
+    assert_eq!(sim.put_function_concurrency("g", 450), Ok(450));
+    // A function's own reservation can be changed within the same bound.
+    assert_eq!(sim.put_function_concurrency("f", 450), Ok(450));
 }

@@ -131,6 +131,24 @@ fn the_cookbook_s_recipes_stage_their_scenarios() {
             |v| v.as_array().is_some_and(|i| i.iter().any(|i| i["Outcome"] == "FUNCTION_ERROR")),
         ),
         (
+            "Counting in tumbling windows",
+            "Shardlab.Invocations",
+            json!({"UUID": "00000000-0000-4000-8000-000000000000"}),
+            "/Invocations",
+            |v| {
+                v.as_array().is_some_and(|i| {
+                    i.iter().any(|i| i["Window"]["IsFinalInvokeForWindow"] == true && i["Window"]["State"] != "{}")
+                })
+            },
+        ),
+        (
+            "A throttled function",
+            "Shardlab.GetFunctionConcurrency",
+            json!({"FunctionName": "ship-orders"}),
+            "/Throttles",
+            |v| v.as_u64() > Some(0),
+        ),
+        (
             "A failing Firehose destination",
             "Shardlab.FirehoseStatus",
             json!({"DeliveryStreamName": "events-to-lake"}),

@@ -5,8 +5,9 @@ use alloc::string::{String, ToString};
 use serde_json::{Map, Value};
 
 use crate::error::{
-    CreateFunctionError, CreateStreamError, EfoError, EncryptionError, EventSourceMappingError, GetRecordsError,
-    GetShardIteratorError, ListError, PauseConsumerError, PutRecordError, ReshardError, StreamOpError,
+    CreateFunctionError, CreateStreamError, EfoError, EncryptionError, EventSourceMappingError,
+    FunctionConcurrencyError, GetRecordsError, GetShardIteratorError, ListError, PauseConsumerError, PutRecordError,
+    ReshardError, StreamOpError,
 };
 use crate::firehose::FirehoseError;
 use crate::s3::S3Error;
@@ -93,6 +94,7 @@ from_core_errors!(
     EncryptionError,
     EventSourceMappingError,
     CreateFunctionError,
+    FunctionConcurrencyError,
     FirehoseError,
     S3Error,
 );

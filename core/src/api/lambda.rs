@@ -10,8 +10,11 @@
 //! - `Shardlab.CreateFunction {"FunctionName", "DurationMillis"?,
 //!   "MillisPerRecord"?, "PoisonPartitionKey"? | "PoisonDataContains"?,
 //!   "OnPoison"?: "THROW"|"REPORT_BATCH_ITEM_FAILURES", "FailurePercent"?,
-//!   "ThrowOnEveryBatch"?, "Seed"?, "Timeout"?}` → `{"FunctionName", "FunctionArn"}`.
+//!   "ThrowOnEveryBatch"?, "Seed"?, "Timeout"?, "Aggregate"?: "COUNT"|"COUNT_BY_PARTITION_KEY"
+//!   | "AggregateSumOf"?}` → `{"FunctionName", "FunctionArn"}`.
 //!   `Timeout` is CreateFunction's, in seconds (1–900, default 3).
+//!   `Aggregate` (or `AggregateSumOf`, an integer member of JSON record
+//!   data) is the `state` the function returns under a tumbling window.
 //!   Every behaviour member is optional; without any the function succeeds
 //!   at once. `PoisonDataContains` is text matched against record data.
 //! - `Shardlab.CreateEventSourceMapping`, `Shardlab.UpdateEventSourceMapping`
@@ -21,7 +24,14 @@
 //!   simulation's `Progress` (concurrency, iterator age, per-shard lanes).
 //!   `FilterCriteria` (`{"Filters": [{"Pattern"}]}`) takes the pattern subset
 //!   documented in `lambda::filter`; `GetEventSourceMapping`'s `Progress`
-//!   counts the `FilteredRecords` checkpointed without an invocation.
+//!   counts the `FilteredRecords` checkpointed without an invocation and the
+//!   `Throttles` the function's concurrency caused.
+//!   `TumblingWindowInSeconds` is taken on create and update; an
+//!   invocation under a window logs its `Window` members and returned `State`.
+//! - `Shardlab.PutFunctionConcurrency {"FunctionName", "ReservedConcurrentExecutions"}`,
+//!   `Shardlab.GetFunctionConcurrency` and `Shardlab.DeleteFunctionConcurrency`
+//!   (`{"FunctionName"}`), with AWS's members; `GetFunctionConcurrency` adds the
+//!   simulation's `ConcurrentExecutions` and `Throttles`.
 //! - `Shardlab.Invocations {"UUID", "After"?}` → `{"Invocations": […], "Next": N}`:
 //!   the mapping's invocation log from invocation number `After`.
 //! - `Shardlab.DestinationMessages {"Destination"}` → `{"Messages": ["…"]}`:
@@ -38,7 +48,7 @@ use super::encode::timestamp;
 use super::error::ApiError;
 use crate::Simulation;
 use crate::lambda::{
-    CreateEventSourceMappingInput, FunctionScript, Handling, Invocation, InvocationOutcome, MappingSettings,
+    Aggregate, CreateEventSourceMappingInput, FunctionScript, Handling, Invocation, InvocationOutcome, MappingSettings,
     MappingStartingPosition, MappingStatus, OnPoison, PoisonRule, REPORT_BATCH_ITEM_FAILURES,
     UpdateEventSourceMappingInput,
 };
@@ -79,7 +89,19 @@ pub(super) fn create_function(sim: &mut Simulation, d: &mut Decoder<'_>) -> Repl
     if let Some(seconds) = d.integer_up_to("Timeout", crate::lambda::MAX_TIMEOUT_SECONDS as u32)? {
         script.timeout = Duration::from_secs(u64::from(seconds));
     }
+    // `Aggregate` is not `Copy`, as an enumeration's values must be: each name gives a maker.
+    type MakeAggregate = fn() -> Aggregate;
+    const AGGREGATES: &[(&str, MakeAggregate)] =
+        &[("COUNT", || Aggregate::Count), ("COUNT_BY_PARTITION_KEY", || Aggregate::CountByPartitionKey)];
+    let counting = d.enumeration("Aggregate", AGGREGATES)?.map(|make| make());
+    let summing = d.string("AggregateSumOf")?.map(Aggregate::Sum);
     d.finish()?;
+    script.aggregate = match (counting, summing) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::new("InvalidParameterValueException", "Give Aggregate or AggregateSumOf, not both."));
+        }
+        (aggregate, None) | (None, aggregate) => aggregate,
+    };
     script.poison = match (by_key, by_data) {
         (Some(_), Some(_)) => {
             return Err(ApiError::new(
@@ -126,6 +148,7 @@ fn settings(d: &mut Decoder<'_>, empty_destination: Destination) -> Result<Mappi
         filter_patterns: d
             .structure("FilterCriteria", |d| d.structures("Filters", |d| Ok(d.string("Pattern")?.unwrap_or_default())))?
             .map(Option::unwrap_or_default),
+        tumbling_window_in_seconds: d.integer("TumblingWindowInSeconds")?,
     })
 }
 
@@ -176,6 +199,36 @@ pub(super) fn invocations(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
     Ok(Some(json!({"Invocations": entries, "Next": next})))
 }
 
+pub(super) fn put_function_concurrency(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+    let name = d.required("FunctionName", Decoder::string)?;
+    let reserved = d.required("ReservedConcurrentExecutions", Decoder::integer)?;
+    d.finish()?;
+    let reserved = sim.put_function_concurrency(&name, reserved)?;
+    Ok(Some(json!({"ReservedConcurrentExecutions": reserved})))
+}
+
+pub(super) fn get_function_concurrency(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+    let name = d.required("FunctionName", Decoder::string)?;
+    d.finish()?;
+    let concurrency = sim.function_concurrency(&name)?;
+    // Like AWS, `ReservedConcurrentExecutions` is absent without a reservation.
+    let mut body = json!({
+        "ConcurrentExecutions": concurrency.concurrent_executions,
+        "Throttles": concurrency.throttles,
+    });
+    if let Some(reserved) = concurrency.reserved_concurrent_executions {
+        body["ReservedConcurrentExecutions"] = reserved.into();
+    }
+    Ok(Some(body))
+}
+
+pub(super) fn delete_function_concurrency(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+    let name = d.required("FunctionName", Decoder::string)?;
+    d.finish()?;
+    sim.delete_function_concurrency(&name)?;
+    Ok(Some(json!({})))
+}
+
 pub(super) fn destination_messages(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
     let destination = d.required("Destination", Decoder::string)?;
     d.finish()?;
@@ -200,6 +253,7 @@ fn configuration(status: &MappingStatus, state: Option<&str>) -> Value {
         "BisectBatchOnFunctionError": config.bisect_batch_on_function_error,
         "MaximumRetryAttempts": config.maximum_retry_attempts,
         "MaximumRecordAgeInSeconds": config.maximum_record_age_in_seconds,
+        "TumblingWindowInSeconds": config.tumbling_window_in_seconds,
         "FunctionResponseTypes": response_types,
         "DestinationConfig": {"OnFailure": {"Destination": config.on_failure_destination}},
         "LastModified": timestamp(status.last_modified),
@@ -249,6 +303,7 @@ fn progress(status: &MappingStatus) -> Value {
         "Invocations": status.invocations,
         "DiscardedRecords": status.discarded_records,
         "FilteredRecords": status.filtered_records,
+        "Throttles": status.throttles,
         "Shards": shards,
     })
 }
@@ -266,6 +321,16 @@ fn invocation(invocation: &Invocation) -> Value {
         Handling::Bisected => "BISECTED",
         Handling::Discarded => "DISCARDED",
     };
+    let window = invocation.window.as_ref().map(|w| {
+        json!({
+            "Start": timestamp(w.start),
+            "End": timestamp(w.end),
+            "State": w.state,
+            "IsFinalInvokeForWindow": w.is_final_invoke_for_window,
+            "IsWindowTerminatedEarly": w.is_window_terminated_early,
+            "ReturnedState": w.returned_state,
+        })
+    });
     json!({
         "Number": invocation.number,
         "ShardId": invocation.shard_id.to_string(),
@@ -280,6 +345,7 @@ fn invocation(invocation: &Invocation) -> Value {
         "Outcome": outcome,
         "LowestFailedSequenceNumber": lowest,
         "Handling": handling,
+        "Window": window,
     })
 }
 
@@ -295,6 +361,29 @@ mod tests {
             (response.status, response.body.as_str()),
             (400, r#"{"__type":"ResourceNotFoundException","message":"The resource you requested does not exist."}"#)
         );
+    }
+
+    #[test]
+    fn concurrency_and_aggregating_functions_go_over_the_wire() {
+        let mut sim = Simulation::new();
+        let mut call = |op: &str, body: &str| {
+            let response = crate::api::handle(&mut sim, op, body);
+            (response.status, serde_json::from_str::<Value>(&response.body).unwrap_or(Value::Null))
+        };
+        let (status, _) = call("Shardlab.CreateFunction", r#"{"FunctionName":"f","AggregateSumOf":"n"}"#);
+        assert_eq!(status, 200);
+        let (status, body) =
+            call("Shardlab.CreateFunction", r#"{"FunctionName":"g","Aggregate":"COUNT","AggregateSumOf":"n"}"#);
+        assert_eq!((status, body["__type"].as_str()), (400, Some("InvalidParameterValueException")));
+        let get = r#"{"FunctionName":"f"}"#;
+        assert_eq!(call("Shardlab.GetFunctionConcurrency", get).1, json!({"ConcurrentExecutions": 0, "Throttles": 0}));
+        let put = r#"{"FunctionName":"f","ReservedConcurrentExecutions":2}"#;
+        assert_eq!(call("Shardlab.PutFunctionConcurrency", put).1, json!({"ReservedConcurrentExecutions": 2}));
+        assert_eq!(call("Shardlab.GetFunctionConcurrency", get).1["ReservedConcurrentExecutions"], 2);
+        assert_eq!(call("Shardlab.DeleteFunctionConcurrency", get).0, 200);
+        assert_eq!(call("Shardlab.GetFunctionConcurrency", get).1["ReservedConcurrentExecutions"], Value::Null);
+        let (status, body) = call("Shardlab.GetFunctionConcurrency", r#"{"FunctionName":"nope"}"#);
+        assert_eq!((status, body["__type"].as_str()), (400, Some("ResourceNotFoundException")));
     }
 
     #[test]

@@ -8,6 +8,11 @@
 //! (bisected halves first half first, or the batch again for a retry)
 //! until it succeeds or is discarded, and nothing behind it in the lane
 //! runs meanwhile: that is how one poison pill blocks its shard (or lane).
+//! A throttled batch waits there too, without using up a retry.
+//!
+//! Under a tumbling window a lane also keeps its [`OpenWindow`]: the state
+//! the function last returned, carried into the next invocation, until a
+//! final invocation (a [`Batch`] without records) closes the window.
 
 use alloc::collections::VecDeque;
 use alloc::format;
@@ -20,12 +25,13 @@ use serde_json::json;
 use super::filter::Filters;
 use super::function::Response;
 use super::{
-    BUSY_POLL_INTERVAL, IDLE_POLL_INTERVAL, MAX_LOGGED_INVOCATIONS, MAX_PAYLOAD_BYTES, MappingConfig,
-    MappingStartingPosition, RETRY_DELAY, function_arn,
+    BUSY_POLL_INTERVAL, FAN_OUT_DELIVERY_INTERVAL, IDLE_POLL_INTERVAL, MAX_LOGGED_INVOCATIONS, MAX_PAYLOAD_BYTES,
+    MAX_WINDOW_STATE_BYTES, MappingConfig, MappingStartingPosition, RETRY_DELAY, WINDOW_CLOSE_WAIT, function_arn,
 };
 use crate::StartingPosition;
 use crate::error::GetRecordsError;
 use crate::hash::HashKey;
+use crate::ops_efo::SubscriptionId;
 use crate::ops_records::GetShardIteratorInput;
 use crate::sequence::SequenceNumber;
 use crate::sim::Simulation;
@@ -89,6 +95,29 @@ pub struct Invocation {
     pub outcome: InvocationOutcome,
     /// What came of it.
     pub handling: Handling,
+    /// Under a tumbling window, the window members of the event and the
+    /// `state` the function returned. A final invocation has no records:
+    /// its sequence numbers are the window's last record processed, and its
+    /// `batch_size` is 0.
+    #[serde(default)]
+    pub window: Option<InvocationWindow>,
+}
+
+/// The tumbling-window members of an invocation's event, and its answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvocationWindow {
+    /// `window.start`.
+    pub start: Instant,
+    /// `window.end`.
+    pub end: Instant,
+    /// `state`: what the window's previous invocation returned (`{}` at first).
+    pub state: String,
+    /// `isFinalInvokeForWindow`.
+    pub is_final_invoke_for_window: bool,
+    /// `isWindowTerminatedEarly`.
+    pub is_window_terminated_early: bool,
+    /// The `state` the function returned, if any.
+    pub returned_state: Option<String>,
 }
 
 /// A lane, as [`MappingStatus`] shows it.
@@ -155,6 +184,8 @@ pub struct MappingStatus {
     pub discarded_records: u64,
     /// Records `FilterCriteria` filtered out: checkpointed, never invoked.
     pub filtered_records: u64,
+    /// Invocations the function's concurrency refused; each was tried again.
+    pub throttles: u64,
     /// Every shard the mapping knows, by shard id.
     pub shards: Vec<ShardStatus>,
 }
@@ -162,20 +193,68 @@ pub struct MappingStatus {
 /// Records handed to the function together.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct Batch {
-    // Invariant: not empty; in sequence order.
+    // Invariant: in sequence order; empty only for a final invocation.
     records: Vec<Record>,
     /// Times these records were retried (bisection does not count).
     retries: u32,
+    /// Set for a tumbling window's final invocation, which has no records.
+    #[serde(default)]
+    closes_window: Option<CloseWindow>,
+}
+
+/// A final invocation: the window it closes ends early, or for good.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+struct CloseWindow {
+    /// `isWindowTerminatedEarly`: the window goes on with a fresh state.
+    early: bool,
+    /// The window's last record processed, to log the invocation by.
+    after: SequenceNumber,
 }
 
 impl Batch {
+    fn new(records: Vec<Record>, retries: u32) -> Batch {
+        Batch { records, retries, closes_window: None }
+    }
+
+    fn closing(window: &OpenWindow, early: bool) -> Batch {
+        Batch { records: Vec::new(), retries: 0, closes_window: Some(CloseWindow { early, after: window.last }) }
+    }
+
+    /// The first record of a batch with records.
     fn first(&self) -> &Record {
         &self.records[0]
     }
 
+    /// The last record of a batch with records.
     fn last(&self) -> &Record {
         &self.records[self.records.len() - 1]
     }
+
+    /// The first and last sequence numbers, as the log shows them.
+    fn bounds(&self) -> (SequenceNumber, SequenceNumber) {
+        match (self.records.first(), self.records.last(), self.closes_window) {
+            (Some(first), Some(last), _) => (first.sequence_number(), last.sequence_number()),
+            (_, _, Some(close)) => (close.after, close.after),
+            _ => unreachable!("a batch without records closes a window"),
+        }
+    }
+}
+
+/// A lane's tumbling window, from its first batch to its final invocation.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct OpenWindow {
+    start: Instant,
+    /// The `state` the last successful invocation returned (JSON).
+    state: String,
+    /// The last record of the window invoked.
+    last: SequenceNumber,
+}
+
+/// The window `at` falls in: windows of `length` follow one another from
+/// the epoch, so every shard's windows share their boundaries.
+fn window_start(at: Instant, length: Duration) -> Instant {
+    let length = length.as_millis();
+    Instant::from_epoch_millis(at.epoch_millis() / length * length)
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -185,6 +264,9 @@ struct InFlight {
     started: Instant,
     ends: Instant,
     iterator_age: Duration,
+    /// The window members the function was invoked with.
+    #[serde(default)]
+    window: Option<InvocationWindow>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -207,6 +289,9 @@ struct Lane {
     /// it were still unprocessed: it is checkpointed once they are.
     #[serde(default)]
     filtered_through: Option<SequenceNumber>,
+    /// The tumbling window being aggregated, if any.
+    #[serde(default)]
+    window: Option<OpenWindow>,
 }
 
 impl Lane {
@@ -220,6 +305,7 @@ impl Lane {
             last_completed: None,
             last_processed: None,
             filtered_through: None,
+            window: None,
         }
     }
 
@@ -227,8 +313,9 @@ impl Lane {
         self.queue.len() + self.pending.iter().map(|b| b.records.len()).sum::<usize>()
     }
 
+    /// Nothing in flight, pending or aggregated: the lane can be rebalanced.
     fn is_idle(&self) -> bool {
-        self.in_flight.is_none() && self.pending.is_empty()
+        self.in_flight.is_none() && self.pending.is_empty() && self.window.is_none()
     }
 
     fn is_empty(&self) -> bool {
@@ -257,10 +344,30 @@ impl Lane {
         if !self.pending.is_empty() {
             return Some(self.not_before);
         }
+        if let Some(window) = &self.window {
+            // The window closes once a record of another window is read, its
+            // shard ends, or nothing more of it has come for a while after its
+            // end; and at once if an update turned tumbling windows off.
+            let Some(length) = config.tumbling_window() else { return Some(self.not_before) };
+            let other =
+                self.queue.front().is_some_and(|r| window_start(r.approximate_arrival(), length) != window.start);
+            if other || (self.queue.is_empty() && shard_read_to_end) {
+                return Some(self.not_before);
+            }
+            if self.queue.is_empty() {
+                return Some((window.start + length + WINDOW_CLOSE_WAIT).max(self.not_before));
+            }
+        }
         if self.queue.is_empty() {
             return None;
         }
-        let full = self.queue.len() >= config.batch_size as usize;
+        // A batch ends at a window boundary, so records of a later window cut
+        // it. (A lane's records arrived in order: the last is the latest.)
+        let cut = config.tumbling_window().is_some_and(|length| {
+            let window_of = |r: &Record| window_start(r.approximate_arrival(), length);
+            self.queue.front().map(window_of) != self.queue.back().map(window_of)
+        });
+        let full = cut || self.queue.len() >= config.batch_size as usize;
         // Records read while a batch was in flight start their window when it completes.
         let opened = self.window_opened.unwrap_or(self.not_before).max(self.last_completed.unwrap_or(self.not_before));
         let ready = if full || shard_read_to_end { opened } else { opened + config.batching_window() };
@@ -278,18 +385,31 @@ impl Lane {
         if self.deadline(config, shard_read_to_end)? > now {
             return None;
         }
+        let length = config.tumbling_window();
+        let window_of = |record: &Record| length.map(|length| window_start(record.approximate_arrival(), length));
+        if let Some(window) = &self.window
+            && self.queue.front().is_none_or(|r| window_of(r) != Some(window.start))
+        {
+            return Some(Batch::closing(window, false));
+        }
         let mut records = Vec::new();
         let mut bytes = 0;
         while let Some(record) = self.queue.front() {
             let full = records.len() == config.batch_size as usize;
-            if full || (!records.is_empty() && bytes + record.billed_bytes() > MAX_PAYLOAD_BYTES) {
+            let next_window = records.first().is_some_and(|first| window_of(first) != window_of(record));
+            if full || next_window || (!records.is_empty() && bytes + record.billed_bytes() > MAX_PAYLOAD_BYTES) {
                 break;
             }
             bytes += record.billed_bytes();
             records.extend(self.queue.pop_front());
         }
         self.window_opened = (!self.queue.is_empty()).then_some(now);
-        Some(Batch { records, retries: 0 })
+        if let Some(start) = window_of(&records[0])
+            && self.window.is_none()
+        {
+            self.window = Some(OpenWindow { start, state: "{}".into(), last: records[0].sequence_number() });
+        }
+        Some(Batch::new(records, 0))
     }
 }
 
@@ -307,6 +427,9 @@ struct ShardReader {
     // Invariant: not empty.
     lanes: Vec<Lane>,
     last_iterator_age: Duration,
+    /// The open `SubscribeToShard` of a mapping reading through a consumer.
+    #[serde(default)]
+    subscription: Option<SubscriptionId>,
 }
 
 impl ShardReader {
@@ -327,6 +450,7 @@ impl ShardReader {
             next_poll: now,
             lanes: (0..lanes).map(|_| Lane::new()).collect(),
             last_iterator_age: Duration::ZERO,
+            subscription: None,
         }
     }
 
@@ -394,6 +518,9 @@ struct Log {
     /// Records `FilterCriteria` dropped.
     #[serde(default)]
     filtered_records: u64,
+    /// Invocations the function's concurrency refused.
+    #[serde(default)]
+    throttles: u64,
     last_outcome_failed: Option<bool>,
 }
 
@@ -402,6 +529,9 @@ struct Log {
 pub(crate) struct EventSourceMapping {
     pub(crate) uuid: String,
     pub(crate) stream_name: String,
+    /// The enhanced fan-out consumer read through, if the source is one.
+    #[serde(default)]
+    consumer_arn: Option<String>,
     starting_position: MappingStartingPosition,
     pub(crate) config: MappingConfig,
     // Invariant: shard ids are unique.
@@ -440,9 +570,10 @@ struct Context<'a> {
 
 impl EventSourceMapping {
     pub(crate) fn new(
-        sim: &Simulation,
+        sim: &mut Simulation,
         uuid: String,
         stream_name: String,
+        consumer_arn: Option<String>,
         starting_position: MappingStartingPosition,
         start: StartingPosition,
         config: MappingConfig,
@@ -451,6 +582,7 @@ impl EventSourceMapping {
         let mut mapping = EventSourceMapping {
             uuid,
             stream_name,
+            consumer_arn,
             starting_position,
             config,
             shards: Vec::new(),
@@ -468,19 +600,29 @@ impl EventSourceMapping {
             // children must still know it is done.
             reader.read_to_end = !open && starting_position == MappingStartingPosition::Latest;
             // LATEST means the tip when the mapping is created, not when it
-            // first polls: the iterator is taken now.
+            // first polls: the iterator is taken (or the subscription opened) now.
             if starting_position == MappingStartingPosition::Latest && open {
-                reader.iterator = sim
-                    .get_shard_iterator(GetShardIteratorInput {
-                        stream_name: mapping.stream_name.clone(),
-                        shard_id,
-                        position: start.clone(),
-                    })
-                    .ok();
+                match &mapping.consumer_arn {
+                    Some(arn) => reader.subscription = sim.subscribe_to_shard(arn, shard_id, start.clone()).ok(),
+                    None => {
+                        reader.iterator = sim
+                            .get_shard_iterator(GetShardIteratorInput {
+                                stream_name: mapping.stream_name.clone(),
+                                shard_id,
+                                position: start.clone(),
+                            })
+                            .ok();
+                    }
+                }
             }
             mapping.shards.push(reader);
         }
         mapping
+    }
+
+    /// `EventSourceArn`: the consumer's ARN, or else the stream's.
+    pub(crate) fn event_source_arn(&self) -> String {
+        self.consumer_arn.clone().unwrap_or_else(|| crate::stream_arn(&self.stream_name))
     }
 
     pub(crate) fn invocations(&self) -> Vec<Invocation> {
@@ -557,6 +699,9 @@ impl EventSourceMapping {
     }
 
     fn poll(&mut self, idx: usize, sim: &mut Simulation) {
+        if self.consumer_arn.is_some() {
+            return self.drain_subscription(idx, sim);
+        }
         let now = sim.now();
         let capacity = (self.config.batch_size * self.config.parallelization_factor) as usize;
         let shard = &mut self.shards[idx];
@@ -592,6 +737,37 @@ impl EventSourceMapping {
             // Throttled, or the stream is gone: try again at the idle rate.
             Err(_) => shard.iterator = Some(iterator),
         }
+    }
+
+    /// Reads what Kinesis pushed to the shard's subscription since the last
+    /// drain, subscribing (again) from the last record read when there is
+    /// no open subscription: the first time, or after five minutes.
+    fn drain_subscription(&mut self, idx: usize, sim: &mut Simulation) {
+        let now = sim.now();
+        let arn = self.consumer_arn.as_deref().expect("called for a fan-out source");
+        let shard = &mut self.shards[idx];
+        shard.next_poll = now + FAN_OUT_DELIVERY_INTERVAL;
+        let subscription = match shard.subscription {
+            Some(id) => id,
+            // Refused while the consumer is not ACTIVE or a subscription is
+            // under 5 seconds old: tried again at the next drain.
+            None => match sim.subscribe_to_shard(arn, shard.shard_id, shard.position()) {
+                Ok(id) => id,
+                Err(_) => return,
+            },
+        };
+        let Ok(read) = sim.read_subscription(subscription) else {
+            shard.subscription = None;
+            return;
+        };
+        shard.subscription = (!read.ended).then_some(subscription);
+        shard.read_to_end = read.ended && !read.event.child_shards.is_empty();
+        // The continuation is where a renewed subscription must resume, even
+        // when nothing came: a LATEST subscription renewed at LATEST would
+        // skip what arrived in between.
+        shard.read_after = read.event.continuation_sequence_number.or(shard.read_after);
+        let filters = Filters::new(&self.config.filter_patterns);
+        self.log.filtered_records += shard.distribute(now, read.event.records, &filters);
     }
 
     fn work_lanes(&mut self, idx: usize, sim: &mut Simulation) {
@@ -655,7 +831,7 @@ impl EventSourceMapping {
         let active_shards = shards.iter().filter(|s| s.active);
         MappingStatus {
             uuid: self.uuid.clone(),
-            event_source_arn: crate::stream_arn(&self.stream_name),
+            event_source_arn: self.event_source_arn(),
             function_arn: function_arn(&self.config.function_name),
             state: "Enabled",
             starting_position: self.starting_position,
@@ -676,6 +852,7 @@ impl EventSourceMapping {
             invocations: self.log.n_invocations,
             discarded_records: self.log.discarded_records,
             filtered_records: self.log.filtered_records,
+            throttles: self.log.throttles,
             shards,
         }
     }
@@ -693,7 +870,7 @@ impl EventSourceMapping {
             }
             for lane in &shard.lanes {
                 let batches = lane.pending.iter().chain(lane.in_flight.as_ref().map(|f| &f.batch));
-                if batches.clone().any(|b| b.records.is_empty()) {
+                if batches.clone().any(|b| b.records.is_empty() && b.closes_window.is_none()) {
                     return Err(format!("mapping {uuid} holds an empty batch of {id}"));
                 }
                 let records = batches.flat_map(|b| &b.records).chain(&lane.queue);
@@ -725,7 +902,9 @@ impl EventSourceMapping {
 }
 
 /// Invokes the function with `batch` after discarding records past their
-/// maximum age. Returns the batch's iterator age, if the function was invoked.
+/// maximum age, unless the function's concurrency is spent: then the batch
+/// is throttled and waits a retry delay, without using up a retry. Returns
+/// the batch's iterator age, if the function was invoked with records.
 fn start(cx: &mut Context<'_>, sim: &mut Simulation, lane: &mut Lane, mut batch: Batch) -> Option<Duration> {
     let now = sim.now();
     if let Some(max_age) = cx.config.maximum_record_age() {
@@ -733,52 +912,92 @@ fn start(cx: &mut Context<'_>, sim: &mut Simulation, lane: &mut Lane, mut batch:
             batch.records.iter().take_while(|r| now.saturating_since(r.approximate_arrival()) > max_age).count();
         if expired > 0 {
             let rest = batch.records.split_off(expired);
-            let old = Batch { records: core::mem::replace(&mut batch.records, rest), retries: batch.retries };
+            let old = Batch::new(core::mem::replace(&mut batch.records, rest), batch.retries);
             discard(cx, sim, lane, &old, Condition::RecordAgeExceeded, false);
             if batch.records.is_empty() {
                 return None;
             }
         }
     }
+    let has_capacity = sim.lambda.has_capacity(&cx.config.function_name, now);
     let Some(function) = sim.lambda.functions.get_mut(&cx.config.function_name) else {
         // Unreachable while the invariant holds that every mapping's function exists.
         lane.pending.push_front(batch);
         return None;
     };
-    let (duration, response) = function.invoke(&batch.records);
-    let iterator_age = now.saturating_since(batch.last().approximate_arrival());
-    lane.in_flight = Some(InFlight { batch, response, started: now, ends: now + duration, iterator_age });
-    Some(iterator_age)
+    if !has_capacity {
+        function.throttles += 1;
+        cx.log.throttles += 1;
+        lane.pending.push_front(batch);
+        lane.not_before = now + RETRY_DELAY;
+        return None;
+    }
+    let length = cx.config.tumbling_window().unwrap_or(Duration::ZERO);
+    let window = lane.window.as_ref().map(|open| InvocationWindow {
+        start: open.start,
+        end: open.start + length,
+        state: open.state.clone(),
+        is_final_invoke_for_window: batch.closes_window.is_some(),
+        is_window_terminated_early: batch.closes_window.is_some_and(|close| close.early),
+        returned_state: None,
+    });
+    let (duration, response) = function.invoke(&batch.records, window.as_ref().map(|w| w.state.as_str()));
+    function.running_until.retain(|&end| end > now);
+    function.running_until.push(now + duration);
+    let iterator_age = batch.records.last().map(|r| now.saturating_since(r.approximate_arrival()));
+    lane.in_flight = Some(InFlight {
+        batch,
+        response,
+        started: now,
+        ends: now + duration,
+        iterator_age: iterator_age.unwrap_or(Duration::ZERO),
+        window,
+    });
+    iterator_age
 }
 
 /// Handles the response of an invocation that has ended.
 fn complete(cx: &mut Context<'_>, sim: &mut Simulation, lane: &mut Lane, lane_idx: u32, in_flight: InFlight) {
-    let InFlight { batch, response, started, ends, iterator_age } = in_flight;
+    let InFlight { batch, response, started, ends, iterator_age, mut window } = in_flight;
     lane.last_completed = Some(ends);
     let shard_id = cx.shard_id;
-    let (first, last) = (batch.first().sequence_number(), batch.last().sequence_number());
+    let (first, last) = batch.bounds();
     let (batch_size, attempt) = (batch.records.len() as u32, batch.retries + 1);
-    let lowest_failure = match &response {
-        Response::Returned { batch_item_failures } if cx.config.report_batch_item_failures => {
-            batch_item_failures.iter().min_by_key(|seq| seq.counter()).copied()
-        }
-        Response::Returned { .. } => None,
-        Response::Threw | Response::TimedOut => None,
-    };
-    let (outcome, handling) = match (&response, lowest_failure) {
-        (Response::Returned { .. }, None) => {
-            lane.last_processed = Some(batch.last().sequence_number());
+    if let (Some(window), Response::Returned { state, .. }) = (&mut window, &response) {
+        window.returned_state = state.clone();
+    }
+    let windowed_state = window.as_ref().map(|w| w.returned_state.as_deref());
+    let (outcome, handling) = match (response, windowed_state) {
+        (Response::Returned { .. }, _) if batch.closes_window.is_some() => {
+            close_window(lane, batch.closes_window.is_some_and(|close| close.early));
             (InvocationOutcome::Succeeded, Handling::Checkpointed)
         }
-        (Response::Returned { .. }, Some(lowest)) => {
-            // Records before the lowest failure are done; the batch is
-            // retried from it. (A function names only records of its batch.)
-            let at = batch.records.iter().position(|r| r.sequence_number() == lowest).unwrap_or(0);
-            if at > 0 {
-                lane.last_processed = Some(batch.records[at - 1].sequence_number());
+        // "If the response does not contain a state property, Lambda
+        // considers this a failed invocation."
+        (Response::Returned { .. }, Some(None)) => (InvocationOutcome::FunctionError, fail(cx, sim, lane, batch, true)),
+        // A state too large even from a fresh start cannot be helped by
+        // ending the window early: the invocation fails (the simulation's
+        // choice; AWS does not say).
+        (Response::Returned { .. }, Some(Some(state)))
+            if state.len() > MAX_WINDOW_STATE_BYTES && lane.window.as_ref().is_none_or(|w| w.state == "{}") =>
+        {
+            (InvocationOutcome::FunctionError, fail(cx, sim, lane, batch, true))
+        }
+        (Response::Returned { .. }, Some(Some(state))) if state.len() > MAX_WINDOW_STATE_BYTES => {
+            // The window ends early with the state from before this batch,
+            // and goes on with a fresh state, starting with this batch again.
+            let open = lane.window.as_ref().expect("a windowed invocation has its window");
+            let close = Batch::closing(open, true);
+            lane.pending.push_front(batch);
+            lane.pending.push_front(close);
+            (InvocationOutcome::Succeeded, Handling::Retried)
+        }
+        (Response::Returned { batch_item_failures, state }, _) => {
+            if let (Some(state), Some(open)) = (state, lane.window.as_mut()) {
+                open.state = state;
+                open.last = last;
             }
-            let rest = Batch { records: batch.records[at..].to_vec(), retries: batch.retries };
-            (InvocationOutcome::BatchItemFailures { lowest }, fail(cx, sim, lane, rest, false))
+            returned(cx, sim, lane, batch, &batch_item_failures)
         }
         (Response::Threw, _) => (InvocationOutcome::FunctionError, fail(cx, sim, lane, batch, true)),
         // A timeout is retried and bisected like any function error.
@@ -800,9 +1019,47 @@ fn complete(cx: &mut Context<'_>, sim: &mut Simulation, lane: &mut Lane, lane_id
         iterator_age,
         outcome,
         handling,
+        window,
     });
     if cx.log.entries.len() > MAX_LOGGED_INVOCATIONS {
         cx.log.entries.pop_front();
+    }
+}
+
+/// Handles a batch the function returned from: done, or, with
+/// `ReportBatchItemFailures`, done up to its lowest failure.
+fn returned(
+    cx: &mut Context<'_>,
+    sim: &mut Simulation,
+    lane: &mut Lane,
+    batch: Batch,
+    batch_item_failures: &[SequenceNumber],
+) -> (InvocationOutcome, Handling) {
+    let lowest = batch_item_failures.iter().min_by_key(|seq| seq.counter()).copied();
+    match lowest.filter(|_| cx.config.report_batch_item_failures) {
+        None => {
+            lane.last_processed = Some(batch.last().sequence_number());
+            (InvocationOutcome::Succeeded, Handling::Checkpointed)
+        }
+        Some(lowest) => {
+            // Records before the lowest failure are done; the batch is
+            // retried from it. (A function names only records of its batch.)
+            let at = batch.records.iter().position(|r| r.sequence_number() == lowest).unwrap_or(0);
+            if at > 0 {
+                lane.last_processed = Some(batch.records[at - 1].sequence_number());
+            }
+            let rest = Batch::new(batch.records[at..].to_vec(), batch.retries);
+            (InvocationOutcome::BatchItemFailures { lowest }, fail(cx, sim, lane, rest, false))
+        }
+    }
+}
+
+/// Ends the lane's window after its final invocation: for good, dropping
+/// its state, or early, going on in the same window with a fresh state.
+fn close_window(lane: &mut Lane, early: bool) {
+    match lane.window.as_mut() {
+        Some(open) if early => open.state = "{}".into(),
+        _ => lane.window = None,
     }
 }
 
@@ -812,7 +1069,7 @@ fn fail(cx: &mut Context<'_>, sim: &mut Simulation, lane: &mut Lane, mut batch: 
     if threw && cx.config.bisect_batch_on_function_error && batch.records.len() > 1 {
         // The first half is the larger, and is invoked first.
         let second = batch.records.split_off(batch.records.len().div_ceil(2));
-        lane.pending.push_front(Batch { records: second, retries: batch.retries });
+        lane.pending.push_front(Batch::new(second, batch.retries));
         lane.pending.push_front(batch);
         lane.not_before = now + RETRY_DELAY;
         Handling::Bisected
@@ -821,6 +1078,11 @@ fn fail(cx: &mut Context<'_>, sim: &mut Simulation, lane: &mut Lane, mut batch: 
         lane.pending.push_front(batch);
         lane.not_before = now + RETRY_DELAY;
         Handling::Retried
+    } else if let Some(close) = batch.closes_window {
+        // A final invocation out of retries has no records to discard: the
+        // window's state is dropped.
+        close_window(lane, close.early);
+        Handling::Discarded
     } else {
         discard(cx, sim, lane, &batch, Condition::RetryAttemptsExhausted, threw);
         Handling::Discarded

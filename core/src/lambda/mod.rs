@@ -50,12 +50,35 @@
 //!   would run longer ends at the timeout as a function error
 //!   ([`InvocationOutcome::TimedOut`]), retried and bisected like one.
 //!
-//! Left out: enhanced fan-out consumers as sources, `TumblingWindowInSeconds`,
-//! `Enabled` and the `Creating`/`Enabling`/`Updating`
+//! - An enhanced fan-out consumer as the source: `EventSourceArn` may be a
+//!   stream consumer's ARN, which must exist and be `ACTIVE`. The mapping
+//!   then reads each shard with `SubscribeToShard`, on the consumer's own
+//!   2 MiB/s per shard, drained every [`FAN_OUT_DELIVERY_INTERVAL`] instead
+//!   of polled once a second.
+//! - `TumblingWindowInSeconds` (0–900): each record belongs to the window
+//!   its arrival time falls in; the function receives the window, the
+//!   `state` the previous invocation in it returned, `shardId`,
+//!   `eventSourceARN`, `isFinalInvokeForWindow` and `isWindowTerminatedEarly`,
+//!   and must return a `state`, or the invocation fails. A batch never
+//!   spans two windows. Once a record of a later window is read, the shard
+//!   ends, or [`WINDOW_CLOSE_WAIT`] passes after the window's end, the
+//!   function gets a final invocation without records; its state is then
+//!   dropped. A `state` over [`MAX_WINDOW_STATE_BYTES`] terminates the
+//!   window early: a final invocation with the state before it, after which
+//!   the same window continues with a fresh state.
+//! - Concurrency: `PutFunctionConcurrency` reserves executions for a
+//!   function and caps it there; other functions share what the account's
+//!   [`ACCOUNT_CONCURRENCY`] leaves. An invocation beyond the limit is
+//!   throttled (the function's `Throttles`): the mapping keeps the batch and
+//!   tries again [`RETRY_DELAY`] later, and a throttle does not count
+//!   against `MaximumRetryAttempts` ("Before invocation … it retries until
+//!   the records expire or exceed the maximum age").
+//!
+//! Left out: `Enabled` and the `Creating`/`Enabling`/`Updating`
 //! states (a mapping is `Enabled` at once and a change applies at once),
-//! the function's own concurrency limits and cold starts, and
+//! provisioned concurrency, cold starts, and
 //! the back-off between retries, which AWS does not document: here a
-//! failed batch is retried [`RETRY_DELAY`] later.
+//! failed (or throttled) batch is retried [`RETRY_DELAY`] later.
 
 mod filter;
 mod function;
@@ -69,11 +92,12 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
 pub use filter::{MAX_FILTERS, MAX_PATTERN_LENGTH};
-pub use function::{DEFAULT_TIMEOUT, FunctionScript, MAX_TIMEOUT_SECONDS, OnPoison, PoisonRule, Response};
-pub use mapping::{Handling, Invocation, InvocationOutcome, LaneStatus, MappingStatus, ShardStatus};
+pub use function::{Aggregate, DEFAULT_TIMEOUT, FunctionScript, MAX_TIMEOUT_SECONDS, OnPoison, PoisonRule, Response};
+pub use mapping::{Handling, Invocation, InvocationOutcome, InvocationWindow, LaneStatus, MappingStatus, ShardStatus};
 
 use crate::destinations::{BadDestination, check_destination_arn};
-use crate::error::{CreateFunctionError, EventSourceMappingError, Validator};
+use crate::error::{CreateFunctionError, EventSourceMappingError, FunctionConcurrencyError, Validator};
+use crate::ops_efo::ConsumerStatus;
 use crate::sim::Simulation;
 use crate::time::{Duration, Instant};
 use crate::{ACCOUNT_ID, REGION};
@@ -105,6 +129,25 @@ pub const BUSY_POLL_INTERVAL: Duration = Duration::from_millis(200);
 /// The wait before a failed batch (or a bisected half) is invoked again.
 /// AWS does not document its back-off; this is the simulation's choice.
 pub const RETRY_DELAY: Duration = Duration::from_secs(1);
+/// How often a mapping reading through an enhanced fan-out consumer drains
+/// its subscriptions: the ~70 ms propagation delay Kinesis quotes for
+/// enhanced fan-out, where a polling mapping waits up to a second.
+pub const FAN_OUT_DELIVERY_INTERVAL: Duration = crate::kcl::EFO_DELIVERY_INTERVAL;
+/// The largest `TumblingWindowInSeconds` (15 minutes).
+pub const MAX_TUMBLING_WINDOW_SECONDS: u32 = 900;
+/// How long after a tumbling window's end Lambda waits for more of its
+/// records before the final invocation: "When no new records are being
+/// added to the current window, Lambda waits for up to 2 minutes before
+/// assuming that the window is over."
+pub const WINDOW_CLOSE_WAIT: Duration = Duration::from_secs(120);
+/// A tumbling window's largest `state`: "Your state can be a maximum of
+/// 1 MB per shard. If it exceeds that size, Lambda terminates the window early."
+pub const MAX_WINDOW_STATE_BYTES: usize = 1024 * 1024;
+/// The account's concurrent executions in a Region, Lambda's default quota.
+pub const ACCOUNT_CONCURRENCY: u32 = 1_000;
+/// The executions `PutFunctionConcurrency` must leave unreserved: "as long
+/// as you leave at least 100 simultaneous executions unreserved".
+pub const MIN_UNRESERVED_CONCURRENCY: u32 = 100;
 /// How many invocations a mapping's log keeps; older ones are dropped.
 pub const MAX_LOGGED_INVOCATIONS: usize = 10_000;
 
@@ -157,9 +200,17 @@ pub struct MappingConfig {
     /// The `Pattern`s of `FilterCriteria.Filters`; empty: every record is invoked.
     #[serde(default)]
     pub filter_patterns: Vec<String>,
+    /// `TumblingWindowInSeconds`; 0: no tumbling window.
+    #[serde(default)]
+    pub tumbling_window_in_seconds: u32,
 }
 
 impl MappingConfig {
+    /// The tumbling window's length, if there is one.
+    pub(crate) fn tumbling_window(&self) -> Option<Duration> {
+        (self.tumbling_window_in_seconds > 0).then(|| Duration::from_secs(u64::from(self.tumbling_window_in_seconds)))
+    }
+
     pub(crate) fn batching_window(&self) -> Duration {
         Duration::from_secs(u64::from(self.maximum_batching_window_in_seconds))
     }
@@ -179,7 +230,9 @@ impl MappingConfig {
 /// taken as given and checked against AWS's ranges; `None` takes the default.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CreateEventSourceMappingInput {
-    /// `EventSourceArn`: `arn:aws:kinesis:us-east-1:123456789012:stream/NAME`.
+    /// `EventSourceArn`: `arn:aws:kinesis:us-east-1:123456789012:stream/NAME`,
+    /// or a stream consumer's ARN (`…:stream/NAME/consumer/CONSUMER:EPOCH`)
+    /// to read through enhanced fan-out.
     pub event_source_arn: String,
     /// `FunctionName`: a function name or its ARN.
     pub function_name: String,
@@ -243,6 +296,21 @@ pub struct MappingSettings {
     pub on_failure_destination: Option<String>,
     /// The `Pattern`s of `FilterCriteria.Filters`; `Some(empty)` removes the filters.
     pub filter_patterns: Option<Vec<String>>,
+    /// `TumblingWindowInSeconds`.
+    pub tumbling_window_in_seconds: Option<i64>,
+}
+
+/// A function's concurrency, as `GetFunctionConcurrency` and the
+/// function's CloudWatch metrics show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FunctionConcurrency {
+    /// `ReservedConcurrentExecutions`; `None` when the function draws on
+    /// the account's unreserved concurrency.
+    pub reserved_concurrent_executions: Option<u32>,
+    /// `ConcurrentExecutions` now.
+    pub concurrent_executions: u32,
+    /// `Throttles`: invocations refused for want of concurrency so far.
+    pub throttles: u64,
 }
 
 /// Lambda's state in the simulation: functions by name and mappings.
@@ -253,6 +321,26 @@ pub(crate) struct Lambda {
     /// while the mapping runs (it is taken out so that it can call the
     /// simulation).
     pub(crate) mappings: Vec<Option<EventSourceMapping>>,
+}
+
+impl Lambda {
+    /// Whether function `name` may start one more execution at `now`: under
+    /// its reservation if it has one, else while the account's unreserved
+    /// executions are not all running.
+    pub(crate) fn has_capacity(&self, name: &str, now: Instant) -> bool {
+        let Some(function) = self.functions.get(name) else { return false };
+        if let Some(reserved) = function.reserved_concurrency {
+            return function.concurrent_executions(now) < reserved;
+        }
+        let reserved: u32 = self.functions.values().filter_map(|f| f.reserved_concurrency).sum();
+        let running: u32 = self
+            .functions
+            .values()
+            .filter(|f| f.reserved_concurrency.is_none())
+            .map(|f| f.concurrent_executions(now))
+            .sum();
+        running < ACCOUNT_CONCURRENCY.saturating_sub(reserved)
+    }
 }
 
 /// The ARN of function `name`.
@@ -323,6 +411,13 @@ impl MappingSettings {
                 r"Member must satisfy regular expression pattern: ^$|kafka://([^.]([a-zA-Z0-9\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)",
             );
         }
+        check_range(
+            &mut v,
+            "tumblingWindowInSeconds",
+            self.tumbling_window_in_seconds,
+            0,
+            i64::from(MAX_TUMBLING_WINDOW_SECONDS),
+        );
         for (idx, pattern) in self.filter_patterns.iter().flatten().enumerate() {
             let n = pattern.chars().count();
             v.check(
@@ -392,6 +487,9 @@ impl MappingSettings {
         if let Some(patterns) = &self.filter_patterns {
             config.filter_patterns = patterns.clone();
         }
+        if let Some(n) = self.tumbling_window_in_seconds {
+            config.tumbling_window_in_seconds = n as u32;
+        }
         Ok(())
     }
 }
@@ -433,6 +531,66 @@ impl Simulation {
         self.lambda.functions.get(function_name_of(name)).map(|f| &f.script)
     }
 
+    /// `PutFunctionConcurrency`: reserves `reserved` concurrent executions
+    /// for the function and caps it there (0 throttles every invocation).
+    pub fn put_function_concurrency(&mut self, name: &str, reserved: i64) -> Result<u32, FunctionConcurrencyError> {
+        let mut v = Validator::default();
+        v.check(
+            reserved >= 0,
+            "reservedConcurrentExecutions",
+            reserved.to_string(),
+            "Member must have value greater than or equal to 0",
+        );
+        v.finish().map_err(FunctionConcurrencyError::Validation)?;
+        let name = self.concurrency_function(name)?;
+        let others: u64 = self
+            .lambda
+            .functions
+            .iter()
+            .filter(|(other, _)| **other != name)
+            .filter_map(|(_, f)| f.reserved_concurrency)
+            .map(u64::from)
+            .sum();
+        if others + reserved as u64 + u64::from(MIN_UNRESERVED_CONCURRENCY) > u64::from(ACCOUNT_CONCURRENCY) {
+            // AWS's wording, brackets included.
+            return Err(FunctionConcurrencyError::InvalidParameterValue(format!(
+                "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [{MIN_UNRESERVED_CONCURRENCY}]."
+            )));
+        }
+        let reserved = reserved as u32; // At most ACCOUNT_CONCURRENCY, checked above.
+        self.lambda.functions.get_mut(&name).expect("found above").reserved_concurrency = Some(reserved);
+        Ok(reserved)
+    }
+
+    /// `DeleteFunctionConcurrency`: the function draws on the account's
+    /// unreserved concurrency again.
+    pub fn delete_function_concurrency(&mut self, name: &str) -> Result<(), FunctionConcurrencyError> {
+        let name = self.concurrency_function(name)?;
+        self.lambda.functions.get_mut(&name).expect("found above").reserved_concurrency = None;
+        Ok(())
+    }
+
+    /// `GetFunctionConcurrency`, with the function's `ConcurrentExecutions`
+    /// and `Throttles` as CloudWatch would count them.
+    pub fn function_concurrency(&self, name: &str) -> Result<FunctionConcurrency, FunctionConcurrencyError> {
+        let name = self.concurrency_function(name)?;
+        let function = &self.lambda.functions[&name];
+        Ok(FunctionConcurrency {
+            reserved_concurrent_executions: function.reserved_concurrency,
+            concurrent_executions: function.concurrent_executions(self.now),
+            throttles: function.throttles,
+        })
+    }
+
+    fn concurrency_function(&self, text: &str) -> Result<String, FunctionConcurrencyError> {
+        self.existing_function(text).map_err(|_| {
+            FunctionConcurrencyError::ResourceNotFound(format!(
+                "Function not found: {}",
+                function_arn(function_name_of(text))
+            ))
+        })
+    }
+
     /// The name of the function `text` names (a name or an ARN), if it exists.
     fn existing_function(&self, text: &str) -> Result<String, EventSourceMappingError> {
         let name = function_name_of(text);
@@ -467,14 +625,20 @@ impl Simulation {
             report_batch_item_failures: false,
             on_failure_destination: None,
             filter_patterns: Vec::new(),
+            tumbling_window_in_seconds: 0,
         };
         input.settings.apply(&mut config)?;
         // The wordings of the following refusals are the simulation's: AWS's
         // exact texts for them could not be confirmed.
         let invalid = |message: String| Err(EventSourceMappingError::InvalidParameterValue(message));
         let arn_prefix = format!("arn:aws:kinesis:{REGION}:{ACCOUNT_ID}:stream/");
-        let Some(stream_name) = input.event_source_arn.strip_prefix(&arn_prefix) else {
+        let Some(source) = input.event_source_arn.strip_prefix(&arn_prefix) else {
             return invalid(format!("Unsupported event source ARN: {}", input.event_source_arn));
+        };
+        // A consumer's ARN is its stream's ARN, `/consumer/`, its name and creation time.
+        let (stream_name, consumer_arn) = match source.split_once("/consumer/") {
+            Some((stream_name, _)) => (stream_name, Some(input.event_source_arn.clone())),
+            None => (source, None),
         };
         let position = match (input.starting_position, input.starting_position_timestamp) {
             (None, _) => return invalid("StartingPosition is required for a Kinesis event source.".into()),
@@ -492,12 +656,26 @@ impl Simulation {
         if self.usable_stream(stream_name).is_err() {
             return invalid(format!("Stream not found: {}", input.event_source_arn));
         }
-        let existing = self
-            .lambda
-            .mappings
-            .iter()
-            .flatten()
-            .find(|m| m.stream_name == stream_name && m.config.function_name == config.function_name);
+        if let Some(arn) = &consumer_arn {
+            // Lambda checks the consumer with its own role, as it will read with it.
+            let caller = self.caller.take();
+            let consumer = self.describe_stream_consumer(arn);
+            self.caller = caller;
+            match consumer.map(|c| c.consumer_status) {
+                Ok(ConsumerStatus::Active) => {}
+                Ok(ConsumerStatus::Creating) => {
+                    return invalid(format!("Stream consumer {arn} is not ACTIVE: it is CREATING."));
+                }
+                Ok(ConsumerStatus::Deleting) => {
+                    return invalid(format!("Stream consumer {arn} is not ACTIVE: it is DELETING."));
+                }
+                Err(_) => return invalid(format!("Stream consumer not found: {arn}")),
+            }
+        }
+        let existing =
+            self.lambda.mappings.iter().flatten().find(|m| {
+                m.event_source_arn() == input.event_source_arn && m.config.function_name == config.function_name
+            });
         if let Some(existing) = existing {
             return Err(EventSourceMappingError::ResourceConflict(format!(
                 "The event source arn ({}) and function ({}) provided mapping already exists. Please update or delete the existing mapping with UUID {}",
@@ -509,6 +687,7 @@ impl Simulation {
             self,
             mapping_uuid(idx),
             stream_name.into(),
+            consumer_arn,
             input.starting_position.unwrap_or(MappingStartingPosition::TrimHorizon),
             position,
             config,

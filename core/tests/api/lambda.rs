@@ -48,6 +48,8 @@ fn a_poison_pill_is_bisected_out_and_reported_to_the_destination() {
             "BisectBatchOnFunctionError": true,
             "MaximumRetryAttempts": 0,
             "MaximumRecordAgeInSeconds": -1,
+            // AWS shows it for every stream mapping, 0 without a window.
+            "TumblingWindowInSeconds": 0,
             "FunctionResponseTypes": [],
             "DestinationConfig": {"OnFailure": {"Destination": DLQ}},
             "LastModified": 1_767_225_605.0,

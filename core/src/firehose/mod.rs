@@ -937,6 +937,27 @@ fn check_destination(d: &S3Destination) -> Result<(), String> {
 /// The scripted transformation functions, by name.
 pub(crate) type Functions = BTreeMap<String, TransformFunction>;
 
+/// `BufferingHints`' model constraints: `SizeInMBs` 1–128, `IntervalInSeconds` 0–900.
+pub(crate) fn check_buffering_hints(v: &mut Validator, hints: BufferingHints) {
+    let member = "extendedS3DestinationConfiguration.bufferingHints";
+    v.check(
+        (1..=128).contains(&hints.size_in_mbs),
+        &format!("{member}.sizeInMBs"),
+        hints.size_in_mbs.to_string(),
+        if hints.size_in_mbs < 1 {
+            "Member must have value greater than or equal to 1"
+        } else {
+            "Member must have value less than or equal to 128"
+        },
+    );
+    v.check(
+        hints.interval_in_seconds <= 900,
+        &format!("{member}.intervalInSeconds"),
+        hints.interval_in_seconds.to_string(),
+        "Member must have value less than or equal to 900",
+    );
+}
+
 /// `DeliveryStreamName`: 1 to 64 characters of `[a-zA-Z0-9_.-]`.
 fn validate_name(v: &mut Validator, member: &str, name: &str) {
     let value = || String::from(name);
@@ -988,24 +1009,7 @@ impl Simulation {
         let CreateDeliveryStreamInput { name, source, destination } = input;
         let mut v = Validator::default();
         validate_name(&mut v, "deliveryStreamName", &name);
-        let hints = destination.buffering_hints;
-        let member = "extendedS3DestinationConfiguration.bufferingHints";
-        v.check(
-            (1..=128).contains(&hints.size_in_mbs),
-            &format!("{member}.sizeInMBs"),
-            hints.size_in_mbs.to_string(),
-            if hints.size_in_mbs < 1 {
-                "Member must have value greater than or equal to 1"
-            } else {
-                "Member must have value less than or equal to 128"
-            },
-        );
-        v.check(
-            hints.interval_in_seconds <= 900,
-            &format!("{member}.intervalInSeconds"),
-            hints.interval_in_seconds.to_string(),
-            "Member must have value less than or equal to 900",
-        );
+        check_buffering_hints(&mut v, destination.buffering_hints);
         v.finish().map_err(FirehoseError::Validation)?;
         if bucket_of_arn(&destination.bucket_arn).is_none() {
             return Err(FirehoseError::InvalidArgument(format!(

@@ -23,12 +23,12 @@
 //! records that fail processing written one JSON document per line under
 //! `ErrorOutputPrefix` + `processing-failed/YYYY/MM/DD/HH/` (under `Prefix`
 //! when there is no `ErrorOutputPrefix`), custom prefixes with `!{…}`
-//! expressions (see [`prefix`]), and delivery to a bucket that does not
+//! expressions (see the `prefix` module), and delivery to a bucket that does not
 //! exist retried every 5 seconds for up to 24 hours.
 //!
 //! Dynamic partitioning (`DynamicPartitioningConfiguration`) groups records
 //! by partition keys taken from the record with a jq query (the
-//! `MetadataExtraction` processor, see [`jq`]) or from the transformation
+//! `MetadataExtraction` processor, see the `jq` module) or from the transformation
 //! function's `metadata.partitionKeys`. Each partition has a buffer of its
 //! own, delivered when it reaches the size hint (at least 64 MiB) or has
 //! been open for the interval hint; a record whose keys cannot be found goes
@@ -100,7 +100,7 @@ const PROCESSING_FAILED: (&str, &str) = ("Lambda.ProcessingFailedStatus", "Proce
 // Not confirmed in AWS's docs, which list the document's fields only.
 const CONVERSION_FAILED_CODE: &str = "DataFormatConversion.MalformedData";
 /// `errorCode` of a record whose partition keys could not be found, as
-/// users have seen it in error objects (govuk-one-login test suites).
+/// users' integration tests against AWS find it in error objects.
 const PARTITIONING_FAILED_CODE: &str = "DynamicPartitioning.MetadataExtractionFailed";
 /// The smallest size hint with dynamic partitioning: CreateDeliveryStream
 /// answers "BufferingHints.SizeInMBs must be at least 64 when Dynamic
@@ -151,7 +151,7 @@ pub struct S3Destination {
     /// `BucketARN`: `arn:aws:s3:::NAME`.
     pub bucket_arn: String,
     /// `Prefix`: without expressions, before the `YYYY/MM/DD/HH/` time
-    /// prefix; with them, evaluated in its place (see [`prefix`]).
+    /// prefix; with them, evaluated in its place (see the `prefix` module).
     pub prefix: String,
     /// `ErrorOutputPrefix`: without expressions, before
     /// `processing-failed/YYYY/MM/DD/HH/`; with them, evaluated in its place.
@@ -169,7 +169,7 @@ pub struct S3Destination {
     #[serde(default)]
     pub dynamic_partitioning: bool,
     /// The `MetadataExtraction` processor's `MetadataExtractionQuery`, if
-    /// there is one (see [`jq`]).
+    /// there is one (see the `jq` module).
     #[serde(default)]
     pub metadata_extraction_query: Option<String>,
 }

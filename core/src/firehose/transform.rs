@@ -32,7 +32,7 @@ pub enum TransformStep {
     /// A `\n` after the data, so that records delivered together stay apart.
     AppendNewline,
     /// `metadata.partitionKeys` from the data as it is at this step, by a
-    /// query in the subset of [`super::jq`] (`{key: .path, …}`); a record
+    /// query in the subset of the `jq` module (`{key: .path, …}`); a record
     /// the query finds no keys in is answered without them.
     PartitionKeys(String),
 }

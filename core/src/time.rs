@@ -114,9 +114,7 @@ impl Sub<Duration> for Instant {
 impl fmt::Display for Instant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let millis = self.0 % 1000;
-        let secs = self.0 / 1000;
-        let (hour, minute, second) = (secs / 3600 % 24, secs / 60 % 60, secs % 60);
-        let (year, month, day) = civil_from_days(secs / 86_400);
+        let UtcFields { year, month, day, hour, minute, second, .. } = self.utc_fields();
         write!(f, "{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{millis:03}Z")
     }
 }
@@ -141,11 +139,10 @@ impl Instant {
         // 1970-01-01 was a Thursday.
         const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
         const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-        let secs = self.0 / 1000;
-        let days = secs / 86_400;
-        let (year, month, day) = civil_from_days(days);
-        let time = alloc::format!("{:02}:{:02}:{:02}", secs / 3600 % 24, secs / 60 % 60, secs % 60);
-        (DAYS[(days % 7) as usize], MONTHS[(month - 1) as usize], day, year, time)
+        let t = self.utc_fields();
+        let time = alloc::format!("{:02}:{:02}:{:02}", t.hour, t.minute, t.second);
+        let days = self.0 / 1000 / 86_400;
+        (DAYS[(days % 7) as usize], MONTHS[(t.month - 1) as usize], t.day, t.year, time)
     }
 }
 

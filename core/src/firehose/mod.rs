@@ -555,7 +555,7 @@ impl DeliveryStream {
                     continue;
                 }
                 TransformResult::ProcessingFailed => failed(
-                    ErrorOutputType::ProcessingFailed,
+                    ErrorOutputType::Processing,
                     PROCESSING_FAILED.0,
                     PROCESSING_FAILED.1,
                     Some(lambda_arn.as_str()),
@@ -570,11 +570,9 @@ impl DeliveryStream {
                         Some(format) => format.convert(&data),
                     };
                     match (keys, converted) {
-                        (Err(why), _) => {
-                            failed(ErrorOutputType::PartitioningFailed, PARTITIONING_FAILED_CODE, &why, None)
-                        }
+                        (Err(why), _) => failed(ErrorOutputType::Partitioning, PARTITIONING_FAILED_CODE, &why, None),
                         (Ok(_), Err(why)) => {
-                            failed(ErrorOutputType::FormatConversionFailed, CONVERSION_FAILED_CODE, &why, None)
+                            failed(ErrorOutputType::FormatConversion, CONVERSION_FAILED_CODE, &why, None)
                         }
                         (Ok(keys), Ok(line)) => Processed::Data(line, keys),
                     }

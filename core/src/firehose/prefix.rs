@@ -31,21 +31,21 @@ use crate::time::Instant;
 /// Why records went to the error output: `!{firehose:error-output-type}`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub(crate) enum ErrorOutputType {
-    /// The transformation function answered `ProcessingFailed`.
-    ProcessingFailed,
-    /// Record format conversion could not parse the record.
-    FormatConversionFailed,
-    /// Dynamic partitioning could not find the record's partition keys.
-    PartitioningFailed,
+    /// `processing-failed`: the transformation function answered `ProcessingFailed`.
+    Processing,
+    /// `format-conversion-failed`: record format conversion could not parse the record.
+    FormatConversion,
+    /// `partitioning-failed`: dynamic partitioning could not find the record's partition keys.
+    Partitioning,
 }
 
 impl ErrorOutputType {
     /// The folder name AWS uses.
     pub(crate) fn as_str(self) -> &'static str {
         match self {
-            ErrorOutputType::ProcessingFailed => "processing-failed",
-            ErrorOutputType::FormatConversionFailed => "format-conversion-failed",
-            ErrorOutputType::PartitioningFailed => "partitioning-failed",
+            ErrorOutputType::Processing => "processing-failed",
+            ErrorOutputType::FormatConversion => "format-conversion-failed",
+            ErrorOutputType::Partitioning => "partitioning-failed",
         }
     }
 }
@@ -318,7 +318,7 @@ mod tests {
             query: [("customer".to_string(), "42".to_string())].into(),
             lambda: [("region".to_string(), "eu".to_string())].into(),
         };
-        let context = Context { error_output_type: Some(ErrorOutputType::ProcessingFailed), keys: &keys };
+        let context = Context { error_output_type: Some(ErrorOutputType::Processing), keys: &keys };
         let mut n = 0;
         let mut random = || {
             n += 1;

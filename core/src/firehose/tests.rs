@@ -498,7 +498,9 @@ fn partitioned(d: &mut S3Destination) {
 
 #[test]
 fn dynamic_partitioning_rules_are_enforced() {
-    let rules: &[(fn(&mut S3Destination), &str)] = &[
+    /// A change to a valid partitioned destination, and the refusal it meets.
+    type Rule = (fn(&mut S3Destination), &'static str);
+    let rules: &[Rule] = &[
         (
             |d| d.buffering_hints.size_in_mbs = 63,
             "BufferingHints.SizeInMBs must be at least 64 when Dynamic Partitioning is enabled.",

@@ -114,9 +114,7 @@ impl Sub<Duration> for Instant {
 impl fmt::Display for Instant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let millis = self.0 % 1000;
-        let secs = self.0 / 1000;
-        let (hour, minute, second) = (secs / 3600 % 24, secs / 60 % 60, secs % 60);
-        let (year, month, day) = civil_from_days(secs / 86_400);
+        let UtcFields { year, month, day, hour, minute, second, .. } = self.utc_fields();
         write!(f, "{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{millis:03}Z")
     }
 }
@@ -141,11 +139,38 @@ impl Instant {
         // 1970-01-01 was a Thursday.
         const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
         const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        let t = self.utc_fields();
+        let time = alloc::format!("{:02}:{:02}:{:02}", t.hour, t.minute, t.second);
+        let days = self.0 / 1000 / 86_400;
+        (DAYS[(days % 7) as usize], MONTHS[(t.month - 1) as usize], t.day, t.year, time)
+    }
+}
+
+/// The calendar fields of an [`Instant`] in UTC, for formatting it as
+/// Firehose's `!{timestamp:…}` prefixes do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct UtcFields {
+    pub(crate) year: u64,
+    pub(crate) month: u64,
+    pub(crate) day: u64,
+    /// 1 for 1 January.
+    pub(crate) day_of_year: u64,
+    pub(crate) hour: u64,
+    pub(crate) minute: u64,
+    pub(crate) second: u64,
+}
+
+impl Instant {
+    /// The calendar fields of this instant in UTC.
+    pub(crate) fn utc_fields(self) -> UtcFields {
+        // Days before the first of each month in a common year.
+        const BEFORE_MONTH: [u64; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
         let secs = self.0 / 1000;
-        let days = secs / 86_400;
-        let (year, month, day) = civil_from_days(days);
-        let time = alloc::format!("{:02}:{:02}:{:02}", secs / 3600 % 24, secs / 60 % 60, secs % 60);
-        (DAYS[(days % 7) as usize], MONTHS[(month - 1) as usize], day, year, time)
+        let (year, month, day) = civil_from_days(secs / 86_400);
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let day_of_year = BEFORE_MONTH[(month - 1) as usize] + day + u64::from(leap && month > 2);
+        let (hour, minute, second) = (secs / 3600 % 24, secs / 60 % 60, secs % 60);
+        UtcFields { year, month, day, day_of_year, hour, minute, second }
     }
 }
 
@@ -182,6 +207,18 @@ mod tests {
         // 2024 is a leap year: the day after 28 February (1709078400 s) is the 29th.
         check_display(1_709_078_400_000 + 86_400_000, "2024-02-29T00:00:00.000Z");
         check_display(1_767_225_600_000 + 3_723_456, "2026-01-01T01:02:03.456Z");
+    }
+
+    #[test]
+    fn utc_fields_count_the_day_of_the_year() {
+        let fields = |millis| {
+            let f = Instant::from_epoch_millis(millis).utc_fields();
+            (f.year, f.month, f.day, f.day_of_year, f.hour, f.minute, f.second)
+        };
+        assert_eq!(fields(1_767_225_600_000 + 3_723_456), (2026, 1, 1, 1, 1, 2, 3));
+        // 2024-12-31 is day 366 of a leap year; 2026-12-31 day 365.
+        assert_eq!(fields(1_735_603_200_000), (2024, 12, 31, 366, 0, 0, 0));
+        assert_eq!(fields(1_798_675_200_000), (2026, 12, 31, 365, 0, 0, 0));
     }
 
     #[test]

@@ -21,16 +21,30 @@
 //! `Prefix` + `YYYY/MM/DD/HH/` (UTC, of the oldest record in the object) +
 //! `DeliveryStreamName-DeliveryStreamVersion-YYYY-MM-DD-HH-MM-SS-RandomString`,
 //! records that fail processing written one JSON document per line under
-//! `ErrorOutputPrefix` + `processing-failed/YYYY/MM/DD/HH/`, and delivery to
-//! a bucket that does not exist retried every 5 seconds for up to 24 hours.
+//! `ErrorOutputPrefix` + `processing-failed/YYYY/MM/DD/HH/` (under `Prefix`
+//! when there is no `ErrorOutputPrefix`), custom prefixes with `!{…}`
+//! expressions (see the `prefix` module), and delivery to a bucket that does not
+//! exist retried every 5 seconds for up to 24 hours.
 //!
-//! Left out: every destination but S3, dynamic partitioning, `!{…}`
-//! expressions in prefixes, Parquet and ORC (see [`format`]), server-side
-//! encryption, the CREATING and DELETING states (a delivery stream is ACTIVE
-//! at once and gone at once), tags, `UpdateDestination`, and Lambda's own
-//! buffering and invocation failures.
+//! Dynamic partitioning (`DynamicPartitioningConfiguration`) groups records
+//! by partition keys taken from the record with a jq query (the
+//! `MetadataExtraction` processor, see the `jq` module) or from the transformation
+//! function's `metadata.partitionKeys`. Each partition has a buffer of its
+//! own, delivered when it reaches the size hint (at least 64 MiB) or has
+//! been open for the interval hint; a record whose keys cannot be found goes
+//! to the error output as `partitioning-failed`. Records are transformed as
+//! they arrive, since their keys may come from the function.
+//!
+//! Left out: every destination but S3, Parquet and ORC (see [`format`]),
+//! server-side encryption, the CREATING and DELETING states (a delivery
+//! stream is ACTIVE at once and gone at once), tags, `UpdateDestination`,
+//! Lambda's own buffering and invocation failures, dynamic partitioning's
+//! 500-active-partition quota, `RetryOptions`, record de-aggregation and the
+//! `AppendDelimiterToRecord` processor.
 
 pub mod format;
+pub(crate) mod jq;
+pub(crate) mod prefix;
 pub mod transform;
 
 use alloc::collections::BTreeMap;
@@ -43,7 +57,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use self::format::{RecordFormat, gzip, hour_prefix, object_timestamp};
-use self::transform::{TransformFunction, TransformInput, TransformOutput, TransformResult, function_of_arn};
+use self::jq::Query;
+use self::prefix::{Context, ErrorOutputType, KeySource, PartitionKeys, Template};
+use self::transform::{
+    TransformFunction, TransformInput, TransformOutput, TransformResult, TransformStep, function_of_arn,
+};
 use crate::error::{ACCOUNT_ID, REGION, ValidationError, Validator};
 use crate::iterator::StartingPosition;
 use crate::ops_records::GetShardIteratorInput;
@@ -81,6 +99,17 @@ const PROCESSING_FAILED: (&str, &str) = ("Lambda.ProcessingFailedStatus", "Proce
 /// `ErrorCode` of a record that could not be converted.
 // Not confirmed in AWS's docs, which list the document's fields only.
 const CONVERSION_FAILED_CODE: &str = "DataFormatConversion.MalformedData";
+/// `errorCode` of a record whose partition keys could not be found, as
+/// users' integration tests against AWS find it in error objects.
+const PARTITIONING_FAILED_CODE: &str = "DynamicPartitioning.MetadataExtractionFailed";
+/// The smallest size hint with dynamic partitioning: CreateDeliveryStream
+/// answers "BufferingHints.SizeInMBs must be at least 64 when Dynamic
+/// Partitioning is enabled." below it.
+pub const MIN_PARTITIONED_SIZE_IN_MBS: u32 = 64;
+/// The shortest interval hint with dynamic partitioning, which has no zero
+/// buffering (AWS Firehose Developer Guide, "Buffer data for dynamic
+/// partitioning"); 60 s was the minimum before zero buffering existed.
+pub const MIN_PARTITIONED_INTERVAL_SECONDS: u32 = 60;
 
 /// Where a delivery stream's records come from: `DeliveryStreamType`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,9 +150,12 @@ impl Default for BufferingHints {
 pub struct S3Destination {
     /// `BucketARN`: `arn:aws:s3:::NAME`.
     pub bucket_arn: String,
-    /// `Prefix`, before the `YYYY/MM/DD/HH/` time prefix.
+    /// `Prefix`: without expressions, before the `YYYY/MM/DD/HH/` time
+    /// prefix; with them, evaluated in its place (see the `prefix` module).
     pub prefix: String,
-    /// `ErrorOutputPrefix`, before `processing-failed/YYYY/MM/DD/HH/`.
+    /// `ErrorOutputPrefix`: without expressions, before
+    /// `processing-failed/YYYY/MM/DD/HH/`; with them, evaluated in its place.
+    /// Empty means unset: failed records then go under `Prefix`.
     pub error_output_prefix: String,
     /// `BufferingHints`.
     pub buffering_hints: BufferingHints,
@@ -133,6 +165,13 @@ pub struct S3Destination {
     pub processor: Option<String>,
     /// Record format conversion, if enabled (see [`format`]).
     pub record_format: Option<RecordFormat>,
+    /// `DynamicPartitioningConfiguration.Enabled`.
+    #[serde(default)]
+    pub dynamic_partitioning: bool,
+    /// The `MetadataExtraction` processor's `MetadataExtractionQuery`, if
+    /// there is one (see the `jq` module).
+    #[serde(default)]
+    pub metadata_extraction_query: Option<String>,
 }
 
 impl S3Destination {
@@ -147,6 +186,8 @@ impl S3Destination {
             compression: CompressionFormat::Uncompressed,
             processor: None,
             record_format: None,
+            dynamic_partitioning: false,
+            metadata_extraction_query: None,
         }
     }
 }
@@ -190,9 +231,12 @@ pub struct DeliveryStreamStatus {
     pub name: String,
     /// Records waiting in the buffer.
     pub buffered_records: u64,
-    /// Their bytes, as received.
+    /// Their bytes, as received (with dynamic partitioning, as transformed).
     pub buffered_bytes: u64,
-    /// How long the buffer has been open: since its oldest record arrived.
+    /// Dynamic partitioning's partitions with records waiting.
+    pub active_partitions: u64,
+    /// How long the buffer (with dynamic partitioning, the oldest partition)
+    /// has been open: since its oldest record arrived.
     pub buffer_age: Option<Duration>,
     /// When the interval hint will deliver the buffer, if it holds anything.
     pub interval_due: Option<Instant>,
@@ -324,6 +368,30 @@ struct UndeliveredObject {
     first_attempt: Instant,
 }
 
+/// One dynamic partition's buffer: records of data with the same partition
+/// keys, or failed records of one error output type.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Partition {
+    /// `None` for data; for failed records, why they failed.
+    error: Option<ErrorOutputType>,
+    /// The keys the prefix names; empty for failed records.
+    keys: PartitionKeys,
+    // Invariant: not empty, and `bytes` is the sum of their lengths.
+    /// Each record as it will be written: processed data, or an error document.
+    records: Vec<Vec<u8>>,
+    bytes: u64,
+    /// When its oldest record arrived.
+    opened: Instant,
+}
+
+/// What processing made of one record.
+enum Processed {
+    /// Data to deliver, with its partition keys (empty without dynamic partitioning).
+    Data(Vec<u8>, PartitionKeys),
+    /// A failed record's error document.
+    Failed(ErrorOutputType, Vec<u8>),
+}
+
 /// Firehose's read position in one shard of a Kinesis source.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct SourceShard {
@@ -358,6 +426,10 @@ pub(crate) struct DeliveryStream {
     buffer: Vec<BufferedRecord>,
     buffer_bytes: u64,
     buffer_opened: Option<Instant>,
+    /// Dynamic partitioning's buffers, in the order they opened; the buffer
+    /// above stays empty when dynamic partitioning is enabled, and this one otherwise.
+    #[serde(default)]
+    partitions: Vec<Partition>,
     // Invariant: `next_retry` is set exactly when `undelivered` is not empty.
     undelivered: Vec<UndeliveredObject>,
     next_retry: Option<Instant>,
@@ -376,9 +448,14 @@ impl DeliveryStream {
         u64::from(self.destination.buffering_hints.size_in_mbs) * MIB
     }
 
+    fn interval(&self) -> Duration {
+        Duration::from_secs(u64::from(self.destination.buffering_hints.interval_in_seconds))
+    }
+
+    /// When the interval hint delivers the oldest open buffer or partition.
     fn interval_due(&self) -> Option<Instant> {
-        let interval = Duration::from_secs(u64::from(self.destination.buffering_hints.interval_in_seconds));
-        self.buffer_opened.map(|opened| opened + interval)
+        let oldest = self.buffer_opened.into_iter().chain(self.partitions.iter().map(|p| p.opened)).min();
+        oldest.map(|opened| opened + self.interval())
     }
 
     pub(crate) fn next_deadline(&self) -> Option<Instant> {
@@ -397,14 +474,28 @@ impl DeliveryStream {
         format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
     }
 
-    /// Takes one record into the buffer and delivers it if the size hint is reached.
+    /// `!{firehose:random-string}`: "a random string of 11 characters"
+    /// (AWS's example evaluates to `5abf82daaa5`), here hex digits.
+    fn random_string(&mut self) -> String {
+        let mut hex = self.random_hex(2);
+        hex.truncate(11);
+        hex
+    }
+
+    /// Takes one record into the buffer (with dynamic partitioning, processes
+    /// it into its partition's buffer) and delivers what reaches the size hint.
     fn ingest(&mut self, now: Instant, data: Vec<u8>, store: &mut ObjectStore, functions: &Functions) -> String {
         let record_id = self.random_hex(7);
         self.counters.incoming_records += 1;
         self.counters.incoming_bytes += data.len() as u64;
-        self.buffer_bytes += data.len() as u64;
+        let record = BufferedRecord { record_id: record_id.clone(), data, arrival: now };
+        if self.destination.dynamic_partitioning {
+            self.partition(now, record, store, functions);
+            return record_id;
+        }
+        self.buffer_bytes += record.data.len() as u64;
         self.buffer_opened.get_or_insert(now);
-        self.buffer.push(BufferedRecord { record_id: record_id.clone(), data, arrival: now });
+        self.buffer.push(record);
         if self.buffer_bytes >= self.size_limit() {
             self.deliver(now, store, functions);
         }
@@ -424,18 +515,12 @@ impl DeliveryStream {
         fits
     }
 
-    /// Empties the buffer into S3: transformation, conversion, compression,
-    /// then one data object and, for failed records, one error object per kind.
-    fn deliver(&mut self, now: Instant, store: &mut ObjectStore, functions: &Functions) {
-        let Some(opened) = self.buffer_opened.take() else { return };
-        let records = core::mem::take(&mut self.buffer);
-        self.buffer_bytes = 0;
-        let mut body = Vec::new();
-        let mut n_delivered = 0u64;
-        let mut processing_failed = Vec::new();
-        let mut conversion_failed = Vec::new();
-        let outputs: Vec<(TransformResult, Vec<u8>)> = match &self.destination.processor {
-            None => records.iter().map(|r| (TransformResult::Ok, r.data.clone())).collect(),
+    /// Transformation, then (with dynamic partitioning) partition keys, then
+    /// conversion: what becomes of each of `records`, in order. Records the
+    /// function dropped are counted and left out.
+    fn process(&mut self, now: Instant, records: &[BufferedRecord], functions: &Functions) -> Vec<Processed> {
+        let outputs: Vec<(TransformResult, Vec<u8>, BTreeMap<String, String>)> = match &self.destination.processor {
+            None => records.iter().map(|r| (TransformResult::Ok, r.data.clone(), BTreeMap::new())).collect(),
             Some(arn) => {
                 let function = function_of_arn(arn)
                     .and_then(|name| functions.get(name))
@@ -449,58 +534,173 @@ impl DeliveryStream {
                     outputs.iter().zip(&batch).all(|(o, i)| o.record_id == i.record_id),
                     "function {arn} must answer every recordId in order"
                 );
-                outputs.into_iter().map(|o| (o.result, o.data)).collect()
+                outputs.into_iter().map(|o| (o.result, o.data, o.partition_keys)).collect()
             }
         };
         let lambda_arn = self.destination.processor.clone().unwrap_or_default();
-        for (record, (result, data)) in records.iter().zip(outputs) {
-            match result {
-                TransformResult::Dropped => self.counters.dropped_records += 1,
-                TransformResult::ProcessingFailed => processing_failed.push(error_document(
-                    record,
-                    now,
+        let partitioning = self.destination.dynamic_partitioning.then(|| {
+            let prefix =
+                Template::parse("Prefix", &self.destination.prefix).expect("checked at creation and on restore");
+            let query = self.destination.metadata_extraction_query.as_deref().map(Query::parse);
+            (prefix, query.transpose().expect("checked at creation and on restore"))
+        });
+        let mut processed = Vec::with_capacity(records.len());
+        for (record, (result, data, lambda_keys)) in records.iter().zip(outputs) {
+            let failed = |kind, code: &str, why: &str, arn: Option<&str>| {
+                Processed::Failed(kind, error_document(record, now, code, why, arn))
+            };
+            processed.push(match result {
+                TransformResult::Dropped => {
+                    self.counters.dropped_records += 1;
+                    continue;
+                }
+                TransformResult::ProcessingFailed => failed(
+                    ErrorOutputType::Processing,
                     PROCESSING_FAILED.0,
                     PROCESSING_FAILED.1,
-                    Some(&lambda_arn),
-                )),
-                TransformResult::Ok => match &self.destination.record_format {
-                    None => {
-                        body.extend(data);
-                        n_delivered += 1;
+                    Some(lambda_arn.as_str()),
+                ),
+                TransformResult::Ok => {
+                    let keys = match &partitioning {
+                        None => Ok(PartitionKeys::default()),
+                        Some((prefix, query)) => partition_keys(prefix, query.as_ref(), &data, &lambda_keys),
+                    };
+                    let converted = match &self.destination.record_format {
+                        None => Ok(data),
+                        Some(format) => format.convert(&data),
+                    };
+                    match (keys, converted) {
+                        (Err(why), _) => failed(ErrorOutputType::Partitioning, PARTITIONING_FAILED_CODE, &why, None),
+                        (Ok(_), Err(why)) => {
+                            failed(ErrorOutputType::FormatConversion, CONVERSION_FAILED_CODE, &why, None)
+                        }
+                        (Ok(keys), Ok(line)) => Processed::Data(line, keys),
                     }
-                    Some(format) => match format.convert(&data) {
-                        Ok(line) => {
-                            body.extend(line);
-                            n_delivered += 1;
-                        }
-                        Err(why) => {
-                            conversion_failed.push(error_document(record, now, CONVERSION_FAILED_CODE, &why, None))
-                        }
-                    },
-                },
+                }
+            });
+        }
+        processed
+    }
+
+    /// Empties the buffer into S3: processing, compression, then one data
+    /// object and, for failed records, one error object per error output type.
+    fn deliver(&mut self, now: Instant, store: &mut ObjectStore, functions: &Functions) {
+        let Some(opened) = self.buffer_opened.take() else { return };
+        let records = core::mem::take(&mut self.buffer);
+        self.buffer_bytes = 0;
+        let mut body = Vec::new();
+        let mut n_delivered = 0u64;
+        // By error output type, in the order AWS's types are declared.
+        let mut failed: BTreeMap<ErrorOutputType, Vec<Vec<u8>>> = BTreeMap::new();
+        for outcome in self.process(now, &records, functions) {
+            match outcome {
+                Processed::Data(line, _) => {
+                    body.extend(line);
+                    n_delivered += 1;
+                }
+                Processed::Failed(kind, document) => failed.entry(kind).or_default().push(document),
             }
         }
-        let name = format!("{}-{DELIVERY_STREAM_VERSION}-{}-", self.name, object_timestamp(opened));
         if n_delivered > 0 {
-            let (body, extension) = match self.destination.compression {
-                CompressionFormat::Uncompressed => (body, ""),
-                CompressionFormat::Gzip => (gzip(&body), ".gz"),
-            };
-            let random = self.random_uuid();
-            let key = format!("{}{}{name}{random}{extension}", self.destination.prefix, hour_prefix(opened));
-            self.write(now, store, key, body, n_delivered, false);
+            self.write_object(now, store, opened, (None, &PartitionKeys::default()), body, n_delivered);
         }
-        for (kind, documents) in
-            [("processing-failed", processing_failed), ("format-conversion-failed", conversion_failed)]
-        {
-            if documents.is_empty() {
-                continue;
-            }
+        for (kind, documents) in failed {
             let n_records = documents.len() as u64;
-            let random = self.random_uuid();
-            let key = format!("{}{kind}/{}{name}{random}", self.destination.error_output_prefix, hour_prefix(opened));
-            self.write(now, store, key, documents.concat(), n_records, true);
+            self.write_object(
+                now,
+                store,
+                opened,
+                (Some(kind), &PartitionKeys::default()),
+                documents.concat(),
+                n_records,
+            );
         }
+    }
+
+    /// Processes one record into its partition's buffer and delivers that
+    /// partition if it reaches the size hint.
+    fn partition(&mut self, now: Instant, record: BufferedRecord, store: &mut ObjectStore, functions: &Functions) {
+        for outcome in self.process(now, core::slice::from_ref(&record), functions) {
+            let (error, keys, bytes) = match outcome {
+                Processed::Data(line, keys) => (None, keys, line),
+                Processed::Failed(kind, document) => (Some(kind), PartitionKeys::default(), document),
+            };
+            let idx = match self.partitions.iter().position(|p| p.error == error && p.keys == keys) {
+                Some(idx) => idx,
+                None => {
+                    self.partitions.push(Partition { error, keys, records: Vec::new(), bytes: 0, opened: now });
+                    self.partitions.len() - 1
+                }
+            };
+            let partition = &mut self.partitions[idx];
+            partition.bytes += bytes.len() as u64;
+            partition.records.push(bytes);
+            if partition.bytes >= self.size_limit() {
+                let full = self.partitions.remove(idx);
+                self.deliver_partition(now, store, full);
+            }
+        }
+    }
+
+    /// Delivers every partition that has been open for the interval hint.
+    fn deliver_due_partitions(&mut self, now: Instant, store: &mut ObjectStore) {
+        let interval = self.interval();
+        let (due, open) = core::mem::take(&mut self.partitions).into_iter().partition(|p| p.opened + interval <= now);
+        self.partitions = open;
+        for partition in due {
+            self.deliver_partition(now, store, partition);
+        }
+    }
+
+    fn deliver_partition(&mut self, now: Instant, store: &mut ObjectStore, partition: Partition) {
+        let n_records = partition.records.len() as u64;
+        let target = (partition.error, &partition.keys);
+        self.write_object(now, store, partition.opened, target, partition.records.concat(), n_records);
+    }
+
+    /// Names and writes one object of data (`error` is `None`; compressed
+    /// as configured) or of failed records' error documents, whose oldest
+    /// record arrived at `opened`.
+    fn write_object(
+        &mut self,
+        now: Instant,
+        store: &mut ObjectStore,
+        opened: Instant,
+        (error, keys): (Option<ErrorOutputType>, &PartitionKeys),
+        body: Vec<u8>,
+        n_records: u64,
+    ) {
+        let (body, extension) = match (error, self.destination.compression) {
+            (None, CompressionFormat::Gzip) => (gzip(&body), ".gz"),
+            _ => (body, ""),
+        };
+        // Failed records go under `ErrorOutputPrefix`, or `Prefix` when it is unset.
+        let (member, prefix) = match error {
+            Some(_) if !self.destination.error_output_prefix.is_empty() => {
+                ("ErrorOutputPrefix", self.destination.error_output_prefix.clone())
+            }
+            _ => ("Prefix", self.destination.prefix.clone()),
+        };
+        let template = Template::parse(member, &prefix).expect("checked at creation and on restore");
+        let context = Context { error_output_type: error, keys };
+        let mut key = template.evaluate(opened, &context, &mut || self.random_string());
+        // AWS's semantic rules: a prefix with no expressions is followed by
+        // the error output type (for failed records) and `YYYY/MM/DD/HH/`;
+        // a `Prefix` with no timestamp by `yyyy/MM/dd/HH/`. A dynamically
+        // partitioned prefix is used as it is, as AWS's example shows.
+        if !template.has_expressions() {
+            if let Some(kind) = error {
+                key.push_str(kind.as_str());
+                key.push('/');
+            }
+            key.push_str(&hour_prefix(opened));
+        } else if error.is_none() && !template.has_timestamp() && !self.destination.dynamic_partitioning {
+            key.push_str(&hour_prefix(opened));
+        }
+        let random = self.random_uuid();
+        let key =
+            format!("{key}{}-{DELIVERY_STREAM_VERSION}-{}-{random}{extension}", self.name, object_timestamp(opened));
+        self.write(now, store, key, body, n_records, error.is_some());
     }
 
     /// Writes one object, or keeps it for a retry if the bucket is missing.
@@ -548,11 +748,14 @@ impl DeliveryStream {
     }
 
     fn status(&self, now: Instant) -> DeliveryStreamStatus {
+        let oldest = self.buffer_opened.into_iter().chain(self.partitions.iter().map(|p| p.opened)).min();
         DeliveryStreamStatus {
             name: self.name.clone(),
-            buffered_records: self.buffer.len() as u64,
-            buffered_bytes: self.buffer_bytes,
-            buffer_age: self.buffer_opened.map(|opened| now.saturating_since(opened)),
+            buffered_records: (self.buffer.len() + self.partitions.iter().map(|p| p.records.len()).sum::<usize>())
+                as u64,
+            buffered_bytes: self.buffer_bytes + self.partitions.iter().map(|p| p.bytes).sum::<u64>(),
+            active_partitions: self.partitions.len() as u64,
+            buffer_age: oldest.map(|opened| now.saturating_since(opened)),
             interval_due: self.interval_due(),
             undelivered_objects: self.undelivered.len() as u64,
             next_retry: self.next_retry,
@@ -594,6 +797,21 @@ impl DeliveryStream {
         if self.buffer.iter().any(|r| Some(r.arrival) < self.buffer_opened) {
             return Err(format!("delivery stream {name} has a record older than its buffer"));
         }
+        if let Err(why) = check_destination(&self.destination) {
+            return Err(format!("delivery stream {name} has a configuration AWS refuses: {why}"));
+        }
+        let partitioned = self.destination.dynamic_partitioning;
+        if (partitioned && !self.buffer.is_empty()) || (!partitioned && !self.partitions.is_empty()) {
+            return Err(format!("delivery stream {name} buffers in the wrong place for its dynamic partitioning"));
+        }
+        for partition in &self.partitions {
+            let bytes: u64 = partition.records.iter().map(|r| r.len() as u64).sum();
+            if partition.records.is_empty() || bytes != partition.bytes || bytes >= self.size_limit() {
+                return Err(format!(
+                    "delivery stream {name} has a partition that is empty, miscounted or over its size hint"
+                ));
+            }
+        }
         Ok(())
     }
 }
@@ -625,8 +843,118 @@ fn error_document(
     line
 }
 
+/// The keys `prefix` names, from `query`'s answer for `data` and from the
+/// transformation function's `metadata.partitionKeys`; or why the record has
+/// none (the reason is the simulation's wording: AWS's is not documented).
+fn partition_keys(
+    prefix: &Template,
+    query: Option<&Query>,
+    data: &[u8],
+    lambda: &BTreeMap<String, String>,
+) -> Result<PartitionKeys, String> {
+    let from_query = match query {
+        Some(query) => query.evaluate(data)?,
+        None => BTreeMap::new(),
+    };
+    let mut keys = PartitionKeys::default();
+    for (source, name) in prefix.partition_keys() {
+        let (found, into) = match source {
+            KeySource::Query => (from_query.get(name), &mut keys.query),
+            KeySource::Lambda => (lambda.get(name).filter(|value| !value.is_empty()), &mut keys.lambda),
+        };
+        let value = found.ok_or_else(|| format!("partitionKeys values must not be null or empty: {name}"))?;
+        into.insert(name.into(), value.clone());
+    }
+    Ok(keys)
+}
+
+/// AWS's semantic rules for prefixes and dynamic partitioning, which
+/// `CreateDeliveryStream` enforces with `InvalidArgumentException`; the error
+/// is its message. Where AWS's wording is known it is used (see
+/// docs/kinesis-reference.md §11); the rest is the simulation's.
+fn check_destination(d: &S3Destination) -> Result<(), String> {
+    let prefix = Template::parse("Prefix", &d.prefix)?;
+    let error_prefix = Template::parse("ErrorOutputPrefix", &d.error_output_prefix)?;
+    if prefix.has_error_output_type() {
+        return Err("Prefix cannot contain !{firehose:error-output-type}.".into());
+    }
+    if prefix.has_expressions() && d.error_output_prefix.is_empty() {
+        return Err("ErrorOutputPrefix cannot be null or empty when Prefix contains expressions".into());
+    }
+    if error_prefix.has_expressions() && !error_prefix.has_error_output_type() {
+        return Err("ErrorOutputPrefix must contain !{firehose:error-output-type} when it contains expressions.".into());
+    }
+    if error_prefix.partition_keys().next().is_some() {
+        return Err(
+            "ErrorOutputPrefix cannot contain partitionKeyFromQuery or partitionKeyFromLambda expressions.".into()
+        );
+    }
+    let query = d.metadata_extraction_query.as_deref().map(Query::parse).transpose();
+    let query = query.map_err(|why| format!("MetadataExtractionQuery is not valid: {why}."))?;
+    if !d.dynamic_partitioning {
+        if prefix.partition_keys().next().is_some() {
+            return Err("Dynamic Partitioning Namespaces can only be part of a prefix expression when Dynamic Partitioning is enabled.".into());
+        }
+        if query.is_some() {
+            return Err("class com.amazonaws.services.firehose.internal.model.MetadataExtractionProcessor can only be present when Dynamic Partitioning is enabled.".into());
+        }
+        return Ok(());
+    }
+    let hints = d.buffering_hints;
+    if hints.size_in_mbs < MIN_PARTITIONED_SIZE_IN_MBS {
+        return Err(format!(
+            "BufferingHints.SizeInMBs must be at least {MIN_PARTITIONED_SIZE_IN_MBS} when Dynamic Partitioning is enabled."
+        ));
+    }
+    if hints.interval_in_seconds < MIN_PARTITIONED_INTERVAL_SECONDS {
+        return Err(format!(
+            "BufferingHints.IntervalInSeconds must be at least {MIN_PARTITIONED_INTERVAL_SECONDS} when Dynamic Partitioning is enabled."
+        ));
+    }
+    if prefix.partition_keys().next().is_none() {
+        return Err(
+            "S3 Prefix should contain Dynamic Partitioning namespaces when Dynamic Partitioning is enabled".into()
+        );
+    }
+    for (source, name) in prefix.partition_keys() {
+        match source {
+            KeySource::Query if !query.as_ref().is_some_and(|q| q.defines(name)) => {
+                return Err(format!(
+                    "Prefix uses !{{partitionKeyFromQuery:{name}}}, which no MetadataExtractionQuery defines."
+                ));
+            }
+            KeySource::Lambda if d.processor.is_none() => {
+                return Err(format!("Prefix uses !{{partitionKeyFromLambda:{name}}}, which needs a Lambda processor."));
+            }
+            KeySource::Query | KeySource::Lambda => {}
+        }
+    }
+    Ok(())
+}
+
 /// The scripted transformation functions, by name.
 pub(crate) type Functions = BTreeMap<String, TransformFunction>;
+
+/// `BufferingHints`' model constraints: `SizeInMBs` 1–128, `IntervalInSeconds` 0–900.
+pub(crate) fn check_buffering_hints(v: &mut Validator, hints: BufferingHints) {
+    let member = "extendedS3DestinationConfiguration.bufferingHints";
+    v.check(
+        (1..=128).contains(&hints.size_in_mbs),
+        &format!("{member}.sizeInMBs"),
+        hints.size_in_mbs.to_string(),
+        if hints.size_in_mbs < 1 {
+            "Member must have value greater than or equal to 1"
+        } else {
+            "Member must have value less than or equal to 128"
+        },
+    );
+    v.check(
+        hints.interval_in_seconds <= 900,
+        &format!("{member}.intervalInSeconds"),
+        hints.interval_in_seconds.to_string(),
+        "Member must have value less than or equal to 900",
+    );
+}
 
 /// `DeliveryStreamName`: 1 to 64 characters of `[a-zA-Z0-9_.-]`.
 fn validate_name(v: &mut Validator, member: &str, name: &str) {
@@ -648,6 +976,14 @@ impl Simulation {
         let mut v = Validator::default();
         validate_name(&mut v, "functionName", &function.name);
         v.finish().map_err(FirehoseError::Validation)?;
+        for step in &function.steps {
+            if let TransformStep::PartitionKeys(query) = step {
+                // The simulation's wording: this is not an AWS operation.
+                Query::parse(query).map_err(|why| {
+                    FirehoseError::InvalidArgument(format!("The PARTITION_KEYS query is not valid: {why}."))
+                })?;
+            }
+        }
         let arn = transform::function_arn(&function.name);
         self.transform_functions.insert(function.name.clone(), function);
         Ok(arn)
@@ -671,24 +1007,7 @@ impl Simulation {
         let CreateDeliveryStreamInput { name, source, destination } = input;
         let mut v = Validator::default();
         validate_name(&mut v, "deliveryStreamName", &name);
-        let hints = destination.buffering_hints;
-        let member = "extendedS3DestinationConfiguration.bufferingHints";
-        v.check(
-            (1..=128).contains(&hints.size_in_mbs),
-            &format!("{member}.sizeInMBs"),
-            hints.size_in_mbs.to_string(),
-            if hints.size_in_mbs < 1 {
-                "Member must have value greater than or equal to 1"
-            } else {
-                "Member must have value less than or equal to 128"
-            },
-        );
-        v.check(
-            hints.interval_in_seconds <= 900,
-            &format!("{member}.intervalInSeconds"),
-            hints.interval_in_seconds.to_string(),
-            "Member must have value less than or equal to 900",
-        );
+        check_buffering_hints(&mut v, destination.buffering_hints);
         v.finish().map_err(FirehoseError::Validation)?;
         if bucket_of_arn(&destination.bucket_arn).is_none() {
             return Err(FirehoseError::InvalidArgument(format!(
@@ -701,6 +1020,7 @@ impl Simulation {
         {
             return Err(FirehoseError::InvalidArgument(format!("Lambda function {arn} does not exist.")));
         }
+        check_destination(&destination).map_err(FirehoseError::InvalidArgument)?;
         if self.delivery_streams.contains_key(&name) {
             return Err(FirehoseError::ResourceInUse(name));
         }
@@ -720,6 +1040,7 @@ impl Simulation {
             buffer: Vec::new(),
             buffer_bytes: 0,
             buffer_opened: None,
+            partitions: Vec::new(),
             undelivered: Vec::new(),
             next_retry: None,
             reader,
@@ -908,6 +1229,7 @@ impl Simulation {
         let stream = delivery_streams.get_mut(name).expect("checked above");
         if stream.interval_due().is_some_and(|due| due <= now) {
             stream.deliver(now, s3, transform_functions);
+            stream.deliver_due_partitions(now, s3);
         }
         if stream.next_retry.is_some_and(|at| at <= now) {
             stream.retry(now, s3);

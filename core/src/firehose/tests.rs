@@ -350,3 +350,262 @@ fn snapshot_keeps_a_half_filled_buffer() {
         sim.snapshot()
     });
 }
+
+/// Every object key in the bucket, in order.
+fn keys(sim: &Simulation) -> Vec<String> {
+    objects(sim, "").into_iter().map(|o| o.key).collect()
+}
+
+/// `key` without its `d-1-YYYY-MM-DD-HH-MM-SS-UUID` object name: its evaluated prefix.
+fn folder(key: &str) -> &str {
+    &key[..key.find("d-1-").unwrap_or_else(|| panic!("{key} has no object name"))]
+}
+
+#[test]
+fn a_custom_timestamp_prefix_replaces_the_default_with_the_oldest_records_utc_arrival() {
+    let mut sim = sim_with_delivery_stream(|d| {
+        d.prefix = "logs/!{timestamp:yyyy/MM/dd}/".into();
+        d.error_output_prefix = "errors/!{firehose:error-output-type}/".into();
+        d.buffering_hints.interval_in_seconds = 60;
+    });
+    // 2026-01-01T23:59:30Z, then 2026-01-02T00:00:10Z in the same object.
+    sim.advance(Duration::from_secs(23 * 3600 + 59 * 60 + 30));
+    sim.firehose_put_record("d", b"old".to_vec()).unwrap();
+    sim.advance(Duration::from_secs(40));
+    sim.firehose_put_record("d", b"new".to_vec()).unwrap();
+    sim.advance(Duration::from_secs(20));
+    let keys = keys(&sim);
+    assert_eq!(keys.len(), 1);
+    assert_eq!(folder(&keys[0]), "logs/2026/01/01/", "no YYYY/MM/dd/HH/ after a prefix with a timestamp");
+    assert!(keys[0].starts_with("logs/2026/01/01/d-1-2026-01-01-23-59-30-"), "{}", keys[0]);
+    assert_eq!(text(&sim, &keys[0]), "oldnew");
+}
+
+/// The keys a fresh simulation writes for two records delivered apart under `prefix`.
+fn keys_under(prefix: &str) -> Vec<String> {
+    let mut sim = sim_with_delivery_stream(|d| {
+        d.prefix = prefix.into();
+        d.error_output_prefix = "errors/!{firehose:error-output-type}/".into();
+        d.buffering_hints.interval_in_seconds = 0;
+    });
+    for record in ["a", "b"] {
+        sim.firehose_put_record("d", record.as_bytes().to_vec()).unwrap();
+        sim.advance(Duration::from_secs(1));
+    }
+    keys(&sim)
+}
+
+#[test]
+fn random_string_is_11_characters_new_each_time_and_fixed_by_the_seed() {
+    let keys = keys_under("!{firehose:random-string}/!{timestamp:yyyy}/");
+    assert_eq!(keys, keys_under("!{firehose:random-string}/!{timestamp:yyyy}/"), "same seed, same keys");
+    let randoms: Vec<&str> = keys.iter().map(|k| k.split('/').next().unwrap()).collect();
+    for random in &randoms {
+        assert!(random.len() == 11 && random.bytes().all(|c| c.is_ascii_hexdigit()), "{random}");
+    }
+    assert_ne!(randoms[0], randoms[1]);
+    assert!(keys.iter().all(|k| &k[12..17] == "2026/"), "{keys:?}");
+}
+
+#[test]
+fn a_prefix_without_a_timestamp_gets_the_hour_folders_after_it() {
+    let keys = keys_under("r=!{firehose:random-string}/");
+    assert_eq!(&folder(&keys[0])[..2], "r=");
+    assert_eq!(&folder(&keys[0])[14..], "2026/01/01/00/", "{keys:?}");
+}
+
+#[track_caller]
+fn check_error_folder(prefix: &str, error_output_prefix: &str, expected: &str) {
+    let mut sim = sim_with_delivery_stream(|d| {
+        d.prefix = prefix.into();
+        d.error_output_prefix = error_output_prefix.into();
+        d.record_format = Some(RecordFormat::NdJson);
+        d.buffering_hints.interval_in_seconds = 0;
+    });
+    sim.firehose_put_record("d", b"not json".to_vec()).unwrap();
+    sim.advance(Duration::ZERO);
+    let keys = keys(&sim);
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert_eq!(folder(&keys[0]), expected, "Prefix {prefix:?} ErrorOutputPrefix {error_output_prefix:?}");
+}
+
+#[test]
+fn failed_records_go_where_awss_table_says() {
+    // No ErrorOutputPrefix: under Prefix, then the error output type and the hour.
+    check_error_folder("", "", "format-conversion-failed/2026/01/01/00/");
+    check_error_folder("logs/", "", "logs/format-conversion-failed/2026/01/01/00/");
+    // An ErrorOutputPrefix without expressions: the same after it.
+    check_error_folder("logs/", "errors/", "errors/format-conversion-failed/2026/01/01/00/");
+    // With expressions: evaluated as it is, with nothing added.
+    check_error_folder(
+        "logs/!{timestamp:yyyy}/",
+        "errors/!{timestamp:'y='yyyy}/!{firehose:error-output-type}/",
+        "errors/y=2026/format-conversion-failed/",
+    );
+}
+
+#[test]
+fn prefix_rules_are_enforced() {
+    let rules: &[(&str, &str, &str)] = &[
+        ("!{timestamp:yyyy/MM/dd}", "", "ErrorOutputPrefix cannot be null or empty when Prefix contains expressions"),
+        ("logs/!{firehose:error-output-type}/", "e/", "Prefix cannot contain !{firehose:error-output-type}."),
+        (
+            "logs/",
+            "errors/!{timestamp:yyyy}/",
+            "ErrorOutputPrefix must contain !{firehose:error-output-type} when it contains expressions.",
+        ),
+        (
+            "logs/",
+            "errors/!{firehose:error-output-type}/!{partitionKeyFromQuery:k}/",
+            "ErrorOutputPrefix cannot contain partitionKeyFromQuery or partitionKeyFromLambda expressions.",
+        ),
+        (
+            "c=!{partitionKeyFromQuery:c}/",
+            "e/!{firehose:error-output-type}/",
+            "Dynamic Partitioning Namespaces can only be part of a prefix expression when Dynamic Partitioning is enabled.",
+        ),
+        (
+            "logs/!{timestamp:yyyy",
+            "",
+            "Prefix logs/!{timestamp:yyyy is invalid: the sequence !{ can only appear in !{namespace:value} expressions.",
+        ),
+        (
+            "logs/!{timestamp:QQ}/",
+            "e/!{firehose:error-output-type}",
+            "Prefix expression !{timestamp:QQ} is invalid: pattern letter 'Q' is not supported (supported: y M d D H m s and quoted text).",
+        ),
+    ];
+    for (prefix, error_output_prefix, message) in rules {
+        check_create_refused(
+            |i| {
+                i.destination.prefix = (*prefix).into();
+                i.destination.error_output_prefix = (*error_output_prefix).into();
+            },
+            "InvalidArgumentException",
+            message,
+        );
+    }
+}
+
+/// A destination partitioned by `{customer: .customer}`, 64 MiB and 60 s.
+fn partitioned(d: &mut S3Destination) {
+    d.dynamic_partitioning = true;
+    d.metadata_extraction_query = Some("{customer: .customer}".into());
+    d.prefix = "customer=!{partitionKeyFromQuery:customer}/".into();
+    d.error_output_prefix = "errors/!{firehose:error-output-type}/".into();
+    d.buffering_hints = BufferingHints { size_in_mbs: 64, interval_in_seconds: 60 };
+}
+
+#[test]
+fn dynamic_partitioning_rules_are_enforced() {
+    /// A change to a valid partitioned destination, and the refusal it meets.
+    type Rule = (fn(&mut S3Destination), &'static str);
+    let rules: &[Rule] = &[
+        (
+            |d| d.buffering_hints.size_in_mbs = 63,
+            "BufferingHints.SizeInMBs must be at least 64 when Dynamic Partitioning is enabled.",
+        ),
+        (
+            |d| d.buffering_hints.interval_in_seconds = 0,
+            "BufferingHints.IntervalInSeconds must be at least 60 when Dynamic Partitioning is enabled.",
+        ),
+        (
+            |d| d.prefix = "static/".into(),
+            "S3 Prefix should contain Dynamic Partitioning namespaces when Dynamic Partitioning is enabled",
+        ),
+        (
+            |d| d.prefix = "c=!{partitionKeyFromQuery:region}/".into(),
+            "Prefix uses !{partitionKeyFromQuery:region}, which no MetadataExtractionQuery defines.",
+        ),
+        (
+            |d| d.prefix = "c=!{partitionKeyFromLambda:region}/".into(),
+            "Prefix uses !{partitionKeyFromLambda:region}, which needs a Lambda processor.",
+        ),
+        (
+            |d| d.metadata_extraction_query = Some("{customer: .customer | ascii_downcase}".into()),
+            "MetadataExtractionQuery is not valid: unexpected '|' at character 22; the simulation's jq subset is {key: .path, …}.",
+        ),
+        (
+            |d| d.dynamic_partitioning = false,
+            "Dynamic Partitioning Namespaces can only be part of a prefix expression when Dynamic Partitioning is enabled.",
+        ),
+        (
+            |d| {
+                d.dynamic_partitioning = false;
+                d.prefix = "logs/".into();
+            },
+            "class com.amazonaws.services.firehose.internal.model.MetadataExtractionProcessor can only be present when Dynamic Partitioning is enabled.",
+        ),
+    ];
+    for (configure, message) in rules {
+        check_create_refused(
+            |i| {
+                partitioned(&mut i.destination);
+                configure(&mut i.destination);
+            },
+            "InvalidArgumentException",
+            message,
+        );
+    }
+}
+
+#[test]
+fn dynamic_partitioning_groups_records_into_objects_by_partition_key() {
+    let mut sim = sim_with_delivery_stream(partitioned);
+    let records =
+        [r#"{"customer":"a","n":1}"#, r#"{"customer":7}"#, r#"{"customer":"a","n":2}"#, r#"{"n":3}"#, "not json"];
+    sim.firehose_put_record_batch("d", records.map(|r| r.as_bytes().to_vec()).to_vec()).unwrap();
+    // Customer b opens its partition 30 s later: it has an interval of its own.
+    sim.advance(Duration::from_secs(30));
+    sim.firehose_put_record("d", br#"{"customer":"b"}"#.to_vec()).unwrap();
+    let status = sim.delivery_stream_status("d").unwrap();
+    assert_eq!((status.buffered_records, status.active_partitions), (6, 4), "a, 7, b and partitioning-failed");
+    sim.advance(Duration::from_secs(30));
+    let folders: Vec<String> = keys(&sim).iter().map(|k| folder(k).to_string()).collect();
+    assert_eq!(folders, ["customer=7/", "customer=a/", "errors/partitioning-failed/"]);
+    assert_eq!(text(&sim, &objects(&sim, "customer=a/")[0].key), r#"{"customer":"a","n":1}{"customer":"a","n":2}"#);
+    let failed = text(&sim, &objects(&sim, "errors/")[0].key);
+    let documents: Vec<serde_json::Value> = failed.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(documents.len(), 2);
+    assert_eq!(documents[0]["errorCode"], "DynamicPartitioning.MetadataExtractionFailed");
+    assert_eq!(documents[0]["errorMessage"], "partitionKeys values must not be null or empty: customer");
+    assert_eq!(documents[1]["errorMessage"], "Non JSON record provided");
+    assert_eq!(documents[1]["rawData"], base64::encode(b"not json"));
+    assert_eq!(sim.delivery_stream_status("d").unwrap().active_partitions, 1, "b is still open");
+    sim.advance(Duration::from_secs(30));
+    assert_eq!(objects(&sim, "customer=b/").len(), 1);
+    let counters = sim.delivery_stream_status("d").unwrap().counters;
+    assert_eq!((counters.delivered_objects, counters.delivered_records, counters.failed_records), (3, 4, 2));
+}
+
+#[test]
+fn dynamic_partitioning_takes_keys_from_the_functions_metadata() {
+    let mut sim = Simulation::new();
+    let steps = vec![TransformStep::PartitionKeys("{region: .region}".into()), TransformStep::AppendNewline];
+    let arn = sim.create_transform_function(TransformFunction { name: "keys".into(), steps }).unwrap();
+    sim.s3_create_bucket(BUCKET).unwrap();
+    let mut destination = S3Destination::new("arn:aws:s3:::archive");
+    partitioned(&mut destination);
+    destination.metadata_extraction_query = None;
+    destination.processor = Some(arn);
+    destination.prefix = "region=!{partitionKeyFromLambda:region}/!{timestamp:yyyy}/".into();
+    let input = CreateDeliveryStreamInput { name: "d".into(), source: DeliverySource::DirectPut, destination };
+    sim.create_delivery_stream(input).unwrap();
+    let records = [r#"{"region":"eu"}"#, r#"{"region":"us"}"#, r#"{"region":"eu"}"#, "{}"];
+    sim.firehose_put_record_batch("d", records.map(|r| r.as_bytes().to_vec()).to_vec()).unwrap();
+    sim.advance(Duration::from_secs(60));
+    let folders: Vec<String> = keys(&sim).iter().map(|k| folder(k).to_string()).collect();
+    assert_eq!(folders, ["errors/partitioning-failed/", "region=eu/2026/", "region=us/2026/"]);
+    assert_eq!(text(&sim, &objects(&sim, "region=eu/")[0].key), "{\"region\":\"eu\"}\n{\"region\":\"eu\"}\n");
+}
+
+#[test]
+fn snapshot_keeps_open_partitions() {
+    let mut sim = sim_with_delivery_stream(partitioned);
+    sim.firehose_put_record("d", br#"{"customer":"a"}"#.to_vec()).unwrap();
+    sim.advance(Duration::from_secs(20));
+    let mut restored = Simulation::restore(&sim.snapshot()).unwrap();
+    assert_eq!(restored.delivery_stream_status("d"), sim.delivery_stream_status("d"));
+    restored.advance(Duration::from_secs(40));
+    assert_eq!(restored.s3_list_objects(BUCKET, "customer=a/").unwrap().len(), 1);
+}

@@ -4,16 +4,19 @@
 //!
 //! A function receives Firehose's batch (`recordId`, `data`) and answers one
 //! result per record in AWS's record format: the same `recordId`, a `result`
-//! of `Ok`, `Dropped` or `ProcessingFailed`, and the transformed `data`.
+//! of `Ok`, `Dropped` or `ProcessingFailed`, the transformed `data`, and
+//! for dynamic partitioning `metadata.partitionKeys`.
 //! Left out: the Lambda invocation itself (payload limits, timeouts,
 //! invocation retries), and functions that break the contract (a missing
 //! or changed `recordId`).
 
+use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
+use super::jq::Query;
 use crate::error::ACCOUNT_ID;
 use crate::error::REGION;
 
@@ -28,6 +31,10 @@ pub enum TransformStep {
     FailIfContains(String),
     /// A `\n` after the data, so that records delivered together stay apart.
     AppendNewline,
+    /// `metadata.partitionKeys` from the data as it is at this step, by a
+    /// query in the subset of the `jq` module (`{key: .path, …}`); a record
+    /// the query finds no keys in is answered without them.
+    PartitionKeys(String),
 }
 
 /// A transformation function: its steps, run in order on every record. No
@@ -69,6 +76,9 @@ pub struct TransformOutput {
     pub result: TransformResult,
     /// `data`.
     pub data: Vec<u8>,
+    /// `metadata.partitionKeys`, empty when the function sets none.
+    #[serde(default)]
+    pub partition_keys: BTreeMap<String, String>,
 }
 
 /// The ARN of Lambda function `name` in the simulated account.
@@ -95,6 +105,7 @@ impl TransformFunction {
     fn transform(&self, record: &TransformInput) -> TransformOutput {
         let mut data = record.data.clone();
         let mut result = TransformResult::Ok;
+        let mut partition_keys = BTreeMap::new();
         for step in &self.steps {
             match step {
                 TransformStep::Uppercase => data.make_ascii_uppercase(),
@@ -110,9 +121,14 @@ impl TransformFunction {
                 }
                 TransformStep::DropIfContains(_) | TransformStep::FailIfContains(_) => {}
                 TransformStep::AppendNewline => data.push(b'\n'),
+                TransformStep::PartitionKeys(query) => {
+                    // A query that does not parse (only a crafted snapshot holds one) finds no keys.
+                    let found = Query::parse(query).and_then(|q| q.evaluate(&data));
+                    partition_keys = found.unwrap_or_default();
+                }
             }
         }
-        TransformOutput { record_id: record.record_id.clone(), result, data }
+        TransformOutput { record_id: record.record_id.clone(), result, data, partition_keys }
     }
 }
 
@@ -130,7 +146,13 @@ mod tests {
         let function = TransformFunction { name: "f".into(), steps: steps.to_vec() };
         let input = TransformInput { record_id: "r1".into(), data: data.as_bytes().to_vec() };
         let output = function.invoke(core::slice::from_ref(&input));
-        assert_eq!(output, [TransformOutput { record_id: "r1".into(), result, data: out.as_bytes().to_vec() }]);
+        let expected = TransformOutput {
+            record_id: "r1".into(),
+            result,
+            data: out.as_bytes().to_vec(),
+            partition_keys: BTreeMap::new(),
+        };
+        assert_eq!(output, [expected]);
     }
 
     #[test]
@@ -144,6 +166,19 @@ mod tests {
         check(&[DropIfContains("debug".into()), Uppercase], "info: x", Ok, "INFO: X");
         check(&[Uppercase, FailIfContains("BAD".into())], "bad", ProcessingFailed, "bad");
         check(&[FailIfContains("bad".into()), DropIfContains("bad".into())], "bad", ProcessingFailed, "bad");
+    }
+
+    #[test]
+    fn partition_keys_step_answers_metadata() {
+        let step = TransformStep::PartitionKeys("{region: .region}".into());
+        let function = TransformFunction { name: "f".into(), steps: alloc::vec![step, TransformStep::Uppercase] };
+        let batch =
+            [br#"{"region":"eu"}"#.to_vec(), b"{}".to_vec()].map(|data| TransformInput { record_id: "r".into(), data });
+        let outputs = function.invoke(&batch);
+        assert_eq!(outputs[0].partition_keys, [("region".into(), "eu".into())].into());
+        assert_eq!(outputs[0].data, br#"{"REGION":"EU"}"#);
+        assert_eq!(outputs[1].partition_keys, BTreeMap::new(), "no region: no keys, still Ok");
+        assert_eq!(outputs[1].result, TransformResult::Ok);
     }
 
     #[test]

@@ -110,7 +110,7 @@ fn a_kinesis_sourced_delivery_stream_archives_the_stream() {
             "DeliveryStreamType": "KinesisStreamAsSource",
             "KinesisStreamSourceConfiguration": {"KinesisStreamARN": arn("s"), "RoleARN": "arn:aws:iam::123456789012:role/r"},
             "ExtendedS3DestinationConfiguration": s3_destination(json!({
-                "BufferingHints": {"IntervalInSeconds": 0},
+                "BufferingHints": {"SizeInMBs": 5, "IntervalInSeconds": 0},
                 "SimulatedFormatConversion": {"Format": "CSV", "Columns": ["id", "city"]},
             })),
         }),
@@ -347,5 +347,124 @@ fn a_fifo_queue_keeps_each_group_in_order() {
             json!({"QueueUrl": url, "MessageBody": "x"}),
             error("MissingParameter", "The request must contain the parameter MessageGroupId."),
         )],
+    );
+}
+
+#[test]
+fn buffering_hints_with_one_member_are_refused() {
+    let mut api = Api::default();
+    let create = |hints: Value| json!({"DeliveryStreamName": "d", "ExtendedS3DestinationConfiguration": s3_destination(json!({"BufferingHints": hints}))});
+    let lone = error(
+        "InvalidArgumentException",
+        "BufferingHints must specify both SizeInMBs and IntervalInSeconds, or neither.",
+    );
+    check_errors(
+        &mut api,
+        &[
+            ("Firehose_20150804.CreateDeliveryStream", create(json!({"SizeInMBs": 5})), lone.clone()),
+            ("Firehose_20150804.CreateDeliveryStream", create(json!({"IntervalInSeconds": 60})), lone),
+            (
+                "Firehose_20150804.CreateDeliveryStream",
+                create(json!({"IntervalInSeconds": 901})),
+                invalid(
+                    "Value '901' at 'extendedS3DestinationConfiguration.bufferingHints.intervalInSeconds' failed to satisfy constraint: Member must have value less than or equal to 900",
+                ),
+            ),
+        ],
+    );
+    api.ok("Firehose_20150804.CreateDeliveryStream", create(json!({})));
+    api.ok("Firehose_20150804.DeleteDeliveryStream", json!({"DeliveryStreamName": "d"}));
+    api.ok("Firehose_20150804.CreateDeliveryStream", create(json!({"SizeInMBs": 5, "IntervalInSeconds": 60})));
+}
+
+#[test]
+fn dynamic_partitioning_through_the_json_protocol() {
+    let mut api = Api::default();
+    api.ok("Shardlab.S3CreateBucket", json!({"Bucket": "archive"}));
+    let query = "{customer_id: .customer_id, device: .type.device}";
+    let configuration = s3_destination(json!({
+        "Prefix": "customer_id=!{partitionKeyFromQuery:customer_id}/device=!{partitionKeyFromQuery:device}/",
+        "ErrorOutputPrefix": "errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/",
+        "BufferingHints": {"SizeInMBs": 64, "IntervalInSeconds": 60},
+        "DynamicPartitioningConfiguration": {"Enabled": true, "RetryOptions": {"DurationInSeconds": 300}},
+        "ProcessingConfiguration": {"Enabled": true, "Processors": [{"Type": "MetadataExtraction", "Parameters": [
+            {"ParameterName": "MetadataExtractionQuery", "ParameterValue": query},
+            {"ParameterName": "JsonParsingEngine", "ParameterValue": "JQ-1.6"}]}]},
+    }));
+    let mut too_small = configuration.clone();
+    too_small["BufferingHints"]["SizeInMBs"] = json!(5);
+    check_errors(
+        &mut api,
+        &[(
+            "Firehose_20150804.CreateDeliveryStream",
+            json!({"DeliveryStreamName": "d", "ExtendedS3DestinationConfiguration": too_small}),
+            error(
+                "InvalidArgumentException",
+                "BufferingHints.SizeInMBs must be at least 64 when Dynamic Partitioning is enabled.",
+            ),
+        )],
+    );
+    api.ok(
+        "Firehose_20150804.CreateDeliveryStream",
+        json!({"DeliveryStreamName": "d", "ExtendedS3DestinationConfiguration": configuration}),
+    );
+    let description = api.ok("Firehose_20150804.DescribeDeliveryStream", json!({"DeliveryStreamName": "d"}));
+    let s3 = &description["DeliveryStreamDescription"]["Destinations"][0]["ExtendedS3DestinationDescription"];
+    assert_eq!(s3["DynamicPartitioningConfiguration"], json!({"Enabled": true}));
+    assert_eq!(s3["ProcessingConfiguration"]["Processors"][0]["Parameters"][0]["ParameterValue"], query);
+
+    let records = [
+        r#"{"customer_id": "1234567890", "type": {"device": "mobile"}}"#,
+        r#"{"customer_id": "1234567890", "type": {"device": "tablet"}}"#,
+        r#"{"customer_id": "1234567890"}"#,
+    ];
+    let records: Vec<Value> = records.iter().map(|r| json!({"Data": b64(r)})).collect();
+    api.ok("Firehose_20150804.PutRecordBatch", json!({"DeliveryStreamName": "d", "Records": records}));
+    let status = api.ok("Shardlab.FirehoseStatus", json!({"DeliveryStreamName": "d"}));
+    assert_eq!(status["ActivePartitions"], 3);
+    api.advance(60_000);
+    let listed = api.ok("Shardlab.S3ListObjects", json!({"Bucket": "archive", "Prefix": ""}));
+    let keys: Vec<&str> = listed["Contents"].as_array().unwrap().iter().map(|o| o["Key"].as_str().unwrap()).collect();
+    assert_eq!(keys.len(), 3, "{keys:?}");
+    assert!(keys[0].starts_with("customer_id=1234567890/device=mobile/d-1-2026-01-01-00-00-00-"), "{keys:?}");
+    assert!(keys[1].starts_with("customer_id=1234567890/device=tablet/d-1-"), "{keys:?}");
+    assert!(keys[2].starts_with("errors/partitioning-failed/2026/01/01/d-1-"), "{keys:?}");
+}
+
+#[test]
+fn a_transform_function_answers_partition_keys_as_metadata() {
+    let mut api = Api::default();
+    api.ok(
+        "Shardlab.CreateTransformFunction",
+        json!({"FunctionName": "f", "Steps": [{"Type": "PARTITION_KEYS", "Query": "{region: .region}"}]}),
+    );
+    let answer = api.ok(
+        "Shardlab.TestTransformFunction",
+        json!({"FunctionName": "f", "Records": [{"recordId": "r1", "data": b64(r#"{"region":"eu"}"#)}, {"recordId": "r2", "data": b64("x")}]}),
+    );
+    assert_eq!(
+        answer,
+        json!({"records": [
+            {"recordId": "r1", "result": "Ok", "data": b64(r#"{"region":"eu"}"#), "metadata": {"partitionKeys": {"region": "eu"}}},
+            {"recordId": "r2", "result": "Ok", "data": b64("x")},
+        ]})
+    );
+    check_errors(
+        &mut api,
+        &[
+            (
+                "Shardlab.CreateTransformFunction",
+                json!({"FunctionName": "g", "Steps": [{"Type": "PARTITION_KEYS"}]}),
+                error("InvalidArgumentException", "PARTITION_KEYS steps need a Query."),
+            ),
+            (
+                "Shardlab.CreateTransformFunction",
+                json!({"FunctionName": "g", "Steps": [{"Type": "PARTITION_KEYS", "Query": ".region"}]}),
+                error(
+                    "InvalidArgumentException",
+                    "The PARTITION_KEYS query is not valid: unexpected '.' at character 1; the simulation's jq subset is {key: .path, …}.",
+                ),
+            ),
+        ],
     );
 }

@@ -156,6 +156,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("Shardlab.GetEventSourceMapping", r#"{"UUID": "00000000-0000-4000-8000-000000000000"}"#),
     ("Shardlab.Invocations", r#"{"After": 0, "UUID": "00000000-0000-4000-8000-000000000000"}"#),
+    ("Shardlab.PutFunctionConcurrency", r#"{"FunctionName": "process-orders", "ReservedConcurrentExecutions": 1}"#),
+    ("Shardlab.GetFunctionConcurrency", r#"{"FunctionName": "process-orders"}"#),
+    ("Shardlab.DeleteFunctionConcurrency", r#"{"FunctionName": "process-orders"}"#),
     // The settings a mapping has by default: change the ones you need.
     (
         "Shardlab.UpdateEventSourceMapping",

@@ -35,6 +35,7 @@ extern crate alloc;
 // The Kinesis JSON wire protocol over `Simulation`, for headless drivers.
 pub mod api;
 pub mod base64;
+pub mod call_log;
 pub mod clients;
 mod consumer;
 pub mod cost;

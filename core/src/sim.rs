@@ -85,6 +85,10 @@ pub struct Simulation {
     /// SQS queues.
     #[serde(default)]
     pub(crate) sqs: crate::sqs::Queues,
+    /// The Kinesis calls that changed the simulation (`api::handle`
+    /// records them). Absent from snapshots taken before it was kept.
+    #[serde(default)]
+    pub(crate) kinesis_calls: crate::call_log::CallLog,
 }
 
 impl Default for Simulation {
@@ -173,6 +177,7 @@ impl Simulation {
             delivery_streams: BTreeMap::new(),
             transform_functions: BTreeMap::new(),
             sqs: Default::default(),
+            kinesis_calls: Default::default(),
         }
     }
 
@@ -434,6 +439,12 @@ impl Simulation {
     pub fn stored_record(&self, stream: &str, sequence_number: SequenceNumber) -> Option<&Record> {
         let shard = self.streams.get(stream)?.shard(sequence_number.shard())?;
         shard.next_unread(sequence_number.counter()).filter(|r| r.sequence_number() == sequence_number)
+    }
+
+    /// The Kinesis calls that changed the simulation, oldest first: what a
+    /// script replays to make the same streams, shards and records on AWS.
+    pub fn kinesis_calls(&self) -> &crate::call_log::CallLog {
+        &self.kinesis_calls
     }
 
     /// What the simulation holds that grows with traffic, counted as it

@@ -16,7 +16,7 @@
 //! ```
 
 use serde::{Deserialize, Serialize};
-use shardlab_core::{Duration, PutRecordInput, ShardIteratorType, Simulation, StartingPosition, api};
+use shardlab_core::{Duration, ShardIteratorType, Simulation, StartingPosition, api};
 
 /// One call into the simulation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,10 +75,18 @@ impl Action {
     /// `ExceptionName: message`, ready to show the learner.
     pub fn apply(&self, sim: &mut Simulation) -> Result<(), String> {
         match self {
+            // Through the API, as the page's put form sends it, so that the
+            // call is in the simulation's log of Kinesis calls.
             Action::PutRecord { stream_name, partition_key, data, explicit_hash_key } => {
-                let mut input = PutRecordInput::new(stream_name.clone(), partition_key.clone(), data.as_bytes());
-                input.explicit_hash_key = explicit_hash_key.clone();
-                sim.put_record(input).map(drop).map_err(|err| format!("{}: {err}", err.code()))
+                let mut body = serde_json::json!({
+                    "StreamName": stream_name,
+                    "PartitionKey": partition_key,
+                    "Data": shardlab_core::base64::encode(data.as_bytes()),
+                });
+                if let Some(key) = explicit_hash_key {
+                    body["ExplicitHashKey"] = key.as_str().into();
+                }
+                call(sim, "Kinesis_20131202.PutRecord", &body).map(drop)
             }
             Action::Advance { millis } => {
                 sim.advance(Duration::from_millis(*millis));

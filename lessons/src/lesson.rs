@@ -8,7 +8,7 @@
 //! wrong solutions.
 
 use serde::{Deserialize, Serialize};
-use shardlab_core::{CapacityMode, CreateStreamInput, Duration, Instant, Simulation, api, limits};
+use shardlab_core::{CapacityMode, Duration, Instant, Simulation, api, limits};
 use toml::Spanned;
 
 use crate::action::{ACTION_KINDS, Action};
@@ -88,12 +88,17 @@ impl Setup {
     /// with the setup steps done; the service's error otherwise.
     fn start(&self) -> Result<Simulation, String> {
         let mut sim = Simulation::new();
-        let mut input = match self.capacity_mode {
-            CapacityMode::Provisioned => CreateStreamInput::provisioned(self.stream_name.clone(), 0),
-            CapacityMode::OnDemand => CreateStreamInput::on_demand(self.stream_name.clone()),
-        };
-        input.shard_count = self.shard_count;
-        sim.create_stream(input).map_err(|err| format!("cannot create the stream: {}: {err}", err.code()))?;
+        // Through the API, so that the simulation's log of Kinesis calls
+        // (what a script exported from the lesson replays) begins with it.
+        let mut body = serde_json::json!({"StreamName": self.stream_name});
+        if let Some(count) = self.shard_count {
+            body["ShardCount"] = count.into();
+        }
+        if self.capacity_mode == CapacityMode::OnDemand {
+            body["StreamModeDetails"] = serde_json::json!({"StreamMode": "ON_DEMAND"});
+        }
+        crate::action::call(&mut sim, "Kinesis_20131202.CreateStream", &body)
+            .map_err(|err| format!("cannot create the stream: {err}"))?;
         sim.advance(limits::STREAM_CREATE_DELAY);
         for (idx, step) in self.steps.iter().enumerate() {
             step.apply(&mut sim).map_err(|err| format!("step {} fails: {err}", idx + 1))?;
@@ -1015,7 +1020,7 @@ mod tests {
             .try_into()
             .unwrap();
         let mut sim = Simulation::new();
-        sim.create_stream(CreateStreamInput::provisioned("s", 1)).unwrap();
+        sim.create_stream(shardlab_core::CreateStreamInput::provisioned("s", 1)).unwrap();
         let no_data = (false, "throttled writes: no data yet; the window starts at 00:01:00".to_string());
         for (clock_words, expected) in [
             ("00:00:05", no_data.clone()),

@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ARTIFACTS, assertClean, openPage } from './helpers.mjs';
+import { ARTIFACTS, assertClean, chooseTarget, openPage } from './helpers.mjs';
 
 describe('a fast clock', () => {
   test('200,000 records a second at 1000×: the clock says how fast it really runs, and Pause answers at once', async () => {
@@ -34,6 +34,51 @@ describe('a fast clock', () => {
     await page.waitForTimeout(500);
     assert.equal(await page.textContent('.clock'), clock, 'paused means the clock stays');
     assert.equal(await note.count(), 0, 'the note goes with the pause');
+    assertClean(problems);
+    await context.close();
+  });
+
+  test("a year's clock move from the API console shows its progress and stops at Cancel; a shorter one is answered", async () => {
+    const { context, page, problems } = await openPage(undefined, '/?sandbox');
+    const console_ = page.locator('.console');
+    const send = async (millis) => {
+      await chooseTarget(console_, 'Shardlab.AdvanceClock');
+      await console_.locator('textarea[name=body]').fill(JSON.stringify({ Millis: millis }));
+      await console_.locator('button[type=submit]').click();
+    };
+    const year = 365 * 24 * 3_600_000;
+    await send(year);
+    const status = console_.locator('.clock-move');
+    await status.locator('progress').waitFor();
+    assert.match(await status.textContent(), /^Moving the clock: .+ of 8760 h 00 min \(\d+ %\)Cancel$/);
+    assert.ok(await console_.locator('button[type=submit]').isDisabled(), 'one move at a time');
+    const before = await page.textContent('.clock');
+    await page.waitForTimeout(500);
+    assert.notEqual(await page.textContent('.clock'), before, 'the clock moves, and the page draws it');
+    await page.screenshot({ path: join(ARTIFACTS, 'clock-move-progress.png') });
+    // Cancel, timed by the page itself from the click to the note.
+    const answered = await page.evaluate(async () => {
+      const cancel = [...document.querySelectorAll('.console .clock-move button')].find((b) => b.textContent === 'Cancel');
+      const started = performance.now();
+      cancel.click();
+      while (!document.querySelector('.console .clock-move')?.textContent.startsWith('Cancelled')) {
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      return performance.now() - started;
+    });
+    assert.ok(answered < 500, `Cancel took ${answered.toFixed(0)} ms`);
+    assert.match(await status.textContent(), /^Cancelled: the clock moved .+ of the 8760 h 00 min asked, and stays there\.$/);
+    const stopped = await page.textContent('.clock');
+    await page.waitForTimeout(300);
+    assert.equal(await page.textContent('.clock'), stopped, 'cancelled means the clock stays');
+    assert.equal(await console_.locator('.console-history details').count(), 0, 'a cancelled call has no answer');
+
+    // Ten minutes arrive, and the call is answered as AdvanceClock answers.
+    await send(600_000);
+    const answer = console_.locator('.console-history details').first();
+    await answer.waitFor();
+    assert.match(await answer.textContent(), /"EpochMillis": \d+/);
+    assert.equal(await status.count(), 0, 'nothing left in progress');
     assertClean(problems);
     await context.close();
   });

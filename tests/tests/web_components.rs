@@ -161,3 +161,40 @@ async fn kcl_buttons_keep_keyboard_focus_through_a_press_and_a_tick() {
     assert!(texts(&root, "#kcl-0-worker-1").concat().contains("killed"));
     assert_eq!(focused(), Some(find(&root, "#kcl-0-worker-1")));
 }
+
+/// A crafted link may hold a stream of 10,000 shards: the stream view draws
+/// one page of lanes, and turns the pages with its buttons.
+#[wasm_bindgen_test]
+async fn a_stream_of_10_000_shards_draws_one_page_of_lanes() {
+    use leptos::prelude::*;
+    use shardlab_core::{CreateStreamInput, Simulation, limits};
+    use shardlab_web::components::inspector::Selection;
+    use shardlab_web::components::stream_view::StreamView;
+
+    let mut sim = Simulation::new();
+    sim.create_stream(CreateStreamInput::provisioned("wide", 10_000)).unwrap();
+    sim.advance(limits::STREAM_CREATE_DELAY);
+    let sim = shardlab_web::SimHandle::new(sim);
+    let root: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&root).unwrap();
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(sim);
+        provide_context(Selection(RwSignal::new(None)));
+        view! { <StreamView stream="wide" probe=Signal::derive(|| None) /> }
+    });
+    let lanes = || texts(&root, ".lane strong");
+    assert_eq!(lanes().len(), 32);
+    assert_eq!(lanes()[0], "shardId-000000000000");
+    assert_eq!(texts(&root, ".lane-pages [role=status]"), ["Shards 1–32 of 10000"]);
+    let previous_disabled = || find(&root, ".lane-pages button:first-child").has_attribute("disabled");
+    assert!(previous_disabled(), "there is no page before the first");
+
+    click(&root, ".lane-pages button:last-child");
+    leptos::task::tick().await;
+    assert_eq!(lanes()[0], "shardId-000000000032");
+    assert_eq!(texts(&root, ".lane-pages [role=status]"), ["Shards 33–64 of 10000"]);
+    assert!(!previous_disabled());
+    click(&root, ".lane-pages button:first-child");
+    leptos::task::tick().await;
+    assert_eq!(lanes()[0], "shardId-000000000000");
+}

@@ -130,7 +130,7 @@ fn timestamp(value: &Value) -> String {
 }
 
 /// `StreamARN` → `stream-arn`, `NewStartingHashKey` → `new-starting-hash-key`.
-fn kebab(name: &str) -> String {
+pub(crate) fn kebab(name: &str) -> String {
     let chars: Vec<char> = name.chars().collect();
     let mut out = String::with_capacity(name.len() + 4);
     for (idx, &c) in chars.iter().enumerate() {
@@ -157,7 +157,7 @@ fn argument(value: &Value) -> String {
 }
 
 /// `text` as one POSIX shell word: bare when that is safe, else single-quoted.
-fn shell_quote(text: &str) -> String {
+pub(crate) fn shell_quote(text: &str) -> String {
     let safe = !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || "-_.:/=+@,".contains(c));
     if safe { text.to_string() } else { format!("'{}'", text.replace('\'', r"'\''")) }
 }

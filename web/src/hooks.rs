@@ -21,6 +21,13 @@ pub const TICK_BUDGET_MS: f64 = 40.0;
 /// records with the live simulation, so they add little).
 pub const MEMORY_BUDGET_BYTES: u64 = 1 << 30;
 
+/// Whether `budget_ms` of wall-clock time have passed since it was made:
+/// the `out_of_time` of [`SimHandle::advance_within`].
+pub fn out_of_time_after(budget_ms: f64) -> impl Fn() -> bool {
+    let began = js_sys::Date::now();
+    move || js_sys::Date::now() - began >= budget_ms
+}
+
 /// Why the clock runs slower than asked, or stopped; shown by the clock bar.
 #[derive(Clone, Copy)]
 pub struct ClockNote(pub RwSignal<Option<String>>);
@@ -51,8 +58,7 @@ pub fn use_ticker(sim: SimHandle, running: RwSignal<bool>, speed: Signal<u32>) -
                 note.0.set(Some(memory_note()));
                 return;
             }
-            let started = js_sys::Date::now();
-            let moved = sim.advance_within(step, || js_sys::Date::now() - started >= TICK_BUDGET_MS);
+            let moved = sim.advance_within(step, out_of_time_after(TICK_BUDGET_MS));
             let wanted = note.0.get_untracked();
             let now_note = (moved < step).then(|| slower_note(moved, percent));
             if wanted != now_note {

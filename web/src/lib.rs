@@ -7,6 +7,7 @@ pub mod cli;
 pub mod components;
 pub mod course;
 pub mod embed;
+pub mod export;
 pub mod format;
 pub mod hooks;
 pub mod offline;

@@ -187,7 +187,7 @@ impl SimHandle {
     }
 
     /// Saves the current state for undo, before one of the learner's actions.
-    fn checkpoint(&self) {
+    pub fn checkpoint(&self) {
         let current = self.sim.with_untracked(Simulation::clone);
         self.history.update(|h| {
             h.branch();
@@ -374,6 +374,11 @@ impl SimHandle {
     pub fn api(&self, target: &str, body: &str) -> api::Response {
         self.checkpoint();
         self.sim.try_update(|s| api::handle(s, target, body)).expect("simulation signal disposed")
+    }
+
+    /// What `Shardlab.AdvanceClock` answers now: the clock's reading.
+    pub fn clock_reading(&self) -> api::Response {
+        self.sim.with_untracked(api::clock_reading)
     }
 
     /// Performs a lesson action (a step of a reference solution); the

@@ -20,10 +20,21 @@ pub(super) const MAX_STEP_MILLIS: u64 = 365 * 24 * 3_600_000;
 
 /// `Shardlab.AdvanceClock {"Millis": N}`: moves the clock forward by N milliseconds.
 pub(super) fn advance_clock(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+    let step = advance_clock_step(d)?;
+    sim.advance(step);
+    Ok(Some(reading(sim)))
+}
+
+/// How far `Shardlab.AdvanceClock` moves the clock.
+pub(super) fn advance_clock_step(d: &mut Decoder<'_>) -> Result<Duration, ApiError> {
     let millis = d.required("Millis", |d, name| d.long_in(name, 0..=MAX_STEP_MILLIS))?;
     d.finish()?;
-    sim.advance(Duration::from_millis(millis));
-    Ok(Some(json!({"EpochMillis": sim.now().epoch_millis()})))
+    Ok(Duration::from_millis(millis))
+}
+
+/// What both targets answer: the clock's reading.
+pub(super) fn reading(sim: &Simulation) -> serde_json::Value {
+    json!({"EpochMillis": sim.now().epoch_millis()})
 }
 
 /// `Shardlab.SetClock {"EpochMillis": N}`: moves the clock forward to N
@@ -55,5 +66,5 @@ pub(super) fn set_clock(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
         )));
     }
     sim.advance(step);
-    Ok(Some(json!({"EpochMillis": sim.now().epoch_millis()})))
+    Ok(Some(reading(sim)))
 }

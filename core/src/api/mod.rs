@@ -131,7 +131,8 @@ use serde_json::Value;
 
 use self::decode::Decoder;
 use self::error::ApiError;
-use crate::{ACCOUNT_ID, ShardId, Simulation};
+use crate::call_log::LoggedCall;
+use crate::{ACCOUNT_ID, Duration, ShardId, Simulation};
 
 /// What an operation answers: the response body, `None` for an empty one,
 /// or the error to send instead.
@@ -261,9 +262,36 @@ pub struct Response {
 /// ```
 pub fn handle(sim: &mut Simulation, target: &str, body: &str) -> Response {
     // Text that is not JSON is refused exactly as JSON that is not an object.
-    let body = (!body.trim().is_empty()).then(|| serde_json::from_str(body).unwrap_or(Value::Null));
-    let (status, body) = respond(call(sim, target, body.as_ref()));
-    Response { status, body: body.map(|body| body.to_string()).unwrap_or_default() }
+    let request = (!body.trim().is_empty()).then(|| serde_json::from_str(body).unwrap_or(Value::Null));
+    let (status, answer) = respond(call(sim, target, request.as_ref()));
+    if status == 200 && is_logged(target) {
+        let call = LoggedCall { at: sim.now(), target: target.into(), body: body.into() };
+        sim.kinesis_calls.push(call);
+    }
+    Response { status, body: answer.map(|answer| answer.to_string()).unwrap_or_default() }
+}
+
+/// Whether [`handle`] adds a call of `target` that it answered to the
+/// simulation's [`kinesis_calls`](Simulation::kinesis_calls): the Kinesis
+/// operations that change something (not `Describe…`, `List…`, `Get…` or
+/// `SubscribeToShard`, which a script need not replay).
+pub fn is_logged(target: &str) -> bool {
+    const READS: [&str; 4] = ["Describe", "List", "Get", "SubscribeToShard"];
+    target.strip_prefix("Kinesis_20131202.").is_some_and(|operation| !READS.iter().any(|r| operation.starts_with(r)))
+}
+
+/// How far `Shardlab.AdvanceClock` with `body` would move the clock, or
+/// `None` if it would refuse the request (send it to learn why): for a page
+/// that moves the clock a frame at a time instead, so that a year's move
+/// never blocks it, and then answers with [`clock_reading`].
+pub fn advance_clock_step(body: &str) -> Option<Duration> {
+    let body: Value = serde_json::from_str(body).ok()?;
+    clock::advance_clock_step(&mut Decoder::new(body.as_object()?)).ok()
+}
+
+/// What `Shardlab.AdvanceClock` answers: the clock's reading.
+pub fn clock_reading(sim: &Simulation) -> Response {
+    Response { status: 200, body: clock::reading(sim).to_string() }
 }
 
 /// Runs the operation `target` names on `body` (`None` when the request had none).

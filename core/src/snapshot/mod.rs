@@ -135,6 +135,7 @@ impl Simulation {
         if self.metrics.newest_second() > self.now.epoch_millis() / 1000 {
             return Err("it has metrics from after its clock".into());
         }
+        self.kinesis_calls.check_restored(self.now)?;
         self.check_lambda_invariants()?;
         self.s3.check_invariants(self.now)?;
         for (name, delivery_stream) in &self.delivery_streams {

@@ -409,6 +409,39 @@ fn the_clock_moves_forward_only() {
     );
 }
 
+/// A page moves the clock of a long `AdvanceClock` a frame at a time: it
+/// learns the step the call would take, and answers as the call does.
+#[test]
+fn a_clock_move_can_be_taken_in_steps_and_answered_as_the_call_does() {
+    use shardlab_core::{Duration, Simulation, api};
+
+    let year = 365 * 24 * 3_600_000_u64;
+    let cases = [
+        (json!({"Millis": 1500}).to_string(), Some(Duration::from_millis(1500))),
+        (json!({"Millis": year}).to_string(), Some(Duration::from_millis(year))),
+        // Refused by the call itself, so not taken in steps either.
+        (json!({"Millis": year + 1}).to_string(), None),
+        (json!({"Millis": -1}).to_string(), None),
+        // A member the call does not know is ignored, by both.
+        (json!({"Millis": 1, "Extra": 2}).to_string(), Some(Duration::from_millis(1))),
+        (json!({}).to_string(), None),
+        ("[1]".to_owned(), None),
+        ("not json".to_owned(), None),
+    ];
+    for (body, want) in cases {
+        assert_eq!(api::advance_clock_step(&body), want, "{body}");
+        let called = api::handle(&mut Simulation::new(), "Shardlab.AdvanceClock", &body);
+        assert_eq!(called.status == 200, want.is_some(), "{body}: {}", called.body);
+    }
+    let mut called = Simulation::new();
+    let answer = api::handle(&mut called, "Shardlab.AdvanceClock", r#"{"Millis": 90000}"#);
+    let mut stepped = Simulation::new();
+    for _ in 0..90 {
+        stepped.advance(Duration::from_secs(1));
+    }
+    assert_eq!(api::clock_reading(&stepped), answer);
+}
+
 #[test]
 fn max_record_size_in_kib_on_create_update_and_describe_stream_summary() {
     let mut api = Api::default();

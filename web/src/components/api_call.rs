@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use serde_json::Value;
+use shardlab_core::api;
 
 use crate::cli;
 use crate::sim_handle::SimHandle;
@@ -24,6 +25,11 @@ impl ApiCall {
     /// Sends `request` to `target` through the simulation's JSON API.
     pub fn send(sim: SimHandle, target: &str, request: Value) -> ApiCall {
         let response = sim.api(target, &request.to_string());
+        ApiCall::answered(target, request, response)
+    }
+
+    /// `request` to `target`, and the simulation's `response` to it.
+    pub fn answered(target: &str, request: Value, response: api::Response) -> ApiCall {
         ApiCall {
             target: target.to_string(),
             request,

@@ -5,8 +5,10 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use serde_json::Value;
+use shardlab_core::api;
 
 use crate::components::api_call::{ApiCall, ApiCallView};
+use crate::components::clock_move::{ClockMove, ClockMoveStatus};
 use crate::permissions::Permissions;
 use crate::sim_handle::SimHandle;
 
@@ -366,6 +368,7 @@ pub fn ApiConsole(stream: &'static str) -> impl IntoView {
     let parse_error = RwSignal::new(None::<String>);
     // What the responses so far carried that later requests need.
     let remembered = RwSignal::new(Remembered::default());
+    let clock_move = ClockMove::new();
 
     let choose = {
         let templates = templates.clone();
@@ -404,14 +407,25 @@ pub fn ApiConsole(stream: &'static str) -> impl IntoView {
         }
         parse_error.set(None);
         filled.set(body.get_untracked());
-        let call = ApiCall::send(sim, &target, request);
-        if call.status == 200 {
-            remembered.update(|r| r.keep(&call.response));
+        let record = move |call: ApiCall| {
+            if call.status == 200 {
+                remembered.update(|r| r.keep(&call.response));
+            }
+            history.update(|h| {
+                h.insert(0, call);
+                h.truncate(20);
+            });
+        };
+        // A clock move may be a year's: the page takes it a frame at a time.
+        let step = (target == "Shardlab.AdvanceClock").then(|| api::advance_clock_step(&request.to_string())).flatten();
+        match step {
+            Some(step) => clock_move.start(
+                sim,
+                step,
+                Callback::new(move |response| record(ApiCall::answered(&target, request.clone(), response))),
+            ),
+            None => record(ApiCall::send(sim, &target, request)),
         }
-        history.update(|h| {
-            h.insert(0, call);
-            h.truncate(20);
-        });
     };
 
     view! {
@@ -461,8 +475,9 @@ pub fn ApiConsole(stream: &'static str) -> impl IntoView {
                         </button>
                     </p>
                 })}
-                <button type="submit" class="primary">"Send request"</button>
+                <button type="submit" class="primary" disabled=move || { clock_move.running() }>"Send request"</button>
             </form>
+            <ClockMoveStatus clock_move=clock_move />
             {move || parse_error.get().map(|e| view! { <p class="result error" role="alert">{e}</p> })}
             <div class="console-history" aria-live="polite">
                 {move || history.get().into_iter().enumerate().map(|(idx, call)| view! {

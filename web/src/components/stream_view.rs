@@ -1,6 +1,6 @@
 //! The stream: a hash ring showing which share of the key space each shard
 //! owns, the shards' lineage once it has been resharded, and one lane per
-//! shard with its newest records.
+//! shard with its newest records, a page of [`LANES_PER_PAGE`] at a time.
 
 use std::f64::consts::PI;
 
@@ -15,6 +15,19 @@ use crate::sim_handle::SimHandle;
 
 /// How many of a shard's newest records its lane shows.
 const LANE_RECORDS: usize = 12;
+
+/// The most lanes drawn at once. A stream may have 10,000 shards (a share
+/// link's, say), and a lane for each, with its heat strip read every tick,
+/// would hold the page for seconds; a page of lanes keeps it answering.
+const LANES_PER_PAGE: usize = 32;
+
+/// The indices of the lanes page `page` shows out of `total` (the last page
+/// if `page` is past it), and the number of pages.
+fn lane_page(page: usize, total: usize) -> (std::ops::Range<usize>, usize) {
+    let pages = total.div_ceil(LANES_PER_PAGE).max(1);
+    let first = page.min(pages - 1) * LANES_PER_PAGE;
+    (first..total.min(first + LANES_PER_PAGE), pages)
+}
 
 const RING_CENTRE: f64 = 110.0;
 const RING_RADIUS: f64 = 84.0;
@@ -45,11 +58,7 @@ pub fn StreamView(stream: &'static str, #[prop(into)] probe: Signal<Option<HashK
                     "Each lane's load is its last second against the shard's limits: writes against 1 MiB or 1,000 records a second, "
                     "reads against 2 MiB a second, shared by every polling consumer."
                 </p>
-                <ol class="lanes" aria-label="Shards">
-                    // Keyed by shard (and whether it is closed), not by its
-                    // record count: a lane stays in place as records arrive.
-                    <For each=move || shards.get() key=|s| (s.id, s.is_open()) children=move |shard| view! { <Lane stream=stream shard=shard shards=shards /> } />
-                </ol>
+                <LanePages stream=stream shards=shards />
                 </div>
             </div>
         </section>
@@ -220,6 +229,45 @@ fn HeatStrip(stream: &'static str, shard: ShardId) -> impl IntoView {
     }
 }
 
+/// The lanes of one page, and, when there is more than one, buttons to
+/// turn the pages.
+#[component]
+fn LanePages(stream: &'static str, shards: Memo<Vec<ShardView>>) -> impl IntoView {
+    let page = RwSignal::new(0_usize);
+    let window = Memo::new(move |_| lane_page(page.get(), shards.with(Vec::len)));
+    let shown = move || {
+        let (range, _) = window.get();
+        shards.with(|all| all[range].to_vec())
+    };
+    // A page past the last (after a merge) shows the last.
+    let turn = move |by: isize| {
+        let (range, pages) = window.get_untracked();
+        let now = range.start / LANES_PER_PAGE;
+        page.set(now.saturating_add_signed(by).min(pages - 1));
+    };
+    view! {
+        {move || {
+            let (range, pages) = window.get();
+            (pages > 1).then(|| {
+                let now = range.start / LANES_PER_PAGE;
+                let total = shards.with(Vec::len);
+                view! {
+                    <nav class="lane-pages" aria-label="Pages of shard lanes">
+                        <button on:click=move |_| turn(-1) disabled=move || { now == 0 }>"← Previous shards"</button>
+                        <span role="status">{format!("Shards {}–{} of {total}", range.start + 1, range.end)}</span>
+                        <button on:click=move |_| turn(1) disabled=move || { now + 1 == pages }>"Next shards →"</button>
+                    </nav>
+                }
+            })
+        }}
+        <ol class="lanes" aria-label="Shards">
+            // Keyed by shard (and whether it is closed), not by its
+            // record count: a lane stays in place as records arrive.
+            <For each=shown key=|s| (s.id, s.is_open()) children=move |shard| view! { <Lane stream=stream shard=shard shards=shards /> } />
+        </ol>
+    }
+}
+
 #[component]
 fn Lane(stream: &'static str, shard: ShardView, shards: Memo<Vec<ShardView>>) -> impl IntoView {
     let sim = expect_context::<SimHandle>();
@@ -271,6 +319,24 @@ fn Lane(stream: &'static str, shard: ShardView, shards: Memo<Vec<ShardView>>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lanes_are_drawn_a_page_at_a_time() {
+        let cases = [
+            // (page asked for, shards) → (lanes drawn, pages)
+            ((0, 0), (0..0, 1)),
+            ((0, 4), (0..4, 1)),
+            ((0, LANES_PER_PAGE), (0..LANES_PER_PAGE, 1)),
+            ((1, LANES_PER_PAGE + 1), (LANES_PER_PAGE..LANES_PER_PAGE + 1, 2)),
+            ((312, 10_000), (9_984..10_000, 313)),
+            // Past the last page (the stream merged down): the last page.
+            ((400, 10_000), (9_984..10_000, 313)),
+            ((3, 4), (0..4, 1)),
+        ];
+        for ((page, total), want) in cases {
+            assert_eq!(lane_page(page, total), want, "page {page} of {total} shards");
+        }
+    }
 
     #[test]
     fn the_write_bar_names_its_limit_and_says_why_it_passes_100_percent() {

@@ -14,6 +14,7 @@ use crate::components::clients_panel::ClientsPanel;
 use crate::components::clock_bar::ClockBar;
 use crate::components::consumer_panel::ConsumerPanel;
 use crate::components::delivery_panel::DeliveryPanel;
+use crate::components::export_panel::ExportPanel;
 use crate::components::fault_panel::FaultPanel;
 use crate::components::generator_panel::GeneratorPanel;
 use crate::components::inspector::{Inspector, Selection};
@@ -126,6 +127,7 @@ pub fn Playground(stream: &'static str) -> impl IntoView {
             <DeliveryPanel />
             <SqsPanel />
             <ApiConsole stream=stream />
+            <ExportPanel />
         </div>
     }
 }

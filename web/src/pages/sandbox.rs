@@ -1,7 +1,7 @@
 //! The sandbox: a stream of the learner's own and every control, with no goals.
 
 use leptos::prelude::*;
-use shardlab_core::{CreateStreamInput, Simulation, limits};
+use shardlab_core::{Simulation, api, limits};
 
 use crate::pages::{Footer, Playground, Topbar, initial_simulation, provide_simulation};
 use crate::permissions::Permissions;
@@ -10,10 +10,13 @@ use crate::route::Route;
 /// The sandbox's stream.
 pub const SANDBOX_STREAM: &str = "sandbox";
 
-/// A simulation with an `ACTIVE` four-shard stream.
+/// A simulation with an `ACTIVE` four-shard stream, created through the
+/// API so that a script exported from the sandbox begins with it.
 fn fresh() -> Simulation {
     let mut sim = Simulation::new();
-    sim.create_stream(CreateStreamInput::provisioned(SANDBOX_STREAM, 4)).expect("a valid stream");
+    let body = format!(r#"{{"StreamName": "{SANDBOX_STREAM}", "ShardCount": 4}}"#);
+    let created = api::handle(&mut sim, "Kinesis_20131202.CreateStream", &body);
+    debug_assert_eq!(created.status, 200, "{}", created.body);
     sim.advance(limits::STREAM_CREATE_DELAY);
     sim
 }

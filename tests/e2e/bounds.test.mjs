@@ -51,7 +51,9 @@ describe('a fast clock', () => {
     const status = console_.locator('.clock-move');
     await status.locator('progress').waitFor();
     assert.match(await status.textContent(), /^Moving the clock: .+ of 8760 h 00 min \(\d+ %\)Cancel$/);
-    assert.ok(await console_.locator('button[type=submit]').isDisabled(), 'one move at a time');
+    // One move at a time: Send says so, and keeps focus.
+    await console_.locator('button[type=submit]').click();
+    assert.match(await console_.locator('.result.error').textContent(), /^The clock is still moving for your last request/);
     const before = await page.textContent('.clock');
     await page.waitForTimeout(500);
     assert.notEqual(await page.textContent('.clock'), before, 'the clock moves, and the page draws it');
@@ -67,6 +69,7 @@ describe('a fast clock', () => {
       return performance.now() - started;
     });
     assert.ok(answered < 500, `Cancel took ${answered.toFixed(0)} ms`);
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Send request', 'focus goes back to Send');
     assert.match(await status.textContent(), /^Cancelled: the clock moved .+ of the 8760 h 00 min asked, and stays there\.$/);
     const stopped = await page.textContent('.clock');
     await page.waitForTimeout(300);

@@ -185,14 +185,14 @@ async fn a_stream_of_10_000_shards_draws_one_page_of_lanes() {
     let lanes = || texts(&root, ".lane strong");
     assert_eq!(lanes().len(), 32);
     assert_eq!(lanes()[0], "shardId-000000000000");
-    assert_eq!(texts(&root, ".lane-pages [role=status]"), ["Shards 1–32 of 10000"]);
+    assert_eq!(texts(&root, ".lane-pages [role=status]"), ["Lanes 1–32 of 10000"]);
     let previous_disabled = || find(&root, ".lane-pages button:first-child").has_attribute("disabled");
     assert!(previous_disabled(), "there is no page before the first");
 
     click(&root, ".lane-pages button:last-child");
     leptos::task::tick().await;
     assert_eq!(lanes()[0], "shardId-000000000032");
-    assert_eq!(texts(&root, ".lane-pages [role=status]"), ["Shards 33–64 of 10000"]);
+    assert_eq!(texts(&root, ".lane-pages [role=status]"), ["Lanes 33–64 of 10000"]);
     assert!(!previous_disabled());
     click(&root, ".lane-pages button:first-child");
     leptos::task::tick().await;

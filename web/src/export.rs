@@ -13,6 +13,7 @@ use serde_json::Value;
 use shardlab_core::call_log::CallLog;
 
 use crate::cli;
+use crate::format::plural;
 
 /// Operations after which the stream is not `ACTIVE` for a while.
 const CHANGES_STATUS: [&str; 7] = [
@@ -28,7 +29,10 @@ const CHANGES_STATUS: [&str; 7] = [
 /// What every script says first.
 fn preamble(calls: &CallLog, comment: &str) -> String {
     let mut lines = vec![
-        format!("{comment} The Kinesis calls of a Shardlab session ({}), to make the same streams,", calls.len()),
+        format!(
+            "{comment} The Kinesis calls of a Shardlab session ({}), to make the same streams,",
+            plural(calls.len(), "call")
+        ),
         format!("{comment} shards and records on AWS, LocalStack or `shardlab-api --listen`."),
         format!("{comment} ENDPOINT: empty for AWS; http://127.0.0.1:4567 for shardlab-api --listen."),
         format!("{comment} ARNs name the simulation's account in us-east-1: on AWS, set ACCOUNT and REGION."),
@@ -188,7 +192,10 @@ mod tests {
                 r#"run kinesis put-records --records '[{"Data":"AAE=","PartitionKey":"a"}]' --stream-name orders"#,
             ]
         );
-        assert!(script.starts_with("#!/usr/bin/env bash\n# The Kinesis calls of a Shardlab session (4),"), "{script}");
+        assert!(
+            script.starts_with("#!/usr/bin/env bash\n# The Kinesis calls of a Shardlab session (4 calls),"),
+            "{script}"
+        );
     }
 
     #[test]

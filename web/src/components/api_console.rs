@@ -369,6 +369,7 @@ pub fn ApiConsole(stream: &'static str) -> impl IntoView {
     // What the responses so far carried that later requests need.
     let remembered = RwSignal::new(Remembered::default());
     let clock_move = ClockMove::new();
+    let send_button = NodeRef::<leptos::html::Button>::new();
 
     let choose = {
         let templates = templates.clone();
@@ -405,6 +406,11 @@ pub fn ApiConsole(stream: &'static str) -> impl IntoView {
             )));
             return;
         }
+        // The button stays enabled, so that focus stays on it; one move at a time.
+        if clock_move.running_untracked() {
+            parse_error.set(Some("The clock is still moving for your last request: Cancel it, or wait.".into()));
+            return;
+        }
         parse_error.set(None);
         filled.set(body.get_untracked());
         let record = move |call: ApiCall| {
@@ -422,7 +428,10 @@ pub fn ApiConsole(stream: &'static str) -> impl IntoView {
             Some(step) => clock_move.start(
                 sim,
                 step,
-                Callback::new(move |response| record(ApiCall::answered(&target, request.clone(), response))),
+                Callback::new(move |response| {
+                    parse_error.set(None);
+                    record(ApiCall::answered(&target, request.clone(), response));
+                }),
             ),
             None => record(ApiCall::send(sim, &target, request)),
         }
@@ -475,9 +484,9 @@ pub fn ApiConsole(stream: &'static str) -> impl IntoView {
                         </button>
                     </p>
                 })}
-                <button type="submit" class="primary" disabled=move || { clock_move.running() }>"Send request"</button>
+                <button type="submit" class="primary" node_ref=send_button>"Send request"</button>
             </form>
-            <ClockMoveStatus clock_move=clock_move />
+            <ClockMoveStatus clock_move=clock_move after_cancel=send_button />
             {move || parse_error.get().map(|e| view! { <p class="result error" role="alert">{e}</p> })}
             <div class="console-history" aria-live="polite">
                 {move || history.get().into_iter().enumerate().map(|(idx, call)| view! {

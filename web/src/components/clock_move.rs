@@ -35,9 +35,9 @@ impl ClockMove {
         ClockMove { progress: RwSignal::new(None), started: StoredValue::new(0), stopped: RwSignal::new(None) }
     }
 
-    /// Whether a move is in progress (tracked).
-    pub fn running(self) -> bool {
-        self.progress.with(Option::is_some)
+    /// Whether a move is in progress, without tracking it.
+    pub fn running_untracked(self) -> bool {
+        self.progress.with_untracked(Option::is_some)
     }
 
     /// Moves the clock `total`, an undoable step, a frame at a time; `done`
@@ -98,9 +98,16 @@ impl Default for ClockMove {
     }
 }
 
-/// The move's progress bar and Cancel, or how the last move ended.
+/// The move's progress bar and Cancel, or how the last move ended. Cancel
+/// goes with the move, so it hands focus to `after_cancel`.
 #[component]
-pub fn ClockMoveStatus(clock_move: ClockMove) -> impl IntoView {
+pub fn ClockMoveStatus(clock_move: ClockMove, after_cancel: NodeRef<leptos::html::Button>) -> impl IntoView {
+    let cancel = move |_| {
+        clock_move.cancel();
+        if let Some(button) = after_cancel.get_untracked() {
+            let _ = button.focus();
+        }
+    };
     move || match clock_move.progress.get() {
         Some(Progress { moved, total }) => {
             let share = moved.as_millis() as f64 / total.as_millis().max(1) as f64;
@@ -108,7 +115,7 @@ pub fn ClockMoveStatus(clock_move: ClockMove) -> impl IntoView {
                 <div class="clock-move" role="status">
                     <progress max="1" value=share aria-label="Clock move"></progress>
                     <span>{format!("Moving the clock: {} of {} ({:.0} %)", duration(moved), duration(total), share * 100.0)}</span>
-                    <button type="button" on:click=move |_| clock_move.cancel()>"Cancel"</button>
+                    <button type="button" on:click=cancel>"Cancel"</button>
                 </div>
             }
             .into_any()

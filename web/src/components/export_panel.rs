@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use shardlab_core::call_log::CallLog;
 
 use crate::export::{aws_cli_script, boto3_script};
+use crate::format::plural;
 use crate::sim_handle::SimHandle;
 
 /// The two kinds of script, with their labels and file names.
@@ -68,8 +69,10 @@ pub fn ExportPanel() -> impl IntoView {
             <details on:toggle=move |ev| open.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open())>
                 <summary><h2 id="export-title">"Export as a script"</h2></summary>
                 <p class="muted">
-                    "This session's Kinesis calls, to make the same streams, shards and records on AWS. "
-                    "Set ENDPOINT to run them against shardlab-api --listen or LocalStack instead."
+                    "This session's Kinesis calls, to make the same streams, shards and records on AWS: save it, then run "
+                    <code>"bash shardlab-session.sh"</code> " (the AWS CLI, configured) or " <code>"python3 shardlab-session.py"</code>
+                    " (boto3). Set ENDPOINT to run it against a local Kinesis instead: LocalStack, or Shardlab's own "
+                    <code>"shardlab-api --listen"</code> " (see the project's README). Your calls come after the set-up lines."
                 </p>
                 <fieldset class="export-kind">
                     <legend>"Script"</legend>
@@ -85,7 +88,7 @@ pub fn ExportPanel() -> impl IntoView {
                         </label>
                     })}
                 </fieldset>
-                <p role="status">{move || format!("{} calls.", n_calls())}</p>
+                <p role="status">{move || format!("{}.", plural(n_calls(), "call"))}</p>
                 <textarea class="export-script mono" readonly rows="12" spellcheck="false" aria-label="The script" prop:value=move || script.get()></textarea>
                 <div class="export-actions">
                     <button type="button" on:click=copy>"Copy the script"</button>

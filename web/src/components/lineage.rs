@@ -66,10 +66,17 @@ pub fn origin_words(shard: &ShardView, shards: &[ShardView]) -> Option<String> {
     })
 }
 
+/// Whether a parent of some shard is still listed: once retention has
+/// dropped every closed shard, the children are one generation again, and
+/// there is nothing to draw.
+fn has_lineage(shards: &[ShardView]) -> bool {
+    shards.iter().any(|s| s.parent.is_some_and(|parent| shards.iter().any(|p| p.id == parent)))
+}
+
 /// The drawing, shown once the stream has been resharded.
 #[component]
 pub fn ShardLineage(shards: Memo<Vec<ShardView>>) -> impl IntoView {
-    let resharded = move || shards.with(|all| all.iter().any(|s| s.parent.is_some()));
+    let resharded = move || shards.with(|all| has_lineage(all));
     move || {
         resharded().then(|| {
             let (bars, edges) = shards.with(|all| layout(all));
@@ -147,6 +154,14 @@ mod tests {
         sim.merge_shards("s", ids[3], ids[1]).unwrap();
         sim.advance(limits::RESHARD_DELAY);
         sim.stream("s").unwrap().shards
+    }
+
+    #[test]
+    fn the_lineage_is_drawn_while_a_parent_is_listed() {
+        assert!(has_lineage(&resharded()));
+        let children: Vec<ShardView> = resharded().into_iter().filter(|s| s.is_open()).collect();
+        assert!(children.iter().any(|s| s.parent.is_some()), "the open shards still name their parents");
+        assert!(!has_lineage(&children), "with every parent gone there is one generation");
     }
 
     #[test]

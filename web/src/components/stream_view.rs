@@ -230,14 +230,21 @@ fn HeatStrip(stream: &'static str, shard: ShardId) -> impl IntoView {
 }
 
 /// The lanes of one page, and, when there is more than one, buttons to
-/// turn the pages.
+/// turn the pages above and below them. Paged, the open shards come first:
+/// after much resharding most lanes are closed ones.
 #[component]
 fn LanePages(stream: &'static str, shards: Memo<Vec<ShardView>>) -> impl IntoView {
     let page = RwSignal::new(0_usize);
     let window = Memo::new(move |_| lane_page(page.get(), shards.with(Vec::len)));
     let shown = move || {
-        let (range, _) = window.get();
-        shards.with(|all| all[range].to_vec())
+        let (range, pages) = window.get();
+        shards.with(|all| {
+            if pages == 1 {
+                return all.clone();
+            }
+            let (open, closed): (Vec<&ShardView>, Vec<&ShardView>) = all.iter().partition(|s| s.is_open());
+            open.into_iter().chain(closed).skip(range.start).take(range.len()).cloned().collect::<Vec<_>>()
+        })
     };
     // A page past the last (after a merge) shows the last.
     let turn = move |by: isize| {
@@ -245,26 +252,35 @@ fn LanePages(stream: &'static str, shards: Memo<Vec<ShardView>>) -> impl IntoVie
         let now = range.start / LANES_PER_PAGE;
         page.set(now.saturating_add_signed(by).min(pages - 1));
     };
-    view! {
-        {move || {
+    let pager = move |top: bool| {
+        move || {
             let (range, pages) = window.get();
             (pages > 1).then(|| {
                 let now = range.start / LANES_PER_PAGE;
-                let total = shards.with(Vec::len);
-                view! {
-                    <nav class="lane-pages" aria-label="Pages of shard lanes">
-                        <button on:click=move |_| turn(-1) disabled=move || { now == 0 }>"← Previous shards"</button>
-                        <span role="status">{format!("Shards {}–{} of {total}", range.start + 1, range.end)}</span>
-                        <button on:click=move |_| turn(1) disabled=move || { now + 1 == pages }>"Next shards →"</button>
-                    </nav>
+                let (open, total) = shards.with(|all| (all.iter().filter(|s| s.is_open()).count(), all.len()));
+                let order = if open < total { ", open first" } else { "" };
+                let words = format!("Lanes {}–{} of {total}{order}", range.start + 1, range.end);
+                let buttons = view! {
+                    <button on:click=move |_| turn(-1) disabled=move || { now == 0 } aria-label="Previous shards">"← Previous"</button>
+                    {if top { view! { <span role="status">{words}</span> }.into_any() } else { view! { <span>{words}</span> }.into_any() }}
+                    <button on:click=move |_| turn(1) disabled=move || { now + 1 == pages } aria-label="Next shards">"Next →"</button>
+                };
+                if top {
+                    view! { <nav class="lane-pages" aria-label="Pages of shard lanes">{buttons}</nav> }.into_any()
+                } else {
+                    view! { <div class="lane-pages" role="group" aria-label="Pages of shard lanes, below them">{buttons}</div> }.into_any()
                 }
             })
-        }}
+        }
+    };
+    view! {
+        {pager(true)}
         <ol class="lanes" aria-label="Shards">
             // Keyed by shard (and whether it is closed), not by its
             // record count: a lane stays in place as records arrive.
             <For each=shown key=|s| (s.id, s.is_open()) children=move |shard| view! { <Lane stream=stream shard=shard shards=shards /> } />
         </ol>
+        {pager(false)}
     }
 }
 

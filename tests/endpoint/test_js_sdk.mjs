@@ -156,6 +156,8 @@ test("SubscribeToShard streams records over HTTP/2 until the subscription ends",
   );
   const received = [];
   let events = 0;
+  // The clock move that ends the subscription, answered once the loop is done.
+  let ending = Promise.resolve();
   for await (const event of subscribed.EventStream) {
     // The SDK keeps the initial-response event to itself: every event here is a record batch.
     assert.ok(event.SubscribeToShardEvent, `unexpected event ${Object.keys(event)}`);
@@ -171,9 +173,10 @@ test("SubscribeToShard streams records over HTTP/2 until the subscription ends",
       );
     } else if (received.length === 3) {
       // Five simulated minutes end the subscription, and so the loop.
-      advance(300_000);
+      ending = advance(300_000);
     }
   }
+  await ending;
   assert.deepEqual(received, ["one", "two", "three"]);
   assert.ok(events >= 2, `${events} events`);
 });

@@ -117,6 +117,13 @@ impl PollingConsumer {
     /// The records it holds could have been read from a stream, checked on
     /// a restored snapshot before anything reads their bytes.
     pub(crate) fn check_restored(&self, now: Instant) -> Result<(), String> {
+        // What `pause` keeps: no poll falls due while paused. A paused poll
+        // does nothing, so one due then would fall due again and again.
+        if let Some(until) = self.paused_until(now)
+            && self.next_poll < until
+        {
+            return Err(alloc::format!("consumer {} polls while it is paused", self.id.0));
+        }
         for cursor in &self.shards {
             for record in &cursor.records {
                 // A consumer keeps records in plain text, as `GetRecords` hands them out.

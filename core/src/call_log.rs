@@ -41,7 +41,6 @@ pub struct LoggedCall {
 #[serde(from = "Stored", into = "Stored")]
 pub struct CallLog {
     chunks: Vec<Arc<Vec<LoggedCall>>>,
-    len: usize,
     /// Calls answered after the log was full.
     unlogged: u64,
 }
@@ -58,7 +57,7 @@ struct Stored {
 impl CallLog {
     /// Adds `call`, unless the log holds [`MAX_LOGGED_CALLS`] already.
     pub(crate) fn push(&mut self, call: LoggedCall) {
-        if self.len >= MAX_LOGGED_CALLS {
+        if self.len() >= MAX_LOGGED_CALLS {
             self.unlogged += 1;
             return;
         }
@@ -67,7 +66,6 @@ impl CallLog {
             Some(chunk) if chunk.len() < CHUNK => Arc::make_mut(chunk).push(call),
             _ => self.chunks.push(Arc::new(alloc::vec![call])),
         }
-        self.len += 1;
     }
 
     /// The calls, oldest first.
@@ -77,12 +75,12 @@ impl CallLog {
 
     /// How many calls are kept.
     pub fn len(&self) -> usize {
-        self.len
+        self.chunks.iter().map(|chunk| chunk.len()).sum()
     }
 
     /// Whether no call is kept.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.chunks.is_empty()
     }
 
     /// Calls answered after the log was full, and so not kept.
@@ -93,8 +91,9 @@ impl CallLog {
     /// The log's invariants, for a restored snapshot: within the cap, in
     /// the order of the clock, none after `now`, each of a logged target.
     pub(crate) fn check_restored(&self, now: Instant) -> Result<(), String> {
-        if self.len > MAX_LOGGED_CALLS {
-            return Err(alloc::format!("its call log holds {} calls, more than {MAX_LOGGED_CALLS}", self.len));
+        let len = self.len();
+        if len > MAX_LOGGED_CALLS {
+            return Err(alloc::format!("its call log holds {len} calls, more than {MAX_LOGGED_CALLS}"));
         }
         let mut previous = Instant::from_epoch_millis(0);
         for call in self.iter() {
@@ -113,7 +112,7 @@ impl CallLog {
 /// Two logs are equal when they hold the same calls, however they are chunked.
 impl PartialEq for CallLog {
     fn eq(&self, other: &CallLog) -> bool {
-        self.len == other.len && self.unlogged == other.unlogged && self.iter().eq(other.iter())
+        self.unlogged == other.unlogged && self.iter().eq(other.iter())
     }
 }
 
@@ -121,12 +120,8 @@ impl Eq for CallLog {}
 
 impl From<Stored> for CallLog {
     fn from(stored: Stored) -> CallLog {
-        let mut log = CallLog::default();
-        let len = stored.calls.len();
-        log.chunks = stored.calls.chunks(CHUNK).map(|chunk| Arc::new(chunk.to_vec())).collect();
-        log.len = len;
-        log.unlogged = stored.unlogged;
-        log
+        let chunks = stored.calls.chunks(CHUNK).map(|chunk| Arc::new(chunk.to_vec())).collect();
+        CallLog { chunks, unlogged: stored.unlogged }
     }
 }
 

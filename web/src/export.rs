@@ -48,9 +48,31 @@ fn preamble(calls: &CallLog, comment: &str) -> String {
     lines.join("\n") + "\n"
 }
 
-/// The stream a request names, as the waiter's member and value.
-fn stream_of(body: &Value) -> Option<(&'static str, &str)> {
-    ["StreamName", "StreamARN"].into_iter().find_map(|member| Some((member, body.get(member)?.as_str()?)))
+/// A logged call, as both scripts read it.
+struct Step<'a> {
+    target: &'a str,
+    /// `PutRecord`, from the target.
+    operation: &'a str,
+    body: Value,
+    /// The stream the call leaves `CREATING` or `UPDATING`, as the member
+    /// that names it (`StreamName` or `StreamARN`) and its value: a script
+    /// waits for it to be `ACTIVE` before the next call.
+    waits_for: Option<(&'static str, String)>,
+}
+
+/// The calls of `calls` whose body reads as JSON, which all do (the
+/// simulation answered them).
+fn steps(calls: &CallLog) -> impl Iterator<Item = Step<'_>> {
+    calls.iter().filter_map(|call| {
+        let body: Value = serde_json::from_str(&call.body).ok()?;
+        let operation = call.target.rsplit('.').next().unwrap_or_default();
+        let waits_for = CHANGES_STATUS.contains(&operation).then(|| {
+            ["StreamName", "StreamARN"]
+                .into_iter()
+                .find_map(|member| Some((member, body.get(member)?.as_str()?.to_owned())))
+        });
+        Some(Step { target: &call.target, operation, body, waits_for: waits_for.flatten() })
+    })
 }
 
 /// The session as a bash script of AWS CLI commands. Blobs go through files
@@ -83,21 +105,19 @@ blob() {
 }
 
 "#;
-    for call in calls.iter() {
-        let Ok(mut body) = serde_json::from_str::<Value>(&call.body) else { continue };
-        let operation = call.target.rsplit('.').next().unwrap_or_default();
+    for Step { target, mut body, waits_for, .. } in steps(calls) {
         // A top-level blob through a file; the rest as the console shows it.
         let data = body.as_object_mut().and_then(|members| members.remove("Data"));
-        let Some(line) = cli::command(&call.target, &body) else { continue };
+        let Some(line) = cli::command(target, &body) else { continue };
         let mut line = format!("run {}", line.trim_start_matches("aws "));
         if let Some(Value::String(data)) = data {
             line += &format!(" --data \"$(blob {})\"", cli::shell_quote(&data));
         }
         script += &line;
         script.push('\n');
-        if let Some((member, stream)) = CHANGES_STATUS.contains(&operation).then(|| stream_of(&body)).flatten() {
-            let option = if member == "StreamName" { "--stream-name" } else { "--stream-arn" };
-            script += &format!("run kinesis wait stream-exists {option} {}\n", cli::shell_quote(stream));
+        if let Some((member, stream)) = waits_for {
+            script +=
+                &format!("run kinesis wait stream-exists --{} {}\n", cli::kebab(member), cli::shell_quote(&stream));
         }
     }
     script
@@ -134,14 +154,12 @@ def params(text):
 
 
 "#;
-    for call in calls.iter() {
-        let Ok(body) = serde_json::from_str::<Value>(&call.body) else { continue };
-        let operation = call.target.rsplit('.').next().unwrap_or_default();
+    for Step { operation, body, waits_for, .. } in steps(calls) {
         // A JSON string is a Python string literal too.
         let text = Value::String(body.to_string()).to_string();
         script += &format!("kinesis.{}(**params({text}))\n", cli::kebab(operation).replace('-', "_"));
-        if let Some((member, stream)) = CHANGES_STATUS.contains(&operation).then(|| stream_of(&body)).flatten() {
-            let stream = Value::String(stream.to_owned());
+        if let Some((member, stream)) = waits_for {
+            let stream = Value::String(stream);
             script += &format!("kinesis.get_waiter(\"stream_exists\").wait({member}={stream})\n");
         }
     }

@@ -260,15 +260,14 @@ fn LanePages(stream: &'static str, shards: Memo<Vec<ShardView>>) -> impl IntoVie
                 let (open, total) = shards.with(|all| (all.iter().filter(|s| s.is_open()).count(), all.len()));
                 let order = if open < total { ", open first" } else { "" };
                 let words = format!("Lanes {}–{} of {total}{order}", range.start + 1, range.end);
-                let buttons = view! {
-                    <button on:click=move |_| turn(-1) disabled=move || { now == 0 } aria-label="Previous shards">"← Previous"</button>
-                    {if top { view! { <span role="status">{words}</span> }.into_any() } else { view! { <span>{words}</span> }.into_any() }}
-                    <button on:click=move |_| turn(1) disabled=move || { now + 1 == pages } aria-label="Next shards">"Next →"</button>
-                };
-                if top {
-                    view! { <nav class="lane-pages" aria-label="Pages of shard lanes">{buttons}</nav> }.into_any()
-                } else {
-                    view! { <div class="lane-pages" role="group" aria-label="Pages of shard lanes, below them">{buttons}</div> }.into_any()
+                // Both bars turn the pages; the top one announces the page.
+                let label = if top { "Pages of shard lanes" } else { "Pages of shard lanes, below them" };
+                view! {
+                    <nav class="lane-pages" aria-label=label>
+                        <button on:click=move |_| turn(-1) disabled=move || { now == 0 } aria-label="Previous shards">"← Previous"</button>
+                        <span role=top.then_some("status")>{words}</span>
+                        <button on:click=move |_| turn(1) disabled=move || { now + 1 == pages } aria-label="Next shards">"Next →"</button>
+                    </nav>
                 }
             })
         }

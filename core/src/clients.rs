@@ -57,10 +57,9 @@ impl Simulation {
     }
 
     pub(crate) fn poll_producer_at(&mut self, idx: usize) {
-        // The producer calls the simulation's public API, so it is taken out while it runs.
-        let Some(mut producer) = self.producers[idx].take() else { return };
-        producer.poll(self);
-        self.producers[idx] = Some(producer);
+        if let Some(producer) = self.producers[idx].as_mut() {
+            producer.run(&mut kinesis_client!(self));
+        }
     }
 
     /// Starts a KCL application (its lease table, and for fan-out its

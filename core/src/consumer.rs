@@ -20,10 +20,11 @@ use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{GetRecordsError, GetShardIteratorError, NotFound};
+use crate::error::{GetRecordsError, GetShardIteratorError, ListError, NotFound};
 use crate::iterator::{ShardIteratorType, StartingPosition};
+use crate::kinesis::KinesisClient;
 use crate::ops_records::GetShardIteratorInput;
-use crate::sim::Simulation;
+use crate::ops_streams::ShardFilter;
 use crate::stream::{Record, ShardId};
 use crate::time::{Duration, Instant};
 
@@ -180,39 +181,41 @@ impl ShardCursor {
     }
 
     /// Replaces an expired iterator with a new one from [`Self::resume_position`].
-    fn renew_iterator(&mut self, sim: &Simulation, stream: &str, message: String) {
+    fn renew_iterator(&mut self, kinesis: &mut KinesisClient<'_>, stream: &str, message: String) {
         let resume_from = self.resume_position();
         let input =
             GetShardIteratorInput { stream_name: stream.into(), shard_id: self.shard, position: resume_from.clone() };
-        match sim.get_shard_iterator(input) {
+        match kinesis.get_shard_iterator(input) {
             Ok(iterator) => self.iterator = Some(iterator),
             Err(err) => self.last_error = Some(describe(err.code(), err)),
         }
-        self.expired = Some(IteratorExpiry { at: sim.now(), message, resume_from });
+        self.expired = Some(IteratorExpiry { at: kinesis.now(), message, resume_from });
     }
 }
 
 impl PollingConsumer {
     pub(crate) fn start(
-        sim: &mut Simulation,
+        kinesis: &mut KinesisClient<'_>,
         id: ConsumerId,
         stream: &str,
         position: StartingPosition,
     ) -> Result<PollingConsumer, GetShardIteratorError> {
-        let shard_ids: Vec<ShardId> = match sim.stream(stream) {
-            Some(view) => view.open_shards().map(|s| s.id).collect(),
-            None => return Err(GetShardIteratorError::ResourceNotFound(crate::NotFound::Stream(stream.into()))),
-        };
+        let open = kinesis.all_shards(stream, ShardFilter::AtLatest).map_err(|err| match err {
+            ListError::AccessDenied(denied) => GetShardIteratorError::AccessDenied(denied),
+            // The stream is missing or not yet listable: it cannot be read.
+            _ => GetShardIteratorError::ResourceNotFound(crate::NotFound::Stream(stream.into())),
+        })?;
+        let shard_ids: Vec<ShardId> = open.iter().map(|s| s.id).collect();
         let iterator_type = position.iterator_type();
         let starting_position = match position {
-            StartingPosition::Latest => StartingPosition::AtTimestamp(sim.now()),
+            StartingPosition::Latest => StartingPosition::AtTimestamp(kinesis.now()),
             ref other => other.clone(),
         };
         let mut shards = Vec::with_capacity(shard_ids.len());
         for shard in shard_ids {
             let input =
                 GetShardIteratorInput { stream_name: stream.into(), shard_id: shard, position: position.clone() };
-            let iterator = sim.get_shard_iterator(input)?;
+            let iterator = kinesis.get_shard_iterator(input)?;
             shards.push(ShardCursor::new(shard, starting_position.clone(), Ok(iterator)));
         }
         Ok(PollingConsumer {
@@ -220,7 +223,7 @@ impl PollingConsumer {
             stream: stream.into(),
             iterator_type,
             shards,
-            next_poll: sim.now() + POLL_INTERVAL,
+            next_poll: kinesis.now() + POLL_INTERVAL,
             paused_until: None,
         })
     }
@@ -244,15 +247,15 @@ impl PollingConsumer {
     /// a merged child's other parent to finish first. An expired iterator is
     /// replaced at once, and the new one is read at the next poll. A paused
     /// consumer makes no calls.
-    pub(crate) fn poll(&mut self, sim: &mut Simulation) {
-        if self.paused_until(sim.now()).is_some() {
+    pub(crate) fn poll(&mut self, kinesis: &mut KinesisClient<'_>) {
+        if self.paused_until(kinesis.now()).is_some() {
             return;
         }
         self.paused_until = None;
         let mut children = Vec::new();
         for cursor in &mut self.shards {
             let Some(iterator) = cursor.iterator.take() else { continue };
-            match sim.get_records(&iterator, None) {
+            match kinesis.get_records(&iterator, None) {
                 Ok(output) => {
                     cursor.receive(output.records);
                     cursor.iterator = output.next_shard_iterator;
@@ -264,7 +267,7 @@ impl PollingConsumer {
                     cursor.last_error = Some(describe(err.code(), &err));
                     cursor.iterator = Some(iterator);
                     if let GetRecordsError::ExpiredIterator(expired) = err {
-                        cursor.renew_iterator(sim, &self.stream, expired.to_string());
+                        cursor.renew_iterator(kinesis, &self.stream, expired.to_string());
                     }
                 }
             }
@@ -278,10 +281,10 @@ impl PollingConsumer {
                 shard_id: child,
                 position: StartingPosition::TrimHorizon,
             };
-            let iterator = sim.get_shard_iterator(input);
+            let iterator = kinesis.get_shard_iterator(input);
             self.shards.push(ShardCursor::new(child, StartingPosition::TrimHorizon, iterator));
         }
-        self.next_poll = sim.now() + POLL_INTERVAL;
+        self.next_poll = kinesis.now() + POLL_INTERVAL;
     }
 
     /// A view at `now` holding only the newest `newest` records of each

@@ -4,7 +4,7 @@
 //!
 //! A generator is a client like the KPL producer: it sends `PutRecords`
 //! batches every [`GENERATOR_TICK`], and counts what the service answered.
-//! The batches go through `Simulation::put_generated`, `PutRecords` with
+//! The batches go through `KinesisClient::put_generated`, `PutRecords` with
 //! its checks, throttling and metrics but answered in counts, so that a
 //! generator far above the limit does not pay for each refusal as a write.
 //! It does not retry throttled entries; the counts are the lesson
@@ -17,6 +17,7 @@ use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
+use crate::kinesis::KinesisClient;
 use crate::ops_records::GeneratedKeys;
 use crate::rand::Rand;
 use crate::time::{Duration, Instant};
@@ -235,11 +236,11 @@ impl Generator {
 
     /// Sends this tick's records, in `PutRecords` calls of at most 500
     /// entries and 5 MiB. The calls go through
-    /// `Simulation::put_generated`, which answers with counts: an entry's
+    /// `KinesisClient::put_generated`, which answers with counts: an entry's
     /// data is made only if a shard accepts it, so the work of a tick grows
     /// with what the stream stores, plus a routing and a budget check for
     /// each refused entry.
-    fn tick(&mut self, sim: &mut Simulation) {
+    fn tick(&mut self, client: &mut KinesisClient<'_>) {
         let due = self.records_this_tick();
         self.ticks = self.ticks.wrapping_add(1);
         self.next_tick = self.next_tick + GENERATOR_TICK;
@@ -259,7 +260,7 @@ impl Generator {
             let first_serial = self.counters.sent;
             self.counters.sent = self.counters.sent.saturating_add(count);
             let data = |idx: usize| payload(keys.get(idx), first_serial.saturating_add(idx as u64), record_bytes);
-            match sim.put_generated(&self.config.stream_name, &keys, record_bytes, data) {
+            match client.put_generated(&self.config.stream_name, &keys, record_bytes, data) {
                 Ok((stored, throttled)) => {
                     self.counters.stored = self.counters.stored.saturating_add(stored);
                     self.counters.throttled = self.counters.throttled.saturating_add(throttled);
@@ -307,13 +308,7 @@ impl Simulation {
     }
 
     pub(crate) fn tick_generator_at(&mut self, idx: usize) {
-        // The generator calls the simulation's public API, so it is swapped
-        // out while it runs; a stopped placeholder is never due.
-        let placeholder =
-            Generator { running: false, ..Generator::new(self.generators[idx].config.clone(), 0, self.now) };
-        let mut generator = core::mem::replace(&mut self.generators[idx], placeholder);
-        generator.tick(self);
-        self.generators[idx] = generator;
+        self.generators[idx].tick(&mut kinesis_client!(self));
     }
 }
 

@@ -27,10 +27,87 @@
 //! let page = sim.get_records(&iterator, None).unwrap();
 //! assert_eq!(page.records[0].data(), b"hello");
 //! ```
+//!
+//! # Layers
+//!
+//! From the bottom up; each layer uses only the ones below it.
+//!
+//! **Values** (`time`, `hash`, `sequence`, `iterator`, `base64`, `rand`,
+//! `limits`, `validate`): instants and durations, hash keys and ranges,
+//! sequence numbers, sealed shard iterators, the seeded generator, AWS's
+//! limits as constants. They hold no state of the account.
+//!
+//! **IAM** (`policy`): identity policies and their evaluation. Whoever makes
+//! a call is a `Caller` passed to it, never ambient state: a Lambda mapping
+//! or a Firehose reader calls as its own role without swapping anyone's
+//! identity out and back.
+//!
+//! **Kinesis** (`kinesis/`, with the operations in `ops_streams`,
+//! `ops_records`, `ops_efo`, `ops_security`, `reshard`, and `stream`,
+//! `record_log`, `throttle`, `metrics`, `telemetry`, `cost`, `kms`): the
+//! service. `Kinesis` owns streams, shards, records, throttling, metrics,
+//! cost, encryption, resharding and fan-out; its operations are told the time
+//! and the caller (`kinesis::Call`). A stream change begins in one place
+//! (`Stream::begin`) and lands in one (`Kinesis::land_stream_change`). It
+//! knows nothing of the applications that use it.
+//!
+//! **The Kinesis client API** (`kinesis::KinesisClient`): the calls an
+//! application makes (`ListShards`, `DescribeStreamSummary`,
+//! `GetShardIterator`, `GetRecords`, `PutRecords`, the fan-out calls), lent
+//! to an application while it runs. It holds the service privately, so an
+//! application that reads a stream's state behind the API does not compile.
+//!
+//! **Leaf services** (`s3`, `sqs`, `destinations`): the object store, the
+//! queues and the on-failure destinations, which call no one. Their
+//! operations are still `impl Simulation` blocks reading the clock from it;
+//! making each a service told the time, as Kinesis is, is a later step of
+//! issue 13.
+//!
+//! **Applications** (`consumer`, `generator`, `kpl`, `kcl`, `lambda`,
+//! `firehose`): polling consumers, traffic generators, the KPL, the KCL,
+//! Lambda event-source mappings and Firehose. Each reads and writes streams
+//! through a `KinesisClient`. Still to move off `&mut Simulation`: Lambda
+//! mappings and KCL applications, which are handed the simulation and borrow
+//! a client from it for each Kinesis call, because they also reach Lambda's
+//! functions, the destinations and the SQS queues (issue 13).
+//!
+//! **`Simulation`** (`sim`, `sim_kinesis`, `clients`): composes the services,
+//! owns the clock, and runs what falls due in a fixed order (`advance`). Its
+//! Kinesis methods (`sim_kinesis`) pass each call to the service at its
+//! clock, as its current caller, and read the service's metrics and cost.
+//!
+//! **Edges** (`snapshot`, `share`, `call_log`, `api`): versioned snapshots
+//! written through their own types (`snapshot/v1.rs`), so a service's layout
+//! may change without changing the format; share links; the log of Kinesis
+//! calls; the JSON protocol over `Simulation`.
 
 #![no_std]
 
 extern crate alloc;
+
+/// The call context of simulation `$sim`: its clock, and `$caller` (its
+/// current caller when not given). A macro rather than a method, so that it
+/// borrows only the fields it reads, leaving `$sim.kinesis` and the
+/// applications free to borrow mutably beside it.
+macro_rules! kinesis_call {
+    ($sim:expr) => {
+        $crate::kinesis::Call {
+            now: $sim.now,
+            caller: $crate::policy::Caller::of($sim.caller.as_ref(), &$sim.policies),
+        }
+    };
+    ($sim:expr, $caller:expr) => {
+        $crate::kinesis::Call { now: $sim.now, caller: $caller }
+    };
+}
+
+/// A [`kinesis::KinesisClient`] lent out of simulation `$sim`, calling as
+/// in [`kinesis_call`].
+macro_rules! kinesis_client {
+    ($sim:expr $(, $caller:expr)?) => {
+        $crate::kinesis::KinesisClient::new(&mut $sim.kinesis, kinesis_call!($sim $(, $caller)?))
+    };
+}
 
 // The Kinesis JSON wire protocol over `Simulation`, for headless drivers.
 pub mod api;
@@ -47,6 +124,7 @@ pub mod firehose;
 mod hash;
 mod iterator;
 pub mod kcl;
+mod kinesis;
 // Server-side encryption as learners observe it (a teaching model, not cryptography).
 pub mod kms;
 pub mod kpl;
@@ -67,6 +145,7 @@ pub mod s3;
 mod sequence;
 pub mod share;
 mod sim;
+mod sim_kinesis;
 pub mod snapshot;
 // Amazon SQS standard queues, for contrast with Kinesis.
 pub mod sqs;

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{EfoError, NotFound, Validator};
 use crate::iterator::StartingPosition;
+use crate::kinesis::{Call, Kinesis};
 use crate::limits::{
     CONSUMER_CREATE_DELAY, CONSUMER_DELETE_DELAY, EFO_BYTES_PER_SEC, MAX_CONSUMERS_CREATING, MAX_CONSUMERS_PER_STREAM,
     RESUBSCRIBE_WAIT, SUBSCRIPTION_LIFETIME,
@@ -24,7 +25,6 @@ use crate::limits::{
 use crate::metrics::MetricName;
 use crate::ops_records::{ChildShard, GetShardIteratorInput, millis_behind_latest};
 use crate::sequence::SequenceNumber;
-use crate::sim::Simulation;
 use crate::stream::{Record, Shard, ShardId, Stream};
 use crate::throttle::TokenBucket;
 use crate::time::Instant;
@@ -166,7 +166,8 @@ impl Stream {
     }
 }
 
-impl Simulation {
+// Documented where the simulation offers them, in `sim_kinesis.rs`.
+impl Kinesis {
     fn stream_by_arn_mut(&mut self, arn: &str) -> Result<&mut Stream, EfoError> {
         let name = stream_of_arn(arn).ok_or_else(|| {
             EfoError::InvalidArgument(format!(
@@ -177,13 +178,13 @@ impl Simulation {
         self.streams.get_mut(name).ok_or_else(|| EfoError::ResourceNotFound(NotFound::Stream(name.into())))
     }
 
-    /// `RegisterStreamConsumer`: up to 20 consumers per stream, at most 5 `CREATING` at once.
-    pub fn register_stream_consumer(
+    pub(crate) fn register_stream_consumer(
         &mut self,
+        cx: Call<'_>,
         stream_arn: &str,
         consumer_name: &str,
     ) -> Result<StreamConsumer, EfoError> {
-        self.authorize("kinesis:RegisterStreamConsumer", stream_arn).map_err(EfoError::AccessDenied)?;
+        cx.authorize("kinesis:RegisterStreamConsumer", stream_arn).map_err(EfoError::AccessDenied)?;
         let mut v = Validator::default();
         v.check(
             (1..=128).contains(&consumer_name.len())
@@ -193,7 +194,7 @@ impl Simulation {
             "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
         );
         v.finish().map_err(EfoError::Validation)?;
-        let now = self.now;
+        let now = cx.now;
         let stream = self.stream_by_arn_mut(stream_arn)?;
         if !stream.status.is_usable() {
             return Err(EfoError::ResourceInUse(format!(
@@ -243,24 +244,28 @@ impl Simulation {
         Ok((stream, consumer))
     }
 
-    /// `DescribeStreamConsumer` by consumer ARN.
-    pub fn describe_stream_consumer(&self, consumer_arn: &str) -> Result<StreamConsumer, EfoError> {
-        self.authorize("kinesis:DescribeStreamConsumer", consumer_arn).map_err(EfoError::AccessDenied)?;
+    pub(crate) fn describe_stream_consumer(
+        &self,
+        cx: Call<'_>,
+        consumer_arn: &str,
+    ) -> Result<StreamConsumer, EfoError> {
+        cx.authorize("kinesis:DescribeStreamConsumer", consumer_arn).map_err(EfoError::AccessDenied)?;
         self.find_consumer(consumer_arn).map(|(_, c)| c.clone())
     }
 
-    /// `ListStreamConsumers`: every consumer of the stream, in registration order.
-    pub fn list_stream_consumers(&mut self, stream_arn: &str) -> Result<Vec<StreamConsumer>, EfoError> {
-        self.authorize("kinesis:ListStreamConsumers", stream_arn).map_err(EfoError::AccessDenied)?;
+    pub(crate) fn list_stream_consumers(
+        &mut self,
+        cx: Call<'_>,
+        stream_arn: &str,
+    ) -> Result<Vec<StreamConsumer>, EfoError> {
+        cx.authorize("kinesis:ListStreamConsumers", stream_arn).map_err(EfoError::AccessDenied)?;
         Ok(self.stream_by_arn_mut(stream_arn)?.consumers.clone())
     }
 
-    /// `DeregisterStreamConsumer`: the consumer is `DELETING`, then gone; its
-    /// subscriptions end at once.
-    pub fn deregister_stream_consumer(&mut self, consumer_arn: &str) -> Result<(), EfoError> {
-        self.authorize("kinesis:DeregisterStreamConsumer", consumer_arn).map_err(EfoError::AccessDenied)?;
+    pub(crate) fn deregister_stream_consumer(&mut self, cx: Call<'_>, consumer_arn: &str) -> Result<(), EfoError> {
+        cx.authorize("kinesis:DeregisterStreamConsumer", consumer_arn).map_err(EfoError::AccessDenied)?;
         let stream_name = self.find_consumer(consumer_arn)?.0.name.clone();
-        let now = self.now;
+        let now = cx.now;
         let stream = self.streams.get_mut(&stream_name).expect("found above");
         stream.accrue_cost(now);
         let consumer = stream.consumers.iter_mut().find(|c| c.consumer_arn == consumer_arn).expect("found above");
@@ -272,16 +277,14 @@ impl Simulation {
         Ok(())
     }
 
-    /// `SubscribeToShard`: opens a push channel from `shard_id` to an
-    /// `ACTIVE` consumer. A second subscription for the same consumer and
-    /// shard within 5 seconds is refused; after that it replaces the first.
-    pub fn subscribe_to_shard(
+    pub(crate) fn subscribe_to_shard(
         &mut self,
+        cx: Call<'_>,
         consumer_arn: &str,
         shard_id: ShardId,
         position: StartingPosition,
     ) -> Result<SubscriptionId, EfoError> {
-        self.authorize("kinesis:SubscribeToShard", consumer_arn).map_err(EfoError::AccessDenied)?;
+        cx.authorize("kinesis:SubscribeToShard", consumer_arn).map_err(EfoError::AccessDenied)?;
         let (stream, consumer) = self.find_consumer(consumer_arn)?;
         if consumer.consumer_status != ConsumerStatus::Active {
             return Err(EfoError::ResourceInUse(format!(
@@ -292,7 +295,7 @@ impl Simulation {
             )));
         }
         let stream_name = stream.name.clone();
-        let now = self.now;
+        let now = cx.now;
         let previous =
             self.subscriptions.iter().position(|s| !s.ended && s.consumer_arn == consumer_arn && s.shard == shard_id);
         if let Some(idx) = previous {
@@ -303,7 +306,7 @@ impl Simulation {
         }
         // The starting position resolves exactly as GetShardIterator's does.
         let iterator = self
-            .get_shard_iterator(GetShardIteratorInput { stream_name: stream_name.clone(), shard_id, position })
+            .get_shard_iterator(cx, GetShardIteratorInput { stream_name: stream_name.clone(), shard_id, position })
             .map_err(|err| match err {
                 crate::GetShardIteratorError::ResourceNotFound(nf) => EfoError::ResourceNotFound(nf),
                 crate::GetShardIteratorError::InvalidArgument(m) => EfoError::InvalidArgument(m),
@@ -328,11 +331,7 @@ impl Simulation {
         Ok(id)
     }
 
-    /// Every fan-out consumer registered on `stream`, in registration order,
-    /// with its newest subscription to each shard. A view for displays, like
-    /// [`Simulation::consumer_summaries`]: not a Kinesis call, so it needs no
-    /// permission and changes nothing.
-    pub fn fan_out_consumer_summaries(&self, stream: &str) -> Vec<FanOutConsumerSummary> {
+    pub(crate) fn fan_out_consumer_summaries(&self, cx: Call<'_>, stream: &str) -> Vec<FanOutConsumerSummary> {
         let Some(stream) = self.streams.get(stream) else { return Vec::new() };
         let summary = |consumer: &StreamConsumer| {
             // Subscriptions are kept in the order they were opened, so the
@@ -349,7 +348,7 @@ impl Simulation {
                         id: subscription.id,
                         shard: shard.id,
                         continuation_sequence_number: subscription.continuation_sequence_number(shard),
-                        millis_behind_latest: millis_behind_latest(self.now, shard.next_unread(subscription.counter)),
+                        millis_behind_latest: millis_behind_latest(cx.now, shard.next_unread(subscription.counter)),
                         ended: subscription.ended,
                     })
                 })
@@ -359,12 +358,9 @@ impl Simulation {
         stream.consumers.iter().map(summary).collect()
     }
 
-    /// Drains a subscription: one event with every record that arrived since
-    /// the last drain, up to the consumer's 2 MiB/s. Ends the subscription
-    /// after five minutes or at the end of a closed shard.
-    pub fn read_subscription(&mut self, id: SubscriptionId) -> Result<SubscriptionRead, EfoError> {
-        let now = self.now;
-        let Simulation { streams, subscriptions, .. } = self;
+    pub(crate) fn read_subscription(&mut self, cx: Call<'_>, id: SubscriptionId) -> Result<SubscriptionRead, EfoError> {
+        let now = cx.now;
+        let Kinesis { streams, subscriptions, .. } = self;
         let gone = || EfoError::ResourceNotFound(NotFound::Other(format!("Subscription {} not found.", id.0)));
         let subscription = subscriptions.iter_mut().find(|s| s.id == id).ok_or_else(gone)?;
         let stream = streams.get_mut(&subscription.stream).ok_or_else(gone)?;

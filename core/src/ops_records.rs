@@ -11,6 +11,7 @@ use crate::error::{
 };
 use crate::hash::{HashKey, HashKeyRange};
 use crate::iterator::{IteratorToken, StartingPosition};
+use crate::kinesis::{Call, Kinesis};
 use crate::kms::{self, EncryptionType, KeyId};
 use crate::limits::{
     ITERATOR_LIFETIME, MAX_DATA_MEMBER_BYTES, MAX_GET_RECORDS_BYTES, MAX_GET_RECORDS_LIMIT, MAX_PARTITION_KEY_CHARS,
@@ -19,7 +20,6 @@ use crate::limits::{
 use crate::metrics::MetricName;
 use crate::ops_streams::stream_arn;
 use crate::sequence::SequenceNumber;
-use crate::sim::Simulation;
 use crate::stream::{Encryption, Record, Shard, ShardId, Stream};
 use crate::time::Instant;
 use crate::validate;
@@ -308,18 +308,22 @@ impl GeneratedKeys {
     }
 }
 
-impl Simulation {
+// Documented where the simulation offers them, in `sim_kinesis.rs`.
+impl Kinesis {
     /// The largest record `stream_name` takes; the default for a stream
     /// that does not exist, whose error comes later, after the size checks.
     fn max_record_bytes(&self, stream_name: &str) -> usize {
         self.streams.get(stream_name).map_or(MAX_RECORD_DATA_BYTES, Stream::max_record_bytes)
     }
 
-    /// `PutRecord`: stores one record in the shard its hash key falls in.
-    pub fn put_record(&mut self, input: PutRecordInput) -> Result<PutRecordOutput, PutRecordError> {
+    pub(crate) fn put_record(
+        &mut self,
+        cx: Call<'_>,
+        input: PutRecordInput,
+    ) -> Result<PutRecordOutput, PutRecordError> {
         let PutRecordInput { stream_name, partition_key, data, explicit_hash_key, sequence_number_for_ordering } =
             input;
-        self.authorize("kinesis:PutRecord", &stream_arn(&stream_name)).map_err(PutRecordError::AccessDenied)?;
+        cx.authorize("kinesis:PutRecord", &stream_arn(&stream_name)).map_err(PutRecordError::AccessDenied)?;
         let mut v = Validator::default();
         validate::stream_name(&mut v, &stream_name);
         validate_entry(&mut v, None, &partition_key, &data, explicit_hash_key.as_deref());
@@ -341,7 +345,7 @@ impl Simulation {
                 crate::ACCOUNT_ID
             )));
         }
-        let now = self.now;
+        let now = cx.now;
         let stream = self.usable_stream_mut(&stream_name).map_err(PutRecordError::ResourceNotFound)?;
         let written = write(stream, now, &partition_key, routing, &data);
         if written.is_ok() {
@@ -352,11 +356,13 @@ impl Simulation {
         written.map_err(PutRecordError::ProvisionedThroughputExceeded)
     }
 
-    /// `PutRecords`: up to 500 records in one call. Entries succeed or fail
-    /// one by one; a failed entry carries an error code and no sequence number.
-    pub fn put_records(&mut self, input: PutRecordsInput) -> Result<PutRecordsOutput, PutRecordError> {
+    pub(crate) fn put_records(
+        &mut self,
+        cx: Call<'_>,
+        input: PutRecordsInput,
+    ) -> Result<PutRecordsOutput, PutRecordError> {
         let PutRecordsInput { stream_name, records } = input;
-        self.authorize("kinesis:PutRecords", &stream_arn(&stream_name)).map_err(PutRecordError::AccessDenied)?;
+        cx.authorize("kinesis:PutRecords", &stream_arn(&stream_name)).map_err(PutRecordError::AccessDenied)?;
         // In AWS's order: the list, its entries, then the stream.
         let mut v = Validator::default();
         v.list_length("records", records.len(), MAX_PUT_RECORDS_ENTRIES, || {
@@ -385,7 +391,7 @@ impl Simulation {
             .map(|r| hash_key_of(&r.partition_key, r.explicit_hash_key.as_deref()))
             .collect::<Result<Vec<_>, _>>()
             .map_err(PutRecordError::InvalidArgument)?;
-        let now = self.now;
+        let now = cx.now;
         let stream = self.usable_stream_mut(&stream_name).map_err(PutRecordError::ResourceNotFound)?;
         let results: Vec<PutRecordsResultEntry> = records
             .into_iter()
@@ -422,12 +428,13 @@ impl Simulation {
     /// every refusal as if it were a write.
     pub(crate) fn put_generated(
         &mut self,
+        cx: Call<'_>,
         stream_name: &str,
         keys: &GeneratedKeys,
         data_bytes: usize,
         mut data: impl FnMut(usize) -> Vec<u8>,
     ) -> Result<(u64, u64), PutRecordError> {
-        self.authorize("kinesis:PutRecords", &stream_arn(stream_name)).map_err(PutRecordError::AccessDenied)?;
+        cx.authorize("kinesis:PutRecords", &stream_arn(stream_name)).map_err(PutRecordError::AccessDenied)?;
         let count = keys.len();
         debug_assert!((1..=MAX_PUT_RECORDS_ENTRIES).contains(&count) && data_bytes <= MAX_RECORD_DATA_BYTES);
         debug_assert!(keys.iter().all(|k| (1..=MAX_PARTITION_KEY_CHARS).contains(&k.chars().count())));
@@ -441,7 +448,7 @@ impl Simulation {
         if total > MAX_PUT_RECORDS_BYTES {
             return Err(PutRecordError::InvalidArgument("Records size exceeds 5 MB limit".into()));
         }
-        let now = self.now;
+        let now = cx.now;
         let stream = self.usable_stream_mut(stream_name).map_err(PutRecordError::ResourceNotFound)?;
         // Throttled entries per shard, added to the tally after the loop.
         let mut throttled: Vec<(ShardId, u64)> = Vec::new();
@@ -484,10 +491,13 @@ impl Simulation {
         Ok((stored, refused))
     }
 
-    /// `GetShardIterator` for one shard of a stream.
-    pub fn get_shard_iterator(&self, input: GetShardIteratorInput) -> Result<String, GetShardIteratorError> {
+    pub(crate) fn get_shard_iterator(
+        &self,
+        cx: Call<'_>,
+        input: GetShardIteratorInput,
+    ) -> Result<String, GetShardIteratorError> {
         let GetShardIteratorInput { stream_name, shard_id, position } = input;
-        self.authorize("kinesis:GetShardIterator", &stream_arn(&stream_name))
+        cx.authorize("kinesis:GetShardIterator", &stream_arn(&stream_name))
             .map_err(GetShardIteratorError::AccessDenied)?;
         let mut v = Validator::default();
         validate::stream_name(&mut v, &stream_name);
@@ -521,11 +531,11 @@ impl Simulation {
             StartingPosition::Latest => shard.next_counter(),
             StartingPosition::AtSequenceNumber(text) => parse(text)?.counter(),
             StartingPosition::AfterSequenceNumber(text) => parse(text)?.counter() + 1,
-            StartingPosition::AtTimestamp(at) if *at > self.now => {
+            StartingPosition::AtTimestamp(at) if *at > cx.now => {
                 return Err(GetShardIteratorError::InvalidArgument(format!(
                     "The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: {}, currentTimestampInMillis: {}",
                     at.epoch_millis(),
-                    self.now.epoch_millis()
+                    cx.now.epoch_millis()
                 )));
             }
             StartingPosition::AtTimestamp(at) => shard
@@ -534,15 +544,13 @@ impl Simulation {
                 .map_or(shard.next_counter(), |r| r.sequence_number().counter()),
         };
         let serial = shard.stream_serial();
-        Ok(IteratorToken { stream: stream_name, serial, shard: shard_id, counter, issued: self.now }
+        Ok(IteratorToken { stream: stream_name, serial, shard: shard_id, counter, issued: cx.now }
             .encode(&self.iterator_key))
     }
 
-    /// `GetRecords`: up to `limit` (default and maximum 10,000) records and
-    /// at most 10 MiB from the iterator's position, and the iterator to
-    /// continue from.
-    pub fn get_records(
+    pub(crate) fn get_records(
         &mut self,
+        cx: Call<'_>,
         shard_iterator: &str,
         limit: Option<u32>,
     ) -> Result<GetRecordsOutput, GetRecordsError> {
@@ -569,14 +577,14 @@ impl Simulation {
             format!("Member must have length less than or equal to {MAX_SHARD_ITERATOR_LEN}"),
         );
         v.finish().map_err(GetRecordsError::Validation)?;
-        let (now, iterator_key) = (self.now, self.iterator_key);
+        let (now, iterator_key) = (cx.now, self.iterator_key);
         // An iterator this simulation did not seal, or one stamped after
         // now (from a later moment of a timeline since rewound), was not
         // issued here.
         let token = IteratorToken::decode(shard_iterator, &self.iterator_key, self.unsealed_iterators_until)
             .filter(|token| token.issued <= now)
             .ok_or_else(|| GetRecordsError::InvalidArgument("Invalid ShardIterator.".into()))?;
-        self.authorize("kinesis:GetRecords", &stream_arn(&token.stream)).map_err(GetRecordsError::AccessDenied)?;
+        cx.authorize("kinesis:GetRecords", &stream_arn(&token.stream)).map_err(GetRecordsError::AccessDenied)?;
         if now.saturating_since(token.issued) > ITERATOR_LIFETIME {
             return Err(GetRecordsError::ExpiredIterator(IteratorExpired { issued: token.issued, now }));
         }

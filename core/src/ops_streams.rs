@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::base64;
 use crate::error::{CreateStreamError, ListError, NotFound, StreamOpError, Validator};
+use crate::kinesis::{Call, Kinesis};
 use crate::limits::{
     ACCOUNT_SHARD_LIMIT, DEFAULT_LIST_SHARDS_RESULTS, DEFAULT_LIST_STREAMS_RESULTS, DEFAULT_MAX_RECORD_SIZE_KIB,
     MAX_LIST_SHARDS_RESULTS, MAX_MAX_RECORD_SIZE_KIB, MAX_RETENTION_HOURS, MAX_TAGS_PER_STREAM,
@@ -17,8 +18,7 @@ use crate::limits::{
     ON_DEMAND_STREAM_COUNT_LIMIT, STREAM_DELETE_DELAY,
 };
 use crate::reshard::shard_limit_message;
-use crate::sim::Simulation;
-use crate::stream::{Change, PendingChange, Shard, ShardId, ShardView, Stream, StreamStatus};
+use crate::stream::{Change, Shard, ShardId, ShardView, Stream, StreamStatus};
 use crate::time::{Duration, Instant};
 use crate::{ACCOUNT_ID, CapacityMode, REGION, validate};
 
@@ -226,7 +226,8 @@ impl PageToken {
     }
 }
 
-impl Simulation {
+// Documented where the simulation offers them, in `sim_kinesis.rs`.
+impl Kinesis {
     fn summary(&self, stream: &Stream) -> StreamSummary {
         StreamSummary {
             stream_name: stream.name.clone(),
@@ -263,17 +264,13 @@ impl Simulation {
         Ok(stream)
     }
 
-    /// `CreateStream`. The stream is `CREATING` for
-    /// [`STREAM_CREATE_DELAY`](crate::limits::STREAM_CREATE_DELAY), then `ACTIVE`.
-    /// Its `tags` are checked as `AddTagsToStream` checks them, and need
-    /// that operation's permission too; a refused tag means no stream.
-    pub fn create_stream(&mut self, input: CreateStreamInput) -> Result<(), CreateStreamError> {
+    pub(crate) fn create_stream(&mut self, cx: Call<'_>, input: CreateStreamInput) -> Result<(), CreateStreamError> {
         let CreateStreamInput { stream_name, shard_count, mode, tags, max_record_size_kib } = input;
         let arn = stream_arn(&stream_name);
-        self.authorize("kinesis:CreateStream", &arn).map_err(CreateStreamError::AccessDenied)?;
+        cx.authorize("kinesis:CreateStream", &arn).map_err(CreateStreamError::AccessDenied)?;
         // Tagging on creation also needs the permission to tag, as on AWS.
         if !tags.is_empty() {
-            self.authorize("kinesis:AddTagsToStream", &arn).map_err(CreateStreamError::AccessDenied)?;
+            cx.authorize("kinesis:AddTagsToStream", &arn).map_err(CreateStreamError::AccessDenied)?;
         }
         let mut v = Validator::default();
         validate::stream_name(&mut v, &stream_name);
@@ -321,30 +318,26 @@ impl Simulation {
         }
         let serial = self.next_stream_serial;
         self.next_stream_serial = serial.wrapping_add(1);
-        let mut stream = Stream::new(self.now, stream_name.clone(), serial, shard_count, mode);
+        let mut stream = Stream::new(cx.now, stream_name.clone(), serial, shard_count, mode);
         stream.tags = tags;
         stream.max_record_size_kib = max_record_size_kib.unwrap_or(DEFAULT_MAX_RECORD_SIZE_KIB);
         self.streams.insert(stream_name, stream);
         Ok(())
     }
 
-    /// `DeleteStream`: the stream is `DELETING` for
-    /// [`STREAM_DELETE_DELAY`](crate::limits::STREAM_DELETE_DELAY), then gone.
-    pub fn delete_stream(&mut self, stream_name: &str) -> Result<(), StreamOpError> {
-        self.authorize("kinesis:DeleteStream", &stream_arn(stream_name)).map_err(StreamOpError::AccessDenied)?;
-        let due = self.now + STREAM_DELETE_DELAY;
-        let stream = self.changeable_stream(stream_name, true)?;
-        stream.status = StreamStatus::Deleting;
-        stream.pending = Some(PendingChange { due, change: Change::Remove });
+    pub(crate) fn delete_stream(&mut self, cx: Call<'_>, stream_name: &str) -> Result<(), StreamOpError> {
+        cx.authorize("kinesis:DeleteStream", &stream_arn(stream_name)).map_err(StreamOpError::AccessDenied)?;
+        self.changeable_stream(stream_name, true)?.begin(cx.now, Change::Remove, STREAM_DELETE_DELAY);
         Ok(())
     }
 
-    /// `UpdateMaxRecordSize`: the largest record, data and partition key
-    /// together, the stream takes from now on (records already stored stay).
-    /// The stream must be `ACTIVE`, and stays `ACTIVE`: AWS does not
-    /// document an `UPDATING` phase for this change.
-    pub fn update_max_record_size(&mut self, stream_name: &str, max_record_size_kib: u32) -> Result<(), StreamOpError> {
-        self.authorize("kinesis:UpdateMaxRecordSize", &stream_arn(stream_name)).map_err(StreamOpError::AccessDenied)?;
+    pub(crate) fn update_max_record_size(
+        &mut self,
+        cx: Call<'_>,
+        stream_name: &str,
+        max_record_size_kib: u32,
+    ) -> Result<(), StreamOpError> {
+        cx.authorize("kinesis:UpdateMaxRecordSize", &stream_arn(stream_name)).map_err(StreamOpError::AccessDenied)?;
         let mut v = Validator::default();
         check_max_record_size(&mut v, max_record_size_kib);
         v.finish().map_err(StreamOpError::Validation)?;
@@ -353,22 +346,23 @@ impl Simulation {
         Ok(())
     }
 
-    /// `DescribeStreamSummary`.
-    pub fn describe_stream_summary(&self, stream_name: &str) -> Result<StreamSummary, StreamOpError> {
-        self.authorize("kinesis:DescribeStreamSummary", &stream_arn(stream_name))
-            .map_err(StreamOpError::AccessDenied)?;
+    pub(crate) fn describe_stream_summary(
+        &self,
+        cx: Call<'_>,
+        stream_name: &str,
+    ) -> Result<StreamSummary, StreamOpError> {
+        cx.authorize("kinesis:DescribeStreamSummary", &stream_arn(stream_name)).map_err(StreamOpError::AccessDenied)?;
         self.existing_stream(stream_name).map(|s| self.summary(s))
     }
 
-    /// `DescribeStream`: the summary and a page of up to `limit` (default
-    /// 100) shards after `exclusive_start_shard_id`.
-    pub fn describe_stream(
+    pub(crate) fn describe_stream(
         &self,
+        cx: Call<'_>,
         stream_name: &str,
         limit: Option<u32>,
         exclusive_start_shard_id: Option<ShardId>,
     ) -> Result<StreamDescription, StreamOpError> {
-        self.authorize("kinesis:DescribeStream", &stream_arn(stream_name)).map_err(StreamOpError::AccessDenied)?;
+        cx.authorize("kinesis:DescribeStream", &stream_arn(stream_name)).map_err(StreamOpError::AccessDenied)?;
         let limit = limit.unwrap_or(100);
         let mut v = Validator::default();
         check_count(&mut v, "limit", limit, MAX_LIST_LIMIT);
@@ -383,21 +377,20 @@ impl Simulation {
         })
     }
 
-    /// `ListStreams`: names and summaries in name order, `limit` (default
-    /// 100) per page.
-    pub fn list_streams(
+    pub(crate) fn list_streams(
         &self,
+        cx: Call<'_>,
         limit: Option<u32>,
         exclusive_start_stream_name: Option<&str>,
         next_token: Option<&str>,
     ) -> Result<ListStreamsOutput, ListError> {
-        self.authorize("kinesis:ListStreams", &stream_arn("*")).map_err(ListError::AccessDenied)?;
+        cx.authorize("kinesis:ListStreams", &stream_arn("*")).map_err(ListError::AccessDenied)?;
         let limit = limit.unwrap_or(DEFAULT_LIST_STREAMS_RESULTS);
         let mut v = Validator::default();
         check_count(&mut v, "limit", limit, MAX_LIST_LIMIT);
         v.finish().map_err(ListError::Validation)?;
         let start_after = match next_token {
-            Some(token) => Some(self.decode_page_token(token)?.stream),
+            Some(token) => Some(self.decode_page_token(cx, token)?.stream),
             None => exclusive_start_stream_name.map(String::from),
         };
         let page: Vec<&Stream> =
@@ -406,7 +399,7 @@ impl Simulation {
         let has_more_streams = page.len() > shown.len();
         let next_token = has_more_streams.then(|| {
             let last = shown.last().map(|s| s.name.clone()).unwrap_or_default();
-            PageToken { stream: last, after: 0, issued: self.now }.encode()
+            PageToken { stream: last, after: 0, issued: cx.now }.encode()
         });
         Ok(ListStreamsOutput {
             stream_names: shown.iter().map(|s| s.name.clone()).collect(),
@@ -416,17 +409,16 @@ impl Simulation {
         })
     }
 
-    fn decode_page_token(&self, token: &str) -> Result<PageToken, ListError> {
+    fn decode_page_token(&self, cx: Call<'_>, token: &str) -> Result<PageToken, ListError> {
         let page = PageToken::decode(token)
             .ok_or_else(|| ListError::InvalidArgument(format!("Invalid NextToken {token}.")))?;
-        if self.now.saturating_since(page.issued) > NEXT_TOKEN_LIFETIME {
+        if cx.now.saturating_since(page.issued) > NEXT_TOKEN_LIFETIME {
             return Err(ListError::ExpiredNextToken(format!("The NextToken {token} has expired.")));
         }
         Ok(page)
     }
 
-    /// `ListShards`: shards of a stream in id order, `MaxResults` per page.
-    pub fn list_shards(&self, input: ListShardsInput) -> Result<ListShardsOutput, ListError> {
+    pub(crate) fn list_shards(&self, cx: Call<'_>, input: ListShardsInput) -> Result<ListShardsOutput, ListError> {
         let max_results = input.max_results.unwrap_or(DEFAULT_LIST_SHARDS_RESULTS);
         let mut v = Validator::default();
         check_count(&mut v, "maxResults", max_results, MAX_LIST_SHARDS_RESULTS);
@@ -439,7 +431,7 @@ impl Simulation {
                 return Err(ListError::InvalidArgument("NextToken and StreamName cannot be provided together.".into()));
             }
             (Some(token), None) => {
-                let page = self.decode_page_token(token)?;
+                let page = self.decode_page_token(cx, token)?;
                 (page.stream, Some(ShardId::new(page.after)))
             }
             (None, Some(name)) => (name.clone(), input.exclusive_start_shard_id),
@@ -447,7 +439,7 @@ impl Simulation {
                 return Err(ListError::InvalidArgument("Either NextToken or StreamName should be provided.".into()));
             }
         };
-        self.authorize("kinesis:ListShards", &stream_arn(&stream_name)).map_err(ListError::AccessDenied)?;
+        cx.authorize("kinesis:ListShards", &stream_arn(&stream_name)).map_err(ListError::AccessDenied)?;
         let stream = self
             .streams
             .get(&stream_name)
@@ -455,7 +447,7 @@ impl Simulation {
         if stream.status == StreamStatus::Creating {
             return Err(ListError::ResourceInUse(crate::error::not_active(&stream_name, stream.status)));
         }
-        let horizon = self.now.checked_sub(stream.retention).unwrap_or(Instant::from_epoch_millis(0));
+        let horizon = cx.now.checked_sub(stream.retention).unwrap_or(Instant::from_epoch_millis(0));
         let open_at = |s: &Shard, t: Instant| s.created_at <= t && s.closed_at.is_none_or(|c| c > t);
         let selected: Vec<&Shard> = stream
             .shards
@@ -473,18 +465,18 @@ impl Simulation {
         let shown = &selected[..selected.len().min(max_results as usize)];
         let next_token = (selected.len() > shown.len()).then(|| {
             let last = shown.last().map_or(0, |s| s.id.index());
-            PageToken { stream: stream_name.clone(), after: last, issued: self.now }.encode()
+            PageToken { stream: stream_name.clone(), after: last, issued: cx.now }.encode()
         });
         Ok(ListShardsOutput { shards: shown.iter().map(|s| ShardView::of(s)).collect(), next_token })
     }
 
-    /// `AddTagsToStream`: up to 10 tags per call, 50 per stream.
-    pub fn add_tags_to_stream(
+    pub(crate) fn add_tags_to_stream(
         &mut self,
+        cx: Call<'_>,
         stream_name: &str,
         tags: BTreeMap<String, String>,
     ) -> Result<(), StreamOpError> {
-        self.authorize("kinesis:AddTagsToStream", &stream_arn(stream_name)).map_err(StreamOpError::AccessDenied)?;
+        cx.authorize("kinesis:AddTagsToStream", &stream_arn(stream_name)).map_err(StreamOpError::AccessDenied)?;
         let mut v = Validator::default();
         v.check(
             !tags.is_empty() && tags.len() <= 10,
@@ -505,10 +497,13 @@ impl Simulation {
         Ok(())
     }
 
-    /// `RemoveTagsFromStream`.
-    pub fn remove_tags_from_stream(&mut self, stream_name: &str, tag_keys: &[String]) -> Result<(), StreamOpError> {
-        self.authorize("kinesis:RemoveTagsFromStream", &stream_arn(stream_name))
-            .map_err(StreamOpError::AccessDenied)?;
+    pub(crate) fn remove_tags_from_stream(
+        &mut self,
+        cx: Call<'_>,
+        stream_name: &str,
+        tag_keys: &[String],
+    ) -> Result<(), StreamOpError> {
+        cx.authorize("kinesis:RemoveTagsFromStream", &stream_arn(stream_name)).map_err(StreamOpError::AccessDenied)?;
         let stream = self.changeable_stream(stream_name, true)?;
         for key in tag_keys {
             stream.tags.remove(key);
@@ -516,23 +511,25 @@ impl Simulation {
         Ok(())
     }
 
-    /// `ListTagsForStream`: every tag, in key order.
-    pub fn list_tags_for_stream(&self, stream_name: &str) -> Result<BTreeMap<String, String>, StreamOpError> {
-        self.authorize("kinesis:ListTagsForStream", &stream_arn(stream_name)).map_err(StreamOpError::AccessDenied)?;
+    pub(crate) fn list_tags_for_stream(
+        &self,
+        cx: Call<'_>,
+        stream_name: &str,
+    ) -> Result<BTreeMap<String, String>, StreamOpError> {
+        cx.authorize("kinesis:ListTagsForStream", &stream_arn(stream_name)).map_err(StreamOpError::AccessDenied)?;
         self.existing_stream(stream_name).map(|s| s.tags.clone())
     }
 
-    /// `IncreaseStreamRetentionPeriod` and `DecreaseStreamRetentionPeriod`:
-    /// `increase` says which, since each refuses to move the other way.
-    pub fn change_retention_period(
+    pub(crate) fn change_retention_period(
         &mut self,
+        cx: Call<'_>,
         stream_name: &str,
         hours: u32,
         increase: bool,
     ) -> Result<(), StreamOpError> {
         let action =
             if increase { "kinesis:IncreaseStreamRetentionPeriod" } else { "kinesis:DecreaseStreamRetentionPeriod" };
-        self.authorize(action, &stream_arn(stream_name)).map_err(StreamOpError::AccessDenied)?;
+        cx.authorize(action, &stream_arn(stream_name)).map_err(StreamOpError::AccessDenied)?;
         if !(MIN_RETENTION_HOURS..=MAX_RETENTION_HOURS).contains(&hours) {
             let bound = if hours < MIN_RETENTION_HOURS {
                 format!("Minimum allowed retention period is {MIN_RETENTION_HOURS} hours.")
@@ -560,14 +557,12 @@ impl Simulation {
         Ok(())
     }
 
-    /// `DescribeLimits`, as the caller may or may not be allowed to call it.
-    pub fn describe_limits(&self) -> Result<Limits, StreamOpError> {
-        self.authorize("kinesis:DescribeLimits", "*").map_err(StreamOpError::AccessDenied)?;
+    pub(crate) fn describe_limits(&self, cx: Call<'_>) -> Result<Limits, StreamOpError> {
+        cx.authorize("kinesis:DescribeLimits", "*").map_err(StreamOpError::AccessDenied)?;
         Ok(self.limits())
     }
 
-    /// The account's limits and usage, as `DescribeLimits` reports them.
-    pub fn limits(&self) -> Limits {
+    pub(crate) fn limits(&self) -> Limits {
         Limits {
             shard_limit: ACCOUNT_SHARD_LIMIT,
             open_shard_count: self.streams.values().map(Stream::open_shard_count).sum(),

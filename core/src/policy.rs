@@ -30,6 +30,7 @@
 //! [denies]: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_AccessPolicyLanguage_Interplay.html
 //! [elements]: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
 
+use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec;
@@ -148,6 +149,40 @@ pub fn authorize(policies: &[Policy], principal: &Principal, action: &str, resou
         Decision::ImplicitDeny => false,
     };
     Err(AccessDenied { principal: principal.clone(), action: action.into(), resource: resource.into(), explicit })
+}
+
+/// Identity policies by the principal they are attached to.
+pub(crate) type Policies = BTreeMap<Principal, Vec<Policy>>;
+
+/// Who makes a call, and the policies that decide what they may do: passed
+/// to every operation that IAM guards, never read from ambient state, so a
+/// Lambda mapping or a Firehose reader calls as its own role without
+/// swapping anyone else's identity out and back.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Caller<'a> {
+    /// `None` is the account's root user, who may do anything.
+    principal: Option<&'a Principal>,
+    policies: &'a [Policy],
+}
+
+impl<'a> Caller<'a> {
+    /// The account's root user.
+    pub(crate) const ROOT: Caller<'static> = Caller { principal: None, policies: &[] };
+
+    /// `principal` (or the root user with `None`), judged by the policies
+    /// attached to it in `policies`.
+    pub(crate) fn of(principal: Option<&'a Principal>, policies: &'a Policies) -> Caller<'a> {
+        let attached = principal.and_then(|p| policies.get(p)).map(Vec::as_slice).unwrap_or_default();
+        Caller { principal, policies: attached }
+    }
+
+    /// Checks that the caller may perform `action` on `resource`.
+    pub(crate) fn authorize(&self, action: &str, resource: &str) -> Result<(), AccessDenied> {
+        match self.principal {
+            None => Ok(()),
+            Some(principal) => authorize(self.policies, principal, action, resource),
+        }
+    }
 }
 
 /// The identity making a request, named by its ARN.

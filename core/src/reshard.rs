@@ -21,11 +21,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{NotFound, ReshardError, Validator};
 use crate::hash::{HashKey, HashKeyRange};
+use crate::kinesis::{Call, Kinesis};
 use crate::limits::{
     ACCOUNT_SHARD_LIMIT, MAX_SHARDS_PER_STREAM, MODE_SWITCH_DELAY, RESHARD_DELAY, SHARD_COUNT_UPDATES_PER_DAY,
 };
-use crate::sim::Simulation;
-use crate::stream::{Change, PendingChange, ShardId, Stream, StreamStatus};
+use crate::stream::{Change, ShardId, Stream, StreamStatus};
 use crate::time::{Duration, Instant};
 use crate::{ACCOUNT_ID, CapacityMode, stream_arn, validate};
 
@@ -105,7 +105,8 @@ fn not_eligible(stream: &str, shard: ShardId) -> ReshardError {
     ))
 }
 
-impl Simulation {
+// Documented where the simulation offers them, in `sim_kinesis.rs`.
+impl Kinesis {
     /// The stream, checked to be `ACTIVE` and in provisioned mode: split,
     /// merge and shard count updates are for provisioned streams only.
     fn provisioned_stream_for_update(&mut self, name: &str) -> Result<&mut Stream, ReshardError> {
@@ -131,26 +132,22 @@ impl Simulation {
         Ok(stream)
     }
 
-    fn begin_update(&mut self, name: &str, change: Change, delay: Duration) {
-        let due = self.now + delay;
-        let stream = self.streams.get_mut(name).expect("checked by stream_for_update");
-        stream.status = StreamStatus::Updating;
-        stream.pending = Some(PendingChange { due, change });
+    fn begin_update(&mut self, cx: Call<'_>, name: &str, change: Change, delay: Duration) {
+        self.streams.get_mut(name).expect("checked by stream_for_update").begin(cx.now, change, delay);
     }
 
     fn open_shards_in_account(&self) -> u32 {
         self.streams.values().map(Stream::open_shard_count).sum()
     }
 
-    /// `SplitShard`: divides an open shard in two at `new_starting_hash_key`,
-    /// which becomes the first hash key of the upper child.
-    pub fn split_shard(
+    pub(crate) fn split_shard(
         &mut self,
+        cx: Call<'_>,
         stream_name: &str,
         shard_to_split: ShardId,
         new_starting_hash_key: &str,
     ) -> Result<(), ReshardError> {
-        self.authorize("kinesis:SplitShard", &stream_arn(stream_name)).map_err(ReshardError::AccessDenied)?;
+        cx.authorize("kinesis:SplitShard", &stream_arn(stream_name)).map_err(ReshardError::AccessDenied)?;
         let mut v = Validator::default();
         v.check(
             validate::is_decimal(new_starting_hash_key, 39),
@@ -180,6 +177,7 @@ impl Simulation {
             ))
         })?;
         self.begin_update(
+            cx,
             stream_name,
             Change::Reshard(Step::Split { shard: shard_to_split, new_starting_hash_key: key }),
             RESHARD_DELAY,
@@ -187,14 +185,14 @@ impl Simulation {
         Ok(())
     }
 
-    /// `MergeShards`: joins two open shards whose hash key ranges are adjacent.
-    pub fn merge_shards(
+    pub(crate) fn merge_shards(
         &mut self,
+        cx: Call<'_>,
         stream_name: &str,
         shard_to_merge: ShardId,
         adjacent_shard_to_merge: ShardId,
     ) -> Result<(), ReshardError> {
-        self.authorize("kinesis:MergeShards", &stream_arn(stream_name)).map_err(ReshardError::AccessDenied)?;
+        cx.authorize("kinesis:MergeShards", &stream_arn(stream_name)).map_err(ReshardError::AccessDenied)?;
         let stream = self.provisioned_stream_for_update(stream_name)?;
         let mut ranges = [HashKeyRange::new(0, 0); 2];
         for (idx, id) in [shard_to_merge, adjacent_shard_to_merge].into_iter().enumerate() {
@@ -213,6 +211,7 @@ impl Simulation {
             )));
         }
         self.begin_update(
+            cx,
             stream_name,
             Change::Reshard(Step::Merge { shard: shard_to_merge, adjacent: adjacent_shard_to_merge }),
             RESHARD_DELAY,
@@ -220,11 +219,13 @@ impl Simulation {
         Ok(())
     }
 
-    /// `UpdateShardCount` with `UNIFORM_SCALING`, within AWS's limits: at
-    /// most double or half the open shards per call, and ten calls per
-    /// stream in a rolling 24 hours.
-    pub fn update_shard_count(&mut self, stream_name: &str, target_shard_count: u32) -> Result<(), ReshardError> {
-        self.authorize("kinesis:UpdateShardCount", &stream_arn(stream_name)).map_err(ReshardError::AccessDenied)?;
+    pub(crate) fn update_shard_count(
+        &mut self,
+        cx: Call<'_>,
+        stream_name: &str,
+        target_shard_count: u32,
+    ) -> Result<(), ReshardError> {
+        cx.authorize("kinesis:UpdateShardCount", &stream_arn(stream_name)).map_err(ReshardError::AccessDenied)?;
         let mut v = Validator::default();
         v.check(
             target_shard_count >= 1,
@@ -234,7 +235,7 @@ impl Simulation {
         );
         v.finish().map_err(ReshardError::Validation)?;
         let account_open = self.open_shards_in_account();
-        let now = self.now;
+        let now = cx.now;
         let stream = self.provisioned_stream_for_update(stream_name)?;
         let current = stream.open_shard_count();
         let limit = |message: String| Err(ReshardError::LimitExceeded(message));
@@ -262,6 +263,7 @@ impl Simulation {
         }
         stream.shard_count_updates.push(now);
         self.begin_update(
+            cx,
             stream_name,
             Change::Reshard(Step::ScaleUniformly { target: target_shard_count }),
             RESHARD_DELAY,
@@ -269,9 +271,13 @@ impl Simulation {
         Ok(())
     }
 
-    /// `UpdateStreamMode`: switches between `PROVISIONED` and `ON_DEMAND`.
-    pub fn update_stream_mode(&mut self, stream_name: &str, mode: CapacityMode) -> Result<(), ReshardError> {
-        self.authorize("kinesis:UpdateStreamMode", &stream_arn(stream_name)).map_err(ReshardError::AccessDenied)?;
+    pub(crate) fn update_stream_mode(
+        &mut self,
+        cx: Call<'_>,
+        stream_name: &str,
+        mode: CapacityMode,
+    ) -> Result<(), ReshardError> {
+        cx.authorize("kinesis:UpdateStreamMode", &stream_arn(stream_name)).map_err(ReshardError::AccessDenied)?;
         let stream = self.stream_for_update(stream_name)?;
         if stream.mode == mode {
             return Err(ReshardError::InvalidArgument(format!(
@@ -279,7 +285,7 @@ impl Simulation {
                 mode.as_str()
             )));
         }
-        self.begin_update(stream_name, Change::SwitchMode(mode), MODE_SWITCH_DELAY);
+        self.begin_update(cx, stream_name, Change::SwitchMode(mode), MODE_SWITCH_DELAY);
         Ok(())
     }
 }

@@ -77,22 +77,28 @@ impl Simulation {
 
     /// The simulation a share fragment (with or without `#`) holds.
     pub fn from_share_fragment(fragment: &str) -> Result<Simulation, ShareError> {
-        let link = fragment.trim_start_matches('#').strip_prefix(PREFIX).ok_or(ShareError::NotALink)?;
-        let (version, payload) = link.split_once('.').ok_or(ShareError::NotALink)?;
-        if version != VERSION {
-            return Err(ShareError::UnsupportedVersion(version.into()));
-        }
-        let compressed = base64::decode(payload).ok_or_else(|| ShareError::Damaged("not base64".into()))?;
-        let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_INFLATED_BYTES).map_err(
-            |err| match err.status {
-                // Not damage: a link (a deflate bomb, say) that would grow past the cap.
-                miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge,
-                status => ShareError::Damaged(format!("{status:?}")),
-            },
-        )?;
-        let json = core::str::from_utf8(&json).map_err(|err| ShareError::Damaged(err.to_string()))?;
-        Simulation::restore(json).map_err(ShareError::Snapshot)
+        Simulation::restore(&snapshot_of_share_fragment(fragment)?).map_err(ShareError::Snapshot)
     }
+}
+
+/// The snapshot a share fragment (with or without `#`) holds, not yet
+/// checked: to read what a link carries without opening it.
+pub fn snapshot_of_share_fragment(fragment: &str) -> Result<String, ShareError> {
+    let link = fragment.trim_start_matches('#').strip_prefix(PREFIX).ok_or(ShareError::NotALink)?;
+    let (version, payload) = link.split_once('.').ok_or(ShareError::NotALink)?;
+    if version != VERSION {
+        return Err(ShareError::UnsupportedVersion(version.into()));
+    }
+    let compressed = base64::decode(payload).ok_or_else(|| ShareError::Damaged("not base64".into()))?;
+    let json =
+        miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_INFLATED_BYTES).map_err(|err| match err
+            .status
+        {
+            // Not damage: a link (a deflate bomb, say) that would grow past the cap.
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge,
+            status => ShareError::Damaged(format!("{status:?}")),
+        })?;
+    String::from_utf8(json).map_err(|err| ShareError::Damaged(err.to_string()))
 }
 
 fn fragment_of(snapshot: &str) -> String {

@@ -9,15 +9,13 @@ use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde::{Deserialize, Serialize};
-
 use crate::consumer::{ConsumerId, ConsumerView, PollingConsumer};
-use crate::error::{GetShardIteratorError, NotFound, PauseConsumerError};
+use crate::error::{GetShardIteratorError, PauseConsumerError};
 use crate::iterator::{IteratorKey, StartingPosition};
-use crate::metrics::MetricStore;
-use crate::policy::{Policy, Principal};
+use crate::kinesis::Kinesis;
+use crate::policy::{Policies, Policy, Principal};
 use crate::sequence::SequenceNumber;
-use crate::stream::{Change, Record, ShardId, Stream, StreamStatus, StreamView};
+use crate::stream::{Record, ShardId, StreamView};
 use crate::time::{Duration, Instant};
 
 /// A simulated AWS account holding Kinesis streams and the applications that use them.
@@ -25,69 +23,43 @@ use crate::time::{Duration, Instant};
 /// Time moves only when the caller says so, through [`Simulation::advance`]:
 /// nothing here sleeps or reads a clock, so the same calls always produce the
 /// same state.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct Simulation {
     pub(crate) now: Instant,
-    pub(crate) streams: BTreeMap<String, Stream>,
+    /// The Kinesis service: streams, their records, metrics and fan-out.
+    pub(crate) kinesis: Kinesis,
     pub(crate) consumers: Vec<PollingConsumer>,
-    next_consumer_id: u32,
-    /// The secret shard iterators are sealed with (`iterator.rs`). A snapshot
-    /// taken before iterators were sealed gets a fixed one.
-    #[serde(default = "IteratorKey::for_unsealed_snapshots")]
-    pub(crate) iterator_key: IteratorKey,
-    /// Until when unsealed iterators are read: set, to the restored clock,
-    /// only in a simulation restored from a snapshot taken before sealing,
-    /// whose clients hold unsealed iterators.
-    #[serde(default = "unsealed_iterators_until_restored")]
-    pub(crate) unsealed_iterators_until: Option<Instant>,
-    /// The serial the next stream created gets (`sequence::StreamSerial`).
-    /// A snapshot taken before serials were recorded has all its streams at
-    /// 0; the streams created after restoring it start at 1.
-    #[serde(default = "first_serial_after_unnumbered_streams")]
-    pub(crate) next_stream_serial: crate::sequence::StreamSerial,
+    pub(crate) next_consumer_id: u32,
     /// Identity policies by principal.
-    pub(crate) policies: BTreeMap<Principal, Vec<Policy>>,
+    pub(crate) policies: Policies,
     /// Who calls are made as; `None` is the account's root user.
     pub(crate) caller: Option<Principal>,
-    /// CloudWatch-style metrics of every stream.
-    pub(crate) metrics: MetricStore,
-    /// Open enhanced fan-out subscriptions.
-    pub(crate) subscriptions: Vec<crate::ops_efo::Subscription>,
-    pub(crate) next_subscription_id: u32,
     /// KPL producers, by `ProducerId`. `None` only while one runs (it is
     /// taken out so that it can call the simulation).
     pub(crate) producers: Vec<Option<crate::kpl::KplProducer>>,
     /// KCL applications, by `ApplicationId`, taken out the same way.
     pub(crate) applications: Vec<Option<crate::kcl::KclApp>>,
     /// Traffic generators, by `GeneratorId`.
-    #[serde(default)]
     pub(crate) generators: Vec<crate::generator::Generator>,
     /// Lambda functions and event-source mappings. Absent from snapshots
     /// taken before Lambda was modelled.
-    #[serde(default)]
     pub(crate) lambda: crate::lambda::Lambda,
     /// Messages sent to on-failure destinations, by ARN.
-    #[serde(default)]
     pub(crate) destinations: crate::destinations::DestinationStore,
     /// The next whole second at which metrics are flushed.
-    next_measure: Instant,
+    pub(crate) next_measure: Instant,
     /// The next whole minute at which on-demand streams are checked.
-    next_scaling: Instant,
+    pub(crate) next_scaling: Instant,
     /// The S3-like object store Firehose delivers to. Absent from older snapshots.
-    #[serde(default)]
     pub(crate) s3: crate::s3::ObjectStore,
     /// Firehose delivery streams, by name.
-    #[serde(default)]
     pub(crate) delivery_streams: BTreeMap<String, crate::firehose::DeliveryStream>,
     /// Scripted transformation functions for Firehose, by name.
-    #[serde(default)]
     pub(crate) transform_functions: crate::firehose::Functions,
     /// SQS queues.
-    #[serde(default)]
     pub(crate) sqs: crate::sqs::Queues,
     /// The Kinesis calls that changed the simulation (`api::handle`
     /// records them). Absent from snapshots taken before it was kept.
-    #[serde(default)]
     pub(crate) kinesis_calls: crate::call_log::CallLog,
 }
 
@@ -154,18 +126,12 @@ impl Simulation {
     /// refused by a simulation of another seed.
     pub fn with_seed(seed: u64) -> Simulation {
         Simulation {
-            iterator_key: IteratorKey::draw(&mut crate::rand::Rand::new(seed)),
-            unsealed_iterators_until: None,
             now: Instant::SIMULATION_START,
-            streams: BTreeMap::new(),
+            kinesis: Kinesis::new(IteratorKey::draw(&mut crate::rand::Rand::new(seed))),
             consumers: Vec::new(),
             next_consumer_id: 0,
-            next_stream_serial: 0,
-            policies: BTreeMap::new(),
+            policies: Policies::new(),
             caller: None,
-            metrics: MetricStore::new(),
-            subscriptions: Vec::new(),
-            next_subscription_id: 0,
             producers: Vec::new(),
             applications: Vec::new(),
             generators: Vec::new(),
@@ -179,6 +145,27 @@ impl Simulation {
             sqs: Default::default(),
             kinesis_calls: Default::default(),
         }
+    }
+
+    /// Attaches an identity policy to `principal`.
+    pub fn attach_policy(&mut self, principal: &Principal, policy: Policy) {
+        self.policies.entry(principal.clone()).or_default().push(policy);
+    }
+
+    /// Removes every policy attached to `principal`.
+    pub fn detach_policies(&mut self, principal: &Principal) {
+        self.policies.remove(principal);
+    }
+
+    /// Makes later calls on behalf of `principal`, or of the account's root
+    /// user (allowed everything) with `None`.
+    pub fn set_caller(&mut self, principal: Option<Principal>) {
+        self.caller = principal;
+    }
+
+    /// Who calls are made as; `None` is the account's root user.
+    pub fn caller(&self) -> Option<&Principal> {
+        self.caller.as_ref()
     }
 
     /// The current simulated time.
@@ -204,8 +191,11 @@ impl Simulation {
     /// Everything due at its own deadline: stream changes, consumer polls
     /// and the clients the simulation runs (not the periodic flush and check).
     fn due_events(&self) -> impl Iterator<Item = (Instant, Due)> + '_ {
-        let changes =
-            self.streams.values().filter_map(|s| Some((s.pending.as_ref()?.due, Due::StreamChange(s.name.clone()))));
+        let changes = self
+            .kinesis
+            .streams
+            .values()
+            .filter_map(|s| Some((s.pending.as_ref()?.due, Due::StreamChange(s.name.clone()))));
         let polls = self.consumers.iter().enumerate().map(|(idx, c)| (c.next_poll, Due::ConsumerPoll(idx)));
         let producers = self
             .producers
@@ -247,7 +237,7 @@ impl Simulation {
     /// Whether no stream has metric samples waiting and no registered
     /// consumer is waiting to change state.
     fn is_quiet(&self) -> bool {
-        self.streams.values().all(|s| s.tally.is_empty() && s.consumers.iter().all(|c| c.status_due.is_none()))
+        self.kinesis.streams.values().all(|s| s.tally.is_empty() && s.consumers.iter().all(|c| c.status_due.is_none()))
     }
 
     /// Moves the clock forward by `by`, landing every stream change and
@@ -270,18 +260,18 @@ impl Simulation {
                 // at the end of the move: otherwise a client running inside a
                 // long move could read a record that a series of short moves
                 // would have trimmed.
-                self.trim_streams();
+                self.kinesis.trim(self.now);
             }
             match due {
                 Due::Producer(idx) => self.poll_producer_at(idx),
                 Due::Application(idx) => self.tick_application_at(idx),
                 Due::Generator(idx) => self.tick_generator_at(idx),
                 Due::Mapping(idx) => self.tick_mapping_at(idx),
-                Due::StreamChange(name) => self.land_stream_change(&name),
+                Due::StreamChange(name) => self.kinesis.land_stream_change(self.now, &name),
                 Due::ConsumerPoll(idx) => self.poll_consumer_at(idx),
                 Due::DeliveryStream(name) => self.tick_delivery_stream(&name),
                 Due::Measure => {
-                    self.measure();
+                    self.kinesis.measure(self.now);
                     self.next_measure = self.next_measure + Duration::from_secs(1);
                     // With nothing tallied and no consumer about to change
                     // state, the seconds until the next event would measure
@@ -293,68 +283,20 @@ impl Simulation {
                     }
                 }
                 Due::OnDemandScaling => {
-                    self.scale_on_demand_streams();
+                    self.kinesis.scale_on_demand_streams(self.now);
                     self.next_scaling = self.next_scaling + Duration::from_secs(60);
-                    if !self.streams.values().any(|s| s.mode == crate::CapacityMode::OnDemand) {
+                    if !self.kinesis.streams.values().any(|s| s.mode == crate::CapacityMode::OnDemand) {
                         self.next_scaling = self.next_scaling.max(whole_minute_after(target));
                     }
                 }
             }
         }
         self.now = target;
-        self.trim_streams();
-    }
-
-    /// Drops what the retention period no longer keeps, as of `now`.
-    fn trim_streams(&mut self) {
-        for stream in self.streams.values_mut() {
-            stream.trim(self.now);
-        }
-    }
-
-    fn land_stream_change(&mut self, name: &str) {
-        let now = self.now;
-        let Some(stream) = self.streams.get_mut(name) else { return };
-        let Some(pending) = stream.pending.take() else { return };
-        stream.accrue_cost(now);
-        match pending.change {
-            Change::Activate => stream.status = StreamStatus::Active,
-            Change::Remove => {
-                self.streams.remove(name);
-                return;
-            }
-            Change::Reshard(step) => {
-                crate::reshard::apply(stream, now, &step);
-                stream.status = StreamStatus::Active;
-            }
-            Change::SwitchMode(mode) => {
-                stream.mode = mode;
-                stream.status = StreamStatus::Active;
-            }
-            Change::SetEncryption(key) => {
-                stream.set_encryption(key);
-                stream.status = StreamStatus::Active;
-            }
-        }
-        stream.debug_check_invariants();
+        self.kinesis.trim(self.now);
     }
 
     fn poll_consumer_at(&mut self, idx: usize) {
-        // The consumer calls back into the simulation's public API, so it is
-        // taken out while it runs.
-        let mut consumer = self.consumers.remove(idx);
-        consumer.poll(self);
-        self.consumers.insert(idx, consumer);
-    }
-
-    /// The stream, if it exists and is not being created or deleted: what
-    /// the data-plane operations (and most others) may touch.
-    pub(crate) fn usable_stream(&self, name: &str) -> Result<&Stream, NotFound> {
-        self.streams.get(name).filter(|s| s.status.is_usable()).ok_or_else(|| NotFound::Stream(name.into()))
-    }
-
-    pub(crate) fn usable_stream_mut(&mut self, name: &str) -> Result<&mut Stream, NotFound> {
-        self.streams.get_mut(name).filter(|s| s.status.is_usable()).ok_or_else(|| NotFound::Stream(name.into()))
+        self.consumers[idx].poll(&mut kinesis_client!(self));
     }
 
     /// Starts a polling consumer that reads every open shard of `stream` from
@@ -365,7 +307,7 @@ impl Simulation {
         position: StartingPosition,
     ) -> Result<ConsumerId, GetShardIteratorError> {
         let id = ConsumerId(self.next_consumer_id);
-        let consumer = PollingConsumer::start(self, id, stream, position)?;
+        let consumer = PollingConsumer::start(&mut kinesis_client!(self), id, stream, position)?;
         self.next_consumer_id += 1;
         self.consumers.push(consumer);
         Ok(id)
@@ -411,17 +353,17 @@ impl Simulation {
 
     /// Every stream, by name.
     pub fn streams(&self) -> Vec<StreamView> {
-        self.streams.values().map(StreamView::of).collect()
+        self.kinesis.streams.values().map(StreamView::of).collect()
     }
 
     /// One stream, if it exists.
     pub fn stream(&self, name: &str) -> Option<StreamView> {
-        self.streams.get(name).map(StreamView::of)
+        self.kinesis.streams.get(name).map(StreamView::of)
     }
 
     /// The records a shard holds, oldest first.
     pub fn shard_records(&self, stream: &str, shard: ShardId) -> Option<impl Iterator<Item = &Record>> {
-        Some(self.streams.get(stream)?.shard(shard)?.records().iter())
+        Some(self.kinesis.streams.get(stream)?.shard(shard)?.records().iter())
     }
 
     /// The newest `n` records a shard holds, oldest first.
@@ -431,13 +373,13 @@ impl Simulation {
         shard: ShardId,
         n: usize,
     ) -> Option<impl Iterator<Item = &Record>> {
-        let records = self.streams.get(stream)?.shard(shard)?.records();
+        let records = self.kinesis.streams.get(stream)?.shard(shard)?.records();
         Some(records.iter_from(records.len().saturating_sub(n)))
     }
 
     /// The stored record with this sequence number, if the shard still holds it.
     pub fn stored_record(&self, stream: &str, sequence_number: SequenceNumber) -> Option<&Record> {
-        let shard = self.streams.get(stream)?.shard(sequence_number.shard())?;
+        let shard = self.kinesis.streams.get(stream)?.shard(sequence_number.shard())?;
         shard.next_unread(sequence_number.counter()).filter(|r| r.sequence_number() == sequence_number)
     }
 
@@ -451,11 +393,11 @@ impl Simulation {
     /// changes so that reading it is cheap: a host's memory budget reads it
     /// (see [`Retained`]).
     pub fn retained(&self) -> Retained {
-        let shards = self.streams.values().flat_map(|s| s.shards.iter());
+        let shards = self.kinesis.streams.values().flat_map(|s| s.shards.iter());
         let (records, record_bytes) = shards.fold((0, 0), |(n, bytes), shard| {
             (n + shard.records().len() as u64, bytes + shard.records().footprint() as u64)
         });
-        Retained { records, record_bytes, metric_buckets: self.metrics.bucket_count() as u64 }
+        Retained { records, record_bytes, metric_buckets: self.kinesis.metrics.bucket_count() as u64 }
     }
 
     /// Every consumer, in the order they were started.
@@ -467,16 +409,6 @@ impl Simulation {
     pub fn consumer_summaries(&self, newest: usize) -> Vec<crate::consumer::ConsumerSummary> {
         self.consumers.iter().map(|c| c.summary(self.now, newest)).collect()
     }
-}
-
-/// For a snapshot without the field; `Simulation::restore` then moves it
-/// to the restored clock (see `unsealed_iterators_until`).
-fn unsealed_iterators_until_restored() -> Option<Instant> {
-    Some(Instant::from_epoch_millis(u64::MAX))
-}
-
-fn first_serial_after_unnumbered_streams() -> crate::sequence::StreamSerial {
-    1
 }
 
 /// How many due items may run at one simulated instant before `advance`

@@ -504,7 +504,7 @@ impl Stream {
             .enumerate()
             .map(|(idx, range)| Shard::new(now, serial, ShardId::new(idx as u32), range, [None, None]))
             .collect();
-        let stream = Stream {
+        let mut stream = Stream {
             name,
             serial,
             status: StreamStatus::Creating,
@@ -515,7 +515,7 @@ impl Stream {
             shards,
             next_shard_index: shard_count,
             tags: BTreeMap::new(),
-            pending: Some(PendingChange { due: now + limits::STREAM_CREATE_DELAY, change: Change::Activate }),
+            pending: None,
             shard_count_updates: Vec::new(),
             keys: Vec::new(),
             encryption_key: None,
@@ -523,8 +523,21 @@ impl Stream {
             cost: crate::cost::CostMeter::new(now),
             consumers: Vec::new(),
         };
+        stream.begin(now, Change::Activate, limits::STREAM_CREATE_DELAY);
         stream.debug_check_invariants();
         stream
+    }
+
+    /// Begins `change`, which lands `delay` after `now` (in
+    /// `Kinesis::land_stream_change`), showing meanwhile the status AWS
+    /// shows: the one place a stream change begins.
+    pub(crate) fn begin(&mut self, now: Instant, change: Change, delay: Duration) {
+        self.status = match change {
+            Change::Activate => StreamStatus::Creating,
+            Change::Remove => StreamStatus::Deleting,
+            Change::Reshard(_) | Change::SwitchMode(_) | Change::SetEncryption(_) => StreamStatus::Updating,
+        };
+        self.pending = Some(PendingChange { due: now + delay, change });
     }
 
     pub(crate) fn open_shards(&self) -> impl Iterator<Item = &Shard> {

@@ -25,11 +25,11 @@ use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cost::{CapacityMode, CostBreakdown, CostMeter};
+use crate::cost::{CapacityMode, CostMeter};
 use crate::hash::HashKeyRange;
+use crate::kinesis::Kinesis;
 use crate::limits::{ON_DEMAND_INITIAL_SHARDS, SHARD_WRITE_BYTES_PER_SEC, SHARD_WRITE_RECORDS_PER_SEC};
-use crate::metrics::{Datapoint, Dimensions, MetricName, MetricStore, Writes};
-use crate::sim::Simulation;
+use crate::metrics::{Dimensions, MetricName, MetricStore};
 use crate::stream::{ShardId, Stream};
 use crate::time::{Duration, Instant};
 
@@ -173,19 +173,18 @@ impl Stream {
     }
 
     /// The meter as it would read once charged up to `now`.
-    fn cost_until(&self, now: Instant) -> CostMeter {
+    pub(crate) fn cost_until(&self, now: Instant) -> CostMeter {
         let mut meter = self.cost.clone();
         meter.accrue(now, self.mode, self.open_shard_count(), self.retention_hours(), self.active_consumer_count());
         meter
     }
 }
 
-impl Simulation {
+impl Kinesis {
     /// Flushes finished seconds into the metric store, charges elapsed time,
     /// and lets on-demand streams scale: run by [`Simulation::advance`].
-    pub(crate) fn measure(&mut self) {
-        let now = self.now;
-        let Simulation { streams, metrics, .. } = self;
+    pub(crate) fn measure(&mut self, now: Instant) {
+        let Kinesis { streams, metrics, .. } = self;
         for stream in streams.values_mut() {
             flush(stream, metrics, now);
             stream.accrue_cost(now);
@@ -194,10 +193,9 @@ impl Simulation {
     }
 
     /// Scales every active on-demand stream to twice its recent peak demand.
-    pub(crate) fn scale_on_demand_streams(&mut self) {
-        let now = self.now;
+    pub(crate) fn scale_on_demand_streams(&mut self, now: Instant) {
         let minute_ago = now.checked_sub(Duration::from_secs(60)).unwrap_or(now);
-        let Simulation { streams, metrics, .. } = self;
+        let Kinesis { streams, metrics, .. } = self;
         for stream in streams.values_mut() {
             if stream.mode != CapacityMode::OnDemand || stream.status != crate::StreamStatus::Active {
                 continue;
@@ -228,97 +226,10 @@ impl Simulation {
             }
         }
     }
-
-    /// CloudWatch `GetMetricStatistics` for an enhanced fan-out consumer's
-    /// `SubscribeToShardEvent.*` series.
-    pub fn consumer_metric_statistics(
-        &self,
-        stream: &str,
-        consumer_name: &str,
-        metric: MetricName,
-        period: Duration,
-        from: Instant,
-        to: Instant,
-    ) -> Vec<Datapoint> {
-        self.metrics.series(metric, &Dimensions::consumer(stream, consumer_name), period, from, to)
-    }
-
-    /// CloudWatch `GetMetricStatistics` for a stream-level (`shard` = `None`)
-    /// or shard-level series: one datapoint per `period` with samples. The
-    /// current second is not visible until the clock leaves it.
-    pub fn metric_statistics(
-        &self,
-        stream: &str,
-        shard: Option<ShardId>,
-        metric: MetricName,
-        period: Duration,
-        from: Instant,
-        to: Instant,
-    ) -> Vec<Datapoint> {
-        let dimensions = match shard {
-            Some(id) => Dimensions::shard(stream, &alloc::format!("{id}")),
-            None => Dimensions::stream(stream),
-        };
-        self.metrics.series(metric, &dimensions, period, from, to)
-    }
-
-    /// What `shard` of `stream` accepted in the last `span` of whole seconds
-    /// (the current second is still being counted): the sums of its
-    /// `IncomingBytes` and `IncomingRecords`.
-    pub fn shard_writes(&self, stream: &str, shard: ShardId, span: Duration) -> Writes {
-        let (from, to) = self.last_whole_seconds(span);
-        self.writes_between(stream, shard, from, to)
-    }
-
-    /// The writes into each open shard's hash-key range in the last `span`
-    /// of whole seconds, in shard id order; empty for a stream that does not
-    /// exist. A shard opened by a reshard during the span is also credited
-    /// with what its parents took for its keys before, so that children of a
-    /// split are as busy as the parent was, not idle for lack of history.
-    /// Metrics do not record hash keys, so a closed shard's writes are
-    /// shared out in proportion to the part of its range each open shard
-    /// took over, as if its keys were written evenly.
-    pub fn recent_writes(&self, stream: &str, span: Duration) -> Vec<(ShardId, Writes)> {
-        let Some(shards) = self.streams.get(stream).map(|s| &s.shards) else { return Vec::new() };
-        let (from, to) = self.last_whole_seconds(span);
-        let written: Vec<(HashKeyRange, Writes)> =
-            shards.iter().map(|s| (s.range, self.writes_between(stream, s.id, from, to))).collect();
-        shards
-            .iter()
-            .filter(|s| s.is_open())
-            .map(|open| {
-                let writes = written.iter().fold(Writes::default(), |sum, &(range, writes)| {
-                    sum + writes.scaled(share_within(range, open.range))
-                });
-                (open.id, writes)
-            })
-            .collect()
-    }
-
-    /// `[now - span, now)` with both ends rounded down to whole seconds:
-    /// the newest seconds whose metrics are complete.
-    fn last_whole_seconds(&self, span: Duration) -> (Instant, Instant) {
-        let to = Instant::from_epoch_millis(self.now.epoch_millis() / 1000 * 1000);
-        (to - span, to)
-    }
-
-    fn writes_between(&self, stream: &str, shard: ShardId, from: Instant, to: Instant) -> Writes {
-        let sum = |metric| {
-            self.metric_statistics(stream, Some(shard), metric, Duration::from_secs(1), from, to)
-                .iter()
-                .fold(0.0, |total, d| total + d.sum)
-        };
-        Writes { bytes: sum(MetricName::IncomingBytes), records: sum(MetricName::IncomingRecords) }
-    }
-
-    /// The stream's bill so far, line by line.
-    pub fn cost(&self, stream: &str) -> Option<CostBreakdown> {
-        Some(self.streams.get(stream)?.cost_until(self.now).breakdown())
-    }
 }
 
 /// The share of `source`'s hash keys that `target` owns too, 0.0 to 1.0.
-fn share_within(source: HashKeyRange, target: HashKeyRange) -> f64 {
+pub(crate) fn share_within(source: HashKeyRange, target: HashKeyRange) -> f64 {
     let (start, end) = (source.start().max(target.start()), source.end().min(target.end()));
     if start > end {
         return 0.0;

@@ -80,6 +80,32 @@ fn sandbox() -> Simulation {
     sim
 }
 
+/// The snapshot a link holds, as JSON.
+fn snapshot_value(link: &str) -> Value {
+    serde_json::from_str(&shardlab_core::share::snapshot_of_share_fragment(link.trim()).unwrap()).unwrap()
+}
+
+/// Checks that `new` holds everything `old` does, unchanged: the same
+/// values, arrays of the same length, objects with at least the same fields.
+#[track_caller]
+fn keeps(old: &Value, new: &Value, path: &str) {
+    match (old, new) {
+        (Value::Object(old), Value::Object(new)) => {
+            for (field, value) in old {
+                let Some(now) = new.get(field) else { panic!("{path}.{field} is no longer written") };
+                keeps(value, now, &format!("{path}.{field}"));
+            }
+        }
+        (Value::Array(old), Value::Array(new)) => {
+            assert_eq!(old.len(), new.len(), "{path} holds another number of items");
+            for (idx, (old, new)) in old.iter().zip(new).enumerate() {
+                keeps(old, new, &format!("{path}[{idx}]"));
+            }
+        }
+        _ => assert_eq!(old, new, "{path} is written differently now"),
+    }
+}
+
 fn golden_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/golden")
 }
@@ -165,6 +191,10 @@ fn share_links_made_by_an_earlier_build_open_and_show_the_same_streams() {
         let link = fs::read_to_string(&link_path).unwrap();
         let mut sim = Simulation::from_share_fragment(link.trim())
             .unwrap_or_else(|err| panic!("{id}.link no longer opens: {err}"));
+        // Written again, the snapshot keeps every field the earlier build
+        // wrote, unchanged, whatever the services' own layout has become
+        // (fields added since may join them).
+        keeps(&snapshot_value(&link), &snapshot_value(&sim.share_fragment()), id);
         assert_eq!(seen(&mut sim), fs::read_to_string(&seen_path).unwrap(), "{id}.link opens to another state");
     }
     assert!(missing.is_empty(), "no fixture for {missing:?}; write it with SHARDLAB_BLESS=1");

@@ -99,6 +99,7 @@ impl NamedConsumer {
             }
         };
         let stream = sim
+            .kinesis
             .streams
             .get(&stream_name)
             .ok_or_else(|| EfoError::ResourceNotFound(NotFound::Stream(stream_name.clone())))?;

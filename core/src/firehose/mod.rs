@@ -64,7 +64,10 @@ use self::transform::{
 };
 use crate::error::{ACCOUNT_ID, REGION, ValidationError, Validator};
 use crate::iterator::StartingPosition;
+use crate::kinesis::KinesisClient;
 use crate::ops_records::GetShardIteratorInput;
+use crate::ops_streams::ShardFilter;
+use crate::policy::Caller;
 use crate::rand::Rand;
 use crate::s3::{ObjectStore, bucket_of_arn};
 use crate::sim::Simulation;
@@ -1061,17 +1064,23 @@ impl Simulation {
                 stream_arn(stream)
             ))
         };
-        let shard_ids: Vec<ShardId> =
-            self.usable_stream(stream).map_err(|_| not_found())?.open_shards().map(|s| s.id).collect();
+        // Firehose reads its source with its own role, not as the learner.
+        let mut client = kinesis_client!(self, Caller::ROOT);
+        let open = client.all_shards(stream, ShardFilter::AtLatest).map_err(|_| not_found())?;
         let mut shards = Vec::new();
-        for shard in shard_ids {
+        for shard in open {
             let input = GetShardIteratorInput {
                 stream_name: stream.into(),
-                shard_id: shard,
+                shard_id: shard.id,
                 position: StartingPosition::Latest,
             };
-            let iterator = self.as_service(|sim| sim.get_shard_iterator(input)).map_err(|_| not_found())?;
-            shards.push(SourceShard { shard, parents: Vec::new(), iterator: Some(iterator), finished: false });
+            let iterator = client.get_shard_iterator(input).map_err(|_| not_found())?;
+            shards.push(SourceShard {
+                shard: shard.id,
+                parents: Vec::new(),
+                iterator: Some(iterator),
+                finished: false,
+            });
         }
         Ok(KinesisReader {
             stream: stream.into(),
@@ -1079,15 +1088,6 @@ impl Simulation {
             next_poll: self.now + KINESIS_POLL_INTERVAL,
             last_error: None,
         })
-    }
-
-    /// Runs `call` as the service itself rather than the learner's current
-    /// principal: Firehose reads its source with its own role.
-    fn as_service<R>(&mut self, call: impl FnOnce(&mut Simulation) -> R) -> R {
-        let caller = self.caller.take();
-        let result = call(self);
-        self.caller = caller;
-        result
     }
 
     /// `DeleteDeliveryStream`: the stream and everything in its buffer are gone.
@@ -1215,18 +1215,14 @@ impl Simulation {
     /// its interval delivery, its retry.
     pub(crate) fn tick_delivery_stream(&mut self, name: &str) {
         let now = self.now;
-        let Some(stream) = self.delivery_streams.get_mut(name) else { return };
-        if let Some(mut reader) = stream.reader.take_if(|r| r.next_poll <= now) {
-            let records = self.as_service(|sim| reader.poll(sim));
-            let Simulation { delivery_streams, s3, transform_functions, .. } = self;
-            let stream = delivery_streams.get_mut(name).expect("a stream cannot vanish while it reads");
-            stream.reader = Some(reader);
-            for data in records {
+        let mut kinesis = kinesis_client!(self, Caller::ROOT);
+        let Simulation { delivery_streams, s3, transform_functions, .. } = self;
+        let Some(stream) = delivery_streams.get_mut(name) else { return };
+        if let Some(reader) = stream.reader.as_mut().filter(|r| r.next_poll <= now) {
+            for data in reader.poll(&mut kinesis) {
                 stream.ingest(now, data, s3, transform_functions);
             }
         }
-        let Simulation { delivery_streams, s3, transform_functions, .. } = self;
-        let stream = delivery_streams.get_mut(name).expect("checked above");
         if stream.interval_due().is_some_and(|due| due <= now) {
             stream.deliver(now, s3, transform_functions);
             stream.deliver_due_partitions(now, s3);
@@ -1254,7 +1250,7 @@ impl KinesisReader {
     /// One `GetRecords` call per shard that is ready: not finished, and
     /// with every parent finished. Returns the records' data in shard order,
     /// KPL aggregates as the user records they hold.
-    fn poll(&mut self, sim: &mut Simulation) -> Vec<Vec<u8>> {
+    fn poll(&mut self, kinesis: &mut KinesisClient<'_>) -> Vec<Vec<u8>> {
         let mut out = Vec::new();
         let finished: Vec<ShardId> = self.shards.iter().filter(|s| s.finished).map(|s| s.shard).collect();
         let mut children = Vec::new();
@@ -1270,7 +1266,7 @@ impl KinesisReader {
                         shard_id: shard.shard,
                         position: StartingPosition::TrimHorizon,
                     };
-                    match sim.get_shard_iterator(input) {
+                    match kinesis.get_shard_iterator(input) {
                         Ok(iterator) => iterator,
                         Err(err) => {
                             self.last_error = Some(format!("{}: {err}", err.code()));
@@ -1279,7 +1275,7 @@ impl KinesisReader {
                     }
                 }
             };
-            match sim.get_records(&iterator, None) {
+            match kinesis.get_records(&iterator, None) {
                 Ok(output) => {
                     self.last_error = None;
                     // Firehose de-aggregates KPL records before transformation
@@ -1306,7 +1302,7 @@ impl KinesisReader {
                 });
             }
         }
-        self.next_poll = sim.now() + KINESIS_POLL_INTERVAL;
+        self.next_poll = kinesis.now() + KINESIS_POLL_INTERVAL;
         out
     }
 }

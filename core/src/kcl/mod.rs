@@ -94,6 +94,7 @@ use crate::iterator::StartingPosition;
 use crate::kpl::{self, ClientRecord};
 use crate::ops_efo::SubscriptionId;
 use crate::ops_records::GetShardIteratorInput;
+use crate::ops_streams::ShardFilter;
 use crate::sequence::SequenceNumber;
 use crate::sim::Simulation;
 use crate::stream::ShardId;
@@ -503,14 +504,15 @@ impl KclApp {
     /// Fails with `ResourceNotFound` if the stream does not exist, and with
     /// `RegisterStreamConsumer`'s errors for fan-out.
     pub fn new(sim: &mut Simulation, config: KclConfig) -> Result<KclApp, EfoError> {
-        if sim.stream(&config.stream_name).is_none() {
+        let mut kinesis = kinesis_client!(sim);
+        if kinesis.describe_stream_summary(&config.stream_name).is_err() {
             return Err(EfoError::ResourceNotFound(NotFound::Stream(config.stream_name.clone())));
         }
+        let stream_arn = crate::stream_arn(&config.stream_name);
         let consumer_arn = match config.retrieval {
-            Retrieval::FanOut => Some(
-                sim.register_stream_consumer(&crate::stream_arn(&config.stream_name), &config.application_name)?
-                    .consumer_arn,
-            ),
+            Retrieval::FanOut => {
+                Some(kinesis.register_stream_consumer(&stream_arn, &config.application_name)?.consumer_arn)
+            }
             Retrieval::Polling { .. } => None,
         };
         let mut app = KclApp {
@@ -761,10 +763,11 @@ impl KclApp {
     /// `ShardSyncer`: a lease for every shard of the stream that has none.
     /// A shard whose parent has a lease starts at `TRIM_HORIZON`, so that
     /// nothing written after the reshard is skipped.
-    fn sync_shards(&mut self, sim: &Simulation) {
-        self.next_shard_sync = sim.now() + SHARD_SYNC_INTERVAL;
-        let Some(stream) = sim.stream(&self.config.stream_name) else { return };
-        for shard in &stream.shards {
+    fn sync_shards(&mut self, sim: &mut Simulation) {
+        let kinesis = kinesis_client!(sim);
+        self.next_shard_sync = kinesis.now() + SHARD_SYNC_INTERVAL;
+        let Ok(shards) = kinesis.all_shards(&self.config.stream_name, ShardFilter::FromTrimHorizon) else { return };
+        for shard in &shards {
             let parents: Vec<ShardId> = shard.parent.into_iter().chain(shard.adjacent_parent).collect();
             let start = if parents.iter().any(|p| self.leases.get(*p).is_some()) {
                 Checkpoint::TrimHorizon
@@ -774,7 +777,7 @@ impl KclApp {
                     InitialPosition::Latest => Checkpoint::Latest,
                 }
             };
-            self.leases.create_if_absent(sim.now(), shard.id, parents, start);
+            self.leases.create_if_absent(kinesis.now(), shard.id, parents, start);
         }
     }
 
@@ -1091,7 +1094,7 @@ impl KclApp {
                             shard_id: p.shard,
                             position: Self::starting_position(p.position),
                         };
-                        match sim.get_shard_iterator(input) {
+                        match kinesis_client!(sim).get_shard_iterator(input) {
                             Ok(iterator) => iterator,
                             // The stream is gone or being changed: try again later.
                             Err(_) => return,
@@ -1099,7 +1102,7 @@ impl KclApp {
                     }
                 };
                 self.counters.n_reads += 1;
-                match sim.get_records(&iterator, Some(self.config.max_records)) {
+                match kinesis_client!(sim).get_records(&iterator, Some(self.config.max_records)) {
                     Ok(page) => {
                         p.shard_end = page.next_shard_iterator.is_none();
                         p.reader = page.next_shard_iterator.map_or(Reader::Unpositioned, Reader::Polling);
@@ -1125,7 +1128,8 @@ impl KclApp {
                     Reader::FanOut(id) => id,
                     _ => {
                         let arn = self.consumer_arn.as_deref().expect("fan-out applications register a consumer");
-                        match sim.subscribe_to_shard(arn, p.shard, Self::starting_position(p.position)) {
+                        match kinesis_client!(sim).subscribe_to_shard(arn, p.shard, Self::starting_position(p.position))
+                        {
                             Ok(id) => id,
                             // Not yet ACTIVE, or the previous owner's subscription
                             // is under 5 seconds old: try again at the next drain.
@@ -1134,7 +1138,7 @@ impl KclApp {
                     }
                 };
                 self.counters.n_reads += 1;
-                let Ok(read) = sim.read_subscription(subscription) else {
+                let Ok(read) = kinesis_client!(sim).read_subscription(subscription) else {
                     p.reader = Reader::Unpositioned;
                     return;
                 };

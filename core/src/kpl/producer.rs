@@ -73,14 +73,16 @@ use core::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::{AGGREGATED_PARTITION_KEY, Aggregator, DEFAULT_AGGREGATION_MAX_SIZE, UserRecord};
+use crate::kinesis::KinesisClient;
 use crate::limits::{
     MAX_PARTITION_KEY_CHARS, MAX_PUT_RECORDS_BYTES, MAX_PUT_RECORDS_ENTRIES, MAX_RECORD_DATA_BYTES,
     SHARD_WRITE_BYTES_PER_SEC, SHARD_WRITE_RECORDS_PER_SEC,
 };
+use crate::ops_streams::ShardFilter;
 use crate::rand::Rand;
 use crate::{
     Duration, HashKey, Instant, PutRecordsEntry, PutRecordsInput, PutRecordsResultEntry, SequenceNumber, ShardId,
-    Simulation, StreamView,
+    ShardView, Simulation,
 };
 
 /// The first retry waits between half of this and all of it; each further
@@ -490,10 +492,15 @@ impl KplProducer {
     /// buffers into Kinesis records, and sends what the rate limit allows in
     /// `PutRecords` calls, scheduling retries for failed entries.
     pub fn poll(&mut self, sim: &mut Simulation) {
-        let now = sim.now();
-        self.aggregate_due(now, sim);
+        self.run(&mut kinesis_client!(sim));
+    }
+
+    /// [`Self::poll`], calling Kinesis through its client API only.
+    pub(crate) fn run(&mut self, kinesis: &mut KinesisClient<'_>) {
+        let now = kinesis.now();
+        self.aggregate_due(now, kinesis);
         self.expire(now);
-        self.send_ready(now, sim);
+        self.send_ready(now, kinesis);
         self.debug_check_invariants();
     }
 
@@ -506,7 +513,7 @@ impl KplProducer {
     }
 
     /// Turns each due stream buffer into Kinesis records, one aggregator per predicted shard.
-    fn aggregate_due(&mut self, now: Instant, sim: &Simulation) {
+    fn aggregate_due(&mut self, now: Instant, kinesis: &KinesisClient<'_>) {
         let due: Vec<String> = self
             .buffers
             .iter()
@@ -519,10 +526,11 @@ impl KplProducer {
             .collect();
         for stream in due {
             let buffer = self.buffers.remove(&stream).unwrap_or_default();
-            let view = sim.stream(&stream);
+            // The shard map, from `ListShards` as the KPL keeps it.
+            let open = kinesis.all_shards(&stream, ShardFilter::AtLatest).ok();
             let mut groups: BTreeMap<Option<ShardId>, Group> = BTreeMap::new();
             for buffered in buffer.records {
-                let shard = predict_shard(view.as_ref(), &buffered.record);
+                let shard = predict_shard(open.as_deref(), &buffered.record);
                 if self.config.aggregation_enabled {
                     let group = groups.entry(shard).or_insert_with(|| Group::new(&self.config));
                     for built in group.push(buffered, self.config.aggregation_max_count) {
@@ -591,7 +599,7 @@ impl KplProducer {
 
     /// Sends every ready Kinesis record the rate limit allows, in `PutRecords`
     /// calls of at most `CollectionMaxCount` entries and `CollectionMaxSize` bytes.
-    fn send_ready(&mut self, now: Instant, sim: &mut Simulation) {
+    fn send_ready(&mut self, now: Instant, kinesis: &mut KinesisClient<'_>) {
         let rates = (
             SHARD_WRITE_RECORDS_PER_SEC * self.config.rate_limit / 100,
             SHARD_WRITE_BYTES_PER_SEC * self.config.rate_limit / 100,
@@ -632,14 +640,14 @@ impl KplProducer {
             let mut batch_bytes = 0;
             for record in records {
                 if !batch.is_empty() && (batch.len() >= max_count || batch_bytes + record.size() > max_bytes) {
-                    kept.extend(self.put_records(now, sim, &stream, core::mem::take(&mut batch)));
+                    kept.extend(self.put_records(now, kinesis, &stream, core::mem::take(&mut batch)));
                     batch_bytes = 0;
                 }
                 batch_bytes += record.size();
                 batch.push(record);
             }
             if !batch.is_empty() {
-                kept.extend(self.put_records(now, sim, &stream, batch));
+                kept.extend(self.put_records(now, kinesis, &stream, batch));
             }
         }
         kept.sort_by_key(|r| r.seq);
@@ -651,7 +659,7 @@ impl KplProducer {
     fn put_records(
         &mut self,
         now: Instant,
-        sim: &mut Simulation,
+        kinesis: &mut KinesisClient<'_>,
         stream: &str,
         batch: Vec<KinesisRecord>,
     ) -> Vec<KinesisRecord> {
@@ -667,7 +675,7 @@ impl KplProducer {
         self.counters.n_kinesis_records_sent += batch.len() as u64;
         self.counters.n_retries += batch.iter().filter(|r| r.attempts > 0).count() as u64;
         let results: Vec<Result<_, String>> =
-            match sim.put_records(PutRecordsInput { stream_name: stream.into(), records: entries }) {
+            match kinesis.put_records(PutRecordsInput { stream_name: stream.into(), records: entries }) {
                 Ok(output) => output
                     .records
                     .into_iter()
@@ -785,8 +793,9 @@ fn hash_key(record: &UserRecord) -> HashKey {
 
 /// The shard `record` should reach, as the KPL predicts it from its shard
 /// map; `None` if the stream cannot be seen.
-fn predict_shard(view: Option<&StreamView>, record: &UserRecord) -> Option<ShardId> {
-    view?.shard_for(hash_key(record)).map(|shard| shard.id)
+fn predict_shard(open_shards: Option<&[ShardView]>, record: &UserRecord) -> Option<ShardId> {
+    let key = hash_key(record);
+    open_shards?.iter().find(|shard| shard.range.contains(key)).map(|shard| shard.id)
 }
 
 /// The limiter of `stream`'s `shard`, created full on first use.

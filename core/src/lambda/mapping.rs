@@ -31,8 +31,11 @@ use super::{
 use crate::StartingPosition;
 use crate::error::GetRecordsError;
 use crate::hash::HashKey;
+use crate::kinesis::KinesisClient;
 use crate::ops_efo::SubscriptionId;
 use crate::ops_records::GetShardIteratorInput;
+use crate::ops_streams::ShardFilter;
+use crate::policy::Caller;
 use crate::sequence::SequenceNumber;
 use crate::sim::Simulation;
 use crate::stream::{Record, ShardId};
@@ -568,6 +571,12 @@ struct Context<'a> {
     read_to_end: bool,
 }
 
+/// Kinesis as a mapping calls it: with the mapping's execution role, which
+/// here may do anything, not as whoever the learner is acting as.
+fn kinesis(sim: &mut Simulation) -> KinesisClient<'_> {
+    kinesis_client!(sim, Caller::ROOT)
+}
+
 impl EventSourceMapping {
     pub(crate) fn new(
         sim: &mut Simulation,
@@ -589,11 +598,9 @@ impl EventSourceMapping {
             log: Log::default(),
             last_modified: now,
         };
-        let shards: Vec<_> = sim
-            .stream(&mapping.stream_name)
-            .map(|s| s.shards.iter().map(|s| (s.id, [s.parent, s.adjacent_parent], s.is_open())).collect())
-            .unwrap_or_default();
-        for (shard_id, parents, open) in shards {
+        let shards = kinesis(sim).all_shards(&mapping.stream_name, ShardFilter::FromTrimHorizon).unwrap_or_default();
+        for shard in shards {
+            let (shard_id, parents, open) = (shard.id, [shard.parent, shard.adjacent_parent], shard.is_open());
             let mut reader =
                 ShardReader::new(now, shard_id, parents, start.clone(), mapping.config.parallelization_factor);
             // From LATEST, a closed shard has nothing left to read, but its
@@ -603,9 +610,11 @@ impl EventSourceMapping {
             // first polls: the iterator is taken (or the subscription opened) now.
             if starting_position == MappingStartingPosition::Latest && open {
                 match &mapping.consumer_arn {
-                    Some(arn) => reader.subscription = sim.subscribe_to_shard(arn, shard_id, start.clone()).ok(),
+                    Some(arn) => {
+                        reader.subscription = kinesis(sim).subscribe_to_shard(arn, shard_id, start.clone()).ok()
+                    }
                     None => {
-                        reader.iterator = sim
+                        reader.iterator = kinesis(sim)
                             .get_shard_iterator(GetShardIteratorInput {
                                 stream_name: mapping.stream_name.clone(),
                                 shard_id,
@@ -682,10 +691,9 @@ impl EventSourceMapping {
 
     /// Starts reading shards a reshard created since the mapping last looked;
     /// they are read from `TRIM_HORIZON`, once their parents are done.
-    fn discover(&mut self, sim: &Simulation) {
-        // The public view, as a real mapping would use `ListShards`.
-        let Some(stream) = sim.stream(&self.stream_name).filter(|s| s.status.is_usable()) else { return };
-        for shard in &stream.shards {
+    fn discover(&mut self, sim: &mut Simulation) {
+        let Ok(shards) = kinesis(sim).all_shards(&self.stream_name, ShardFilter::FromTrimHorizon) else { return };
+        for shard in &shards {
             if !self.shards.iter().any(|s| s.shard_id == shard.id) {
                 self.shards.push(ShardReader::new(
                     sim.now(),
@@ -712,7 +720,7 @@ impl EventSourceMapping {
                 shard_id: shard.shard_id,
                 position: shard.position(),
             };
-            match sim.get_shard_iterator(input) {
+            match kinesis(sim).get_shard_iterator(input) {
                 Ok(iterator) => shard.iterator = Some(iterator),
                 Err(_) => return,
             }
@@ -720,7 +728,7 @@ impl EventSourceMapping {
         let iterator = shard.iterator.take().expect("taken just above");
         let limit =
             capacity.saturating_sub(shard.waiting_records()).clamp(1, crate::limits::MAX_GET_RECORDS_LIMIT as usize);
-        match sim.get_records(&iterator, Some(limit as u32)) {
+        match kinesis(sim).get_records(&iterator, Some(limit as u32)) {
             Ok(page) => {
                 if let Some(last) = page.records.last() {
                     shard.read_after = Some(last.sequence_number());
@@ -751,12 +759,12 @@ impl EventSourceMapping {
             Some(id) => id,
             // Refused while the consumer is not ACTIVE or a subscription is
             // under 5 seconds old: tried again at the next drain.
-            None => match sim.subscribe_to_shard(arn, shard.shard_id, shard.position()) {
+            None => match kinesis(sim).subscribe_to_shard(arn, shard.shard_id, shard.position()) {
                 Ok(id) => id,
                 Err(_) => return,
             },
         };
-        let Ok(read) = sim.read_subscription(subscription) else {
+        let Ok(read) = kinesis(sim).read_subscription(subscription) else {
             shard.subscription = None;
             return;
         };

@@ -98,6 +98,7 @@ pub use mapping::{Handling, Invocation, InvocationOutcome, InvocationWindow, Lan
 use crate::destinations::{BadDestination, check_destination_arn};
 use crate::error::{CreateFunctionError, EventSourceMappingError, FunctionConcurrencyError, Validator};
 use crate::ops_efo::ConsumerStatus;
+use crate::policy::Caller;
 use crate::sim::Simulation;
 use crate::time::{Duration, Instant};
 use crate::{ACCOUNT_ID, REGION};
@@ -653,14 +654,13 @@ impl Simulation {
             (Some(MappingStartingPosition::Latest), None) => crate::StartingPosition::Latest,
         };
         config.function_name = self.existing_function(&input.function_name)?;
-        if self.usable_stream(stream_name).is_err() {
+        let stream = kinesis_client!(self, Caller::ROOT).describe_stream_summary(stream_name);
+        if !stream.is_ok_and(|s| s.stream_status.is_usable()) {
             return invalid(format!("Stream not found: {}", input.event_source_arn));
         }
         if let Some(arn) = &consumer_arn {
             // Lambda checks the consumer with its own role, as it will read with it.
-            let caller = self.caller.take();
-            let consumer = self.describe_stream_consumer(arn);
-            self.caller = caller;
+            let consumer = kinesis_client!(self, Caller::ROOT).describe_stream_consumer(arn);
             match consumer.map(|c| c.consumer_status) {
                 Ok(ConsumerStatus::Active) => {}
                 Ok(ConsumerStatus::Creating) => {
@@ -768,11 +768,7 @@ impl Simulation {
     pub(crate) fn tick_mapping_at(&mut self, idx: usize) {
         // The mapping calls the simulation's public API, so it is taken out while it runs.
         let Some(mut mapping) = self.lambda.mappings[idx].take() else { return };
-        // Lambda reads with the mapping's execution role, not as whoever the
-        // learner is acting as.
-        let caller = self.caller.take();
         mapping.tick(self);
-        self.caller = caller;
         mapping.debug_check_invariants(self.now);
         self.lambda.mappings[idx] = Some(mapping);
     }

@@ -15,6 +15,8 @@ use crate::limits;
 use crate::sim::Simulation;
 use crate::time::Instant;
 
+mod v1;
+
 /// The `format` every snapshot carries.
 pub const SNAPSHOT_FORMAT: &str = "shardlab-snapshot";
 /// The snapshot version this build writes and reads.
@@ -46,10 +48,10 @@ impl core::fmt::Display for SnapshotError {
 impl core::error::Error for SnapshotError {}
 
 #[derive(Serialize)]
-struct Envelope<'a> {
+struct Envelope {
     format: &'static str,
     version: u64,
-    simulation: &'a Simulation,
+    simulation: v1::SimulationV1,
 }
 
 #[derive(Deserialize)]
@@ -60,14 +62,15 @@ struct Header {
 
 #[derive(Deserialize)]
 struct Body {
-    simulation: Simulation,
+    simulation: v1::SimulationV1,
 }
 
 impl Simulation {
     /// The whole simulation as a versioned JSON snapshot. The same calls in
     /// the same order always give byte-identical snapshots.
     pub fn snapshot(&self) -> String {
-        let envelope = Envelope { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, simulation: self };
+        let simulation = v1::SimulationV1::from(self.clone());
+        let envelope = Envelope { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, simulation };
         serde_json::to_string(&envelope).expect("a simulation always serializes")
     }
 
@@ -86,10 +89,7 @@ impl Simulation {
             None => return Err(SnapshotError::NotASnapshot("it has no version number".into())),
         }
         let body: Body = serde_json::from_str(snapshot).map_err(|err| SnapshotError::Corrupt(err.to_string()))?;
-        let mut sim = body.simulation;
-        // A snapshot from before iterators were sealed: its clients' unsealed
-        // iterators are read for the rest of their five minutes, no others.
-        sim.unsealed_iterators_until = sim.unsealed_iterators_until.map(|until| until.min(sim.now));
+        let sim = Simulation::from(body.simulation);
         sim.check_invariants().map_err(SnapshotError::Corrupt)?;
         Ok(sim)
     }
@@ -108,18 +108,18 @@ impl Simulation {
         self.check_clock()?;
         // The API refuses to open more shards than the account limit, and
         // the page draws every open shard.
-        let open: u64 = self.streams.values().map(|s| u64::from(s.open_shard_count())).sum();
+        let open: u64 = self.kinesis.streams.values().map(|s| u64::from(s.open_shard_count())).sum();
         if open > u64::from(limits::ACCOUNT_SHARD_LIMIT) {
             return Err(format!(
                 "it has {open} open shards, more than the account limit of {}",
                 limits::ACCOUNT_SHARD_LIMIT
             ));
         }
-        let on_demand = self.streams.values().filter(|s| s.mode == crate::CapacityMode::OnDemand).count();
+        let on_demand = self.kinesis.streams.values().filter(|s| s.mode == crate::CapacityMode::OnDemand).count();
         if on_demand > limits::ON_DEMAND_STREAM_COUNT_LIMIT as usize {
             return Err(format!("it has {on_demand} on-demand streams"));
         }
-        for (name, stream) in &self.streams {
+        for (name, stream) in &self.kinesis.streams {
             if *name != stream.name {
                 return Err(format!("stream {} is filed under the name {name}", stream.name));
             }
@@ -131,8 +131,8 @@ impl Simulation {
                 return Err(format!("stream {name} was billed up to a time after the clock"));
             }
         }
-        self.metrics.check_invariants().map_err(|err| format!("its metrics are damaged: {err}"))?;
-        if self.metrics.newest_second() > self.now.epoch_millis() / 1000 {
+        self.kinesis.metrics.check_invariants().map_err(|err| format!("its metrics are damaged: {err}"))?;
+        if self.kinesis.metrics.newest_second() > self.now.epoch_millis() / 1000 {
             return Err("it has metrics from after its clock".into());
         }
         self.kinesis_calls.check_restored(self.now)?;

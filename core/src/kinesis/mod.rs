@@ -1,0 +1,117 @@
+//! The Kinesis Data Streams service: streams, shards and their records,
+//! throttling, metrics, cost, encryption, resharding and enhanced fan-out.
+//!
+//! [`Kinesis`] owns that state and nothing else. Its operations (in
+//! `ops_streams.rs`, `ops_records.rs`, `ops_efo.rs`, `ops_security.rs` and
+//! `reshard.rs`, as further `impl Kinesis` blocks) are told when they run and
+//! who calls them ([`Call`]); they never read a clock or an ambient identity.
+//! The applications that use streams (polling consumers, Lambda mappings,
+//! Firehose, the KCL, the KPL, generators) hold no `Kinesis`: they are lent a
+//! [`KinesisClient`], which offers exactly the calls a real client makes.
+
+mod client;
+
+use alloc::collections::BTreeMap;
+use alloc::string::String;
+
+pub(crate) use client::KinesisClient;
+
+use crate::error::NotFound;
+use crate::iterator::IteratorKey;
+use crate::metrics::MetricStore;
+use crate::policy::{AccessDenied, Caller};
+use crate::stream::{Change, Stream, StreamStatus};
+use crate::time::Instant;
+
+/// When a call runs and who makes it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Call<'a> {
+    pub(crate) now: Instant,
+    pub(crate) caller: Caller<'a>,
+}
+
+impl Call<'_> {
+    /// Checks that the caller may perform `action` on `resource`.
+    pub(crate) fn authorize(&self, action: &str, resource: &str) -> Result<(), AccessDenied> {
+        self.caller.authorize(action, resource)
+    }
+}
+
+/// The state of the Kinesis service in one account and region.
+#[derive(Clone, Debug)]
+pub(crate) struct Kinesis {
+    pub(crate) streams: BTreeMap<String, Stream>,
+    /// The secret shard iterators are sealed with (`iterator.rs`).
+    pub(crate) iterator_key: IteratorKey,
+    /// Until when unsealed iterators are read: set, to the restored clock,
+    /// only in a simulation restored from a snapshot taken before sealing,
+    /// whose clients hold unsealed iterators.
+    pub(crate) unsealed_iterators_until: Option<Instant>,
+    /// The serial the next stream created gets (`sequence::StreamSerial`).
+    pub(crate) next_stream_serial: crate::sequence::StreamSerial,
+    /// CloudWatch-style metrics of every stream.
+    pub(crate) metrics: MetricStore,
+    /// Open enhanced fan-out subscriptions.
+    pub(crate) subscriptions: alloc::vec::Vec<crate::ops_efo::Subscription>,
+    pub(crate) next_subscription_id: u32,
+}
+
+impl Kinesis {
+    /// No streams, with iterators sealed by `iterator_key`.
+    pub(crate) fn new(iterator_key: IteratorKey) -> Kinesis {
+        Kinesis {
+            streams: BTreeMap::new(),
+            iterator_key,
+            unsealed_iterators_until: None,
+            next_stream_serial: 0,
+            metrics: MetricStore::new(),
+            subscriptions: alloc::vec::Vec::new(),
+            next_subscription_id: 0,
+        }
+    }
+
+    /// The stream, if it exists and is not being created or deleted: what
+    /// the data-plane operations (and most others) may touch.
+    pub(crate) fn usable_stream(&self, name: &str) -> Result<&Stream, NotFound> {
+        self.streams.get(name).filter(|s| s.status.is_usable()).ok_or_else(|| NotFound::Stream(name.into()))
+    }
+
+    pub(crate) fn usable_stream_mut(&mut self, name: &str) -> Result<&mut Stream, NotFound> {
+        self.streams.get_mut(name).filter(|s| s.status.is_usable()).ok_or_else(|| NotFound::Stream(name.into()))
+    }
+
+    /// Drops what the retention period no longer keeps, as of `now`.
+    pub(crate) fn trim(&mut self, now: Instant) {
+        for stream in self.streams.values_mut() {
+            stream.trim(now);
+        }
+    }
+
+    /// Lands the change `name` began, which is due now: the one place a
+    /// stream change lands.
+    pub(crate) fn land_stream_change(&mut self, now: Instant, name: &str) {
+        let Some(stream) = self.streams.get_mut(name) else { return };
+        let Some(pending) = stream.pending.take() else { return };
+        stream.accrue_cost(now);
+        match pending.change {
+            Change::Activate => stream.status = StreamStatus::Active,
+            Change::Remove => {
+                self.streams.remove(name);
+                return;
+            }
+            Change::Reshard(step) => {
+                crate::reshard::apply(stream, now, &step);
+                stream.status = StreamStatus::Active;
+            }
+            Change::SwitchMode(mode) => {
+                stream.mode = mode;
+                stream.status = StreamStatus::Active;
+            }
+            Change::SetEncryption(key) => {
+                stream.set_encryption(key);
+                stream.status = StreamStatus::Active;
+            }
+        }
+        stream.debug_check_invariants();
+    }
+}

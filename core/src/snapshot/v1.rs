@@ -1,0 +1,198 @@
+//! Version 1 of the snapshot format, at the edge: the fields a version 1
+//! snapshot holds, in the order it holds them, whatever shape the services
+//! inside [`Simulation`] take. A change to a service's own state that keeps
+//! its serialized form needs nothing here; one that does not gets a new
+//! version and a migration from this one.
+//!
+//! The defaults read snapshots written before a field existed.
+
+use alloc::collections::BTreeMap;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use serde::{Deserialize, Serialize};
+
+use crate::consumer::PollingConsumer;
+use crate::iterator::IteratorKey;
+use crate::kinesis::Kinesis;
+use crate::metrics::MetricStore;
+use crate::policy::{Policies, Principal};
+use crate::sequence::StreamSerial;
+use crate::sim::Simulation;
+use crate::stream::Stream;
+use crate::time::Instant;
+
+#[derive(Serialize, Deserialize)]
+pub(super) struct SimulationV1 {
+    now: Instant,
+    streams: BTreeMap<String, Stream>,
+    consumers: Vec<PollingConsumer>,
+    next_consumer_id: u32,
+    /// A snapshot taken before iterators were sealed gets a fixed key.
+    #[serde(default = "IteratorKey::for_unsealed_snapshots")]
+    iterator_key: IteratorKey,
+    #[serde(default = "unsealed_iterators_until_restored")]
+    unsealed_iterators_until: Option<Instant>,
+    /// A snapshot taken before serials were recorded has all its streams at
+    /// 0; the streams created after restoring it start at 1.
+    #[serde(default = "first_serial_after_unnumbered_streams")]
+    next_stream_serial: StreamSerial,
+    policies: Policies,
+    caller: Option<Principal>,
+    metrics: MetricStore,
+    subscriptions: Vec<crate::ops_efo::Subscription>,
+    next_subscription_id: u32,
+    producers: Vec<Option<crate::kpl::KplProducer>>,
+    applications: Vec<Option<crate::kcl::KclApp>>,
+    #[serde(default)]
+    generators: Vec<crate::generator::Generator>,
+    #[serde(default)]
+    lambda: crate::lambda::Lambda,
+    #[serde(default)]
+    destinations: crate::destinations::DestinationStore,
+    next_measure: Instant,
+    next_scaling: Instant,
+    #[serde(default)]
+    s3: crate::s3::ObjectStore,
+    #[serde(default)]
+    delivery_streams: BTreeMap<String, crate::firehose::DeliveryStream>,
+    #[serde(default)]
+    transform_functions: crate::firehose::Functions,
+    #[serde(default)]
+    sqs: crate::sqs::Queues,
+    #[serde(default)]
+    kinesis_calls: crate::call_log::CallLog,
+}
+
+impl From<Simulation> for SimulationV1 {
+    fn from(sim: Simulation) -> SimulationV1 {
+        let Simulation {
+            now,
+            kinesis,
+            consumers,
+            next_consumer_id,
+            policies,
+            caller,
+            producers,
+            applications,
+            generators,
+            lambda,
+            destinations,
+            next_measure,
+            next_scaling,
+            s3,
+            delivery_streams,
+            transform_functions,
+            sqs,
+            kinesis_calls,
+        } = sim;
+        let Kinesis {
+            streams,
+            iterator_key,
+            unsealed_iterators_until,
+            next_stream_serial,
+            metrics,
+            subscriptions,
+            next_subscription_id,
+        } = kinesis;
+        SimulationV1 {
+            now,
+            streams,
+            consumers,
+            next_consumer_id,
+            iterator_key,
+            unsealed_iterators_until,
+            next_stream_serial,
+            policies,
+            caller,
+            metrics,
+            subscriptions,
+            next_subscription_id,
+            producers,
+            applications,
+            generators,
+            lambda,
+            destinations,
+            next_measure,
+            next_scaling,
+            s3,
+            delivery_streams,
+            transform_functions,
+            sqs,
+            kinesis_calls,
+        }
+    }
+}
+
+impl From<SimulationV1> for Simulation {
+    fn from(v1: SimulationV1) -> Simulation {
+        let SimulationV1 {
+            now,
+            streams,
+            consumers,
+            next_consumer_id,
+            iterator_key,
+            unsealed_iterators_until,
+            next_stream_serial,
+            policies,
+            caller,
+            metrics,
+            subscriptions,
+            next_subscription_id,
+            producers,
+            applications,
+            generators,
+            lambda,
+            destinations,
+            next_measure,
+            next_scaling,
+            s3,
+            delivery_streams,
+            transform_functions,
+            sqs,
+            kinesis_calls,
+        } = v1;
+        // A snapshot from before iterators were sealed: its clients' unsealed
+        // iterators are read for the rest of their five minutes, no others.
+        let unsealed_iterators_until = unsealed_iterators_until.map(|until| until.min(now));
+        let kinesis = Kinesis {
+            streams,
+            iterator_key,
+            unsealed_iterators_until,
+            next_stream_serial,
+            metrics,
+            subscriptions,
+            next_subscription_id,
+        };
+        Simulation {
+            now,
+            kinesis,
+            consumers,
+            next_consumer_id,
+            policies,
+            caller,
+            producers,
+            applications,
+            generators,
+            lambda,
+            destinations,
+            next_measure,
+            next_scaling,
+            s3,
+            delivery_streams,
+            transform_functions,
+            sqs,
+            kinesis_calls,
+        }
+    }
+}
+
+/// For a snapshot without the field; the conversion then moves it to the
+/// restored clock.
+fn unsealed_iterators_until_restored() -> Option<Instant> {
+    Some(Instant::from_epoch_millis(u64::MAX))
+}
+
+fn first_serial_after_unnumbered_streams() -> StreamSerial {
+    1
+}

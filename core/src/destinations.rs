@@ -7,8 +7,7 @@
 //! for an SQS queue that exists in the simulation is also delivered to it,
 //! where it can be received like any other (`sqs.rs`), and one for a bucket
 //! that exists is written to it as an object. SNS topics are not modelled
-//! beyond this record. [`Simulation::send_to_destination`] is the one place
-//! messages leave.
+//! beyond this record. [`Outbox`] is the one place messages leave.
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
@@ -16,7 +15,10 @@ use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
+use crate::s3::ObjectStore;
 use crate::sim::Simulation;
+use crate::sqs::Queues;
+use crate::time::Instant;
 
 /// The services an on-failure destination of a stream mapping may be: AWS
 /// accepts an SQS queue, an SNS topic or an S3 bucket for Kinesis sources
@@ -69,27 +71,39 @@ pub(crate) fn check_destination_arn(arn: &str) -> Result<(), BadDestination> {
     }
 }
 
-impl Simulation {
+/// Where an event-source mapping sends what it gives up on, at one moment:
+/// the record of every destination's messages, and the queues and buckets
+/// the destinations name.
+pub(crate) struct Outbox<'a> {
+    pub(crate) now: Instant,
+    pub(crate) sent: &'a mut DestinationStore,
+    pub(crate) sqs: &'a mut Queues,
+    pub(crate) s3: &'a mut ObjectStore,
+}
+
+impl Outbox<'_> {
     /// Writes `body` to the destination bucket `arn` as object `key`. A
     /// bucket that does not exist loses it, as the mapping's write fails;
     /// the record here still shows it.
-    pub(crate) fn send_to_bucket_destination(&mut self, arn: &str, key: String, body: String) {
+    pub(crate) fn send_to_bucket(&mut self, arn: &str, key: String, body: String) {
         if let Some(bucket) = crate::s3::bucket_of_arn(arn) {
             let _ = self.s3.put(bucket, key, body.clone().into_bytes(), self.now);
         }
-        self.destinations.messages.entry(arn.into()).or_default().push(body);
+        self.sent.messages.entry(arn.into()).or_default().push(body);
     }
 
     /// Delivers `body` (a JSON document) to the destination `arn`.
-    pub(crate) fn send_to_destination(&mut self, arn: &str, body: String) {
+    pub(crate) fn send(&mut self, arn: &str, body: String) {
         if arn.starts_with("arn:aws:sqs:") {
             // A queue that does not exist loses the message, as in AWS,
             // where the mapping's send fails; the record here still shows it.
-            let _ = self.sqs_send_message_to_arn(arn, &body);
+            let _ = self.sqs.send_to_arn(self.now, arn, &body);
         }
-        self.destinations.messages.entry(arn.into()).or_default().push(body);
+        self.sent.messages.entry(arn.into()).or_default().push(body);
     }
+}
 
+impl Simulation {
     /// Every message sent to destination `arn`, oldest first (empty for an
     /// ARN nothing was sent to).
     pub fn destination_messages(&self, arn: &str) -> &[String] {
@@ -106,8 +120,9 @@ mod tests {
         let mut sim = Simulation::new();
         let url = sim.sqs_create_queue("failures", &BTreeMap::new()).unwrap();
         let arn = alloc::format!("arn:aws:sqs:us-east-1:{}:failures", crate::ACCOUNT_ID);
-        sim.send_to_destination(&arn, "{\"n\":1}".into());
-        sim.send_to_destination("arn:aws:sqs:us-east-1:123456789012:missing", "{}".into());
+        let mut outbox = Outbox { now: sim.now, sent: &mut sim.destinations, sqs: &mut sim.sqs, s3: &mut sim.s3 };
+        outbox.send(&arn, "{\"n\":1}".into());
+        outbox.send("arn:aws:sqs:us-east-1:123456789012:missing", "{}".into());
         let received = sim.sqs_receive_message(crate::sqs::ReceiveMessageInput::new(&url)).unwrap();
         assert_eq!(received.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(), ["{\"n\":1}"]);
         assert_eq!(sim.destination_messages(&arn), ["{\"n\":1}"]);

@@ -66,10 +66,12 @@
 //! **Applications** (`consumer`, `generator`, `kpl`, `kcl`, `lambda`,
 //! `firehose`): polling consumers, traffic generators, the KPL, the KCL,
 //! Lambda event-source mappings and Firehose. Each reads and writes streams
-//! through a `KinesisClient`. Still to move off `&mut Simulation`: Lambda
-//! mappings and KCL applications, which are handed the simulation and borrow
-//! a client from it for each Kinesis call, because they also reach Lambda's
-//! functions, the destinations and the SQS queues (issue 13).
+//! through a `KinesisClient`, and is handed the other services it needs and
+//! no more: a Lambda mapping gets the account's functions and an `Outbox`
+//! to its on-failure destinations (`lambda::mapping::MappingServices`).
+//! Still to move off `&mut Simulation`: KCL applications, whose public
+//! methods take the simulation for its clock, and which borrow a client
+//! from it for each Kinesis call.
 //!
 //! **`Simulation`** (`sim`, `sim_kinesis`, `clients`): composes the services,
 //! owns the clock, and runs what falls due in a fixed order (`advance`). Its

@@ -404,6 +404,105 @@ impl Default for Queues {
 }
 
 impl Queues {
+    /// `SendMessage` at `now` (see [`Simulation::sqs_send`]).
+    pub(crate) fn send(&mut self, now: Instant, input: SendMessageInput) -> Result<SendMessageOutput, SqsError> {
+        let SendMessageInput {
+            queue_url,
+            message_body: body,
+            delay_seconds,
+            message_group_id,
+            message_deduplication_id,
+        } = input;
+        let queue = self.queue_mut(&queue_url)?;
+        if body.is_empty() {
+            return Err(SqsError::MissingParameter("The request must contain the parameter MessageBody.".into()));
+        }
+        if body.len() > queue.attributes.maximum_message_size as usize {
+            return Err(SqsError::InvalidParameterValue(format!(
+                "One or more parameters are invalid. Reason: Message must be shorter than {} bytes.",
+                queue.attributes.maximum_message_size
+            )));
+        }
+        if let Some(delay) = delay_seconds {
+            check_parameter("DelaySeconds", delay, 0, 900)?;
+        }
+        // Members the queue type does not take, refused as SQS refuses them.
+        let not_for_this_queue = |parameter: &str, value: &str| {
+            SqsError::InvalidParameterValue(format!(
+                "Value {value} for parameter {parameter} is invalid. Reason: The request include parameter that is not valid for this queue type."
+            ))
+        };
+        let md5_of_body = md5_hex(body.as_bytes());
+        let fifo = if queue.attributes.fifo_queue {
+            if let Some(delay) = delay_seconds {
+                return Err(not_for_this_queue("DelaySeconds", &delay.to_string()));
+            }
+            let group_id = message_group_id.ok_or_else(|| {
+                SqsError::MissingParameter("The request must contain the parameter MessageGroupId.".into())
+            })?;
+            // SQS hashes the body with SHA-256; MD5 stands in for it here,
+            // which deduplicates the same bodies.
+            let deduplication_id = match message_deduplication_id {
+                Some(id) => id,
+                None if queue.attributes.content_based_deduplication => md5_of_body.clone(),
+                None => {
+                    return Err(SqsError::InvalidParameterValue(
+                        "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly".into(),
+                    ));
+                }
+            };
+            queue.deduplication.retain(|_, sent| now.saturating_since(sent.at) < DEDUPLICATION_INTERVAL);
+            if let Some(sent) = queue.deduplication.get(&deduplication_id) {
+                return Ok(SendMessageOutput {
+                    message_id: sent.message_id.clone(),
+                    md5_of_message_body: md5_of_body,
+                    sequence_number: Some(sent.sequence_number.to_string()),
+                });
+            }
+            queue.last_sequence_number += 1;
+            Some(FifoFields { group_id, deduplication_id, sequence_number: queue.last_sequence_number })
+        } else {
+            if let Some(group_id) = &message_group_id {
+                return Err(not_for_this_queue("MessageGroupId", group_id));
+            }
+            if let Some(deduplication_id) = &message_deduplication_id {
+                return Err(not_for_this_queue("MessageDeduplicationId", deduplication_id));
+            }
+            None
+        };
+        let delay = delay_seconds.unwrap_or(queue.attributes.delay_seconds);
+        let id = self.uuid();
+        let queue = self.queue_mut(&queue_url).expect("found above");
+        let sequence_number = fifo.as_ref().map(|f| f.sequence_number);
+        if let Some(fifo) = &fifo {
+            let sent = Sent { at: now, message_id: id.clone(), sequence_number: fifo.sequence_number };
+            queue.deduplication.insert(fifo.deduplication_id.clone(), sent);
+        }
+        queue.messages.push(Message {
+            id: id.clone(),
+            body,
+            md5_of_body: md5_of_body.clone(),
+            sent: now,
+            visible_at: now + Duration::from_secs(u64::from(delay)),
+            receive_count: 0,
+            first_received: None,
+            receipt: None,
+            fifo,
+        });
+        Ok(SendMessageOutput {
+            message_id: id,
+            md5_of_message_body: md5_of_body,
+            sequence_number: sequence_number.map(|n| n.to_string()),
+        })
+    }
+
+    /// `SendMessage` to the queue `arn` names, at `now` (see
+    /// [`Simulation::sqs_send_message_to_arn`]).
+    pub(crate) fn send_to_arn(&mut self, now: Instant, arn: &str, body: &str) -> Result<SendMessageOutput, SqsError> {
+        let name = name_of_arn(arn).ok_or(SqsError::QueueDoesNotExist)?;
+        self.send(now, SendMessageInput::new(&queue_url(name), body))
+    }
+
     fn uuid(&mut self) -> String {
         let hex: String = (0..4).map(|_| format!("{:08x}", self.rand.rand_u32())).collect();
         format!("{}-{}-4{}-a{}-{}", &hex[0..8], &hex[8..12], &hex[13..16], &hex[17..20], &hex[20..32])
@@ -617,95 +716,7 @@ impl Simulation {
     /// id for a FIFO queue), `InvalidParameterValue` (too long, delay out of
     /// range, a member the queue type does not take, no deduplication id).
     pub fn sqs_send(&mut self, input: SendMessageInput) -> Result<SendMessageOutput, SqsError> {
-        let now = self.now;
-        let SendMessageInput {
-            queue_url,
-            message_body: body,
-            delay_seconds,
-            message_group_id,
-            message_deduplication_id,
-        } = input;
-        let queue = self.sqs.queue_mut(&queue_url)?;
-        if body.is_empty() {
-            return Err(SqsError::MissingParameter("The request must contain the parameter MessageBody.".into()));
-        }
-        if body.len() > queue.attributes.maximum_message_size as usize {
-            return Err(SqsError::InvalidParameterValue(format!(
-                "One or more parameters are invalid. Reason: Message must be shorter than {} bytes.",
-                queue.attributes.maximum_message_size
-            )));
-        }
-        if let Some(delay) = delay_seconds {
-            check_parameter("DelaySeconds", delay, 0, 900)?;
-        }
-        // Members the queue type does not take, refused as SQS refuses them.
-        let not_for_this_queue = |parameter: &str, value: &str| {
-            SqsError::InvalidParameterValue(format!(
-                "Value {value} for parameter {parameter} is invalid. Reason: The request include parameter that is not valid for this queue type."
-            ))
-        };
-        let md5_of_body = md5_hex(body.as_bytes());
-        let fifo = if queue.attributes.fifo_queue {
-            if let Some(delay) = delay_seconds {
-                return Err(not_for_this_queue("DelaySeconds", &delay.to_string()));
-            }
-            let group_id = message_group_id.ok_or_else(|| {
-                SqsError::MissingParameter("The request must contain the parameter MessageGroupId.".into())
-            })?;
-            // SQS hashes the body with SHA-256; MD5 stands in for it here,
-            // which deduplicates the same bodies.
-            let deduplication_id = match message_deduplication_id {
-                Some(id) => id,
-                None if queue.attributes.content_based_deduplication => md5_of_body.clone(),
-                None => {
-                    return Err(SqsError::InvalidParameterValue(
-                        "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly".into(),
-                    ));
-                }
-            };
-            queue.deduplication.retain(|_, sent| now.saturating_since(sent.at) < DEDUPLICATION_INTERVAL);
-            if let Some(sent) = queue.deduplication.get(&deduplication_id) {
-                return Ok(SendMessageOutput {
-                    message_id: sent.message_id.clone(),
-                    md5_of_message_body: md5_of_body,
-                    sequence_number: Some(sent.sequence_number.to_string()),
-                });
-            }
-            queue.last_sequence_number += 1;
-            Some(FifoFields { group_id, deduplication_id, sequence_number: queue.last_sequence_number })
-        } else {
-            if let Some(group_id) = &message_group_id {
-                return Err(not_for_this_queue("MessageGroupId", group_id));
-            }
-            if let Some(deduplication_id) = &message_deduplication_id {
-                return Err(not_for_this_queue("MessageDeduplicationId", deduplication_id));
-            }
-            None
-        };
-        let delay = delay_seconds.unwrap_or(queue.attributes.delay_seconds);
-        let id = self.sqs.uuid();
-        let queue = self.sqs.queue_mut(&queue_url).expect("found above");
-        let sequence_number = fifo.as_ref().map(|f| f.sequence_number);
-        if let Some(fifo) = &fifo {
-            let sent = Sent { at: now, message_id: id.clone(), sequence_number: fifo.sequence_number };
-            queue.deduplication.insert(fifo.deduplication_id.clone(), sent);
-        }
-        queue.messages.push(Message {
-            id: id.clone(),
-            body,
-            md5_of_body: md5_of_body.clone(),
-            sent: now,
-            visible_at: now + Duration::from_secs(u64::from(delay)),
-            receive_count: 0,
-            first_received: None,
-            receipt: None,
-            fifo,
-        });
-        Ok(SendMessageOutput {
-            message_id: id,
-            md5_of_message_body: md5_of_body,
-            sequence_number: sequence_number.map(|n| n.to_string()),
-        })
+        self.sqs.send(self.now, input)
     }
 
     /// Sends `body` to the queue `arn` names
@@ -713,8 +724,7 @@ impl Simulation {
     /// address queues by ARN, such as a Lambda event source mapping's
     /// on-failure destination. Errors as [`Simulation::sqs_send_message`].
     pub fn sqs_send_message_to_arn(&mut self, arn: &str, body: &str) -> Result<SendMessageOutput, SqsError> {
-        let name = name_of_arn(arn).ok_or(SqsError::QueueDoesNotExist)?;
-        self.sqs_send_message(&queue_url(name), body, None)
+        self.sqs.send_to_arn(self.now, arn, body)
     }
 
     /// `ReceiveMessage`: up to `MaxNumberOfMessages` visible messages, in an

@@ -14,7 +14,7 @@
 //! the function last returned, carried into the next invocation, until a
 //! final invocation (a [`Batch`] without records) closes the window.
 
-use alloc::collections::VecDeque;
+use alloc::collections::{BTreeMap, VecDeque};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -23,21 +23,21 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::filter::Filters;
+use super::function::Function;
 use super::function::Response;
 use super::{
     BUSY_POLL_INTERVAL, FAN_OUT_DELIVERY_INTERVAL, IDLE_POLL_INTERVAL, MAX_LOGGED_INVOCATIONS, MAX_PAYLOAD_BYTES,
     MAX_WINDOW_STATE_BYTES, MappingConfig, MappingStartingPosition, RETRY_DELAY, WINDOW_CLOSE_WAIT, function_arn,
 };
 use crate::StartingPosition;
+use crate::destinations::Outbox;
 use crate::error::GetRecordsError;
 use crate::hash::HashKey;
 use crate::kinesis::KinesisClient;
 use crate::ops_efo::SubscriptionId;
 use crate::ops_records::GetShardIteratorInput;
 use crate::ops_streams::ShardFilter;
-use crate::policy::Caller;
 use crate::sequence::SequenceNumber;
-use crate::sim::Simulation;
 use crate::stream::{Record, ShardId};
 use crate::time::{Duration, Instant};
 
@@ -571,15 +571,18 @@ struct Context<'a> {
     read_to_end: bool,
 }
 
-/// Kinesis as a mapping calls it: with the mapping's execution role, which
-/// here may do anything, not as whoever the learner is acting as.
-fn kinesis(sim: &mut Simulation) -> KinesisClient<'_> {
-    kinesis_client!(sim, Caller::ROOT)
+/// What a mapping works with while it runs, and nothing more: Kinesis
+/// through its client API (calling with the mapping's execution role), the
+/// account's functions, and the destinations of what it gives up on.
+pub(crate) struct MappingServices<'a> {
+    pub(crate) kinesis: KinesisClient<'a>,
+    pub(crate) functions: &'a mut BTreeMap<String, Function>,
+    pub(crate) destinations: Outbox<'a>,
 }
 
 impl EventSourceMapping {
     pub(crate) fn new(
-        sim: &mut Simulation,
+        kinesis: &mut KinesisClient<'_>,
         uuid: String,
         stream_name: String,
         consumer_arn: Option<String>,
@@ -587,7 +590,7 @@ impl EventSourceMapping {
         start: StartingPosition,
         config: MappingConfig,
     ) -> EventSourceMapping {
-        let now = sim.now();
+        let now = kinesis.now();
         let mut mapping = EventSourceMapping {
             uuid,
             stream_name,
@@ -598,7 +601,7 @@ impl EventSourceMapping {
             log: Log::default(),
             last_modified: now,
         };
-        let shards = kinesis(sim).all_shards(&mapping.stream_name, ShardFilter::FromTrimHorizon).unwrap_or_default();
+        let shards = kinesis.all_shards(&mapping.stream_name, ShardFilter::FromTrimHorizon).unwrap_or_default();
         for shard in shards {
             let (shard_id, parents, open) = (shard.id, [shard.parent, shard.adjacent_parent], shard.is_open());
             let mut reader =
@@ -610,11 +613,9 @@ impl EventSourceMapping {
             // first polls: the iterator is taken (or the subscription opened) now.
             if starting_position == MappingStartingPosition::Latest && open {
                 match &mapping.consumer_arn {
-                    Some(arn) => {
-                        reader.subscription = kinesis(sim).subscribe_to_shard(arn, shard_id, start.clone()).ok()
-                    }
+                    Some(arn) => reader.subscription = kinesis.subscribe_to_shard(arn, shard_id, start.clone()).ok(),
                     None => {
-                        reader.iterator = kinesis(sim)
+                        reader.iterator = kinesis
                             .get_shard_iterator(GetShardIteratorInput {
                                 stream_name: mapping.stream_name.clone(),
                                 shard_id,
@@ -668,11 +669,11 @@ impl EventSourceMapping {
             .min()
     }
 
-    /// Does whatever is due at `sim.now()`: finds new shards, completes and
+    /// Does whatever is due at `services.kinesis.now()`: finds new shards, completes and
     /// starts invocations, and polls.
-    pub(crate) fn tick(&mut self, sim: &mut Simulation) {
-        let now = sim.now();
-        self.discover(sim);
+    pub(crate) fn tick(&mut self, services: &mut MappingServices<'_>) {
+        let now = services.kinesis.now();
+        self.discover(services);
         for idx in 0..self.shards.len() {
             // Parents come before their children, so a child whose parents
             // finish in this pass starts in it too.
@@ -680,23 +681,23 @@ impl EventSourceMapping {
                 continue;
             }
             self.shards[idx].rebalance(now, self.config.parallelization_factor);
-            self.work_lanes(idx, sim);
+            self.work_lanes(idx, services);
             let shard = &self.shards[idx];
             if !shard.read_to_end && shard.next_poll <= now && shard.has_room(&self.config) {
-                self.poll(idx, sim);
-                self.work_lanes(idx, sim);
+                self.poll(idx, services);
+                self.work_lanes(idx, services);
             }
         }
     }
 
     /// Starts reading shards a reshard created since the mapping last looked;
     /// they are read from `TRIM_HORIZON`, once their parents are done.
-    fn discover(&mut self, sim: &mut Simulation) {
-        let Ok(shards) = kinesis(sim).all_shards(&self.stream_name, ShardFilter::FromTrimHorizon) else { return };
+    fn discover(&mut self, services: &mut MappingServices<'_>) {
+        let Ok(shards) = services.kinesis.all_shards(&self.stream_name, ShardFilter::FromTrimHorizon) else { return };
         for shard in &shards {
             if !self.shards.iter().any(|s| s.shard_id == shard.id) {
                 self.shards.push(ShardReader::new(
-                    sim.now(),
+                    services.kinesis.now(),
                     shard.id,
                     [shard.parent, shard.adjacent_parent],
                     StartingPosition::TrimHorizon,
@@ -706,11 +707,11 @@ impl EventSourceMapping {
         }
     }
 
-    fn poll(&mut self, idx: usize, sim: &mut Simulation) {
+    fn poll(&mut self, idx: usize, services: &mut MappingServices<'_>) {
         if self.consumer_arn.is_some() {
-            return self.drain_subscription(idx, sim);
+            return self.drain_subscription(idx, services);
         }
-        let now = sim.now();
+        let now = services.kinesis.now();
         let capacity = (self.config.batch_size * self.config.parallelization_factor) as usize;
         let shard = &mut self.shards[idx];
         shard.next_poll = now + IDLE_POLL_INTERVAL;
@@ -720,7 +721,7 @@ impl EventSourceMapping {
                 shard_id: shard.shard_id,
                 position: shard.position(),
             };
-            match kinesis(sim).get_shard_iterator(input) {
+            match services.kinesis.get_shard_iterator(input) {
                 Ok(iterator) => shard.iterator = Some(iterator),
                 Err(_) => return,
             }
@@ -728,7 +729,7 @@ impl EventSourceMapping {
         let iterator = shard.iterator.take().expect("taken just above");
         let limit =
             capacity.saturating_sub(shard.waiting_records()).clamp(1, crate::limits::MAX_GET_RECORDS_LIMIT as usize);
-        match kinesis(sim).get_records(&iterator, Some(limit as u32)) {
+        match services.kinesis.get_records(&iterator, Some(limit as u32)) {
             Ok(page) => {
                 if let Some(last) = page.records.last() {
                     shard.read_after = Some(last.sequence_number());
@@ -750,8 +751,8 @@ impl EventSourceMapping {
     /// Reads what Kinesis pushed to the shard's subscription since the last
     /// drain, subscribing (again) from the last record read when there is
     /// no open subscription: the first time, or after five minutes.
-    fn drain_subscription(&mut self, idx: usize, sim: &mut Simulation) {
-        let now = sim.now();
+    fn drain_subscription(&mut self, idx: usize, services: &mut MappingServices<'_>) {
+        let now = services.kinesis.now();
         let arn = self.consumer_arn.as_deref().expect("called for a fan-out source");
         let shard = &mut self.shards[idx];
         shard.next_poll = now + FAN_OUT_DELIVERY_INTERVAL;
@@ -759,12 +760,12 @@ impl EventSourceMapping {
             Some(id) => id,
             // Refused while the consumer is not ACTIVE or a subscription is
             // under 5 seconds old: tried again at the next drain.
-            None => match kinesis(sim).subscribe_to_shard(arn, shard.shard_id, shard.position()) {
+            None => match services.kinesis.subscribe_to_shard(arn, shard.shard_id, shard.position()) {
                 Ok(id) => id,
                 Err(_) => return,
             },
         };
-        let Ok(read) = kinesis(sim).read_subscription(subscription) else {
+        let Ok(read) = services.kinesis.read_subscription(subscription) else {
             shard.subscription = None;
             return;
         };
@@ -778,7 +779,7 @@ impl EventSourceMapping {
         self.log.filtered_records += shard.distribute(now, read.event.records, &filters);
     }
 
-    fn work_lanes(&mut self, idx: usize, sim: &mut Simulation) {
+    fn work_lanes(&mut self, idx: usize, services: &mut MappingServices<'_>) {
         let EventSourceMapping { uuid, stream_name, config, log, shards, .. } = self;
         let shard = &mut shards[idx];
         let mut cx =
@@ -788,14 +789,14 @@ impl EventSourceMapping {
             // Each turn completes or starts one invocation; zero-time
             // functions run several in one instant.
             loop {
-                let now = sim.now();
+                let now = services.kinesis.now();
                 if lane.in_flight.as_ref().is_some_and(|f| f.ends <= now) {
                     let in_flight = lane.in_flight.take().expect("checked just above");
-                    complete(&mut cx, sim, lane, lane_idx as u32, in_flight);
+                    complete(&mut cx, services, lane, lane_idx as u32, in_flight);
                 } else if lane.in_flight.is_some() {
                     break;
                 } else if let Some(batch) = lane.take_batch(now, cx.config, cx.read_to_end) {
-                    if let Some(age) = start(&mut cx, sim, lane, batch) {
+                    if let Some(age) = start(&mut cx, services, lane, batch) {
                         iterator_age = age;
                     }
                 } else {
@@ -913,22 +914,27 @@ impl EventSourceMapping {
 /// maximum age, unless the function's concurrency is spent: then the batch
 /// is throttled and waits a retry delay, without using up a retry. Returns
 /// the batch's iterator age, if the function was invoked with records.
-fn start(cx: &mut Context<'_>, sim: &mut Simulation, lane: &mut Lane, mut batch: Batch) -> Option<Duration> {
-    let now = sim.now();
+fn start(
+    cx: &mut Context<'_>,
+    services: &mut MappingServices<'_>,
+    lane: &mut Lane,
+    mut batch: Batch,
+) -> Option<Duration> {
+    let now = services.kinesis.now();
     if let Some(max_age) = cx.config.maximum_record_age() {
         let expired =
             batch.records.iter().take_while(|r| now.saturating_since(r.approximate_arrival()) > max_age).count();
         if expired > 0 {
             let rest = batch.records.split_off(expired);
             let old = Batch::new(core::mem::replace(&mut batch.records, rest), batch.retries);
-            discard(cx, sim, lane, &old, Condition::RecordAgeExceeded, false);
+            discard(cx, services, lane, &old, Condition::RecordAgeExceeded, false);
             if batch.records.is_empty() {
                 return None;
             }
         }
     }
-    let has_capacity = sim.lambda.has_capacity(&cx.config.function_name, now);
-    let Some(function) = sim.lambda.functions.get_mut(&cx.config.function_name) else {
+    let has_capacity = super::has_capacity(services.functions, &cx.config.function_name, now);
+    let Some(function) = services.functions.get_mut(&cx.config.function_name) else {
         // Unreachable while the invariant holds that every mapping's function exists.
         lane.pending.push_front(batch);
         return None;
@@ -965,7 +971,13 @@ fn start(cx: &mut Context<'_>, sim: &mut Simulation, lane: &mut Lane, mut batch:
 }
 
 /// Handles the response of an invocation that has ended.
-fn complete(cx: &mut Context<'_>, sim: &mut Simulation, lane: &mut Lane, lane_idx: u32, in_flight: InFlight) {
+fn complete(
+    cx: &mut Context<'_>,
+    services: &mut MappingServices<'_>,
+    lane: &mut Lane,
+    lane_idx: u32,
+    in_flight: InFlight,
+) {
     let InFlight { batch, response, started, ends, iterator_age, mut window } = in_flight;
     lane.last_completed = Some(ends);
     let shard_id = cx.shard_id;
@@ -982,14 +994,16 @@ fn complete(cx: &mut Context<'_>, sim: &mut Simulation, lane: &mut Lane, lane_id
         }
         // "If the response does not contain a state property, Lambda
         // considers this a failed invocation."
-        (Response::Returned { .. }, Some(None)) => (InvocationOutcome::FunctionError, fail(cx, sim, lane, batch, true)),
+        (Response::Returned { .. }, Some(None)) => {
+            (InvocationOutcome::FunctionError, fail(cx, services, lane, batch, true))
+        }
         // A state too large even from a fresh start cannot be helped by
         // ending the window early: the invocation fails (the simulation's
         // choice; AWS does not say).
         (Response::Returned { .. }, Some(Some(state)))
             if state.len() > MAX_WINDOW_STATE_BYTES && lane.window.as_ref().is_none_or(|w| w.state == "{}") =>
         {
-            (InvocationOutcome::FunctionError, fail(cx, sim, lane, batch, true))
+            (InvocationOutcome::FunctionError, fail(cx, services, lane, batch, true))
         }
         (Response::Returned { .. }, Some(Some(state))) if state.len() > MAX_WINDOW_STATE_BYTES => {
             // The window ends early with the state from before this batch,
@@ -1005,11 +1019,11 @@ fn complete(cx: &mut Context<'_>, sim: &mut Simulation, lane: &mut Lane, lane_id
                 open.state = state;
                 open.last = last;
             }
-            returned(cx, sim, lane, batch, &batch_item_failures)
+            returned(cx, services, lane, batch, &batch_item_failures)
         }
-        (Response::Threw, _) => (InvocationOutcome::FunctionError, fail(cx, sim, lane, batch, true)),
+        (Response::Threw, _) => (InvocationOutcome::FunctionError, fail(cx, services, lane, batch, true)),
         // A timeout is retried and bisected like any function error.
-        (Response::TimedOut, _) => (InvocationOutcome::TimedOut, fail(cx, sim, lane, batch, true)),
+        (Response::TimedOut, _) => (InvocationOutcome::TimedOut, fail(cx, services, lane, batch, true)),
     };
     cx.log.last_outcome_failed = Some(outcome != InvocationOutcome::Succeeded);
     let number = cx.log.n_invocations;
@@ -1038,7 +1052,7 @@ fn complete(cx: &mut Context<'_>, sim: &mut Simulation, lane: &mut Lane, lane_id
 /// `ReportBatchItemFailures`, done up to its lowest failure.
 fn returned(
     cx: &mut Context<'_>,
-    sim: &mut Simulation,
+    services: &mut MappingServices<'_>,
     lane: &mut Lane,
     batch: Batch,
     batch_item_failures: &[SequenceNumber],
@@ -1057,7 +1071,7 @@ fn returned(
                 lane.last_processed = Some(batch.records[at - 1].sequence_number());
             }
             let rest = Batch::new(batch.records[at..].to_vec(), batch.retries);
-            (InvocationOutcome::BatchItemFailures { lowest }, fail(cx, sim, lane, rest, false))
+            (InvocationOutcome::BatchItemFailures { lowest }, fail(cx, services, lane, rest, false))
         }
     }
 }
@@ -1072,8 +1086,14 @@ fn close_window(lane: &mut Lane, early: bool) {
 }
 
 /// Decides what follows a failed batch: bisect it, retry it or discard it.
-fn fail(cx: &mut Context<'_>, sim: &mut Simulation, lane: &mut Lane, mut batch: Batch, threw: bool) -> Handling {
-    let now = sim.now();
+fn fail(
+    cx: &mut Context<'_>,
+    services: &mut MappingServices<'_>,
+    lane: &mut Lane,
+    mut batch: Batch,
+    threw: bool,
+) -> Handling {
+    let now = services.kinesis.now();
     if threw && cx.config.bisect_batch_on_function_error && batch.records.len() > 1 {
         // The first half is the larger, and is invoked first.
         let second = batch.records.split_off(batch.records.len().div_ceil(2));
@@ -1092,14 +1112,21 @@ fn fail(cx: &mut Context<'_>, sim: &mut Simulation, lane: &mut Lane, mut batch: 
         close_window(lane, close.early);
         Handling::Discarded
     } else {
-        discard(cx, sim, lane, &batch, Condition::RetryAttemptsExhausted, threw);
+        discard(cx, services, lane, &batch, Condition::RetryAttemptsExhausted, threw);
         Handling::Discarded
     }
 }
 
 /// Gives up on `batch`: counts it processed and reports it to the on-failure
 /// destination, as AWS's invocation record: metadata only, not the records.
-fn discard(cx: &mut Context<'_>, sim: &mut Simulation, lane: &mut Lane, batch: &Batch, why: Condition, threw: bool) {
+fn discard(
+    cx: &mut Context<'_>,
+    services: &mut MappingServices<'_>,
+    lane: &mut Lane,
+    batch: &Batch,
+    why: Condition,
+    threw: bool,
+) {
     lane.last_processed = Some(batch.last().sequence_number());
     cx.log.discarded_records += batch.records.len() as u64;
     let Some(destination) = cx.config.on_failure_destination.clone() else { return };
@@ -1117,7 +1144,7 @@ fn discard(cx: &mut Context<'_>, sim: &mut Simulation, lane: &mut Lane, batch: &
             "approximateInvokeCount": invoke_count,
         },
         "version": "1.0",
-        "timestamp": sim.now().to_string(),
+        "timestamp": services.kinesis.now().to_string(),
         "KinesisBatchInfo": {
             "shardId": cx.shard_id.to_string(),
             "startSequenceNumber": batch.first().sequence_number().to_string(),
@@ -1140,7 +1167,7 @@ fn discard(cx: &mut Context<'_>, sim: &mut Simulation, lane: &mut Lane, batch: &
         // An S3 destination also gets the invocation payload, the batch's
         // records as the function would have received them.
         record["payload"] = invocation_payload(cx, &batch.records).to_string().into();
-        let iso = sim.now().to_string(); // 2026-01-01T13:05:09.000Z
+        let iso = services.kinesis.now().to_string(); // 2026-01-01T13:05:09.000Z
         let key = format!(
             "aws/lambda/{}/{}/{}/{}/{}/{}T{}.{}.{}-{request_id}",
             cx.uuid,
@@ -1153,10 +1180,10 @@ fn discard(cx: &mut Context<'_>, sim: &mut Simulation, lane: &mut Lane, batch: &
             &iso[14..16],
             &iso[17..19],
         );
-        sim.send_to_bucket_destination(&destination, key, record.to_string());
+        services.destinations.send_to_bucket(&destination, key, record.to_string());
         return;
     }
-    sim.send_to_destination(&destination, record.to_string());
+    services.destinations.send(&destination, record.to_string());
 }
 
 /// The event Lambda invokes a function with for `records`: AWS's Kinesis

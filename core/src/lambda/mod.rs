@@ -95,7 +95,7 @@ pub use filter::{MAX_FILTERS, MAX_PATTERN_LENGTH};
 pub use function::{Aggregate, DEFAULT_TIMEOUT, FunctionScript, MAX_TIMEOUT_SECONDS, OnPoison, PoisonRule, Response};
 pub use mapping::{Handling, Invocation, InvocationOutcome, InvocationWindow, LaneStatus, MappingStatus, ShardStatus};
 
-use crate::destinations::{BadDestination, check_destination_arn};
+use crate::destinations::{BadDestination, Outbox, check_destination_arn};
 use crate::error::{CreateFunctionError, EventSourceMappingError, FunctionConcurrencyError, Validator};
 use crate::ops_efo::ConsumerStatus;
 use crate::policy::Caller;
@@ -104,6 +104,7 @@ use crate::time::{Duration, Instant};
 use crate::{ACCOUNT_ID, REGION};
 use function::Function;
 use mapping::EventSourceMapping;
+use mapping::MappingServices;
 
 /// `BatchSize` for Kinesis: default and bounds.
 pub const DEFAULT_BATCH_SIZE: u32 = 100;
@@ -318,30 +319,22 @@ pub struct FunctionConcurrency {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Lambda {
     pub(crate) functions: BTreeMap<String, Function>,
-    /// Mappings in the order they were created. `None` once deleted, or
-    /// while the mapping runs (it is taken out so that it can call the
-    /// simulation).
+    /// Mappings in the order they were created. `None` once deleted.
     pub(crate) mappings: Vec<Option<EventSourceMapping>>,
 }
 
-impl Lambda {
-    /// Whether function `name` may start one more execution at `now`: under
-    /// its reservation if it has one, else while the account's unreserved
-    /// executions are not all running.
-    pub(crate) fn has_capacity(&self, name: &str, now: Instant) -> bool {
-        let Some(function) = self.functions.get(name) else { return false };
-        if let Some(reserved) = function.reserved_concurrency {
-            return function.concurrent_executions(now) < reserved;
-        }
-        let reserved: u32 = self.functions.values().filter_map(|f| f.reserved_concurrency).sum();
-        let running: u32 = self
-            .functions
-            .values()
-            .filter(|f| f.reserved_concurrency.is_none())
-            .map(|f| f.concurrent_executions(now))
-            .sum();
-        running < ACCOUNT_CONCURRENCY.saturating_sub(reserved)
+/// Whether function `name` may start one more execution at `now`: under
+/// its reservation if it has one, else while the account's unreserved
+/// executions are not all running.
+pub(crate) fn has_capacity(functions: &BTreeMap<String, Function>, name: &str, now: Instant) -> bool {
+    let Some(function) = functions.get(name) else { return false };
+    if let Some(reserved) = function.reserved_concurrency {
+        return function.concurrent_executions(now) < reserved;
     }
+    let reserved: u32 = functions.values().filter_map(|f| f.reserved_concurrency).sum();
+    let running: u32 =
+        functions.values().filter(|f| f.reserved_concurrency.is_none()).map(|f| f.concurrent_executions(now)).sum();
+    running < ACCOUNT_CONCURRENCY.saturating_sub(reserved)
 }
 
 /// The ARN of function `name`.
@@ -684,7 +677,7 @@ impl Simulation {
         }
         let idx = self.lambda.mappings.len();
         let mapping = EventSourceMapping::new(
-            self,
+            &mut kinesis_client!(self, Caller::ROOT),
             mapping_uuid(idx),
             stream_name.into(),
             consumer_arn,
@@ -766,11 +759,14 @@ impl Simulation {
     }
 
     pub(crate) fn tick_mapping_at(&mut self, idx: usize) {
-        // The mapping calls the simulation's public API, so it is taken out while it runs.
-        let Some(mut mapping) = self.lambda.mappings[idx].take() else { return };
-        mapping.tick(self);
-        mapping.debug_check_invariants(self.now);
-        self.lambda.mappings[idx] = Some(mapping);
+        // Lambda reads with the mapping's execution role, not as whoever the
+        // learner is acting as.
+        let kinesis = kinesis_client!(self, Caller::ROOT);
+        let Simulation { now, lambda, destinations, sqs, s3, .. } = self;
+        let Some(mapping) = lambda.mappings[idx].as_mut() else { return };
+        let destinations = Outbox { now: *now, sent: destinations, sqs, s3 };
+        mapping.tick(&mut MappingServices { kinesis, functions: &mut lambda.functions, destinations });
+        mapping.debug_check_invariants(*now);
     }
 
     /// Lambda's invariants, for restored snapshots.

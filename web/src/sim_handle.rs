@@ -347,12 +347,9 @@ impl SimHandle {
     }
 
     /// Every goal of `lesson` and whether the simulation meets it, tracking
-    /// the simulation. Goals only read, but they read through the JSON API,
-    /// which takes the simulation mutably; the update is untracked, so
-    /// checking does not count as a change.
+    /// the simulation. Goals only read (core's read-only targets).
     pub fn check_goals(&self, lesson: &shardlab_lessons::Lesson) -> Vec<shardlab_lessons::GoalStatus> {
-        self.sim.track();
-        self.sim.try_update_untracked(|s| lesson.check(s)).unwrap_or_default()
+        self.sim.with(|s| lesson.check(s))
     }
 
     /// CloudWatch `GetMetricStatistics` of a stream-level series.

@@ -156,6 +156,8 @@ mod telemetry;
 mod throttle;
 mod time;
 mod validate;
+// Read-only answers the pages and lessons show, so that no rule is repeated outside core.
+pub mod views;
 #[cfg(feature = "workload")]
 pub mod workload;
 

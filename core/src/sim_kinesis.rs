@@ -321,7 +321,7 @@ impl Simulation {
 
     /// `[now - span, now)` with both ends rounded down to whole seconds:
     /// the newest seconds whose metrics are complete.
-    fn last_whole_seconds(&self, span: Duration) -> (Instant, Instant) {
+    pub(crate) fn last_whole_seconds(&self, span: Duration) -> (Instant, Instant) {
         let to = Instant::from_epoch_millis(self.now.epoch_millis() / 1000 * 1000);
         (to - span, to)
     }

@@ -300,7 +300,7 @@ pub fn queue_arn(name: &str) -> String {
     format!("arn:aws:sqs:{REGION}:{ACCOUNT_ID}:{name}")
 }
 
-fn name_of_url(url: &str) -> Option<&str> {
+pub(crate) fn name_of_url(url: &str) -> Option<&str> {
     url.strip_prefix("https://sqs.")?
         .strip_prefix(REGION)?
         .strip_prefix(".amazonaws.com/")?
@@ -308,7 +308,7 @@ fn name_of_url(url: &str) -> Option<&str> {
         .strip_prefix('/')
 }
 
-fn name_of_arn(arn: &str) -> Option<&str> {
+pub(crate) fn name_of_arn(arn: &str) -> Option<&str> {
     arn.strip_prefix("arn:aws:sqs:")?
         .strip_prefix(REGION)?
         .strip_prefix(':')?
@@ -506,6 +506,11 @@ impl Queues {
     fn uuid(&mut self) -> String {
         let hex: String = (0..4).map(|_| format!("{:08x}", self.rand.rand_u32())).collect();
         format!("{}-{}-4{}-a{}-{}", &hex[0..8], &hex[8..12], &hex[13..16], &hex[17..20], &hex[20..32])
+    }
+
+    /// Every queue's name and redrive policy, in name order.
+    pub(crate) fn redrive_policies(&self) -> impl Iterator<Item = (&str, Option<&RedrivePolicy>)> {
+        self.queues.values().map(|q| (q.name.as_str(), q.attributes.redrive_policy.as_ref()))
     }
 
     fn queue_mut(&mut self, url: &str) -> Result<&mut Queue, SqsError> {

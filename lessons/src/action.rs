@@ -219,7 +219,20 @@ pub(crate) fn duration_words(millis: u64) -> String {
 /// Sends one JSON API request; the parsed answer, or the service's error as
 /// `ExceptionName: message`.
 pub(crate) fn call(sim: &mut Simulation, target: &str, body: &serde_json::Value) -> Result<serde_json::Value, String> {
-    let response = api::handle(sim, target, &body.to_string());
+    answer(api::handle(sim, target, &body.to_string()))
+}
+
+/// Sends one JSON API request to a target that only reads, over a shared
+/// simulation (see [`api::is_read_only`]); as [`call`], or an
+/// `InvalidArgument` for a target that may change the simulation, which
+/// loading rules out for goals and questions.
+pub(crate) fn read(sim: &Simulation, target: &str, body: &serde_json::Value) -> Result<serde_json::Value, String> {
+    api::handle_read(sim, target, &body.to_string())
+        .map_or_else(|| Err(format!("InvalidArgument: {target} is not a read-only target")), answer)
+}
+
+/// The parsed answer of `response`, or its error as `ExceptionName: message`.
+fn answer(response: api::Response) -> Result<serde_json::Value, String> {
     let parsed: serde_json::Value = if response.body.is_empty() {
         empty_body()
     } else {
@@ -252,6 +265,25 @@ mod tests {
             partition_key: key.into(),
             data: "x".into(),
             explicit_hash_key: explicit_hash_key.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn reading_sends_only_targets_that_only_read() {
+        let sim = sim_with_orders();
+        let orders = serde_json::json!({"StreamName": "orders"});
+        let cases = [
+            ("Kinesis_20131202.DescribeStreamSummary", Ok(4)),
+            (
+                "Kinesis_20131202.PutRecord",
+                Err("InvalidArgument: Kinesis_20131202.PutRecord is not a read-only target"),
+            ),
+            ("Shardlab.AdvanceClock", Err("InvalidArgument: Shardlab.AdvanceClock is not a read-only target")),
+        ];
+        for (target, expected) in cases {
+            let answer = read(&sim, target, &orders);
+            let open_shards = answer.map(|a| a["StreamDescriptionSummary"]["OpenShardCount"].as_u64().unwrap());
+            assert_eq!(open_shards, expected.map_err(String::from), "{target}");
         }
     }
 

@@ -157,7 +157,7 @@ pub enum Condition {
     /// condition = { kind = "api", target = "Kinesis_20131202.DescribeStreamSummary", body = { StreamName = "orders" }, pointer = "/StreamDescriptionSummary/OpenShardCount", label = "open shards", at_least = 3 }
     /// ```
     Api {
-        /// A target that only reads ([`is_read_only`]).
+        /// A target that only reads ([`shardlab_core::api::is_read_only`]).
         target: String,
         /// The request body; times may be written in clock words.
         #[serde(default = "empty_object", deserialize_with = "crate::clock::body")]
@@ -184,33 +184,6 @@ pub enum Condition {
 
 fn empty_object() -> serde_json::Value {
     serde_json::Value::Object(serde_json::Map::new())
-}
-
-/// Whether a condition may send `target`: only requests that read, so that
-/// checking a goal never changes what it checks (a `GetRecords` would spend
-/// the shard's read budget).
-pub fn is_read_only(target: &str) -> bool {
-    const READERS: &[&str] = &[
-        "Shardlab.Consumers",
-        "Shardlab.Cost",
-        "Shardlab.DestinationMessages",
-        "Shardlab.FirehoseStatus",
-        "Shardlab.Generators",
-        "Shardlab.GetEventSourceMapping",
-        "Shardlab.GetMetricStatistics",
-        "Shardlab.Invocations",
-        "Shardlab.KclLeases",
-        "Shardlab.KclOutput",
-        "Shardlab.KplStatus",
-        "Shardlab.S3GetObject",
-        "Shardlab.S3ListObjects",
-    ];
-    let operation = target.rsplit('.').next().unwrap_or(target);
-    let aws = !target.starts_with("Shardlab.");
-    READERS.contains(&target)
-        || (aws
-            && (operation.starts_with("Describe") || operation.starts_with("List") || operation.starts_with("Get"))
-            && !matches!(operation, "GetRecords" | "GetShardIterator" | "GetRecord"))
 }
 
 /// The number a condition compares: a number, a numeric string, the length
@@ -260,7 +233,7 @@ pub struct WrongSolution {
 impl Condition {
     /// Whether the condition holds in `sim`, and where the learner stands,
     /// in their terms.
-    fn evaluate(&self, sim: &mut Simulation, stream_name: &str) -> (bool, String) {
+    fn evaluate(&self, sim: &Simulation, stream_name: &str) -> (bool, String) {
         match self {
             Condition::Api { target, body, pointer, sum_of, label, at_least, at_most, equals } => {
                 // Over a window the clock has not reached, "at most 5,000"
@@ -270,7 +243,7 @@ impl Condition {
                 {
                     return (false, format!("{label}: no data yet; the window starts at {}", clock::words(start)));
                 }
-                let answer = match crate::action::call(sim, target, body) {
+                let answer = match crate::action::read(sim, target, body) {
                     Ok(answer) => answer,
                     // What the goal reads does not exist yet (the delivery
                     // stream the learner is to create): none yet, in the
@@ -458,9 +431,9 @@ impl Lesson {
         }
     }
 
-    /// Every goal, in order, and whether `sim` meets it. Goals only read,
-    /// but reading goes through the JSON API, which takes the simulation mutably.
-    pub fn check(&self, sim: &mut Simulation) -> Vec<GoalStatus> {
+    /// Every goal, in order, and whether `sim` meets it. Goals only read:
+    /// through the JSON API's read-only targets, over a shared simulation.
+    pub fn check(&self, sim: &Simulation) -> Vec<GoalStatus> {
         let mut statuses: Vec<GoalStatus> = Vec::with_capacity(self.goals.len());
         for goal in &self.goals {
             let (mut met, mut detail) = goal.condition.evaluate(sim, self.stream_name());
@@ -481,7 +454,7 @@ impl Lesson {
     }
 
     /// Whether `sim` meets every goal: the lesson is solved.
-    pub fn goals_met(&self, sim: &mut Simulation) -> bool {
+    pub fn goals_met(&self, sim: &Simulation) -> bool {
         self.check(sim).iter().all(|status| status.met)
     }
 
@@ -529,24 +502,24 @@ impl Lesson {
                     return out;
                 }
             };
-            let goals = |out: &mut String, sim: &mut Simulation, what: &str| {
+            let goals = |out: &mut String, sim: &Simulation, what: &str| {
                 let _ = writeln!(out, "  {}  {what}", clock::words(sim.now()));
                 for status in self.check(sim) {
                     let mark = if status.met { "[x]" } else { "[ ]" };
                     let _ = writeln!(out, "              {mark} {}: {}", status.goal_id, status.detail);
                 }
             };
-            goals(&mut out, &mut sim, "start");
+            goals(&mut out, &sim, "start");
             for (idx, action) in actions.iter().enumerate() {
                 let step = format!("step {}: {}", idx + 1, action.describe());
                 if let Err(err) = action.apply(&mut sim) {
                     let _ = writeln!(out, "  {}  {step}\n              fails: {err}", clock::words(sim.now()));
                     break;
                 }
-                goals(&mut out, &mut sim, &step);
+                goals(&mut out, &sim, &step);
             }
             let unmet: Vec<String> =
-                self.check(&mut sim).into_iter().filter(|status| !status.met).map(|status| status.goal_id).collect();
+                self.check(&sim).into_iter().filter(|status| !status.met).map(|status| status.goal_id).collect();
             let verdict =
                 if unmet.is_empty() { "every goal met".to_string() } else { format!("unmet: {}", unmet.join(", ")) };
             let _ = writeln!(out, "  ends at {}: {verdict}", clock::words(sim.now()));
@@ -675,7 +648,7 @@ pub(crate) fn parse(
                 .error_at(at, format!("goal `{}` requires `{unknown}`, which is not a goal above it", goal.id)));
         }
         if let Condition::Api { target, .. } = &goal.condition
-            && !is_read_only(target)
+            && !api::is_read_only(target)
         {
             return Err(mechanics.error_at(
                 at,
@@ -799,7 +772,7 @@ fn check_solutions(
     solution_at: &[usize],
     wrong_at: &[usize],
 ) -> Result<(), LessonError> {
-    let at_start = lesson.check(&mut lesson.start());
+    let at_start = lesson.check(&lesson.start());
     for (status, &at) in at_start.iter().zip(goal_at) {
         if status.met && !status.standing {
             return Err(source.error_at(
@@ -824,15 +797,15 @@ fn check_solutions(
     if at_start.iter().all(|status| status.standing) {
         return Err(source.error("every goal is standing: a lesson needs at least one goal the learner must reach"));
     }
-    let mut solved = lesson
+    let solved = lesson
         .replay(&lesson.solution)
         .map_err(|(idx, err)| source.error_at(solution_at[idx], format!("solution step {} fails: {err}", idx + 1)))?;
-    let statuses = lesson.check(&mut solved);
+    let statuses = lesson.check(&solved);
     if let Some((goal, unmet)) = lesson.goals.iter().zip(statuses).find(|(_, status)| !status.met) {
         // "none yet" is the learner's reading; the author also needs to know
         // the pointer found nothing, which may be a typo.
         let missing = match &goal.condition {
-            Condition::Api { target, body, pointer, .. } => crate::action::call(&mut solved, target, body)
+            Condition::Api { target, body, pointer, .. } => crate::action::read(&solved, target, body)
                 .is_ok_and(|answer| answer.pointer(pointer).is_none())
                 .then(|| format!("; the answer has nothing at {pointer}")),
             _ => None,
@@ -852,13 +825,13 @@ fn check_solutions(
     for (wrong, &at) in lesson.wrong_solutions.iter().zip(wrong_at) {
         // A wrong attempt may fail part-way, as the learner's would: the
         // service refuses the call, and the goals are checked where it stopped.
-        let mut sim = match lesson.replay(&wrong.actions) {
+        let sim = match lesson.replay(&wrong.actions) {
             Ok(sim) => sim,
             Err((idx, _)) => lesson.replay(&wrong.actions[..idx]).map_err(|(idx, err)| {
                 source.error_at(at, format!("wrong solution `{}`: step {} fails: {err}", wrong.name, idx + 1))
             })?,
         };
-        if lesson.goals_met(&mut sim) {
+        if lesson.goals_met(&sim) {
             return Err(
                 source.error_at(at, format!("wrong solution `{}` meets every goal; it must fail one", wrong.name))
             );
@@ -1051,24 +1024,6 @@ mod tests {
         for (allowed, permission, expected) in cases {
             lesson.allowed_actions = allowed.clone().map(|a| a.into_iter().map(String::from).collect());
             assert_eq!(lesson.allows_permission(permission), expected, "{allowed:?} {permission}");
-        }
-    }
-
-    #[test]
-    fn only_reading_targets_may_be_conditions() {
-        for (target, read_only) in [
-            ("Kinesis_20131202.DescribeStreamSummary", true),
-            ("Kinesis_20131202.ListShards", true),
-            ("Kinesis_20131202.GetRecords", false),
-            ("Kinesis_20131202.GetShardIterator", false),
-            ("Kinesis_20131202.PutRecord", false),
-            ("Shardlab.GetMetricStatistics", true),
-            ("Shardlab.AdvanceClock", false),
-            ("Shardlab.S3ListObjects", true),
-            ("AmazonSQS.GetQueueAttributes", true),
-            ("AmazonSQS.ReceiveMessage", false),
-        ] {
-            assert_eq!(is_read_only(target), read_only, "{target}");
         }
     }
 

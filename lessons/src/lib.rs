@@ -15,13 +15,13 @@
 //!
 //! // The learner starts from the lesson's setup: an empty stream.
 //! let mut sim = lesson.start();
-//! assert!(!lesson.goals_met(&mut sim));
+//! assert!(!lesson.goals_met(&sim));
 //!
 //! // Whatever they do is an `Action`; the reference solution is a list of them.
 //! for action in &lesson.solution {
 //!     action.apply(&mut sim).unwrap();
 //! }
-//! assert!(lesson.check(&mut sim).iter().all(|goal| goal.met));
+//! assert!(lesson.check(&sim).iter().all(|goal| goal.met));
 //!
 //! // Progress is saved as versioned JSON.
 //! let mut progress = Progress::default();
@@ -51,7 +51,7 @@ pub use answer_key::ANSWER_KEY_FILE;
 pub use course::{Course, EXAM_FILE, ExamEntry, LessonEntry, Outline, from_json, lesson_file};
 pub use error::{FORMAT_VERSION, LessonError};
 pub use exam::Exam;
-pub use lesson::{Condition, Goal, GoalStatus, Lesson, Setup, TOPIC_COUNT, WrongSolution, is_read_only, statement};
+pub use lesson::{Condition, Goal, GoalStatus, Lesson, Setup, TOPIC_COUNT, WrongSolution, statement};
 pub use markdown::Markdown;
 pub use progress::{ExamProgress, LessonProgress, PROGRESS_VERSION, Progress, ProgressError};
 pub use quiz::{Answer, AnswerKey, Asked, NumericKey, ParamRange, Question, QuizOption, Run, Verdict};

@@ -23,7 +23,7 @@ use shardlab_core::Simulation;
 use shardlab_core::rand::Rand;
 use toml::Spanned;
 
-use crate::action::{Action, call};
+use crate::action::{Action, read};
 use crate::error::{LessonError, Source, check_slug};
 use crate::markdown::Markdown;
 use crate::probe::Probe;
@@ -244,7 +244,7 @@ fn observe(run: &Run, sim: &mut Simulation) -> Result<serde_json::Value, String>
     for (idx, action) in run.actions.iter().enumerate() {
         action.apply(sim).map_err(|err| format!("run step {} fails: {err}", idx + 1))?;
     }
-    let answer = call(sim, &run.target, &run.body)?;
+    let answer = read(sim, &run.target, &run.body)?;
     crate::lesson::measure(&answer, &run.pointer, run.sum_of.as_deref())
 }
 
@@ -494,7 +494,7 @@ fn check_run(
         }
         return Ok(());
     };
-    if !crate::lesson::is_read_only(&run.target) {
+    if !shardlab_core::api::is_read_only(&run.target) {
         return Err(error(format!("`{}` is not a read-only target", run.target)));
     }
     let observed = observe(run, &mut start()).map_err(|err| error(format!("the run fails: {err}")))?;

@@ -8,32 +8,18 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
+use shardlab_core::api;
 use shardlab_core::firehose::format::gunzip;
 use shardlab_core::firehose::{DeliveryStreamDescription, DeliveryStreamStatus};
 use shardlab_core::lambda::{Invocation, MappingStatus};
-use shardlab_core::metrics::{MetricName, WriteLimit, Writes};
+use shardlab_core::metrics::{MetricName, Writes};
 use shardlab_core::s3::ObjectSummary;
-use shardlab_core::sqs::{QueueStatus, queue_arn};
+use shardlab_core::sqs::QueueStatus;
+use shardlab_core::views::{DeadLetters, DeliveryBuffer, ShardLoad};
 use shardlab_core::{
     ConsumerId, Duration, GetShardIteratorError, Instant, Record, SequenceNumber, ShardId, Simulation,
     StartingPosition, StreamView,
 };
-use shardlab_core::{api, limits};
-
-/// A shard's load in one second, as fractions of its limits (1.0 = at the limit).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ShardLoad {
-    /// Writes against the nearer of 1 MiB/s and 1,000 records/s.
-    pub write: f64,
-    /// Which of the two that is.
-    pub write_limit: WriteLimit,
-    /// Shared reads against 2 MiB/s.
-    pub read: f64,
-    /// Writes refused with `ProvisionedThroughputExceededException`.
-    pub write_throttled: u64,
-    /// `GetRecords` calls refused.
-    pub read_throttled: u64,
-}
 
 /// A page of a mapping's invocation log: the newest entries, newest first,
 /// and how many the log holds.
@@ -61,6 +47,8 @@ pub struct DeliveryStreamView {
     pub description: DeliveryStreamDescription,
     /// The buffer and the counters.
     pub status: DeliveryStreamStatus,
+    /// The buffer against the buffering hints.
+    pub buffer: DeliveryBuffer,
 }
 
 /// An S3 object's body as a reader can see it.
@@ -90,18 +78,8 @@ pub struct QueueView {
     pub status: QueueStatus,
     /// `GetQueueAttributes` with `All`, as SQS's strings.
     pub attributes: BTreeMap<String, String>,
-    /// The names of the queues whose redrive policy sends their messages here.
-    pub dead_letter_queue_for: Vec<String>,
-}
-
-impl QueueView {
-    /// `RedrivePolicy`'s dead-letter queue ARN and `maxReceiveCount`, if it has one.
-    pub fn redrive(&self) -> Option<(String, String)> {
-        let policy: serde_json::Value = serde_json::from_str(self.attributes.get("RedrivePolicy")?).ok()?;
-        let target = policy.get("deadLetterTargetArn")?.as_str()?.to_string();
-        let count = policy.get("maxReceiveCount").map(|c| c.as_str().map_or_else(|| c.to_string(), String::from))?;
-        Some((target, count))
-    }
+    /// Its dead-letter queue, and the queues whose dead-letter queue it is.
+    pub dead_letters: DeadLetters,
 }
 
 /// A KPL producer as the clients panel shows it.
@@ -338,29 +316,9 @@ impl SimHandle {
     }
 
     /// How busy a shard was in the last whole simulated second, against its
-    /// limits: writes (against the nearer of 1 MiB and 1,000 records), reads
-    /// (bytes / 2 MiB), and how many writes and reads were throttled.
+    /// limits (see [`Simulation::shard_load`]).
     pub fn shard_load(&self, stream: &str, shard: ShardId) -> ShardLoad {
-        const SECOND: Duration = Duration::from_secs(1);
-        self.sim.with(|s| {
-            let second = s.now().epoch_millis() / 1000;
-            let (from, to) =
-                (Instant::from_epoch_millis((second - 1) * 1000), Instant::from_epoch_millis(second * 1000));
-            let sum = |metric| -> f64 {
-                s.metric_statistics(stream, Some(shard), metric, SECOND, from, to)
-                    .iter()
-                    // Not `sum()`: an empty f64 sum is -0.0, which prints as "-0".
-                    .fold(0.0, |total, d| total + d.sum)
-            };
-            let (write, write_limit) = s.shard_writes(stream, shard, SECOND).load(SECOND);
-            ShardLoad {
-                write,
-                write_limit,
-                read: sum(MetricName::OutgoingBytes) / limits::SHARD_READ_BYTES_PER_SEC as f64,
-                write_throttled: sum(MetricName::WriteProvisionedThroughputExceeded) as u64,
-                read_throttled: sum(MetricName::ReadProvisionedThroughputExceeded) as u64,
-            }
-        })
+        self.sim.with(|s| s.shard_load(stream, shard))
     }
 
     /// The writes into each open shard's hash-key range of `stream` in the
@@ -389,12 +347,9 @@ impl SimHandle {
     }
 
     /// Every goal of `lesson` and whether the simulation meets it, tracking
-    /// the simulation. Goals only read, but they read through the JSON API,
-    /// which takes the simulation mutably; the update is untracked, so
-    /// checking does not count as a change.
+    /// the simulation. Goals only read (core's read-only targets).
     pub fn check_goals(&self, lesson: &shardlab_lessons::Lesson) -> Vec<shardlab_lessons::GoalStatus> {
-        self.sim.track();
-        self.sim.try_update_untracked(|s| lesson.check(s)).unwrap_or_default()
+        self.sim.with(|s| lesson.check(s))
     }
 
     /// CloudWatch `GetMetricStatistics` of a stream-level series.
@@ -488,6 +443,7 @@ impl SimHandle {
                     Some(DeliveryStreamView {
                         description: s.describe_delivery_stream(name).ok()?,
                         status: s.delivery_stream_status(name).ok()?,
+                        buffer: s.delivery_buffer(name).ok()?,
                     })
                 })
                 .collect()
@@ -519,31 +475,22 @@ impl SimHandle {
         })
     }
 
-    /// Every SQS queue, by name, with its counts and attributes.
+    /// Every SQS queue, by name, with its counts, attributes and dead letters.
     pub fn queues(&self) -> Vec<QueueView> {
         self.sim.with(|s| {
             let all = [String::from("All")];
-            let mut queues: Vec<QueueView> = s
-                .sqs_list_queues("")
+            s.sqs_list_queues("")
                 .into_iter()
                 .filter_map(|url| {
                     Some(QueueView {
                         name: url.rsplit('/').next()?.to_string(),
                         status: s.sqs_queue_status(&url).ok()?,
                         attributes: s.sqs_get_queue_attributes(&url, &all).ok()?,
+                        dead_letters: s.sqs_dead_letters(&url).ok()?,
                         url,
-                        dead_letter_queue_for: Vec::new(),
                     })
                 })
-                .collect();
-            let redrives: Vec<(String, String)> =
-                queues.iter().filter_map(|q| Some((q.name.clone(), q.redrive()?.0))).collect();
-            for queue in &mut queues {
-                let arn = queue_arn(&queue.name);
-                queue.dead_letter_queue_for =
-                    redrives.iter().filter(|(_, target)| *target == arn).map(|(source, _)| source.clone()).collect();
-            }
-            queues
+                .collect()
         })
     }
 }

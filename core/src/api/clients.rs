@@ -234,7 +234,7 @@ fn outcome(id: u64, outcome: &UserRecordOutcome) -> Value {
 }
 
 /// `Shardlab.KplStatus`; see the module documentation.
-pub(super) fn kpl_status(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+pub(super) fn kpl_status(sim: &Simulation, d: &mut Decoder<'_>) -> Reply {
     let id = d.required("ProducerId", Decoder::non_negative_integer)?;
     let wanted = d.non_negative_longs("UserRecordIds")?;
     d.finish()?;
@@ -263,7 +263,7 @@ pub(super) fn kpl_status(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
 }
 
 /// `Shardlab.Aggregate`: one KPL aggregated record of the given user records.
-pub(super) fn aggregate(_sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+pub(super) fn aggregate(_sim: &Simulation, d: &mut Decoder<'_>) -> Reply {
     let records = d.required("Records", |d, name| {
         d.structures(name, |d| {
             let partition_key = d.required("PartitionKey", Decoder::string)?;
@@ -279,7 +279,7 @@ pub(super) fn aggregate(_sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
 }
 
 /// `Shardlab.Deaggregate`: the user records of an aggregated record, as the KCL reads them.
-pub(super) fn deaggregate(_sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+pub(super) fn deaggregate(_sim: &Simulation, d: &mut Decoder<'_>) -> Reply {
     let data = d.required("Data", Decoder::blob)?;
     d.finish()?;
     Ok(Some(match deaggregate_blob(&data) {
@@ -424,7 +424,7 @@ fn lease(lease: &Lease) -> Value {
 }
 
 /// `Shardlab.KclLeases`: the application's lease table.
-pub(super) fn kcl_leases(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+pub(super) fn kcl_leases(sim: &Simulation, d: &mut Decoder<'_>) -> Reply {
     let app = d.required("ApplicationId", Decoder::non_negative_integer)?;
     d.finish()?;
     let leases: Vec<Value> = application(sim, app)?.leases().iter().map(lease).collect();
@@ -443,7 +443,7 @@ fn kcl_counters(counters: KclCounters) -> Value {
 }
 
 /// `Shardlab.KclOutput`: the records the application processed, from index `After`.
-pub(super) fn kcl_output(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+pub(super) fn kcl_output(sim: &Simulation, d: &mut Decoder<'_>) -> Reply {
     let app = d.required("ApplicationId", Decoder::non_negative_integer)?;
     let after = d.non_negative_integer("After")?.unwrap_or(0) as usize;
     d.finish()?;

@@ -44,7 +44,7 @@ pub(super) fn start_polling_consumer(sim: &mut Simulation, d: &mut Decoder<'_>) 
 }
 
 /// `Shardlab.Consumers`.
-pub(super) fn consumers(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+pub(super) fn consumers(sim: &Simulation, d: &mut Decoder<'_>) -> Reply {
     d.finish()?;
     let consumers: Vec<Value> = sim
         .consumers()

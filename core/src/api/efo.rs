@@ -120,7 +120,7 @@ pub(super) fn register_stream_consumer(sim: &mut Simulation, d: &mut Decoder<'_>
     Ok(Some(json!({"Consumer": consumer(&registered)})))
 }
 
-pub(super) fn describe_stream_consumer(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+pub(super) fn describe_stream_consumer(sim: &Simulation, d: &mut Decoder<'_>) -> Reply {
     let named = NamedConsumer::decode(d)?;
     d.finish()?;
     let described = sim.describe_stream_consumer(&named.arn(sim)?)?;

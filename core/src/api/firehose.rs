@@ -205,7 +205,7 @@ pub(super) fn create_delivery_stream(sim: &mut Simulation, d: &mut Decoder<'_>) 
     Ok(Some(json!({"DeliveryStreamARN": crate::firehose::delivery_stream_arn(&name)})))
 }
 
-pub(super) fn describe_delivery_stream(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+pub(super) fn describe_delivery_stream(sim: &Simulation, d: &mut Decoder<'_>) -> Reply {
     let name = d.required("DeliveryStreamName", Decoder::string)?;
     d.finish()?;
     let description = sim.describe_delivery_stream(&name)?;
@@ -300,7 +300,7 @@ pub(super) fn delete_delivery_stream(sim: &mut Simulation, d: &mut Decoder<'_>) 
     Ok(Some(json!({})))
 }
 
-pub(super) fn list_delivery_streams(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+pub(super) fn list_delivery_streams(sim: &Simulation, d: &mut Decoder<'_>) -> Reply {
     let limit = d.integer_up_to("Limit", LIST_LIMIT.0)?.map_or(LIST_LIMIT.1, |n| n as usize);
     let direct_put = d.enumeration("DeliveryStreamType", DELIVERY_STREAM_TYPES)?;
     let start = d.string("ExclusiveStartDeliveryStreamName")?;
@@ -352,7 +352,7 @@ pub(super) fn create_transform_function(sim: &mut Simulation, d: &mut Decoder<'_
     Ok(Some(json!({"FunctionArn": arn})))
 }
 
-pub(super) fn test_transform_function(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+pub(super) fn test_transform_function(sim: &Simulation, d: &mut Decoder<'_>) -> Reply {
     let name = d.required("FunctionName", Decoder::string)?;
     let batch = d.required("Records", |d, name| {
         d.structures(name, |d| {
@@ -385,7 +385,7 @@ pub(super) fn test_transform_function(sim: &mut Simulation, d: &mut Decoder<'_>)
     Ok(Some(json!({"records": records})))
 }
 
-pub(super) fn firehose_status(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+pub(super) fn firehose_status(sim: &Simulation, d: &mut Decoder<'_>) -> Reply {
     let name = d.required("DeliveryStreamName", Decoder::string)?;
     d.finish()?;
     let status = sim.delivery_stream_status(&name)?;

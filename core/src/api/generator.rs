@@ -76,7 +76,7 @@ pub(super) fn stop_generator(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply
 }
 
 /// `Shardlab.Generators`.
-pub(super) fn generators(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+pub(super) fn generators(sim: &Simulation, d: &mut Decoder<'_>) -> Reply {
     d.finish()?;
     let generators: Vec<Value> = sim
         .generators()

@@ -180,7 +180,7 @@ pub(super) fn delete_event_source_mapping(sim: &mut Simulation, d: &mut Decoder<
     Ok(Some(configuration(&sim.delete_event_source_mapping(&uuid)?, Some("Deleting"))))
 }
 
-pub(super) fn get_event_source_mapping(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+pub(super) fn get_event_source_mapping(sim: &Simulation, d: &mut Decoder<'_>) -> Reply {
     let uuid = d.required("UUID", Decoder::string)?;
     d.finish()?;
     let status = sim.event_source_mapping(&uuid)?;
@@ -189,7 +189,7 @@ pub(super) fn get_event_source_mapping(sim: &mut Simulation, d: &mut Decoder<'_>
     Ok(Some(body))
 }
 
-pub(super) fn invocations(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+pub(super) fn invocations(sim: &Simulation, d: &mut Decoder<'_>) -> Reply {
     let uuid = d.required("UUID", Decoder::string)?;
     let after = d.non_negative_long("After")?.unwrap_or(0);
     d.finish()?;
@@ -207,7 +207,7 @@ pub(super) fn put_function_concurrency(sim: &mut Simulation, d: &mut Decoder<'_>
     Ok(Some(json!({"ReservedConcurrentExecutions": reserved})))
 }
 
-pub(super) fn get_function_concurrency(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+pub(super) fn get_function_concurrency(sim: &Simulation, d: &mut Decoder<'_>) -> Reply {
     let name = d.required("FunctionName", Decoder::string)?;
     d.finish()?;
     let concurrency = sim.function_concurrency(&name)?;
@@ -229,7 +229,7 @@ pub(super) fn delete_function_concurrency(sim: &mut Simulation, d: &mut Decoder<
     Ok(Some(json!({})))
 }
 
-pub(super) fn destination_messages(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+pub(super) fn destination_messages(sim: &Simulation, d: &mut Decoder<'_>) -> Reply {
     let destination = d.required("Destination", Decoder::string)?;
     d.finish()?;
     Ok(Some(json!({"Messages": sim.destination_messages(&destination)})))

@@ -15,7 +15,7 @@ use alloc::string::String;
 use serde_json::{Map, Value};
 
 use super::error::ApiError;
-use super::{call, respond};
+use super::{dispatch, respond};
 use crate::Simulation;
 
 /// The response line for one request line, or `None` for a blank line.
@@ -35,7 +35,7 @@ pub fn handle_line(sim: &mut Simulation, line: &[u8]) -> Option<String> {
     let reply = match core::str::from_utf8(line) {
         Ok(text) if text.trim().is_empty() => return None,
         Ok(text) => match parse(text) {
-            Ok((target, body)) => call(sim, &target, Some(&body)),
+            Ok((target, body)) => dispatch(sim, &target, Some(&body)),
             Err(why) => Err(ApiError::serialization(why)),
         },
         Err(err) => Err(ApiError::serialization(format!("The request line is not UTF-8: {err}"))),

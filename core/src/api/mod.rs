@@ -89,10 +89,12 @@
 //! # Adding an operation
 //!
 //! Write one function in the module of its area (`records.rs`, `streams.rs`,
-//! `efo.rs`, …, or a new one) and add one arm to the table in `operation` below:
+//! `efo.rs`, …, or a new one) and add one arm to a table below: `query` if
+//! the operation only reads (it then takes `sim: &Simulation`, and lessons
+//! may check goals with it), `operation` otherwise:
 //!
 //! ```text
-//! pub(super) fn list_tags_for_resource(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+//! pub(super) fn list_tags_for_resource(sim: &Simulation, d: &mut Decoder<'_>) -> Reply {
 //!     let resource_arn = d.required("ResourceARN", Decoder::string)?; // missing: `Value null at …`
 //!     let limit = d.positive_integer("Limit")?;                         // optional member
 //!     d.finish()?; // every operation calls this before it touches `sim`
@@ -142,7 +144,51 @@ type Reply = Result<Option<Value>, ApiError>;
 /// and encodes the answer.
 type Operation = fn(&mut Simulation, &mut Decoder<'_>) -> Reply;
 
-/// The operation `target` names, if it is one this API knows.
+/// An operation that only reads: the compiler holds it to that, since it
+/// gets the simulation shared.
+type Query = fn(&Simulation, &mut Decoder<'_>) -> Reply;
+
+/// The read-only operation `target` names, if it is one.
+fn query(target: &str) -> Option<Query> {
+    Some(match target {
+        "Kinesis_20131202.DescribeLimits" => streams::describe_limits,
+        "Kinesis_20131202.DescribeStream" => streams::describe_stream,
+        "Kinesis_20131202.DescribeStreamConsumer" => efo::describe_stream_consumer,
+        "Kinesis_20131202.DescribeStreamSummary" => streams::describe_stream_summary,
+        "Kinesis_20131202.GetShardIterator" => records::get_shard_iterator,
+        "Kinesis_20131202.ListShards" => streams::list_shards,
+        "Kinesis_20131202.ListStreams" => streams::list_streams,
+        "Kinesis_20131202.ListTagsForStream" => streams::list_tags_for_stream,
+        "Firehose_20150804.DescribeDeliveryStream" => firehose::describe_delivery_stream,
+        "Firehose_20150804.ListDeliveryStreams" => firehose::list_delivery_streams,
+        "AmazonSQS.GetQueueAttributes" => sqs::get_queue_attributes,
+        "AmazonSQS.GetQueueUrl" => sqs::get_queue_url,
+        "AmazonSQS.ListQueues" => sqs::list_queues,
+        "Shardlab.Aggregate" => clients::aggregate,
+        "Shardlab.Consumers" => consumers::consumers,
+        "Shardlab.Cost" => telemetry::cost,
+        "Shardlab.Deaggregate" => clients::deaggregate,
+        "Shardlab.DestinationMessages" => lambda::destination_messages,
+        "Shardlab.GetEventSourceMapping" => lambda::get_event_source_mapping,
+        "Shardlab.GetFunctionConcurrency" => lambda::get_function_concurrency,
+        "Shardlab.FirehoseStatus" => firehose::firehose_status,
+        "Shardlab.GetMetricStatistics" => telemetry::get_metric_statistics,
+        "Shardlab.Generators" => generator::generators,
+        "Shardlab.Invocations" => lambda::invocations,
+        "Shardlab.KclLeases" => clients::kcl_leases,
+        "Shardlab.KclOutput" => clients::kcl_output,
+        "Shardlab.KplStatus" => clients::kpl_status,
+        "Shardlab.S3GetObject" => s3::get_object,
+        "Shardlab.S3ListObjects" => s3::list_objects,
+        "Shardlab.Snapshot" => snapshot::snapshot,
+        "Shardlab.TestTransformFunction" => firehose::test_transform_function,
+        _ => return None,
+    })
+}
+
+/// The operation `target` names, if it is one this API knows that may
+/// change the simulation. (`ListStreamConsumers` only reads, but is here
+/// because `Simulation::list_stream_consumers` takes the simulation mutably.)
 fn operation(target: &str) -> Option<Operation> {
     Some(match target {
         "Kinesis_20131202.AddTagsToStream" => streams::add_tags_to_stream,
@@ -150,17 +196,9 @@ fn operation(target: &str) -> Option<Operation> {
         "Kinesis_20131202.DecreaseStreamRetentionPeriod" => streams::decrease_stream_retention_period,
         "Kinesis_20131202.DeleteStream" => streams::delete_stream,
         "Kinesis_20131202.DeregisterStreamConsumer" => efo::deregister_stream_consumer,
-        "Kinesis_20131202.DescribeLimits" => streams::describe_limits,
-        "Kinesis_20131202.DescribeStream" => streams::describe_stream,
-        "Kinesis_20131202.DescribeStreamConsumer" => efo::describe_stream_consumer,
-        "Kinesis_20131202.DescribeStreamSummary" => streams::describe_stream_summary,
         "Kinesis_20131202.GetRecords" => records::get_records,
-        "Kinesis_20131202.GetShardIterator" => records::get_shard_iterator,
         "Kinesis_20131202.IncreaseStreamRetentionPeriod" => streams::increase_stream_retention_period,
-        "Kinesis_20131202.ListShards" => streams::list_shards,
         "Kinesis_20131202.ListStreamConsumers" => efo::list_stream_consumers,
-        "Kinesis_20131202.ListStreams" => streams::list_streams,
-        "Kinesis_20131202.ListTagsForStream" => streams::list_tags_for_stream,
         "Kinesis_20131202.MergeShards" => streams::merge_shards,
         "Kinesis_20131202.PutRecord" => records::put_record,
         "Kinesis_20131202.PutRecords" => records::put_records,
@@ -175,65 +213,42 @@ fn operation(target: &str) -> Option<Operation> {
         "Kinesis_20131202.UpdateMaxRecordSize" => streams::update_max_record_size,
         "Firehose_20150804.CreateDeliveryStream" => firehose::create_delivery_stream,
         "Firehose_20150804.DeleteDeliveryStream" => firehose::delete_delivery_stream,
-        "Firehose_20150804.DescribeDeliveryStream" => firehose::describe_delivery_stream,
-        "Firehose_20150804.ListDeliveryStreams" => firehose::list_delivery_streams,
         "Firehose_20150804.PutRecord" => firehose::put_record,
         "Firehose_20150804.PutRecordBatch" => firehose::put_record_batch,
         "AmazonSQS.ChangeMessageVisibility" => sqs::change_message_visibility,
         "AmazonSQS.CreateQueue" => sqs::create_queue,
         "AmazonSQS.DeleteMessage" => sqs::delete_message,
-        "AmazonSQS.GetQueueAttributes" => sqs::get_queue_attributes,
-        "AmazonSQS.GetQueueUrl" => sqs::get_queue_url,
-        "AmazonSQS.ListQueues" => sqs::list_queues,
         "AmazonSQS.PurgeQueue" => sqs::purge_queue,
         "AmazonSQS.ReceiveMessage" => sqs::receive_message,
         "AmazonSQS.SendMessage" => sqs::send_message,
         "Shardlab.AdvanceClock" => clock::advance_clock,
-        "Shardlab.Aggregate" => clients::aggregate,
         "Shardlab.AttachPolicy" => security::attach_policy,
-        "Shardlab.Consumers" => consumers::consumers,
-        "Shardlab.Cost" => telemetry::cost,
         "Shardlab.CreateEventSourceMapping" => lambda::create_event_source_mapping,
         "Shardlab.CreateFunction" => lambda::create_function,
         "Shardlab.CreateTransformFunction" => firehose::create_transform_function,
-        "Shardlab.Deaggregate" => clients::deaggregate,
         "Shardlab.DeleteEventSourceMapping" => lambda::delete_event_source_mapping,
         "Shardlab.DeleteFunctionConcurrency" => lambda::delete_function_concurrency,
-        "Shardlab.DestinationMessages" => lambda::destination_messages,
         "Shardlab.DetachPolicies" => security::detach_policies,
-        "Shardlab.GetEventSourceMapping" => lambda::get_event_source_mapping,
-        "Shardlab.GetFunctionConcurrency" => lambda::get_function_concurrency,
-        "Shardlab.FirehoseStatus" => firehose::firehose_status,
-        "Shardlab.GetMetricStatistics" => telemetry::get_metric_statistics,
-        "Shardlab.Generators" => generator::generators,
-        "Shardlab.Invocations" => lambda::invocations,
         "Shardlab.KclCreateApplication" => clients::kcl_create_application,
         "Shardlab.KclKillWorker" => clients::kcl_kill_worker,
-        "Shardlab.KclLeases" => clients::kcl_leases,
-        "Shardlab.KclOutput" => clients::kcl_output,
         "Shardlab.KclPauseWorker" => clients::kcl_pause_worker,
         "Shardlab.KclStartWorker" => clients::kcl_start_worker,
         "Shardlab.KclStopWorker" => clients::kcl_stop_worker,
         "Shardlab.KplCreateProducer" => clients::kpl_create_producer,
         "Shardlab.KplFlush" => clients::kpl_flush,
         "Shardlab.KplPut" => clients::kpl_put,
-        "Shardlab.KplStatus" => clients::kpl_status,
         "Shardlab.PauseConsumer" => consumers::pause_consumer,
         "Shardlab.PutFunctionConcurrency" => lambda::put_function_concurrency,
         "Shardlab.ReadSubscription" => efo::read_subscription,
         "Shardlab.Restore" => snapshot::restore,
         "Shardlab.S3CreateBucket" => s3::create_bucket,
-        "Shardlab.S3GetObject" => s3::get_object,
-        "Shardlab.S3ListObjects" => s3::list_objects,
         "Shardlab.SetCaller" => security::set_caller,
         "Shardlab.SetClock" => clock::set_clock,
-        "Shardlab.Snapshot" => snapshot::snapshot,
         "Shardlab.StartGenerator" => generator::start_generator,
         "Shardlab.StartPollingConsumer" => consumers::start_polling_consumer,
         "Shardlab.StopConsumer" => consumers::stop_consumer,
         "Shardlab.StopGenerator" => generator::stop_generator,
         "Shardlab.UpdateEventSourceMapping" => lambda::update_event_source_mapping,
-        "Shardlab.TestTransformFunction" => firehose::test_transform_function,
         _ => return None,
     })
 }
@@ -261,23 +276,50 @@ pub struct Response {
 /// assert_eq!(unknown.body, r#"{"__type":"UnknownOperationException"}"#);
 /// ```
 pub fn handle(sim: &mut Simulation, target: &str, body: &str) -> Response {
-    // Text that is not JSON is refused exactly as JSON that is not an object.
-    let request = (!body.trim().is_empty()).then(|| serde_json::from_str(body).unwrap_or(Value::Null));
-    let (status, answer) = respond(call(sim, target, request.as_ref()));
-    if status == 200 && is_logged(target) {
+    let response = answer(body, |request| dispatch(sim, target, request));
+    if response.status == 200 && is_logged(target) {
         let call = LoggedCall { at: sim.now(), target: target.into(), body: body.into() };
         sim.kinesis_calls.push(call);
     }
-    Response { status, body: answer.map(|answer| answer.to_string()).unwrap_or_default() }
+    response
+}
+
+/// Answers a request to a target that only reads ([`is_read_only`]) as
+/// [`handle`] would, over a shared simulation; `None` for any other target.
+/// For checks that must not change what they check, such as a lesson's goals.
+///
+/// ```
+/// use shardlab_core::{Simulation, api};
+///
+/// let sim = Simulation::new();
+/// let listed = api::handle_read(&sim, "Kinesis_20131202.ListStreams", "{}").unwrap();
+/// assert_eq!((listed.status, listed.body.as_str()), (200, r#"{"HasMoreStreams":false,"StreamNames":[],"StreamSummaries":[]}"#));
+/// assert_eq!(api::handle_read(&sim, "Kinesis_20131202.PutRecord", "{}"), None);
+/// ```
+pub fn handle_read(sim: &Simulation, target: &str, body: &str) -> Option<Response> {
+    let query = query(target)?;
+    Some(answer(body, |request| call(target, request, Some(|d: &mut Decoder<'_>| query(sim, d)))))
+}
+
+/// Whether answering `target` leaves the simulation as it was: a
+/// `Describe…`, `List…` or `Get…` that spends nothing (not `GetRecords`,
+/// which spends the shard's read budget and moves the iterator), or a
+/// simulation-only read (`Shardlab.Consumers`, `Shardlab.GetMetricStatistics`, …).
+/// The table of read-only operations decides, and each of them gets the
+/// simulation shared, so the compiler holds them to it.
+pub fn is_read_only(target: &str) -> bool {
+    query(target).is_some()
 }
 
 /// Whether [`handle`] adds a call of `target` that it answered to the
 /// simulation's [`kinesis_calls`](Simulation::kinesis_calls): the Kinesis
-/// operations that change something (not `Describe…`, `List…`, `Get…` or
-/// `SubscribeToShard`, which a script need not replay).
+/// operations that change something, bar the reads a script need not
+/// replay (`GetRecords`, `SubscribeToShard`, and `ListStreamConsumers`,
+/// which only reads but is not in the read-only table; see [`operation`]).
 pub fn is_logged(target: &str) -> bool {
-    const READS: [&str; 4] = ["Describe", "List", "Get", "SubscribeToShard"];
-    target.strip_prefix("Kinesis_20131202.").is_some_and(|operation| !READS.iter().any(|r| operation.starts_with(r)))
+    const UNLOGGED: [&str; 3] = ["GetRecords", "SubscribeToShard", "ListStreamConsumers"];
+    !is_read_only(target)
+        && target.strip_prefix("Kinesis_20131202.").is_some_and(|operation| !UNLOGGED.contains(&operation))
 }
 
 /// How far `Shardlab.AdvanceClock` with `body` would move the clock, or
@@ -294,19 +336,36 @@ pub fn clock_reading(sim: &Simulation) -> Response {
     Response { status: 200, body: clock::reading(sim).to_string() }
 }
 
-/// Runs the operation `target` names on `body` (`None` when the request had none).
-fn call(sim: &mut Simulation, target: &str, body: Option<&Value>) -> Reply {
-    let operation = operation(target);
+/// The response to a request with `body`, read as JSON, that `reply` answers.
+fn answer(body: &str, reply: impl FnOnce(Option<&Value>) -> Reply) -> Response {
+    // Text that is not JSON is refused exactly as JSON that is not an object.
+    let request = (!body.trim().is_empty()).then(|| serde_json::from_str(body).unwrap_or(Value::Null));
+    let (status, answer) = respond(reply(request.as_ref()));
+    Response { status, body: answer.map(|answer| answer.to_string()).unwrap_or_default() }
+}
+
+/// Runs the operation `target` names, read-only or not, on `body` (`None`
+/// when the request had none).
+fn dispatch(sim: &mut Simulation, target: &str, body: Option<&Value>) -> Reply {
+    match query(target) {
+        Some(query) => call(target, body, Some(|d: &mut Decoder<'_>| query(sim, d))),
+        None => call(target, body, operation(target).map(|operation| move |d: &mut Decoder<'_>| operation(sim, d))),
+    }
+}
+
+/// Runs `run`, the operation `target` names (`None` if this API knows
+/// none), on `body` (`None` when the request had none).
+fn call(target: &str, body: Option<&Value>, run: Option<impl FnOnce(&mut Decoder<'_>) -> Reply>) -> Reply {
     // The order of these refusals is kinesalite's recording of AWS: no body
     // at all is a SerializationException only for a known operation, but a
     // body that is not an object is one whatever the target.
     let Some(body) = body else {
-        return Err(operation.map_or_else(ApiError::unknown_operation, |_| ApiError::malformed_body()));
+        return Err(if run.is_some() { ApiError::malformed_body() } else { ApiError::unknown_operation() });
     };
     let members = body.as_object().ok_or_else(ApiError::malformed_body)?;
-    let operation = operation.ok_or_else(ApiError::unknown_operation)?;
+    let run = run.ok_or_else(ApiError::unknown_operation)?;
     let mut decoder = Decoder::new(members);
-    let mut reply = operation(sim, &mut decoder)?;
+    let mut reply = run(&mut decoder)?;
     debug_assert!(decoder.finished, "{target} acted without calling Decoder::finish");
     if let Some(body) = &mut reply {
         encode::remove_nulls(body);

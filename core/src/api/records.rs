@@ -77,7 +77,7 @@ pub(super) fn put_records(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
     })))
 }
 
-pub(super) fn get_shard_iterator(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+pub(super) fn get_shard_iterator(sim: &Simulation, d: &mut Decoder<'_>) -> Reply {
     let shard = d.required("ShardId", Decoder::name)?;
     let iterator_type = d.required_enum("ShardIteratorType", ITERATOR_TYPES)?;
     let stream_name = d.stream()?;

@@ -30,7 +30,7 @@ pub(super) fn create_bucket(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply 
     Ok(Some(json!({})))
 }
 
-pub(super) fn list_objects(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+pub(super) fn list_objects(sim: &Simulation, d: &mut Decoder<'_>) -> Reply {
     let bucket = d.required("Bucket", Decoder::string)?;
     let prefix = d.string("Prefix")?.unwrap_or_default();
     d.finish()?;
@@ -42,7 +42,7 @@ pub(super) fn list_objects(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
     Ok(Some(json!({"Name": bucket, "Prefix": prefix, "KeyCount": contents.len(), "Contents": contents})))
 }
 
-pub(super) fn get_object(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+pub(super) fn get_object(sim: &Simulation, d: &mut Decoder<'_>) -> Reply {
     let bucket = d.required("Bucket", Decoder::string)?;
     let key = d.required("Key", Decoder::string)?;
     d.finish()?;

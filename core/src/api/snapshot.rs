@@ -18,7 +18,7 @@ use super::decode::Decoder;
 use super::error::ApiError;
 use crate::Simulation;
 
-pub(super) fn snapshot(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+pub(super) fn snapshot(sim: &Simulation, d: &mut Decoder<'_>) -> Reply {
     d.finish()?;
     Ok(Some(json!({"Snapshot": sim.snapshot()})))
 }

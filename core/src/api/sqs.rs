@@ -53,14 +53,14 @@ pub(super) fn create_queue(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
     Ok(Some(json!({"QueueUrl": url})))
 }
 
-pub(super) fn get_queue_url(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+pub(super) fn get_queue_url(sim: &Simulation, d: &mut Decoder<'_>) -> Reply {
     let name = d.required("QueueName", Decoder::string)?;
     let _owner = d.string("QueueOwnerAWSAccountId")?;
     d.finish()?;
     Ok(Some(json!({"QueueUrl": sim.sqs_get_queue_url(&name)?})))
 }
 
-pub(super) fn list_queues(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+pub(super) fn list_queues(sim: &Simulation, d: &mut Decoder<'_>) -> Reply {
     let prefix = d.string("QueueNamePrefix")?.unwrap_or_default();
     d.finish()?;
     let urls = sim.sqs_list_queues(&prefix);
@@ -158,7 +158,7 @@ pub(super) fn purge_queue(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
     Ok(None)
 }
 
-pub(super) fn get_queue_attributes(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+pub(super) fn get_queue_attributes(sim: &Simulation, d: &mut Decoder<'_>) -> Reply {
     let url = d.required("QueueUrl", Decoder::string)?;
     let names = d.strings("AttributeNames")?.unwrap_or_default();
     d.finish()?;

@@ -67,7 +67,7 @@ pub(super) fn delete_stream(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply 
     Ok(None)
 }
 
-pub(super) fn describe_stream(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+pub(super) fn describe_stream(sim: &Simulation, d: &mut Decoder<'_>) -> Reply {
     let stream_name = d.stream()?;
     let limit = d.positive_integer("Limit")?;
     let exclusive_start_shard_id = d.name("ExclusiveStartShardId")?;
@@ -80,7 +80,7 @@ pub(super) fn describe_stream(sim: &mut Simulation, d: &mut Decoder<'_>) -> Repl
     Ok(Some(json!({"StreamDescription": body})))
 }
 
-pub(super) fn describe_stream_summary(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+pub(super) fn describe_stream_summary(sim: &Simulation, d: &mut Decoder<'_>) -> Reply {
     let stream_name = d.stream()?;
     d.finish()?;
     let summary = sim.describe_stream_summary(&stream_name)?;
@@ -98,7 +98,7 @@ pub(super) fn update_max_record_size(sim: &mut Simulation, d: &mut Decoder<'_>) 
     Ok(None)
 }
 
-pub(super) fn list_streams(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+pub(super) fn list_streams(sim: &Simulation, d: &mut Decoder<'_>) -> Reply {
     let limit = d.positive_integer("Limit")?;
     let exclusive_start_stream_name = d.name("ExclusiveStartStreamName")?;
     let next_token = d.string("NextToken")?;
@@ -113,7 +113,7 @@ pub(super) fn list_streams(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
     })))
 }
 
-pub(super) fn list_shards(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+pub(super) fn list_shards(sim: &Simulation, d: &mut Decoder<'_>) -> Reply {
     let stream = d.optional_stream()?;
     let next_token = d.string("NextToken")?;
     let exclusive_start_shard_id = d.name("ExclusiveStartShardId")?;
@@ -249,7 +249,7 @@ pub(super) fn remove_tags_from_stream(sim: &mut Simulation, d: &mut Decoder<'_>)
     Ok(None)
 }
 
-pub(super) fn list_tags_for_stream(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+pub(super) fn list_tags_for_stream(sim: &Simulation, d: &mut Decoder<'_>) -> Reply {
     let stream_name = d.stream()?;
     let exclusive_start_tag_key = d.string("ExclusiveStartTagKey")?;
     // AWS documents no default; a stream has at most 50 tags, so by default all are listed.
@@ -267,7 +267,7 @@ pub(super) fn list_tags_for_stream(sim: &mut Simulation, d: &mut Decoder<'_>) ->
     Ok(Some(json!({"Tags": listed, "HasMoreTags": page.next().is_some()})))
 }
 
-pub(super) fn describe_limits(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+pub(super) fn describe_limits(sim: &Simulation, d: &mut Decoder<'_>) -> Reply {
     d.finish()?;
     let limits = sim.describe_limits()?;
     Ok(Some(json!({

@@ -37,7 +37,7 @@ use crate::metrics::MetricName;
 use crate::{Duration, Instant, NotFound, Simulation};
 
 /// `Shardlab.GetMetricStatistics`; see the module documentation.
-pub(super) fn get_metric_statistics(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+pub(super) fn get_metric_statistics(sim: &Simulation, d: &mut Decoder<'_>) -> Reply {
     let stream_name = d.stream()?;
     let shard = d.name("ShardId")?;
     let metric_names: Vec<(&str, MetricName)> = MetricName::ALL.iter().map(|&name| (name.as_str(), name)).collect();
@@ -75,7 +75,7 @@ fn usd(amount: Money) -> String {
 }
 
 /// `Shardlab.Cost`; see the module documentation.
-pub(super) fn cost(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
+pub(super) fn cost(sim: &Simulation, d: &mut Decoder<'_>) -> Reply {
     let stream_name = d.stream()?;
     d.finish()?;
     let Some(bill) = sim.cost(&stream_name) else {

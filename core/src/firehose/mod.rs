@@ -447,12 +447,19 @@ pub(crate) struct DeliveryStream {
 }
 
 impl DeliveryStream {
-    fn size_limit(&self) -> u64 {
+    pub(crate) fn size_limit(&self) -> u64 {
         u64::from(self.destination.buffering_hints.size_in_mbs) * MIB
     }
 
-    fn interval(&self) -> Duration {
+    pub(crate) fn interval(&self) -> Duration {
         Duration::from_secs(u64::from(self.destination.buffering_hints.interval_in_seconds))
+    }
+
+    /// The bytes of the buffer nearest the size hint: the buffer's, or with
+    /// dynamic partitioning the fullest partition's, since each partition
+    /// is delivered on reaching the hint alone.
+    pub(crate) fn fullest_buffer_bytes(&self) -> u64 {
+        self.partitions.iter().map(|p| p.bytes).fold(self.buffer_bytes, u64::max)
     }
 
     /// When the interval hint delivers the oldest open buffer or partition.

@@ -9,6 +9,7 @@ mod fan_out;
 mod generators;
 mod lambda;
 mod operations;
+mod reads;
 mod security;
 mod simulation;
 

@@ -2,7 +2,8 @@
 //! the S3 buckets they deliver to.
 
 use leptos::prelude::*;
-use shardlab_core::firehose::{CompressionFormat, DeliverySource};
+use shardlab_core::firehose::{CompressionFormat, DeliverySource, DeliveryStreamStatus};
+use shardlab_core::views::DeliveryBuffer;
 
 use crate::components::virtual_rows::{Scroll, VirtualTable, WINDOW_ROWS};
 use crate::format::{bytes, clock, duration, percent_of, plural};
@@ -72,6 +73,22 @@ fn counters(view: &DeliveryStreamView) -> Vec<(&'static str, u64)> {
     always.into_iter().chain(failures.into_iter().filter(|&(_, n)| n > 0)).collect()
 }
 
+/// The size bar's words: what the buffer holds against the size hint and,
+/// with several partitions, what the fullest holds, since each partition is
+/// delivered on reaching the hint by itself.
+fn size_words(status: &DeliveryStreamStatus, buffer: DeliveryBuffer, size_in_mbs: u32) -> String {
+    let held = format!(
+        "{} in {} of {} (SizeInMBs {size_in_mbs})",
+        bytes(status.buffered_bytes),
+        plural(status.buffered_records as usize, "record"),
+        bytes(buffer.size_limit),
+    );
+    match status.active_partitions {
+        0 | 1 => held,
+        n => format!("{held}; the fullest of {n} partitions holds {}", bytes(buffer.fullest_bytes)),
+    }
+}
+
 /// One delivery stream: where it reads, where it writes, its buffer.
 #[component]
 fn DeliveryStreamCard(name: String) -> impl IntoView {
@@ -88,10 +105,8 @@ fn DeliveryStreamCard(name: String) -> impl IntoView {
             {move || state.get().map(|d| {
                 let dest = &d.description.destination;
                 let hints = dest.buffering_hints;
-                let size_hint = u64::from(hints.size_in_mbs) * 1024 * 1024;
-                let status = &d.status;
-                let age = status.buffer_age.unwrap_or_default();
-                let interval_ms = u64::from(hints.interval_in_seconds) * 1000;
+                let (status, buffer) = (&d.status, d.buffer);
+                let age = buffer.age.unwrap_or_default();
                 let compression = match dest.compression {
                     CompressionFormat::Gzip => "GZIP",
                     CompressionFormat::Uncompressed => "uncompressed",
@@ -103,16 +118,16 @@ fn DeliveryStreamCard(name: String) -> impl IntoView {
                     <div class="buffer">
                         <FillBar
                             label="Buffer size"
-                            text=format!("{} in {} of {} (SizeInMBs {})", bytes(status.buffered_bytes), crate::format::plural(status.buffered_records as usize, "record"), bytes(size_hint), hints.size_in_mbs)
-                            percent=percent_of(status.buffered_bytes as f64, size_hint as f64)
+                            text=size_words(status, buffer, hints.size_in_mbs)
+                            percent=percent_of(buffer.fullest_bytes as f64, buffer.size_limit as f64)
                         />
                         <FillBar
                             label="Buffer age"
-                            text=match status.buffer_age {
+                            text=match buffer.age {
                                 Some(age) => format!("{} of {} s (IntervalInSeconds)", duration(age), hints.interval_in_seconds),
                                 None => format!("empty; delivers {} s after the first record", hints.interval_in_seconds),
                             }
-                            percent=percent_of(age.as_millis() as f64, interval_ms as f64)
+                            percent=percent_of(age.as_millis() as f64, buffer.interval.as_millis() as f64)
                         />
                     </div>
                     <dl class="figures">
@@ -220,5 +235,50 @@ fn S3Browser(buckets: Memo<Vec<String>>) -> impl IntoView {
                 }
             })}
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use shardlab_core::Duration;
+
+    use super::*;
+
+    #[test]
+    fn the_size_bar_names_the_fullest_of_several_partitions() {
+        const MIB: u64 = 1024 * 1024;
+        let buffer = |fullest_bytes| DeliveryBuffer {
+            size_limit: 64 * MIB,
+            fullest_bytes,
+            interval: Duration::from_secs(60),
+            age: Some(Duration::from_secs(5)),
+        };
+        let cases = [
+            (0, 0, 0, 0, "0 B in 0 records of 64.0 MiB (SizeInMBs 64)"),
+            (1, 2048, 1, 2048, "2.0 KiB in 1 record of 64.0 MiB (SizeInMBs 64)"),
+            (3, 3 * MIB, 1, 3 * MIB, "3.0 MiB in 3 records of 64.0 MiB (SizeInMBs 64)"),
+            (
+                70,
+                70 * MIB,
+                2,
+                40 * MIB,
+                "70.0 MiB in 70 records of 64.0 MiB (SizeInMBs 64); the fullest of 2 partitions holds 40.0 MiB",
+            ),
+        ];
+        for (buffered_records, buffered_bytes, active_partitions, fullest, expected) in cases {
+            let status = DeliveryStreamStatus {
+                name: "d".into(),
+                buffered_records,
+                buffered_bytes,
+                active_partitions,
+                buffer_age: None,
+                interval_due: None,
+                undelivered_objects: 0,
+                next_retry: None,
+                last_source_error: None,
+                counters: Default::default(),
+            };
+            assert_eq!(size_words(&status, buffer(fullest), 64), expected);
+        }
     }
 }

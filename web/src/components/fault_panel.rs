@@ -290,7 +290,7 @@ mod tests {
         assert_eq!(merge["ShardToMerge"], "shardId-000000000000", "{merge}");
         assert_eq!(merge["AdjacentShardToMerge"], "shardId-000000000001", "{merge}");
         sim.advance(Duration::from_secs(100));
-        let unmet: Vec<_> = lesson.check(&mut sim).into_iter().filter(|g| !g.met).map(|g| g.detail).collect();
+        let unmet: Vec<_> = lesson.check(&sim).into_iter().filter(|g| !g.met).map(|g| g.detail).collect();
         assert!(unmet.is_empty(), "{unmet:?}");
     }
 

@@ -111,11 +111,6 @@ pub fn SqsPanel() -> impl IntoView {
     }
 }
 
-/// The name at the end of a queue ARN.
-fn queue_name(arn: &str) -> &str {
-    arn.rsplit(':').next().unwrap_or(arn)
-}
-
 #[component]
 fn QueueCard(queue: QueueView, worker: Option<Worker>) -> impl IntoView {
     let status = queue.status;
@@ -123,7 +118,6 @@ fn QueueCard(queue: QueueView, worker: Option<Worker>) -> impl IntoView {
     let fifo = queue.attributes.get("FifoQueue").is_some_and(|v| v == "true");
     let title_id = format!("queue-{}", queue.name.replace('.', "-"));
     let segments = [("visible", status.visible), ("in-flight", status.in_flight), ("delayed", status.delayed)];
-    let redrive = queue.redrive();
     let (labelled_by, data_queue) = (title_id.clone(), queue.name.clone());
     let url = queue.url.clone();
     view! {
@@ -152,14 +146,14 @@ fn QueueCard(queue: QueueView, worker: Option<Worker>) -> impl IntoView {
                 <div>
                     <dt>"Redrive policy"</dt>
                     <dd>
-                        {match redrive {
-                            Some((target, count)) => format!("To {} after {count} receives", queue_name(&target)),
+                        {match &queue.dead_letters.target {
+                            Some(t) => format!("To {} after {} receives", t.queue, t.max_receive_count),
                             None => "None".to_string(),
                         }}
                     </dd>
                 </div>
-                {(!queue.dead_letter_queue_for.is_empty()).then(|| view! {
-                    <div><dt>"Dead-letter queue for"</dt><dd class="mono">{queue.dead_letter_queue_for.join(", ")}</dd></div>
+                {(!queue.dead_letters.sources.is_empty()).then(|| view! {
+                    <div><dt>"Dead-letter queue for"</dt><dd class="mono">{queue.dead_letters.sources.join(", ")}</dd></div>
                 })}
             </dl>
         </article>

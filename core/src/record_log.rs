@@ -404,8 +404,8 @@ mod tests {
     fn record(counter: u64) -> Record {
         let key = alloc::format!("k{counter}");
         let data = alloc::format!("data of {counter}");
-        let explicit = (counter % 3 == 0).then_some(HashKey(u128::from(counter) << 64));
-        let encryption = if counter % 5 == 0 { Encryption::AtRest(1) } else { Encryption::None };
+        let explicit = counter.is_multiple_of(3).then_some(HashKey(u128::from(counter) << 64));
+        let encryption = if counter.is_multiple_of(5) { Encryption::AtRest(1) } else { Encryption::None };
         let arrival = Instant::from_epoch_millis(Instant::SIMULATION_START.epoch_millis() + counter / 2);
         Record::new(seq(counter), arrival, &key, explicit, data.as_bytes(), encryption)
     }

@@ -348,7 +348,10 @@ impl Kinesis {
                         id: subscription.id,
                         shard: shard.id,
                         continuation_sequence_number: subscription.continuation_sequence_number(shard),
-                        millis_behind_latest: millis_behind_latest(cx.now, shard.next_unread(subscription.counter)),
+                        millis_behind_latest: millis_behind_latest(
+                            cx.now,
+                            shard.next_unread(subscription.counter).as_ref(),
+                        ),
                         ended: subscription.ended,
                     })
                 })
@@ -377,11 +380,11 @@ impl Kinesis {
                 subscription.budget.take(now, record.billed_bytes());
                 bytes += record.billed_bytes();
                 subscription.counter = record.sequence_number().counter() + 1;
-                records.push(crate::ops_records::plaintext(record, keys));
+                records.push(crate::ops_records::plaintext(&record, keys));
             }
         }
         let next_unread = shard.next_unread(subscription.counter);
-        let millis_behind_latest = millis_behind_latest(now, next_unread);
+        let millis_behind_latest = millis_behind_latest(now, next_unread.as_ref());
         let at_end = !shard.is_open() && next_unread.is_none();
         let expired = now.saturating_since(subscription.started) >= SUBSCRIPTION_LIFETIME;
         subscription.ended |= at_end || expired;

@@ -618,7 +618,7 @@ impl Kinesis {
         let next_counter =
             records.last().map_or(token.counter, |r| r.sequence_number().counter() + 1).max(token.counter);
         let next_unread = shard.next_unread(next_counter);
-        let millis_behind_latest = millis_behind_latest(now, next_unread);
+        let millis_behind_latest = millis_behind_latest(now, next_unread.as_ref());
         let at_end = !shard.is_open() && next_unread.is_none();
         let next_shard_iterator = (!at_end)
             .then(|| IteratorToken { counter: next_counter, issued: now, ..token.clone() }.encode(&iterator_key));
@@ -643,7 +643,7 @@ fn read_from(shard: &Shard, keys: &[KeyId], counter: u64, limit: u32) -> (Vec<Re
             break;
         }
         bytes += record.billed_bytes();
-        records.push(plaintext(record, keys));
+        records.push(plaintext(&record, keys));
     }
     (records, bytes)
 }

@@ -29,7 +29,7 @@ pub struct SequenceNumber {
 /// are numbered as they are created, so that a stream deleted and created
 /// again under its name is another stream, as in Kinesis. The count wraps
 /// after 65,535 streams, which no lesson comes near; the number is kept this
-/// small so that a stored record stays 48 bytes.
+/// small so that a record handed out stays 48 bytes.
 pub(crate) type StreamSerial = u16;
 
 const PREFIX: &str = "49";

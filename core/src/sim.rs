@@ -79,8 +79,9 @@ impl Default for Simulation {
 pub struct Retained {
     /// Records held by every shard of every stream.
     pub records: u64,
-    /// The memory those records take: each record's struct and its shared
-    /// allocation (key, data, explicit hash key, and the `Arc`'s counts).
+    /// The memory those records take: each shard's packed chunks (the
+    /// records' keys, data and explicit hash keys, and their metadata
+    /// columns), by capacity.
     pub record_bytes: u64,
     /// One-second metric buckets held, across every series.
     pub metric_buckets: u64,
@@ -361,24 +362,19 @@ impl Simulation {
         self.kinesis.streams.get(name).map(StreamView::of)
     }
 
-    /// The records a shard holds, oldest first.
-    pub fn shard_records(&self, stream: &str, shard: ShardId) -> Option<impl Iterator<Item = &Record>> {
+    /// The records a shard holds, oldest first, each assembled as it is read.
+    pub fn shard_records(&self, stream: &str, shard: ShardId) -> Option<impl Iterator<Item = Record>> {
         Some(self.kinesis.streams.get(stream)?.shard(shard)?.records().iter())
     }
 
     /// The newest `n` records a shard holds, oldest first.
-    pub fn newest_shard_records(
-        &self,
-        stream: &str,
-        shard: ShardId,
-        n: usize,
-    ) -> Option<impl Iterator<Item = &Record>> {
+    pub fn newest_shard_records(&self, stream: &str, shard: ShardId, n: usize) -> Option<impl Iterator<Item = Record>> {
         let records = self.kinesis.streams.get(stream)?.shard(shard)?.records();
         Some(records.iter_from(records.len().saturating_sub(n)))
     }
 
     /// The stored record with this sequence number, if the shard still holds it.
-    pub fn stored_record(&self, stream: &str, sequence_number: SequenceNumber) -> Option<&Record> {
+    pub fn stored_record(&self, stream: &str, sequence_number: SequenceNumber) -> Option<Record> {
         let shard = self.kinesis.streams.get(stream)?.shard(sequence_number.shard())?;
         shard.next_unread(sequence_number.counter()).filter(|r| r.sequence_number() == sequence_number)
     }

@@ -65,7 +65,7 @@ fn read_back(sim: &Simulation) -> BTreeMap<String, Vec<Vec<u8>>> {
     let mut by_key: BTreeMap<String, Vec<Vec<u8>>> = BTreeMap::new();
     for shard in sim.stream(STREAM).unwrap().shards {
         for record in sim.shard_records(STREAM, shard.id).unwrap() {
-            for client in kpl::deaggregate_record(record) {
+            for client in kpl::deaggregate_record(&record) {
                 by_key.entry(client.user_record.partition_key).or_default().push(client.user_record.data);
             }
         }
@@ -171,7 +171,7 @@ fn sub_sequence_numbers_match_the_kcl_numbering() {
         (0..3).map(|i| producer.add_user_record(sim.now(), STREAM, "k", vec![i], None).unwrap()).collect();
     producer.flush();
     producer.poll(&mut sim);
-    let record = sim.shard_records(STREAM, succeeded(&producer, ids[0]).shard_id).unwrap().next().unwrap().clone();
+    let record = sim.shard_records(STREAM, succeeded(&producer, ids[0]).shard_id).unwrap().next().unwrap();
     assert_eq!(record.partition_key(), kpl::AGGREGATED_PARTITION_KEY);
     for (id, client) in ids.iter().zip(kpl::deaggregate_record(&record)) {
         let result = succeeded(&producer, *id);

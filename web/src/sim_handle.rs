@@ -278,7 +278,7 @@ impl SimHandle {
 
     /// The newest `n` records of a shard, oldest first.
     pub fn newest_records(&self, stream: &str, shard: ShardId, n: usize) -> Vec<Record> {
-        self.sim.with(|s| s.newest_shard_records(stream, shard, n).map(|r| r.cloned().collect()).unwrap_or_default())
+        self.sim.with(|s| s.newest_shard_records(stream, shard, n).map(|r| r.collect()).unwrap_or_default())
     }
 
     /// Replaces the page's consumer with a new one reading from `position`.
@@ -311,7 +311,8 @@ impl SimHandle {
     pub fn record(&self, stream: &str, sequence_number: SequenceNumber) -> Option<(Record, Record)> {
         self.sim.with(|s| {
             let stored = s.stored_record(stream, sequence_number)?;
-            Some((stored.clone(), s.plaintext(stream, stored)))
+            let plain = s.plaintext(stream, &stored);
+            Some((stored, plain))
         })
     }
 

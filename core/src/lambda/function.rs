@@ -234,7 +234,7 @@ mod tests {
         for (key, data) in pairs {
             sim.put_record(PutRecordInput::new("s", *key, data.as_bytes().to_vec())).unwrap();
         }
-        sim.shard_records("s", crate::ShardId::new(0)).unwrap().cloned().collect()
+        sim.shard_records("s", crate::ShardId::new(0)).unwrap().collect()
     }
 
     #[track_caller]

@@ -58,7 +58,7 @@ fn encrypted_records_are_ciphertext_at_rest_and_plaintext_when_read() {
     let out = sim.put_record(PutRecordInput::new("s", "k", b"secret order".to_vec())).unwrap();
     assert_eq!(out.encryption_type, EncryptionType::Kms);
 
-    let stored: Vec<_> = sim.shard_records("s", shardlab_core::ShardId::new(0)).unwrap().cloned().collect();
+    let stored: Vec<_> = sim.shard_records("s", shardlab_core::ShardId::new(0)).unwrap().collect();
     assert_eq!(stored[0].data(), b"before", "written before encryption started");
     assert_ne!(stored[1].data(), b"secret order", "ciphertext at rest");
     assert_eq!(stored[1].data().len(), b"secret order".len());

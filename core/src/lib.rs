@@ -69,9 +69,10 @@
 //! through a `KinesisClient`, and is handed the other services it needs and
 //! no more: a Lambda mapping gets the account's functions and an `Outbox`
 //! to its on-failure destinations (`lambda::mapping::MappingServices`).
-//! Still to move off `&mut Simulation`: KCL applications, whose public
-//! methods take the simulation for its clock, and which borrow a client
-//! from it for each Kinesis call.
+//! They run in place, beside the client they are lent, never taken out of
+//! the simulation. (The KPL producer and the KCL application keep a public
+//! `poll`/`tick(&mut Simulation)` for tests that drive one by hand; it only
+//! borrows the client.)
 //!
 //! **`Simulation`** (`sim`, `sim_kinesis`, `clients`): composes the services,
 //! owns the clock, and runs what falls due in a fixed order (`advance`). Its

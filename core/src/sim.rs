@@ -34,11 +34,10 @@ pub struct Simulation {
     pub(crate) policies: Policies,
     /// Who calls are made as; `None` is the account's root user.
     pub(crate) caller: Option<Principal>,
-    /// KPL producers, by `ProducerId`. `None` only while one runs (it is
-    /// taken out so that it can call the simulation).
-    pub(crate) producers: Vec<Option<crate::kpl::KplProducer>>,
-    /// KCL applications, by `ApplicationId`, taken out the same way.
-    pub(crate) applications: Vec<Option<crate::kcl::KclApp>>,
+    /// KPL producers, by `ProducerId`.
+    pub(crate) producers: Vec<crate::kpl::KplProducer>,
+    /// KCL applications, by `ApplicationId`.
+    pub(crate) applications: Vec<crate::kcl::KclApp>,
     /// Traffic generators, by `GeneratorId`.
     pub(crate) generators: Vec<crate::generator::Generator>,
     /// Lambda functions and event-source mappings. Absent from snapshots
@@ -198,16 +197,13 @@ impl Simulation {
             .values()
             .filter_map(|s| Some((s.pending.as_ref()?.due, Due::StreamChange(s.name.clone()))));
         let polls = self.consumers.iter().enumerate().map(|(idx, c)| (c.next_poll, Due::ConsumerPoll(idx)));
-        let producers = self
-            .producers
-            .iter()
-            .enumerate()
-            .filter_map(|(idx, p)| Some((p.as_ref()?.next_deadline()?, Due::Producer(idx))));
+        let producers =
+            self.producers.iter().enumerate().filter_map(|(idx, p)| Some((p.next_deadline()?, Due::Producer(idx))));
         let applications = self
             .applications
             .iter()
             .enumerate()
-            .filter_map(|(idx, a)| Some((a.as_ref()?.next_deadline()?, Due::Application(idx))));
+            .filter_map(|(idx, a)| Some((a.next_deadline()?, Due::Application(idx))));
         let generators =
             self.generators.iter().enumerate().filter_map(|(idx, g)| Some((g.next_deadline()?, Due::Generator(idx))));
         let mappings = self.next_mapping_deadlines().map(|(at, idx)| (at, Due::Mapping(idx)));

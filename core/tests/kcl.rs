@@ -56,7 +56,7 @@ fn check_balance(n_shards: u32, joins_at_secs: &[u64], expected: &[usize]) {
     for &at in joins_at_secs {
         let wait = (start + secs(at)).saturating_since(sim.now());
         drive(&mut sim, &mut [&mut app], wait);
-        app.add_worker(&sim);
+        app.add_worker(sim.now());
     }
     // Long enough for several taker rounds (every 2 × failover time).
     drive(&mut sim, &mut [&mut app], secs(90));
@@ -79,8 +79,8 @@ fn leases_balance_across_workers() {
 fn the_first_worker_takes_everything_then_loses_one_lease_per_steal() {
     let mut sim = sim_with_stream(4);
     let mut app = KclApp::new(&mut sim, KclConfig::polling("app", "s")).unwrap();
-    let a = app.add_worker(&sim);
-    let b = app.add_worker(&sim);
+    let a = app.add_worker(sim.now());
+    let b = app.add_worker(sim.now());
     drive(&mut sim, &mut [&mut app], millis(1));
     let steals = |app: &KclApp| {
         app.events()
@@ -143,14 +143,14 @@ fn a_crash_redelivers_from_the_last_checkpoint_and_the_store_makes_it_exactly_on
     };
     let mut app = KclApp::new(&mut sim, config).unwrap();
     let n_written = write_orders(&mut sim, 10, 5);
-    let a = app.add_worker(&sim);
+    let a = app.add_worker(sim.now());
     // About 52 user records per shard at 20 ms each: past a checkpoint at 50,
     // in the middle of a batch.
     drive(&mut sim, &mut [&mut app], millis(1_050));
     let checkpoints_before: Vec<Checkpoint> = app.leases().iter().map(|l| l.checkpoint).collect();
     assert!(checkpoints_before.iter().all(|c| matches!(c, Checkpoint::At { .. })), "{checkpoints_before:?}");
     app.kill_worker(a);
-    let b = app.add_worker(&sim);
+    let b = app.add_worker(sim.now());
     drive(&mut sim, &mut [&mut app], secs(60));
 
     assert!(app.leases().iter().all(|l| l.lease_owner == Some(b)));
@@ -199,7 +199,7 @@ fn children_start_only_after_the_parent_reaches_shard_end() {
     // shard sync (every 60 s) creates the children's leases.
     let config = KclConfig { time_per_record: millis(500), ..KclConfig::polling("app", "s") };
     let mut app = KclApp::new(&mut sim, config).unwrap();
-    let worker = app.add_worker(&sim);
+    let worker = app.add_worker(sim.now());
     for i in 0..150 {
         put(&mut sim, &format!("k{}", i % 7), format!("before-{i}").as_bytes());
     }
@@ -244,10 +244,10 @@ fn a_worker_paused_past_expiry_resumes_as_a_zombie_and_its_checkpoint_is_refused
     for i in 0..30 {
         put(&mut sim, "k", format!("r{i}").as_bytes());
     }
-    let a = app.add_worker(&sim);
+    let a = app.add_worker(sim.now());
     drive(&mut sim, &mut [&mut app], millis(550));
-    app.pause_worker(&sim, a, secs(25));
-    let b = app.add_worker(&sim);
+    app.pause_worker(sim.now(), a, secs(25));
+    let b = app.add_worker(sim.now());
     drive(&mut sim, &mut [&mut app], secs(40));
 
     let lease = &app.leases()[0];
@@ -276,7 +276,7 @@ fn average_latency(make: fn(String) -> KclConfig, n_apps: usize) -> u64 {
     let mut sim = sim_with_stream(1);
     let mut apps: Vec<KclApp> = (0..n_apps).map(|i| KclApp::new(&mut sim, make(format!("app-{i}"))).unwrap()).collect();
     for app in &mut apps {
-        app.add_worker(&sim);
+        app.add_worker(sim.now());
     }
     let mut refs: Vec<&mut KclApp> = apps.iter_mut().collect();
     // Past consumer registration, so fan-out subscriptions are open.
@@ -306,7 +306,7 @@ fn fan_out_delivers_sooner_than_polling() {
 fn the_store_counts_processed_duplicates_and_skipped() {
     let mut sim = sim_with_stream(1);
     let mut app = KclApp::new(&mut sim, KclConfig::polling("app", "s")).unwrap();
-    app.add_worker(&sim);
+    app.add_worker(sim.now());
     let mut corrupt = kpl::aggregate(&[UserRecord::new("k", b"{\"id\":9}".to_vec())]).unwrap();
     *corrupt.last_mut().unwrap() ^= 1;
     let payloads: [&[u8]; 5] = [br#"{"id":1}"#, br#"{"id":1}"#, br#"{"id":2}"#, b"not json", br#"{"other":3}"#];
@@ -338,15 +338,15 @@ fn a_stopped_worker_hands_over_at_once_from_its_checkpoint() {
     for i in 0..20 {
         put(&mut sim, "k", format!("r{i}").as_bytes());
     }
-    let a = app.add_worker(&sim);
+    let a = app.add_worker(sim.now());
     drive(&mut sim, &mut [&mut app], millis(550));
-    app.stop_worker(&sim, a);
+    app.stop_worker(sim.now(), a);
     assert!(matches!(
         app.events().last(),
         Some(KclEvent::Shutdown { reason: ShutdownReason::Requested, worker, .. }) if *worker == a
     ));
     assert_eq!(app.leases()[0].lease_owner, None);
-    let b = app.add_worker(&sim);
+    let b = app.add_worker(sim.now());
     drive(&mut sim, &mut [&mut app], secs(5));
     assert_eq!(app.leases()[0].lease_owner, Some(b));
     // Graceful: the checkpoint covered everything A processed, so nothing is redelivered.
@@ -361,8 +361,8 @@ fn the_same_calls_give_the_same_application_state() {
         let config = KclConfig { time_per_record: millis(30), ..KclConfig::polling("app", "s") };
         let mut app = KclApp::new(&mut sim, config).unwrap();
         write_orders(&mut sim, 6, 3);
-        let a = app.add_worker(&sim);
-        app.add_worker(&sim);
+        let a = app.add_worker(sim.now());
+        app.add_worker(sim.now());
         drive(&mut sim, &mut [&mut app], millis(700));
         app.kill_worker(a);
         drive(&mut sim, &mut [&mut app], secs(45));
@@ -396,8 +396,8 @@ fn a_dead_workers_lease_is_taken_at_the_second_taker_scan_after_its_last_renewal
     let mut sim = sim_with_stream(2);
     let mut app = KclApp::new(&mut sim, KclConfig::polling("app", "s")).unwrap();
     let start = sim.now();
-    let a = app.add_worker(&sim);
-    let b = app.add_worker(&sim);
+    let a = app.add_worker(sim.now());
+    let b = app.add_worker(sim.now());
     drive(&mut sim, &mut [&mut app], secs(25));
     assert_eq!(app.lease_counts().into_values().collect::<Vec<_>>(), [1, 1]);
     let shard_of_a = (0..2).find(|&s| owner(&app, s) == Some(a)).unwrap();
@@ -427,11 +427,11 @@ fn a_new_workers_first_scan_treats_a_dead_workers_leases_as_just_renewed() {
     let mut sim = sim_with_stream(2);
     let mut app = KclApp::new(&mut sim, KclConfig::polling("app", "s")).unwrap();
     let start = sim.now();
-    let a = app.add_worker(&sim);
+    let a = app.add_worker(sim.now());
     drive(&mut sim, &mut [&mut app], secs(25));
     app.kill_worker(a);
     drive_until(&mut sim, &mut app, start + secs(50));
-    let b = app.add_worker(&sim);
+    let b = app.add_worker(sim.now());
     drive(&mut sim, &mut [&mut app], millis(1));
     assert_eq!(app.lease_counts()[&b], 1, "one lease stolen at the first scan, not both taken");
     let left = (0..2).find(|&s| owner(&app, s) == Some(a)).expect("one lease still the dead worker's");

@@ -338,7 +338,7 @@ pub(super) fn kcl_start_worker(sim: &mut Simulation, d: &mut Decoder<'_>) -> Rep
     let app = d.required("ApplicationId", Decoder::non_negative_integer)?;
     d.finish()?;
     let WorkerId(worker) = sim
-        .with_kcl_application(ApplicationId(app), |app, sim| app.add_worker(sim))
+        .with_kcl_application(ApplicationId(app), |app, now| app.add_worker(now))
         .ok_or_else(|| not_found(format!("Application {app}")))?;
     Ok(Some(json!({"WorkerId": worker})))
 }
@@ -385,7 +385,7 @@ pub(super) fn kcl_pause_worker(sim: &mut Simulation, d: &mut Decoder<'_>) -> Rep
         )));
     }
     let duration = Duration::from_millis(u64::from(millis));
-    sim.with_kcl_application(ApplicationId(app), |a, sim| a.pause_worker(sim, WorkerId(worker), duration));
+    sim.with_kcl_application(ApplicationId(app), |a, now| a.pause_worker(now, WorkerId(worker), duration));
     Ok(None)
 }
 
@@ -393,7 +393,7 @@ pub(super) fn kcl_pause_worker(sim: &mut Simulation, d: &mut Decoder<'_>) -> Rep
 pub(super) fn kcl_stop_worker(sim: &mut Simulation, d: &mut Decoder<'_>) -> Reply {
     let (app, worker, ()) = worker_members(d, |_| Ok(()))?;
     check_not_gone(worker_status(sim, app, worker)?, app, worker, "stopped")?;
-    sim.with_kcl_application(ApplicationId(app), |a, sim| a.stop_worker(sim, WorkerId(worker)));
+    sim.with_kcl_application(ApplicationId(app), |a, now| a.stop_worker(now, WorkerId(worker)));
     Ok(None)
 }
 

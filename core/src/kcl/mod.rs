@@ -18,7 +18,7 @@
 //! sim.create_stream(CreateStreamInput::provisioned("orders", 2)).unwrap();
 //! sim.advance(limits::STREAM_CREATE_DELAY);
 //! let mut app = KclApp::new(&mut sim, KclConfig::polling("billing", "orders")).unwrap();
-//! app.add_worker(&sim);
+//! app.add_worker(sim.now());
 //! sim.put_record(PutRecordInput::new("orders", "user-1", b"paid".to_vec())).unwrap();
 //! let until = sim.now() + shardlab_core::Duration::from_secs(5);
 //! while sim.now() < until {
@@ -91,6 +91,7 @@ pub use lease::{Checkpoint, Lease, WorkerId};
 
 use crate::error::{EfoError, GetRecordsError, NotFound};
 use crate::iterator::StartingPosition;
+use crate::kinesis::KinesisClient;
 use crate::kpl::{self, ClientRecord};
 use crate::ops_efo::SubscriptionId;
 use crate::ops_records::GetShardIteratorInput;
@@ -504,7 +505,11 @@ impl KclApp {
     /// Fails with `ResourceNotFound` if the stream does not exist, and with
     /// `RegisterStreamConsumer`'s errors for fan-out.
     pub fn new(sim: &mut Simulation, config: KclConfig) -> Result<KclApp, EfoError> {
-        let mut kinesis = kinesis_client!(sim);
+        KclApp::start(&mut kinesis_client!(sim), config)
+    }
+
+    /// [`KclApp::new`], calling Kinesis through its client API only.
+    pub(crate) fn start(kinesis: &mut KinesisClient<'_>, config: KclConfig) -> Result<KclApp, EfoError> {
         if kinesis.describe_stream_summary(&config.stream_name).is_err() {
             return Err(EfoError::ResourceNotFound(NotFound::Stream(config.stream_name.clone())));
         }
@@ -520,27 +525,27 @@ impl KclApp {
             consumer_arn,
             leases: LeaseTable::default(),
             workers: Vec::new(),
-            next_shard_sync: sim.now(),
+            next_shard_sync: kinesis.now(),
             output: Vec::new(),
             deliveries: BTreeMap::new(),
             millis_behind_latest: BTreeMap::new(),
             counters: KclCounters::default(),
             events: Vec::new(),
         };
-        app.sync_shards(sim);
+        app.sync_shards(kinesis);
         Ok(app)
     }
 
     /// Adds a worker; it takes leases at its first tick.
-    pub fn add_worker(&mut self, sim: &Simulation) -> WorkerId {
+    pub fn add_worker(&mut self, now: Instant) -> WorkerId {
         let id = WorkerId(self.workers.len() as u32);
         self.workers.push(Worker {
             id,
             status: WorkerStatus::Running,
             time_per_record: self.config.time_per_record,
             processors: BTreeMap::new(),
-            next_renewal: sim.now() + self.config.renewal_interval(),
-            next_take: sim.now(),
+            next_renewal: now + self.config.renewal_interval(),
+            next_take: now,
             seen: BTreeMap::new(),
         });
         id
@@ -554,9 +559,9 @@ impl KclApp {
     }
 
     /// Freezes a running worker for `duration`: it neither renews, takes nor processes.
-    pub fn pause_worker(&mut self, sim: &Simulation, worker: WorkerId, duration: Duration) {
+    pub fn pause_worker(&mut self, now: Instant, worker: WorkerId, duration: Duration) {
         if let Some(w) = self.worker_mut(worker).filter(|w| w.status == WorkerStatus::Running) {
-            w.status = WorkerStatus::Paused { until: sim.now() + duration };
+            w.status = WorkerStatus::Paused { until: now + duration };
         }
     }
 
@@ -571,8 +576,7 @@ impl KclApp {
     /// processed, shuts down with `REQUESTED` and releases its lease, so other
     /// workers take the leases at their next taker run without waiting for
     /// expiry. Records received and not processed are read again by the next owner.
-    pub fn stop_worker(&mut self, sim: &Simulation, worker: WorkerId) {
-        let now = sim.now();
+    pub fn stop_worker(&mut self, now: Instant, worker: WorkerId) {
         let Some(idx) = self.workers.iter().position(|w| w.id == worker && w.status != WorkerStatus::Killed) else {
             return;
         };
@@ -592,8 +596,7 @@ impl KclApp {
 
     /// Checkpoints a processor at the last record it processed (for
     /// [`CheckpointPolicy::Manual`], or at any time).
-    pub fn checkpoint(&mut self, sim: &Simulation, worker: WorkerId, shard: ShardId) -> Result<(), CheckpointError> {
-        let now = sim.now();
+    pub fn checkpoint(&mut self, now: Instant, worker: WorkerId, shard: ShardId) -> Result<(), CheckpointError> {
         let idx = self.workers.iter().position(|w| w.id == worker).ok_or(CheckpointError::InvalidState)?;
         let mut processor = self.workers[idx].processors.remove(&shard).ok_or(CheckpointError::InvalidState)?;
         let result = match processor.last_processed {
@@ -611,7 +614,7 @@ impl KclApp {
     /// record as the lease's `pendingCheckpoint`.
     pub fn prepare_checkpoint(
         &mut self,
-        sim: &Simulation,
+        now: Instant,
         worker: WorkerId,
         shard: ShardId,
     ) -> Result<(), CheckpointError> {
@@ -624,7 +627,7 @@ impl KclApp {
             .ok_or(CheckpointError::InvalidState)?;
         let counter = self
             .leases
-            .prepare_checkpoint(sim.now(), shard, worker, processor.lease_counter, processor.position)
+            .prepare_checkpoint(now, shard, worker, processor.lease_counter, processor.position)
             .ok_or(CheckpointError::Shutdown)?;
         processor.lease_counter = counter;
         Ok(())
@@ -633,9 +636,14 @@ impl KclApp {
     /// Does everything due at `sim.now()`: shard sync, then for each worker
     /// in id order its processors, lease renewal and lease taking.
     pub fn tick(&mut self, sim: &mut Simulation) {
-        let now = sim.now();
+        self.run(&mut kinesis_client!(sim));
+    }
+
+    /// [`KclApp::tick`], calling Kinesis through its client API only.
+    pub(crate) fn run(&mut self, kinesis: &mut KinesisClient<'_>) {
+        let now = kinesis.now();
         if now >= self.next_shard_sync {
-            self.sync_shards(sim);
+            self.sync_shards(kinesis);
         }
         for idx in 0..self.workers.len() {
             match self.workers[idx].status {
@@ -646,14 +654,14 @@ impl KclApp {
             }
             // Processors run before renewal, so a resumed zombie first
             // carries on with the batch it held, as a real paused JVM would.
-            self.run_processors(idx, sim);
+            self.run_processors(idx, kinesis);
             if now >= self.workers[idx].next_renewal {
                 self.renew(idx, now);
             }
             if now >= self.workers[idx].next_take {
                 self.take(idx, now);
                 // New leases start processing at once.
-                self.run_processors(idx, sim);
+                self.run_processors(idx, kinesis);
             }
         }
     }
@@ -763,8 +771,7 @@ impl KclApp {
     /// `ShardSyncer`: a lease for every shard of the stream that has none.
     /// A shard whose parent has a lease starts at `TRIM_HORIZON`, so that
     /// nothing written after the reshard is skipped.
-    fn sync_shards(&mut self, sim: &mut Simulation) {
-        let kinesis = kinesis_client!(sim);
+    fn sync_shards(&mut self, kinesis: &mut KinesisClient<'_>) {
         self.next_shard_sync = kinesis.now() + SHARD_SYNC_INTERVAL;
         let Ok(shards) = kinesis.all_shards(&self.config.stream_name, ShardFilter::FromTrimHorizon) else { return };
         for shard in &shards {
@@ -917,22 +924,22 @@ impl KclApp {
         }
     }
 
-    fn run_processors(&mut self, idx: usize, sim: &mut Simulation) {
+    fn run_processors(&mut self, idx: usize, kinesis: &mut KinesisClient<'_>) {
         let shards: Vec<ShardId> = self.workers[idx].processors.keys().copied().collect();
         for shard in shards {
             let mut processor = self.workers[idx].processors.remove(&shard).expect("listed above");
-            if let Some(reason) = self.step(idx, &mut processor, sim) {
+            if let Some(reason) = self.step(idx, &mut processor, kinesis) {
                 let worker = self.workers[idx].id;
-                self.events.push(KclEvent::Shutdown { at: sim.now(), worker, shard, reason });
+                self.events.push(KclEvent::Shutdown { at: kinesis.now(), worker, shard, reason });
             } else {
                 self.workers[idx].processors.insert(shard, processor);
             }
         }
     }
 
-    /// Advances one processor as far as `sim.now()` allows; `Some` when it shut down.
-    fn step(&mut self, idx: usize, p: &mut Processor, sim: &mut Simulation) -> Option<ShutdownReason> {
-        let now = sim.now();
+    /// Advances one processor as far as the client's clock allows; `Some` when it shut down.
+    fn step(&mut self, idx: usize, p: &mut Processor, kinesis: &mut KinesisClient<'_>) -> Option<ShutdownReason> {
+        let now = kinesis.now();
         let worker = self.workers[idx].id;
         let time_per_record = self.workers[idx].time_per_record;
         if p.waiting_on_parents {
@@ -998,7 +1005,7 @@ impl KclApp {
                     Ok(()) => {
                         self.leases.release(now, p.shard, worker, p.lease_counter);
                         // The KCL syncs shards on TERMINATE, so the children's leases appear at once.
-                        self.sync_shards(sim);
+                        self.sync_shards(kinesis);
                         ShutdownReason::Terminate
                     }
                     Err(_) => ShutdownReason::Zombie,
@@ -1008,7 +1015,7 @@ impl KclApp {
                 return None;
             }
             has_read = true;
-            self.read(p, sim);
+            self.read(p, kinesis);
             p.next_done = now + time_per_record;
         }
     }
@@ -1079,8 +1086,8 @@ impl KclApp {
 
     /// One read: a `GetRecords` call or a subscription drain. Fills the batch
     /// with the de-aggregated user records past the processor's position.
-    fn read(&mut self, p: &mut Processor, sim: &mut Simulation) {
-        let now = sim.now();
+    fn read(&mut self, p: &mut Processor, kinesis: &mut KinesisClient<'_>) {
+        let now = kinesis.now();
         let records;
         let millis_behind_latest;
         match self.config.retrieval {
@@ -1094,7 +1101,7 @@ impl KclApp {
                             shard_id: p.shard,
                             position: Self::starting_position(p.position),
                         };
-                        match kinesis_client!(sim).get_shard_iterator(input) {
+                        match kinesis.get_shard_iterator(input) {
                             Ok(iterator) => iterator,
                             // The stream is gone or being changed: try again later.
                             Err(_) => return,
@@ -1102,7 +1109,7 @@ impl KclApp {
                     }
                 };
                 self.counters.n_reads += 1;
-                match kinesis_client!(sim).get_records(&iterator, Some(self.config.max_records)) {
+                match kinesis.get_records(&iterator, Some(self.config.max_records)) {
                     Ok(page) => {
                         p.shard_end = page.next_shard_iterator.is_none();
                         p.reader = page.next_shard_iterator.map_or(Reader::Unpositioned, Reader::Polling);
@@ -1128,8 +1135,7 @@ impl KclApp {
                     Reader::FanOut(id) => id,
                     _ => {
                         let arn = self.consumer_arn.as_deref().expect("fan-out applications register a consumer");
-                        match kinesis_client!(sim).subscribe_to_shard(arn, p.shard, Self::starting_position(p.position))
-                        {
+                        match kinesis.subscribe_to_shard(arn, p.shard, Self::starting_position(p.position)) {
                             Ok(id) => id,
                             // Not yet ACTIVE, or the previous owner's subscription
                             // is under 5 seconds old: try again at the next drain.
@@ -1138,7 +1144,7 @@ impl KclApp {
                     }
                 };
                 self.counters.n_reads += 1;
-                let Ok(read) = kinesis_client!(sim).read_subscription(subscription) else {
+                let Ok(read) = kinesis.read_subscription(subscription) else {
                     p.reader = Reader::Unpositioned;
                     return;
                 };

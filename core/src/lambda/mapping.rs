@@ -669,7 +669,7 @@ impl EventSourceMapping {
             .min()
     }
 
-    /// Does whatever is due at `services.kinesis.now()`: finds new shards, completes and
+    /// Does whatever is due now: finds new shards, completes and
     /// starts invocations, and polls.
     pub(crate) fn tick(&mut self, services: &mut MappingServices<'_>) {
         let now = services.kinesis.now();

@@ -89,7 +89,7 @@ impl Simulation {
             None => return Err(SnapshotError::NotASnapshot("it has no version number".into())),
         }
         let body: Body = serde_json::from_str(snapshot).map_err(|err| SnapshotError::Corrupt(err.to_string()))?;
-        let sim = Simulation::from(body.simulation);
+        let sim = Simulation::try_from(body.simulation).map_err(SnapshotError::Corrupt)?;
         sim.check_invariants().map_err(SnapshotError::Corrupt)?;
         Ok(sim)
     }

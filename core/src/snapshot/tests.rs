@@ -257,6 +257,9 @@ fn crafted() -> Vec<(&'static str, Craft, &'static str)> {
             },
             "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
         ),
+        // Version 1 had room for a producer or application taken out to run.
+        ("an empty producer slot", |s| s["producers"] = json!([null]), "it has an empty producer slot"),
+        ("an empty KCL application slot", |s| s["applications"] = json!([null]), "empty KCL application slot"),
     ]
 }
 

@@ -108,8 +108,8 @@ impl From<Simulation> for SimulationV1 {
             metrics,
             subscriptions,
             next_subscription_id,
-            producers,
-            applications,
+            producers: producers.into_iter().map(Some).collect(),
+            applications: applications.into_iter().map(Some).collect(),
             generators,
             lambda,
             destinations,
@@ -124,8 +124,10 @@ impl From<Simulation> for SimulationV1 {
     }
 }
 
-impl From<SimulationV1> for Simulation {
-    fn from(v1: SimulationV1) -> Simulation {
+impl TryFrom<SimulationV1> for Simulation {
+    type Error = String;
+
+    fn try_from(v1: SimulationV1) -> Result<Simulation, String> {
         let SimulationV1 {
             now,
             streams,
@@ -155,6 +157,11 @@ impl From<SimulationV1> for Simulation {
         // A snapshot from before iterators were sealed: its clients' unsealed
         // iterators are read for the rest of their five minutes, no others.
         let unsealed_iterators_until = unsealed_iterators_until.map(|until| until.min(now));
+        // Version 1 wrote a running producer or application as an empty
+        // slot; none was ever saved running, so an empty slot is damage.
+        let producers = producers.into_iter().collect::<Option<_>>().ok_or("it has an empty producer slot")?;
+        let applications =
+            applications.into_iter().collect::<Option<_>>().ok_or("it has an empty KCL application slot")?;
         let kinesis = Kinesis {
             streams,
             iterator_key,
@@ -164,7 +171,7 @@ impl From<SimulationV1> for Simulation {
             subscriptions,
             next_subscription_id,
         };
-        Simulation {
+        Ok(Simulation {
             now,
             kinesis,
             consumers,
@@ -183,7 +190,7 @@ impl From<SimulationV1> for Simulation {
             transform_functions,
             sqs,
             kinesis_calls,
-        }
+        })
     }
 }
 

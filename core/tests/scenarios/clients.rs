@@ -11,7 +11,7 @@ fn pipeline() -> Simulation {
     let mut sim = sim_with_stream(2);
     let producer = sim.create_kpl_producer(KplConfig::default(), 7);
     let app = sim.create_kcl_application(KclConfig::polling("orders-app", "s")).unwrap();
-    sim.with_kcl_application(app, |app, sim| app.add_worker(sim)).unwrap();
+    sim.with_kcl_application(app, |app, now| app.add_worker(now)).unwrap();
     for i in 0..200 {
         let key = format!("customer-{}", i % 7);
         sim.kpl_add_user_record(producer, "s", &key, format!("order {i}").into_bytes(), None).unwrap().unwrap();

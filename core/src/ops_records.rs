@@ -18,7 +18,6 @@ use crate::limits::{
     MAX_PUT_RECORDS_BYTES, MAX_PUT_RECORDS_ENTRIES, MAX_RECORD_DATA_BYTES, MAX_SHARD_ITERATOR_LEN,
 };
 use crate::metrics::MetricName;
-use crate::ops_streams::stream_arn;
 use crate::sequence::SequenceNumber;
 use crate::stream::{Encryption, Record, Shard, ShardId, Stream};
 use crate::time::Instant;
@@ -323,7 +322,7 @@ impl Kinesis {
     ) -> Result<PutRecordOutput, PutRecordError> {
         let PutRecordInput { stream_name, partition_key, data, explicit_hash_key, sequence_number_for_ordering } =
             input;
-        cx.authorize("kinesis:PutRecord", &stream_arn(&stream_name)).map_err(PutRecordError::AccessDenied)?;
+        cx.authorize_on_stream("kinesis:PutRecord", &stream_name).map_err(PutRecordError::AccessDenied)?;
         let mut v = Validator::default();
         validate::stream_name(&mut v, &stream_name);
         validate_entry(&mut v, None, &partition_key, &data, explicit_hash_key.as_deref());
@@ -362,7 +361,7 @@ impl Kinesis {
         input: PutRecordsInput,
     ) -> Result<PutRecordsOutput, PutRecordError> {
         let PutRecordsInput { stream_name, records } = input;
-        cx.authorize("kinesis:PutRecords", &stream_arn(&stream_name)).map_err(PutRecordError::AccessDenied)?;
+        cx.authorize_on_stream("kinesis:PutRecords", &stream_name).map_err(PutRecordError::AccessDenied)?;
         // In AWS's order: the list, its entries, then the stream.
         let mut v = Validator::default();
         v.list_length("records", records.len(), MAX_PUT_RECORDS_ENTRIES, || {
@@ -434,7 +433,7 @@ impl Kinesis {
         data_bytes: usize,
         mut data: impl FnMut(usize) -> Vec<u8>,
     ) -> Result<(u64, u64), PutRecordError> {
-        cx.authorize("kinesis:PutRecords", &stream_arn(stream_name)).map_err(PutRecordError::AccessDenied)?;
+        cx.authorize_on_stream("kinesis:PutRecords", stream_name).map_err(PutRecordError::AccessDenied)?;
         let count = keys.len();
         debug_assert!((1..=MAX_PUT_RECORDS_ENTRIES).contains(&count) && data_bytes <= MAX_RECORD_DATA_BYTES);
         debug_assert!(keys.iter().all(|k| (1..=MAX_PARTITION_KEY_CHARS).contains(&k.chars().count())));
@@ -497,7 +496,7 @@ impl Kinesis {
         input: GetShardIteratorInput,
     ) -> Result<String, GetShardIteratorError> {
         let GetShardIteratorInput { stream_name, shard_id, position } = input;
-        cx.authorize("kinesis:GetShardIterator", &stream_arn(&stream_name))
+        cx.authorize_on_stream("kinesis:GetShardIterator", &stream_name)
             .map_err(GetShardIteratorError::AccessDenied)?;
         let mut v = Validator::default();
         validate::stream_name(&mut v, &stream_name);
@@ -584,7 +583,7 @@ impl Kinesis {
         let token = IteratorToken::decode(shard_iterator, &self.iterator_key, self.unsealed_iterators_until)
             .filter(|token| token.issued <= now)
             .ok_or_else(|| GetRecordsError::InvalidArgument("Invalid ShardIterator.".into()))?;
-        cx.authorize("kinesis:GetRecords", &stream_arn(&token.stream)).map_err(GetRecordsError::AccessDenied)?;
+        cx.authorize_on_stream("kinesis:GetRecords", &token.stream).map_err(GetRecordsError::AccessDenied)?;
         if now.saturating_since(token.issued) > ITERATOR_LIFETIME {
             return Err(GetRecordsError::ExpiredIterator(IteratorExpired { issued: token.issued, now }));
         }

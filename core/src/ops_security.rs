@@ -22,8 +22,7 @@ impl Kinesis {
         encryption_type: EncryptionType,
         key_id: &str,
     ) -> Result<(), EncryptionError> {
-        cx.authorize("kinesis:StartStreamEncryption", &crate::stream_arn(stream_name))
-            .map_err(EncryptionError::AccessDenied)?;
+        cx.authorize_on_stream("kinesis:StartStreamEncryption", stream_name).map_err(EncryptionError::AccessDenied)?;
         let key = kms::check_start_stream_encryption(encryption_type, key_id).map_err(|err| match err {
             KmsError::KmsNotFound(invalid) => EncryptionError::KmsNotFound(invalid),
             KmsError::Validation(violations) => EncryptionError::Validation(violations),
@@ -32,8 +31,7 @@ impl Kinesis {
     }
 
     pub(crate) fn stop_stream_encryption(&mut self, cx: Call<'_>, stream_name: &str) -> Result<(), EncryptionError> {
-        cx.authorize("kinesis:StopStreamEncryption", &crate::stream_arn(stream_name))
-            .map_err(EncryptionError::AccessDenied)?;
+        cx.authorize_on_stream("kinesis:StopStreamEncryption", stream_name).map_err(EncryptionError::AccessDenied)?;
         self.begin_encryption_change(cx, stream_name, None)
     }
 

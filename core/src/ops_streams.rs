@@ -326,7 +326,7 @@ impl Kinesis {
     }
 
     pub(crate) fn delete_stream(&mut self, cx: Call<'_>, stream_name: &str) -> Result<(), StreamOpError> {
-        cx.authorize("kinesis:DeleteStream", &stream_arn(stream_name)).map_err(StreamOpError::AccessDenied)?;
+        cx.authorize_on_stream("kinesis:DeleteStream", stream_name).map_err(StreamOpError::AccessDenied)?;
         self.changeable_stream(stream_name, true)?.begin(cx.now, Change::Remove, STREAM_DELETE_DELAY);
         Ok(())
     }
@@ -337,7 +337,7 @@ impl Kinesis {
         stream_name: &str,
         max_record_size_kib: u32,
     ) -> Result<(), StreamOpError> {
-        cx.authorize("kinesis:UpdateMaxRecordSize", &stream_arn(stream_name)).map_err(StreamOpError::AccessDenied)?;
+        cx.authorize_on_stream("kinesis:UpdateMaxRecordSize", stream_name).map_err(StreamOpError::AccessDenied)?;
         let mut v = Validator::default();
         check_max_record_size(&mut v, max_record_size_kib);
         v.finish().map_err(StreamOpError::Validation)?;
@@ -351,7 +351,7 @@ impl Kinesis {
         cx: Call<'_>,
         stream_name: &str,
     ) -> Result<StreamSummary, StreamOpError> {
-        cx.authorize("kinesis:DescribeStreamSummary", &stream_arn(stream_name)).map_err(StreamOpError::AccessDenied)?;
+        cx.authorize_on_stream("kinesis:DescribeStreamSummary", stream_name).map_err(StreamOpError::AccessDenied)?;
         self.existing_stream(stream_name).map(|s| self.summary(s))
     }
 
@@ -362,7 +362,7 @@ impl Kinesis {
         limit: Option<u32>,
         exclusive_start_shard_id: Option<ShardId>,
     ) -> Result<StreamDescription, StreamOpError> {
-        cx.authorize("kinesis:DescribeStream", &stream_arn(stream_name)).map_err(StreamOpError::AccessDenied)?;
+        cx.authorize_on_stream("kinesis:DescribeStream", stream_name).map_err(StreamOpError::AccessDenied)?;
         let limit = limit.unwrap_or(100);
         let mut v = Validator::default();
         check_count(&mut v, "limit", limit, MAX_LIST_LIMIT);
@@ -384,7 +384,7 @@ impl Kinesis {
         exclusive_start_stream_name: Option<&str>,
         next_token: Option<&str>,
     ) -> Result<ListStreamsOutput, ListError> {
-        cx.authorize("kinesis:ListStreams", &stream_arn("*")).map_err(ListError::AccessDenied)?;
+        cx.authorize_on_stream("kinesis:ListStreams", "*").map_err(ListError::AccessDenied)?;
         let limit = limit.unwrap_or(DEFAULT_LIST_STREAMS_RESULTS);
         let mut v = Validator::default();
         check_count(&mut v, "limit", limit, MAX_LIST_LIMIT);
@@ -439,7 +439,7 @@ impl Kinesis {
                 return Err(ListError::InvalidArgument("Either NextToken or StreamName should be provided.".into()));
             }
         };
-        cx.authorize("kinesis:ListShards", &stream_arn(&stream_name)).map_err(ListError::AccessDenied)?;
+        cx.authorize_on_stream("kinesis:ListShards", &stream_name).map_err(ListError::AccessDenied)?;
         let stream = self
             .streams
             .get(&stream_name)
@@ -476,7 +476,7 @@ impl Kinesis {
         stream_name: &str,
         tags: BTreeMap<String, String>,
     ) -> Result<(), StreamOpError> {
-        cx.authorize("kinesis:AddTagsToStream", &stream_arn(stream_name)).map_err(StreamOpError::AccessDenied)?;
+        cx.authorize_on_stream("kinesis:AddTagsToStream", stream_name).map_err(StreamOpError::AccessDenied)?;
         let mut v = Validator::default();
         v.check(
             !tags.is_empty() && tags.len() <= 10,
@@ -503,7 +503,7 @@ impl Kinesis {
         stream_name: &str,
         tag_keys: &[String],
     ) -> Result<(), StreamOpError> {
-        cx.authorize("kinesis:RemoveTagsFromStream", &stream_arn(stream_name)).map_err(StreamOpError::AccessDenied)?;
+        cx.authorize_on_stream("kinesis:RemoveTagsFromStream", stream_name).map_err(StreamOpError::AccessDenied)?;
         let stream = self.changeable_stream(stream_name, true)?;
         for key in tag_keys {
             stream.tags.remove(key);
@@ -516,7 +516,7 @@ impl Kinesis {
         cx: Call<'_>,
         stream_name: &str,
     ) -> Result<BTreeMap<String, String>, StreamOpError> {
-        cx.authorize("kinesis:ListTagsForStream", &stream_arn(stream_name)).map_err(StreamOpError::AccessDenied)?;
+        cx.authorize_on_stream("kinesis:ListTagsForStream", stream_name).map_err(StreamOpError::AccessDenied)?;
         self.existing_stream(stream_name).map(|s| s.tags.clone())
     }
 

@@ -176,6 +176,11 @@ impl<'a> Caller<'a> {
         Caller { principal, policies: attached }
     }
 
+    /// Whether this is the account's root user, whom no policy limits.
+    pub(crate) fn is_account(&self) -> bool {
+        self.principal.is_none()
+    }
+
     /// Checks that the caller may perform `action` on `resource`.
     pub(crate) fn authorize(&self, action: &str, resource: &str) -> Result<(), AccessDenied> {
         match self.principal {

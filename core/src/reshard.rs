@@ -27,7 +27,7 @@ use crate::limits::{
 };
 use crate::stream::{Change, ShardId, Stream, StreamStatus};
 use crate::time::{Duration, Instant};
-use crate::{ACCOUNT_ID, CapacityMode, stream_arn, validate};
+use crate::{ACCOUNT_ID, CapacityMode, validate};
 
 /// A reshard waiting for its stream's `UPDATING` period to end.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -147,7 +147,7 @@ impl Kinesis {
         shard_to_split: ShardId,
         new_starting_hash_key: &str,
     ) -> Result<(), ReshardError> {
-        cx.authorize("kinesis:SplitShard", &stream_arn(stream_name)).map_err(ReshardError::AccessDenied)?;
+        cx.authorize_on_stream("kinesis:SplitShard", stream_name).map_err(ReshardError::AccessDenied)?;
         let mut v = Validator::default();
         v.check(
             validate::is_decimal(new_starting_hash_key, 39),
@@ -192,7 +192,7 @@ impl Kinesis {
         shard_to_merge: ShardId,
         adjacent_shard_to_merge: ShardId,
     ) -> Result<(), ReshardError> {
-        cx.authorize("kinesis:MergeShards", &stream_arn(stream_name)).map_err(ReshardError::AccessDenied)?;
+        cx.authorize_on_stream("kinesis:MergeShards", stream_name).map_err(ReshardError::AccessDenied)?;
         let stream = self.provisioned_stream_for_update(stream_name)?;
         let mut ranges = [HashKeyRange::new(0, 0); 2];
         for (idx, id) in [shard_to_merge, adjacent_shard_to_merge].into_iter().enumerate() {
@@ -225,7 +225,7 @@ impl Kinesis {
         stream_name: &str,
         target_shard_count: u32,
     ) -> Result<(), ReshardError> {
-        cx.authorize("kinesis:UpdateShardCount", &stream_arn(stream_name)).map_err(ReshardError::AccessDenied)?;
+        cx.authorize_on_stream("kinesis:UpdateShardCount", stream_name).map_err(ReshardError::AccessDenied)?;
         let mut v = Validator::default();
         v.check(
             target_shard_count >= 1,
@@ -277,7 +277,7 @@ impl Kinesis {
         stream_name: &str,
         mode: CapacityMode,
     ) -> Result<(), ReshardError> {
-        cx.authorize("kinesis:UpdateStreamMode", &stream_arn(stream_name)).map_err(ReshardError::AccessDenied)?;
+        cx.authorize_on_stream("kinesis:UpdateStreamMode", stream_name).map_err(ReshardError::AccessDenied)?;
         let stream = self.stream_for_update(stream_name)?;
         if stream.mode == mode {
             return Err(ReshardError::InvalidArgument(format!(

@@ -16,7 +16,6 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
 use crate::s3::ObjectStore;
-use crate::sim::Simulation;
 use crate::sqs::Queues;
 use crate::time::Instant;
 
@@ -29,6 +28,13 @@ pub(crate) const DESTINATION_SERVICES: [&str; 3] = ["sqs", "sns", "s3"];
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct DestinationStore {
     messages: BTreeMap<String, Vec<String>>,
+}
+
+impl DestinationStore {
+    /// Every message sent to `arn`, oldest first.
+    pub(crate) fn sent_to(&self, arn: &str) -> &[String] {
+        self.messages.get(arn).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// Why a string is not a destination ARN.
@@ -103,17 +109,10 @@ impl Outbox<'_> {
     }
 }
 
-impl Simulation {
-    /// Every message sent to destination `arn`, oldest first (empty for an
-    /// ARN nothing was sent to).
-    pub fn destination_messages(&self, arn: &str) -> &[String] {
-        self.destinations.messages.get(arn).map_or(&[], Vec::as_slice)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Simulation;
 
     #[test]
     fn messages_for_an_existing_queue_arrive_in_it() {

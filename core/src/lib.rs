@@ -58,10 +58,9 @@
 //! application that reads a stream's state behind the API does not compile.
 //!
 //! **Leaf services** (`s3`, `sqs`, `destinations`): the object store, the
-//! queues and the on-failure destinations, which call no one. Their
-//! operations are still `impl Simulation` blocks reading the clock from it;
-//! making each a service told the time, as Kinesis is, is a later step of
-//! issue 13.
+//! queues and the on-failure destinations' `Outbox`. They call no one, and
+//! like Kinesis they are told the time; `Simulation` offers their
+//! operations at its clock (`sim_s3`, `sim_sqs`).
 //!
 //! **Applications** (`consumer`, `generator`, `kpl`, `kcl`, `lambda`,
 //! `firehose`): polling consumers, traffic generators, the KPL, the KCL,
@@ -74,7 +73,8 @@
 //! `poll`/`tick(&mut Simulation)` for tests that drive one by hand; it only
 //! borrows the client.)
 //!
-//! **`Simulation`** (`sim`, `sim_kinesis`, `clients`): composes the services,
+//! **`Simulation`** (`sim`, `sim_kinesis`, `sim_sqs`, `sim_s3`, `clients`,
+//! `views`): composes the services,
 //! owns the clock, and runs what falls due in a fixed order (`advance`). Its
 //! Kinesis methods (`sim_kinesis`) pass each call to the service at its
 //! clock, as its current caller, and read the service's metrics and cost.
@@ -149,6 +149,8 @@ mod sequence;
 pub mod share;
 mod sim;
 mod sim_kinesis;
+mod sim_s3;
+mod sim_sqs;
 pub mod snapshot;
 // Amazon SQS standard queues, for contrast with Kinesis.
 pub mod sqs;

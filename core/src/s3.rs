@@ -15,7 +15,6 @@ use core::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::sim::Simulation;
 use crate::time::Instant;
 
 /// One stored object.
@@ -123,28 +122,25 @@ fn is_valid_bucket_name(name: &str) -> bool {
         && bytes[bytes.len() - 1].is_ascii_alphanumeric()
 }
 
-impl Simulation {
-    /// `CreateBucket`: an empty bucket.
-    pub fn s3_create_bucket(&mut self, bucket: &str) -> Result<(), S3Error> {
+// Documented where the simulation offers them, in `sim_s3.rs`.
+impl ObjectStore {
+    pub(crate) fn create_bucket(&mut self, bucket: &str) -> Result<(), S3Error> {
         if !is_valid_bucket_name(bucket) {
             return Err(S3Error::InvalidBucketName(bucket.into()));
         }
-        if self.s3.has_bucket(bucket) {
+        if self.has_bucket(bucket) {
             return Err(S3Error::BucketAlreadyOwnedByYou(bucket.into()));
         }
-        self.s3.buckets.insert(bucket.into(), BTreeMap::new());
+        self.buckets.insert(bucket.into(), BTreeMap::new());
         Ok(())
     }
 
-    /// Every bucket name, in order.
-    pub fn s3_buckets(&self) -> Vec<String> {
-        self.s3.buckets.keys().cloned().collect()
+    pub(crate) fn buckets(&self) -> Vec<String> {
+        self.buckets.keys().cloned().collect()
     }
 
-    /// `ListObjectsV2` without paging: every object whose key starts with
-    /// `prefix`, in key order.
-    pub fn s3_list_objects(&self, bucket: &str, prefix: &str) -> Result<Vec<ObjectSummary>, S3Error> {
-        let objects = self.s3.buckets.get(bucket).ok_or_else(|| S3Error::NoSuchBucket(bucket.into()))?;
+    pub(crate) fn list_objects(&self, bucket: &str, prefix: &str) -> Result<Vec<ObjectSummary>, S3Error> {
+        let objects = self.buckets.get(bucket).ok_or_else(|| S3Error::NoSuchBucket(bucket.into()))?;
         Ok(objects
             .range::<str, _>((core::ops::Bound::Included(prefix), core::ops::Bound::Unbounded))
             .take_while(|(key, _)| key.starts_with(prefix))
@@ -156,9 +152,8 @@ impl Simulation {
             .collect())
     }
 
-    /// `GetObject`: the whole object.
-    pub fn s3_get_object(&self, bucket: &str, key: &str) -> Result<&S3Object, S3Error> {
-        let objects = self.s3.buckets.get(bucket).ok_or_else(|| S3Error::NoSuchBucket(bucket.into()))?;
+    pub(crate) fn get_object(&self, bucket: &str, key: &str) -> Result<&S3Object, S3Error> {
+        let objects = self.buckets.get(bucket).ok_or_else(|| S3Error::NoSuchBucket(bucket.into()))?;
         objects.get(key).ok_or_else(|| S3Error::NoSuchKey(key.into()))
     }
 }
@@ -166,6 +161,7 @@ impl Simulation {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Simulation;
 
     #[track_caller]
     fn check_bucket_name(name: &str, valid: bool) {

@@ -39,7 +39,6 @@ use serde::{Deserialize, Serialize};
 use crate::base64;
 use crate::error::{ACCOUNT_ID, REGION};
 use crate::rand::Rand;
-use crate::sim::Simulation;
 use crate::time::{Duration, Instant};
 
 /// Longest visibility timeout: 12 hours, in seconds.
@@ -404,7 +403,7 @@ impl Default for Queues {
 }
 
 impl Queues {
-    /// `SendMessage` at `now` (see [`Simulation::sqs_send`]).
+    /// `SendMessage` at `now` (see [`crate::Simulation::sqs_send`]).
     pub(crate) fn send(&mut self, now: Instant, input: SendMessageInput) -> Result<SendMessageOutput, SqsError> {
         let SendMessageInput {
             queue_url,
@@ -497,7 +496,7 @@ impl Queues {
     }
 
     /// `SendMessage` to the queue `arn` names, at `now` (see
-    /// [`Simulation::sqs_send_message_to_arn`]).
+    /// [`crate::Simulation::sqs_send_message_to_arn`]).
     pub(crate) fn send_to_arn(&mut self, now: Instant, arn: &str, body: &str) -> Result<SendMessageOutput, SqsError> {
         let name = name_of_arn(arn).ok_or(SqsError::QueueDoesNotExist)?;
         self.send(now, SendMessageInput::new(&queue_url(name), body))
@@ -585,7 +584,8 @@ fn check_parameter(name: &str, value: u32, min: u32, max: u32) -> Result<(), Sqs
     )))
 }
 
-impl Simulation {
+// Documented where the simulation offers them, in `sim_sqs.rs`.
+impl Queues {
     /// The queue's attributes from `CreateQueue`'s `Attributes` map.
     fn parse_queue_attributes(&self, given: &BTreeMap<String, String>) -> Result<QueueAttributes, SqsError> {
         let mut attributes = QueueAttributes::default();
@@ -634,18 +634,18 @@ impl Simulation {
         let count = count
             .filter(|n| (1..=1000).contains(n))
             .ok_or_else(|| invalid("Invalid value for maxReceiveCount: must be between 1 and 1000."))?;
-        if !name_of_arn(arn).is_some_and(|name| self.sqs.queues.contains_key(name)) {
+        if !name_of_arn(arn).is_some_and(|name| self.queues.contains_key(name)) {
             return Err(invalid("Dead letter target does not exist."));
         }
         Ok(RedrivePolicy { dead_letter_target_arn: arn.into(), max_receive_count: count as u32 })
     }
 
-    /// `CreateQueue`: a standard queue with `attributes` (SQS's names and
-    /// string values); answers its URL. Creating an existing queue with the
-    /// same attributes answers the same URL. Errors: `InvalidParameterValue`
-    /// (name), `InvalidAttributeName`, `InvalidAttributeValue`,
-    /// `QueueNameExists`.
-    pub fn sqs_create_queue(&mut self, name: &str, attributes: &BTreeMap<String, String>) -> Result<String, SqsError> {
+    pub(crate) fn create_queue(
+        &mut self,
+        now: Instant,
+        name: &str,
+        attributes: &BTreeMap<String, String>,
+    ) -> Result<String, SqsError> {
         let parsed = self.parse_queue_attributes(attributes)?;
         let stem = if parsed.fifo_queue { name.strip_suffix(".fifo") } else { Some(name) };
         let name_ok = (1..=80).contains(&name.len())
@@ -662,7 +662,7 @@ impl Simulation {
             return Err(SqsError::InvalidAttributeName("ContentBasedDeduplication".into()));
         }
         if let Some(policy) = &parsed.redrive_policy {
-            let target = name_of_arn(&policy.dead_letter_target_arn).and_then(|name| self.sqs.queues.get(name));
+            let target = name_of_arn(&policy.dead_letter_target_arn).and_then(|name| self.queues.get(name));
             if target.is_some_and(|target| target.attributes.fifo_queue != parsed.fifo_queue) {
                 // The rule is documented; this wording is not.
                 return Err(SqsError::InvalidParameterValue(format!(
@@ -671,7 +671,7 @@ impl Simulation {
                 )));
             }
         }
-        if let Some(existing) = self.sqs.queues.get(name) {
+        if let Some(existing) = self.queues.get(name) {
             // SQS compares only the attributes given, and names one that differs.
             let differs = attributes.keys().find(|attribute| {
                 attribute_value(&parsed, attribute) != attribute_value(&existing.attributes, attribute)
@@ -683,61 +683,30 @@ impl Simulation {
         }
         let queue = Queue {
             name: name.into(),
-            created: self.now,
+            created: now,
             attributes: parsed,
             messages: Vec::new(),
             last_purge: None,
             deduplication: BTreeMap::new(),
             last_sequence_number: 0,
         };
-        self.sqs.queues.insert(name.into(), queue);
+        self.queues.insert(name.into(), queue);
         Ok(queue_url(name))
     }
 
-    /// `GetQueueUrl`. Errors: `QueueDoesNotExist`.
-    pub fn sqs_get_queue_url(&self, name: &str) -> Result<String, SqsError> {
-        self.sqs.queues.get(name).map(|q| queue_url(&q.name)).ok_or(SqsError::QueueDoesNotExist)
+    pub(crate) fn get_queue_url(&self, name: &str) -> Result<String, SqsError> {
+        self.queues.get(name).map(|q| queue_url(&q.name)).ok_or(SqsError::QueueDoesNotExist)
     }
 
-    /// `ListQueues`: the URLs of queues whose names start with `prefix`.
-    pub fn sqs_list_queues(&self, prefix: &str) -> Vec<String> {
-        self.sqs.queues.keys().filter(|name| name.starts_with(prefix)).map(|name| queue_url(name)).collect()
+    pub(crate) fn list_queues(&self, prefix: &str) -> Vec<String> {
+        self.queues.keys().filter(|name| name.starts_with(prefix)).map(|name| queue_url(name)).collect()
     }
 
-    /// `SendMessage` of `body` with `delay_seconds` overriding the queue's
-    /// `DelaySeconds`: [`Simulation::sqs_send`] for a standard queue.
-    pub fn sqs_send_message(
+    pub(crate) fn receive_message(
         &mut self,
-        queue_url: &str,
-        body: &str,
-        delay_seconds: Option<u32>,
-    ) -> Result<SendMessageOutput, SqsError> {
-        self.sqs_send(SendMessageInput { delay_seconds, ..SendMessageInput::new(queue_url, body) })
-    }
-
-    /// `SendMessage`. A FIFO queue answers a deduplication id it saw in the
-    /// last 5 minutes with the first message's id and enqueues nothing.
-    /// Errors: `QueueDoesNotExist`, `MissingParameter` (empty body, no group
-    /// id for a FIFO queue), `InvalidParameterValue` (too long, delay out of
-    /// range, a member the queue type does not take, no deduplication id).
-    pub fn sqs_send(&mut self, input: SendMessageInput) -> Result<SendMessageOutput, SqsError> {
-        self.sqs.send(self.now, input)
-    }
-
-    /// Sends `body` to the queue `arn` names
-    /// (`arn:aws:sqs:us-east-1:123456789012:NAME`): for services that
-    /// address queues by ARN, such as a Lambda event source mapping's
-    /// on-failure destination. Errors as [`Simulation::sqs_send_message`].
-    pub fn sqs_send_message_to_arn(&mut self, arn: &str, body: &str) -> Result<SendMessageOutput, SqsError> {
-        self.sqs.send_to_arn(self.now, arn, body)
-    }
-
-    /// `ReceiveMessage`: up to `MaxNumberOfMessages` visible messages, in an
-    /// order drawn from the seeded generator. A message already received
-    /// `maxReceiveCount` times moves to the dead-letter queue instead.
-    /// Errors: `QueueDoesNotExist`, `InvalidParameterValue`.
-    pub fn sqs_receive_message(&mut self, input: ReceiveMessageInput) -> Result<Vec<ReceivedMessage>, SqsError> {
-        let now = self.now;
+        now: Instant,
+        input: ReceiveMessageInput,
+    ) -> Result<Vec<ReceivedMessage>, SqsError> {
         let max = input.max_number_of_messages.unwrap_or(1);
         check_parameter("MaxNumberOfMessages", max, 1, MAX_RECEIVE_MESSAGES)?;
         if let Some(timeout) = input.visibility_timeout {
@@ -746,7 +715,7 @@ impl Simulation {
         if let Some(wait) = input.wait_time_seconds {
             check_parameter("WaitTimeSeconds", wait, 0, 20)?;
         }
-        let queue = self.sqs.queue_mut(&input.queue_url)?;
+        let queue = self.queue_mut(&input.queue_url)?;
         queue.expire(now);
         let name = queue.name.clone();
         // Redrive first: those messages are not candidates.
@@ -755,7 +724,7 @@ impl Simulation {
                 .into_iter()
                 .partition(|m| m.visible_at <= now && m.receive_count >= policy.max_receive_count);
             queue.messages = kept;
-            let target = name_of_arn(&policy.dead_letter_target_arn).and_then(|n| self.sqs.queues.get_mut(n));
+            let target = name_of_arn(&policy.dead_letter_target_arn).and_then(|n| self.queues.get_mut(n));
             match target {
                 Some(dead_letter) => {
                     dead_letter.messages.extend(moved.into_iter().map(|m| Message { visible_at: now, ..m }))
@@ -763,10 +732,10 @@ impl Simulation {
                 // The dead-letter queue existed when the policy was set and
                 // queues are never deleted, so this cannot happen; keep the
                 // messages rather than lose them if it ever does.
-                None => self.sqs.queue_mut(&input.queue_url).expect("found above").messages.extend(moved),
+                None => self.queue_mut(&input.queue_url).expect("found above").messages.extend(moved),
             }
         }
-        let Queues { queues, rand } = &mut self.sqs;
+        let Queues { queues, rand } = self;
         let queue = queues.get_mut(&name).expect("found above");
         let (candidates, n_taken) = if queue.attributes.fifo_queue {
             let chosen = fifo_candidates(&queue.messages, now, max as usize);
@@ -809,36 +778,27 @@ impl Simulation {
         Ok(received)
     }
 
-    /// `DeleteMessage`. A handle from an earlier receive of a message
-    /// received again since, or of a message already deleted, succeeds and
-    /// deletes nothing. Errors: `QueueDoesNotExist`, `ReceiptHandleIsInvalid`.
-    pub fn sqs_delete_message(&mut self, queue_url: &str, receipt_handle: &str) -> Result<(), SqsError> {
-        let queue = self.sqs.queue_mut(queue_url)?;
+    pub(crate) fn delete_message(&mut self, queue_url: &str, receipt_handle: &str) -> Result<(), SqsError> {
+        let queue = self.queue_mut(queue_url)?;
         message_of_handle(receipt_handle, &queue.name)
             .ok_or_else(|| SqsError::ReceiptHandleIsInvalid(receipt_handle.into()))?;
         queue.messages.retain(|m| m.receipt.as_deref() != Some(receipt_handle));
         Ok(())
     }
 
-    /// `ChangeMessageVisibility`: the message becomes visible
-    /// `visibility_timeout` seconds from now (0: at once). A handle whose
-    /// timeout has already run out changes nothing and succeeds, as SQS
-    /// does. Errors: `QueueDoesNotExist`, `ReceiptHandleIsInvalid`, and
-    /// `InvalidParameterValue` for a timeout out of range or a message that
-    /// was deleted or received again since.
     // SQS documents `MessageNotInflight` for this operation, but users
     // observe `InvalidParameterValue` for a deleted message and success for
     // a timed-out one (aws/aws-sdk-net#1927, localstack/localstack#9632);
     // the simulation follows what is observed.
-    pub fn sqs_change_message_visibility(
+    pub(crate) fn change_message_visibility(
         &mut self,
+        now: Instant,
         queue_url: &str,
         receipt_handle: &str,
         visibility_timeout: u32,
     ) -> Result<(), SqsError> {
-        let now = self.now;
         check_parameter("VisibilityTimeout", visibility_timeout, 0, MAX_VISIBILITY_TIMEOUT)?;
-        let queue = self.sqs.queue_mut(queue_url)?;
+        let queue = self.queue_mut(queue_url)?;
         message_of_handle(receipt_handle, &queue.name)
             .ok_or_else(|| SqsError::ReceiptHandleIsInvalid(receipt_handle.into()))?;
         let message = queue.messages.iter_mut().find(|m| m.receipt.as_deref() == Some(receipt_handle)).ok_or_else(|| {
@@ -852,11 +812,8 @@ impl Simulation {
         Ok(())
     }
 
-    /// `PurgeQueue`: deletes every message. Errors: `QueueDoesNotExist`,
-    /// `PurgeQueueInProgress` (purged less than 60 seconds ago).
-    pub fn sqs_purge_queue(&mut self, queue_url: &str) -> Result<(), SqsError> {
-        let now = self.now;
-        let queue = self.sqs.queue_mut(queue_url)?;
+    pub(crate) fn purge_queue(&mut self, now: Instant, queue_url: &str) -> Result<(), SqsError> {
+        let queue = self.queue_mut(queue_url)?;
         if queue.last_purge.is_some_and(|at| now.saturating_since(at) < PURGE_INTERVAL) {
             return Err(SqsError::PurgeQueueInProgress(queue_arn(&queue.name)));
         }
@@ -865,23 +822,19 @@ impl Simulation {
         Ok(())
     }
 
-    /// The counts of a queue's messages by state. Errors: `QueueDoesNotExist`.
-    pub fn sqs_queue_status(&self, queue_url: &str) -> Result<QueueStatus, SqsError> {
-        let queue =
-            name_of_url(queue_url).and_then(|name| self.sqs.queues.get(name)).ok_or(SqsError::QueueDoesNotExist)?;
-        Ok(queue.status(self.now))
+    pub(crate) fn queue_status(&self, now: Instant, queue_url: &str) -> Result<QueueStatus, SqsError> {
+        let queue = name_of_url(queue_url).and_then(|name| self.queues.get(name)).ok_or(SqsError::QueueDoesNotExist)?;
+        Ok(queue.status(now))
     }
 
-    /// `GetQueueAttributes`: the named attributes, or every one for `All`,
-    /// as SQS's strings. Errors: `QueueDoesNotExist`, `InvalidAttributeName`.
-    pub fn sqs_get_queue_attributes(
+    pub(crate) fn get_queue_attributes(
         &self,
+        now: Instant,
         queue_url: &str,
         names: &[String],
     ) -> Result<BTreeMap<String, String>, SqsError> {
-        let queue =
-            name_of_url(queue_url).and_then(|name| self.sqs.queues.get(name)).ok_or(SqsError::QueueDoesNotExist)?;
-        let status = queue.status(self.now);
+        let queue = name_of_url(queue_url).and_then(|name| self.queues.get(name)).ok_or(SqsError::QueueDoesNotExist)?;
+        let status = queue.status(now);
         let a = &queue.attributes;
         let fifo = |value: bool| a.fifo_queue.then(|| value.to_string());
         let every: [(&str, Option<String>); 14] = [
@@ -972,6 +925,7 @@ fn md5_hex(data: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Simulation;
 
     /// A simulation with queue `q` created with `attributes`; answers its URL.
     fn sim_with_queue(attributes: &[(&str, &str)]) -> (Simulation, String) {

@@ -74,6 +74,12 @@ pub struct DeliveryBuffer {
 }
 
 impl Simulation {
+    /// Every message sent to on-failure destination `arn`, oldest first
+    /// (empty for an ARN nothing was sent to).
+    pub fn destination_messages(&self, arn: &str) -> &[String] {
+        self.destinations.sent_to(arn)
+    }
+
     /// How busy `shard` of `stream` was in the last whole simulated second
     /// (the current one is still being counted), against its limits. All
     /// zero for a stream or shard with no metrics.

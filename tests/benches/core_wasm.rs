@@ -2,11 +2,12 @@
 //! same workloads as the native bench (`core/benches/hot_paths.rs`).
 //!
 //! Run with `scripts/bench-wasm.sh`; divide the workload's record count by
-//! the reported time per iteration for records/s.
+//! the reported time per iteration for records/s, and compare with the
+//! bound measured in the same run.
 #![cfg(target_arch = "wasm32")]
 
 use shardlab_core::workload::{
-    aggregate_all, deaggregate_all, keys, put_batches, put_each, read_all, stream, user_records,
+    aggregate_all, deaggregate_all, keys, machine_bound, put_batches, put_each, read_all, stream, user_records,
 };
 use wasm_bindgen_test::{Criterion, wasm_bindgen_bench, wasm_bindgen_test_configure};
 
@@ -17,6 +18,16 @@ wasm_bindgen_test_configure!(run_in_browser);
 const RECORDS: usize = 1_000;
 const SHARDS: u32 = 4;
 const PAYLOAD: [u8; 100] = [0xab; 100];
+
+/// This machine's bound in the same run, to report the others beside:
+/// MD5 of a 16-byte key plus appending a 100-byte record.
+#[wasm_bindgen_bench]
+fn machine_bound_md5_and_append(c: &mut Criterion) {
+    let keys = keys(RECORDS);
+    c.bench_function("bound: md5(16 B key) + append 100 B record x 1000", |b| {
+        b.iter(|| machine_bound(&keys, &PAYLOAD))
+    });
+}
 
 #[wasm_bindgen_bench]
 fn put_record_100_bytes_4_shards(c: &mut Criterion) {

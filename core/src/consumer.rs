@@ -205,14 +205,13 @@ impl PollingConsumer {
             // The stream is missing or not yet listable: it cannot be read.
             _ => GetShardIteratorError::ResourceNotFound(crate::NotFound::Stream(stream.into())),
         })?;
-        let shard_ids: Vec<ShardId> = open.iter().map(|s| s.id).collect();
         let iterator_type = position.iterator_type();
         let starting_position = match position {
             StartingPosition::Latest => StartingPosition::AtTimestamp(kinesis.now()),
             ref other => other.clone(),
         };
-        let mut shards = Vec::with_capacity(shard_ids.len());
-        for shard in shard_ids {
+        let mut shards = Vec::with_capacity(open.len());
+        for shard in open.iter().map(|s| s.id) {
             let input =
                 GetShardIteratorInput { stream_name: stream.into(), shard_id: shard, position: position.clone() };
             let iterator = kinesis.get_shard_iterator(input)?;

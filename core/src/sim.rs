@@ -191,11 +191,7 @@ impl Simulation {
     /// Everything due at its own deadline: stream changes, consumer polls
     /// and the clients the simulation runs (not the periodic flush and check).
     fn due_events(&self) -> impl Iterator<Item = (Instant, Due)> + '_ {
-        let changes = self
-            .kinesis
-            .streams
-            .values()
-            .filter_map(|s| Some((s.pending.as_ref()?.due, Due::StreamChange(s.name.clone()))));
+        let changes = self.kinesis.pending_changes().map(|(at, name)| (at, Due::StreamChange(name.into())));
         let polls = self.consumers.iter().enumerate().map(|(idx, c)| (c.next_poll, Due::ConsumerPoll(idx)));
         let producers =
             self.producers.iter().enumerate().filter_map(|(idx, p)| Some((p.next_deadline()?, Due::Producer(idx))));
@@ -229,12 +225,6 @@ impl Simulation {
     /// periodic metric flush and scaling check.
     fn next_due_event(&self) -> Option<Instant> {
         self.due_events().map(|(at, _)| at).min()
-    }
-
-    /// Whether no stream has metric samples waiting and no registered
-    /// consumer is waiting to change state.
-    fn is_quiet(&self) -> bool {
-        self.kinesis.streams.values().all(|s| s.tally.is_empty() && s.consumers.iter().all(|c| c.status_due.is_none()))
     }
 
     /// Moves the clock forward by `by`, landing every stream change and
@@ -274,7 +264,7 @@ impl Simulation {
                     // state, the seconds until the next event would measure
                     // nothing: jump over them, so that a long step stays cheap.
                     // (Cost accrues by elapsed time, so it loses nothing.)
-                    if self.is_quiet() {
+                    if self.kinesis.is_quiet() {
                         let next_event = self.next_due_event().map_or(target, |at| at.min(target));
                         self.next_measure = self.next_measure.max(whole_second_after(next_event));
                     }
@@ -282,7 +272,7 @@ impl Simulation {
                 Due::OnDemandScaling => {
                     self.kinesis.scale_on_demand_streams(self.now);
                     self.next_scaling = self.next_scaling + Duration::from_secs(60);
-                    if !self.kinesis.streams.values().any(|s| s.mode == crate::CapacityMode::OnDemand) {
+                    if !self.kinesis.has_on_demand_streams() {
                         self.next_scaling = self.next_scaling.max(whole_minute_after(target));
                     }
                 }

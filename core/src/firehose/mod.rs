@@ -436,7 +436,7 @@ pub(crate) struct DeliveryStream {
     // Invariant: `next_retry` is set exactly when `undelivered` is not empty.
     undelivered: Vec<UndeliveredObject>,
     next_retry: Option<Instant>,
-    /// `None` for Direct PUT; taken out while it reads the stream.
+    /// `None` for Direct PUT.
     reader: Option<KinesisReader>,
     counters: DeliveryCounters,
     /// The whole second the throughput quota is counted in, and the bytes taken in it.

@@ -55,21 +55,17 @@ impl<'a> KinesisClient<'a> {
         let mut input = ListShardsInput {
             stream_name: Some(stream.into()),
             max_results: Some(LIST_SHARDS_PAGE),
-            shard_filter: Some(filter.clone()),
+            shard_filter: Some(filter),
             ..ListShardsInput::default()
         };
         let mut shards = Vec::new();
         loop {
-            let page = self.list_shards(input)?;
+            let page = self.list_shards(input.clone())?;
             shards.extend(page.shards);
-            match page.next_token {
-                Some(token) => {
-                    let filter = Some(filter.clone());
-                    input =
-                        ListShardsInput { next_token: Some(token), shard_filter: filter, ..ListShardsInput::default() };
-                }
-                None => return Ok(shards),
-            }
+            let Some(token) = page.next_token else { return Ok(shards) };
+            // A later page names its stream through the token alone.
+            input.stream_name = None;
+            input.next_token = Some(token);
         }
     }
 

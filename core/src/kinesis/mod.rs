@@ -90,6 +90,23 @@ impl Kinesis {
         self.streams.get_mut(name).filter(|s| s.status.is_usable()).ok_or_else(|| NotFound::Stream(name.into()))
     }
 
+    /// When each stream's pending change lands, with the stream's name.
+    pub(crate) fn pending_changes(&self) -> impl Iterator<Item = (Instant, &str)> + '_ {
+        self.streams.values().filter_map(|s| Some((s.pending.as_ref()?.due, s.name.as_str())))
+    }
+
+    /// Whether no stream has metric samples waiting and no registered
+    /// consumer is waiting to change state: the per-second flush has
+    /// nothing to do.
+    pub(crate) fn is_quiet(&self) -> bool {
+        self.streams.values().all(|s| s.tally.is_empty() && s.consumers.iter().all(|c| c.status_due.is_none()))
+    }
+
+    /// Whether any stream is on demand: the per-minute scaler has work.
+    pub(crate) fn has_on_demand_streams(&self) -> bool {
+        self.streams.values().any(|s| s.mode == crate::CapacityMode::OnDemand)
+    }
+
     /// Drops what the retention period no longer keeps, as of `now`.
     pub(crate) fn trim(&mut self, now: Instant) {
         for stream in self.streams.values_mut() {

@@ -13,12 +13,13 @@
 
 use alloc::format;
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
+use crate::generated::{GeneratedBatch, GeneratorPlan};
 use crate::kinesis::KinesisClient;
-use crate::ops_records::GeneratedKeys;
 use crate::rand::Rand;
 use crate::time::{Duration, Instant};
 use crate::{Simulation, limits};
@@ -146,10 +147,29 @@ pub struct Generator {
     /// Ticks sent so far, to spread a rate that is not a multiple of ten
     /// evenly over each second.
     ticks: u64,
-    /// The running sums of the Zipf weights, built on first use: a cache,
-    /// so it is not saved.
+    /// The plan its records are made by, built on first use: a cache, so
+    /// it is not saved.
     #[serde(skip)]
-    zipf_cumulative: Vec<u64>,
+    plan: PlanCache,
+}
+
+/// A generator's plan once built; equal to any other, as it follows from
+/// the configuration.
+#[derive(Clone, Default)]
+struct PlanCache(Option<Arc<GeneratorPlan>>);
+
+impl PartialEq for PlanCache {
+    fn eq(&self, _: &PlanCache) -> bool {
+        true
+    }
+}
+
+impl Eq for PlanCache {}
+
+impl core::fmt::Debug for PlanCache {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(if self.0.is_some() { "PlanCache(built)" } else { "PlanCache(none)" })
+    }
 }
 
 impl Generator {
@@ -162,7 +182,7 @@ impl Generator {
             rand: Rand::new(seed),
             next_tick: now + GENERATOR_TICK,
             ticks: 0,
-            zipf_cumulative: Vec::new(),
+            plan: PlanCache::default(),
         }
     }
 
@@ -197,41 +217,10 @@ impl Generator {
         rate * (tick + 1) / per_second - rate * tick / per_second
     }
 
-    /// Draws the next partition key onto the end of `out`.
-    fn draw_key(&mut self, out: &mut String) {
-        use core::fmt::Write;
-        let index = match self.config.keys {
-            KeyDistribution::Uniform { distinct_keys } => self.rand.rand_range(0..distinct_keys),
-            KeyDistribution::HotKey { hot_percent, distinct_keys } => {
-                if self.rand.rand_range(0..100) < hot_percent {
-                    out.push_str("hot-key");
-                    return;
-                }
-                self.rand.rand_range(0..distinct_keys)
-            }
-            KeyDistribution::Zipf { distinct_keys } => self.draw_zipf(distinct_keys),
-        };
-        write!(out, "key-{index}").expect("writing to a String cannot fail");
-    }
-
-    /// Key index `k - 1` with probability proportional to 1/k, by inverse
-    /// transform over the harmonic weights, in fixed point so that every
-    /// platform draws the same keys.
-    fn draw_zipf(&mut self, n: u32) -> u32 {
-        const SCALE: u64 = 1 << 32;
-        if self.zipf_cumulative.len() != n as usize {
-            let mut cumulative = 0;
-            self.zipf_cumulative = (1..=u64::from(n))
-                .map(|k| {
-                    cumulative += SCALE / k;
-                    cumulative
-                })
-                .collect();
-        }
-        let total = *self.zipf_cumulative.last().expect("n >= 1");
-        let target = ((u128::from(self.rand.rand_u32()) * u128::from(total)) >> 32) as u64;
-        // The first key whose cumulative weight passes the target.
-        self.zipf_cumulative.partition_point(|&c| c <= target) as u32
+    /// The generator's plan, built on first use.
+    fn plan(&mut self) -> Arc<GeneratorPlan> {
+        let config = &self.config;
+        self.plan.0.get_or_insert_with(|| Arc::new(GeneratorPlan::new(config.keys, config.record_bytes))).clone()
     }
 
     /// Sends this tick's records, in `PutRecords` calls of at most 500
@@ -244,23 +233,24 @@ impl Generator {
         let due = self.records_this_tick();
         self.ticks = self.ticks.wrapping_add(1);
         self.next_tick = self.next_tick + GENERATOR_TICK;
-        let record_bytes = self.config.record_bytes as usize;
-        let per_call = (limits::MAX_PUT_RECORDS_BYTES / record_bytes.max(1)).clamp(1, limits::MAX_PUT_RECORDS_ENTRIES);
-        let mut keys = GeneratedKeys::default();
+        let plan = self.plan();
+        let per_call =
+            (limits::MAX_PUT_RECORDS_BYTES / plan.record_bytes().max(1)).clamp(1, limits::MAX_PUT_RECORDS_ENTRIES);
+        let mut keys = Vec::new();
         let mut remaining = due;
         while remaining > 0 {
             let count = remaining.min(per_call as u64);
             remaining -= count;
+            let rand = self.rand.clone();
             keys.clear();
-            for _ in 0..count {
-                keys.push_with(|out| self.draw_key(out));
-            }
+            keys.extend((0..count).map(|_| plan.draw(&mut self.rand)));
             // Each record's data names its serial, counted from the first
             // entry of the call whether or not earlier entries were stored.
             let first_serial = self.counters.sent;
             self.counters.sent = self.counters.sent.saturating_add(count);
-            let data = |idx: usize| payload(keys.get(idx), first_serial.saturating_add(idx as u64), record_bytes);
-            match client.put_generated(&self.config.stream_name, &keys, record_bytes, data) {
+            let batch =
+                GeneratedBatch { stream_name: &self.config.stream_name, plan: &plan, rand, first_serial, keys: &keys };
+            match client.put_generated(batch) {
                 Ok((stored, throttled)) => {
                     self.counters.stored = self.counters.stored.saturating_add(stored);
                     self.counters.throttled = self.counters.throttled.saturating_add(throttled);
@@ -272,14 +262,6 @@ impl Generator {
             }
         }
     }
-}
-
-/// `record_bytes` of data that say which record this is, so that a learner
-/// inspecting one can tell generated records apart: `key-3 #42 ....`.
-fn payload(partition_key: &str, serial: u64, record_bytes: usize) -> Vec<u8> {
-    let mut data = format!("{partition_key} #{serial} ").into_bytes();
-    data.resize(record_bytes, b'.');
-    data
 }
 
 impl Simulation {
@@ -364,11 +346,11 @@ mod tests {
 
     #[test]
     fn zipf_favours_the_first_keys() {
-        let mut generator =
-            Generator::new(config(1, KeyDistribution::Zipf { distinct_keys: 100 }), 9, Instant::SIMULATION_START);
+        let plan = GeneratorPlan::new(KeyDistribution::Zipf { distinct_keys: 100 }, 1);
+        let mut rand = Rand::new(9);
         let mut hits = [0u32; 100];
         for _ in 0..10_000 {
-            hits[generator.draw_zipf(100) as usize] += 1;
+            hits[plan.draw(&mut rand) as usize] += 1;
         }
         // Harmonic weights: key 1 gets 1/H(100) ≈ 19 %, key 2 half that.
         assert!((1700..2100).contains(&hits[0]), "{}", hits[0]);

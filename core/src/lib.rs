@@ -121,6 +121,7 @@ mod consumer;
 pub mod cost;
 mod destinations;
 mod error;
+mod generated;
 pub mod generator;
 // Amazon Data Firehose delivery streams, delivering to `s3`.
 pub mod firehose;

@@ -78,6 +78,19 @@ pub(crate) struct Subscription {
 }
 
 impl Subscription {
+    /// What a restored subscription must hold: a fan-out budget of the
+    /// rate every subscription has, and a start no later than the clock.
+    pub(crate) fn check_restored(&self, now: Instant) -> Result<(), String> {
+        let id = self.id.0;
+        self.budget
+            .check_restored("fan-out", EFO_BYTES_PER_SEC, now)
+            .map_err(|err| alloc::format!("subscription {id} {err}"))?;
+        if self.started > now {
+            return Err(alloc::format!("subscription {id} started after the clock"));
+        }
+        Ok(())
+    }
+
     /// `ContinuationSequenceNumber`: just before the next record to push,
     /// where a renewed subscription resumes with `AFTER_SEQUENCE_NUMBER`.
     fn continuation_sequence_number(&self, shard: &Shard) -> Option<SequenceNumber> {

@@ -1,14 +1,19 @@
 //! The data plane: `PutRecord`, `PutRecords`, `GetShardIterator`, `GetRecords`.
 
+use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::{String, ToString};
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
+use crate::CapacityMode;
+use crate::cost::CostMeter;
 use crate::error::{
     GetRecordsError, GetShardIteratorError, IteratorExpired, NotFound, PutRecordError, ThroughputExceeded, Validator,
 };
+use crate::generated::{self, GeneratedBatch, GeneratedCall};
 use crate::hash::{HashKey, HashKeyRange};
 use crate::iterator::{IteratorToken, StartingPosition};
 use crate::kinesis::{Call, Kinesis};
@@ -20,6 +25,7 @@ use crate::limits::{
 use crate::metrics::MetricName;
 use crate::sequence::SequenceNumber;
 use crate::stream::{Encryption, Record, Shard, ShardId, Stream};
+use crate::telemetry::Tally;
 use crate::time::Instant;
 use crate::validate;
 
@@ -244,11 +250,7 @@ fn write(
         tally.add(MetricName::WriteProvisionedThroughputExceeded, Some(shard.id), 1.0);
         return Err(ThroughputExceeded { stream: name.clone(), shard: shard.id, read: false });
     }
-    tally.add(MetricName::IncomingBytes, Some(shard.id), bytes as f64);
-    tally.add(MetricName::IncomingRecords, Some(shard.id), 1.0);
-    cost.record_put(*mode, data.len() as u64);
-    shard.write_bytes.take(now, bytes);
-    shard.write_records.take(now, 1);
+    count_write(now, shard, tally, (cost, *mode), (partition_key.len(), data.len()));
     let sequence_number = match *encryption_key {
         None => shard.append(now, partition_key, explicit_hash_key, data, Encryption::None),
         Some(idx) => {
@@ -261,6 +263,23 @@ fn write(
     Ok(PutRecordOutput { shard_id: shard.id, sequence_number, encryption_type })
 }
 
+/// Counts a write of a `(key, data)`-byte record that the shard's budget
+/// allows: against the budget, in the tally and on the bill.
+fn count_write(
+    now: Instant,
+    shard: &mut Shard,
+    tally: &mut Tally,
+    (cost, mode): (&mut CostMeter, CapacityMode),
+    (key_len, data_len): (usize, usize),
+) {
+    let bytes = (key_len + data_len) as u64;
+    tally.add(MetricName::IncomingBytes, Some(shard.id), bytes as f64);
+    tally.add(MetricName::IncomingRecords, Some(shard.id), 1.0);
+    cost.record_put(mode, data_len as u64);
+    shard.write_bytes.take(now, bytes);
+    shard.write_records.take(now, 1);
+}
+
 /// A stored record as a reader sees it: decrypted if it was stored encrypted.
 pub(crate) fn plaintext(record: &Record, keys: &[KeyId]) -> Record {
     match record.encryption() {
@@ -270,40 +289,6 @@ pub(crate) fn plaintext(record: &Record, keys: &[KeyId]) -> Record {
             record.with_data(&data, Encryption::Decrypted)
         }
         Encryption::None | Encryption::Decrypted => record.clone(),
-    }
-}
-
-/// A batch's partition keys in one buffer, so that drawing them allocates
-/// once per batch rather than once per key.
-#[derive(Debug, Default)]
-pub(crate) struct GeneratedKeys {
-    text: String,
-    ends: Vec<usize>,
-}
-
-impl GeneratedKeys {
-    pub(crate) fn clear(&mut self) {
-        self.text.clear();
-        self.ends.clear();
-    }
-
-    /// Appends one key, written by `write`.
-    pub(crate) fn push_with(&mut self, write: impl FnOnce(&mut String)) {
-        write(&mut self.text);
-        self.ends.push(self.text.len());
-    }
-
-    pub(crate) fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    pub(crate) fn get(&self, idx: usize) -> &str {
-        let start = if idx == 0 { 0 } else { self.ends[idx - 1] };
-        &self.text[start..self.ends[idx]]
-    }
-
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> + '_ {
-        (0..self.len()).map(|idx| self.get(idx))
     }
 }
 
@@ -418,53 +403,74 @@ impl Kinesis {
     /// `PutRecords` as a traffic generator sends it: the same checks in the
     /// same order, the same throttling, stored records, metrics and cost, but
     /// answered with counts (stored, throttled) rather than one result per
-    /// entry. `keys` are the entries' partition keys, which a generator draws
-    /// well-formed; `data(i)` makes entry `i`'s `data_bytes` of data, and is
-    /// called only for an entry a shard accepts. So a throttled entry costs
-    /// its routing and a budget check, with no allocation, and its count
-    /// reaches the tally once per shard per call rather than once per entry:
-    /// a generator far above what the stream accepts no longer pays for
-    /// every refusal as if it were a write.
+    /// entry. A throttled entry costs its routing and a budget check, with no
+    /// allocation, and its count reaches the tally once per shard per call
+    /// rather than once per entry: a generator far above what the stream
+    /// accepts does not pay for every refusal as if it were a write.
+    ///
+    /// The entries a stream stores unencrypted are kept as the call that
+    /// makes them (see [`crate::generated`]): one shared description, and
+    /// for each shard how many it stored. An encrypted stream stores each
+    /// entry's ciphertext as `PutRecords` does.
     pub(crate) fn put_generated(
         &mut self,
         cx: Call<'_>,
-        stream_name: &str,
-        keys: &GeneratedKeys,
-        data_bytes: usize,
-        mut data: impl FnMut(usize) -> Vec<u8>,
+        batch: GeneratedBatch<'_>,
     ) -> Result<(u64, u64), PutRecordError> {
+        let GeneratedBatch { stream_name, plan, rand, first_serial, keys } = batch;
         cx.authorize_on_stream("kinesis:PutRecords", stream_name).map_err(PutRecordError::AccessDenied)?;
         let count = keys.len();
+        let data_bytes = plan.record_bytes();
         debug_assert!((1..=MAX_PUT_RECORDS_ENTRIES).contains(&count) && data_bytes <= MAX_RECORD_DATA_BYTES);
-        debug_assert!(keys.iter().all(|k| (1..=MAX_PARTITION_KEY_CHARS).contains(&k.chars().count())));
         let mut v = Validator::default();
         validate::stream_name(&mut v, stream_name);
         v.finish().map_err(PutRecordError::Validation)?;
-        if keys.iter().any(|key| key.len() + data_bytes > MAX_RECORD_DATA_BYTES) {
+        if keys.iter().any(|&key| plan.key_len(key) + data_bytes > MAX_RECORD_DATA_BYTES) {
             return Err(PutRecordError::InvalidArgument("Record size exceeds 1 MB limit".into()));
         }
-        let total: usize = keys.iter().map(|key| key.len() + data_bytes).sum();
+        let total: usize = keys.iter().map(|&key| plan.key_len(key) + data_bytes).sum();
         if total > MAX_PUT_RECORDS_BYTES {
             return Err(PutRecordError::InvalidArgument("Records size exceeds 5 MB limit".into()));
         }
         let now = cx.now;
         let stream = self.usable_stream_mut(stream_name).map_err(PutRecordError::ResourceNotFound)?;
+        let encrypted = stream.encryption_key.is_some();
         // Throttled entries per shard, added to the tally after the loop.
         let mut throttled: Vec<(ShardId, u64)> = Vec::new();
+        // Entries kept as the call, per shard (by index), and those refused.
+        let mut kept: Vec<(usize, usize)> = Vec::new();
+        let mut refused: Option<Box<[u64]>> = None;
         let mut stored = 0u64;
-        for (idx, key) in keys.iter().enumerate() {
-            let routing = hash_key_of(key, None).map_err(PutRecordError::InvalidArgument)?;
-            let bytes = (key.len() + data_bytes) as u64;
-            let shard = stream
+        let mut record = Vec::new();
+        for (idx, &key) in keys.iter().enumerate() {
+            let routing = plan.hash_key(key);
+            let key_len = plan.key_len(key);
+            let bytes = (key_len + data_bytes) as u64;
+            let shard_idx = stream
                 .shards
-                .iter_mut()
-                .find(|s| s.is_open() && s.range.contains(routing.0))
+                .iter()
+                .position(|s| s.is_open() && s.range.contains(routing))
                 .expect("open shards tile the key space");
+            let Stream { shards, tally, cost, mode, .. } = &mut *stream;
+            let shard = &mut shards[shard_idx];
             if shard.write_bytes.has(now, bytes) && shard.write_records.has(now, 1) {
-                write(stream, now, key, routing, &data(idx)).expect("the shard's budget was just checked");
                 stored += 1;
+                if encrypted {
+                    record.clear();
+                    plan.write_record(key, first_serial.saturating_add(idx as u64), &mut record);
+                    let (key_text, data) = record.split_at(key_len);
+                    let key_text = core::str::from_utf8(key_text).expect("generated keys are ASCII");
+                    write(stream, now, key_text, (routing, None), data).expect("the shard's budget was just checked");
+                    continue;
+                }
+                count_write(now, shard, tally.at(now), (cost, *mode), (key_len, data_bytes));
+                match kept.iter_mut().find(|(shard, _)| *shard == shard_idx) {
+                    Some((_, n)) => *n += 1,
+                    None => kept.push((shard_idx, 1)),
+                }
                 continue;
             }
+            generated::mark_refused(refused.get_or_insert_with(|| generated::refusal_bitmap(count)), idx);
             let id = shard.id;
             match throttled.iter_mut().find(|(shard, _)| *shard == id) {
                 Some((_, n)) => *n += 1,
@@ -472,9 +478,15 @@ impl Kinesis {
                     // Opens the shard's series in the tally where a one-by-one
                     // count would have, so that a snapshot taken within the
                     // second lists the tally in the same order.
-                    stream.tally.at(now).add(MetricName::WriteProvisionedThroughputExceeded, Some(id), 0.0);
+                    tally.at(now).add(MetricName::WriteProvisionedThroughputExceeded, Some(id), 0.0);
                     throttled.push((id, 1));
                 }
+            }
+        }
+        if !kept.is_empty() {
+            let call = Arc::new(GeneratedCall::new(plan.clone(), (rand, first_serial), now, count, refused));
+            for (shard_idx, n) in kept {
+                stream.shards[shard_idx].append_generated(call.clone(), n);
             }
         }
         let tally = stream.tally.at(now);

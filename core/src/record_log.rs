@@ -3,21 +3,34 @@
 //! The playground keeps earlier states of the whole simulation for undo and
 //! the timeline, and a stream written at 1,000 records a second holds
 //! hundreds of thousands. Copying them for every saved state would make
-//! memory grow with the number of states, so records are kept in chunks of
-//! [`CHUNK`]: a full chunk never changes again and is shared by every clone,
-//! and a clone copies only the chunk pointers and the unfilled newest chunk.
+//! memory grow with the number of states, so records are kept in blocks: a
+//! full block never changes again and is shared by every clone, and a clone
+//! copies only the block pointers and the unfilled newest block.
 //!
-//! A stored record is not a heap object of its own. A chunk keeps its
-//! records' bytes (partition key, data, explicit hash key) back to back in
-//! one buffer, and their metadata in columns of [`COLUMN_BYTES`] a record;
-//! the stream and shard, the same for every record of a log, are kept once.
+//! A block is one of two kinds:
+//! - a [`Chunk`] of up to [`CHUNK`] records put by clients. A stored record
+//!   is not a heap object of its own: a chunk keeps its records' bytes
+//!   (partition key, data, explicit hash key) back to back in one buffer,
+//!   and their metadata in columns of [`COLUMN_BYTES`] a record;
+//! - [`Runs`]: up to [`RUNS`] of a traffic generator's `PutRecords` calls,
+//!   kept as the calls that make the records again when they are read (see
+//!   [`crate::generated`]), with how many of each call's entries this shard
+//!   stored.
+//!
+//! The stream and shard, the same for every record of a log, are kept once;
+//! so is each record's counter, which is the block's first counter plus the
+//! record's place in it, since a shard numbers its records one by one.
 //! Reading a record assembles a [`Record`] (one allocation, for its bytes).
 //!
-//! Invariant: every chunk in `chunks` holds exactly [`CHUNK`] records,
-//! `skip < CHUNK` (and is 0 when `chunks` is empty), and `tail` holds fewer
-//! than [`CHUNK`]; every record belongs to the log's `stream` and `shard`;
-//! `sealed_bytes` is the heap memory of the chunks in `chunks`.
+//! Invariant: counters run without gaps from the oldest record to the
+//! newest; `skip` records of the oldest block (the first of `sealed`, or
+//! `tail` when `sealed` is empty) have been trimmed, fewer than it holds
+//! (and `skip` is 0 when the log is empty); every block in `sealed` holds at
+//! least one record and `tail` fewer than a full block; every record belongs
+//! to the log's `stream` and `shard`, and a generated run's members to
+//! `range`; `sealed_bytes` is the memory the blocks in `sealed` take.
 
+use alloc::boxed::Box;
 use alloc::collections::VecDeque;
 use alloc::string::String;
 use alloc::sync::Arc;
@@ -26,20 +39,25 @@ use core::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::generated::GeneratedCall;
+use crate::hash::HashKeyRange;
 use crate::sequence::{SequenceNumber, StreamSerial};
 use crate::stream::{Encryption, Record, ShardId};
 use crate::time::Instant;
 
-/// Records per shared chunk. Smaller chunks make the unshared newest
-/// chunk, which every clone copies, smaller; larger ones make the list of
-/// chunks shorter and spread each chunk's fixed cost over more records.
+/// Records per chunk of client records. Smaller chunks make the unshared
+/// newest chunk, which every clone copies, smaller; larger ones make the
+/// list of blocks shorter and spread each chunk's fixed cost over more records.
 const CHUNK: usize = 256;
 
+/// Generator calls per block of runs: at 1,000 records a second on four
+/// shards, about 1,600 records.
+const RUNS: usize = 64;
+
 /// The metadata a stored record takes beyond its bytes, one entry in each
-/// of a chunk's columns: counter, arrival, end offset, key length,
-/// encryption, explicit-hash-key flag.
-const COLUMN_BYTES: usize = core::mem::size_of::<u64>()
-    + core::mem::size_of::<Instant>()
+/// of a chunk's columns: arrival, end offset, key length, encryption,
+/// explicit-hash-key flag.
+const COLUMN_BYTES: usize = core::mem::size_of::<Instant>()
     + core::mem::size_of::<u32>()
     + core::mem::size_of::<u32>()
     + core::mem::size_of::<Encryption>()
@@ -56,7 +74,22 @@ const _: () = assert!(COLUMN_BYTES <= 30, "a record's metadata grew past the 32-
 /// largest record a stream takes.
 const MAX_STORED_RECORD_BYTES: usize = u32::MAX as usize / CHUNK;
 
-/// Up to [`CHUNK`] records of one shard, oldest first.
+/// What every record of a log shares: its stream, its shard and the
+/// shard's hash key range.
+#[derive(Clone, Copy)]
+struct Place {
+    stream: StreamSerial,
+    shard: ShardId,
+    range: HashKeyRange,
+}
+
+impl Place {
+    fn sequence_number(self, counter: u64) -> SequenceNumber {
+        SequenceNumber::new(self.stream, self.shard, counter)
+    }
+}
+
+/// Up to [`CHUNK`] records put by clients, oldest first.
 ///
 /// Invariant: the columns all have one length, `ends` is non-decreasing and
 /// its last entry is `bytes.len()`.
@@ -67,7 +100,6 @@ struct Chunk {
     bytes: Vec<u8>,
     /// Where each record's bytes end in `bytes`.
     ends: Vec<u32>,
-    counters: Vec<u64>,
     arrivals: Vec<Instant>,
     key_lens: Vec<u32>,
     encryptions: Vec<Encryption>,
@@ -76,14 +108,13 @@ struct Chunk {
 
 impl Chunk {
     fn len(&self) -> usize {
-        self.counters.len()
+        self.ends.len()
     }
 
     /// Appends a record whose bytes are `parts`, concatenated.
     fn push(&mut self, meta: Meta, parts: &[&[u8]]) {
-        if self.counters.capacity() == 0 {
+        if self.ends.capacity() == 0 {
             self.ends.reserve_exact(CHUNK);
-            self.counters.reserve_exact(CHUNK);
             self.arrivals.reserve_exact(CHUNK);
             self.key_lens.reserve_exact(CHUNK);
             self.encryptions.reserve_exact(CHUNK);
@@ -93,7 +124,6 @@ impl Chunk {
             self.bytes.extend_from_slice(part);
         }
         self.ends.push(u32::try_from(self.bytes.len()).expect("a chunk's records fit in 4 GiB"));
-        self.counters.push(meta.counter);
         self.arrivals.push(meta.arrival);
         self.key_lens.push(meta.key_len);
         self.encryptions.push(meta.encryption);
@@ -107,9 +137,9 @@ impl Chunk {
     }
 
     /// Record `idx`, assembled.
-    fn record(&self, idx: usize, stream: StreamSerial, shard: ShardId) -> Record {
+    fn record(&self, idx: usize, sequence_number: SequenceNumber) -> Record {
         Record::from_stored(
-            SequenceNumber::new(stream, shard, self.counters[idx]),
+            sequence_number,
             self.arrivals[idx],
             self.bytes_of(idx),
             self.key_lens[idx],
@@ -118,74 +148,196 @@ impl Chunk {
         )
     }
 
-    /// Drops the oldest record, moving the others down: only the unshared
-    /// newest chunk of a log shorter than a chunk does this.
-    fn remove_first(&mut self) {
-        let first_end = self.ends.remove(0);
-        self.bytes.drain(..first_end as usize);
-        for end in &mut self.ends {
-            *end -= first_end;
-        }
-        self.counters.remove(0);
-        self.arrivals.remove(0);
-        self.key_lens.remove(0);
-        self.encryptions.remove(0);
-        self.explicit_hash_keys.remove(0);
-    }
-
-    /// The chunk, full, made immutable and shareable, without spare capacity.
-    fn seal(mut self) -> Arc<Chunk> {
+    /// The chunk without spare capacity.
+    fn shrink(&mut self) {
         self.bytes.shrink_to_fit();
         self.ends.shrink_to_fit();
-        self.counters.shrink_to_fit();
         self.arrivals.shrink_to_fit();
         self.key_lens.shrink_to_fit();
         self.encryptions.shrink_to_fit();
         self.explicit_hash_keys.shrink_to_fit();
-        Arc::new(self)
     }
 
     /// The heap memory of the buffer and columns, by capacity.
     fn heap_bytes(&self) -> usize {
         self.bytes.capacity()
             + self.ends.capacity() * core::mem::size_of::<u32>()
-            + self.counters.capacity() * core::mem::size_of::<u64>()
             + self.arrivals.capacity() * core::mem::size_of::<Instant>()
             + self.key_lens.capacity() * core::mem::size_of::<u32>()
             + self.encryptions.capacity() * core::mem::size_of::<Encryption>()
             + self.explicit_hash_keys.capacity() * core::mem::size_of::<bool>()
     }
-
-    /// The memory a shared chunk takes: its `Arc` allocation (two counts
-    /// and the struct) and what its columns hold.
-    fn shared_bytes(&self) -> usize {
-        2 * core::mem::size_of::<usize>() + core::mem::size_of::<Chunk>() + self.heap_bytes()
-    }
 }
 
 /// A record's metadata, as a chunk's columns keep it.
 struct Meta {
-    counter: u64,
     arrival: Instant,
     key_len: u32,
     explicit_hash_key: bool,
     encryption: Encryption,
 }
 
+/// Up to [`RUNS`] generator calls, oldest first, and how many records this
+/// shard stored from each.
+///
+/// Invariant: `calls` and `ends` have one length; `ends[i]` is the number
+/// of records from calls `0..=i`, and strictly increases.
+#[derive(Clone, Default)]
+struct Runs {
+    calls: Vec<Arc<GeneratedCall>>,
+    ends: Vec<u32>,
+}
+
+impl Runs {
+    fn len(&self) -> usize {
+        self.ends.last().map_or(0, |&end| end as usize)
+    }
+
+    /// The run holding record `idx`, and where that run's records start.
+    fn run_of(&self, idx: usize) -> (usize, usize) {
+        let run = self.ends.partition_point(|&end| end as usize <= idx);
+        (run, if run == 0 { 0 } else { self.ends[run - 1] as usize })
+    }
+
+    /// The records from `from` on, numbered from `first` + `from`.
+    fn records_from(&self, from: usize, first: u64, place: Place) -> impl Iterator<Item = Record> + '_ {
+        let (run, run_start) = self.run_of(from);
+        let mut bytes = Vec::new();
+        self.calls[run.min(self.calls.len())..]
+            .iter()
+            .flat_map(move |call| call.members(place.range).map(move |member| (call, member)))
+            .skip(from - run_start)
+            .zip(first + from as u64..)
+            .map(move |((call, member), counter)| {
+                bytes.clear();
+                let key_len = call.write_member(member, &mut bytes);
+                Record::from_stored(
+                    place.sequence_number(counter),
+                    call.arrival(),
+                    &bytes,
+                    key_len,
+                    false,
+                    Encryption::None,
+                )
+            })
+    }
+
+    fn arrival(&self, idx: usize) -> Instant {
+        self.calls[self.run_of(idx).0].arrival()
+    }
+
+    fn shrink(&mut self) {
+        self.calls.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
+
+    /// The memory the runs take, each call's counted in full: an upper
+    /// bound, as the call's other shards count it too.
+    fn heap_bytes(&self) -> usize {
+        self.calls.capacity() * core::mem::size_of::<Arc<GeneratedCall>>()
+            + self.ends.capacity() * core::mem::size_of::<u32>()
+            + self.calls.iter().map(|call| call.heap_bytes()).sum::<usize>()
+    }
+}
+
+/// Records of one kind, oldest first.
+#[derive(Clone)]
+enum Block {
+    Stored(Chunk),
+    Generated(Runs),
+}
+
+impl Default for Block {
+    fn default() -> Block {
+        Block::Stored(Chunk::default())
+    }
+}
+
+impl Block {
+    fn len(&self) -> usize {
+        match self {
+            Block::Stored(chunk) => chunk.len(),
+            Block::Generated(runs) => runs.len(),
+        }
+    }
+
+    fn is_full(&self) -> bool {
+        match self {
+            Block::Stored(chunk) => chunk.len() == CHUNK,
+            Block::Generated(runs) => runs.calls.len() == RUNS,
+        }
+    }
+
+    fn arrival(&self, idx: usize) -> Instant {
+        match self {
+            Block::Stored(chunk) => chunk.arrivals[idx],
+            Block::Generated(runs) => runs.arrival(idx),
+        }
+    }
+
+    fn get(&self, idx: usize, first: u64, place: Place) -> Record {
+        match self {
+            Block::Stored(chunk) => chunk.record(idx, place.sequence_number(first + idx as u64)),
+            Block::Generated(runs) => runs.records_from(idx, first, place).next().expect("idx < len"),
+        }
+    }
+
+    /// The records from `from` on, numbered from `first` + `from`.
+    fn records_from(&self, from: usize, first: u64, place: Place) -> Box<dyn Iterator<Item = Record> + '_> {
+        match self {
+            Block::Stored(chunk) => Box::new(
+                (from.min(chunk.len())..chunk.len())
+                    .map(move |idx| chunk.record(idx, place.sequence_number(first + idx as u64))),
+            ),
+            Block::Generated(runs) => Box::new(runs.records_from(from.min(runs.len()), first, place)),
+        }
+    }
+
+    /// The block, made immutable and shareable, without spare capacity.
+    fn seal(mut self) -> Arc<Block> {
+        match &mut self {
+            Block::Stored(chunk) => chunk.shrink(),
+            Block::Generated(runs) => runs.shrink(),
+        }
+        Arc::new(self)
+    }
+
+    fn heap_bytes(&self) -> usize {
+        match self {
+            Block::Stored(chunk) => chunk.heap_bytes(),
+            Block::Generated(runs) => runs.heap_bytes(),
+        }
+    }
+
+    /// The memory a shared block takes: its `Arc` allocation (two counts
+    /// and the block) and what it holds.
+    fn shared_bytes(&self) -> usize {
+        2 * core::mem::size_of::<usize>() + core::mem::size_of::<Block>() + self.heap_bytes()
+    }
+}
+
+/// A full (or interrupted) block and the counter of its first record.
+#[derive(Clone)]
+struct Sealed {
+    first: u64,
+    block: Arc<Block>,
+}
+
 /// An append-at-the-back, trim-at-the-front queue of one shard's records.
 #[derive(Clone)]
 pub(crate) struct RecordLog {
-    /// The stream and shard every record belongs to: set by the first
-    /// record, and checked for every later one.
-    stream: StreamSerial,
-    shard: ShardId,
-    /// Full chunks, oldest first; shared between clones, never changed.
-    chunks: VecDeque<Arc<Chunk>>,
-    /// How many of the first chunk's records have been trimmed.
+    /// The stream, shard and range every record belongs to: the stream and
+    /// shard set by the first record and checked for every later one, the
+    /// range by the first generated run.
+    place: Place,
+    /// Blocks no longer written to, oldest first; shared between clones.
+    sealed: VecDeque<Sealed>,
+    /// The newest records, owned, and the counter of the first of them.
+    tail: Block,
+    tail_first: u64,
+    /// How many of the oldest block's records have been trimmed.
     skip: usize,
-    /// The newest records, owned.
-    tail: Chunk,
-    /// The memory the chunks in `chunks` take, kept as they come and go so
+    /// The memory the blocks in `sealed` take, kept as they come and go so
     /// that reading the footprint costs nothing.
     sealed_bytes: usize,
 }
@@ -193,37 +345,81 @@ pub(crate) struct RecordLog {
 impl Default for RecordLog {
     fn default() -> RecordLog {
         RecordLog {
-            stream: 0,
-            shard: ShardId::new(0),
-            chunks: VecDeque::new(),
+            place: Place { stream: 0, shard: ShardId::new(0), range: HashKeyRange::new(0, u128::MAX) },
+            sealed: VecDeque::new(),
+            tail: Block::default(),
+            tail_first: 0,
             skip: 0,
-            tail: Chunk::default(),
             sealed_bytes: 0,
         }
     }
 }
 
 impl RecordLog {
+    /// The counter of the oldest record held (of the next, when empty).
+    fn first_counter(&self) -> u64 {
+        self.sealed.front().map_or(self.tail_first, |s| s.first) + self.skip as u64
+    }
+
+    /// The counter the next record appended gets.
+    fn end_counter(&self) -> u64 {
+        self.tail_first + self.tail.len() as u64
+    }
+
     pub(crate) fn len(&self) -> usize {
-        self.chunks.len() * CHUNK - self.skip + self.tail.len()
+        (self.end_counter() - self.first_counter()) as usize
     }
 
     pub(crate) fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    /// The memory the records held take: every chunk's buffer and columns
-    /// by capacity, and the shared chunks' allocations. Records trimmed
-    /// from a chunk still shared count until the whole chunk goes; a chunk
-    /// shared by clones is counted once per holder, an upper bound.
+    /// The memory the records held take: every block's buffer and columns
+    /// by capacity, and the shared blocks' allocations. Records trimmed
+    /// from a block still shared count until the whole block goes; a block
+    /// shared by clones, or a generator call by shards, is counted once per
+    /// holder, an upper bound.
     pub(crate) fn footprint(&self) -> usize {
         self.sealed_bytes + self.tail.heap_bytes()
     }
 
     /// Whether a record of sequence number `seq` may join the log: any may
-    /// join an empty log, and the rest must be of the same stream and shard.
+    /// join an empty log, and the rest must be of the same stream and shard
+    /// and follow the newest record.
     fn accepts(&self, seq: SequenceNumber) -> bool {
-        self.is_empty() || (seq.stream(), seq.shard()) == (self.stream, self.shard)
+        self.is_empty()
+            || ((seq.stream(), seq.shard()) == (self.place.stream, self.place.shard)
+                && seq.counter() == self.end_counter())
+    }
+
+    /// Makes room in `tail` for a record of the kind `is_kind` accepts,
+    /// sealing a tail of the other kind (or a full one); `empty` is an
+    /// empty block of the wanted kind. An empty log starts at `counter`.
+    fn prepare_tail(&mut self, counter: u64, is_kind: fn(&Block) -> bool, empty: fn() -> Block) {
+        if self.is_empty() {
+            // An emptied log gives its memory back and starts afresh.
+            for sealed in self.sealed.drain(..) {
+                self.sealed_bytes -= sealed.block.shared_bytes();
+            }
+            (self.tail, self.tail_first, self.skip) = (empty(), counter, 0);
+            return;
+        }
+        if is_kind(&self.tail) && !self.tail.is_full() {
+            return;
+        }
+        if self.tail.len() == 0 {
+            // A tail just sealed, of the other kind: nothing to keep.
+            self.tail = empty();
+            return;
+        }
+        let block = core::mem::replace(&mut self.tail, empty()).seal();
+        self.sealed_bytes += block.shared_bytes();
+        self.sealed.push_back(Sealed { first: self.tail_first, block });
+        self.tail_first = self.end_counter_of_last_sealed();
+    }
+
+    fn end_counter_of_last_sealed(&self) -> u64 {
+        self.sealed.back().map_or(self.tail_first, |s| s.first + s.block.len() as u64)
     }
 
     /// Appends a record whose stored bytes are `parts` concatenated: the
@@ -237,75 +433,98 @@ impl RecordLog {
         encryption: Encryption,
         parts: &[&[u8]],
     ) {
-        debug_assert!(self.accepts(sequence_number), "{sequence_number} into shard={}", self.shard);
+        debug_assert!(self.accepts(sequence_number), "{sequence_number} into shard={}", self.place.shard);
         debug_assert!(parts.iter().map(|p| p.len()).sum::<usize>() <= MAX_STORED_RECORD_BYTES);
-        (self.stream, self.shard) = (sequence_number.stream(), sequence_number.shard());
-        let meta = Meta { counter: sequence_number.counter(), arrival, key_len, explicit_hash_key, encryption };
-        self.tail.push(meta, parts);
-        if self.tail.len() == CHUNK {
-            let sealed = core::mem::take(&mut self.tail).seal();
-            self.sealed_bytes += sealed.shared_bytes();
-            self.chunks.push_back(sealed);
-        }
+        (self.place.stream, self.place.shard) = (sequence_number.stream(), sequence_number.shard());
+        self.prepare_tail(
+            sequence_number.counter(),
+            |b| matches!(b, Block::Stored(_)),
+            || Block::Stored(Chunk::default()),
+        );
+        let Block::Stored(chunk) = &mut self.tail else { unreachable!("prepared for a stored record") };
+        chunk.push(Meta { arrival, key_len, explicit_hash_key, encryption }, parts);
+    }
+
+    /// Appends the `count` records this shard, of hash key `range`, stored
+    /// from a generator's `call`, the first numbered `first`.
+    pub(crate) fn push_generated(
+        &mut self,
+        first: SequenceNumber,
+        range: HashKeyRange,
+        call: Arc<GeneratedCall>,
+        count: usize,
+    ) {
+        debug_assert!(self.accepts(first), "{first} into shard={}", self.place.shard);
+        debug_assert!(count > 0 && call.members(range).count() == count, "the call's members in the shard");
+        self.place = Place { stream: first.stream(), shard: first.shard(), range };
+        self.prepare_tail(first.counter(), |b| matches!(b, Block::Generated(_)), || Block::Generated(Runs::default()));
+        let Block::Generated(runs) = &mut self.tail else { unreachable!("prepared for a generated run") };
+        let end = runs.len() + count;
+        runs.calls.push(call);
+        runs.ends.push(u32::try_from(end).expect("at most 64 calls of 500 entries"));
     }
 
     /// Drops the oldest record.
     pub(crate) fn pop_front(&mut self) {
-        if self.chunks.is_empty() {
-            match self.tail.len() {
-                0 => {}
-                // An emptied log gives its memory back.
-                1 => self.tail = Chunk::default(),
-                _ => self.tail.remove_first(),
-            }
+        if self.is_empty() {
             return;
         }
         self.skip += 1;
-        if self.skip == CHUNK {
-            let dropped = self.chunks.pop_front().expect("not empty");
-            self.sealed_bytes -= dropped.shared_bytes();
-            self.skip = 0;
+        match self.sealed.front() {
+            Some(oldest) if self.skip == oldest.block.len() => {
+                self.sealed_bytes -= oldest.block.shared_bytes();
+                self.sealed.pop_front();
+                self.skip = 0;
+            }
+            Some(_) => {}
+            // An emptied log gives its memory back.
+            None if self.skip == self.tail.len() => {
+                (self.tail_first, self.tail, self.skip) = (self.end_counter(), Block::default(), 0);
+            }
+            None => {}
         }
     }
 
-    /// The chunk holding record `idx` and its index there.
-    fn locate(&self, idx: usize) -> Option<(&Chunk, usize)> {
-        let at = idx + self.skip;
-        let in_chunks = self.chunks.len() * CHUNK;
-        if at < in_chunks {
-            Some((&self.chunks[at / CHUNK], at % CHUNK))
-        } else {
-            let at = at - in_chunks;
-            (at < self.tail.len()).then_some((&self.tail, at))
+    /// The block holding the record of `counter`, its first counter, and
+    /// the record's index there; `None` past either end.
+    fn locate(&self, counter: u64) -> Option<(&Block, u64, usize)> {
+        if counter < self.first_counter() || counter >= self.end_counter() {
+            return None;
         }
+        if counter >= self.tail_first {
+            return Some((&self.tail, self.tail_first, (counter - self.tail_first) as usize));
+        }
+        let at = self.sealed.partition_point(|s| s.first <= counter) - 1;
+        let Sealed { first, block } = &self.sealed[at];
+        Some((block, *first, (counter - first) as usize))
     }
 
     pub(crate) fn get(&self, idx: usize) -> Option<Record> {
-        self.locate(idx).map(|(chunk, at)| chunk.record(at, self.stream, self.shard))
+        let counter = self.first_counter() + idx as u64;
+        self.locate(counter).map(|(block, first, at)| block.get(at, first, self.place))
     }
 
     /// The sequence counter of record `idx`, without assembling it.
     pub(crate) fn counter(&self, idx: usize) -> Option<u64> {
-        self.locate(idx).map(|(chunk, at)| chunk.counters[at])
+        (idx < self.len()).then(|| self.first_counter() + idx as u64)
     }
 
     /// The arrival time of record `idx`, without assembling it.
     pub(crate) fn arrival(&self, idx: usize) -> Option<Instant> {
-        self.locate(idx).map(|(chunk, at)| chunk.arrivals[at])
+        let counter = self.first_counter() + idx as u64;
+        self.locate(counter).map(|(block, _, at)| block.arrival(at))
     }
 
     /// The records from index `start` on, oldest first.
     pub(crate) fn iter_from(&self, start: usize) -> impl Iterator<Item = Record> + '_ {
-        let (stream, shard) = (self.stream, self.shard);
-        let at = start + self.skip;
-        let in_chunks = self.chunks.len() * CHUNK;
-        let chunked =
-            self.chunks.range((at / CHUNK).min(self.chunks.len())..).enumerate().flat_map(move |(n, chunk)| {
-                let from = if n == 0 { at % CHUNK } else { 0 };
-                (from..CHUNK).map(move |idx| chunk.record(idx, stream, shard))
-            });
-        let tail_from = at.saturating_sub(in_chunks).min(self.tail.len());
-        chunked.chain((tail_from..self.tail.len()).map(move |idx| self.tail.record(idx, stream, shard)))
+        let counter = self.first_counter() + start.min(self.len()) as u64;
+        let place = self.place;
+        let from_sealed = self.sealed.partition_point(|s| s.first + s.block.len() as u64 <= counter);
+        self.sealed
+            .range(from_sealed..)
+            .map(|s| (s.first, &*s.block))
+            .chain(core::iter::once((self.tail_first, &self.tail)))
+            .flat_map(move |(first, block)| block.records_from(counter.saturating_sub(first) as usize, first, place))
     }
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = Record> + '_ {
@@ -314,22 +533,15 @@ impl RecordLog {
 
     /// The index of the first record whose counter is `counter` or more.
     pub(crate) fn position_of_counter(&self, counter: u64) -> usize {
-        self.partition_point(|chunk, idx| chunk.counters[idx] < counter)
+        (counter.clamp(self.first_counter(), self.end_counter()) - self.first_counter()) as usize
     }
 
     /// The index of the first record that arrived at or after `at`.
     pub(crate) fn position_of_arrival(&self, at: Instant) -> usize {
-        self.partition_point(|chunk, idx| chunk.arrivals[idx] < at)
-    }
-
-    /// The index of the first record for which `is_before` is false; the
-    /// records must be partitioned by it (all `true`, then all `false`).
-    fn partition_point(&self, is_before: impl Fn(&Chunk, usize) -> bool) -> usize {
         let (mut low, mut high) = (0, self.len());
         while low < high {
             let mid = low + (high - low) / 2;
-            let (chunk, at) = self.locate(mid).expect("mid < len");
-            if is_before(chunk, at) {
+            if self.arrival(mid).expect("mid < len") < at {
                 low = mid + 1;
             } else {
                 high = mid;
@@ -375,8 +587,11 @@ impl<'de> Deserialize<'de> for RecordLog {
                 let message: String = alloc::format!("record {}: {why}", seq.counter());
                 serde::de::Error::custom(message)
             };
+            if seq.counter() > crate::stream::MAX_RESTORED_COUNTER {
+                return Err(refuse("its sequence number is past any a shard reaches"));
+            }
             if !log.accepts(seq) {
-                return Err(refuse("its sequence number names another shard than the records before it"));
+                return Err(refuse("its sequence number does not follow the record before it in the same shard"));
             }
             if bytes.len() > MAX_STORED_RECORD_BYTES {
                 return Err(refuse("it is too large"));
@@ -461,6 +676,93 @@ mod tests {
         }
     }
 
+    /// Client records and generated runs mixed, against a model whose
+    /// generated records are written out as a generator wrote them before
+    /// they were kept as calls: the key drawn, its MD5 in the shard's
+    /// range, the data `"{key} #{serial} "` padded with dots.
+    #[test]
+    fn behaves_as_a_queue_with_generated_runs_between_client_records() {
+        use crate::generated::{GeneratedCall, GeneratorPlan, mark_refused, refusal_bitmap};
+        use crate::generator::KeyDistribution;
+        use crate::rand::Rand;
+
+        let range = HashKeyRange::uniform(2)[0];
+        let plan = Arc::new(GeneratorPlan::new(KeyDistribution::Zipf { distinct_keys: 300 }, 20));
+        let mut rand = Rand::new(5);
+        let mut log = RecordLog::default();
+        let mut model: VecDeque<Record> = VecDeque::new();
+        let mut next = 0u64;
+        let mut serial = 0u64;
+        // (client records, generator calls, trims), rounds that fill and
+        // seal blocks of both kinds, interrupt them, and empty the log.
+        for (clients, calls, trims) in
+            [(3, 2, 1), (0, 70, 0), (CHUNK + 5, 1, 100), (0, 3, 4000), (10, 0, 0), (0, 130, 9000), (1, 1, 0)]
+        {
+            for _ in 0..clients {
+                push(&mut log, &record(next));
+                model.push_back(record(next));
+                next += 1;
+            }
+            for call_idx in 0..calls {
+                let arrival = Instant::from_epoch_millis(Instant::SIMULATION_START.epoch_millis() + next / 2);
+                let start = rand.clone();
+                let entries = 100;
+                let mut refused = refusal_bitmap(entries);
+                let mut members = Vec::new();
+                for entry in 0..entries {
+                    let key = plan.draw(&mut rand);
+                    let text =
+                        if key == crate::generated::HOT_KEY { "hot-key".into() } else { alloc::format!("key-{key}") };
+                    if (entry + call_idx) % 7 == 0 {
+                        mark_refused(&mut refused, entry);
+                        continue;
+                    }
+                    if range.contains(HashKey::from_partition_key(&text)) {
+                        let mut data = alloc::format!("{text} #{} ", serial + entry as u64).into_bytes();
+                        data.resize(20, b'.');
+                        members.push(Record::new(
+                            seq(next + members.len() as u64),
+                            arrival,
+                            &text,
+                            None,
+                            &data,
+                            Encryption::None,
+                        ));
+                    }
+                }
+                let call = GeneratedCall::new(plan.clone(), (start, serial), arrival, entries, Some(refused));
+                serial += entries as u64;
+                if members.is_empty() {
+                    continue;
+                }
+                log.push_generated(seq(next), range, Arc::new(call), members.len());
+                next += members.len() as u64;
+                model.extend(members);
+            }
+            for _ in 0..trims.min(model.len()) {
+                log.pop_front();
+                model.pop_front();
+            }
+            assert_eq!(log.len(), model.len());
+            assert!(log.iter().eq(model.iter().cloned()), "records differ");
+            for start in [0, 1, 49, 50, 51, CHUNK, model.len() / 2, model.len().saturating_sub(1), model.len()] {
+                let expected: Vec<u64> = counters(model.iter().skip(start).cloned());
+                assert_eq!(counters(log.iter_from(start)), expected, "from {start}");
+                assert_eq!(log.get(start).as_ref(), model.get(start));
+                assert_eq!(log.counter(start), model.get(start).map(|r| r.sequence_number().counter()));
+                assert_eq!(log.arrival(start), model.get(start).map(Record::approximate_arrival));
+            }
+            for target in [0, next / 3, next.saturating_sub(1), next] {
+                let expected = model.partition_point(|r| r.sequence_number().counter() < target);
+                assert_eq!(log.position_of_counter(target), expected);
+                let at = Instant::from_epoch_millis(Instant::SIMULATION_START.epoch_millis() + target / 2);
+                let expected = model.partition_point(|r| r.approximate_arrival() < at);
+                assert_eq!(log.position_of_arrival(at), expected);
+            }
+        }
+        assert!(next > 5000, "the rounds wrote {next} records");
+    }
+
     /// Issue 13: a record put by a client costs at most 32 bytes beyond its
     /// partition key and data (and its explicit hash key's 16, if it has
     /// one), counted by the log's own footprint, chunk costs included.
@@ -512,7 +814,7 @@ mod tests {
             push(&mut log, &record(counter));
         }
         let mut earlier = log.clone();
-        assert!(Arc::ptr_eq(&log.chunks[0], &earlier.chunks[0]));
+        assert!(Arc::ptr_eq(&log.sealed[0].block, &earlier.sealed[0].block));
         push(&mut log, &record(n));
         log.pop_front();
         assert_eq!(earlier.len(), n as usize);
@@ -552,6 +854,6 @@ mod tests {
         );
         let json = serde_json::to_value([record(1), other_shard]).unwrap();
         let err = alloc::string::ToString::to_string(&serde_json::from_value::<RecordLog>(json).unwrap_err());
-        assert!(err.starts_with("record 9: its sequence number names another shard"), "{err}");
+        assert!(err.starts_with("record 9: its sequence number does not follow"), "{err}");
     }
 }

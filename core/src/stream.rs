@@ -13,6 +13,7 @@ use core::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::generated::GeneratedCall;
 use crate::hash::{HashKey, HashKeyRange};
 use crate::kms::{EncryptionType, KeyId};
 use crate::limits;
@@ -396,6 +397,15 @@ impl Shard {
         sequence_number
     }
 
+    /// Stores the `count` entries of a generator's `call` whose hash keys
+    /// lie in the shard's range, the ones the service accepted, in call order.
+    pub(crate) fn append_generated(&mut self, call: Arc<GeneratedCall>, count: usize) {
+        debug_assert!(self.is_open(), "append to closed shard={}", self.id);
+        let first = self.sequence_number(self.next_counter);
+        self.next_counter += count as u64;
+        self.records.push_generated(first, self.range, call, count);
+    }
+
     /// The sequence number the next record will get: the nonce for its encryption.
     pub(crate) fn peek_sequence_number(&self) -> SequenceNumber {
         self.sequence_number(self.next_counter)
@@ -652,7 +662,7 @@ impl Stream {
 /// so that counters stay exact as JavaScript numbers and the `+= 1` that
 /// issues the next one never overflows. (A shard taking 1,000 records a
 /// second reaches it in 285,000 years.)
-const MAX_RESTORED_COUNTER: u64 = 1 << 53;
+pub(crate) const MAX_RESTORED_COUNTER: u64 = 1 << 53;
 /// The highest next shard index a restored snapshot may hold: half the ids,
 /// leaving two billion for resharding (at most 20,000 new shards a call) so
 /// that `add_shard`'s `+= 1` does not overflow.
@@ -705,6 +715,24 @@ impl Stream {
             }
             if shard.next_counter > MAX_RESTORED_COUNTER {
                 return Err(alloc::format!("stream {name} shard {id} has counted too many records"));
+            }
+            if let Some(newest) = shard.records.len().checked_sub(1).and_then(|idx| shard.records.counter(idx))
+                && newest.checked_add(1) != Some(shard.next_counter)
+            {
+                return Err(alloc::format!(
+                    "stream {name} shard {id} numbers its next record {}, but its newest record is {newest}",
+                    shard.next_counter
+                ));
+            }
+            for (bucket, budget, rate) in [
+                ("write_bytes", &shard.write_bytes, limits::SHARD_WRITE_BYTES_PER_SEC),
+                ("write_records", &shard.write_records, limits::SHARD_WRITE_RECORDS_PER_SEC),
+                ("read_bytes", &shard.read_bytes, limits::SHARD_READ_BYTES_PER_SEC),
+                ("read_calls", &shard.read_calls, limits::SHARD_READ_CALLS_PER_SEC),
+            ] {
+                budget
+                    .check_restored(bucket, rate, now)
+                    .map_err(|err| alloc::format!("stream {name} shard {id} {err}"))?;
             }
             for record in shard.records.iter() {
                 record

@@ -5,6 +5,8 @@
 //! which is how Kinesis's per-second limits behave to a producer. Levels are
 //! kept in thousandths of a unit so that refill per millisecond is exact.
 
+use alloc::string::String;
+
 use serde::{Deserialize, Serialize};
 
 use crate::time::Instant;
@@ -51,6 +53,28 @@ impl TokenBucket {
     pub(crate) fn take(&mut self, now: Instant, amount: u64) {
         self.refill(now);
         self.level_milli -= amount as i64 * 1000;
+    }
+
+    /// That a restored bucket is one of `rate` a second, as every bucket of
+    /// its kind is, holds at most a second's worth, owes at most the
+    /// largest read's worth, and was last refilled no later than `now`:
+    /// checked on a restored snapshot, as a rate past the limits would
+    /// overflow the arithmetic above. `name` names it in the refusal.
+    pub(crate) fn check_restored(&self, name: &str, rate: u64, now: Instant) -> Result<(), String> {
+        if self.rate_per_sec != rate as i64 {
+            return Err(alloc::format!("has a {name} budget of {} a second, not {rate}", self.rate_per_sec));
+        }
+        // A take of up to 16 MiB at once can leave a bucket in debt.
+        const MOST_DEBT_MILLI: i64 = 16 * 1024 * 1024 * 1000;
+        if self.level_milli > self.rate_per_sec * 1000 || self.level_milli < -MOST_DEBT_MILLI {
+            let more =
+                if self.level_milli > 0 { "more than a second's worth" } else { "more debt than any call makes" };
+            return Err(alloc::format!("has a {name} budget holding {more}"));
+        }
+        if self.updated > now {
+            return Err(alloc::format!("has a {name} budget refilled after the clock"));
+        }
+        Ok(())
     }
 
     /// Units available now, rounded down.

@@ -14,8 +14,8 @@ use alloc::vec::Vec;
 
 use super::{Call, Kinesis};
 use crate::error::{EfoError, GetRecordsError, GetShardIteratorError, ListError, PutRecordError, StreamOpError};
+use crate::generated::GeneratedBatch;
 use crate::ops_efo::{StreamConsumer, SubscriptionId, SubscriptionRead};
-use crate::ops_records::GeneratedKeys;
 use crate::ops_records::{GetRecordsOutput, GetShardIteratorInput, PutRecordsInput, PutRecordsOutput};
 use crate::ops_streams::{ListShardsInput, ListShardsOutput, ShardFilter, StreamSummary};
 use crate::stream::{ShardId, ShardView};
@@ -85,16 +85,10 @@ impl<'a> KinesisClient<'a> {
         self.kinesis.put_records(self.call, input)
     }
 
-    /// A generator's `PutRecords`: keys and data it makes again on demand
-    /// (see `Kinesis::put_generated`); the stored and the throttled counts.
-    pub(crate) fn put_generated(
-        &mut self,
-        stream_name: &str,
-        keys: &GeneratedKeys,
-        data_bytes: usize,
-        data: impl FnMut(usize) -> alloc::vec::Vec<u8>,
-    ) -> Result<(u64, u64), PutRecordError> {
-        self.kinesis.put_generated(self.call, stream_name, keys, data_bytes, data)
+    /// A generator's `PutRecords`, of keys it drew and data it makes again
+    /// on demand (see `Kinesis::put_generated`); the stored and the throttled counts.
+    pub(crate) fn put_generated(&mut self, batch: GeneratedBatch<'_>) -> Result<(u64, u64), PutRecordError> {
+        self.kinesis.put_generated(self.call, batch)
     }
 
     pub(crate) fn register_stream_consumer(

@@ -135,6 +135,9 @@ impl Simulation {
         if self.kinesis.metrics.newest_second() > self.now.epoch_millis() / 1000 {
             return Err("it has metrics from after its clock".into());
         }
+        for subscription in &self.kinesis.subscriptions {
+            subscription.check_restored(self.now)?;
+        }
         self.kinesis_calls.check_restored(self.now)?;
         self.check_lambda_invariants()?;
         self.s3.check_invariants(self.now)?;

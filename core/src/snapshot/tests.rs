@@ -257,6 +257,33 @@ fn crafted() -> Vec<(&'static str, Craft, &'static str)> {
             },
             "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
         ),
+        // Found by `mutated_snapshots_never_panic_or_hang`: a rate past the
+        // limit overflowed the bucket's arithmetic.
+        (
+            "a shard write budget of 7e15 bytes a second",
+            |s| s["streams"]["orders"]["shards"][0]["write_bytes"]["rate_per_sec"] = json!(7_094_901_566_811_420u64),
+            "has a write_bytes budget of 7094901566811420 a second, not 1048576",
+        ),
+        (
+            "a shard read budget above a second's worth",
+            |s| s["streams"]["orders"]["shards"][1]["read_calls"]["level_milli"] = json!(i64::MAX),
+            "has a read_calls budget holding more than a second's worth",
+        ),
+        // A shard numbers its records one by one, so its next number follows its newest record.
+        (
+            "a next record number far past the newest record",
+            |s| s["streams"]["orders"]["shards"][0]["next_counter"] = json!(7_094_901_566_811_420u64),
+            "numbers its next record 7094901566811420, but its newest record is",
+        ),
+        (
+            "a gap between two records' numbers",
+            |s| {
+                let records = s["streams"]["orders"]["shards"][0]["records"].as_array_mut().unwrap();
+                let last = records.len() - 1;
+                records[last]["counter"] = json!(records[last]["counter"].as_u64().unwrap() + 1);
+            },
+            "does not follow the record before it",
+        ),
         // Version 1 had room for a producer or application taken out to run.
         ("an empty producer slot", |s| s["producers"] = json!([null]), "it has an empty producer slot"),
         ("an empty KCL application slot", |s| s["applications"] = json!([null]), "empty KCL application slot"),

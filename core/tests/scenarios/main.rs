@@ -3,6 +3,7 @@
 mod bounds;
 mod clients;
 mod fan_out;
+mod generated;
 mod hot_cold;
 mod lifecycle;
 mod reads;

@@ -1,0 +1,317 @@
+//! Records a traffic generator writes, kept as the calls that made them.
+//!
+//! A generated record is a function of the generator's plan and of where
+//! its random draws were: its partition key is the next draw from the key
+//! distribution, and its data names the key and the record's serial. So a
+//! shard need not store it. For each `PutRecords` call a generator makes, a
+//! shard keeps one [`GeneratedCall`] shared with the call's other shards
+//! (the random state before the call's first draw, its first serial, when
+//! it arrived, which entries were refused) and how many of the call's
+//! entries it stored; reading the shard draws the call's keys again and
+//! keeps those whose hash key lies in the shard's range. A simulated day at
+//! 1,000 records a second is 86.4 million records: as records it would take
+//! about 15 GB, as calls about 2 bytes a record.
+//!
+//! Why this is exact: a call happens at one instant, when the open shards
+//! tile the key space, so each entry the service stored went to the one
+//! open shard whose range holds its hash key; and entries are drawn, routed
+//! and numbered in call order, so the shard's records from the call are its
+//! members in entry order, numbered from the first counter it gave the call.
+//!
+//! The plan keeps each key's hash key, so neither writing nor reading a
+//! generated record computes an MD5.
+
+use alloc::boxed::Box;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+
+use crate::generator::KeyDistribution;
+use crate::hash::{HashKey, HashKeyRange};
+use crate::rand::Rand;
+use crate::time::Instant;
+
+/// Which key a generator drew: `key-{index}`, or [`HOT_KEY`].
+pub(crate) type KeyIndex = u32;
+
+/// The index that stands for the key `hot-key`.
+pub(crate) const HOT_KEY: KeyIndex = u32::MAX;
+
+const HOT_KEY_TEXT: &str = "hot-key";
+
+/// What a generator writes, and the tables that make drawing and routing a
+/// key cheap: every key's hash key, and for a Zipf distribution the running
+/// sums of its weights. Shared by the generator and every call it made.
+pub(crate) struct GeneratorPlan {
+    keys: KeyDistribution,
+    record_bytes: u32,
+    /// `zipf_cumulative[k]`: the sum of the weights of keys `0..=k`, in
+    /// fixed point; empty unless the distribution is Zipf.
+    zipf_cumulative: Vec<u64>,
+    /// The hash key of `key-{index}`, by index.
+    hash_keys: Vec<HashKey>,
+    hot_hash_key: HashKey,
+}
+
+impl GeneratorPlan {
+    /// The plan for `keys` and `record_bytes`, which `GeneratorConfig::validate`
+    /// has checked: one MD5 for each distinct key.
+    pub(crate) fn new(keys: KeyDistribution, record_bytes: u32) -> GeneratorPlan {
+        const SCALE: u64 = 1 << 32;
+        let distinct_keys = match keys {
+            KeyDistribution::Uniform { distinct_keys }
+            | KeyDistribution::Zipf { distinct_keys }
+            | KeyDistribution::HotKey { distinct_keys, .. } => distinct_keys,
+        };
+        let zipf_cumulative = match keys {
+            KeyDistribution::Zipf { distinct_keys } => {
+                let mut cumulative = 0;
+                (1..=u64::from(distinct_keys))
+                    .map(|k| {
+                        cumulative += SCALE / k;
+                        cumulative
+                    })
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        let mut text = Vec::new();
+        let hash_keys = (0..distinct_keys)
+            .map(|index| {
+                text.clear();
+                write_key(index, &mut text);
+                HashKey::from_partition_key(core::str::from_utf8(&text).expect("ASCII"))
+            })
+            .collect();
+        GeneratorPlan {
+            keys,
+            record_bytes,
+            zipf_cumulative,
+            hash_keys,
+            hot_hash_key: HashKey::from_partition_key(HOT_KEY_TEXT),
+        }
+    }
+
+    pub(crate) fn record_bytes(&self) -> usize {
+        self.record_bytes as usize
+    }
+
+    /// Draws the next key.
+    pub(crate) fn draw(&self, rand: &mut Rand) -> KeyIndex {
+        match self.keys {
+            KeyDistribution::Uniform { distinct_keys } => rand.rand_range(0..distinct_keys),
+            KeyDistribution::HotKey { hot_percent, distinct_keys } => {
+                if rand.rand_range(0..100) < hot_percent {
+                    return HOT_KEY;
+                }
+                rand.rand_range(0..distinct_keys)
+            }
+            KeyDistribution::Zipf { .. } => self.draw_zipf(rand),
+        }
+    }
+
+    /// Key index `k - 1` with probability proportional to 1/k, by inverse
+    /// transform over the harmonic weights, in fixed point so that every
+    /// platform draws the same keys.
+    fn draw_zipf(&self, rand: &mut Rand) -> KeyIndex {
+        let total = *self.zipf_cumulative.last().expect("at least one key");
+        let target = ((u128::from(rand.rand_u32()) * u128::from(total)) >> 32) as u64;
+        // The first key whose cumulative weight passes the target.
+        self.zipf_cumulative.partition_point(|&c| c <= target) as KeyIndex
+    }
+
+    /// The partition key's length in bytes.
+    pub(crate) fn key_len(&self, key: KeyIndex) -> usize {
+        match key {
+            HOT_KEY => HOT_KEY_TEXT.len(),
+            index => "key-".len() + decimal_digits(u64::from(index)),
+        }
+    }
+
+    pub(crate) fn hash_key(&self, key: KeyIndex) -> HashKey {
+        match key {
+            HOT_KEY => self.hot_hash_key,
+            index => self.hash_keys[index as usize],
+        }
+    }
+
+    /// Writes record `serial`'s partition key and then its data onto the
+    /// end of `out`: `record_bytes` of data that say which record this is,
+    /// so that a learner inspecting one can tell generated records apart
+    /// (`key-3 #42 ....`).
+    pub(crate) fn write_record(&self, key: KeyIndex, serial: u64, out: &mut Vec<u8>) {
+        let start = out.len();
+        match key {
+            HOT_KEY => out.extend_from_slice(HOT_KEY_TEXT.as_bytes()),
+            index => write_key(index, out),
+        }
+        let key_end = out.len();
+        out.extend_from_within(start..key_end);
+        out.extend_from_slice(b" #");
+        write_decimal(serial, out);
+        out.push(b' ');
+        out.resize(key_end + self.record_bytes(), b'.');
+    }
+}
+
+fn write_key(index: KeyIndex, out: &mut Vec<u8>) {
+    out.extend_from_slice(b"key-");
+    write_decimal(u64::from(index), out);
+}
+
+fn decimal_digits(mut n: u64) -> usize {
+    let mut digits = 1;
+    while n >= 10 {
+        n /= 10;
+        digits += 1;
+    }
+    digits
+}
+
+fn write_decimal(n: u64, out: &mut Vec<u8>) {
+    let digits = decimal_digits(n);
+    let start = out.len();
+    out.resize(start + digits, b'0');
+    let mut rest = n;
+    for at in (start..start + digits).rev() {
+        out[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+}
+
+/// One `PutRecords` call of a generator, as it sends it.
+pub(crate) struct GeneratedBatch<'a> {
+    pub(crate) stream_name: &'a str,
+    pub(crate) plan: &'a Arc<GeneratorPlan>,
+    /// The generator's random state before it drew `keys`.
+    pub(crate) rand: Rand,
+    /// The serial of the first entry.
+    pub(crate) first_serial: u64,
+    pub(crate) keys: &'a [KeyIndex],
+}
+
+/// One `PutRecords` call of a generator, as the shards that stored its
+/// entries keep it.
+pub(crate) struct GeneratedCall {
+    plan: Arc<GeneratorPlan>,
+    /// The generator's random state before the call's first draw.
+    rand: Rand,
+    /// The serial of the call's first entry.
+    first_serial: u64,
+    arrival: Instant,
+    entries: u16,
+    /// Bit `i` set: entry `i` was refused. `None` when none was.
+    refused: Option<Box<[u64]>>,
+}
+
+impl GeneratedCall {
+    /// A call of `entries` entries, `refused` saying which the service refused.
+    pub(crate) fn new(
+        plan: Arc<GeneratorPlan>,
+        (rand, first_serial): (Rand, u64),
+        arrival: Instant,
+        entries: usize,
+        refused: Option<Box<[u64]>>,
+    ) -> GeneratedCall {
+        let entries = u16::try_from(entries).expect("a call has at most 500 entries");
+        GeneratedCall { plan, rand, first_serial, arrival, entries, refused }
+    }
+
+    pub(crate) fn arrival(&self) -> Instant {
+        self.arrival
+    }
+
+    /// The entries a shard of `range` stored, in call order, with their keys.
+    pub(crate) fn members(&self, range: HashKeyRange) -> impl Iterator<Item = (u16, KeyIndex)> + '_ {
+        let mut rand = self.rand.clone();
+        (0..self.entries).filter_map(move |entry| {
+            let key = self.plan.draw(&mut rand);
+            let refused =
+                self.refused.as_ref().is_some_and(|bits| bits[usize::from(entry) / 64] >> (entry % 64) & 1 == 1);
+            (!refused && range.contains(self.plan.hash_key(key))).then_some((entry, key))
+        })
+    }
+
+    /// Writes member `entry`'s partition key and data onto `out`; returns the key's length.
+    pub(crate) fn write_member(&self, (entry, key): (u16, KeyIndex), out: &mut Vec<u8>) -> u32 {
+        self.plan.write_record(key, self.first_serial.saturating_add(u64::from(entry)), out);
+        self.plan.key_len(key) as u32
+    }
+
+    /// The memory the call takes, with its refused entries.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        2 * core::mem::size_of::<usize>()
+            + core::mem::size_of::<GeneratedCall>()
+            + self.refused.as_ref().map_or(0, |bits| bits.len() * core::mem::size_of::<u64>())
+    }
+}
+
+/// A bitmap of `entries` bits, all clear.
+pub(crate) fn refusal_bitmap(entries: usize) -> Box<[u64]> {
+    alloc::vec![0; entries.div_ceil(64)].into_boxed_slice()
+}
+
+/// Sets bit `entry` of `bits`.
+pub(crate) fn mark_refused(bits: &mut [u64], entry: usize) {
+    bits[entry / 64] |= 1 << (entry % 64);
+}
+
+#[cfg(test)]
+mod tests {
+    use alloc::string::String;
+
+    use super::*;
+
+    /// The data a generator's record had before records were kept as
+    /// calls: `format!("{key} #{serial} ")`, padded with dots or cut to
+    /// the record size.
+    fn payload(key: &str, serial: u64, record_bytes: usize) -> Vec<u8> {
+        let mut data = alloc::format!("{key} #{serial} ").into_bytes();
+        data.resize(record_bytes, b'.');
+        data
+    }
+
+    #[test]
+    fn keys_and_data_are_written_as_text() {
+        let plan = GeneratorPlan::new(KeyDistribution::HotKey { hot_percent: 50, distinct_keys: 20_000 }, 24);
+        for (key, text) in [(0, "key-0"), (9, "key-9"), (10, "key-10"), (19_999, "key-19999"), (HOT_KEY, "hot-key")] {
+            for (serial, record_bytes) in [(0u64, 24usize), (1234567890123, 24), (5, 3)] {
+                let plan = GeneratorPlan { record_bytes: record_bytes as u32, ..GeneratorPlan::new(plan.keys, 1) };
+                let mut out = alloc::vec![b'x'];
+                plan.write_record(key, serial, &mut out);
+                let mut expected = alloc::vec![b'x'];
+                expected.extend_from_slice(text.as_bytes());
+                expected.extend(payload(text, serial, record_bytes));
+                assert_eq!(String::from_utf8(out).unwrap(), String::from_utf8(expected).unwrap());
+                assert_eq!(plan.key_len(key), text.len());
+                assert_eq!(plan.hash_key(key), HashKey::from_partition_key(text));
+            }
+        }
+    }
+
+    /// A call's members are the entries of the shard's range that were not
+    /// refused, in call order, drawn as the generator drew them.
+    #[test]
+    fn members_are_the_shards_unrefused_entries_in_order() {
+        let plan = Arc::new(GeneratorPlan::new(KeyDistribution::Uniform { distinct_keys: 1000 }, 10));
+        let mut rand = Rand::new(42);
+        let start = rand.clone();
+        let keys: Vec<KeyIndex> = (0..130).map(|_| plan.draw(&mut rand)).collect();
+        let mut refused = refusal_bitmap(keys.len());
+        for entry in [3, 64, 65, 129] {
+            mark_refused(&mut refused, entry);
+        }
+        let call = GeneratedCall::new(plan.clone(), (start, 7), Instant::SIMULATION_START, keys.len(), Some(refused));
+        let halves = HashKeyRange::uniform(2);
+        let mut all = Vec::new();
+        for range in halves {
+            let members: Vec<(u16, KeyIndex)> = call.members(range).collect();
+            let expected: Vec<(u16, KeyIndex)> = (0..keys.len() as u16)
+                .map(|e| (e, keys[usize::from(e)]))
+                .filter(|&(e, k)| ![3, 64, 65, 129].contains(&e) && range.contains(plan.hash_key(k)))
+                .collect();
+            assert_eq!(members, expected);
+            all.extend(members);
+        }
+        assert_eq!(all.len(), keys.len() - 4, "each unrefused entry in exactly one half");
+    }
+}

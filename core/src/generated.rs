@@ -272,10 +272,11 @@ mod tests {
 
     #[test]
     fn keys_and_data_are_written_as_text() {
-        let plan = GeneratorPlan::new(KeyDistribution::HotKey { hot_percent: 50, distinct_keys: 20_000 }, 24);
+        let keys = KeyDistribution::HotKey { hot_percent: 50, distinct_keys: 20_000 };
+        let plans = [GeneratorPlan::new(keys, 24), GeneratorPlan::new(keys, 3)];
         for (key, text) in [(0, "key-0"), (9, "key-9"), (10, "key-10"), (19_999, "key-19999"), (HOT_KEY, "hot-key")] {
-            for (serial, record_bytes) in [(0u64, 24usize), (1234567890123, 24), (5, 3)] {
-                let plan = GeneratorPlan { record_bytes: record_bytes as u32, ..GeneratorPlan::new(plan.keys, 1) };
+            for (serial, plan) in [(0u64, &plans[0]), (1234567890123, &plans[0]), (5, &plans[1])] {
+                let record_bytes = plan.record_bytes();
                 let mut out = alloc::vec![b'x'];
                 plan.write_record(key, serial, &mut out);
                 let mut expected = alloc::vec![b'x'];

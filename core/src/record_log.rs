@@ -621,8 +621,37 @@ mod tests {
         let data = alloc::format!("data of {counter}");
         let explicit = counter.is_multiple_of(3).then_some(HashKey(u128::from(counter) << 64));
         let encryption = if counter.is_multiple_of(5) { Encryption::AtRest(1) } else { Encryption::None };
-        let arrival = Instant::from_epoch_millis(Instant::SIMULATION_START.epoch_millis() + counter / 2);
+        let arrival = arrival_of(counter);
         Record::new(seq(counter), arrival, &key, explicit, data.as_bytes(), encryption)
+    }
+
+    /// The arrival of the record of `counter` in these tests: two a millisecond.
+    fn arrival_of(counter: u64) -> Instant {
+        Instant::from_epoch_millis(Instant::SIMULATION_START.epoch_millis() + counter / 2)
+    }
+
+    /// That `log` holds `model`'s records, read whole, from the ends, the
+    /// middle and `starts`, by index, and found by counter and arrival up to
+    /// `next`, the counter after the newest record ever written.
+    fn assert_reads_as(log: &RecordLog, model: &VecDeque<Record>, starts: &[usize], next: u64) {
+        assert_eq!(log.len(), model.len());
+        assert_eq!(log.is_empty(), model.is_empty());
+        assert!(log.iter().eq(model.iter().cloned()), "records differ");
+        let ends = [0, 1, model.len() / 2, model.len().saturating_sub(1), model.len()];
+        for start in ends.into_iter().chain(starts.iter().copied()) {
+            let expected: Vec<u64> = counters(model.iter().skip(start).cloned());
+            assert_eq!(counters(log.iter_from(start)), expected, "from {start}");
+            assert_eq!(log.get(start).as_ref(), model.get(start));
+            assert_eq!(log.counter(start), model.get(start).map(|r| r.sequence_number().counter()));
+            assert_eq!(log.arrival(start), model.get(start).map(Record::approximate_arrival));
+        }
+        for target in [0, next / 3, next.saturating_sub(1), next] {
+            let expected = model.partition_point(|r| r.sequence_number().counter() < target);
+            assert_eq!(log.position_of_counter(target), expected);
+            let at = arrival_of(target);
+            let expected = model.partition_point(|r| r.approximate_arrival() < at);
+            assert_eq!(log.position_of_arrival(at), expected);
+        }
     }
 
     fn push(log: &mut RecordLog, record: &Record) {
@@ -656,23 +685,7 @@ mod tests {
                 log.pop_front();
                 model.pop_front();
             }
-            assert_eq!(log.len(), model.len());
-            assert_eq!(log.is_empty(), model.is_empty());
-            assert!(log.iter().eq(model.iter().cloned()), "records differ");
-            for start in [0, 1, c - 1, c, c + 1, model.len() / 2, model.len().saturating_sub(1), model.len()] {
-                let expected: Vec<u64> = counters(model.iter().skip(start).cloned());
-                assert_eq!(counters(log.iter_from(start)), expected, "from {start}");
-                assert_eq!(log.get(start).as_ref(), model.get(start));
-                assert_eq!(log.counter(start), model.get(start).map(|r| r.sequence_number().counter()));
-                assert_eq!(log.arrival(start), model.get(start).map(Record::approximate_arrival));
-            }
-            for target in [0, next / 3, next.saturating_sub(1), next] {
-                let expected = model.partition_point(|r| r.sequence_number().counter() < target);
-                assert_eq!(log.position_of_counter(target), expected);
-                let at = record(target).approximate_arrival();
-                let expected = model.partition_point(|r| r.approximate_arrival() < at);
-                assert_eq!(log.position_of_arrival(at), expected);
-            }
+            assert_reads_as(&log, &model, &[c - 1, c, c + 1], next);
         }
     }
 
@@ -704,7 +717,7 @@ mod tests {
                 next += 1;
             }
             for call_idx in 0..calls {
-                let arrival = Instant::from_epoch_millis(Instant::SIMULATION_START.epoch_millis() + next / 2);
+                let arrival = arrival_of(next);
                 let start = rand.clone();
                 let entries = 100;
                 let mut refused = refusal_bitmap(entries);
@@ -743,22 +756,7 @@ mod tests {
                 log.pop_front();
                 model.pop_front();
             }
-            assert_eq!(log.len(), model.len());
-            assert!(log.iter().eq(model.iter().cloned()), "records differ");
-            for start in [0, 1, 49, 50, 51, CHUNK, model.len() / 2, model.len().saturating_sub(1), model.len()] {
-                let expected: Vec<u64> = counters(model.iter().skip(start).cloned());
-                assert_eq!(counters(log.iter_from(start)), expected, "from {start}");
-                assert_eq!(log.get(start).as_ref(), model.get(start));
-                assert_eq!(log.counter(start), model.get(start).map(|r| r.sequence_number().counter()));
-                assert_eq!(log.arrival(start), model.get(start).map(Record::approximate_arrival));
-            }
-            for target in [0, next / 3, next.saturating_sub(1), next] {
-                let expected = model.partition_point(|r| r.sequence_number().counter() < target);
-                assert_eq!(log.position_of_counter(target), expected);
-                let at = Instant::from_epoch_millis(Instant::SIMULATION_START.epoch_millis() + target / 2);
-                let expected = model.partition_point(|r| r.approximate_arrival() < at);
-                assert_eq!(log.position_of_arrival(at), expected);
-            }
+            assert_reads_as(&log, &model, &[49, 50, 51, CHUNK], next);
         }
         assert!(next > 5000, "the rounds wrote {next} records");
     }

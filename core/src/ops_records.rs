@@ -272,9 +272,24 @@ fn count_write(
     (cost, mode): (&mut CostMeter, CapacityMode),
     (key_len, data_len): (usize, usize),
 ) {
+    tally_writes(tally, shard.id, 1, (key_len + data_len) as u64);
+    charge_write(now, shard, (cost, mode), (key_len, data_len));
+}
+
+/// Adds `records` stored writes of `bytes` in all to `shard`'s series.
+fn tally_writes(tally: &mut Tally, shard: ShardId, records: u64, bytes: u64) {
+    tally.add(MetricName::IncomingBytes, Some(shard), bytes as f64);
+    tally.add(MetricName::IncomingRecords, Some(shard), records as f64);
+}
+
+/// The part of [`count_write`] that is not the tally: the budget and the bill.
+fn charge_write(
+    now: Instant,
+    shard: &mut Shard,
+    (cost, mode): (&mut CostMeter, CapacityMode),
+    (key_len, data_len): (usize, usize),
+) {
     let bytes = (key_len + data_len) as u64;
-    tally.add(MetricName::IncomingBytes, Some(shard.id), bytes as f64);
-    tally.add(MetricName::IncomingRecords, Some(shard.id), 1.0);
     cost.record_put(mode, data_len as u64);
     shard.write_bytes.take(now, bytes);
     shard.write_records.take(now, 1);
@@ -437,19 +452,19 @@ impl Kinesis {
         let encrypted = stream.encryption_key.is_some();
         // Throttled entries per shard, added to the tally after the loop.
         let mut throttled: Vec<(ShardId, u64)> = Vec::new();
-        // Entries kept as the call, per shard (by index), and those refused.
-        let mut kept: Vec<(usize, usize)> = Vec::new();
+        // Entries kept as the call, per shard (by index) with their bytes,
+        // and those refused.
+        let mut kept: Vec<(usize, usize, u64)> = Vec::new();
         let mut refused: Option<Box<[u64]>> = None;
         let mut stored = 0u64;
         let mut record = Vec::new();
         for (idx, &key) in keys.iter().enumerate() {
-            let routing = plan.hash_key(key);
             let key_len = plan.key_len(key);
             let bytes = (key_len + data_bytes) as u64;
             let shard_idx = stream
                 .shards
                 .iter()
-                .position(|s| s.is_open() && s.range.contains(routing))
+                .position(|s| s.is_open() && plan.routes_to(key, s.range))
                 .expect("open shards tile the key space");
             let Stream { shards, tally, cost, mode, .. } = &mut *stream;
             let shard = &mut shards[shard_idx];
@@ -460,13 +475,22 @@ impl Kinesis {
                     plan.write_record(key, first_serial.saturating_add(idx as u64), &mut record);
                     let (key_text, data) = record.split_at(key_len);
                     let key_text = core::str::from_utf8(key_text).expect("generated keys are ASCII");
-                    write(stream, now, key_text, (routing, None), data).expect("the shard's budget was just checked");
+                    write(stream, now, key_text, (plan.hash_key(key), None), data).expect("the shard's budget was just checked");
                     continue;
                 }
-                count_write(now, shard, tally.at(now), (cost, *mode), (key_len, data_bytes));
-                match kept.iter_mut().find(|(shard, _)| *shard == shard_idx) {
-                    Some((_, n)) => *n += 1,
-                    None => kept.push((shard_idx, 1)),
+                charge_write(now, shard, (cost, *mode), (key_len, data_bytes));
+                match kept.iter_mut().find(|kept| kept.0 == shard_idx) {
+                    Some((_, n, stored_bytes)) => {
+                        *n += 1;
+                        *stored_bytes += bytes;
+                    }
+                    None => {
+                        // Opens the shard's series where a one-by-one count
+                        // would have (see the throttled entries below); the
+                        // call's totals reach them after the loop.
+                        tally_writes(tally.at(now), shard.id, 0, 0);
+                        kept.push((shard_idx, 1, bytes));
+                    }
                 }
                 continue;
             }
@@ -483,13 +507,15 @@ impl Kinesis {
                 }
             }
         }
+        let tally = stream.tally.at(now);
         if !kept.is_empty() {
             let call = Arc::new(GeneratedCall::new(plan.clone(), (rand, first_serial), now, count, refused));
-            for (shard_idx, n) in kept {
-                stream.shards[shard_idx].append_generated(call.clone(), n);
+            for (shard_idx, n, bytes) in kept {
+                let shard = &mut stream.shards[shard_idx];
+                tally_writes(tally, shard.id, n as u64, bytes);
+                shard.append_generated(call.clone(), n);
             }
         }
-        let tally = stream.tally.at(now);
         for &(shard, n) in &throttled {
             tally.add(MetricName::WriteProvisionedThroughputExceeded, Some(shard), n as f64);
         }

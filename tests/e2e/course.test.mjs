@@ -25,9 +25,12 @@ describe('course', () => {
     const { context, page, problems } = await openPage(undefined, '/', '.lesson-card');
     assert.equal(await page.locator('.lesson-card.complete').count(), 0);
     await page.screenshot({ path: join(ARTIFACTS, 'course-map.png'), fullPage: true });
+    assert.match(await page.title(), /^Shardlab — /, 'the map is the site');
+    const firstTitle = (await page.locator('.lesson-card a').first().textContent()).trim();
     await page.locator('.lesson-card a').first().click();
     for (let n = 0; n < 3; n++) {
       await page.locator('.lane').first().waitFor();
+      if (n === 0) assert.equal(await page.title(), `${firstTitle} · Shardlab`, 'a lesson tab is named after the lesson');
       await completeLesson(page, await lessonIdOf(page));
       if (n < 2) await page.locator('.lesson-nav a[rel=next]').click();
     }

@@ -35,8 +35,16 @@ pub fn sequence_tail(sequence_number: &str, n: usize) -> String {
 /// The time of day, `HH:MM:SS.mmm`, from an ISO 8601 instant.
 pub fn clock(instant: Instant) -> String {
     let text = instant.to_string();
-    text[11..23].to_string()
+    let time_of_day = &text[11..23];
+    // Past the first day the time of day alone repeats: a learner who runs
+    // a day of retention must see that a day went by.
+    match instant.saturating_since(Instant::SIMULATION_START).as_millis() / MILLIS_PER_DAY {
+        0 => time_of_day.to_string(),
+        days => format!("day {} {time_of_day}", days + 1),
+    }
 }
+
+const MILLIS_PER_DAY: u64 = 24 * 60 * 60 * 1000;
 
 /// `1 record`, `2 records`.
 pub fn plural(n: usize, noun: &str) -> String {
@@ -133,7 +141,15 @@ mod tests {
     }
 
     #[test]
-    fn clock_shows_time_of_day() {
-        assert_eq!(clock(Instant::SIMULATION_START), "00:00:00.000");
+    fn clock_shows_time_of_day_and_after_the_first_day_which_day() {
+        let start = Instant::SIMULATION_START;
+        for (since, text) in [
+            (Duration::ZERO, "00:00:00.000"),
+            (Duration::from_millis(MILLIS_PER_DAY - 1), "23:59:59.999"),
+            (Duration::from_millis(MILLIS_PER_DAY), "day 2 00:00:00.000"),
+            (Duration::from_hours(24 * 6 + 3) + Duration::from_millis(250), "day 7 03:00:00.250"),
+        ] {
+            assert_eq!(clock(start + since), text);
+        }
     }
 }

@@ -41,7 +41,11 @@ pub fn App() -> impl IntoView {
         Err(err) => return view! { <Fatal message=err.to_string() /> }.into_any(),
     };
     let position = |id: &str| outline.lessons.iter().position(|lesson| lesson.id == id);
-    match Route::current() {
+    let route = Route::current();
+    if let Some(document) = web_sys::window().and_then(|window| window.document()) {
+        document.set_title(&page_title(&route, &outline));
+    }
+    match route {
         Route::CourseMap => view! { <CourseMap outline=outline /> }.into_any(),
         Route::Lesson { id, step } => match position(&id) {
             Some(index) => lesson_page(outline.clone(), index, step.unwrap_or(0), None),
@@ -56,6 +60,23 @@ pub fn App() -> impl IntoView {
             None => view! { <CourseMap outline=outline /> }.into_any(),
         },
         Route::Sandbox => view! { <SandboxPage /> }.into_any(),
+    }
+}
+
+/// The tab's title on `route`: the page first, so that tabs and history
+/// entries of different lessons tell apart.
+fn page_title(route: &Route, outline: &Outline) -> String {
+    const SITE: &str = "Shardlab";
+    let lesson = |id: &str| outline.lessons.iter().find(|lesson| lesson.id == id).map(|lesson| lesson.title.as_str());
+    let page = match route {
+        Route::Lesson { id, .. } | Route::Embed { id, .. } => lesson(id),
+        Route::Exam => outline.exam.as_ref().map(|exam| exam.title.as_str()),
+        Route::Sandbox => Some("Sandbox"),
+        Route::CourseMap => None,
+    };
+    match page {
+        Some(page) => format!("{page} · {SITE}"),
+        None => format!("{SITE} — learn streaming data hands-on"),
     }
 }
 
@@ -81,6 +102,25 @@ fn Fatal(message: String) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn each_page_has_its_own_title() {
+        let outline = course::outline().unwrap();
+        let first = &outline.lessons[0];
+        let lesson = |id: &str| Route::Lesson { id: id.into(), step: None };
+        for (route, title) in [
+            (Route::CourseMap, "Shardlab — learn streaming data hands-on".to_string()),
+            (lesson(&first.id), format!("{} · Shardlab", first.title)),
+            (Route::Embed { id: first.id.clone(), origin: None }, format!("{} · Shardlab", first.title)),
+            (lesson("no-such-lesson"), "Shardlab — learn streaming data hands-on".to_string()),
+            (Route::Exam, format!("{} · Shardlab", outline.exam.as_ref().unwrap().title)),
+            (Route::Sandbox, "Sandbox · Shardlab".to_string()),
+        ] {
+            assert_eq!(page_title(&route, &outline), title, "{route:?}");
+        }
+    }
+
     /// The outline the build embedded is the one of the course in
     /// `lessons/data`; the lessons' bodies are `course-files`' (tested in
     /// the lessons crate).

@@ -191,15 +191,32 @@ fn decimal_digits(n: u64) -> usize {
     n.checked_ilog10().map_or(1, |log| log as usize + 1)
 }
 
+/// Writes `n` in decimal, two digits a division: every generated record
+/// read writes its key's index and its serial.
 fn write_decimal(n: u64, out: &mut Vec<u8>) {
-    let digits = decimal_digits(n);
-    let start = out.len();
-    out.resize(start + digits, b'0');
+    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+        2021222324252627282930313233343536373839\
+        4041424344454647484950515253545556575859\
+        6061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899";
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
     let mut rest = n;
-    for at in (start..start + digits).rev() {
-        out[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
+    while rest >= 100 {
+        let pair = (rest % 100) as usize * 2;
+        rest /= 100;
+        at -= 2;
+        digits[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
     }
+    if rest >= 10 {
+        let pair = rest as usize * 2;
+        at -= 2;
+        digits[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    } else {
+        at -= 1;
+        digits[at] = b'0' + rest as u8;
+    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// One `PutRecords` call of a generator, as it sends it.
@@ -310,6 +327,16 @@ mod tests {
                 assert_eq!(plan.key_len(key), text.len());
                 assert_eq!(plan.hash_key(key), HashKey::from_partition_key(text));
             }
+        }
+    }
+
+    #[test]
+    fn decimals_are_written_as_format_writes_them() {
+        for n in [0, 7, 9, 10, 42, 99, 100, 101, 999, 1000, 12_345, 99_999, 100_000, u64::MAX / 7, u64::MAX] {
+            let mut out = alloc::vec![b'#'];
+            write_decimal(n, &mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), alloc::format!("#{n}"));
+            assert_eq!(decimal_digits(n), alloc::format!("{n}").len());
         }
     }
 

@@ -34,6 +34,7 @@ use crate::destinations::Outbox;
 use crate::error::GetRecordsError;
 use crate::hash::HashKey;
 use crate::kinesis::KinesisClient;
+use crate::lineage::{self, Parent};
 use crate::ops_efo::SubscriptionId;
 use crate::ops_records::GetShardIteratorInput;
 use crate::ops_streams::ShardFilter;
@@ -644,17 +645,15 @@ impl EventSourceMapping {
         (self.log.entries.iter().rev().skip(skip).take(n).cloned().collect(), self.log.entries.len())
     }
 
-    /// Whether shard `idx`'s parents (those the mapping knows) are read and processed.
-    fn parents_done(&self, idx: usize) -> bool {
-        self.shards[idx]
-            .parents
-            .iter()
-            .flatten()
-            .all(|parent| self.shards.iter().find(|s| s.shard_id == *parent).is_none_or(ShardReader::is_drained))
-    }
-
+    /// A shard is read once its parents are read and processed (the mapping
+    /// tracks every shard the stream lists), until it is itself.
     fn is_active(&self, idx: usize) -> bool {
-        self.parents_done(idx) && !self.shards[idx].is_drained()
+        let parent = |id: &ShardId| match self.shards.iter().find(|s| s.shard_id == *id) {
+            None => Parent::Untracked,
+            Some(shard) if shard.is_drained() => Parent::Finished,
+            Some(_) => Parent::Unfinished,
+        };
+        lineage::may_read(self.shards[idx].parents.iter().flatten(), parent) && !self.shards[idx].is_drained()
     }
 
     pub(crate) fn next_deadline(&self) -> Option<Instant> {

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use serde_json::{Value, json};
 use shardlab_core::lambda::{Handling, Invocation, InvocationOutcome, LaneStatus, MappingStatus, ShardStatus};
+use shardlab_core::views::MappingConcurrency;
 
 use crate::components::api_call::{ApiCall, ApiCallView};
 use crate::components::virtual_rows::{Scroll, VirtualTable, WINDOW_ROWS};
@@ -251,16 +252,15 @@ fn MappingCard(uuid: String) -> impl IntoView {
                     1 => format!("{}; 1 shard retrying a failed batch", m.last_processing_result),
                     n => format!("{}; {n} shards retrying a failed batch", m.last_processing_result),
                 };
-                let active = m.shards.iter().filter(|s| s.active).count();
-                // What runs now, against what the settings allow: lanes follow
-                // a new ParallelizationFactor only as their batches finish.
-                let factor = m.config.parallelization_factor;
-                let most = active as u32 * factor;
+                let concurrency = sim.with(|s| s.mapping_concurrency(&m.uuid)).ok().map(|c| {
+                    let MappingConcurrency { running, allowed, active_shards, parallelization_factor } = c;
+                    format!("{running} running, at most {allowed} ({active_shards} shards × {parallelization_factor})")
+                });
                 view! {
                     <dl class="figures">
                         <div>
                             <dt>"Concurrency"</dt>
-                            <dd>{format!("{} running, at most {most} ({active} shards × {factor})", m.in_flight)}</dd>
+                            <dd>{concurrency}</dd>
                         </div>
                         <div><dt>"In flight"</dt><dd class="in-flight">{m.in_flight}</dd></div>
                         <div><dt>"Iterator age"</dt><dd>{duration(m.iterator_age)}</dd></div>

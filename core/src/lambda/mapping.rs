@@ -138,6 +138,43 @@ pub struct LaneStatus {
     pub retries: u32,
 }
 
+impl LaneStatus {
+    /// Which attempt at the lane's batch is under way, or next if none is,
+    /// under `maximum_retry_attempts` (-1: no limit). A limit lowered below
+    /// the retries a batch has had makes that attempt the last (`fail`
+    /// retries only while the retries are below the limit).
+    pub fn attempt(&self, maximum_retry_attempts: i32) -> Attempt {
+        let limit = u32::try_from(maximum_retry_attempts).ok();
+        match limit {
+            Some(limit) if self.retries > limit => Attempt::LastAfterLimitLowered { retries_made: self.retries, limit },
+            _ if self.retries == 0 => Attempt::First,
+            _ => Attempt::Retry { number: self.retries + 1, of: limit.map(|limit| limit + 1) },
+        }
+    }
+}
+
+/// Which attempt at a batch a lane makes (see [`LaneStatus::attempt`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Attempt {
+    /// The first: the batch has not failed.
+    First,
+    /// A retry: attempt `number`, of at most `of` (`None` without a retry limit).
+    Retry {
+        /// The retries made so far, plus one.
+        number: u32,
+        /// `MaximumRetryAttempts` + 1.
+        of: Option<u32>,
+    },
+    /// The last, whatever its number: `MaximumRetryAttempts` was lowered
+    /// below the retries already made.
+    LastAfterLimitLowered {
+        /// The retries made so far.
+        retries_made: u32,
+        /// `MaximumRetryAttempts` now.
+        limit: u32,
+    },
+}
+
 /// A shard, as [`MappingStatus`] shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ShardStatus {
@@ -1212,4 +1249,32 @@ fn invocation_payload(cx: &Context<'_>, records: &[Record]) -> serde_json::Value
         })
         .collect();
     json!({ "Records": records })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lane_counts_attempts_within_the_retry_limit() {
+        let lane =
+            |retries| LaneStatus { waiting_records: 0, in_flight_batch_size: None, last_processed: None, retries };
+        let retry = |number, of| Attempt::Retry { number, of };
+        let last = |retries_made, limit| Attempt::LastAfterLimitLowered { retries_made, limit };
+        // (retries made, MaximumRetryAttempts, the attempt under way or next)
+        let cases = [
+            (0, 2, Attempt::First),
+            (0, -1, Attempt::First),
+            (1, 2, retry(2, Some(3))),
+            (2, 2, retry(3, Some(3))),
+            (29, -1, retry(30, None)),
+            // The limit lowered below the retries made: this attempt is the last.
+            (3, 2, last(3, 2)),
+            (29, 2, last(29, 2)),
+            (1, 0, last(1, 0)),
+        ];
+        for (retries, max, expected) in cases {
+            assert_eq!(lane(retries).attempt(max), expected, "{retries} retries, limit {max}");
+        }
+    }
 }

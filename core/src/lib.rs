@@ -135,6 +135,7 @@ pub mod kpl;
 // Lambda event-source mappings reading streams, with scripted functions.
 pub mod lambda;
 pub mod limits;
+mod lineage;
 pub mod metrics;
 mod ops_efo;
 mod ops_records;

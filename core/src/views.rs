@@ -4,14 +4,18 @@
 //!
 //! Each view takes `&self` and reads through the same state and limits the
 //! operations use: a shard's load against its throughput limits, the queues
-//! an SQS queue's redrive policy links it with, and a Firehose buffer
-//! against its buffering hints. Which API targets only read is the `api`
+//! an SQS queue's redrive policy links it with, a Firehose buffer against
+//! its buffering hints, a Lambda mapping's concurrency against its settings,
+//! and a KCL lease's age as the lease takers judge it. Which API targets only read is the `api`
 //! module's to say ([`crate::api::is_read_only`]), since its table knows.
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
+use crate::clients::ApplicationId;
+use crate::error::EventSourceMappingError;
 use crate::firehose::FirehoseError;
+use crate::kcl::LeaseAgeing;
 use crate::limits::SHARD_READ_BYTES_PER_SEC;
 use crate::metrics::{MetricName, WriteLimit};
 use crate::sim::Simulation;
@@ -73,6 +77,22 @@ pub struct DeliveryBuffer {
     pub age: Option<Duration>,
 }
 
+/// How many batches a Lambda event-source mapping runs at once, against
+/// what its settings allow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MappingConcurrency {
+    /// Batches running now.
+    pub running: u32,
+    /// Shards read now: not finished, and not waiting for their parents.
+    pub active_shards: u32,
+    /// `ParallelizationFactor`: batches one shard may run at once.
+    pub parallelization_factor: u32,
+    /// What the settings allow: active shards × `ParallelizationFactor`.
+    /// After the factor changes, a shard's lanes follow it only as their
+    /// batches finish, so for a while `running` may exceed it.
+    pub allowed: u32,
+}
+
 impl Simulation {
     /// Every message sent to on-failure destination `arn`, oldest first
     /// (empty for an ARN nothing was sent to).
@@ -123,6 +143,26 @@ impl Simulation {
         Ok(DeadLetters { target, sources })
     }
 
+    /// Mapping `uuid`'s batches running now against what its settings allow.
+    /// Errors: `ResourceNotFound`.
+    pub fn mapping_concurrency(&self, uuid: &str) -> Result<MappingConcurrency, EventSourceMappingError> {
+        let status = self.event_source_mapping(uuid)?;
+        let active_shards = status.shards.iter().filter(|s| s.active).count() as u32;
+        let parallelization_factor = status.config.parallelization_factor;
+        Ok(MappingConcurrency {
+            running: status.in_flight,
+            active_shards,
+            parallelization_factor,
+            allowed: active_shards * parallelization_factor,
+        })
+    }
+
+    /// The age of KCL application `app`'s lease on `shard` (see
+    /// [`LeaseAgeing`]); `None` if there is no such application or lease.
+    pub fn kcl_lease_ageing(&self, app: ApplicationId, shard: ShardId) -> Option<LeaseAgeing> {
+        self.kcl_application(app)?.lease_ageing(self.now(), shard)
+    }
+
     /// Delivery stream `name`'s buffer against its buffering hints.
     /// Errors: `ResourceNotFound`.
     pub fn delivery_buffer(&self, name: &str) -> Result<DeliveryBuffer, FirehoseError> {
@@ -139,7 +179,7 @@ impl Simulation {
 #[cfg(test)]
 mod tests {
     use alloc::collections::BTreeMap;
-    use alloc::vec;
+    use alloc::{format, vec};
 
     use super::*;
     use crate::firehose::{BufferingHints, CreateDeliveryStreamInput, DeliverySource, S3Destination};
@@ -231,6 +271,116 @@ mod tests {
         }
         assert_eq!(sim.sqs_dead_letters(&queue_url("nope")), Err(SqsError::QueueDoesNotExist));
         assert_eq!(sim.sqs_dead_letters("not a url"), Err(SqsError::QueueDoesNotExist));
+    }
+
+    #[test]
+    fn mapping_concurrency_is_the_active_shards_times_the_factor() {
+        use crate::lambda::{
+            CreateEventSourceMappingInput, FunctionScript, MappingSettings, MappingStartingPosition,
+            UpdateEventSourceMappingInput,
+        };
+        let mut sim = Simulation::new();
+        sim.create_stream(CreateStreamInput::provisioned("s", 2)).unwrap();
+        sim.advance(STREAM_CREATE_DELAY);
+        for key in 0..200 {
+            sim.put_record(PutRecordInput::new("s", format!("user-{key}"), b"x".to_vec())).unwrap();
+        }
+        let script = FunctionScript { duration_per_batch: Duration::from_millis(300), ..FunctionScript::default() };
+        sim.create_function("f", script).unwrap();
+        let mut input = CreateEventSourceMappingInput::new("s", "f", MappingStartingPosition::TrimHorizon);
+        input.settings.batch_size = Some(5);
+        input.settings.parallelization_factor = Some(10);
+        let uuid = sim.create_event_source_mapping(input).unwrap().uuid;
+        sim.advance(Duration::from_millis(1));
+        let busy = MappingConcurrency { running: 20, active_shards: 2, parallelization_factor: 10, allowed: 20 };
+        assert_eq!(sim.mapping_concurrency(&uuid), Ok(busy));
+        // A lower factor applies at once to what is allowed, and to the
+        // lanes only as their batches finish.
+        let settings = MappingSettings { parallelization_factor: Some(1), ..Default::default() };
+        sim.update_event_source_mapping(UpdateEventSourceMappingInput {
+            uuid: uuid.clone(),
+            settings,
+            ..Default::default()
+        })
+        .unwrap();
+        let lowered = MappingConcurrency { parallelization_factor: 1, allowed: 2, ..busy };
+        assert_eq!(sim.mapping_concurrency(&uuid), Ok(lowered));
+        sim.advance(Duration::from_secs(120));
+        assert_eq!(sim.mapping_concurrency(&uuid), Ok(MappingConcurrency { running: 0, ..lowered }));
+        assert_eq!(sim.mapping_concurrency("nope").unwrap_err().code(), "ResourceNotFoundException");
+    }
+
+    #[test]
+    fn lease_expiry_and_the_takeover_window_follow_the_failover_time() {
+        use crate::kcl::{KclConfig, TakeoverWindow};
+        let config = KclConfig { failover_time: Duration::from_secs(10), ..KclConfig::polling("app", "s") };
+        let cases = [(0, false), (9_999, false), (10_000, false), (10_001, true)];
+        for (unchanged_ms, expired) in cases {
+            assert_eq!(config.lease_expired(Duration::from_millis(unchanged_ms)), expired, "{unchanged_ms} ms");
+        }
+        let window = TakeoverWindow { earliest: Duration::from_secs(20), latest: Duration::from_secs(40) };
+        assert_eq!(config.takeover_window(), window);
+    }
+
+    #[test]
+    fn a_dead_workers_lease_ages_from_unexpired_to_expired_to_taken() {
+        use crate::clients::ApplicationId;
+        use crate::kcl::{KclConfig, TakerJudgement};
+        let mut sim = Simulation::new();
+        sim.create_stream(CreateStreamInput::provisioned("s", 1)).unwrap();
+        sim.advance(STREAM_CREATE_DELAY);
+        let config = KclConfig::polling("app", "s");
+        let window = config.takeover_window();
+        let app = sim.create_kcl_application(config).unwrap();
+        let shard = ShardId::new(0);
+        let owner = |sim: &Simulation| sim.kcl_application(app).unwrap().leases()[0].lease_owner;
+        let a = sim.with_kcl_application(app, |app, now| app.add_worker(now)).unwrap();
+        sim.advance(Duration::from_secs(1));
+        assert_eq!(owner(&sim), Some(a));
+        let ageing = sim.kcl_lease_ageing(app, shard).unwrap();
+        assert_eq!(ageing.taker, Some(TakerJudgement::NotSeen), "no other worker");
+        let b = sim.with_kcl_application(app, |app, now| app.add_worker(now)).unwrap();
+        sim.advance(Duration::from_secs(30));
+        let ageing = sim.kcl_lease_ageing(app, shard).unwrap();
+        assert!(ageing.since_renewal < Duration::from_secs(4), "renewed every 3⅓ s: {ageing:?}");
+        // A live owner raises the counter between b's scans, so b has mostly not seen the current one.
+        assert!(ageing.taker.is_some(), "owned: {ageing:?}");
+
+        sim.with_kcl_application(app, |app, _| app.kill_worker(a)).unwrap();
+        let last_renewal = sim.now() - ageing.since_renewal;
+        let mut judgements = Vec::new();
+        while owner(&sim) == Some(a) {
+            sim.advance(Duration::from_secs(1));
+            let ageing = sim.kcl_lease_ageing(app, shard).unwrap();
+            if owner(&sim) == Some(a) {
+                assert_eq!(ageing.since_renewal, sim.now().saturating_since(last_renewal));
+            }
+            let kind = match ageing.taker.unwrap() {
+                TakerJudgement::Unexpired { failover_time, .. } => {
+                    assert_eq!(failover_time, Duration::from_secs(10));
+                    "unexpired"
+                }
+                TakerJudgement::Expired => "expired",
+                TakerJudgement::NotSeen => "not seen",
+            };
+            if judgements.last() != Some(&kind) {
+                judgements.push(kind);
+            }
+        }
+        // b's next scan sees the last counter (unless it already had), holds it
+        // unchanged past the failover time, and the scan after takes it.
+        if judgements.first() == Some(&"not seen") {
+            judgements.remove(0);
+        }
+        assert_eq!(judgements, ["unexpired", "expired", "not seen"], "b took it and no other worker runs");
+        assert_eq!(owner(&sim), Some(b));
+        let taken_after = sim.now().saturating_since(last_renewal);
+        assert!(
+            window.earliest <= taken_after && taken_after <= window.latest + Duration::from_secs(1),
+            "{taken_after:?}"
+        );
+        assert_eq!(sim.kcl_lease_ageing(app, ShardId::new(7)), None);
+        assert_eq!(sim.kcl_lease_ageing(ApplicationId(9), shard), None);
     }
 
     fn sim_with_delivery_stream(configure: impl FnOnce(&mut S3Destination)) -> Simulation {

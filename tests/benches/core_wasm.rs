@@ -11,7 +11,11 @@ use shardlab_core::workload::{
 };
 use wasm_bindgen_test::{Criterion, wasm_bindgen_bench, wasm_bindgen_test_configure};
 
-wasm_bindgen_test_configure!(run_in_browser);
+// In a dedicated worker, so that the page's main thread stays free: the
+// runner reads the output by running a script in the page, which waits for
+// the main thread, and a bench running there for longer than chromedriver's
+// script timeout turned that read into an error ("missing field `chunk`").
+wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
 /// Records per iteration: small enough for a quick run, large enough to
 /// amortise creating the stream.

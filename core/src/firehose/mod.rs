@@ -65,6 +65,7 @@ use self::transform::{
 use crate::error::{ACCOUNT_ID, REGION, ValidationError, Validator};
 use crate::iterator::StartingPosition;
 use crate::kinesis::KinesisClient;
+use crate::lineage::{self, Parent};
 use crate::ops_records::GetShardIteratorInput;
 use crate::ops_streams::ShardFilter;
 use crate::policy::Caller;
@@ -399,7 +400,7 @@ enum Processed {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct SourceShard {
     shard: ShardId,
-    /// Read only once every parent is finished.
+    /// Read only once every parent is finished or untracked (see `lineage`).
     parents: Vec<ShardId>,
     /// `None` before the first read of a child shard, or once finished.
     iterator: Option<String>,
@@ -1254,15 +1255,28 @@ fn check_record_size(v: &mut Validator, member: impl FnOnce() -> String, len: us
 }
 
 impl KinesisReader {
+    /// What the reader knows of shard `id` as a parent.
+    fn parent(&self, id: ShardId) -> Parent {
+        match self.shards.iter().find(|s| s.shard == id) {
+            None => Parent::Untracked,
+            Some(shard) if shard.finished => Parent::Finished,
+            Some(_) => Parent::Unfinished,
+        }
+    }
+
     /// One `GetRecords` call per shard that is ready: not finished, and
-    /// with every parent finished. Returns the records' data in shard order,
-    /// KPL aggregates as the user records they hold.
+    /// with its parents read (`lineage::may_read`). Returns the records'
+    /// data in shard order, KPL aggregates as the user records they hold.
     fn poll(&mut self, kinesis: &mut KinesisClient<'_>) -> Vec<Vec<u8>> {
         let mut out = Vec::new();
-        let finished: Vec<ShardId> = self.shards.iter().filter(|s| s.finished).map(|s| s.shard).collect();
-        let mut children = Vec::new();
-        for shard in &mut self.shards {
-            if shard.finished || !shard.parents.iter().all(|p| finished.contains(p)) {
+        let ready: Vec<bool> = self
+            .shards
+            .iter()
+            .map(|shard| !shard.finished && lineage::may_read(shard.parents.iter(), |&p| self.parent(p)))
+            .collect();
+        let mut resharded = false;
+        for (shard, ready) in self.shards.iter_mut().zip(ready) {
+            if !ready {
                 continue;
             }
             let iterator = match shard.iterator.take() {
@@ -1291,7 +1305,7 @@ impl KinesisReader {
                     out.extend(user_records.map(|client| client.user_record.data));
                     shard.finished = output.next_shard_iterator.is_none();
                     shard.iterator = output.next_shard_iterator;
-                    children.extend(output.child_shards);
+                    resharded |= !output.child_shards.is_empty();
                 }
                 Err(err) => {
                     self.last_error = Some(format!("{}: {err}", err.code()));
@@ -1299,18 +1313,29 @@ impl KinesisReader {
                 }
             }
         }
-        for child in children {
-            if !self.shards.iter().any(|s| s.shard == child.shard_id) {
-                self.shards.push(SourceShard {
-                    shard: child.shard_id,
-                    parents: child.parent_shards,
-                    iterator: None,
-                    finished: false,
-                });
-            }
+        if resharded {
+            self.track_descendants(kinesis);
         }
         self.next_poll = kinesis.now() + KINESIS_POLL_INTERVAL;
         out
+    }
+
+    /// Tracks every listed shard descended from a tracked one, read from its
+    /// start, as the KCL's shard sync does when a shard ends. Not only the
+    /// children `GetRecords` names: a merged child's other parent may descend
+    /// from a shard not yet read to its end, and must be tracked, not
+    /// untracked, for the child to wait for it. `ListShards` lists parents
+    /// before children, so one pass finds every generation. A stream that
+    /// cannot be listed cannot be read either; the next shard to end tries again.
+    fn track_descendants(&mut self, kinesis: &mut KinesisClient<'_>) {
+        let Ok(listed) = kinesis.all_shards(&self.stream, ShardFilter::FromTrimHorizon) else { return };
+        for shard in listed {
+            let parents: Vec<ShardId> = shard.parent.into_iter().chain(shard.adjacent_parent).collect();
+            let tracked = |id: &ShardId| self.shards.iter().any(|s| s.shard == *id);
+            if !tracked(&shard.id) && parents.iter().any(tracked) {
+                self.shards.push(SourceShard { shard: shard.id, parents, iterator: None, finished: false });
+            }
+        }
     }
 }
 

@@ -93,6 +93,7 @@ use crate::error::{EfoError, GetRecordsError, NotFound};
 use crate::iterator::StartingPosition;
 use crate::kinesis::KinesisClient;
 use crate::kpl::{self, ClientRecord};
+use crate::lineage::{self, Parent};
 use crate::ops_efo::SubscriptionId;
 use crate::ops_records::GetShardIteratorInput;
 use crate::ops_streams::ShardFilter;
@@ -208,6 +209,58 @@ impl KclConfig {
     fn taker_interval(&self) -> Duration {
         Duration::from_millis(self.failover_time.as_millis() * 2)
     }
+
+    /// Whether a lease taker that has seen a lease's counter unchanged for
+    /// `unchanged_for` judges the lease expired: past `failoverTimeMillis`.
+    pub fn lease_expired(&self, unchanged_for: Duration) -> bool {
+        unchanged_for > self.failover_time
+    }
+
+    /// How long after a crashed worker's last renewal another worker takes
+    /// its leases: the other worker's taker runs every 2 × failover time and
+    /// must see the counter unchanged for longer than the failover time, so
+    /// the second run after the renewal takes it, whenever that falls.
+    pub fn takeover_window(&self) -> TakeoverWindow {
+        let interval = self.taker_interval();
+        TakeoverWindow { earliest: interval, latest: Duration::from_millis(interval.as_millis() * 2) }
+    }
+}
+
+/// When a crashed worker's leases move, counted from its last renewal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TakeoverWindow {
+    /// At the soonest: the other taker ran just after the renewal.
+    pub earliest: Duration,
+    /// At the latest: it ran just before.
+    pub latest: Duration,
+}
+
+/// A lease's age: since its owner last renewed it, and as the other
+/// workers' lease takers judge it, who cannot see renewals, only counters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LeaseAgeing {
+    /// Since the counter last rose (the simulation knows; no worker does).
+    pub since_renewal: Duration,
+    /// How the other workers' takers judge it; `None` for an unowned lease,
+    /// which any taker may take.
+    pub taker: Option<TakerJudgement>,
+}
+
+/// How the other workers' lease takers judge an owned lease.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TakerJudgement {
+    /// No other running worker's taker has seen its current counter yet.
+    NotSeen,
+    /// A taker has seen the counter unchanged for `seen_for`, not yet
+    /// longer than `failover_time`.
+    Unexpired {
+        /// Since the earliest scan that saw the current counter.
+        seen_for: Duration,
+        /// `failoverTimeMillis`: expired once `seen_for` passes it.
+        failover_time: Duration,
+    },
+    /// Expired: taken at that taker's next run.
+    Expired,
 }
 
 /// Why a record processor was shut down (`ShutdownReason`).
@@ -721,6 +774,24 @@ impl KclApp {
             .min()
     }
 
+    /// Shard `shard`'s lease's age at `now` (see [`LeaseAgeing`]); `None`
+    /// if the table has no such lease.
+    pub(crate) fn lease_ageing(&self, now: Instant, shard: ShardId) -> Option<LeaseAgeing> {
+        let lease = self.leases.get(shard)?;
+        let taker = lease.lease_owner.map(|_| match self.unchanged_since(shard) {
+            None => TakerJudgement::NotSeen,
+            Some(since) => {
+                let seen_for = now.saturating_since(since);
+                if self.config.lease_expired(seen_for) {
+                    TakerJudgement::Expired
+                } else {
+                    TakerJudgement::Unexpired { seen_for, failover_time: self.config.failover_time }
+                }
+            }
+        });
+        Some(LeaseAgeing { since_renewal: now.saturating_since(lease.last_renewal), taker })
+    }
+
     /// Every worker, by id.
     pub fn workers(&self) -> Vec<WorkerView> {
         self.workers
@@ -847,14 +918,15 @@ impl KclApp {
     /// 2 × failover time, a dead worker's lease is taken at the second scan
     /// after its last renewal: 20 to 40 s with the defaults.
     fn take(&mut self, idx: usize, now: Instant) {
-        let failover = self.config.failover_time;
         let me = self.workers[idx].id;
         self.workers[idx].next_take = now + self.config.taker_interval();
         self.scan(idx, now);
         let seen = &self.workers[idx].seen;
         let expired = |l: &Lease| {
             l.lease_owner.is_none()
-                || seen.get(&l.lease_key).is_none_or(|s| s.since.is_none_or(|at| now.saturating_since(at) > failover))
+                || seen
+                    .get(&l.lease_key)
+                    .is_none_or(|s| s.since.is_none_or(|at| self.config.lease_expired(now.saturating_since(at))))
         };
         let live: Vec<&Lease> = self.leases.rows().filter(|l| !l.is_finished()).collect();
         // Workers count if they hold a lease that has not expired; this one counts regardless.
@@ -1020,9 +1092,15 @@ impl KclApp {
         }
     }
 
+    /// `BlockOnParentShardTask`: a parent blocks while it has a lease not checkpointed at `SHARD_END`.
     fn parents_done(&self, shard: ShardId) -> bool {
         let lease = self.leases.get(shard).expect("a processor has a lease");
-        lease.parent_shard_ids.iter().all(|parent| self.leases.get(*parent).is_none_or(Lease::is_finished))
+        let parent = |id: &ShardId| match self.leases.get(*id) {
+            None => Parent::Untracked,
+            Some(lease) if lease.is_finished() => Parent::Finished,
+            Some(_) => Parent::Unfinished,
+        };
+        lineage::may_read(&lease.parent_shard_ids, parent)
     }
 
     fn record_output(&mut self, worker: WorkerId, shard: ShardId, delivery: &Delivery, processed_at: Instant) {

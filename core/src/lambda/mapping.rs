@@ -34,6 +34,7 @@ use crate::destinations::Outbox;
 use crate::error::GetRecordsError;
 use crate::hash::HashKey;
 use crate::kinesis::KinesisClient;
+use crate::lineage::{self, Parent};
 use crate::ops_efo::SubscriptionId;
 use crate::ops_records::GetShardIteratorInput;
 use crate::ops_streams::ShardFilter;
@@ -135,6 +136,43 @@ pub struct LaneStatus {
     /// How many times the batch in flight, or else the failed batch next in
     /// line, has been retried; 0 when the lane is not retrying.
     pub retries: u32,
+}
+
+impl LaneStatus {
+    /// Which attempt at the lane's batch is under way, or next if none is,
+    /// under `maximum_retry_attempts` (-1: no limit). A limit lowered below
+    /// the retries a batch has had makes that attempt the last (`fail`
+    /// retries only while the retries are below the limit).
+    pub fn attempt(&self, maximum_retry_attempts: i32) -> Attempt {
+        let limit = u32::try_from(maximum_retry_attempts).ok();
+        match limit {
+            Some(limit) if self.retries > limit => Attempt::LastAfterLimitLowered { retries_made: self.retries, limit },
+            _ if self.retries == 0 => Attempt::First,
+            _ => Attempt::Retry { number: self.retries + 1, of: limit.map(|limit| limit + 1) },
+        }
+    }
+}
+
+/// Which attempt at a batch a lane makes (see [`LaneStatus::attempt`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Attempt {
+    /// The first: the batch has not failed.
+    First,
+    /// A retry: attempt `number`, of at most `of` (`None` without a retry limit).
+    Retry {
+        /// The retries made so far, plus one.
+        number: u32,
+        /// `MaximumRetryAttempts` + 1.
+        of: Option<u32>,
+    },
+    /// The last, whatever its number: `MaximumRetryAttempts` was lowered
+    /// below the retries already made.
+    LastAfterLimitLowered {
+        /// The retries made so far.
+        retries_made: u32,
+        /// `MaximumRetryAttempts` now.
+        limit: u32,
+    },
 }
 
 /// A shard, as [`MappingStatus`] shows it.
@@ -644,17 +682,15 @@ impl EventSourceMapping {
         (self.log.entries.iter().rev().skip(skip).take(n).cloned().collect(), self.log.entries.len())
     }
 
-    /// Whether shard `idx`'s parents (those the mapping knows) are read and processed.
-    fn parents_done(&self, idx: usize) -> bool {
-        self.shards[idx]
-            .parents
-            .iter()
-            .flatten()
-            .all(|parent| self.shards.iter().find(|s| s.shard_id == *parent).is_none_or(ShardReader::is_drained))
-    }
-
+    /// A shard is read once its parents are read and processed (the mapping
+    /// tracks every shard the stream lists), until it is itself.
     fn is_active(&self, idx: usize) -> bool {
-        self.parents_done(idx) && !self.shards[idx].is_drained()
+        let parent = |id: &ShardId| match self.shards.iter().find(|s| s.shard_id == *id) {
+            None => Parent::Untracked,
+            Some(shard) if shard.is_drained() => Parent::Finished,
+            Some(_) => Parent::Unfinished,
+        };
+        lineage::may_read(self.shards[idx].parents.iter().flatten(), parent) && !self.shards[idx].is_drained()
     }
 
     pub(crate) fn next_deadline(&self) -> Option<Instant> {
@@ -1213,4 +1249,32 @@ fn invocation_payload(cx: &Context<'_>, records: &[Record]) -> serde_json::Value
         })
         .collect();
     json!({ "Records": records })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lane_counts_attempts_within_the_retry_limit() {
+        let lane =
+            |retries| LaneStatus { waiting_records: 0, in_flight_batch_size: None, last_processed: None, retries };
+        let retry = |number, of| Attempt::Retry { number, of };
+        let last = |retries_made, limit| Attempt::LastAfterLimitLowered { retries_made, limit };
+        // (retries made, MaximumRetryAttempts, the attempt under way or next)
+        let cases = [
+            (0, 2, Attempt::First),
+            (0, -1, Attempt::First),
+            (1, 2, retry(2, Some(3))),
+            (2, 2, retry(3, Some(3))),
+            (29, -1, retry(30, None)),
+            // The limit lowered below the retries made: this attempt is the last.
+            (3, 2, last(3, 2)),
+            (29, 2, last(29, 2)),
+            (1, 0, last(1, 0)),
+        ];
+        for (retries, max, expected) in cases {
+            assert_eq!(lane(retries).attempt(max), expected, "{retries} retries, limit {max}");
+        }
+    }
 }

@@ -93,7 +93,9 @@ use serde::{Deserialize, Serialize};
 
 pub use filter::{MAX_FILTERS, MAX_PATTERN_LENGTH};
 pub use function::{Aggregate, DEFAULT_TIMEOUT, FunctionScript, MAX_TIMEOUT_SECONDS, OnPoison, PoisonRule, Response};
-pub use mapping::{Handling, Invocation, InvocationOutcome, InvocationWindow, LaneStatus, MappingStatus, ShardStatus};
+pub use mapping::{
+    Attempt, Handling, Invocation, InvocationOutcome, InvocationWindow, LaneStatus, MappingStatus, ShardStatus,
+};
 
 use crate::destinations::{BadDestination, Outbox, check_destination_arn};
 use crate::error::{CreateFunctionError, EventSourceMappingError, FunctionConcurrencyError, Validator};

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use serde_json::{Value, json};
 use shardlab_core::metrics::Writes;
-use shardlab_core::{ConsumerSummary, Duration, ShardId, ShardView, base64};
+use shardlab_core::{ConsumerSummary, Duration, ShardId, ShardView, base64, limits};
 
 use crate::components::api_call::{ApiCall, ApiCallView};
 use crate::permissions::Permissions;
@@ -56,9 +56,9 @@ fn merge_of_coldest(shards: &[ShardView], recent: &[(ShardId, Writes)]) -> Optio
     Some(json!({"ShardToMerge": a.id.to_string(), "AdjacentShardToMerge": b.id.to_string()}))
 }
 
-/// How long the consumer stall lasts: longer than the five minutes a shard
-/// iterator stays valid, so the consumer meets `ExpiredIteratorException`.
-const STALL_MILLIS: u64 = 6 * 60_000;
+/// How long the consumer stall lasts: a minute longer than a shard iterator
+/// stays valid, so the consumer meets `ExpiredIteratorException`.
+const STALL_MILLIS: u64 = limits::ITERATOR_LIFETIME.as_millis() + 60_000;
 
 /// A stall of the first polling consumer of `stream` that is not paused.
 fn stall_of_first_running(consumers: &[ConsumerSummary], stream: &str) -> Option<Value> {

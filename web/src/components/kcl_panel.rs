@@ -5,7 +5,8 @@
 use leptos::prelude::*;
 use serde_json::json;
 use shardlab_core::Duration;
-use shardlab_core::kcl::WorkerStatus;
+use shardlab_core::clients::ApplicationId;
+use shardlab_core::kcl::{TakerJudgement, WorkerStatus};
 
 use crate::components::api_call::{ApiCall, ApiCallView};
 use crate::format::duration;
@@ -29,7 +30,6 @@ pub fn KclPanel() -> impl IntoView {
                     <p class="muted">"The lease table is where a KCL application keeps who reads which shard, and how far"</p>
                 </header>
                 {apps.into_iter().map(|(id, app)| {
-                    let now = sim.now();
                     let counters = app.counters();
                     let config = app.config().clone();
                     view! {
@@ -48,28 +48,17 @@ pub fn KclPanel() -> impl IntoView {
                                 </tr></thead>
                                 <tbody>
                                     {app.leases().into_iter().map(|lease| {
-                                        let unchanged_for = now.saturating_since(lease.last_renewal);
-                                        // Expiry as the other workers' takers judge it: from the
-                                        // scan since which they have seen the counter unchanged.
-                                        let ageing = lease.lease_owner.map(|_| match app.unchanged_since(lease.lease_key) {
-                                            None => "no other worker's taker has seen this counter yet".to_string(),
-                                            Some(since) => {
-                                                let seen_for = now.saturating_since(since);
-                                                if seen_for > config.failover_time {
-                                                    "expired for a taker: taken at its next run".to_string()
-                                                } else {
-                                                    format!("a taker has seen it unchanged for {}; expired after {}", duration(seen_for), duration(config.failover_time))
-                                                }
-                                            }
-                                        });
+                                        let ageing = sim.with(|s| s.kcl_lease_ageing(ApplicationId(id), lease.lease_key));
+                                        let since_renewal = ageing.map_or(Duration::ZERO, |a| a.since_renewal);
+                                        let taker_words = ageing.and_then(|a| a.taker).map(taker_words);
                                         view! {
                                             <tr>
                                                 <td class="mono">{lease.lease_key.to_string()}</td>
                                                 <td>{lease.lease_owner.map_or_else(|| "(none)".to_string(), |w| w.to_string())}</td>
                                                 <td>{lease.lease_counter}</td>
                                                 <td>
-                                                    {format!("{} ago", duration(unchanged_for))}
-                                                    {ageing.map(|words| view! { <span class="lease-ageing muted small">{words}</span> })}
+                                                    {format!("{} ago", duration(since_renewal))}
+                                                    {taker_words.map(|words| view! { <span class="lease-ageing muted small">{words}</span> })}
                                                 </td>
                                                 <td class="mono checkpoint">{lease.checkpoint.to_string()}</td>
                                             </tr>
@@ -83,9 +72,8 @@ pub fn KclPanel() -> impl IntoView {
                                  or TRIM_HORIZON, LATEST or SHARD_END.",
                                 duration(config.renewal_interval()),
                                 duration(config.failover_time),
-                                // Takers run every 2 × failover: the second run after the last renewal takes it.
-                                duration(Duration::from_millis(config.failover_time.as_millis() * 2)),
-                                duration(Duration::from_millis(config.failover_time.as_millis() * 4)),
+                                duration(config.takeover_window().earliest),
+                                duration(config.takeover_window().latest),
                             )}</p>
                             <ul class="workers">
                                 {app.workers().into_iter().map(|worker| {
@@ -131,6 +119,21 @@ pub fn KclPanel() -> impl IntoView {
                 {move || last_call.get().map(|call| view! { <ApiCallView call=call /> })}
             </section>
         })
+    }
+}
+
+/// How the other workers' lease takers judge a lease, in words.
+fn taker_words(judgement: TakerJudgement) -> String {
+    match judgement {
+        TakerJudgement::NotSeen => "no other worker's taker has seen this counter yet".to_string(),
+        TakerJudgement::Unexpired { seen_for, failover_time } => {
+            format!(
+                "a taker has seen it unchanged for {}; expired after {}",
+                duration(seen_for),
+                duration(failover_time)
+            )
+        }
+        TakerJudgement::Expired => "expired for a taker: taken at its next run".to_string(),
     }
 }
 

@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 use serde_json::{Value, json};
-use shardlab_core::lambda::{Handling, Invocation, InvocationOutcome, LaneStatus, MappingStatus, ShardStatus};
+use shardlab_core::lambda::{Attempt, Handling, Invocation, InvocationOutcome, LaneStatus, MappingStatus, ShardStatus};
+use shardlab_core::views::MappingConcurrency;
 
 use crate::components::api_call::{ApiCall, ApiCallView};
 use crate::components::virtual_rows::{Scroll, VirtualTable, WINDOW_ROWS};
@@ -64,30 +65,27 @@ fn handling_text(handling: Handling) -> (&'static str, &'static str) {
     }
 }
 
-/// What a lane is doing, in words: a batch retried says which attempt it is on.
+/// What a lane is doing, in words: a batch retried says which attempt it
+/// is on, as core counts it ([`LaneStatus::attempt`]).
 fn lane_words(lane: &LaneStatus, max_retries: i32) -> String {
     let waiting = format!("{} waiting", lane.waiting_records);
-    let attempts = match u32::try_from(max_retries) {
-        Ok(max) => format!("of {}", max + 1),
-        Err(_) => "with no retry limit".to_string(),
-    };
-    // MaximumRetryAttempts lowered below the retries a batch has had: the
-    // simulation (core/src/lambda/mapping.rs `fail`) makes the attempt under
-    // way, or the next, the last one, so it never reads "attempt 30 of 3".
-    if let Ok(max) = u32::try_from(max_retries)
-        && lane.retries > max
-    {
-        let made = format!("{} retries made, the limit is now {max}", lane.retries);
-        return match lane.in_flight_batch_size {
-            Some(n) => format!("last attempt at a batch of {n} ({made}), {waiting}"),
-            None => format!("failed batch waits for its last attempt ({made}), {waiting}"),
-        };
-    }
-    match (lane.in_flight_batch_size, lane.retries) {
-        (Some(n), 0) => format!("batch of {n} in flight, {waiting}"),
-        (Some(n), retries) => format!("retrying a batch of {n}: attempt {} {attempts}, {waiting}", retries + 1),
-        (None, 0) => format!("idle, {waiting}"),
-        (None, retries) => format!("failed batch waits to retry: attempt {} {attempts} next, {waiting}", retries + 1),
+    match (lane.attempt(max_retries), lane.in_flight_batch_size) {
+        (Attempt::First, Some(n)) => format!("batch of {n} in flight, {waiting}"),
+        (Attempt::First, None) => format!("idle, {waiting}"),
+        (Attempt::Retry { number, of }, in_flight) => {
+            let of = of.map_or_else(|| "with no retry limit".to_string(), |of| format!("of {of}"));
+            match in_flight {
+                Some(n) => format!("retrying a batch of {n}: attempt {number} {of}, {waiting}"),
+                None => format!("failed batch waits to retry: attempt {number} {of} next, {waiting}"),
+            }
+        }
+        (Attempt::LastAfterLimitLowered { retries_made, limit }, in_flight) => {
+            let made = format!("{retries_made} retries made, the limit is now {limit}");
+            match in_flight {
+                Some(n) => format!("last attempt at a batch of {n} ({made}), {waiting}"),
+                None => format!("failed batch waits for its last attempt ({made}), {waiting}"),
+            }
+        }
     }
 }
 
@@ -251,16 +249,15 @@ fn MappingCard(uuid: String) -> impl IntoView {
                     1 => format!("{}; 1 shard retrying a failed batch", m.last_processing_result),
                     n => format!("{}; {n} shards retrying a failed batch", m.last_processing_result),
                 };
-                let active = m.shards.iter().filter(|s| s.active).count();
-                // What runs now, against what the settings allow: lanes follow
-                // a new ParallelizationFactor only as their batches finish.
-                let factor = m.config.parallelization_factor;
-                let most = active as u32 * factor;
+                let concurrency = sim.with(|s| s.mapping_concurrency(&m.uuid)).ok().map(|c| {
+                    let MappingConcurrency { running, allowed, active_shards, parallelization_factor } = c;
+                    format!("{running} running, at most {allowed} ({active_shards} shards × {parallelization_factor})")
+                });
                 view! {
                     <dl class="figures">
                         <div>
                             <dt>"Concurrency"</dt>
-                            <dd>{format!("{} running, at most {most} ({active} shards × {factor})", m.in_flight)}</dd>
+                            <dd>{concurrency}</dd>
                         </div>
                         <div><dt>"In flight"</dt><dd class="in-flight">{m.in_flight}</dd></div>
                         <div><dt>"Iterator age"</dt><dd>{duration(m.iterator_age)}</dd></div>

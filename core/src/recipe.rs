@@ -80,6 +80,12 @@ pub enum Step {
 }
 
 impl Step {
+    /// Runs the step on `sim`, every repeat: the API's answer, for an API
+    /// request.
+    pub fn apply(&self, sim: &mut Simulation) -> Option<api::Response> {
+        (0..self.n_calls()).map(|_| self.apply_once(sim)).last().flatten()
+    }
+
     /// Runs one call of the step on `sim` (one repeat of an advance): the
     /// API's answer, for an API request.
     pub fn apply_once(&self, sim: &mut Simulation) -> Option<api::Response> {
@@ -214,11 +220,32 @@ impl Recipe {
     }
 }
 
-/// A short, deterministic digest of a simulation's state: the first 8
-/// bytes of the MD5 of its snapshot, in hex.
+/// A short, deterministic digest of what a learner sees of a simulation:
+/// its clock, its streams and shards with their counts and newest records,
+/// its consumers and generators, and the records and metric buckets it
+/// retains (the first 8 bytes of
+/// an MD5, in hex). Not of the whole snapshot, which after an hour of
+/// traffic is hundreds of megabytes, more than a browser tab should build
+/// to open a link; a build that replays differently differs in these.
 pub fn fingerprint(sim: &Simulation) -> String {
-    let digest = Md5::digest(sim.snapshot().as_bytes());
-    digest[..8].iter().map(|byte| format!("{byte:02x}")).collect()
+    let mut md5 = Md5::new();
+    let mut add = |part: &str| md5.update(part.as_bytes());
+    // Not the retained bytes, which count buffers' capacity: a clone for
+    // undo may leave another capacity than a replay does.
+    let retained = sim.retained();
+    add(&format!("{} {} {}", sim.now().epoch_millis(), retained.records, retained.metric_buckets));
+    for stream in sim.streams() {
+        add(&serde_json::to_string(&stream).unwrap_or_default());
+        for shard in &stream.shards {
+            for record in sim.newest_shard_records(&stream.name, shard.id, 1).into_iter().flatten() {
+                add(&format!("{} {}", record.sequence_number(), record.partition_key()));
+            }
+        }
+    }
+    for target in ["Shardlab.Consumers", "Shardlab.Generators"] {
+        add(&api::handle_read(sim, target, "{}").map(|answer| answer.body).unwrap_or_default());
+    }
+    md5.finalize()[..8].iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// Reads a recipe link's JSON.
@@ -357,9 +384,7 @@ mod tests {
         let mut sim = Simulation::with_seed(7);
         let mut recipe = Recipe::new(Start::Blank { seed: 7 });
         for step in steps {
-            for _ in 0..step.n_calls() {
-                step.apply_once(&mut sim);
-            }
+            step.apply(&mut sim);
             recipe.push(step.clone());
         }
         (recipe, sim)

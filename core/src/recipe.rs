@@ -132,6 +132,18 @@ pub fn advances(by: Duration) -> impl Iterator<Item = Step> {
     whole.into_iter().chain(rest)
 }
 
+/// Adds `step` to `steps`, merging a clock move equal to the last step's
+/// into it.
+pub fn push_step(steps: &mut Vec<Step>, step: Step) {
+    if let (Some(Step::Advance(last_ms, times)), Step::Advance(step_ms, more)) = (steps.last_mut(), &step)
+        && last_ms == step_ms
+    {
+        *times = times.saturating_add(*more);
+        return;
+    }
+    steps.push(step);
+}
+
 /// A start and the steps since.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Recipe {
@@ -166,15 +178,9 @@ impl Recipe {
         Recipe { start, steps: Vec::new() }
     }
 
-    /// Adds a step, merging a clock move equal to the last step's into it.
+    /// Adds a step (see [`push_step`]).
     pub fn push(&mut self, step: Step) {
-        if let (Some(Step::Advance(last_ms, times)), Step::Advance(step_ms, more)) = (self.steps.last_mut(), &step)
-            && last_ms == step_ms
-        {
-            *times = times.saturating_add(*more);
-            return;
-        }
-        self.steps.push(step);
+        push_step(&mut self.steps, step);
     }
 
     /// The limits a replay is held to, checked before it runs.

@@ -75,8 +75,17 @@ impl Action {
     /// Performs the action. An error is the service's, as
     /// `ExceptionName: message`, ready to show the learner.
     pub fn apply(&self, sim: &mut Simulation) -> Result<(), String> {
+        self.apply_in_steps(sim, |_| ())
+    }
+
+    /// [`Action::apply`], handing `applied` each step as it is made (a
+    /// failed call too: it may have changed the simulation, and a replay
+    /// makes it again), so that the page can record it.
+    pub fn apply_in_steps(&self, sim: &mut Simulation, mut applied: impl FnMut(Step)) -> Result<(), String> {
         for step in self.steps()? {
-            if let Some(response) = step.apply(sim) {
+            let response = step.apply(sim);
+            applied(step);
+            if let Some(response) = response {
                 answer(response)?;
             }
         }

@@ -3,18 +3,21 @@
 use leptos::prelude::*;
 use shardlab_lessons::{SANDBOX_STREAM, sandbox};
 
-use crate::pages::{Footer, Playground, Topbar, initial_simulation, provide_simulation};
+use shardlab_core::recipe::Start;
+
+use crate::pages::{Footer, Playground, Topbar, fresh_recipe, initial_simulation, provide_simulation};
+use crate::share::LinkStarts;
 use crate::permissions::Permissions;
 use crate::route::Route;
 
 /// The sandbox page.
 #[component]
 pub fn SandboxPage() -> impl IntoView {
-    let (initial, link_problem) = initial_simulation(sandbox);
-    let link_problem = RwSignal::new(link_problem);
-    let (sim, running, speed) = provide_simulation(initial, Permissions::everything());
+    let starts = LinkStarts(None);
+    let initial = initial_simulation(&starts, || (sandbox(), fresh_recipe(Start::Sandbox)));
+    let (sim, running, speed, link_problem) = provide_simulation(initial, Permissions::everything(), starts);
     view! {
-        <Topbar running=running speed=speed on_reset=move || sim.replace(sandbox()) link_problem=link_problem />
+        <Topbar running=running speed=speed on_reset=move || sim.replace(sandbox(), fresh_recipe(Start::Sandbox)) link_problem=link_problem />
         <nav class="lesson-nav" aria-label="Course"><a href=Route::CourseMap.href()>"Course map"</a></nav>
         <main class="layout sandbox">
             <aside class="panel lesson" aria-labelledby="sandbox-title">
@@ -23,7 +26,7 @@ pub fn SandboxPage() -> impl IntoView {
                 <p>
                     "The stream " <code>{SANDBOX_STREAM}</code> " has four shards. Put records, start consumers and generators, "
                     "split and merge shards, or send any request from the API console. Reset starts over; Share puts "
-                    "the whole simulation in a link."
+                    "the simulation in a link."
                 </p>
             </aside>
             <Playground stream=SANDBOX_STREAM />

@@ -30,3 +30,43 @@ fn every_lessons_solution_replays_from_its_recipe_link() {
         assert_eq!(elsewhere.unwrap_err(), ShareError::UnknownStart(recipe.start.clone()), "lesson={}", lesson.id);
     }
 }
+
+/// Issue 13's measure: an hour of sandbox play with a generator at 1,000
+/// records/s is a link of a few hundred characters (the target is under
+/// 8 KB), where the whole state would be millions. The time to open it is
+/// printed, not asserted.
+#[test]
+fn an_hour_of_sandbox_traffic_is_a_short_link() {
+    use shardlab_core::recipe::Step;
+    use shardlab_core::{Duration, recipe};
+
+    let api = |target: &str, body: serde_json::Value| Step::Api { target: target.into(), body: body.to_string() };
+    let mut steps = vec![api(
+        "Shardlab.StartGenerator",
+        serde_json::json!({"StreamName": shardlab_lessons::SANDBOX_STREAM, "RecordsPerSecond": 1000}),
+    )];
+    for i in 0..20 {
+        let put = serde_json::json!({"StreamName": "sandbox", "PartitionKey": format!("user-{i}"), "Data": "eA=="});
+        steps.push(api("Kinesis_20131202.PutRecord", put));
+    }
+    // Ten minutes at 1× (100 ms ticks), then fifty with the Step button.
+    let mut recipe = Recipe::new(Start::Sandbox);
+    let mut sim = shardlab_lessons::sandbox();
+    let ticks = std::iter::repeat_n(Step::Advance(100, 1), 6000);
+    let seconds = recipe::advances(Duration::from_secs(3000));
+    for step in steps.into_iter().chain(ticks).chain(seconds) {
+        step.apply(&mut sim);
+        recipe.push(step);
+    }
+    let fragment = recipe.share_fragment(&sim).unwrap();
+    assert!(fragment.len() < 8 * 1024, "{} characters", fragment.len());
+    let began = Instant::now();
+    let opened = Link::read(&fragment).unwrap().open(|start| recipe_start(start, None)).unwrap();
+    println!(
+        "an hour at 1,000 records/s: a link of {} characters, opened in {:?} ({} records retained)",
+        fragment.len(),
+        began.elapsed(),
+        opened.retained().records
+    );
+    assert_eq!(recipe::fingerprint(&opened), recipe::fingerprint(&sim));
+}

@@ -644,3 +644,80 @@ impl SimHandle {
     }
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn put(key: &str) -> Step {
+        Step::Api { target: "Kinesis_20131202.PutRecord".into(), body: format!(r#"{{"PartitionKey":"{key}"}}"#) }
+    }
+
+    fn sandbox() -> Recording {
+        let mut recording = Recording::default();
+        recording.begin(Some(Recipe::new(Start::Sandbox)));
+        recording
+    }
+
+    #[track_caller]
+    fn check(recording: &Recording, start: Option<Start>, steps: &[Step]) {
+        let recipe = recording.recipe();
+        assert_eq!(recipe.as_ref().map(|r| &r.start), start.as_ref());
+        assert_eq!(recipe.map(|r| r.steps).unwrap_or_default(), steps);
+    }
+
+    #[test]
+    fn undo_takes_back_merged_clock_moves() {
+        let mut recording = sandbox();
+        recording.push(put("a"));
+        recording.push(Step::Advance(100, 1));
+        let before = recording.mark();
+        recording.push(Step::Advance(100, 1));
+        recording.push(Step::Advance(100, 1));
+        check(&recording, Some(Start::Sandbox), &[put("a"), Step::Advance(100, 3)]);
+        recording.restore(before);
+        check(&recording, Some(Start::Sandbox), &[put("a"), Step::Advance(100, 1)]);
+    }
+
+    #[test]
+    fn a_reset_starts_a_new_recipe_and_undo_brings_the_old_back() {
+        let mut recording = sandbox();
+        recording.push(put("a"));
+        recording.push(Step::Advance(1000, 2));
+        let before_reset = recording.mark();
+        recording.begin(Some(Recipe::new(Start::Lesson { id: "shards".into() })));
+        recording.push(Step::Advance(1000, 1));
+        check(&recording, Some(Start::Lesson { id: "shards".into() }), &[Step::Advance(1000, 1)]);
+        recording.restore(before_reset);
+        check(&recording, Some(Start::Sandbox), &[put("a"), Step::Advance(1000, 2)]);
+    }
+
+    #[test]
+    fn a_scrubbed_moment_counts_until_the_learner_acts() {
+        let mut recording = sandbox();
+        recording.push(Step::Advance(1000, 1));
+        let early = recording.mark();
+        recording.push(Step::Advance(1000, 1));
+        recording.push(put("b"));
+        let late = recording.mark();
+        recording.scrubbed_to = Some(early.clone());
+        check(&recording, Some(Start::Sandbox), &[Step::Advance(1000, 1)]);
+        // Forward again: the later steps were kept.
+        recording.scrubbed_to = Some(late);
+        check(&recording, Some(Start::Sandbox), &[Step::Advance(1000, 2), put("b")]);
+        recording.scrubbed_to = Some(early);
+        recording.push(put("c"));
+        check(&recording, Some(Start::Sandbox), &[Step::Advance(1000, 1), put("c")]);
+    }
+
+    #[test]
+    fn a_state_no_recipe_names_records_nothing_until_a_reset() {
+        let mut recording = Recording::default();
+        recording.begin(None);
+        recording.push(put("a"));
+        check(&recording, None, &[]);
+        recording.begin(Some(Recipe::new(Start::Sandbox)));
+        recording.push(put("b"));
+        check(&recording, Some(Start::Sandbox), &[put("b")]);
+    }
+}

@@ -109,6 +109,9 @@ impl core::fmt::Display for ShareError {
                 "the link sends a request of {n} bytes, and a request may be at most {} MiB",
                 recipe::MAX_BODY_BYTES / MIB
             ),
+            ShareError::UnknownStart(Start::Lesson { id }) => {
+                write!(f, "the link starts from lesson {id}; open it on that lesson's page")
+            }
             ShareError::UnknownStart(start) => write!(f, "the link starts from {start:?}, which this page cannot build"),
             ShareError::DifferentVersion => f.write_str(
                 "the link was made by a different version of Shardlab: replaying it here gives another simulation",

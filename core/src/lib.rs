@@ -142,12 +142,12 @@ mod ops_security;
 mod ops_streams;
 pub mod policy;
 pub mod rand;
+pub mod recipe;
 mod record_log;
 mod reshard;
 // The S3-like object store Firehose delivers to.
 pub mod s3;
 mod sequence;
-pub mod recipe;
 pub mod share;
 mod sim;
 mod sim_kinesis;

@@ -413,17 +413,16 @@ mod tests {
         let mut replay = Replay::new(recipe, Simulation::with_seed(7), fingerprint(&sim)).unwrap();
         let total = replay.progress().total;
         assert_eq!(total, 5 + 5 + 12 + 1, "calls, advance repeats counted");
-        let mut slices = 0;
         // Three calls a slice.
-        while !replay.run({
+        let three_calls = || {
             let mut calls = 0;
             move || {
                 calls += 1;
                 calls == 3
             }
-        })
-        .unwrap()
-        {
+        };
+        let mut slices = 0;
+        while !replay.run(three_calls()).unwrap() {
             slices += 1;
             assert_eq!(replay.progress().done, slices * 3);
         }
@@ -470,7 +469,10 @@ mod tests {
     fn each_limit_is_refused_with_its_reason() {
         let body = "x".repeat(MAX_BODY_BYTES + 1);
         let cases: Vec<(Vec<Step>, &str)> = vec![
-            (vec![Step::PollConsumer(0); MAX_STEPS + 1], "the link has 10001 steps, and Shardlab replays at most 10000"),
+            (
+                vec![Step::PollConsumer(0); MAX_STEPS + 1],
+                "the link has 10001 steps, and Shardlab replays at most 10000",
+            ),
             (
                 vec![Step::Advance(1, 600_000), Step::Advance(2, 400_001)],
                 "the link makes 1000001 calls, and Shardlab replays at most 1000000",
@@ -483,7 +485,10 @@ mod tests {
                 vec![api("Shardlab.AdvanceClock", r#"{"Millis":604800001}"#)],
                 "the link moves the clock 604800.001 s, and Shardlab replays at most 168 h",
             ),
-            (vec![Step::Advance(1001, 1)], "the link moves the clock 1.001 s in one step, and a step moves it at most 1 s"),
+            (
+                vec![Step::Advance(1001, 1)],
+                "the link moves the clock 1.001 s in one step, and a step moves it at most 1 s",
+            ),
             (
                 vec![api("Kinesis_20131202.PutRecord", &body)],
                 "the link sends a request of 7340033 bytes, and a request may be at most 7 MiB",
@@ -535,7 +540,10 @@ mod tests {
         check_refused(&good[..good.len() / 2], "the link is damaged");
         let json = |text: &str| crate::share::fragment_of("2", text.as_bytes());
         check_refused(&json("{}"), "the link is damaged (missing field `start`");
-        check_refused(&json(r#"{"start":"Sandbox","steps":[],"fingerprint":"0"}"#), "the link starts from Sandbox, which this page cannot build");
+        check_refused(
+            &json(r#"{"start":"Sandbox","steps":[],"fingerprint":"0"}"#),
+            "the link starts from Sandbox, which this page cannot build",
+        );
         check_refused(
             &json(r#"{"start":{"Blank":{"seed":1}},"steps":[{"Advance":[100]}],"fingerprint":"0"}"#),
             "the link is damaged (invalid length 1",

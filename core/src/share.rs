@@ -16,11 +16,11 @@
 use alloc::format;
 use alloc::string::{String, ToString};
 
+use crate::Duration;
 use crate::base64;
 use crate::recipe::{self, Recipe, Replay, Start};
 use crate::sim::Simulation;
 use crate::snapshot::SnapshotError;
-use crate::Duration;
 
 /// What a share fragment starts with.
 pub const PREFIX: &str = "sim=";
@@ -94,7 +94,12 @@ impl core::fmt::Display for ShareError {
                 write!(f, "the link makes {n} calls, and Shardlab replays at most {}", recipe::MAX_CALLS)
             }
             ShareError::TooMuchTime(d) => {
-                write!(f, "the link moves the clock {}, and Shardlab replays at most {}", words(*d), words(recipe::MAX_SIMULATED))
+                write!(
+                    f,
+                    "the link moves the clock {}, and Shardlab replays at most {}",
+                    words(*d),
+                    words(recipe::MAX_SIMULATED)
+                )
             }
             ShareError::AdvanceTooLong(d) => {
                 write!(
@@ -112,7 +117,9 @@ impl core::fmt::Display for ShareError {
             ShareError::UnknownStart(Start::Lesson { id }) => {
                 write!(f, "the link starts from lesson {id}; open it on that lesson's page")
             }
-            ShareError::UnknownStart(start) => write!(f, "the link starts from {start:?}, which this page cannot build"),
+            ShareError::UnknownStart(start) => {
+                write!(f, "the link starts from {start:?}, which this page cannot build")
+            }
             ShareError::DifferentVersion => f.write_str(
                 "the link was made by a different version of Shardlab: replaying it here gives another simulation",
             ),
@@ -152,13 +159,12 @@ impl Link {
             _ => return Err(ShareError::UnsupportedVersion(version.into())),
         };
         let compressed = base64::decode(payload).ok_or_else(|| ShareError::Damaged("not base64".into()))?;
-        let inflated = miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, limit).map_err(|err| match err
-            .status
-        {
-            // Not damage: a link (a deflate bomb, say) that would grow past the cap.
-            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => too_large,
-            status => ShareError::Damaged(format!("{status:?}")),
-        })?;
+        let inflated =
+            miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, limit).map_err(|err| match err.status {
+                // Not damage: a link (a deflate bomb, say) that would grow past the cap.
+                miniz_oxide::inflate::TINFLStatus::HasMoreOutput => too_large,
+                status => ShareError::Damaged(format!("{status:?}")),
+            })?;
         if version == RECIPE_VERSION {
             let (recipe, fingerprint) = recipe::parse(&inflated)?;
             return Ok(Link::Recipe(recipe, fingerprint));
@@ -283,7 +289,10 @@ mod tests {
         let good = session().share_fragment();
         check_refused("", "the link does not hold a Shardlab simulation");
         check_refused("#lesson=shards", "the link does not hold a Shardlab simulation");
-        check_refused(&good.replacen("sim=1.", "sim=3.", 1), "the link is in format 3, and this Shardlab reads formats 1 and 2");
+        check_refused(
+            &good.replacen("sim=1.", "sim=3.", 1),
+            "the link is in format 3, and this Shardlab reads formats 1 and 2",
+        );
         check_refused(&good[..good.len() / 2], "the link is damaged");
         check_refused("sim=1.!!!!", "the link is damaged (not base64)");
         let foreign = format!("sim=1.{}", base64::encode(&miniz_oxide::deflate::compress_to_vec(b"{}", 6)));

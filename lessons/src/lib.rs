@@ -55,5 +55,5 @@ pub use exam::Exam;
 pub use lesson::{Condition, Goal, GoalStatus, Lesson, Setup, TOPIC_COUNT, WrongSolution, statement};
 pub use markdown::Markdown;
 pub use progress::{ExamProgress, LessonProgress, PROGRESS_VERSION, Progress, ProgressError};
-pub use start::{SANDBOX_STREAM, recipe_start, sandbox};
 pub use quiz::{Answer, AnswerKey, Asked, NumericKey, ParamRange, Question, QuizOption, Run, Verdict};
+pub use start::{SANDBOX_STREAM, recipe_start, sandbox};

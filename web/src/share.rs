@@ -45,9 +45,7 @@ pub enum Opened {
 /// to [`OPEN_AT_ONCE_MS`] now.
 pub fn open(fragment: &str, starts: &LinkStarts) -> Result<Opened, ShareError> {
     match Link::read(fragment)? {
-        Link::Whole(snapshot) => {
-            Ok(Opened::Ready(Simulation::restore(&snapshot).map_err(ShareError::Snapshot)?, None))
-        }
+        Link::Whole(snapshot) => Ok(Opened::Ready(Simulation::restore(&snapshot).map_err(ShareError::Snapshot)?, None)),
         Link::Recipe(recipe, fingerprint) => {
             let mut replay = Replay::new(recipe.clone(), starts.build(&recipe.start)?, fingerprint)?;
             if replay.run(out_of_time_after(OPEN_AT_ONCE_MS))? {

@@ -14,14 +14,14 @@ use shardlab_core::firehose::format::gunzip;
 use shardlab_core::firehose::{DeliveryStreamDescription, DeliveryStreamStatus};
 use shardlab_core::lambda::{Invocation, MappingStatus};
 use shardlab_core::metrics::{MetricName, Writes};
+use shardlab_core::recipe::{self, Recipe, Start, Step};
 use shardlab_core::s3::ObjectSummary;
 use shardlab_core::sqs::QueueStatus;
 use shardlab_core::views::{DeadLetters, DeliveryBuffer, ShardLoad};
-use shardlab_core::recipe::{self, Recipe, Start, Step};
-use shardlab_lessons::Action;
 use shardlab_core::{
     ConsumerId, Duration, Instant, Record, SequenceNumber, ShardId, ShardIteratorType, Simulation, StreamView,
 };
+use shardlab_lessons::Action;
 
 /// A page of a mapping's invocation log: the newest entries, newest first,
 /// and how many the log holds.
@@ -262,11 +262,7 @@ impl SimHandle {
         recording.begin(recipe);
         let mut history = History::default();
         history.record_point(&sim, recording.mark());
-        SimHandle {
-            sim: RwSignal::new(sim),
-            history: RwSignal::new(history),
-            recording: StoredValue::new(recording),
-        }
+        SimHandle { sim: RwSignal::new(sim), history: RwSignal::new(history), recording: StoredValue::new(recording) }
     }
 
     /// Saves the current state for undo, before one of the learner's actions.
@@ -643,7 +639,6 @@ impl SimHandle {
         })
     }
 }
-
 
 #[cfg(test)]
 mod tests {

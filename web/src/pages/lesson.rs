@@ -11,10 +11,10 @@ use shardlab_lessons::{Lesson, Outline};
 use crate::components::lesson_panel::{LessonPanel, NextStep};
 use crate::embed;
 use crate::pages::{Footer, Playground, Topbar, initial_simulation, leak_name, lesson_start, provide_simulation};
-use crate::share::LinkStarts;
 use crate::permissions::Permissions;
 use crate::resume::{self, Resumed};
 use crate::route::Route;
+use crate::share::LinkStarts;
 
 /// Where an embedded lesson reports completion.
 #[derive(Clone, Debug, PartialEq, Eq)]

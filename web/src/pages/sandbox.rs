@@ -6,9 +6,9 @@ use shardlab_lessons::{SANDBOX_STREAM, sandbox};
 use shardlab_core::recipe::Start;
 
 use crate::pages::{Footer, Playground, Topbar, fresh_recipe, initial_simulation, provide_simulation};
-use crate::share::LinkStarts;
 use crate::permissions::Permissions;
 use crate::route::Route;
+use crate::share::LinkStarts;
 
 /// The sandbox page.
 #[component]

@@ -79,9 +79,9 @@
 //! Kinesis methods (`sim_kinesis`) pass each call to the service at its
 //! clock, as its current caller, and read the service's metrics and cost.
 //!
-//! **Edges** (`snapshot`, `share`, `call_log`, `api`): versioned snapshots
+//! **Edges** (`snapshot`, `share`, `recipe`, `call_log`, `api`): versioned snapshots
 //! written through their own types (`snapshot/v1.rs`), so a service's layout
-//! may change without changing the format; share links; the log of Kinesis
+//! may change without changing the format; share links, whole or as recipes; the log of Kinesis
 //! calls; the JSON protocol over `Simulation`.
 
 #![no_std]
@@ -143,6 +143,7 @@ mod ops_security;
 mod ops_streams;
 pub mod policy;
 pub mod rand;
+pub mod recipe;
 mod record_log;
 mod reshard;
 // The S3-like object store Firehose delivers to.

@@ -1,24 +1,35 @@
-//! Share links: a whole simulation in a URL fragment.
+//! Share links: a simulation in a URL fragment, in one of two formats.
 //!
-//! The fragment is `sim=1.` followed by the base64 of the DEFLATE-compressed
-//! [snapshot](crate::snapshot). The version in front lets a later Shardlab
-//! say that a link is from a newer version instead of calling it damaged.
-//! Opening a link never trusts it: the size it inflates to is capped, and the
-//! snapshot inside is checked like any other.
+//! - `sim=1.` + the base64 of the DEFLATE-compressed [snapshot](crate::snapshot):
+//!   the whole state. It opens anywhere, but grows with the state (ten
+//!   minutes of a generator at 1,000 records/s is millions of characters).
+//! - `sim=2.` + the base64 of the DEFLATE-compressed JSON of a
+//!   [recipe](crate::recipe): where the simulation started and the steps
+//!   since, replayed on opening. It grows with what the learner did, not
+//!   with what the simulation holds.
+//!
+//! The version in front lets a later Shardlab say that a link is from a
+//! newer version instead of calling it damaged. Opening a link never trusts
+//! it: the size it inflates to is capped, and the snapshot or recipe inside
+//! is checked like any other.
 
 use alloc::format;
 use alloc::string::{String, ToString};
 
+use crate::Duration;
 use crate::base64;
+use crate::recipe::{self, Recipe, Replay, Start};
 use crate::sim::Simulation;
 use crate::snapshot::SnapshotError;
 
 /// What a share fragment starts with.
 pub const PREFIX: &str = "sim=";
-/// The share link format this build writes and reads.
-const VERSION: &str = "1";
-/// The most a share link may inflate to: far more than any learner's
-/// session, far less than would hurt a browser tab.
+/// The format of a link holding the whole state.
+const WHOLE_VERSION: &str = "1";
+/// The format of a link holding a recipe.
+pub(crate) const RECIPE_VERSION: &str = "2";
+/// The most a whole-state share link may inflate to: far more than any
+/// learner's session, far less than would hurt a browser tab.
 pub(crate) const MAX_INFLATED_BYTES: usize = 32 * 1024 * 1024;
 
 /// Why a share link could not be opened.
@@ -34,34 +45,159 @@ pub enum ShareError {
     TooLarge,
     /// The snapshot inside was refused.
     Snapshot(SnapshotError),
+    /// A recipe would inflate to more than [`recipe::MAX_INFLATED_BYTES`].
+    RecipeTooLarge,
+    /// A recipe of more than [`recipe::MAX_STEPS`] steps.
+    TooManySteps(usize),
+    /// A recipe of more than [`recipe::MAX_CALLS`] calls.
+    TooManyCalls(u64),
+    /// A recipe moving the clock more than [`recipe::MAX_SIMULATED`].
+    TooMuchTime(Duration),
+    /// A recipe's clock move longer than [`recipe::MAX_ADVANCE`].
+    AdvanceTooLong(Duration),
+    /// A recipe's API request body longer than [`recipe::MAX_BODY_BYTES`].
+    BodyTooLarge(usize),
+    /// A recipe starting from something this page cannot build.
+    UnknownStart(Start),
+    /// The replay did not come out as the state the link was made from:
+    /// the link was made by another version of Shardlab.
+    DifferentVersion,
 }
 
 impl core::fmt::Display for ShareError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        const MIB: usize = 1024 * 1024;
         match self {
             ShareError::NotALink => f.write_str("the link does not hold a Shardlab simulation"),
-            ShareError::UnsupportedVersion(v) => {
-                write!(f, "the link is in format {v}, and this Shardlab reads format {VERSION}")
-            }
+            ShareError::UnsupportedVersion(v) => write!(
+                f,
+                "the link is in format {v}, and this Shardlab reads formats {WHOLE_VERSION} and {RECIPE_VERSION}"
+            ),
             ShareError::Damaged(why) => {
                 write!(f, "the link is damaged ({why}); it may have been cut short when copied")
             }
             ShareError::TooLarge => write!(
                 f,
                 "the link holds more than {} MiB of simulation, more than Shardlab opens",
-                MAX_INFLATED_BYTES / (1024 * 1024)
+                MAX_INFLATED_BYTES / MIB
             ),
             ShareError::Snapshot(err) => err.fmt(f),
+            ShareError::RecipeTooLarge => write!(
+                f,
+                "the link's steps take more than {} MiB, more than Shardlab replays",
+                recipe::MAX_INFLATED_BYTES / MIB
+            ),
+            ShareError::TooManySteps(n) => {
+                write!(f, "the link has {n} steps, and Shardlab replays at most {}", recipe::MAX_STEPS)
+            }
+            ShareError::TooManyCalls(n) => {
+                write!(f, "the link makes {n} calls, and Shardlab replays at most {}", recipe::MAX_CALLS)
+            }
+            ShareError::TooMuchTime(d) => {
+                write!(
+                    f,
+                    "the link moves the clock {}, and Shardlab replays at most {}",
+                    words(*d),
+                    words(recipe::MAX_SIMULATED)
+                )
+            }
+            ShareError::AdvanceTooLong(d) => {
+                write!(
+                    f,
+                    "the link moves the clock {} in one step, and a step moves it at most {}",
+                    words(*d),
+                    words(recipe::MAX_ADVANCE)
+                )
+            }
+            ShareError::BodyTooLarge(n) => write!(
+                f,
+                "the link sends a request of {n} bytes, and a request may be at most {} MiB",
+                recipe::MAX_BODY_BYTES / MIB
+            ),
+            ShareError::UnknownStart(Start::Lesson { id }) => {
+                write!(f, "the link starts from lesson {id}; open it on that lesson's page")
+            }
+            ShareError::UnknownStart(start) => {
+                write!(f, "the link starts from {start:?}, which this page cannot build")
+            }
+            ShareError::DifferentVersion => f.write_str(
+                "the link was made by a different version of Shardlab: replaying it here gives another simulation",
+            ),
         }
     }
 }
 
 impl core::error::Error for ShareError {}
 
+/// `250 ms`, `1.5 s`, `168 h`.
+fn words(d: Duration) -> String {
+    match d.as_millis() {
+        ms if ms < 1000 => format!("{ms} ms"),
+        ms if ms % 3_600_000 == 0 => format!("{} h", ms / 3_600_000),
+        ms => format!("{} s", ms as f64 / 1000.0),
+    }
+}
+
+/// What a share link holds.
+#[derive(Clone, Debug)]
+pub enum Link {
+    /// A `sim=1.` link: the snapshot of the whole state, not yet checked.
+    Whole(String),
+    /// A `sim=2.` link: a recipe, not yet checked, and the fingerprint of
+    /// the state it made.
+    Recipe(Recipe, String),
+}
+
+impl Link {
+    /// The link a share fragment (with or without `#`) holds.
+    pub fn read(fragment: &str) -> Result<Link, ShareError> {
+        let link = fragment.trim_start_matches('#').strip_prefix(PREFIX).ok_or(ShareError::NotALink)?;
+        let (version, payload) = link.split_once('.').ok_or(ShareError::NotALink)?;
+        let (limit, too_large) = match version {
+            WHOLE_VERSION => (MAX_INFLATED_BYTES, ShareError::TooLarge),
+            RECIPE_VERSION => (recipe::MAX_INFLATED_BYTES, ShareError::RecipeTooLarge),
+            _ => return Err(ShareError::UnsupportedVersion(version.into())),
+        };
+        let compressed = base64::decode(payload).ok_or_else(|| ShareError::Damaged("not base64".into()))?;
+        let inflated =
+            miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, limit).map_err(|err| match err.status {
+                // Not damage: a link (a deflate bomb, say) that would grow past the cap.
+                miniz_oxide::inflate::TINFLStatus::HasMoreOutput => too_large,
+                status => ShareError::Damaged(format!("{status:?}")),
+            })?;
+        if version == RECIPE_VERSION {
+            let (recipe, fingerprint) = recipe::parse(&inflated)?;
+            return Ok(Link::Recipe(recipe, fingerprint));
+        }
+        String::from_utf8(inflated).map(Link::Whole).map_err(|err| ShareError::Damaged(err.to_string()))
+    }
+
+    /// The simulation the link holds: a recipe starts from what `start`
+    /// builds for its [`Start`], and is replayed at once.
+    pub fn open(self, start: impl FnOnce(&Start) -> Result<Simulation, ShareError>) -> Result<Simulation, ShareError> {
+        match self {
+            Link::Whole(snapshot) => Simulation::restore(&snapshot).map_err(ShareError::Snapshot),
+            Link::Recipe(recipe, fingerprint) => {
+                let from = start(&recipe.start)?;
+                Replay::new(recipe, from, fingerprint)?.run_to_end()
+            }
+        }
+    }
+}
+
+/// What core can build of a recipe's start without the lessons: a blank
+/// simulation.
+pub fn blank_start(start: &Start) -> Result<Simulation, ShareError> {
+    match start {
+        Start::Blank { seed } => Ok(Simulation::with_seed(*seed)),
+        other => Err(ShareError::UnknownStart(other.clone())),
+    }
+}
+
 impl Simulation {
-    /// The URL fragment (without `#`) that restores this exact simulation.
+    /// The `sim=1.` URL fragment (without `#`) that restores this exact simulation.
     pub fn share_fragment(&self) -> String {
-        fragment_of(&self.snapshot())
+        fragment_of(WHOLE_VERSION, self.snapshot().as_bytes())
     }
 
     /// [`Simulation::share_fragment`], if it is at most `max_len` characters
@@ -72,38 +208,30 @@ impl Simulation {
         if snapshot.len() > MAX_INFLATED_BYTES {
             return None;
         }
-        Some(fragment_of(&snapshot)).filter(|fragment| fragment.len() <= max_len)
+        Some(fragment_of(WHOLE_VERSION, snapshot.as_bytes())).filter(|fragment| fragment.len() <= max_len)
     }
 
-    /// The simulation a share fragment (with or without `#`) holds.
+    /// The simulation a share fragment (with or without `#`) holds; a
+    /// recipe link only if it starts from a blank simulation (see
+    /// [`Link::open`] for the others).
     pub fn from_share_fragment(fragment: &str) -> Result<Simulation, ShareError> {
-        Simulation::restore(&snapshot_of_share_fragment(fragment)?).map_err(ShareError::Snapshot)
+        Link::read(fragment)?.open(blank_start)
     }
 }
 
-/// The snapshot a share fragment (with or without `#`) holds, not yet
-/// checked: to read what a link carries without opening it.
+/// The snapshot a `sim=1.` share fragment (with or without `#`) holds, not
+/// yet checked: to read what a link carries without opening it.
 pub fn snapshot_of_share_fragment(fragment: &str) -> Result<String, ShareError> {
-    let link = fragment.trim_start_matches('#').strip_prefix(PREFIX).ok_or(ShareError::NotALink)?;
-    let (version, payload) = link.split_once('.').ok_or(ShareError::NotALink)?;
-    if version != VERSION {
-        return Err(ShareError::UnsupportedVersion(version.into()));
+    match Link::read(fragment)? {
+        Link::Whole(snapshot) => Ok(snapshot),
+        Link::Recipe(..) => Err(ShareError::UnsupportedVersion(RECIPE_VERSION.into())),
     }
-    let compressed = base64::decode(payload).ok_or_else(|| ShareError::Damaged("not base64".into()))?;
-    let json =
-        miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_INFLATED_BYTES).map_err(|err| match err
-            .status
-        {
-            // Not damage: a link (a deflate bomb, say) that would grow past the cap.
-            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge,
-            status => ShareError::Damaged(format!("{status:?}")),
-        })?;
-    String::from_utf8(json).map_err(|err| ShareError::Damaged(err.to_string()))
 }
 
-fn fragment_of(snapshot: &str) -> String {
-    let compressed = miniz_oxide::deflate::compress_to_vec(snapshot.as_bytes(), 9);
-    format!("{PREFIX}{VERSION}.{}", base64::encode(&compressed))
+/// `sim=<version>.` and the base64 of `payload` DEFLATE-compressed.
+pub(crate) fn fragment_of(version: &str, payload: &[u8]) -> String {
+    let compressed = miniz_oxide::deflate::compress_to_vec(payload, 9);
+    format!("{PREFIX}{version}.{}", base64::encode(&compressed))
 }
 
 #[cfg(test)]
@@ -161,7 +289,10 @@ mod tests {
         let good = session().share_fragment();
         check_refused("", "the link does not hold a Shardlab simulation");
         check_refused("#lesson=shards", "the link does not hold a Shardlab simulation");
-        check_refused(&good.replacen("sim=1.", "sim=2.", 1), "the link is in format 2");
+        check_refused(
+            &good.replacen("sim=1.", "sim=3.", 1),
+            "the link is in format 3, and this Shardlab reads formats 1 and 2",
+        );
         check_refused(&good[..good.len() / 2], "the link is damaged");
         check_refused("sim=1.!!!!", "the link is damaged (not base64)");
         let foreign = format!("sim=1.{}", base64::encode(&miniz_oxide::deflate::compress_to_vec(b"{}", 6)));

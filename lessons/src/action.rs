@@ -16,7 +16,8 @@
 //! ```
 
 use serde::{Deserialize, Serialize};
-use shardlab_core::{Duration, ShardIteratorType, Simulation, StartingPosition, api};
+use shardlab_core::recipe::{self, Step};
+use shardlab_core::{Duration, ShardIteratorType, Simulation, api};
 
 /// One call into the simulation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,9 +75,30 @@ impl Action {
     /// Performs the action. An error is the service's, as
     /// `ExceptionName: message`, ready to show the learner.
     pub fn apply(&self, sim: &mut Simulation) -> Result<(), String> {
-        match self {
-            // Through the API, as the page's put form sends it, so that the
-            // call is in the simulation's log of Kinesis calls.
+        self.apply_in_steps(sim, |_| ())
+    }
+
+    /// [`Action::apply`], handing `applied` each step as it is made (a
+    /// failed call too: it may have changed the simulation, and a replay
+    /// makes it again), so that the page can record it.
+    pub fn apply_in_steps(&self, sim: &mut Simulation, mut applied: impl FnMut(Step)) -> Result<(), String> {
+        for step in self.steps()? {
+            let response = step.apply(sim);
+            applied(step);
+            if let Some(response) = response {
+                answer(response)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The recipe steps (`shardlab_core::recipe`) that perform the action,
+    /// so that a share link can replay it: calls through the API, as the
+    /// page's own controls send them (and so in the simulation's log of
+    /// Kinesis calls), and clock moves in the page's slices.
+    pub fn steps(&self) -> Result<Vec<Step>, String> {
+        let api = |target: &str, body: serde_json::Value| Step::Api { target: target.into(), body: body.to_string() };
+        Ok(match self {
             Action::PutRecord { stream_name, partition_key, data, explicit_hash_key } => {
                 let mut body = serde_json::json!({
                     "StreamName": stream_name,
@@ -86,24 +108,18 @@ impl Action {
                 if let Some(key) = explicit_hash_key {
                     body["ExplicitHashKey"] = key.as_str().into();
                 }
-                call(sim, "Kinesis_20131202.PutRecord", &body).map(drop)
+                vec![api("Kinesis_20131202.PutRecord", body)]
             }
-            Action::Advance { millis } => {
-                sim.advance(Duration::from_millis(*millis));
-                Ok(())
-            }
-            Action::StartPollingConsumer { stream_name, iterator_type } => {
-                let position = match iterator_type {
-                    ShardIteratorType::TrimHorizon => StartingPosition::TrimHorizon,
-                    ShardIteratorType::Latest => StartingPosition::Latest,
-                    other => return Err(format!("start_polling_consumer takes TRIM_HORIZON or LATEST, not {other}")),
-                };
-                sim.start_polling_consumer(stream_name, position)
-                    .map(drop)
-                    .map_err(|err| format!("{}: {err}", err.code()))
-            }
-            Action::Api { target, body } => call(sim, target, body).map(drop),
-        }
+            Action::Advance { millis } => recipe::advances(Duration::from_millis(*millis)).collect(),
+            Action::StartPollingConsumer { stream_name, iterator_type } => match iterator_type {
+                ShardIteratorType::TrimHorizon | ShardIteratorType::Latest => vec![api(
+                    "Shardlab.StartPollingConsumer",
+                    serde_json::json!({"StreamName": stream_name, "ShardIteratorType": iterator_type.as_str()}),
+                )],
+                other => return Err(format!("start_polling_consumer takes TRIM_HORIZON or LATEST, not {other}")),
+            },
+            Action::Api { target, body } => vec![api(target, body.clone())],
+        })
     }
 
     /// The action in words, for a learner watching the solution replayed:

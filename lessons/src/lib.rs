@@ -44,6 +44,7 @@ pub mod probe;
 mod progress;
 mod prose;
 mod quiz;
+mod start;
 mod words;
 
 pub use action::Action;
@@ -55,3 +56,4 @@ pub use lesson::{Condition, Goal, GoalStatus, Lesson, Setup, TOPIC_COUNT, WrongS
 pub use markdown::Markdown;
 pub use progress::{ExamProgress, LessonProgress, PROGRESS_VERSION, Progress, ProgressError};
 pub use quiz::{Answer, AnswerKey, Asked, NumericKey, ParamRange, Question, QuizOption, Run, Verdict};
+pub use start::{SANDBOX_STREAM, recipe_start, sandbox};

@@ -83,7 +83,7 @@ describe('hosted under a path', () => {
     for (const key of ['user-42', 'user-42']) await putRecord(page, key);
     await page.click('.topbar .share');
     await page.locator('.share-status').waitFor();
-    assert.match(page.url(), /^http:\/\/127\.0\.0\.1:\d+\/shardlab\/\?lesson=shards-and-partition-keys#sim=1\./);
+    assert.match(page.url(), /^http:\/\/127\.0\.0\.1:\d+\/shardlab\/\?lesson=shards-and-partition-keys#sim=2\./);
     const shared = await open(site.origin, page.url(), '.lane');
     await shared.page.locator('.lane[data-shard="shardId-000000000001"] .count', { hasText: '2 records' }).waitFor();
     assertClean(shared.problems);

@@ -224,7 +224,7 @@ describe('share links', () => {
     await page.click('.topbar .share');
     await page.locator('.share-status').waitFor();
     const link = page.url();
-    assert.match(link, /#sim=1\./);
+    assert.match(link, /#sim=2\./);
     const clock = await page.textContent('.clock');
 
     const path = link.slice(origin.length);

@@ -119,7 +119,7 @@ fn mount_kcl_panel() -> (HtmlElement, shardlab_web::SimHandle, impl Drop) {
     ] {
         assert_eq!(api::handle(&mut sim, target, body).status, 200, "{target}");
     }
-    let sim = shardlab_web::SimHandle::new(sim);
+    let sim = shardlab_web::SimHandle::new(sim, None);
     let root: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&root).unwrap();
     let handle = leptos::mount::mount_to(root.clone(), move || {
@@ -174,7 +174,7 @@ async fn a_stream_of_10_000_shards_draws_one_page_of_lanes() {
     let mut sim = Simulation::new();
     sim.create_stream(CreateStreamInput::provisioned("wide", 10_000)).unwrap();
     sim.advance(limits::STREAM_CREATE_DELAY);
-    let sim = shardlab_web::SimHandle::new(sim);
+    let sim = shardlab_web::SimHandle::new(sim, None);
     let root: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&root).unwrap();
     let _mounted = leptos::mount::mount_to(root.clone(), move || {

@@ -22,6 +22,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use shardlab_core::Simulation;
+use shardlab_core::recipe::Recipe;
 
 use crate::sim_handle::SimHandle;
 use crate::storage::local_storage;
@@ -130,9 +131,10 @@ fn save(storage: &web_sys::Storage, key: &str, sim: &Simulation) {
 }
 
 /// Keeps the page's simulation as the work on `lesson_id` from now on.
-/// Returns the way to start the lesson over from a given state: undoable
+/// Returns the way to start the lesson over from a given state (and the
+/// recipe naming it): undoable
 /// like any reset, and the saved work is removed until the learner acts again.
-pub fn keep(sim: SimHandle, lesson_id: &str) -> Callback<Simulation> {
+pub fn keep(sim: SimHandle, lesson_id: &str) -> Callback<(Simulation, Option<Recipe>)> {
     let key = key(lesson_id);
     if let Ok(mut kept) = KEPT.lock() {
         kept.clone_from(&key);
@@ -186,8 +188,8 @@ pub fn keep(sim: SimHandle, lesson_id: &str) -> Callback<Simulation> {
         left.remove();
         hidden.remove();
     });
-    Callback::new(move |start: Simulation| {
-        sim.replace(start);
+    Callback::new(move |(start, recipe): (Simulation, Option<Recipe>)| {
+        sim.replace(start, recipe);
         starting_over.set_value(true);
         unsaved.set_value(false);
         changes.set_value(changes.get_value().wrapping_add(1));

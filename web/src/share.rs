@@ -1,12 +1,94 @@
-//! Share links in the address bar: the fragment holds the whole simulation
-//! (see `shardlab_core::share`), so a link restores exactly what the learner
-//! saw, and fragments never reach a server.
+//! Share links in the address bar: the fragment holds the simulation (see
+//! `shardlab_core::share`), so a link restores exactly what the learner
+//! saw, and fragments never reach a server. A link is the recipe of the
+//! simulation (`sim=2.`) when one names it, and the whole state (`sim=1.`)
+//! otherwise. A recipe is replayed on opening, a frame at a time with its
+//! progress shown when that takes longer than a moment.
+
+use std::sync::Arc;
 
 use leptos::prelude::*;
 
 use shardlab_core::Simulation;
+use shardlab_core::recipe::{Recipe, Replay, Start};
+use shardlab_core::share::{Link, ShareError};
+use shardlab_lessons::Lesson;
 
+use crate::hooks::{TICK_BUDGET_MS, out_of_time_after};
 use crate::sim_handle::SimHandle;
+
+/// How long opening a link may hold the page before it shows its progress
+/// and replays the rest a frame at a time.
+const OPEN_AT_ONCE_MS: f64 = 100.0;
+
+/// The starts a page can build for a recipe: the sandbox's, a blank
+/// simulation, and the page's own lesson's, if it shows one. In context.
+#[derive(Clone)]
+pub struct LinkStarts(pub Option<Arc<Lesson>>);
+
+impl LinkStarts {
+    fn build(&self, start: &Start) -> Result<Simulation, ShareError> {
+        shardlab_lessons::recipe_start(start, self.0.as_deref())
+    }
+}
+
+/// A share link being opened.
+pub enum Opened {
+    /// Opened: the simulation, and the recipe that made it if it was one.
+    Ready(Simulation, Option<Recipe>),
+    /// A recipe whose replay took longer than [`OPEN_AT_ONCE_MS`]: the rest
+    /// is for [`finish_opening`].
+    Replaying(Replay, Recipe),
+}
+
+/// Opens the share link `fragment`: a whole state at once, a recipe for up
+/// to [`OPEN_AT_ONCE_MS`] now.
+pub fn open(fragment: &str, starts: &LinkStarts) -> Result<Opened, ShareError> {
+    match Link::read(fragment)? {
+        Link::Whole(snapshot) => Ok(Opened::Ready(Simulation::restore(&snapshot).map_err(ShareError::Snapshot)?, None)),
+        Link::Recipe(recipe, fingerprint) => {
+            let mut replay = Replay::new(recipe.clone(), starts.build(&recipe.start)?, fingerprint)?;
+            if replay.run(out_of_time_after(OPEN_AT_ONCE_MS))? {
+                return Ok(Opened::Ready(replay.finish()?, Some(recipe)));
+            }
+            Ok(Opened::Replaying(replay, recipe))
+        }
+    }
+}
+
+/// Replays the rest of a link a frame at a time, saying how far it has got
+/// in `opening`, then shows its simulation (or says in `link_problem` why
+/// it could not be opened).
+pub fn finish_opening(
+    sim: SimHandle,
+    mut replay: Replay,
+    recipe: Recipe,
+    opening: RwSignal<Option<String>>,
+    link_problem: RwSignal<Option<String>>,
+) {
+    let progress = replay.progress();
+    let percent = progress.done.saturating_mul(100) / progress.total.max(1);
+    opening.set(Some(format!("Opening link… {percent}%")));
+    request_animation_frame(move || match replay.run(out_of_time_after(TICK_BUDGET_MS)) {
+        Ok(false) => finish_opening(sim, replay, recipe, opening, link_problem),
+        Ok(true) => {
+            opening.set(None);
+            match replay.finish() {
+                Ok(shared) => sim.replace(shared, Some(recipe)),
+                Err(err) => link_problem.set(Some(problem(&err))),
+            }
+        }
+        Err(err) => {
+            opening.set(None);
+            link_problem.set(Some(problem(&err)));
+        }
+    });
+}
+
+/// Why a link could not be opened, in a sentence.
+pub fn problem(err: &ShareError) -> String {
+    format!("This share link could not be opened: {err}.")
+}
 
 /// The page's URL fragment without `#`, if it is a share link. Any other
 /// fragment (`#playground`, an in-page anchor) is navigation, not a link.
@@ -20,6 +102,10 @@ pub fn is_share_fragment(hash: &str) -> bool {
     hash.trim_start_matches('#').starts_with(shardlab_core::share::PREFIX)
 }
 
+/// A link's replay in progress, as the share button shows it: in context.
+#[derive(Clone, Copy)]
+pub struct LinkOpening(pub RwSignal<Option<String>>);
+
 /// Puts the current simulation in the address bar, ready to copy, and
 /// follows a share link pasted into the open tab (which changes only the
 /// fragment, so the page is not reloaded). `link_problem` says why a link
@@ -30,6 +116,8 @@ pub fn is_share_fragment(hash: &str) -> bool {
 #[component]
 pub fn ShareButton(link_problem: RwSignal<Option<String>>, #[prop(optional)] embedded: bool) -> impl IntoView {
     let sim = expect_context::<SimHandle>();
+    let starts = expect_context::<LinkStarts>();
+    let LinkOpening(opening) = expect_context::<LinkOpening>();
     let status = RwSignal::new(None::<String>);
     // The fragment this page wrote itself, which it must not reload.
     let written_here = StoredValue::new(None::<String>);
@@ -41,12 +129,16 @@ pub fn ShareButton(link_problem: RwSignal<Option<String>>, #[prop(optional)] emb
         if written_here.get_value().as_deref() == Some(fragment.as_str()) {
             return;
         }
-        match Simulation::from_share_fragment(&fragment) {
-            Ok(shared) => {
-                sim.replace(shared);
+        match open(&fragment, &starts) {
+            Ok(Opened::Ready(shared, recipe)) => {
+                sim.replace(shared, recipe);
                 link_problem.set(None);
             }
-            Err(err) => link_problem.set(Some(format!("This share link could not be opened: {err}."))),
+            Ok(Opened::Replaying(replay, recipe)) => {
+                link_problem.set(None);
+                finish_opening(sim, replay, recipe, opening, link_problem);
+            }
+            Err(err) => link_problem.set(Some(problem(&err))),
         }
     });
     on_cleanup(move || handle.remove());
@@ -67,7 +159,7 @@ pub fn ShareButton(link_problem: RwSignal<Option<String>>, #[prop(optional)] emb
         );
     };
     let share = move |_| {
-        let fragment = sim.with(|s| s.share_fragment());
+        let fragment = sim.share_fragment();
         written_here.set_value(Some(fragment.clone()));
         let Some(window) = web_sys::window() else { return };
         if window.location().set_hash(&fragment).is_err() {
@@ -90,5 +182,6 @@ pub fn ShareButton(link_problem: RwSignal<Option<String>>, #[prop(optional)] emb
     view! {
         <button class="share" title="Put this simulation in the address bar" on:click=share>"Share"</button>
         {move || status.get().map(|s| view! { <p class="share-status" role="status">{s}</p> })}
+        {move || opening.get().map(|s| view! { <p class="share-status opening" role="status">{s}</p> })}
     }
 }

@@ -8,18 +8,20 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
+use serde_json::json;
 use shardlab_core::api;
 use shardlab_core::firehose::format::gunzip;
 use shardlab_core::firehose::{DeliveryStreamDescription, DeliveryStreamStatus};
 use shardlab_core::lambda::{Invocation, MappingStatus};
 use shardlab_core::metrics::{MetricName, Writes};
+use shardlab_core::recipe::{self, Recipe, Start, Step};
 use shardlab_core::s3::ObjectSummary;
 use shardlab_core::sqs::QueueStatus;
 use shardlab_core::views::{DeadLetters, DeliveryBuffer, ShardLoad};
 use shardlab_core::{
-    ConsumerId, Duration, GetShardIteratorError, Instant, Record, SequenceNumber, ShardId, Simulation,
-    StartingPosition, StreamView,
+    ConsumerId, Duration, Instant, Record, SequenceNumber, ShardId, ShardIteratorType, Simulation, StreamView,
 };
+use shardlab_lessons::Action;
 
 /// A page of a mapping's invocation log: the newest entries, newest first,
 /// and how many the log holds.
@@ -100,6 +102,102 @@ pub struct KplProducerView {
 pub struct SimHandle {
     sim: RwSignal<Simulation>,
     history: RwSignal<History>,
+    /// What made the simulation, for a share link (not reactive: it changes
+    /// on every tick, and only the Share button reads it).
+    recording: StoredValue<Recording>,
+}
+
+/// The recipe (core's `recipe`) of the simulation: every step applied
+/// through the handle, after the start it applies to.
+#[derive(Clone, Default)]
+struct Recording {
+    /// What the current steps start from: `None` when a recipe cannot name
+    /// the state (it came from a `sim=1.` link or saved work).
+    start: Option<Start>,
+    /// Where the current start's steps begin in `steps`. The steps before
+    /// are earlier starts', kept so that undo can go back past a reset.
+    base: usize,
+    steps: Vec<Step>,
+    /// The moment scrubbed to on the timeline: the steps after it still
+    /// count until the learner acts, since they may scrub forward again.
+    scrubbed_to: Option<RecipeMark>,
+}
+
+/// Where a [`Recording`] stood at a saved moment.
+#[derive(Clone)]
+struct RecipeMark {
+    start: Option<Start>,
+    base: usize,
+    n_steps: usize,
+    /// The repeats of the last step, if it was a clock move: later moves
+    /// of the same length merge into it.
+    last_repeats: Option<u64>,
+}
+
+impl Recording {
+    fn mark(&self) -> RecipeMark {
+        if let Some(mark) = &self.scrubbed_to {
+            return mark.clone();
+        }
+        let last_repeats = match self.steps.last() {
+            Some(Step::Advance(_, times)) if self.steps.len() > self.base => Some(*times),
+            _ => None,
+        };
+        RecipeMark { start: self.start.clone(), base: self.base, n_steps: self.steps.len(), last_repeats }
+    }
+
+    /// Goes back to `mark`, forgetting the steps since.
+    fn restore(&mut self, mark: RecipeMark) {
+        self.scrubbed_to = None;
+        self.steps.truncate(mark.n_steps);
+        if let (Some(Step::Advance(_, times)), Some(repeats)) = (self.steps.last_mut(), mark.last_repeats) {
+            *times = repeats;
+        }
+        self.start = mark.start;
+        self.base = mark.base;
+    }
+
+    fn push(&mut self, step: Step) {
+        if let Some(mark) = self.scrubbed_to.take() {
+            self.restore(mark);
+        }
+        if self.start.is_none() {
+            return;
+        }
+        if self.steps.len() > self.base {
+            recipe::push_step(&mut self.steps, step);
+        } else {
+            self.steps.push(step);
+        }
+    }
+
+    /// Starts over from `recipe`, or from a state no recipe names.
+    fn begin(&mut self, recipe: Option<Recipe>) {
+        self.scrubbed_to = None;
+        self.base = self.steps.len();
+        let Some(recipe) = recipe else {
+            self.start = None;
+            return;
+        };
+        self.start = Some(recipe.start);
+        self.steps.extend(recipe.steps);
+    }
+
+    /// The recipe of the current state, if one can name it.
+    fn recipe(&self) -> Option<Recipe> {
+        let mut current = self.clone();
+        if let Some(mark) = current.scrubbed_to.take() {
+            current.restore(mark);
+        }
+        Some(Recipe { start: current.start?, steps: current.steps.split_off(current.base) })
+    }
+}
+
+/// A saved state and the recipe that made it.
+#[derive(Clone)]
+struct Moment {
+    sim: Simulation,
+    recipe: RecipeMark,
 }
 
 /// Earlier states, for undo and the timeline. Simulations are cloned whole,
@@ -109,10 +207,10 @@ pub struct SimHandle {
 #[derive(Clone, Default)]
 pub struct History {
     /// The state before each of the learner's last actions, oldest first.
-    undo: Vec<Simulation>,
+    undo: Vec<Moment>,
     /// The state at moments of simulated time, oldest first, thinned as it
     /// grows (see [`History::MAX_POINTS`]).
-    timeline: Vec<Simulation>,
+    timeline: Vec<Moment>,
     /// The timeline point the learner scrubbed to, until they act or the
     /// clock moves (which branches from it, dropping later points).
     scrubbed_to: Option<usize>,
@@ -136,14 +234,14 @@ impl History {
     /// Adds a timeline point for `sim` if enough simulated time has passed,
     /// thinning older points to stay within the bounds.
     fn point_due(&self, now: Instant) -> bool {
-        self.timeline.last().is_none_or(|last| now.saturating_since(last.now()) >= Self::MIN_POINT_GAP)
+        self.timeline.last().is_none_or(|last| now.saturating_since(last.sim.now()) >= Self::MIN_POINT_GAP)
     }
 
-    fn record_point(&mut self, sim: &Simulation) {
+    fn record_point(&mut self, sim: &Simulation, recipe: RecipeMark) {
         if !self.point_due(sim.now()) {
             return;
         }
-        self.timeline.push(sim.clone());
+        self.timeline.push(Moment { sim: sim.clone(), recipe });
         if self.timeline.len() > Self::MAX_POINTS {
             // Drop every other point of the older half: coverage stays even, resolution halves.
             let half = self.timeline.len() / 2;
@@ -157,16 +255,19 @@ impl History {
 }
 
 impl SimHandle {
-    /// Wraps `sim` in a reactive signal.
-    pub fn new(sim: Simulation) -> SimHandle {
+    /// Wraps `sim`, which `recipe` made (`None` if no recipe names it), in
+    /// a reactive signal.
+    pub fn new(sim: Simulation, recipe: Option<Recipe>) -> SimHandle {
+        let mut recording = Recording::default();
+        recording.begin(recipe);
         let mut history = History::default();
-        history.record_point(&sim);
-        SimHandle { sim: RwSignal::new(sim), history: RwSignal::new(history) }
+        history.record_point(&sim, recording.mark());
+        SimHandle { sim: RwSignal::new(sim), history: RwSignal::new(history), recording: StoredValue::new(recording) }
     }
 
     /// Saves the current state for undo, before one of the learner's actions.
     pub fn checkpoint(&self) {
-        let current = self.sim.with_untracked(Simulation::clone);
+        let current = self.moment();
         self.history.update(|h| {
             h.branch();
             h.undo.push(current);
@@ -176,10 +277,34 @@ impl SimHandle {
         });
     }
 
-    /// Replaces the whole simulation (reset to a lesson's start); undoable.
-    pub fn replace(&self, sim: Simulation) {
+    fn moment(&self) -> Moment {
+        Moment { sim: self.sim.with_untracked(Simulation::clone), recipe: self.recording.with_value(Recording::mark) }
+    }
+
+    /// Puts back a saved moment.
+    fn restore(&self, moment: Moment) {
+        self.recording.update_value(|r| r.restore(moment.recipe));
+        self.sim.set(moment.sim);
+    }
+
+    /// Replaces the whole simulation (reset to a lesson's start, a link
+    /// opened) with `sim`, which `recipe` made (`None` if no recipe names
+    /// it); undoable.
+    pub fn replace(&self, sim: Simulation, recipe: Option<Recipe>) {
         self.checkpoint();
+        self.recording.update_value(|r| r.begin(recipe));
         self.sim.set(sim);
+    }
+
+    /// The share link fragment of the current state: its recipe (`sim=2.`)
+    /// when one names it and keeps to a recipe's limits; else the whole
+    /// state (`sim=1.`), as links were before recipes, for a state opened
+    /// from such a link or from saved work, or a session past the limits.
+    pub fn share_fragment(&self) -> String {
+        let recipe = self.recording.with_value(Recording::recipe);
+        self.sim.with_untracked(|s| {
+            recipe.and_then(|recipe| recipe.share_fragment(s).ok()).unwrap_or_else(|| s.share_fragment())
+        })
     }
 
     /// Whether there is an action to undo.
@@ -195,21 +320,22 @@ impl SimHandle {
     /// Puts back the state before the learner's last action.
     pub fn undo(&self) {
         let Some(previous) = self.history.try_update(|h| h.undo.pop()).flatten() else { return };
-        self.sim.set(previous);
+        self.restore(previous);
     }
 
     /// The simulated times of the timeline's points, oldest first, and the
     /// point scrubbed to, if any.
     pub fn timeline(&self) -> (Vec<Instant>, Option<usize>) {
-        self.history.with(|h| (h.timeline.iter().map(Simulation::now).collect(), h.scrubbed_to))
+        self.history.with(|h| (h.timeline.iter().map(|point| point.sim.now()).collect(), h.scrubbed_to))
     }
 
     /// Shows the state at timeline point `idx`; acting or moving the clock
-    /// from there branches, dropping the later points.
+    /// from there branches, dropping the later points (and their steps).
     pub fn scrub_to(&self, idx: usize) {
         let Some(point) = self.history.with_untracked(|h| h.timeline.get(idx).cloned()) else { return };
         self.history.update(|h| h.scrubbed_to = Some(idx));
-        self.sim.set(point);
+        self.recording.update_value(|r| r.scrubbed_to = Some(point.recipe));
+        self.sim.set(point.sim);
     }
 
     /// Reads the simulation, tracking it reactively.
@@ -227,9 +353,19 @@ impl SimHandle {
         self.sim.with_untracked(Simulation::now)
     }
 
+    /// Applies `step` and records it; the API's answer, for a request.
+    fn apply_step(&self, step: Step) -> Option<api::Response> {
+        let response = self.sim.try_update(|s| step.apply(s)).flatten();
+        self.recording.update_value(|r| r.push(step));
+        response
+    }
+
     /// Moves the simulated clock forward, adding a timeline point when due.
     pub fn advance(&self, by: Duration) {
-        self.sim.update(|s| s.advance(by));
+        // In the recipe's slices, so that a replay moves the clock exactly so.
+        for step in recipe::advances(by) {
+            self.apply_step(step);
+        }
         self.after_advance();
     }
 
@@ -239,11 +375,12 @@ impl SimHandle {
     /// the clock moved. The page redraws once, at the end. (Slicing changes
     /// nothing in the simulation: results do not depend on step size.)
     pub fn advance_within(&self, by: Duration, out_of_time: impl Fn() -> bool) -> Duration {
-        const SLICE: Duration = Duration::from_secs(1);
+        const SLICE: Duration = recipe::MAX_ADVANCE;
         let mut moved = Duration::ZERO;
         while moved < by {
             let slice = if by - moved < SLICE { by - moved } else { SLICE };
             self.sim.update_untracked(|s| s.advance(slice));
+            self.recording.update_value(|r| r.push(Step::Advance(slice.as_millis(), 1)));
             moved = moved + slice;
             if out_of_time() {
                 break;
@@ -264,9 +401,10 @@ impl SimHandle {
         let now = self.sim.with_untracked(Simulation::now);
         let changes = self.history.with_untracked(|h| h.scrubbed_to.is_some() || h.point_due(now));
         if changes {
+            let mark = self.recording.with_value(Recording::mark);
             self.history.update(|h| {
                 h.branch();
-                self.sim.with_untracked(|s| h.record_point(s));
+                self.sim.with_untracked(|s| h.record_point(s, mark));
             });
         }
     }
@@ -281,29 +419,24 @@ impl SimHandle {
         self.sim.with(|s| s.newest_shard_records(stream, shard, n).map(|r| r.collect()).unwrap_or_default())
     }
 
-    /// Replaces the page's consumer with a new one reading from `position`.
-    pub fn restart_consumer(
-        &self,
-        stream: &str,
-        position: StartingPosition,
-    ) -> Result<ConsumerId, GetShardIteratorError> {
+    /// Replaces the page's consumers with a new one reading every shard of
+    /// `stream` from `iterator_type` (`TRIM_HORIZON` or `LATEST`), through
+    /// the API; the service's error as `ExceptionName: message`.
+    pub fn restart_consumer(&self, stream: &str, iterator_type: ShardIteratorType) -> Result<(), String> {
         self.checkpoint();
-        self.sim
-            .try_update(|s| {
-                for consumer in s.consumers() {
-                    s.stop_consumer(consumer.id);
-                }
-                s.start_polling_consumer(stream, position)
-            })
-            .expect("simulation signal disposed")
+        let running: Vec<ConsumerId> = self.sim.with_untracked(|s| s.consumers().iter().map(|c| c.id).collect());
+        let stop = running.into_iter().map(|ConsumerId(id)| Action::Api {
+            target: "Shardlab.StopConsumer".into(),
+            body: json!({"ConsumerId": id}),
+        });
+        let start = Action::StartPollingConsumer { stream_name: stream.into(), iterator_type };
+        stop.chain([start]).try_for_each(|action| self.apply_recorded(&action))
     }
 
     /// Makes a consumer poll now.
-    pub fn poll_consumer(&self, id: ConsumerId) {
+    pub fn poll_consumer(&self, ConsumerId(id): ConsumerId) {
         self.checkpoint();
-        self.sim.update(|s| {
-            s.poll_consumer(id);
-        });
+        self.apply_step(Step::PollConsumer(id));
     }
 
     /// A stored record, as stored (ciphertext if the stream encrypts) and as
@@ -332,7 +465,10 @@ impl SimHandle {
     /// Sends one Kinesis JSON request, as the AWS SDK would over HTTP.
     pub fn api(&self, target: &str, body: &str) -> api::Response {
         self.checkpoint();
-        self.sim.try_update(|s| api::handle(s, target, body)).expect("simulation signal disposed")
+        if api::is_read_only(target) {
+            return self.sim.with_untracked(|s| api::handle_read(s, target, body)).expect("a read-only target");
+        }
+        self.apply_step(Step::Api { target: target.into(), body: body.into() }).expect("simulation signal disposed")
     }
 
     /// What `Shardlab.AdvanceClock` answers now: the clock's reading.
@@ -342,9 +478,17 @@ impl SimHandle {
 
     /// Performs a lesson action (a step of a reference solution); the
     /// service's error as `ExceptionName: message`.
-    pub fn apply(&self, action: &shardlab_lessons::Action) -> Result<(), String> {
+    pub fn apply(&self, action: &Action) -> Result<(), String> {
         self.checkpoint();
-        self.sim.try_update(|s| action.apply(s)).unwrap_or_else(|| Err("the page is closing".into()))
+        self.apply_recorded(action)
+    }
+
+    /// Performs `action`, recording its steps.
+    fn apply_recorded(&self, action: &Action) -> Result<(), String> {
+        let recording = self.recording;
+        self.sim
+            .try_update(|s| action.apply_in_steps(s, |step| recording.update_value(|r| r.push(step))))
+            .unwrap_or_else(|| Err("the page is closing".into()))
     }
 
     /// Every goal of `lesson` and whether the simulation meets it, tracking
@@ -493,5 +637,82 @@ impl SimHandle {
                 })
                 .collect()
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn put(key: &str) -> Step {
+        Step::Api { target: "Kinesis_20131202.PutRecord".into(), body: format!(r#"{{"PartitionKey":"{key}"}}"#) }
+    }
+
+    fn sandbox() -> Recording {
+        let mut recording = Recording::default();
+        recording.begin(Some(Recipe::new(Start::Sandbox)));
+        recording
+    }
+
+    #[track_caller]
+    fn check(recording: &Recording, start: Option<Start>, steps: &[Step]) {
+        let recipe = recording.recipe();
+        assert_eq!(recipe.as_ref().map(|r| &r.start), start.as_ref());
+        assert_eq!(recipe.map(|r| r.steps).unwrap_or_default(), steps);
+    }
+
+    #[test]
+    fn undo_takes_back_merged_clock_moves() {
+        let mut recording = sandbox();
+        recording.push(put("a"));
+        recording.push(Step::Advance(100, 1));
+        let before = recording.mark();
+        recording.push(Step::Advance(100, 1));
+        recording.push(Step::Advance(100, 1));
+        check(&recording, Some(Start::Sandbox), &[put("a"), Step::Advance(100, 3)]);
+        recording.restore(before);
+        check(&recording, Some(Start::Sandbox), &[put("a"), Step::Advance(100, 1)]);
+    }
+
+    #[test]
+    fn a_reset_starts_a_new_recipe_and_undo_brings_the_old_back() {
+        let mut recording = sandbox();
+        recording.push(put("a"));
+        recording.push(Step::Advance(1000, 2));
+        let before_reset = recording.mark();
+        recording.begin(Some(Recipe::new(Start::Lesson { id: "shards".into() })));
+        recording.push(Step::Advance(1000, 1));
+        check(&recording, Some(Start::Lesson { id: "shards".into() }), &[Step::Advance(1000, 1)]);
+        recording.restore(before_reset);
+        check(&recording, Some(Start::Sandbox), &[put("a"), Step::Advance(1000, 2)]);
+    }
+
+    #[test]
+    fn a_scrubbed_moment_counts_until_the_learner_acts() {
+        let mut recording = sandbox();
+        recording.push(Step::Advance(1000, 1));
+        let early = recording.mark();
+        recording.push(Step::Advance(1000, 1));
+        recording.push(put("b"));
+        let late = recording.mark();
+        recording.scrubbed_to = Some(early.clone());
+        check(&recording, Some(Start::Sandbox), &[Step::Advance(1000, 1)]);
+        // Forward again: the later steps were kept.
+        recording.scrubbed_to = Some(late);
+        check(&recording, Some(Start::Sandbox), &[Step::Advance(1000, 2), put("b")]);
+        recording.scrubbed_to = Some(early);
+        recording.push(put("c"));
+        check(&recording, Some(Start::Sandbox), &[Step::Advance(1000, 1), put("c")]);
+    }
+
+    #[test]
+    fn a_state_no_recipe_names_records_nothing_until_a_reset() {
+        let mut recording = Recording::default();
+        recording.begin(None);
+        recording.push(put("a"));
+        check(&recording, None, &[]);
+        recording.begin(Some(Recipe::new(Start::Sandbox)));
+        recording.push(put("b"));
+        check(&recording, Some(Start::Sandbox), &[put("b")]);
     }
 }

@@ -1,4 +1,5 @@
-//! Fuzzes restoring snapshots and opening share links: any input is
+//! Fuzzes restoring snapshots and opening share links (whole states and
+//! recipes from a blank start): any input is
 //! restored or refused, never a panic, and a restored simulation runs for
 //! simulated seconds and snapshots again. A hang or an allocation past
 //! libFuzzer's `-rss_limit_mb` (2048 by default) is a failure too.

@@ -16,13 +16,6 @@ use crate::sim_handle::SimHandle;
 /// The iterator types that need no starting sequence number or timestamp.
 const OFFERED_TYPES: [ShardIteratorType; 2] = [ShardIteratorType::TrimHorizon, ShardIteratorType::Latest];
 
-fn starting_position(iterator_type: ShardIteratorType) -> StartingPosition {
-    match iterator_type {
-        ShardIteratorType::Latest => StartingPosition::Latest,
-        _ => StartingPosition::TrimHorizon,
-    }
-}
-
 /// One `get-shard-iterator` per shard, then the `get-records` loop.
 fn consumer_commands(stream: &str, consumer: &ConsumerSummary) -> String {
     let mut lines: Vec<String> = consumer
@@ -80,9 +73,9 @@ pub fn ConsumerPanel(stream: &'static str) -> impl IntoView {
     let consumer = Memo::new(move |_| sim.consumers(SHOWN_RECORDS).into_iter().next());
     let all_consumers = Memo::new(move |_| sim.consumers(0));
 
-    let start = move |_| match sim.restart_consumer(stream, starting_position(iterator_type.get_untracked())) {
-        Ok(_) => error.set(None),
-        Err(err) => error.set(Some(format!("{}: {err}", err.code()))),
+    let start = move |_| match sim.restart_consumer(stream, iterator_type.get_untracked()) {
+        Ok(()) => error.set(None),
+        Err(err) => error.set(Some(err)),
     };
     let last_call = RwSignal::new(None::<ApiCall>);
     let start_another = move |_| {

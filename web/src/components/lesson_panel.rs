@@ -280,7 +280,8 @@ fn SolutionWalkthrough(lesson: Arc<Lesson>, restored: bool) -> impl IntoView {
         if done.get_untracked().is_none() && has_own_work() {
             replaced_work.set(true);
         }
-        sim.replace(start_lesson.start());
+        let (start, recipe) = crate::pages::lesson_start(&start_lesson);
+        sim.replace(start, recipe);
         error.set(None);
         confirming.set(false);
         done.set(Some(0));

@@ -10,10 +10,11 @@ use shardlab_lessons::{Lesson, Outline};
 
 use crate::components::lesson_panel::{LessonPanel, NextStep};
 use crate::embed;
-use crate::pages::{Footer, Playground, Topbar, initial_simulation, leak_name, provide_simulation};
+use crate::pages::{Footer, Playground, Topbar, initial_simulation, leak_name, lesson_start, provide_simulation};
 use crate::permissions::Permissions;
 use crate::resume::{self, Resumed};
 use crate::route::Route;
+use crate::share::LinkStarts;
 
 /// Where an embedded lesson reports completion.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,32 +39,36 @@ pub fn LessonPage(
     let keeps_work = !embedded;
     let resumed = RwSignal::new(None::<Resumed>);
     let start_lesson = lesson.clone();
-    let (initial, link_problem) = initial_simulation(move || {
+    let starts = LinkStarts(Some(lesson.clone()));
+    let initial = initial_simulation(&starts, move || {
         // A share link wins over the saved work, and so does a deep link into the walkthrough.
         if keeps_work && step == 0 {
             let (saved, note) = resume::restore(&start_lesson.id);
             resumed.set(note);
             if let Some(saved) = saved {
-                return saved;
+                // Saved work is a whole state: no recipe names it.
+                return (saved, None);
             }
         }
-        let mut sim = start_lesson.start();
+        let (mut sim, mut recipe) = lesson_start(&start_lesson);
         for action in start_lesson.solution.iter().take(step) {
             // The reference solution was proved when the course loaded.
-            let _ = action.apply(&mut sim);
+            let _ = action.apply_in_steps(&mut sim, |step| recipe.iter_mut().for_each(|r| r.push(step.clone())));
         }
-        sim
+        (sim, recipe)
     });
-    let link_problem = RwSignal::new(link_problem);
-    let (sim, running, speed) = provide_simulation(initial, Permissions::of(lesson.clone()));
+    let (sim, running, speed, link_problem) = provide_simulation(initial, Permissions::of(lesson.clone()), starts);
     let stream = leak_name(lesson.stream_name());
     let start_over = keeps_work.then(|| resume::keep(sim, &lesson.id));
     let restored = resumed.get_untracked() == Some(Resumed::Restored);
     let reset_lesson = lesson.clone();
     let on_reset = Callback::new(move |()| {
         match start_over {
-            Some(start_over) => start_over.run(reset_lesson.start()),
-            None => sim.replace(reset_lesson.start()),
+            Some(start_over) => start_over.run(lesson_start(&reset_lesson)),
+            None => {
+                let (start, recipe) = lesson_start(&reset_lesson);
+                sim.replace(start, recipe);
+            }
         }
         resumed.set(None);
     });

@@ -7,6 +7,8 @@ pub mod sandbox;
 
 use leptos::prelude::*;
 use shardlab_core::Simulation;
+use shardlab_core::recipe::{Recipe, Replay, Start};
+use shardlab_lessons::Lesson;
 
 use crate::components::api_console::ApiConsole;
 use crate::components::batch_form::BatchForm;
@@ -28,34 +30,73 @@ use crate::components::task_forms::TaskForms;
 use crate::hooks;
 use crate::permissions::Permissions;
 use crate::route::Route;
-use crate::share::{self, ShareButton};
+use crate::share::{self, LinkOpening, LinkStarts, Opened, ShareButton};
 use crate::sim_handle::SimHandle;
 
-/// The simulation a page opens with: the one in a share link, if the address
-/// holds one that can be opened, else `fresh()`; and why a link could not be opened.
-pub fn initial_simulation(fresh: impl FnOnce() -> Simulation) -> (Simulation, Option<String>) {
-    match share::fragment() {
-        None => (fresh(), None),
-        Some(fragment) => match Simulation::from_share_fragment(&fragment) {
-            Ok(shared) => (shared, None),
-            Err(err) => (fresh(), Some(format!("This share link could not be opened: {err}."))),
-        },
+/// What a page opens with: the simulation, the recipe that made it (if one
+/// names it), why a share link in the address could not be opened, and the
+/// rest of a link's replay if it takes longer than a moment.
+pub struct Initial {
+    sim: Simulation,
+    recipe: Option<Recipe>,
+    link_problem: Option<String>,
+    replaying: Option<(Replay, Recipe)>,
+}
+
+/// What a page opens with: the simulation in a share link, if the address
+/// holds one that can be opened, else `fresh()`. `starts` builds what a
+/// recipe link starts from.
+pub fn initial_simulation(starts: &LinkStarts, fresh: impl FnOnce() -> (Simulation, Option<Recipe>)) -> Initial {
+    let fresh_page = |link_problem, replaying| {
+        let (sim, recipe) = fresh();
+        Initial { sim, recipe, link_problem, replaying }
+    };
+    match share::fragment().map(|fragment| share::open(&fragment, starts)) {
+        None => fresh_page(None, None),
+        Some(Ok(Opened::Ready(sim, recipe))) => Initial { sim, recipe, link_problem: None, replaying: None },
+        // The page shows its start until the replay is done.
+        Some(Ok(Opened::Replaying(replay, recipe))) => fresh_page(None, Some((replay, recipe))),
+        Some(Err(err)) => fresh_page(Some(share::problem(&err)), None),
     }
 }
 
-/// Puts `sim` and the page's shared state in context, and starts the clock
-/// ticker. Returns the clock's `running` and `speed` signals.
-pub fn provide_simulation(sim: Simulation, permissions: Permissions) -> (SimHandle, RwSignal<bool>, RwSignal<u32>) {
-    let sim = SimHandle::new(sim);
+/// A page's start as a recipe: `start` with no steps yet.
+pub fn fresh_recipe(start: Start) -> Option<Recipe> {
+    Some(Recipe::new(start))
+}
+
+/// `lesson`'s start, and the recipe naming it.
+pub fn lesson_start(lesson: &Lesson) -> (Simulation, Option<Recipe>) {
+    (lesson.start(), fresh_recipe(Start::Lesson { id: lesson.id.clone() }))
+}
+
+/// Puts the page's simulation and shared state in context, starts the
+/// clock ticker and goes on replaying a link that is still opening.
+/// Returns the handle, the clock's `running` and `speed` signals, and why a
+/// share link could not be opened.
+pub fn provide_simulation(
+    initial: Initial,
+    permissions: Permissions,
+    starts: LinkStarts,
+) -> (SimHandle, RwSignal<bool>, RwSignal<u32>, RwSignal<Option<String>>) {
+    let Initial { sim, recipe, link_problem, replaying } = initial;
+    let sim = SimHandle::new(sim, recipe);
+    let link_problem = RwSignal::new(link_problem);
+    let opening = RwSignal::new(None);
     provide_context(sim);
     provide_context(Selection(RwSignal::new(None)));
     provide_context(permissions);
+    provide_context(starts);
+    provide_context(LinkOpening(opening));
+    if let Some((replay, recipe)) = replaying {
+        share::finish_opening(sim, replay, recipe, opening, link_problem);
+    }
     let running = RwSignal::new(false);
     // Percent of real time.
     let speed = RwSignal::new(100u32);
     let note = hooks::use_ticker(sim, running, speed.into());
     provide_context(note);
-    (sim, running, speed)
+    (sim, running, speed, link_problem)
 }
 
 /// The site's header: the brand (a link to the course map), the page's

@@ -1,34 +1,23 @@
 //! The sandbox: a stream of the learner's own and every control, with no goals.
 
 use leptos::prelude::*;
-use shardlab_core::{Simulation, api, limits};
+use shardlab_lessons::{SANDBOX_STREAM, sandbox};
 
-use crate::pages::{Footer, Playground, Topbar, initial_simulation, provide_simulation};
+use shardlab_core::recipe::Start;
+
+use crate::pages::{Footer, Playground, Topbar, fresh_recipe, initial_simulation, provide_simulation};
 use crate::permissions::Permissions;
 use crate::route::Route;
-
-/// The sandbox's stream.
-pub const SANDBOX_STREAM: &str = "sandbox";
-
-/// A simulation with an `ACTIVE` four-shard stream, created through the
-/// API so that a script exported from the sandbox begins with it.
-fn fresh() -> Simulation {
-    let mut sim = Simulation::new();
-    let body = format!(r#"{{"StreamName": "{SANDBOX_STREAM}", "ShardCount": 4}}"#);
-    let created = api::handle(&mut sim, "Kinesis_20131202.CreateStream", &body);
-    debug_assert_eq!(created.status, 200, "{}", created.body);
-    sim.advance(limits::STREAM_CREATE_DELAY);
-    sim
-}
+use crate::share::LinkStarts;
 
 /// The sandbox page.
 #[component]
 pub fn SandboxPage() -> impl IntoView {
-    let (initial, link_problem) = initial_simulation(fresh);
-    let link_problem = RwSignal::new(link_problem);
-    let (sim, running, speed) = provide_simulation(initial, Permissions::everything());
+    let starts = LinkStarts(None);
+    let initial = initial_simulation(&starts, || (sandbox(), fresh_recipe(Start::Sandbox)));
+    let (sim, running, speed, link_problem) = provide_simulation(initial, Permissions::everything(), starts);
     view! {
-        <Topbar running=running speed=speed on_reset=move || sim.replace(fresh()) link_problem=link_problem />
+        <Topbar running=running speed=speed on_reset=move || sim.replace(sandbox(), fresh_recipe(Start::Sandbox)) link_problem=link_problem />
         <nav class="lesson-nav" aria-label="Course"><a href=Route::CourseMap.href()>"Course map"</a></nav>
         <main class="layout sandbox">
             <aside class="panel lesson" aria-labelledby="sandbox-title">
@@ -37,7 +26,7 @@ pub fn SandboxPage() -> impl IntoView {
                 <p>
                     "The stream " <code>{SANDBOX_STREAM}</code> " has four shards. Put records, start consumers and generators, "
                     "split and merge shards, or send any request from the API console. Reset starts over; Share puts "
-                    "the whole simulation in a link."
+                    "the simulation in a link."
                 </p>
             </aside>
             <Playground stream=SANDBOX_STREAM />

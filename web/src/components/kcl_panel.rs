@@ -92,12 +92,15 @@ pub fn KclPanel() -> impl IntoView {
                                         move |_: leptos::ev::MouseEvent| {
                                             // Kill removes its own button: focus moves to the
                                             // worker's row first, so that it never falls to the
-                                            // page's top. The other buttons keep focus as they
-                                            // are: the panel is redrawn in place, node for node
-                                            // (pinned by the browser test
+                                            // page's top, and again once the panel is redrawn,
+                                            // which may draw the row anew (type-erased views,
+                                            // `.cargo/config.toml`). The other buttons keep focus
+                                            // as they are (pinned by the browser test
                                             // `kcl_buttons_keep_keyboard_focus_through_a_press_and_a_tick`).
                                             focus_by_id(&row_id);
                                             send("Shardlab.KclKillWorker", body.clone());
+                                            let row_id = row_id.clone();
+                                            leptos::task::spawn_local(async move { focus_by_id(&row_id) });
                                         }
                                     };
                                     view! {

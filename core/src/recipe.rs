@@ -365,6 +365,7 @@ mod tests {
 
     use super::*;
     use crate::share::Link;
+    use crate::share::tests::check_refused;
 
     fn api(target: &str, body: &str) -> Step {
         Step::Api { target: target.into(), body: body.into() }
@@ -525,12 +526,6 @@ mod tests {
         let err = Simulation::from_share_fragment(&link).unwrap_err();
         assert_eq!(err, ShareError::DifferentVersion);
         assert!(err.to_string().starts_with("the link was made by a different version of Shardlab"), "{err}");
-    }
-
-    #[track_caller]
-    fn check_refused(fragment: &str, expected: &str) {
-        let err = Simulation::from_share_fragment(fragment).unwrap_err().to_string();
-        assert!(err.starts_with(expected), "{fragment:.40}: {err}");
     }
 
     #[test]

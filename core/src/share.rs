@@ -235,7 +235,7 @@ pub(crate) fn fragment_of(version: &str, payload: &[u8]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::{CreateStreamInput, PutRecordInput, limits};
 
@@ -278,8 +278,9 @@ mod tests {
         assert_eq!(sim.share_fragment_within(usize::MAX), None);
     }
 
+    /// Opening `fragment` fails with a message that begins `expected`.
     #[track_caller]
-    fn check_refused(fragment: &str, expected: &str) {
+    pub(crate) fn check_refused(fragment: &str, expected: &str) {
         let err = Simulation::from_share_fragment(fragment).unwrap_err().to_string();
         assert!(err.starts_with(expected), "{fragment:.40}: {err}");
     }

@@ -163,7 +163,9 @@ impl Link {
             miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, limit).map_err(|err| match err.status {
                 // Not damage: a link (a deflate bomb, say) that would grow past the cap.
                 miniz_oxide::inflate::TINFLStatus::HasMoreOutput => too_large,
-                status => ShareError::Damaged(format!("{status:?}")),
+                // The inflater's status names (`FailedCannotMakeProgress`) mean
+                // nothing to a learner; every one of them is a broken stream.
+                _ => ShareError::Damaged("its compressed data is broken".into()),
             })?;
         if version == RECIPE_VERSION {
             let (recipe, fingerprint) = recipe::parse(&inflated)?;
@@ -296,6 +298,9 @@ pub(crate) mod tests {
         );
         check_refused(&good[..good.len() / 2], "the link is damaged");
         check_refused("sim=1.!!!!", "the link is damaged (not base64)");
+        // Cut short inside its compressed data, on a whole base64 quantum.
+        let clipped = "sim=1.".len() + (good.len() - "sim=1.".len()) * 2 / 3 / 4 * 4;
+        check_refused(&good[..clipped], "the link is damaged (its compressed data is broken)");
         let foreign = format!("sim=1.{}", base64::encode(&miniz_oxide::deflate::compress_to_vec(b"{}", 6)));
         check_refused(&foreign, "this is not a Shardlab snapshot");
     }

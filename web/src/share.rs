@@ -166,12 +166,13 @@ pub fn ShareButton(link_problem: RwSignal<Option<String>>, #[prop(optional)] emb
             show("This browser did not let the page change its address.".into());
             return;
         }
-        let in_address_bar = format!("The address bar now holds this simulation ({} characters)", fragment.len());
+        let Ok(href) = window.location().href() else { return };
+        // The whole address's length, as the learner copies it, not the fragment's.
+        let in_address_bar = format!("The address bar now holds this simulation ({} characters)", href.chars().count());
         show(format!("{in_address_bar}: copy it from there to share."));
         // Copying needs the clipboard permission, which a page served over
         // plain http (other than localhost) or a sandboxed frame lacks; the
         // address bar is then the way.
-        let Ok(href) = window.location().href() else { return };
         let copied = window.navigator().clipboard().write_text(&href);
         leptos::task::spawn_local(async move {
             if wasm_bindgen_futures::JsFuture::from(copied).await.is_ok() {

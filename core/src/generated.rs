@@ -162,20 +162,33 @@ impl GeneratorPlan {
     /// Writes record `serial`'s partition key and then its data onto the
     /// end of `out`: `record_bytes` of data that say which record this is,
     /// so that a learner inspecting one can tell generated records apart
-    /// (`key-3 #42 ....`).
+    /// (`key-3 #42 ....`). The text is put together on the stack and
+    /// copied once: every generated record read is written here.
     pub(crate) fn write_record(&self, key: KeyIndex, serial: u64, out: &mut Vec<u8>) {
-        let start = out.len();
-        match key {
-            HOT_KEY => out.extend_from_slice(HOT_KEY_TEXT.as_bytes()),
-            index => write_key(index, out),
-        }
-        let key_end = out.len();
-        out.extend_from_within(start..key_end);
-        out.extend_from_slice(b" #");
-        write_decimal(serial, out);
-        out.push(b' ');
-        out.resize(key_end + self.record_bytes(), b'.');
+        // The key, " #", the serial and a space: at most 14 + 2 + 20 + 1 bytes.
+        let mut text = [0u8; 40];
+        let key_len = match key {
+            HOT_KEY => put(&mut text, 0, HOT_KEY_TEXT.as_bytes()),
+            index => {
+                let at = put(&mut text, 0, b"key-");
+                put(&mut text, at, decimal(u64::from(index)).as_slice())
+            }
+        };
+        let at = put(&mut text, key_len, b" #");
+        let at = put(&mut text, at, decimal(serial).as_slice());
+        let at = put(&mut text, at, b" ");
+        let record_bytes = self.record_bytes();
+        out.reserve(key_len + record_bytes);
+        out.extend_from_slice(&text[..key_len]);
+        out.extend_from_slice(&text[..at.min(record_bytes)]);
+        out.resize(out.len() + record_bytes.saturating_sub(at), b'.');
     }
+}
+
+/// Copies `bytes` into `text` at `at`; returns where they end.
+fn put(text: &mut [u8], at: usize, bytes: &[u8]) -> usize {
+    text[at..at + bytes.len()].copy_from_slice(bytes);
+    at + bytes.len()
 }
 
 fn top_bits(key: HashKey) -> u32 {
@@ -184,16 +197,28 @@ fn top_bits(key: HashKey) -> u32 {
 
 fn write_key(index: KeyIndex, out: &mut Vec<u8>) {
     out.extend_from_slice(b"key-");
-    write_decimal(u64::from(index), out);
+    out.extend_from_slice(decimal(u64::from(index)).as_slice());
 }
 
 fn decimal_digits(n: u64) -> usize {
     n.checked_ilog10().map_or(1, |log| log as usize + 1)
 }
 
-/// Writes `n` in decimal, two digits a division: every generated record
+/// A number's decimal digits, held on the stack.
+struct Decimal {
+    digits: [u8; 20],
+    start: usize,
+}
+
+impl Decimal {
+    fn as_slice(&self) -> &[u8] {
+        &self.digits[self.start..]
+    }
+}
+
+/// `n` in decimal, written two digits a division: every generated record
 /// read writes its key's index and its serial.
-fn write_decimal(n: u64, out: &mut Vec<u8>) {
+fn decimal(n: u64) -> Decimal {
     const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
         2021222324252627282930313233343536373839\
         4041424344454647484950515253545556575859\
@@ -216,7 +241,7 @@ fn write_decimal(n: u64, out: &mut Vec<u8>) {
         at -= 1;
         digits[at] = b'0' + rest as u8;
     }
-    out.extend_from_slice(&digits[at..]);
+    Decimal { digits, start: at }
 }
 
 /// One `PutRecords` call of a generator, as it sends it.
@@ -278,6 +303,12 @@ impl GeneratedCall {
         self.plan.key_len(key) as u32
     }
 
+    /// The bytes member `entry` counts against throughput limits: its
+    /// partition key and its data, which is always the plan's record size.
+    pub(crate) fn billed_bytes(&self, (_, key): (u16, KeyIndex)) -> u64 {
+        (self.plan.key_len(key) + self.plan.record_bytes()) as u64
+    }
+
     /// The memory the call takes, with its refused entries.
     pub(crate) fn heap_bytes(&self) -> usize {
         2 * core::mem::size_of::<usize>()
@@ -333,9 +364,7 @@ mod tests {
     #[test]
     fn decimals_are_written_as_format_writes_them() {
         for n in [0, 7, 9, 10, 42, 99, 100, 101, 999, 1000, 12_345, 99_999, 100_000, u64::MAX / 7, u64::MAX] {
-            let mut out = alloc::vec![b'#'];
-            write_decimal(n, &mut out);
-            assert_eq!(String::from_utf8(out).unwrap(), alloc::format!("#{n}"));
+            assert_eq!(String::from_utf8(decimal(n).as_slice().to_vec()).unwrap(), alloc::format!("{n}"));
             assert_eq!(decimal_digits(n), alloc::format!("{n}").len());
         }
     }

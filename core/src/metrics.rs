@@ -406,14 +406,24 @@ impl Series {
     }
 
     /// Drops the buckets before `oldest`.
+    ///
+    /// Runs for every series each simulated second, so it looks at the
+    /// oldest block alone: a day holds 1,440 blocks of a minute.
     fn prune(&mut self, oldest: u64) {
-        self.0 = self.0.split_off(&(oldest / 60));
-        if let Some(first) = self.0.values_mut().next()
-            && first.first_key_value().is_some_and(|(&second, _)| second < oldest)
-        {
-            *first = Arc::new(first.range(oldest..).map(|(&s, &st)| (s, st)).collect());
+        if self.first_and_last().is_none_or(|(first, _)| first >= oldest) {
+            return;
         }
-        self.0.retain(|_, block| !block.is_empty());
+        self.0 = self.0.split_off(&(oldest / 60));
+        if let Some(mut first) = self.0.first_entry()
+            && first.get().first_key_value().is_some_and(|(&second, _)| second < oldest)
+        {
+            let kept: BTreeMap<u64, Stats> = first.get().range(oldest..).map(|(&s, &st)| (s, st)).collect();
+            if kept.is_empty() {
+                first.remove();
+            } else {
+                *first.get_mut() = Arc::new(kept);
+            }
+        }
     }
 
     fn bucket_count(&self) -> usize {

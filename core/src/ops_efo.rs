@@ -386,15 +386,19 @@ impl Kinesis {
         let mut records = Vec::new();
         let mut bytes = 0;
         if !subscription.ended {
-            for record in shard.records().iter_from(shard.position_of(subscription.counter)) {
-                if !subscription.budget.has(now, record.billed_bytes()) {
-                    break;
+            let budget = &mut subscription.budget;
+            records = shard.records().read(shard.position_of(subscription.counter), |billed| {
+                if !budget.has(now, billed) {
+                    return false;
                 }
-                subscription.budget.take(now, record.billed_bytes());
-                bytes += record.billed_bytes();
-                subscription.counter = record.sequence_number().counter() + 1;
-                records.push(crate::ops_records::plaintext(&record, keys));
+                budget.take(now, billed);
+                bytes += billed;
+                true
+            });
+            if let Some(last) = records.last() {
+                subscription.counter = last.sequence_number().counter() + 1;
             }
+            crate::ops_records::decrypt_all(&mut records, keys);
         }
         let next_unread = shard.next_unread(subscription.counter);
         let millis_behind_latest = millis_behind_latest(now, next_unread.as_ref());

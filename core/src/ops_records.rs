@@ -296,6 +296,13 @@ fn charge_write(
 }
 
 /// A stored record as a reader sees it: decrypted if it was stored encrypted.
+/// Each of `records` as [`plaintext`] gives it.
+pub(crate) fn decrypt_all(records: &mut [Record], keys: &[KeyId]) {
+    for record in records.iter_mut().filter(|r| matches!(r.encryption(), Encryption::AtRest(_))) {
+        *record = plaintext(record, keys);
+    }
+}
+
 pub(crate) fn plaintext(record: &Record, keys: &[KeyId]) -> Record {
     match record.encryption() {
         Encryption::AtRest(idx) => {
@@ -673,15 +680,15 @@ pub(crate) fn millis_behind_latest(now: Instant, next_unread: Option<&Record>) -
 
 /// Up to `limit` records and 10 MiB from `counter` on, decrypted, and their billed bytes.
 fn read_from(shard: &Shard, keys: &[KeyId], counter: u64, limit: u32) -> (Vec<Record>, u64) {
-    let mut records = Vec::new();
-    let mut bytes = 0;
-    for record in shard.records().iter_from(shard.position_of(counter)) {
-        if records.len() == limit as usize || bytes + record.billed_bytes() > MAX_GET_RECORDS_BYTES {
-            break;
+    let (mut taken, mut bytes) = (0, 0);
+    let mut records = shard.records().read(shard.position_of(counter), |billed| {
+        if taken == limit || bytes + billed > MAX_GET_RECORDS_BYTES {
+            return false;
         }
-        bytes += record.billed_bytes();
-        records.push(plaintext(&record, keys));
-    }
+        (taken, bytes) = (taken + 1, bytes + billed);
+        true
+    });
+    decrypt_all(&mut records, keys);
     (records, bytes)
 }
 

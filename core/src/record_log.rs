@@ -148,6 +148,28 @@ impl Chunk {
         )
     }
 
+    /// Adds records from `from` on to `assembly` while `admit` takes them.
+    /// Returns whether `admit` took them all.
+    fn read(&self, from: usize, first: u64, admit: &mut impl FnMut(u64) -> bool, assembly: &mut Assembly) -> bool {
+        for idx in from..self.len() {
+            let (bytes, explicit_hash_key) = (self.bytes_of(idx), self.explicit_hash_keys[idx]);
+            let billed = bytes.len() - if explicit_hash_key { 16 } else { 0 };
+            if !admit(billed as u64) {
+                return false;
+            }
+            assembly.push(first + idx as u64, |out| {
+                out.extend_from_slice(bytes);
+                Meta {
+                    arrival: self.arrivals[idx],
+                    key_len: self.key_lens[idx],
+                    explicit_hash_key,
+                    encryption: self.encryptions[idx],
+                }
+            });
+        }
+        true
+    }
+
     /// The chunk without spare capacity.
     fn shrink(&mut self) {
         self.bytes.shrink_to_fit();
@@ -220,6 +242,40 @@ impl Runs {
                     Encryption::None,
                 )
             })
+    }
+
+    /// Adds records from `from` on to `assembly` while `admit` takes them.
+    /// Returns whether `admit` took them all.
+    fn read(
+        &self,
+        from: usize,
+        first: u64,
+        range: HashKeyRange,
+        admit: &mut impl FnMut(u64) -> bool,
+        assembly: &mut Assembly,
+    ) -> bool {
+        let (run, run_start) = self.run_of(from);
+        let mut skip = from - run_start;
+        let mut counter = first + from as u64;
+        for call in self.calls.get(run..).unwrap_or_default() {
+            for member in call.members(range) {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                if !admit(call.billed_bytes(member)) {
+                    return false;
+                }
+                assembly.push(counter, |out| Meta {
+                    arrival: call.arrival(),
+                    key_len: call.write_member(member, out),
+                    explicit_hash_key: false,
+                    encryption: Encryption::None,
+                });
+                counter += 1;
+            }
+        }
+        true
     }
 
     fn arrival(&self, idx: usize) -> Instant {
@@ -313,6 +369,44 @@ impl Block {
     /// and the block) and what it holds.
     fn shared_bytes(&self) -> usize {
         2 * core::mem::size_of::<usize>() + core::mem::size_of::<Block>() + self.heap_bytes()
+    }
+}
+
+/// The records one read hands out, as it gathers them: their bytes back
+/// to back in one buffer, which becomes the one allocation they share,
+/// and each one's counter, metadata and where its bytes end.
+#[derive(Default)]
+struct Assembly {
+    bytes: Vec<u8>,
+    records: Vec<(u64, Meta, u32)>,
+}
+
+impl Assembly {
+    /// Adds record `counter`, whose bytes `write` appends and whose metadata it returns.
+    fn push(&mut self, counter: u64, write: impl FnOnce(&mut Vec<u8>) -> Meta) {
+        let meta = write(&mut self.bytes);
+        let end = u32::try_from(self.bytes.len()).expect("a read hands out far less than 4 GiB");
+        self.records.push((counter, meta, end));
+    }
+
+    fn finish(self, place: Place) -> Vec<Record> {
+        let buffer: Arc<[u8]> = Arc::from(self.bytes);
+        let mut start = 0;
+        self.records
+            .into_iter()
+            .map(|(counter, meta, end)| {
+                let record = Record::from_shared(
+                    place.sequence_number(counter),
+                    meta.arrival,
+                    (&buffer, start..end),
+                    meta.key_len,
+                    meta.explicit_hash_key,
+                    meta.encryption,
+                );
+                start = end;
+                record
+            })
+            .collect()
     }
 }
 
@@ -527,6 +621,32 @@ impl RecordLog {
             .flat_map(move |(first, block)| block.records_from(counter.saturating_sub(first) as usize, first, place))
     }
 
+    /// The records from index `start` on, oldest first, for as long as
+    /// `admit` takes each one's billed bytes (data and partition key): what
+    /// one `GetRecords` call or fan-out event hands out. They share one
+    /// buffer, so a read allocates twice however many records it holds.
+    pub(crate) fn read(&self, start: usize, mut admit: impl FnMut(u64) -> bool) -> Vec<Record> {
+        let counter = self.first_counter() + start.min(self.len()) as u64;
+        let from_sealed = self.sealed.partition_point(|s| s.first + s.block.len() as u64 <= counter);
+        let mut assembly = Assembly::default();
+        let blocks = self
+            .sealed
+            .range(from_sealed..)
+            .map(|s| (s.first, &*s.block))
+            .chain(core::iter::once((self.tail_first, &self.tail)));
+        for (first, block) in blocks {
+            let from = counter.saturating_sub(first) as usize;
+            let took_all = match block {
+                Block::Stored(chunk) => chunk.read(from, first, &mut admit, &mut assembly),
+                Block::Generated(runs) => runs.read(from, first, self.place.range, &mut admit, &mut assembly),
+            };
+            if !took_all {
+                break;
+            }
+        }
+        assembly.finish(self.place)
+    }
+
     pub(crate) fn iter(&self) -> impl Iterator<Item = Record> + '_ {
         self.iter_from(0)
     }
@@ -641,6 +761,7 @@ mod tests {
         for start in ends.into_iter().chain(starts.iter().copied()) {
             let expected: Vec<u64> = counters(model.iter().skip(start).cloned());
             assert_eq!(counters(log.iter_from(start)), expected, "from {start}");
+            assert_reads_from(log, model, start);
             assert_eq!(log.get(start).as_ref(), model.get(start));
             assert_eq!(log.counter(start), model.get(start).map(|r| r.sequence_number().counter()));
             assert_eq!(log.arrival(start), model.get(start).map(Record::approximate_arrival));
@@ -651,6 +772,27 @@ mod tests {
             let at = arrival_of(target);
             let expected = model.partition_point(|r| r.approximate_arrival() < at);
             assert_eq!(log.position_of_arrival(at), expected);
+        }
+    }
+
+    /// A read from `start` hands out the model's records, asking `admit`
+    /// about each one's billed bytes in order, and stops where it says no.
+    fn assert_reads_from(log: &RecordLog, model: &VecDeque<Record>, start: usize) {
+        let rest: Vec<Record> = model.iter().skip(start).cloned().collect();
+        let mut asked = Vec::new();
+        let all = log.read(start, |billed| {
+            asked.push(billed);
+            true
+        });
+        assert_eq!(all, rest, "a whole read from {start}");
+        assert_eq!(asked, rest.iter().map(Record::billed_bytes).collect::<Vec<_>>());
+        for cut in [0, 1, rest.len() / 2, rest.len().saturating_sub(1)] {
+            let mut taken = 0;
+            let part = log.read(start, |_| {
+                taken += 1;
+                taken <= cut
+            });
+            assert_eq!(part, rest[..cut.min(rest.len())], "{cut} records from {start}");
         }
     }
 

@@ -97,12 +97,12 @@ impl StreamStatus {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
     // The sequence number's three parts, stored apart so that the struct
-    // packs into 48 bytes.
+    // packs into 64 bytes.
     counter: u64,
     approximate_arrival: Instant,
     // The partition key's UTF-8 bytes, then the data, then (if
     // `explicit_hash_key`) the explicit hash key as 16 big-endian bytes.
-    bytes: Arc<[u8]>,
+    bytes: RecordBytes,
     shard: ShardId,
     key_len: u32,
     // Zero is left out of snapshots, which is every record of a snapshot
@@ -115,6 +115,61 @@ pub struct Record {
 
 fn is_zero(serial: &StreamSerial) -> bool {
     *serial == 0
+}
+
+/// A record's bytes: a range of a shared buffer, which may hold other
+/// records' bytes too. A read assembles every record it hands out into one
+/// buffer (see `RecordLog::read`), so that it allocates once rather than
+/// once a record. Compared, printed and serialized as the bytes alone, as
+/// the `Arc<[u8]>` it replaced was.
+///
+/// Invariant: `start <= end <= buffer.len()`.
+#[derive(Clone)]
+struct RecordBytes {
+    buffer: Arc<[u8]>,
+    start: u32,
+    end: u32,
+}
+
+impl RecordBytes {
+    fn whole(buffer: Arc<[u8]>) -> RecordBytes {
+        let end = u32::try_from(buffer.len()).expect("a record is far smaller than 4 GiB");
+        RecordBytes { buffer, start: 0, end }
+    }
+}
+
+impl core::ops::Deref for RecordBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.buffer[self.start as usize..self.end as usize]
+    }
+}
+
+impl PartialEq for RecordBytes {
+    fn eq(&self, other: &RecordBytes) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for RecordBytes {}
+
+impl fmt::Debug for RecordBytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
+impl Serialize for RecordBytes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RecordBytes {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<RecordBytes, D::Error> {
+        Arc::<[u8]>::deserialize(deserializer).map(RecordBytes::whole)
+    }
 }
 
 /// Records up to this many bytes (key, data and explicit hash key) are
@@ -162,7 +217,7 @@ impl Record {
             shard: sequence_number.shard(),
             stream: sequence_number.stream(),
             approximate_arrival,
-            bytes,
+            bytes: RecordBytes::whole(bytes),
             key_len: partition_key.len() as u32,
             explicit_hash_key: explicit_hash_key.is_some(),
             encryption,
@@ -185,7 +240,30 @@ impl Record {
             shard: sequence_number.shard(),
             stream: sequence_number.stream(),
             approximate_arrival,
-            bytes: Arc::from(bytes),
+            bytes: RecordBytes::whole(Arc::from(bytes)),
+            key_len,
+            explicit_hash_key,
+            encryption,
+        }
+    }
+
+    /// A record as [`Record::from_stored`] makes it, whose bytes are
+    /// `range` of `buffer`, which other records share.
+    pub(crate) fn from_shared(
+        sequence_number: SequenceNumber,
+        approximate_arrival: Instant,
+        (buffer, range): (&Arc<[u8]>, core::ops::Range<u32>),
+        key_len: u32,
+        explicit_hash_key: bool,
+        encryption: Encryption,
+    ) -> Record {
+        debug_assert!(range.start <= range.end && range.end as usize <= buffer.len());
+        Record {
+            counter: sequence_number.counter(),
+            shard: sequence_number.shard(),
+            stream: sequence_number.stream(),
+            approximate_arrival,
+            bytes: RecordBytes { buffer: buffer.clone(), start: range.start, end: range.end },
             key_len,
             explicit_hash_key,
             encryption,

@@ -158,9 +158,10 @@ impl ShardCursor {
         }
     }
 
-    /// Counts `records` and keeps the newest [`RECEIVED_KEPT`].
-    fn receive(&mut self, records: Vec<Record>) {
-        self.records_read = self.records_read.saturating_add(records.len() as u64);
+    /// Counts the `read` records received and keeps the newest
+    /// [`RECEIVED_KEPT`], which are the newest of them in `records`.
+    fn receive(&mut self, records: Vec<Record>, read: u64) {
+        self.records_read = self.records_read.saturating_add(read);
         self.records.extend(records);
         let excess = self.records.len().saturating_sub(RECEIVED_KEPT);
         self.records.drain(..excess);
@@ -254,9 +255,10 @@ impl PollingConsumer {
         let mut children = Vec::new();
         for cursor in &mut self.shards {
             let Some(iterator) = cursor.iterator.take() else { continue };
-            match kinesis.get_records(&iterator, None) {
-                Ok(output) => {
-                    cursor.receive(output.records);
+            // It keeps only the newest records it receives, so the rest need not be assembled.
+            match kinesis.get_records_keeping_newest(&iterator, RECEIVED_KEPT) {
+                Ok((output, read)) => {
+                    cursor.receive(output.records, read);
                     cursor.iterator = output.next_shard_iterator;
                     cursor.millis_behind_latest = output.millis_behind_latest;
                     cursor.last_error = None;

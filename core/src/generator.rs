@@ -314,6 +314,38 @@ mod tests {
         view.shards.iter().map(|s| s.n_records).collect()
     }
 
+    /// A polling consumer's `GetRecords` assembles only the newest records
+    /// it keeps; the call is otherwise the same: the records it hands out
+    /// are the newest of those a whole call reads (its `Limit` of 10,000
+    /// included), and the iterator, lag and metrics it leaves are the same.
+    #[test]
+    fn get_records_keeping_the_newest_is_get_records_cut_to_them() {
+        let mut sim = sim_with_stream(2);
+        // About 11,000 records a shard, under each shard's 1,000 records/s.
+        sim.start_generator(config(1_800, KeyDistribution::Uniform { distinct_keys: 1000 }), 5).unwrap();
+        sim.advance(Duration::from_secs(13));
+        for shard in [0, 1] {
+            for keep in [1, 3, 100, 20_000] {
+                let input = crate::GetShardIteratorInput {
+                    stream_name: "s".into(),
+                    shard_id: crate::ShardId::new(shard),
+                    position: crate::StartingPosition::TrimHorizon,
+                };
+                let iterator = sim.get_shard_iterator(input).unwrap();
+                let (mut whole, mut newest) = (sim.clone(), sim.clone());
+                let all = whole.get_records(&iterator, None).unwrap();
+                let (kept, read) =
+                    newest.kinesis.get_records_keeping_newest(kinesis_call!(newest), &iterator, keep).unwrap();
+                assert_eq!(read, all.records.len() as u64);
+                assert_eq!(all.records.len(), 10_000, "a whole page, cut at GetRecords' limit");
+                assert_eq!(kept.records, all.records[all.records.len() - keep.min(all.records.len())..]);
+                assert_eq!(kept.next_shard_iterator, all.next_shard_iterator);
+                assert_eq!(kept.millis_behind_latest, all.millis_behind_latest);
+                assert_eq!(newest.snapshot(), whole.snapshot(), "the same state, metrics included");
+            }
+        }
+    }
+
     #[test]
     fn sends_exactly_the_rate_each_second() {
         for rate in [1, 7, 10, 333, 1500] {

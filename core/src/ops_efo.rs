@@ -387,14 +387,15 @@ impl Kinesis {
         let mut bytes = 0;
         if !subscription.ended {
             let budget = &mut subscription.budget;
-            records = shard.records().read(shard.position_of(subscription.counter), |billed| {
+            let admit = |billed| {
                 if !budget.has(now, billed) {
                     return false;
                 }
                 budget.take(now, billed);
                 bytes += billed;
                 true
-            });
+            };
+            records = shard.records().read(shard.position_of(subscription.counter), admit);
             if let Some(last) = records.last() {
                 subscription.counter = last.sequence_number().counter() + 1;
             }

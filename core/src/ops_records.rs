@@ -482,7 +482,8 @@ impl Kinesis {
                     plan.write_record(key, first_serial.saturating_add(idx as u64), &mut record);
                     let (key_text, data) = record.split_at(key_len);
                     let key_text = core::str::from_utf8(key_text).expect("generated keys are ASCII");
-                    write(stream, now, key_text, (plan.hash_key(key), None), data).expect("the shard's budget was just checked");
+                    write(stream, now, key_text, (plan.hash_key(key), None), data)
+                        .expect("the shard's budget was just checked");
                     continue;
                 }
                 charge_write(now, shard, (cost, *mode), (key_len, data_bytes));
@@ -598,6 +599,31 @@ impl Kinesis {
         shard_iterator: &str,
         limit: Option<u32>,
     ) -> Result<GetRecordsOutput, GetRecordsError> {
+        self.read_records(cx, shard_iterator, limit, None).map(|(output, _)| output)
+    }
+
+    /// `GetRecords` for a caller that keeps only the newest `keep` of the
+    /// records it receives (a polling consumer): the same call, whose
+    /// output holds only those, and how many records it read. Assembling a
+    /// record writes its bytes, and the rest would be dropped unread.
+    pub(crate) fn get_records_keeping_newest(
+        &mut self,
+        cx: Call<'_>,
+        shard_iterator: &str,
+        keep: usize,
+    ) -> Result<(GetRecordsOutput, u64), GetRecordsError> {
+        self.read_records(cx, shard_iterator, None, Some(keep.max(1)))
+    }
+
+    /// `GetRecords`, whose output holds the newest `keep` records read, or
+    /// all of them; and how many it read.
+    fn read_records(
+        &mut self,
+        cx: Call<'_>,
+        shard_iterator: &str,
+        limit: Option<u32>,
+        keep: Option<usize>,
+    ) -> Result<(GetRecordsOutput, u64), GetRecordsError> {
         let limit = limit.unwrap_or(MAX_GET_RECORDS_LIMIT);
         let mut v = Validator::default();
         v.check(limit >= 1, "limit", limit.to_string(), "Member must have value greater than or equal to 1");
@@ -649,12 +675,12 @@ impl Kinesis {
                 read: true,
             }));
         }
-        let (records, bytes) = read_from(shard, keys, token.counter, limit);
+        let (records, read, bytes) = read_from(shard, keys, token.counter, limit, keep);
         shard.read_calls.take(now, 1);
         shard.read_bytes.take(now, bytes);
         let iterator_age = records.last().map_or(0, |r| now.saturating_since(r.approximate_arrival()).as_millis());
         tally.add(MetricName::OutgoingBytes, Some(shard.id), bytes as f64);
-        tally.add(MetricName::OutgoingRecords, Some(shard.id), records.len() as f64);
+        tally.add(MetricName::OutgoingRecords, Some(shard.id), read as f64);
         tally.max(MetricName::IteratorAgeMilliseconds, Some(shard.id), iterator_age as f64);
         tally.add(MetricName::GetRecordsSuccess, None, 1.0);
         cost.record_read(*mode, bytes, false);
@@ -668,7 +694,7 @@ impl Kinesis {
             .then(|| IteratorToken { counter: next_counter, issued: now, ..token.clone() }.encode(&iterator_key));
         // Only a reader at the end of a closed shard is told about its children.
         let child_shards = if at_end { child_shards(shards, token.shard) } else { Vec::new() };
-        Ok(GetRecordsOutput { records, next_shard_iterator, millis_behind_latest, child_shards })
+        Ok((GetRecordsOutput { records, next_shard_iterator, millis_behind_latest, child_shards }, read))
     }
 }
 
@@ -678,18 +704,37 @@ pub(crate) fn millis_behind_latest(now: Instant, next_unread: Option<&Record>) -
     next_unread.map_or(0, |r| now.saturating_since(r.approximate_arrival()).as_millis())
 }
 
-/// Up to `limit` records and 10 MiB from `counter` on, decrypted, and their billed bytes.
-fn read_from(shard: &Shard, keys: &[KeyId], counter: u64, limit: u32) -> (Vec<Record>, u64) {
+/// Up to `limit` records and 10 MiB from `counter` on, decrypted (only
+/// the newest `keep` of them when `keep` is given); how many were read, and
+/// their billed bytes.
+fn read_from(shard: &Shard, keys: &[KeyId], counter: u64, limit: u32, keep: Option<usize>) -> (Vec<Record>, u64, u64) {
+    let (log, start) = (shard.records(), shard.position_of(counter));
     let (mut taken, mut bytes) = (0, 0);
-    let mut records = shard.records().read(shard.position_of(counter), |billed| {
+    let admit = |billed| {
         if taken == limit || bytes + billed > MAX_GET_RECORDS_BYTES {
             return false;
         }
         (taken, bytes) = (taken + 1, bytes + billed);
         true
-    });
+    };
+    let mut records = match keep {
+        None => log.read(start, admit),
+        Some(keep) => {
+            let read = log.count(start, admit);
+            let mut left = read.min(keep);
+            let from = start + (read - left);
+            let newest = |_| {
+                if left == 0 {
+                    return false;
+                }
+                left -= 1;
+                true
+            };
+            log.read(from, newest)
+        }
+    };
     decrypt_all(&mut records, keys);
-    (records, bytes)
+    (records, u64::from(taken), bytes)
 }
 
 /// The shards whose parent or adjacent parent is `parent`.

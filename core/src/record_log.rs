@@ -375,8 +375,11 @@ impl Block {
 /// The records one read hands out, as it gathers them: their bytes back
 /// to back in one buffer, which becomes the one allocation they share,
 /// and each one's counter, metadata and where its bytes end.
+/// When only `counting`, it counts the records and neither writes nor keeps them.
 #[derive(Default)]
 struct Assembly {
+    counting: bool,
+    counted: usize,
     bytes: Vec<u8>,
     records: Vec<(u64, Meta, u32)>,
 }
@@ -384,6 +387,10 @@ struct Assembly {
 impl Assembly {
     /// Adds record `counter`, whose bytes `write` appends and whose metadata it returns.
     fn push(&mut self, counter: u64, write: impl FnOnce(&mut Vec<u8>) -> Meta) {
+        self.counted += 1;
+        if self.counting {
+            return;
+        }
         let meta = write(&mut self.bytes);
         let end = u32::try_from(self.bytes.len()).expect("a read hands out far less than 4 GiB");
         self.records.push((counter, meta, end));
@@ -625,10 +632,19 @@ impl RecordLog {
     /// `admit` takes each one's billed bytes (data and partition key): what
     /// one `GetRecords` call or fan-out event hands out. They share one
     /// buffer, so a read allocates twice however many records it holds.
-    pub(crate) fn read(&self, start: usize, mut admit: impl FnMut(u64) -> bool) -> Vec<Record> {
+    pub(crate) fn read(&self, start: usize, admit: impl FnMut(u64) -> bool) -> Vec<Record> {
+        self.walk(start, admit, Assembly::default()).finish(self.place)
+    }
+
+    /// How many records [`RecordLog::read`] would hand out, without assembling them.
+    pub(crate) fn count(&self, start: usize, admit: impl FnMut(u64) -> bool) -> usize {
+        self.walk(start, admit, Assembly { counting: true, ..Assembly::default() }).counted
+    }
+
+    /// Adds the records from index `start` on to `assembly` while `admit` takes them.
+    fn walk(&self, start: usize, mut admit: impl FnMut(u64) -> bool, mut assembly: Assembly) -> Assembly {
         let counter = self.first_counter() + start.min(self.len()) as u64;
         let from_sealed = self.sealed.partition_point(|s| s.first + s.block.len() as u64 <= counter);
-        let mut assembly = Assembly::default();
         let blocks = self
             .sealed
             .range(from_sealed..)
@@ -644,7 +660,7 @@ impl RecordLog {
                 break;
             }
         }
-        assembly.finish(self.place)
+        assembly
     }
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = Record> + '_ {
@@ -785,6 +801,7 @@ mod tests {
             true
         });
         assert_eq!(all, rest, "a whole read from {start}");
+        assert_eq!(log.count(start, |_| true), rest.len());
         assert_eq!(asked, rest.iter().map(Record::billed_bytes).collect::<Vec<_>>());
         for cut in [0, 1, rest.len() / 2, rest.len().saturating_sub(1)] {
             let mut taken = 0;
@@ -793,6 +810,12 @@ mod tests {
                 taken <= cut
             });
             assert_eq!(part, rest[..cut.min(rest.len())], "{cut} records from {start}");
+            let mut counted = 0;
+            let count = log.count(start, |_| {
+                counted += 1;
+                counted <= cut
+            });
+            assert_eq!(count, part.len(), "{cut} records counted from {start}");
         }
     }
 

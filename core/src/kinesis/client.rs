@@ -81,6 +81,16 @@ impl<'a> KinesisClient<'a> {
         self.kinesis.get_records(self.call, shard_iterator, limit)
     }
 
+    /// `GetRecords` for a caller that keeps only the newest `keep` records
+    /// it receives: see `Kinesis::get_records_keeping_newest`.
+    pub(crate) fn get_records_keeping_newest(
+        &mut self,
+        shard_iterator: &str,
+        keep: usize,
+    ) -> Result<(GetRecordsOutput, u64), GetRecordsError> {
+        self.kinesis.get_records_keeping_newest(self.call, shard_iterator, keep)
+    }
+
     pub(crate) fn put_records(&mut self, input: PutRecordsInput) -> Result<PutRecordsOutput, PutRecordError> {
         self.kinesis.put_records(self.call, input)
     }

@@ -23,6 +23,7 @@ use crate::limits::{
     MAX_PUT_RECORDS_BYTES, MAX_PUT_RECORDS_ENTRIES, MAX_RECORD_DATA_BYTES, MAX_SHARD_ITERATOR_LEN,
 };
 use crate::metrics::MetricName;
+use crate::record_log::Admit;
 use crate::sequence::SequenceNumber;
 use crate::stream::{Encryption, Record, Shard, ShardId, Stream};
 use crate::telemetry::Tally;
@@ -521,7 +522,7 @@ impl Kinesis {
             for (shard_idx, n, bytes) in kept {
                 let shard = &mut stream.shards[shard_idx];
                 tally_writes(tally, shard.id, n as u64, bytes);
-                shard.append_generated(call.clone(), n);
+                shard.append_generated(call.clone(), n, bytes);
             }
         }
         for &(shard, n) in &throttled {
@@ -709,18 +710,11 @@ pub(crate) fn millis_behind_latest(now: Instant, next_unread: Option<&Record>) -
 /// their billed bytes.
 fn read_from(shard: &Shard, keys: &[KeyId], counter: u64, limit: u32, keep: Option<usize>) -> (Vec<Record>, u64, u64) {
     let (log, start) = (shard.records(), shard.position_of(counter));
-    let (mut taken, mut bytes) = (0, 0);
-    let admit = |billed| {
-        if taken == limit || bytes + billed > MAX_GET_RECORDS_BYTES {
-            return false;
-        }
-        (taken, bytes) = (taken + 1, bytes + billed);
-        true
-    };
+    let mut page = Page { limit, taken: 0, bytes: 0 };
     let mut records = match keep {
-        None => log.read(start, admit),
+        None => log.read(start, &mut page),
         Some(keep) => {
-            let read = log.count(start, admit);
+            let read = log.count(start, &mut page);
             let mut left = read.min(keep);
             let from = start + (read - left);
             let newest = |_| {
@@ -734,7 +728,30 @@ fn read_from(shard: &Shard, keys: &[KeyId], counter: u64, limit: u32, keep: Opti
         }
     };
     decrypt_all(&mut records, keys);
-    (records, u64::from(taken), bytes)
+    (records, u64::from(page.taken), page.bytes)
+}
+
+/// What one `GetRecords` call takes: up to `limit` records and 10 MiB.
+struct Page {
+    limit: u32,
+    taken: u32,
+    bytes: u64,
+}
+
+impl Admit for &mut Page {
+    fn record(&mut self, billed: u64) -> bool {
+        self.records(1, billed)
+    }
+
+    fn records(&mut self, n: usize, billed: u64) -> bool {
+        // Records each within both limits take them together within both.
+        let taken = u64::from(self.taken) + n as u64;
+        if taken > u64::from(self.limit) || self.bytes + billed > MAX_GET_RECORDS_BYTES {
+            return false;
+        }
+        (self.taken, self.bytes) = (taken as u32, self.bytes + billed);
+        true
+    }
 }
 
 /// The shards whose parent or adjacent parent is `parent`.

@@ -150,11 +150,11 @@ impl Chunk {
 
     /// Adds records from `from` on to `assembly` while `admit` takes them.
     /// Returns whether `admit` took them all.
-    fn read(&self, from: usize, first: u64, admit: &mut impl FnMut(u64) -> bool, assembly: &mut Assembly) -> bool {
+    fn read(&self, from: usize, first: u64, admit: &mut impl Admit, assembly: &mut Assembly) -> bool {
         for idx in from..self.len() {
             let (bytes, explicit_hash_key) = (self.bytes_of(idx), self.explicit_hash_keys[idx]);
             let billed = bytes.len() - if explicit_hash_key { 16 } else { 0 };
-            if !admit(billed as u64) {
+            if !admit.record(billed as u64) {
                 return false;
             }
             assembly.push(first + idx as u64, |out| {
@@ -199,15 +199,17 @@ struct Meta {
     encryption: Encryption,
 }
 
-/// Up to [`RUNS`] generator calls, oldest first, and how many records this
-/// shard stored from each.
+/// Up to [`RUNS`] generator calls, oldest first, how many records this
+/// shard stored from each, and their billed bytes.
 ///
-/// Invariant: `calls` and `ends` have one length; `ends[i]` is the number
-/// of records from calls `0..=i`, and strictly increases.
+/// Invariant: `calls`, `ends` and `billed` have one length; `ends[i]` is
+/// the number of records from calls `0..=i`, and strictly increases;
+/// `billed[i]` is the billed bytes (keys and data) of call `i`'s records.
 #[derive(Clone, Default)]
 struct Runs {
     calls: Vec<Arc<GeneratedCall>>,
     ends: Vec<u32>,
+    billed: Vec<u32>,
 }
 
 impl Runs {
@@ -251,19 +253,28 @@ impl Runs {
         from: usize,
         first: u64,
         range: HashKeyRange,
-        admit: &mut impl FnMut(u64) -> bool,
+        admit: &mut impl Admit,
         assembly: &mut Assembly,
     ) -> bool {
         let (run, run_start) = self.run_of(from);
         let mut skip = from - run_start;
         let mut counter = first + from as u64;
-        for call in self.calls.get(run..).unwrap_or_default() {
+        for (idx, call) in self.calls.iter().enumerate().skip(run) {
+            // A count takes a whole run at once when it can, without drawing its keys.
+            if skip == 0 && assembly.counting {
+                let n = (self.ends[idx] - if idx == 0 { 0 } else { self.ends[idx - 1] }) as usize;
+                if admit.records(n, u64::from(self.billed[idx])) {
+                    assembly.counted += n;
+                    counter += n as u64;
+                    continue;
+                }
+            }
             for member in call.members(range) {
                 if skip > 0 {
                     skip -= 1;
                     continue;
                 }
-                if !admit(call.billed_bytes(member)) {
+                if !admit.record(call.billed_bytes(member)) {
                     return false;
                 }
                 assembly.push(counter, |out| Meta {
@@ -285,13 +296,14 @@ impl Runs {
     fn shrink(&mut self) {
         self.calls.shrink_to_fit();
         self.ends.shrink_to_fit();
+        self.billed.shrink_to_fit();
     }
 
     /// The memory the runs take, each call's counted in full: an upper
     /// bound, as the call's other shards count it too.
     fn heap_bytes(&self) -> usize {
         self.calls.capacity() * core::mem::size_of::<Arc<GeneratedCall>>()
-            + self.ends.capacity() * core::mem::size_of::<u32>()
+            + (self.ends.capacity() + self.billed.capacity()) * core::mem::size_of::<u32>()
             + self.calls.iter().map(|call| call.heap_bytes()).sum::<usize>()
     }
 }
@@ -369,6 +381,28 @@ impl Block {
     /// and the block) and what it holds.
     fn shared_bytes(&self) -> usize {
         2 * core::mem::size_of::<usize>() + core::mem::size_of::<Block>() + self.heap_bytes()
+    }
+}
+
+/// What a read takes: asked about each record's billed bytes (data and
+/// partition key) in order, it says whether the read goes on and takes it.
+pub(crate) trait Admit {
+    /// Whether the read takes the next record, of `billed` bytes.
+    fn record(&mut self, billed: u64) -> bool;
+
+    /// Whether the read takes the next `n` records, of `billed` bytes in
+    /// all, at once. Only when asking [`Admit::record`] of each would have
+    /// taken them all; `false` is always right, and the read then asks
+    /// record by record.
+    fn records(&mut self, n: usize, billed: u64) -> bool {
+        let _ = (n, billed);
+        false
+    }
+}
+
+impl<F: FnMut(u64) -> bool> Admit for F {
+    fn record(&mut self, billed: u64) -> bool {
+        self(billed)
     }
 }
 
@@ -547,22 +581,25 @@ impl RecordLog {
     }
 
     /// Appends the `count` records this shard, of hash key `range`, stored
-    /// from a generator's `call`, the first numbered `first`.
+    /// from a generator's `call`, the first numbered `first`, of `billed`
+    /// bytes in all.
     pub(crate) fn push_generated(
         &mut self,
         first: SequenceNumber,
         range: HashKeyRange,
-        call: Arc<GeneratedCall>,
-        count: usize,
+        (call, count): (Arc<GeneratedCall>, usize),
+        billed: u64,
     ) {
         debug_assert!(self.accepts(first), "{first} into shard={}", self.place.shard);
         debug_assert!(count > 0 && call.members(range).count() == count, "the call's members in the shard");
+        debug_assert_eq!(call.members(range).map(|m| call.billed_bytes(m)).sum::<u64>(), billed);
         self.place = Place { stream: first.stream(), shard: first.shard(), range };
         self.prepare_tail(first.counter(), |b| matches!(b, Block::Generated(_)), || Block::Generated(Runs::default()));
         let Block::Generated(runs) = &mut self.tail else { unreachable!("prepared for a generated run") };
         let end = runs.len() + count;
         runs.calls.push(call);
         runs.ends.push(u32::try_from(end).expect("at most 64 calls of 500 entries"));
+        runs.billed.push(u32::try_from(billed).expect("a call carries at most 5 MiB"));
     }
 
     /// Drops the oldest record.
@@ -632,17 +669,17 @@ impl RecordLog {
     /// `admit` takes each one's billed bytes (data and partition key): what
     /// one `GetRecords` call or fan-out event hands out. They share one
     /// buffer, so a read allocates twice however many records it holds.
-    pub(crate) fn read(&self, start: usize, admit: impl FnMut(u64) -> bool) -> Vec<Record> {
+    pub(crate) fn read(&self, start: usize, admit: impl Admit) -> Vec<Record> {
         self.walk(start, admit, Assembly::default()).finish(self.place)
     }
 
     /// How many records [`RecordLog::read`] would hand out, without assembling them.
-    pub(crate) fn count(&self, start: usize, admit: impl FnMut(u64) -> bool) -> usize {
+    pub(crate) fn count(&self, start: usize, admit: impl Admit) -> usize {
         self.walk(start, admit, Assembly { counting: true, ..Assembly::default() }).counted
     }
 
     /// Adds the records from index `start` on to `assembly` while `admit` takes them.
-    fn walk(&self, start: usize, mut admit: impl FnMut(u64) -> bool, mut assembly: Assembly) -> Assembly {
+    fn walk(&self, start: usize, mut admit: impl Admit, mut assembly: Assembly) -> Assembly {
         let counter = self.first_counter() + start.min(self.len()) as u64;
         let from_sealed = self.sealed.partition_point(|s| s.first + s.block.len() as u64 <= counter);
         let blocks = self
@@ -791,6 +828,26 @@ mod tests {
         }
     }
 
+    /// Takes up to `left` records, whole runs at once where they fit.
+    struct Bulk {
+        left: usize,
+        bytes: u64,
+    }
+
+    impl Admit for &mut Bulk {
+        fn record(&mut self, billed: u64) -> bool {
+            self.records(1, billed)
+        }
+
+        fn records(&mut self, n: usize, billed: u64) -> bool {
+            if n > self.left {
+                return false;
+            }
+            (self.left, self.bytes) = (self.left - n, self.bytes + billed);
+            true
+        }
+    }
+
     /// A read from `start` hands out the model's records, asking `admit`
     /// about each one's billed bytes in order, and stops where it says no.
     fn assert_reads_from(log: &RecordLog, model: &VecDeque<Record>, start: usize) {
@@ -816,6 +873,9 @@ mod tests {
                 counted <= cut
             });
             assert_eq!(count, part.len(), "{cut} records counted from {start}");
+            let mut bulk = Bulk { left: cut, bytes: 0 };
+            assert_eq!(log.count(start, &mut bulk), part.len(), "{cut} records counted by runs from {start}");
+            assert_eq!(bulk.bytes, part.iter().map(Record::billed_bytes).sum::<u64>());
         }
     }
 
@@ -913,7 +973,8 @@ mod tests {
                 if members.is_empty() {
                     continue;
                 }
-                log.push_generated(seq(next), range, Arc::new(call), members.len());
+                let billed = members.iter().map(Record::billed_bytes).sum();
+                log.push_generated(seq(next), range, (Arc::new(call), members.len()), billed);
                 next += members.len() as u64;
                 model.extend(members);
             }

@@ -477,11 +477,11 @@ impl Shard {
 
     /// Stores the `count` entries of a generator's `call` whose hash keys
     /// lie in the shard's range, the ones the service accepted, in call order.
-    pub(crate) fn append_generated(&mut self, call: Arc<GeneratedCall>, count: usize) {
+    pub(crate) fn append_generated(&mut self, call: Arc<GeneratedCall>, count: usize, billed: u64) {
         debug_assert!(self.is_open(), "append to closed shard={}", self.id);
         let first = self.sequence_number(self.next_counter);
         self.next_counter += count as u64;
-        self.records.push_generated(first, self.range, call, count);
+        self.records.push_generated(first, self.range, (call, count), billed);
     }
 
     /// The sequence number the next record will get: the nonce for its encryption.

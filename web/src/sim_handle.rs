@@ -362,10 +362,11 @@ impl SimHandle {
 
     /// Moves the simulated clock forward, adding a timeline point when due.
     pub fn advance(&self, by: Duration) {
-        // In the recipe's slices, so that a replay moves the clock exactly so.
-        for step in recipe::advances(by) {
-            self.apply_step(step);
-        }
+        // In the recipe's slices, so that a replay moves the clock exactly
+        // so; the page is told once, when the clock has moved all the way.
+        let steps: Vec<Step> = recipe::advances(by).collect();
+        self.sim.update(|s| steps.iter().for_each(|step| _ = step.apply(s)));
+        self.recording.update_value(|r| steps.into_iter().for_each(|step| r.push(step)));
         self.after_advance();
     }
 

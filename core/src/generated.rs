@@ -49,10 +49,10 @@ pub(crate) struct GeneratorPlan {
     zipf_cumulative: Vec<u64>,
     /// The hash key of `key-{index}`, by index.
     hash_keys: Vec<HashKey>,
-    /// The top 32 bits of each of `hash_keys`: a table a quarter of its
+    /// The top 16 bits of each of `hash_keys`: a table an eighth of its
     /// size, small enough to stay in cache, which settles almost every
     /// question of which shard a key goes to (see [`GeneratorPlan::routes_to`]).
-    hash_tops: Vec<u32>,
+    hash_tops: Vec<u16>,
     hot_hash_key: HashKey,
 }
 
@@ -140,7 +140,7 @@ impl GeneratorPlan {
         }
     }
 
-    /// Whether `key`'s hash key lies in `range`. The top 32 bits decide,
+    /// Whether `key`'s hash key lies in `range`. The top 16 bits decide,
     /// unless they equal those of one of the range's ends; only then is the
     /// full hash key read. Reading a shard asks this of every entry of every
     /// call, and the full table of a large key space (1.6 MB for 100,000
@@ -191,8 +191,8 @@ fn put(text: &mut [u8], at: usize, bytes: &[u8]) -> usize {
     at + bytes.len()
 }
 
-fn top_bits(key: HashKey) -> u32 {
-    (key.0 >> 96) as u32
+fn top_bits(key: HashKey) -> u16 {
+    (key.0 >> 112) as u16
 }
 
 fn write_key(index: KeyIndex, out: &mut Vec<u8>) {
@@ -397,7 +397,7 @@ mod tests {
     }
 
     /// The top-bits shortcut answers as the full hash key does, including
-    /// for ranges whose ends share their top 32 bits with a key's hash key
+    /// for ranges whose ends share their top 16 bits with a key's hash key
     /// (one bit either side of it, and the key itself), where it must look
     /// at the whole key.
     #[test]
@@ -412,6 +412,10 @@ mod tests {
             ranges.push(HashKeyRange::new(end, end));
         }
         ranges.push(HashKeyRange::new(pivot & !0xffff_ffff, pivot | 0xffff_ffff));
+        // Ends that share the key's top 16 bits, on either side of it.
+        let top16 = pivot & !(u128::MAX >> 16);
+        ranges.push(HashKeyRange::new(top16, pivot - 1));
+        ranges.push(HashKeyRange::new(pivot + 1, top16 | (u128::MAX >> 16)));
         for range in ranges {
             for key in (0..500).chain([HOT_KEY]) {
                 assert_eq!(plan.routes_to(key, range), range.contains(plan.hash_key(key)), "key {key} in {range:?}");

@@ -8,7 +8,7 @@ use shardlab_core::views::MappingConcurrency;
 
 use crate::components::api_call::{ApiCall, ApiCallView};
 use crate::components::virtual_rows::{Scroll, VirtualTable, WINDOW_ROWS};
-use crate::format::{duration, sequence_tail};
+use crate::format::{count, duration, sequence_tail};
 use crate::permissions::Permissions;
 use crate::sim_handle::SimHandle;
 
@@ -261,8 +261,8 @@ fn MappingCard(uuid: String) -> impl IntoView {
                         </div>
                         <div><dt>"In flight"</dt><dd class="in-flight">{m.in_flight}</dd></div>
                         <div><dt>"Iterator age"</dt><dd>{duration(m.iterator_age)}</dd></div>
-                        <div><dt>"Invocations"</dt><dd>{m.invocations}</dd></div>
-                        <div><dt>"Discarded records"</dt><dd>{m.discarded_records}</dd></div>
+                        <div><dt>"Invocations"</dt><dd>{count(m.invocations)}</dd></div>
+                        <div><dt>"Discarded records"</dt><dd>{count(m.discarded_records)}</dd></div>
                         <div><dt>"Last result"</dt><dd class:bad-text=problem>{last_result}</dd></div>
                     </dl>
                 }

@@ -116,6 +116,8 @@ describe('a phone', () => {
     const slider = page.getByRole('slider', { name: 'Timeline', exact: true });
     assert.equal(await slider.count(), 1);
     assert.ok(await slider.isVisible());
+    // ...on screen too, beside it.
+    assert.equal((await page.locator('header.topbar label.timeline').innerText()).trim(), 'Timeline');
     await page.goto(page.url().replace(/\?.*$/, ''));
     const name = page.locator('header.topbar').getByRole('heading', { name: 'Shardlab', exact: true });
     await name.waitFor();

@@ -68,8 +68,8 @@ fn handling_text(handling: Handling) -> (&'static str, &'static str) {
 /// What a lane is doing, in words: a batch retried says which attempt it
 /// is on, as core counts it ([`LaneStatus::attempt`]).
 fn lane_words(lane: &LaneStatus, max_retries: i32) -> String {
-    let waiting = format!("{} waiting", lane.waiting_records);
-    match (lane.attempt(max_retries), lane.in_flight_batch_size) {
+    let waiting = format!("{} waiting", count(lane.waiting_records));
+    match (lane.attempt(max_retries), lane.in_flight_batch_size.map(count)) {
         (Attempt::First, Some(n)) => format!("batch of {n} in flight, {waiting}"),
         (Attempt::First, None) => format!("idle, {waiting}"),
         (Attempt::Retry { number, of }, in_flight) => {

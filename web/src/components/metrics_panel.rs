@@ -46,11 +46,7 @@ fn axis_top(max: f64) -> f64 {
 
 /// An axis value as the page prints numbers: `2,500`, `0.5`, never `-0`.
 fn axis_label(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 {
-        count(value.abs() as u64)
-    } else {
-        format!("{value:.1}")
-    }
+    if value.fract() == 0.0 && value.abs() < 1e15 { count(value.abs() as u64) } else { format!("{value:.1}") }
 }
 
 fn y_of(value: f64, top: f64) -> f64 {

@@ -365,7 +365,8 @@ fn focus_chip(ev: &leptos::ev::KeyboardEvent, index: usize) {
     use wasm_bindgen::JsCast;
     let chip = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
     let list = chip.and_then(|c| c.closest("ol").ok().flatten());
-    let target = list.and_then(|l| l.query_selector(&format!(":scope > li:nth-child({}) > button", index + 1)).ok().flatten());
+    let target =
+        list.and_then(|l| l.query_selector(&format!(":scope > li:nth-child({}) > button", index + 1)).ok().flatten());
     if let Some(button) = target.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
         let _ = button.focus();
     }

@@ -46,9 +46,22 @@ pub fn clock(instant: Instant) -> String {
 
 const MILLIS_PER_DAY: u64 = 24 * 60 * 60 * 1000;
 
-/// `1 record`, `2 records`.
+/// A count with its thousands grouped, as the page prints numbers: `100,000`.
+pub fn count(n: impl Into<u64>) -> String {
+    let digits = n.into().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (idx, digit) in digits.chars().enumerate() {
+        if idx > 0 && (digits.len() - idx).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// `1 record`, `2 records`, `1,500 records`.
 pub fn plural(n: usize, noun: &str) -> String {
-    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+    if n == 1 { format!("1 {noun}") } else { format!("{} {noun}s", count(n as u64)) }
 }
 
 /// A duration as a reader says it: `350 ms`, `12.5 s`, `4 min 05 s`, `2 h 03 min`.
@@ -108,6 +121,17 @@ mod tests {
     fn sequence_tail_keeps_the_last_digits() {
         assert_eq!(sequence_tail("49000000000001000042", 4), "…0042");
         assert_eq!(sequence_tail("12", 4), "…12");
+    }
+
+    #[test]
+    fn counts_group_thousands() {
+        assert_eq!(count(0u64), "0");
+        assert_eq!(count(999u64), "999");
+        assert_eq!(count(1_000u64), "1,000");
+        assert_eq!(count(100_000u64), "100,000");
+        assert_eq!(count(40_500u32), "40,500");
+        assert_eq!(count(u64::MAX), "18,446,744,073,709,551,615");
+        assert_eq!(plural(1_500, "record"), "1,500 records");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use shardlab_core::{ConsumerStatus, FanOutConsumerSummary};
 
-use crate::format::{clock, sequence_tail};
+use crate::format::{clock, count, sequence_tail};
 use crate::sim_handle::SimHandle;
 
 /// One fan-out consumer's subscriptions: where each stands in its shard
@@ -94,9 +94,9 @@ pub fn ClientsPanel(stream: &'static str) -> impl IntoView {
                             {producers.into_iter().map(|p| view! {
                                 <tr>
                                     <td>{p.id}</td><td>{p.buffered}</td><td>{p.in_flight}</td>
-                                    <td>{p.counters.n_user_records_put}</td><td>{p.counters.n_user_records_succeeded}</td>
-                                    <td>{p.counters.n_kinesis_records_sent}</td><td>{p.counters.n_put_records_calls}</td>
-                                    <td>{p.counters.n_retries}</td>
+                                    <td>{count(p.counters.n_user_records_put)}</td><td>{count(p.counters.n_user_records_succeeded)}</td>
+                                    <td>{count(p.counters.n_kinesis_records_sent)}</td><td>{count(p.counters.n_put_records_calls)}</td>
+                                    <td>{count(p.counters.n_retries)}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

@@ -5,7 +5,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use shardlab_core::Duration;
 
-use crate::format::clock;
+use crate::format::{clock, count};
 use crate::hooks::ClockNote;
 use crate::sim_handle::SimHandle;
 
@@ -197,12 +197,14 @@ fn Timeline(running: RwSignal<bool>) -> impl IntoView {
         timeline.with(|(points, at)| match at {
             Some(idx) => format!("Viewing {} — act or play to branch from here", clock(points[*idx])),
             None if points.len() == 1 => "Timeline: 1 moment kept".to_string(),
-            None => format!("Timeline: {} moments kept", points.len()),
+            None => format!("Timeline: {} moments kept", count(points.len() as u64)),
         })
     };
     view! {
         <label class="timeline" title="Scrub back in time ([ and ])">
             <span class="timeline-label">{label}</span>
+            // A phone has no room for the label above: a word names the slider on screen.
+            <span class="timeline-short" aria-hidden="true">"Timeline"</span>
             <input
                 type="range"
                 aria-label="Timeline"

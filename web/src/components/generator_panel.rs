@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use serde_json::json;
 
 use crate::components::api_call::{ApiCall, ApiCallView};
+use crate::format::count;
 use crate::sim_handle::SimHandle;
 
 /// Key distributions, as `Shardlab.StartGenerator` names them, with labels.
@@ -85,7 +86,8 @@ pub fn GeneratorPanel(stream: &'static str) -> impl IntoView {
                         <caption>"Generators on this page"</caption>
                         <thead><tr>
                             // The Stop button leads its row, so that a phone shows it without scrolling the table sideways.
-                            <th scope="col">"Generator"</th><th scope="col">"Rate"</th><th scope="col">"Keys"</th>
+                            // A phone shows Rate and Keys under the generator's id instead (web/style.css).
+                            <th scope="col">"Generator"</th><th scope="col" class="config">"Rate"</th><th scope="col" class="config">"Keys"</th>
                             <th scope="col">"Sent"</th><th scope="col">"Stored"</th><th scope="col">"Throttled"</th>
                             // Refused for any other reason (access denied, a KMS failure, the stream not ACTIVE):
                             // without it, sent minus stored minus throttled is unexplained.
@@ -94,10 +96,12 @@ pub fn GeneratorPanel(stream: &'static str) -> impl IntoView {
                         <tbody>
                             {all.into_iter().enumerate().map(|(id, g)| {
                                 let keys = match g.config.keys {
-                                    shardlab_core::generator::KeyDistribution::Uniform { distinct_keys } => format!("{distinct_keys} uniform"),
-                                    shardlab_core::generator::KeyDistribution::Zipf { distinct_keys } => format!("{distinct_keys} Zipf"),
-                                    shardlab_core::generator::KeyDistribution::HotKey { hot_percent, distinct_keys } => format!("{hot_percent} % hot + {distinct_keys}"),
+                                    shardlab_core::generator::KeyDistribution::Uniform { distinct_keys } => format!("{} uniform", count(distinct_keys)),
+                                    shardlab_core::generator::KeyDistribution::Zipf { distinct_keys } => format!("{} Zipf", count(distinct_keys)),
+                                    shardlab_core::generator::KeyDistribution::HotKey { hot_percent, distinct_keys } => format!("{hot_percent} % hot + {}", count(distinct_keys)),
                                 };
+                                let rate = format!("{}/s × {} B", count(g.config.records_per_second), count(g.config.record_bytes));
+                                let config = format!("{rate} · {keys}");
                                 let running = g.running;
                                 let throttled = g.counters.throttled > 0;
                                 let failed = g.counters.failed > 0;
@@ -110,13 +114,14 @@ pub fn GeneratorPanel(stream: &'static str) -> impl IntoView {
                                             } else {
                                                 view! { <span class="muted">"stopped"</span> }.into_any()
                                             }}
+                                            <span class="generator-config">{config}</span>
                                         </td>
-                                        <td>{format!("{}/s × {} B", g.config.records_per_second, g.config.record_bytes)}</td>
-                                        <td>{keys}</td>
-                                        <td>{g.counters.sent}</td>
-                                        <td>{g.counters.stored}</td>
-                                        <td class:bad=throttled>{g.counters.throttled}</td>
-                                        <td class:bad=failed>{g.counters.failed}</td>
+                                        <td class="config">{rate}</td>
+                                        <td class="config">{keys}</td>
+                                        <td>{count(g.counters.sent)}</td>
+                                        <td>{count(g.counters.stored)}</td>
+                                        <td class:bad=throttled>{count(g.counters.throttled)}</td>
+                                        <td class:bad=failed>{count(g.counters.failed)}</td>
                                     </tr>
                                 }
                             }).collect_view()}

@@ -9,7 +9,7 @@ use shardlab_core::clients::ApplicationId;
 use shardlab_core::kcl::{TakerJudgement, WorkerStatus};
 
 use crate::components::api_call::{ApiCall, ApiCallView};
-use crate::format::duration;
+use crate::format::{count, duration};
 use crate::sim_handle::SimHandle;
 
 /// Every KCL application the simulation runs; nothing when there is none.
@@ -37,7 +37,7 @@ pub fn KclPanel() -> impl IntoView {
                             <h3>{format!("{} on {}", config.application_name, config.stream_name)}</h3>
                             <p class="muted small">{format!(
                                 "Processed {} · redelivered {} · checkpoints {} · throttled reads {}",
-                                counters.n_processed, counters.n_redelivered, counters.n_checkpoints, counters.n_throttled
+                                count(counters.n_processed), count(counters.n_redelivered), count(counters.n_checkpoints), count(counters.n_throttled)
                             )}</p>
                             <table class="leases-table" tabindex="0">
                                 <caption>"Lease table"</caption>
@@ -60,7 +60,12 @@ pub fn KclPanel() -> impl IntoView {
                                                     {format!("{} ago", duration(since_renewal))}
                                                     {taker_words.map(|words| view! { <span class="lease-ageing muted small">{words}</span> })}
                                                 </td>
-                                                <td class="mono checkpoint">{lease.checkpoint.to_string()}</td>
+                                                {
+                                                    let checkpoint = lease.checkpoint.to_string();
+                                                    // A position's name (TRIM_HORIZON) is one word, kept whole; a sequence number may break.
+                                                    let position = !checkpoint.starts_with(|c: char| c.is_ascii_digit());
+                                                    view! { <td class="mono checkpoint" class:position=position>{checkpoint}</td> }
+                                                }
                                             </tr>
                                         }
                                     }).collect_view()}

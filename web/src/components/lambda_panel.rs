@@ -8,7 +8,7 @@ use shardlab_core::views::MappingConcurrency;
 
 use crate::components::api_call::{ApiCall, ApiCallView};
 use crate::components::virtual_rows::{Scroll, VirtualTable, WINDOW_ROWS};
-use crate::format::{duration, sequence_tail};
+use crate::format::{count, duration, sequence_tail};
 use crate::permissions::Permissions;
 use crate::sim_handle::SimHandle;
 
@@ -68,8 +68,8 @@ fn handling_text(handling: Handling) -> (&'static str, &'static str) {
 /// What a lane is doing, in words: a batch retried says which attempt it
 /// is on, as core counts it ([`LaneStatus::attempt`]).
 fn lane_words(lane: &LaneStatus, max_retries: i32) -> String {
-    let waiting = format!("{} waiting", lane.waiting_records);
-    match (lane.attempt(max_retries), lane.in_flight_batch_size) {
+    let waiting = format!("{} waiting", count(lane.waiting_records));
+    match (lane.attempt(max_retries), lane.in_flight_batch_size.map(count)) {
         (Attempt::First, Some(n)) => format!("batch of {n} in flight, {waiting}"),
         (Attempt::First, None) => format!("idle, {waiting}"),
         (Attempt::Retry { number, of }, in_flight) => {
@@ -261,8 +261,8 @@ fn MappingCard(uuid: String) -> impl IntoView {
                         </div>
                         <div><dt>"In flight"</dt><dd class="in-flight">{m.in_flight}</dd></div>
                         <div><dt>"Iterator age"</dt><dd>{duration(m.iterator_age)}</dd></div>
-                        <div><dt>"Invocations"</dt><dd>{m.invocations}</dd></div>
-                        <div><dt>"Discarded records"</dt><dd>{m.discarded_records}</dd></div>
+                        <div><dt>"Invocations"</dt><dd>{count(m.invocations)}</dd></div>
+                        <div><dt>"Discarded records"</dt><dd>{count(m.discarded_records)}</dd></div>
                         <div><dt>"Last result"</dt><dd class:bad-text=problem>{last_result}</dd></div>
                     </dl>
                 }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use shardlab_core::metrics::{Alarm, AlarmState, Datapoint, MetricName};
 use shardlab_core::{Duration, Instant};
 
+use crate::format::count;
 use crate::sim_handle::SimHandle;
 
 /// The metrics offered: whether an alarm reads their `Maximum` (ages) or
@@ -45,20 +46,7 @@ fn axis_top(max: f64) -> f64 {
 
 /// An axis value as the page prints numbers: `2,500`, `0.5`, never `-0`.
 fn axis_label(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 {
-        let n = value.abs() as u64;
-        let digits = n.to_string();
-        let mut out = String::new();
-        for (idx, digit) in digits.chars().enumerate() {
-            if idx > 0 && (digits.len() - idx).is_multiple_of(3) {
-                out.push(',');
-            }
-            out.push(digit);
-        }
-        out
-    } else {
-        format!("{value:.1}")
-    }
+    if value.fract() == 0.0 && value.abs() < 1e15 { count(value.abs() as u64) } else { format!("{value:.1}") }
 }
 
 fn y_of(value: f64, top: f64) -> f64 {

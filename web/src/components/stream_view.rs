@@ -289,6 +289,13 @@ fn Lane(stream: &'static str, shard: ShardView, shards: Memo<Vec<ShardView>>) ->
     let Selection(selected) = expect_context::<Selection>();
     let id = shard.id;
     let records = move || sim.newest_records(stream, id, LANE_RECORDS);
+    // One Tab stop per lane (a roving tabindex): the chip last focused while
+    // it is still shown, else the first; arrow keys move among the chips.
+    let focused = RwSignal::new(None);
+    let shown = Memo::new(move |_| records().iter().map(Record::sequence_number).collect::<Vec<_>>());
+    let tab_stop = Memo::new(move |_| {
+        shown.with(|all| focused.get().filter(|f| all.contains(f)).or_else(|| all.first().copied()))
+    });
     let n_records = move || shards.with(|all| all.iter().find(|s| s.id == id).map_or(0, |s| s.n_records));
     let range_title = format!("StartingHashKey {} · EndingHashKey {}", shard.range.start(), shard.range.end());
     let open = shard.is_open();
@@ -318,6 +325,14 @@ fn Lane(stream: &'static str, shard: ShardView, shards: Memo<Vec<ShardView>>) ->
                                         class=format!("token c{}", key_colour(r.partition_key()))
                                         class:selected=move || selected.get() == Some(sequence_number)
                                         title=title
+                                        tabindex=move || if tab_stop.get() == Some(sequence_number) { "0" } else { "-1" }
+                                        on:focus=move |_| focused.set(Some(sequence_number))
+                                        on:keydown=move |ev| {
+                                            if let Some(to) = shown.with_untracked(|all| chip_after_key(all, sequence_number, &ev.key())) {
+                                                ev.prevent_default();
+                                                focus_chip(&ev, to);
+                                            }
+                                        }
                                         on:click=move |_| selected.set(Some(sequence_number))
                                     >
                                         <span class="token-key">{r.partition_key().to_string()}</span>
@@ -331,9 +346,49 @@ fn Lane(stream: &'static str, shard: ShardView, shards: Memo<Vec<ShardView>>) ->
     }
 }
 
+/// Where an arrow key (or Home, End) moves focus from the chip `from` among
+/// a lane's chips `all`, as an index; `None` for any other key.
+fn chip_after_key<T: PartialEq>(all: &[T], from: T, key: &str) -> Option<usize> {
+    let at = all.iter().position(|s| *s == from)?;
+    let last = all.len().checked_sub(1)?;
+    match key {
+        "ArrowRight" | "ArrowDown" => Some((at + 1).min(last)),
+        "ArrowLeft" | "ArrowUp" => Some(at.saturating_sub(1)),
+        "Home" => Some(0),
+        "End" => Some(last),
+        _ => None,
+    }
+}
+
+/// Focuses the chip at `index` in the lane of the chip that `ev` came from.
+fn focus_chip(ev: &leptos::ev::KeyboardEvent, index: usize) {
+    use wasm_bindgen::JsCast;
+    let chip = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+    let list = chip.and_then(|c| c.closest("ol").ok().flatten());
+    let target =
+        list.and_then(|l| l.query_selector(&format!(":scope > li:nth-child({}) > button", index + 1)).ok().flatten());
+    if let Some(button) = target.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = button.focus();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn arrow_keys_move_among_a_lanes_chips_and_stop_at_its_ends() {
+        let all = [10, 11, 12];
+        assert_eq!(chip_after_key(&all, 10, "ArrowRight"), Some(1));
+        assert_eq!(chip_after_key(&all, 11, "ArrowDown"), Some(2));
+        assert_eq!(chip_after_key(&all, 12, "ArrowRight"), Some(2));
+        assert_eq!(chip_after_key(&all, 11, "ArrowLeft"), Some(0));
+        assert_eq!(chip_after_key(&all, 10, "ArrowUp"), Some(0));
+        assert_eq!(chip_after_key(&all, 11, "Home"), Some(0));
+        assert_eq!(chip_after_key(&all, 10, "End"), Some(2));
+        assert_eq!(chip_after_key(&all, 10, "Enter"), None);
+        assert_eq!(chip_after_key(&all, 99, "ArrowRight"), None);
+    }
 
     #[test]
     fn lanes_are_drawn_a_page_at_a_time() {

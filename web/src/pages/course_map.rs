@@ -17,7 +17,7 @@ pub fn CourseMap(outline: Arc<Outline>, #[prop(optional)] missing: Option<String
     let n_done = outline.lessons.iter().filter(|l| progress.lesson(&l.id).is_some_and(|p| p.completed)).count();
     let n_lessons = outline.lessons.len();
     view! {
-        <header class="topbar"><Brand /></header>
+        <header class="topbar site-only"><Brand /></header>
         <main class="course-map">
             {missing.map(|id| view! {
                 <p class="link-problem" role="alert">{format!("There is no lesson called “{id}”. Here is the whole course.")}</p>

@@ -23,7 +23,7 @@ fn attempt_seed() -> u64 {
 pub fn ExamPage(exam: Arc<Exam>) -> impl IntoView {
     let seed = RwSignal::new(attempt_seed());
     view! {
-        <header class="topbar"><Brand /></header>
+        <header class="topbar site-only"><Brand /></header>
         <nav class="lesson-nav" aria-label="Course"><a href=Route::CourseMap.href()>"Course map"</a></nav>
         <main class="exam">
             {move || {

@@ -133,6 +133,13 @@ impl GeneratorPlan {
         }
     }
 
+    /// The longest partition key the plan draws: at least as long as
+    /// `hot-key`, an upper bound for a plan without it.
+    pub(crate) fn longest_key_len(&self) -> usize {
+        let last = self.hash_keys.len().saturating_sub(1) as KeyIndex;
+        self.key_len(last).max(HOT_KEY_TEXT.len())
+    }
+
     pub(crate) fn hash_key(&self, key: KeyIndex) -> HashKey {
         match key {
             HOT_KEY => self.hot_hash_key,
@@ -358,6 +365,22 @@ mod tests {
                 assert_eq!(plan.key_len(key), text.len());
                 assert_eq!(plan.hash_key(key), HashKey::from_partition_key(text));
             }
+        }
+    }
+
+    /// No key a plan draws is longer than its longest (at least `hot-key`).
+    #[test]
+    fn the_longest_key_is_the_longest_drawn() {
+        for (keys, longest) in [
+            (KeyDistribution::Uniform { distinct_keys: 10 }, "hot-key".len()),
+            (KeyDistribution::Uniform { distinct_keys: 20_000 }, "key-19999".len()),
+            (KeyDistribution::Zipf { distinct_keys: 100_001 }, "key-100000".len()),
+            (KeyDistribution::HotKey { hot_percent: 50, distinct_keys: 1000 }, "hot-key".len()),
+        ] {
+            let plan = GeneratorPlan::new(keys, 10);
+            assert_eq!(plan.longest_key_len(), longest, "{keys:?}");
+            let mut rand = Rand::new(3);
+            assert!((0..10_000).all(|_| plan.key_len(plan.draw(&mut rand)) <= longest));
         }
     }
 

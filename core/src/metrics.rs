@@ -417,11 +417,13 @@ impl Series {
         if let Some(mut first) = self.0.first_entry()
             && first.get().first_key_value().is_some_and(|(&second, _)| second < oldest)
         {
-            let kept: BTreeMap<u64, Stats> = first.get().range(oldest..).map(|(&s, &st)| (s, st)).collect();
-            if kept.is_empty() {
+            // Once the window is full this runs every second, for a second or two.
+            let block = Arc::make_mut(first.get_mut());
+            while block.first_key_value().is_some_and(|(&second, _)| second < oldest) {
+                block.pop_first();
+            }
+            if block.is_empty() {
                 first.remove();
-            } else {
-                *first.get_mut() = Arc::new(kept);
             }
         }
     }

@@ -448,13 +448,19 @@ impl Kinesis {
         let mut v = Validator::default();
         validate::stream_name(&mut v, stream_name);
         v.finish().map_err(PutRecordError::Validation)?;
-        if keys.iter().any(|&key| plan.key_len(key) + data_bytes > MAX_RECORD_DATA_BYTES) {
+        // Each entry is measured only when the longest key could pass a limit.
+        let largest = plan.longest_key_len() + data_bytes;
+        if largest > MAX_RECORD_DATA_BYTES
+            && keys.iter().any(|&key| plan.key_len(key) + data_bytes > MAX_RECORD_DATA_BYTES)
+        {
             return Err(PutRecordError::InvalidArgument("Record size exceeds 1 MB limit".into()));
         }
-        let total: usize = keys.iter().map(|&key| plan.key_len(key) + data_bytes).sum();
-        if total > MAX_PUT_RECORDS_BYTES {
+        if count * largest > MAX_PUT_RECORDS_BYTES
+            && keys.iter().map(|&key| plan.key_len(key) + data_bytes).sum::<usize>() > MAX_PUT_RECORDS_BYTES
+        {
             return Err(PutRecordError::InvalidArgument("Records size exceeds 5 MB limit".into()));
         }
+        let mut total = 0;
         let now = cx.now;
         let stream = self.usable_stream_mut(stream_name).map_err(PutRecordError::ResourceNotFound)?;
         let encrypted = stream.encryption_key.is_some();
@@ -469,6 +475,7 @@ impl Kinesis {
         for (idx, &key) in keys.iter().enumerate() {
             let key_len = plan.key_len(key);
             let bytes = (key_len + data_bytes) as u64;
+            total += bytes;
             let shard_idx = stream
                 .shards
                 .iter()

@@ -206,19 +206,23 @@ impl CostMeter {
     ) {
         assert!(self.last_accrual <= now, "time must be monotonic last={} now={now}", self.last_accrual);
         let elapsed_ms = now.saturating_since(self.last_accrual).as_millis();
+        // Every count saturates: a restored snapshot may hold any count (the
+        // mutated-snapshot property test found one near u64::MAX), and one
+        // stopped at its maximum misstates only a cost no simulation reaches.
         let usage = &mut self.usage;
         match mode {
             CapacityMode::Provisioned => {
-                let shard_ms = u64::from(open_shards) * elapsed_ms;
-                usage.shard_ms += shard_ms;
+                let shard_ms = u64::from(open_shards).saturating_mul(elapsed_ms);
+                usage.shard_ms = usage.shard_ms.saturating_add(shard_ms);
                 if retention_hours > DEFAULT_RETENTION_HOURS {
-                    usage.extended_retention_shard_ms += shard_ms;
+                    usage.extended_retention_shard_ms = usage.extended_retention_shard_ms.saturating_add(shard_ms);
                 }
-                usage.efo_consumer_shard_ms += u64::from(efo_consumers) * shard_ms;
+                usage.efo_consumer_shard_ms =
+                    usage.efo_consumer_shard_ms.saturating_add(u64::from(efo_consumers).saturating_mul(shard_ms));
             }
             // On-demand bills the stream, not its shards; enhanced fan-out is
             // billed per GB only, and extended retention per GB-month (not modelled).
-            CapacityMode::OnDemand => usage.on_demand_stream_ms += elapsed_ms,
+            CapacityMode::OnDemand => usage.on_demand_stream_ms = usage.on_demand_stream_ms.saturating_add(elapsed_ms),
         }
         self.last_accrual = now;
     }
@@ -226,10 +230,14 @@ impl CostMeter {
     /// Charges one successfully written record of `payload_bytes`.
     pub fn record_put(&mut self, mode: CapacityMode, payload_bytes: u64) {
         match mode {
-            CapacityMode::Provisioned => self.usage.put_payload_units += put_payload_units(payload_bytes),
+            CapacityMode::Provisioned => {
+                self.usage.put_payload_units =
+                    self.usage.put_payload_units.saturating_add(put_payload_units(payload_bytes))
+            }
             CapacityMode::OnDemand => {
                 let rounded = payload_bytes.div_ceil(ON_DEMAND_RECORD_ROUNDING_BYTES).max(1);
-                self.usage.on_demand_bytes_in += rounded * ON_DEMAND_RECORD_ROUNDING_BYTES;
+                self.usage.on_demand_bytes_in =
+                    self.usage.on_demand_bytes_in.saturating_add(rounded * ON_DEMAND_RECORD_ROUNDING_BYTES);
             }
         }
     }
@@ -241,9 +249,13 @@ impl CostMeter {
         match (mode, efo) {
             // Shared-throughput reads are part of the shard-hour.
             (CapacityMode::Provisioned, false) => {}
-            (CapacityMode::Provisioned, true) => usage.efo_bytes_out += bytes,
-            (CapacityMode::OnDemand, false) => usage.on_demand_bytes_out += bytes,
-            (CapacityMode::OnDemand, true) => usage.on_demand_efo_bytes_out += bytes,
+            (CapacityMode::Provisioned, true) => usage.efo_bytes_out = usage.efo_bytes_out.saturating_add(bytes),
+            (CapacityMode::OnDemand, false) => {
+                usage.on_demand_bytes_out = usage.on_demand_bytes_out.saturating_add(bytes)
+            }
+            (CapacityMode::OnDemand, true) => {
+                usage.on_demand_efo_bytes_out = usage.on_demand_efo_bytes_out.saturating_add(bytes)
+            }
         }
     }
 

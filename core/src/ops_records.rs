@@ -464,6 +464,8 @@ impl Kinesis {
         let now = cx.now;
         let stream = self.usable_stream_mut(stream_name).map_err(PutRecordError::ResourceNotFound)?;
         let encrypted = stream.encryption_key.is_some();
+        let router =
+            plan.router(stream.shards.iter().enumerate().filter(|(_, s)| s.is_open()).map(|(i, s)| (i, s.range)));
         // Throttled entries per shard, added to the tally after the loop.
         let mut throttled: Vec<(ShardId, u64)> = Vec::new();
         // Entries kept as the call, per shard (by index) with their bytes,
@@ -476,11 +478,7 @@ impl Kinesis {
             let key_len = plan.key_len(key);
             let bytes = (key_len + data_bytes) as u64;
             total += bytes;
-            let shard_idx = stream
-                .shards
-                .iter()
-                .position(|s| s.is_open() && plan.routes_to(key, s.range))
-                .expect("open shards tile the key space");
+            let shard_idx = router.route(key);
             let Stream { shards, tally, cost, mode, .. } = &mut *stream;
             let shard = &mut shards[shard_idx];
             if shard.write_bytes.has(now, bytes) && shard.write_records.has(now, 1) {

@@ -20,7 +20,8 @@
 //! The stream and shard, the same for every record of a log, are kept once;
 //! so is each record's counter, which is the block's first counter plus the
 //! record's place in it, since a shard numbers its records one by one.
-//! Reading a record assembles a [`Record`] (one allocation, for its bytes).
+//! A read ([`RecordLog::read`]) assembles the [`Record`]s it hands out
+//! into one buffer they share: one allocation a read, not one a record.
 //!
 //! Invariant: counters run without gaps from the oldest record to the
 //! newest; `skip` records of the oldest block (the first of `sealed`, or
@@ -424,6 +425,12 @@ impl Assembly {
         self.counted += 1;
         if self.counting {
             return;
+        }
+        if self.records.capacity() == 0 {
+            // Room for a page of small records: fewer reallocations, and
+            // copies, as the buffer grows.
+            self.records.reserve(64);
+            self.bytes.reserve(64 * 128);
         }
         let meta = write(&mut self.bytes);
         let end = u32::try_from(self.bytes.len()).expect("a read hands out far less than 4 GiB");

@@ -283,6 +283,35 @@ fn tally_writes(tally: &mut Tally, shard: ShardId, records: u64, bytes: u64) {
     tally.add(MetricName::IncomingRecords, Some(shard), records as f64);
 }
 
+/// Each shard's share of a generator's call (shard index, entries, billed
+/// bytes, in the order the shards first appear in the call) and the call's
+/// bytes, if every shard's budget holds its whole share now: then charging
+/// entry by entry would store every one, as each entry finds its budget
+/// holding at least what is left of the share. `None` if one does not.
+fn whole_call(
+    stream: &mut Stream,
+    router: &generated::Router<'_>,
+    (plan, keys): (&generated::GeneratorPlan, &[generated::KeyIndex]),
+    now: Instant,
+) -> Option<(Vec<(usize, usize, u64)>, u64)> {
+    let mut shares: Vec<(usize, usize, u64)> = Vec::new();
+    let mut total = 0;
+    for &key in keys {
+        let bytes = (plan.key_len(key) + plan.record_bytes()) as u64;
+        total += bytes;
+        let shard_idx = router.route(key);
+        match shares.iter_mut().find(|share| share.0 == shard_idx) {
+            Some((_, n, share_bytes)) => (*n, *share_bytes) = (*n + 1, *share_bytes + bytes),
+            None => shares.push((shard_idx, 1, bytes)),
+        }
+    }
+    let holds = |&(shard_idx, n, bytes): &(usize, usize, u64)| {
+        let shard = &mut stream.shards[shard_idx];
+        shard.write_bytes.holds(now, bytes) && shard.write_records.holds(now, n as u64)
+    };
+    shares.iter().all(holds).then_some((shares, total))
+}
+
 /// The part of [`count_write`] that is not the tally: the budget and the bill.
 fn charge_write(
     now: Instant,
@@ -474,7 +503,25 @@ impl Kinesis {
         let mut refused: Option<Box<[u64]>> = None;
         let mut stored = 0u64;
         let mut record = Vec::new();
-        for (idx, &key) in keys.iter().enumerate() {
+        // Most calls fit each shard's budget whole; their entries are only routed.
+        let whole = (!encrypted).then(|| whole_call(stream, &router, (plan, keys), now)).flatten();
+        let by_entry = if whole.is_some() { 0 } else { count };
+        if let Some((shares, bytes)) = whole {
+            let Stream { shards, tally, cost, mode, .. } = &mut *stream;
+            for &(shard_idx, n, share_bytes) in &shares {
+                let shard = &mut shards[shard_idx];
+                // What one charge_write per entry would have charged.
+                shard.write_bytes.take(now, share_bytes);
+                shard.write_records.take(now, n as u64);
+                for _ in 0..n {
+                    cost.record_put(*mode, data_bytes as u64);
+                }
+                // Opens the shard's series in the order entry by entry would.
+                tally_writes(tally.at(now), shard.id, 0, 0);
+            }
+            (kept, stored, total) = (shares, count as u64, bytes);
+        }
+        for (idx, &key) in keys.iter().enumerate().take(by_entry) {
             let key_len = plan.key_len(key);
             let bytes = (key_len + data_bytes) as u64;
             total += bytes;

@@ -43,6 +43,13 @@ impl TokenBucket {
         self.level_milli >= (amount as i64).min(self.rate_per_sec) * 1000
     }
 
+    /// Whether `amount` units are available now, however large: taking
+    /// them would leave the bucket out of debt.
+    pub(crate) fn holds(&mut self, now: Instant, amount: u64) -> bool {
+        self.refill(now);
+        self.level_milli >= (amount as i64).saturating_mul(1000)
+    }
+
     /// Whether any tokens are left now (for limits checked before the cost is known).
     pub(crate) fn is_positive(&mut self, now: Instant) -> bool {
         self.refill(now);

@@ -67,6 +67,30 @@ describe('the clock', () => {
   }
 });
 
+describe('Play', () => {
+  for (const [name, size] of SIZES) {
+    test(`is as wide running as paused, so Step stays put (${name})`, async () => {
+      const { context, page, problems } = await openPage(size.viewport, '/?sandbox', '.lane', size.options);
+      const play = page.locator('.clock-bar .play');
+      const step = page.locator('.clock-bar .step');
+      const paused = [await play.boundingBox(), await step.boundingBox()];
+      await play.click();
+      assert.equal(await play.getAttribute('aria-pressed'), 'true');
+      assert.equal(await play.textContent().then((t) => t.includes('Pause')), true);
+      const running = [await play.boundingBox(), await step.boundingBox()];
+      assert.equal(running[0].width, paused[0].width, 'Play changed width');
+      assert.equal(running[0].x, paused[0].x, 'Play moved');
+      assert.equal(running[1].x, paused[1].x, 'Step moved');
+      // The button is named by the word it shows, not by both.
+      assert.equal((await page.getByRole('button', { name: 'Pause', exact: true }).count()), 1);
+      await play.click();
+      assert.equal((await page.getByRole('button', { name: 'Play', exact: true }).count()), 1);
+      assertClean(problems);
+      await context.close();
+    });
+  }
+});
+
 describe('a phone', () => {
   test('Play, tapped or reached by Tab, leaves the watched generators table where it was', async () => {
     const { context, page, problems } = await openPage(PHONE.viewport, '/?lesson=streaming-fundamentals', '.lane', PHONE.options);
@@ -165,6 +189,40 @@ describe('the keyboard', () => {
       assert.ok(tabs <= n_lanes, `more than ${n_lanes} Tabs to leave ${n_lanes} lanes`);
     }
     await page.screenshot({ path: join(ARTIFACTS, 'polish-lane-keyboard.png') });
+    assertClean(problems);
+    await context.close();
+  });
+});
+
+describe('the keyboard, from the top of the page', () => {
+  test('the first Tab offers to skip to the playground, and the next reaches its first control in sight', async () => {
+    const { context, page, problems } = await openPage(undefined, '/?sandbox', '.lane');
+    const address = page.url();
+    await page.keyboard.press('Tab');
+    const skip = page.locator('.skip-link');
+    assert.equal(await skip.evaluate((el) => el === document.activeElement), true, 'the first Tab stop');
+    assert.equal((await skip.textContent()).trim(), 'Skip to the playground');
+    const box = await skip.boundingBox();
+    assert.ok(box.y >= 0 && box.y + box.height <= 800, `seen when focused (${JSON.stringify(box)})`);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.closest('#playground') !== null), true, 'inside the playground');
+    // Below the sticky bar, not under it.
+    const bar = await page.locator('header.topbar').boundingBox();
+    const focused = await page.evaluate(() => document.activeElement.getBoundingClientRect().top);
+    assert.ok(focused >= bar.y + bar.height, `the focused control's top ${focused} is under the bar (to ${bar.y + bar.height})`);
+    assert.equal(page.url(), address, 'the address keeps its fragment');
+    await page.screenshot({ path: join(ARTIFACTS, 'polish-skip-link.png') });
+    assertClean(problems);
+    await context.close();
+  });
+
+  test("the record inspector names fields as AWS spells them, not in capitals", async () => {
+    const { context, page, problems } = await openPage(undefined, '/?lesson=streaming-fundamentals');
+    await generate(page, 1);
+    await page.locator('.lane .token').first().click();
+    const names = await page.locator('.inspector-rows dt').evaluateAll((dts) => dts.map((dt) => dt.innerText));
+    assert.ok(names.includes('PartitionKey') && names.includes('SequenceNumber'), `shown as ${names.join(', ')}`);
     assertClean(problems);
     await context.close();
   });

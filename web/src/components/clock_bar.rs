@@ -148,7 +148,10 @@ pub fn ClockBar(running: RwSignal<bool>, speed: RwSignal<u32>, #[prop(into)] on_
                 aria-pressed=move || running.get().to_string()
                 on:click=move |_| running.update(|r| *r = !*r)
             >
-                {move || if running.get() { "Pause" } else { "Play" }}
+                // Both words share one cell, the other unseen (and unnamed),
+                // so that the button is as wide either way and Step stays put.
+                <span>{move || if running.get() { "Pause" } else { "Play" }}</span>
+                <span class="unseen" aria-hidden="true">{move || if running.get() { "Play" } else { "Pause" }}</span>
             </button>
             <button class="step" title="Advance one simulated second (S)" on:click=move |_| sim.advance(STEP)>
                 "Step 1 s"

@@ -111,11 +111,28 @@ pub fn Topbar(
 ) -> impl IntoView {
     view! {
         <header class="topbar" class:embedded=embedded>
+            <a class="skip-link" href="#playground" on:click=skip_to_playground>
+                "Skip to the playground"
+            </a>
             {(!embedded).then(|| view! { <Brand /> })}
             <ClockBar running=running speed=speed on_reset=on_reset />
             <ShareButton link_problem=link_problem embedded=embedded />
         </header>
         {move || link_problem.get().map(|problem| view! { <p class="link-problem" role="alert">{problem}</p> })}
+    }
+}
+
+/// Moves focus to the playground, so that the next Tab reaches its first
+/// control; the address keeps its fragment, which a share link uses.
+fn skip_to_playground(event: leptos::ev::MouseEvent) {
+    use wasm_bindgen::JsCast;
+    event.prevent_default();
+    let playground = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.get_element_by_id("playground"))
+        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(playground) = playground {
+        let _ = playground.focus();
     }
 }
 
@@ -150,7 +167,8 @@ pub fn Playground(stream: &'static str) -> impl IntoView {
     let explicit_hash_key = RwSignal::new(String::new());
     let probe = Signal::derive(move || partition_key.with(|k| explicit_hash_key.with(|e| routing_key(k, e))));
     view! {
-        <div class="playground" id="playground">
+        // Focusable by the skip link only.
+        <div class="playground" id="playground" tabindex="-1">
             {permissions.allows("put_record").then(|| view! {
                 <PutForm stream=stream partition_key=partition_key explicit_hash_key=explicit_hash_key on_put=|| () />
             })}

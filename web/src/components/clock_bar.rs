@@ -146,12 +146,13 @@ pub fn ClockBar(running: RwSignal<bool>, speed: RwSignal<u32>, #[prop(into)] on_
                 class="play"
                 title="Play or pause (Space)"
                 aria-pressed=move || running.get().to_string()
+                // The word not shown, which the style sheet lays unseen in
+                // the same cell, so that the button is as wide either way and
+                // Step stays put; the button's text is the one word shown.
+                data-other=move || if running.get() { "Play" } else { "Pause" }
                 on:click=move |_| running.update(|r| *r = !*r)
             >
-                // Both words share one cell, the other unseen (and unnamed),
-                // so that the button is as wide either way and Step stays put.
                 <span>{move || if running.get() { "Pause" } else { "Play" }}</span>
-                <span class="unseen" aria-hidden="true">{move || if running.get() { "Play" } else { "Pause" }}</span>
             </button>
             <button class="step" title="Advance one simulated second (S)" on:click=move |_| sim.advance(STEP)>
                 "Step 1 s"

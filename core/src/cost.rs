@@ -229,15 +229,21 @@ impl CostMeter {
 
     /// Charges one successfully written record of `payload_bytes`.
     pub fn record_put(&mut self, mode: CapacityMode, payload_bytes: u64) {
+        self.record_puts(mode, payload_bytes, 1);
+    }
+
+    /// Charges `count` records of `payload_bytes` each, as `count` calls of
+    /// [`CostMeter::record_put`] would.
+    pub fn record_puts(&mut self, mode: CapacityMode, payload_bytes: u64, count: u64) {
         match mode {
             CapacityMode::Provisioned => {
-                self.usage.put_payload_units =
-                    self.usage.put_payload_units.saturating_add(put_payload_units(payload_bytes))
+                let units = put_payload_units(payload_bytes).saturating_mul(count);
+                self.usage.put_payload_units = self.usage.put_payload_units.saturating_add(units)
             }
             CapacityMode::OnDemand => {
                 let rounded = payload_bytes.div_ceil(ON_DEMAND_RECORD_ROUNDING_BYTES).max(1);
-                self.usage.on_demand_bytes_in =
-                    self.usage.on_demand_bytes_in.saturating_add(rounded * ON_DEMAND_RECORD_ROUNDING_BYTES);
+                let bytes = (rounded * ON_DEMAND_RECORD_ROUNDING_BYTES).saturating_mul(count);
+                self.usage.on_demand_bytes_in = self.usage.on_demand_bytes_in.saturating_add(bytes);
             }
         }
     }
@@ -444,6 +450,20 @@ mod tests {
         assert_eq!(meter.usage().put_payload_units, 1_000_000);
         assert_eq!(meter.breakdown().total, PUT_PAYLOAD_UNITS_PER_MILLION);
         check_item(&meter, "PUT payload units", "$0.0140");
+    }
+
+    #[test]
+    fn charging_a_count_at_once_is_charging_each() {
+        for mode in [CapacityMode::Provisioned, CapacityMode::OnDemand] {
+            for (bytes, count) in [(0, 1), (100, 250), (4608, 7), (30 * 1024, 3), (1 << 20, 1024)] {
+                let (mut each, mut at_once) = (CostMeter::new(T0), CostMeter::new(T0));
+                for _ in 0..count {
+                    each.record_put(mode, bytes);
+                }
+                at_once.record_puts(mode, bytes, count);
+                assert_eq!(at_once.usage(), each.usage(), "{mode:?}, {count} of {bytes} bytes");
+            }
+        }
     }
 
     #[test]

@@ -51,7 +51,7 @@ pub(crate) struct GeneratorPlan {
     hash_keys: Vec<HashKey>,
     /// The top 16 bits of each of `hash_keys`: a table an eighth of its
     /// size, small enough to stay in cache, which settles almost every
-    /// question of which shard a key goes to (see [`GeneratorPlan::routes_to`]).
+    /// question of which shard a key goes to (see [`RangeEnds`]).
     hash_tops: Vec<u16>,
     hot_hash_key: HashKey,
 }
@@ -129,7 +129,7 @@ impl GeneratorPlan {
     pub(crate) fn key_len(&self, key: KeyIndex) -> usize {
         match key {
             HOT_KEY => HOT_KEY_TEXT.len(),
-            index => "key-".len() + decimal_digits(u64::from(index)),
+            index => "key-".len() + decimal_digits(index),
         }
     }
 
@@ -147,34 +147,17 @@ impl GeneratorPlan {
         }
     }
 
-    /// Whether `key`'s hash key lies in `range`. The top 16 bits decide,
-    /// unless they equal those of one of the range's ends; only then is the
-    /// full hash key read. Reading a shard asks this of every entry of every
-    /// call, and the full table of a large key space (1.6 MB for 100,000
-    /// keys) does not stay in cache.
-    pub(crate) fn routes_to(&self, key: KeyIndex, range: HashKeyRange) -> bool {
-        self.routes_by_top(key, range, (top_bits(range.start()), top_bits(range.end())))
-    }
-
-    /// [`GeneratorPlan::routes_to`], given the top bits of the range's ends.
-    fn routes_by_top(&self, key: KeyIndex, range: HashKeyRange, (low, high): (u16, u16)) -> bool {
-        let Some(&top) = self.hash_tops.get(key as usize) else {
-            return range.contains(self.hash_key(key));
-        };
-        if low < top && top < high {
-            true
-        } else if top < low || high < top {
-            false
-        } else {
-            range.contains(self.hash_keys[key as usize])
-        }
+    /// The top 16 bits of `key`'s hash key, from the small table; `None`
+    /// for the hot key, which is not in it.
+    fn top(&self, key: KeyIndex) -> Option<u16> {
+        self.hash_tops.get(key as usize).copied()
     }
 
     /// Which of `open` (a stream's open shards, by index, which tile the
     /// key space) each key goes to, the top bits of their ranges' ends
     /// worked out once for a whole call.
     pub(crate) fn router(&self, open: impl Iterator<Item = (usize, HashKeyRange)>) -> Router<'_> {
-        let shards = open.map(|(idx, range)| (idx, range, (top_bits(range.start()), top_bits(range.end())))).collect();
+        let shards = open.map(|(idx, range)| (idx, RangeEnds::of(range))).collect();
         Router { plan: self, shards }
     }
 
@@ -210,21 +193,58 @@ fn put(text: &mut [u8], at: usize, bytes: &[u8]) -> usize {
     at + bytes.len()
 }
 
+/// A hash key range with the top 16 bits of its ends, as routing reads
+/// it: the top bits of a key's hash key decide whether the range holds it,
+/// unless they equal those of one of the ends; only then is the full hash
+/// key read. Reading a shard asks this of every entry of every call, and
+/// the full table of a large key space (1.6 MB for 100,000 keys) does not
+/// stay in cache.
+#[derive(Clone, Copy)]
+struct RangeEnds {
+    range: HashKeyRange,
+    low: u16,
+    high: u16,
+}
+
+impl RangeEnds {
+    fn of(range: HashKeyRange) -> RangeEnds {
+        RangeEnds { range, low: top_bits(range.start()), high: top_bits(range.end()) }
+    }
+
+    /// Whether the range holds `key`, whose top bits are `top`.
+    fn holds(&self, plan: &GeneratorPlan, key: KeyIndex, top: Option<u16>) -> bool {
+        let RangeEnds { range, low, high } = *self;
+        match top {
+            Some(top) if low < top && top < high => true,
+            Some(top) if top < low || high < top => false,
+            _ => range.contains(plan.hash_key(key)),
+        }
+    }
+}
+
 /// A stream's open shards as a generator's call routes its entries to them.
 pub(crate) struct Router<'a> {
     plan: &'a GeneratorPlan,
-    shards: Vec<(usize, HashKeyRange, (u16, u16))>,
+    /// Each open shard's index in the stream, and its range.
+    shards: Vec<(usize, RangeEnds)>,
 }
 
 impl Router<'_> {
-    /// The index of the shard `key` goes to.
+    /// Which of the router's shards `key` goes to: a slot from 0 to
+    /// [`Router::slots`], which [`Router::shard_index`] names.
     pub(crate) fn route(&self, key: KeyIndex) -> usize {
-        let (idx, ..) = self
-            .shards
-            .iter()
-            .find(|(_, range, tops)| self.plan.routes_by_top(key, *range, *tops))
-            .expect("open shards tile the key space");
-        *idx
+        let top = self.plan.top(key);
+        self.shards.iter().position(|(_, ends)| ends.holds(self.plan, key, top)).expect("open shards tile the key space")
+    }
+
+    /// How many shards the router routes to.
+    pub(crate) fn slots(&self) -> usize {
+        self.shards.len()
+    }
+
+    /// The stream's index of the shard in `slot`.
+    pub(crate) fn shard_index(&self, slot: usize) -> usize {
+        self.shards[slot].0
     }
 }
 
@@ -237,7 +257,7 @@ fn write_key(index: KeyIndex, out: &mut Vec<u8>) {
     out.extend_from_slice(decimal(u64::from(index)).as_slice());
 }
 
-fn decimal_digits(n: u64) -> usize {
+fn decimal_digits(n: u32) -> usize {
     n.checked_ilog10().map_or(1, |log| log as usize + 1)
 }
 
@@ -344,11 +364,12 @@ impl GeneratedCall {
     /// The entries a shard of `range` stored, in call order, with their keys.
     pub(crate) fn members(&self, range: HashKeyRange) -> impl Iterator<Item = (u16, KeyIndex)> + '_ {
         let mut rand = self.rand.clone();
+        let ends = RangeEnds::of(range);
         (0..self.entries).filter_map(move |entry| {
             let key = self.plan.draw(&mut rand);
             let refused =
                 self.refused.as_ref().is_some_and(|bits| bits[usize::from(entry) / 64] >> (entry % 64) & 1 == 1);
-            (!refused && self.plan.routes_to(key, range)).then_some((entry, key))
+            (!refused && ends.holds(&self.plan, key, self.plan.top(key))).then_some((entry, key))
         })
     }
 
@@ -439,7 +460,9 @@ mod tests {
         let table = table.into_iter().chain([u64::MAX / 7, u64::MAX]);
         for n in table.chain(around_u32) {
             assert_eq!(String::from_utf8(decimal(n).as_slice().to_vec()).unwrap(), alloc::format!("{n}"));
-            assert_eq!(decimal_digits(n), alloc::format!("{n}").len());
+            if let Ok(index) = u32::try_from(n) {
+                assert_eq!(decimal_digits(index), alloc::format!("{n}").len());
+            }
         }
     }
 
@@ -492,7 +515,8 @@ mod tests {
         ranges.push(HashKeyRange::new(pivot + 1, top16 | (u128::MAX >> 16)));
         for range in ranges {
             for key in (0..500).chain([HOT_KEY]) {
-                assert_eq!(plan.routes_to(key, range), range.contains(plan.hash_key(key)), "key {key} in {range:?}");
+                let routed = RangeEnds::of(range).holds(&plan, key, plan.top(key));
+                assert_eq!(routed, range.contains(plan.hash_key(key)), "key {key} in {range:?}");
             }
         }
         // A router picks the one range of a tiling that holds the key,
@@ -504,7 +528,8 @@ mod tests {
         ] {
             let router = plan.router(tiling.iter().copied().enumerate().rev());
             for key in (0..500).chain([HOT_KEY]) {
-                assert!(tiling[router.route(key)].contains(plan.hash_key(key)), "key {key} in {tiling:?}");
+                let shard = router.shard_index(router.route(key));
+                assert!(tiling[shard].contains(plan.hash_key(key)), "key {key} in {tiling:?}");
             }
         }
     }

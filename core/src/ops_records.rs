@@ -294,17 +294,22 @@ fn whole_call(
     (plan, keys): (&generated::GeneratorPlan, &[generated::KeyIndex]),
     now: Instant,
 ) -> Option<(Vec<(usize, usize, u64)>, u64)> {
-    let mut shares: Vec<(usize, usize, u64)> = Vec::new();
+    // Entries and bytes per router slot, and the slots in the order they first appear.
+    let mut by_slot = alloc::vec![(0usize, 0u64); router.slots()];
+    let mut order = Vec::with_capacity(router.slots());
     let mut total = 0;
     for &key in keys {
         let bytes = (plan.key_len(key) + plan.record_bytes()) as u64;
         total += bytes;
-        let shard_idx = router.route(key);
-        match shares.iter_mut().find(|share| share.0 == shard_idx) {
-            Some((_, n, share_bytes)) => (*n, *share_bytes) = (*n + 1, *share_bytes + bytes),
-            None => shares.push((shard_idx, 1, bytes)),
+        let slot = router.route(key);
+        let (n, share_bytes) = &mut by_slot[slot];
+        if *n == 0 {
+            order.push(slot);
         }
+        (*n, *share_bytes) = (*n + 1, *share_bytes + bytes);
     }
+    let shares: Vec<(usize, usize, u64)> =
+        order.into_iter().map(|slot| (router.shard_index(slot), by_slot[slot].0, by_slot[slot].1)).collect();
     let holds = |&(shard_idx, n, bytes): &(usize, usize, u64)| {
         let shard = &mut stream.shards[shard_idx];
         shard.write_bytes.holds(now, bytes) && shard.write_records.holds(now, n as u64)
@@ -325,7 +330,6 @@ fn charge_write(
     shard.write_records.take(now, 1);
 }
 
-/// A stored record as a reader sees it: decrypted if it was stored encrypted.
 /// Each of `records` as [`plaintext`] gives it.
 pub(crate) fn decrypt_all(records: &mut [Record], keys: &[KeyId]) {
     for record in records.iter_mut().filter(|r| matches!(r.encryption(), Encryption::AtRest(_))) {
@@ -333,6 +337,7 @@ pub(crate) fn decrypt_all(records: &mut [Record], keys: &[KeyId]) {
     }
 }
 
+/// A stored record as a reader sees it: decrypted if it was stored encrypted.
 pub(crate) fn plaintext(record: &Record, keys: &[KeyId]) -> Record {
     match record.encryption() {
         Encryption::AtRest(idx) => {
@@ -513,9 +518,7 @@ impl Kinesis {
                 // What one charge_write per entry would have charged.
                 shard.write_bytes.take(now, share_bytes);
                 shard.write_records.take(now, n as u64);
-                for _ in 0..n {
-                    cost.record_put(*mode, data_bytes as u64);
-                }
+                cost.record_puts(*mode, data_bytes as u64, n as u64);
                 // Opens the shard's series in the order entry by entry would.
                 tally_writes(tally.at(now), shard.id, 0, 0);
             }
@@ -525,7 +528,7 @@ impl Kinesis {
             let key_len = plan.key_len(key);
             let bytes = (key_len + data_bytes) as u64;
             total += bytes;
-            let shard_idx = router.route(key);
+            let shard_idx = router.shard_index(router.route(key));
             let Stream { shards, tally, cost, mode, .. } = &mut *stream;
             let shard = &mut shards[shard_idx];
             if shard.write_bytes.has(now, bytes) && shard.write_records.has(now, 1) {

@@ -154,8 +154,7 @@ impl Chunk {
     fn read(&self, from: usize, first: u64, admit: &mut impl Admit, assembly: &mut Assembly) -> bool {
         for idx in from..self.len() {
             let (bytes, explicit_hash_key) = (self.bytes_of(idx), self.explicit_hash_keys[idx]);
-            let billed = bytes.len() - if explicit_hash_key { 16 } else { 0 };
-            if !admit.record(billed as u64) {
+            if !admit.record(crate::stream::billed_len(bytes.len(), explicit_hash_key) as u64) {
                 return false;
             }
             assembly.push(first + idx as u64, |out| {
@@ -655,6 +654,13 @@ impl RecordLog {
     }
 
     /// The arrival time of record `idx`, without assembling it.
+    /// `arrival(0)`, without looking the record up: what trimming asks
+    /// after every clock move.
+    pub(crate) fn oldest_arrival(&self) -> Option<Instant> {
+        let oldest = self.sealed.front().map_or(&self.tail, |s| &*s.block);
+        (!self.is_empty()).then(|| oldest.arrival(self.skip))
+    }
+
     pub(crate) fn arrival(&self, idx: usize) -> Option<Instant> {
         let counter = self.first_counter() + idx as u64;
         self.locate(counter).map(|(block, _, at)| block.arrival(at))
@@ -825,6 +831,7 @@ mod tests {
             assert_eq!(log.get(start).as_ref(), model.get(start));
             assert_eq!(log.counter(start), model.get(start).map(|r| r.sequence_number().counter()));
             assert_eq!(log.arrival(start), model.get(start).map(Record::approximate_arrival));
+            assert_eq!(log.oldest_arrival(), model.front().map(Record::approximate_arrival));
         }
         for target in [0, next / 3, next.saturating_sub(1), next] {
             let expected = model.partition_point(|r| r.sequence_number().counter() < target);

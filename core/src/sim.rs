@@ -181,33 +181,58 @@ impl Simulation {
     }
 
     fn next_due(&self) -> Option<(Instant, Due)> {
+        let mut earliest: Option<(Instant, Due)> = None;
+        let mut offer = |at: Instant, due: &dyn Fn() -> Due| {
+            // The `Due` (a stream's name, for some) is made only for a
+            // contender: `advance` asks this at every step.
+            if earliest.as_ref().is_none_or(|(best, _)| at <= *best) {
+                let candidate = (at, due());
+                if earliest.as_ref().is_none_or(|best| candidate < *best) {
+                    earliest = Some(candidate);
+                }
+            }
+        };
+        self.each_due_event(&mut offer);
         // Metrics are flushed at each whole second, and on-demand streams
         // are checked at each whole minute.
-        let measure = Some((self.next_measure, Due::Measure));
-        let scaling = Some((self.next_scaling, Due::OnDemandScaling));
-        self.due_events().chain(measure).chain(scaling).min()
+        offer(self.next_measure, &|| Due::Measure);
+        offer(self.next_scaling, &|| Due::OnDemandScaling);
+        earliest
     }
 
-    /// Everything due at its own deadline: stream changes, consumer polls
-    /// and the clients the simulation runs (not the periodic flush and check).
-    fn due_events(&self) -> impl Iterator<Item = (Instant, Due)> + '_ {
-        let changes = self.kinesis.pending_changes().map(|(at, name)| (at, Due::StreamChange(name.into())));
-        let polls = self.consumers.iter().enumerate().map(|(idx, c)| (c.next_poll, Due::ConsumerPoll(idx)));
-        let producers =
-            self.producers.iter().enumerate().filter_map(|(idx, p)| Some((p.next_deadline()?, Due::Producer(idx))));
-        let applications = self
-            .applications
-            .iter()
-            .enumerate()
-            .filter_map(|(idx, a)| Some((a.next_deadline()?, Due::Application(idx))));
-        let generators =
-            self.generators.iter().enumerate().filter_map(|(idx, g)| Some((g.next_deadline()?, Due::Generator(idx))));
-        let mappings = self.next_mapping_deadlines().map(|(at, idx)| (at, Due::Mapping(idx)));
-        let deliveries = self
-            .delivery_streams
-            .iter()
-            .filter_map(|(name, d)| Some((d.next_deadline()?, Due::DeliveryStream(name.clone()))));
-        changes.chain(polls).chain(producers).chain(applications).chain(generators).chain(mappings).chain(deliveries)
+    /// Offers everything due at its own deadline: stream changes, consumer
+    /// polls and the clients the simulation runs (not the periodic flush and
+    /// check). Loops, not a chain of iterators: this runs at every step.
+    fn each_due_event(&self, mut offer: impl FnMut(Instant, &dyn Fn() -> Due)) {
+        for (at, name) in self.kinesis.pending_changes() {
+            offer(at, &|| Due::StreamChange(name.into()));
+        }
+        for (idx, consumer) in self.consumers.iter().enumerate() {
+            offer(consumer.next_poll, &|| Due::ConsumerPoll(idx));
+        }
+        for (idx, producer) in self.producers.iter().enumerate() {
+            if let Some(at) = producer.next_deadline() {
+                offer(at, &|| Due::Producer(idx));
+            }
+        }
+        for (idx, application) in self.applications.iter().enumerate() {
+            if let Some(at) = application.next_deadline() {
+                offer(at, &|| Due::Application(idx));
+            }
+        }
+        for (idx, generator) in self.generators.iter().enumerate() {
+            if let Some(at) = generator.next_deadline() {
+                offer(at, &|| Due::Generator(idx));
+            }
+        }
+        for (at, idx) in self.next_mapping_deadlines() {
+            offer(at, &|| Due::Mapping(idx));
+        }
+        for (name, delivery) in &self.delivery_streams {
+            if let Some(at) = delivery.next_deadline() {
+                offer(at, &|| Due::DeliveryStream(name.clone()));
+            }
+        }
     }
 
     /// The periodic work is scheduled within its period after the clock: a
@@ -224,7 +249,9 @@ impl Simulation {
     /// The earliest stream change or consumer poll: what is due besides the
     /// periodic metric flush and scaling check.
     fn next_due_event(&self) -> Option<Instant> {
-        self.due_events().map(|(at, _)| at).min()
+        let mut earliest: Option<Instant> = None;
+        self.each_due_event(|at, _| earliest = Some(earliest.map_or(at, |best| best.min(at))));
+        earliest
     }
 
     /// Moves the clock forward by `by`, landing every stream change and

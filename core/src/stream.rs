@@ -296,7 +296,7 @@ impl Record {
     /// `Data`. For a record read from the shard's storage of an encrypted
     /// stream (see [`crate::Simulation::shard_records`]) this is the ciphertext at rest.
     pub fn data(&self) -> &[u8] {
-        let end = self.bytes.len() - if self.explicit_hash_key { 16 } else { 0 };
+        let end = billed_len(self.bytes.len(), self.explicit_hash_key);
         &self.bytes[self.key_len as usize..end]
     }
 
@@ -325,7 +325,7 @@ impl Record {
 
     /// Bytes the record counts against throughput limits: data plus partition key.
     pub fn billed_bytes(&self) -> u64 {
-        self.data().len() as u64 + u64::from(self.key_len)
+        billed_len(self.bytes.len(), self.explicit_hash_key) as u64
     }
 
     /// Whether `PutRecord` could have stored this record, checked on a
@@ -367,6 +367,13 @@ impl Record {
         let explicit = self.explicit_hash_key.then(|| self.hash_key());
         Record::new(self.sequence_number(), self.approximate_arrival, self.partition_key(), explicit, data, encryption)
     }
+}
+
+/// Of a stored record's `len` bytes (partition key, data, then the 16-byte
+/// `ExplicitHashKey` if the producer gave one), those that count against
+/// throughput limits and bills: the key and the data.
+pub(crate) fn billed_len(len: usize, explicit_hash_key: bool) -> usize {
+    len - if explicit_hash_key { 16 } else { 0 }
 }
 
 /// One shard: a hash key range and the ordered records written to it.
@@ -511,7 +518,7 @@ impl Shard {
 
     /// Drops records that arrived before `horizon`.
     pub(crate) fn trim(&mut self, horizon: Instant) {
-        while self.records.arrival(0).is_some_and(|arrival| arrival < horizon) {
+        while self.records.oldest_arrival().is_some_and(|arrival| arrival < horizon) {
             self.records.pop_front();
         }
     }

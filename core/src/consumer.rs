@@ -23,9 +23,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::{GetRecordsError, GetShardIteratorError, ListError, NotFound};
 use crate::iterator::{ShardIteratorType, StartingPosition};
 use crate::kinesis::KinesisClient;
-use crate::ops_records::GetShardIteratorInput;
-use crate::ops_streams::ShardFilter;
-use crate::stream::{Record, ShardId};
+use crate::kinesis::ops_records::GetShardIteratorInput;
+use crate::kinesis::ops_streams::ShardFilter;
+use crate::kinesis::stream::{Record, ShardId};
 use crate::time::{Duration, Instant};
 
 /// How often a consumer polls each shard: once a second, the KCL's default

@@ -234,7 +234,10 @@ impl Router<'_> {
     /// [`Router::slots`], which [`Router::shard_index`] names.
     pub(crate) fn route(&self, key: KeyIndex) -> usize {
         let top = self.plan.top(key);
-        self.shards.iter().position(|(_, ends)| ends.holds(self.plan, key, top)).expect("open shards tile the key space")
+        self.shards
+            .iter()
+            .position(|(_, ends)| ends.holds(self.plan, key, top))
+            .expect("open shards tile the key space")
     }
 
     /// How many shards the router routes to.

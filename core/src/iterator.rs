@@ -21,9 +21,9 @@ use serde::{Deserialize, Serialize};
 use md5::{Digest, Md5};
 
 use crate::base64;
+use crate::kinesis::stream::ShardId;
 use crate::rand::Rand;
 use crate::sequence::StreamSerial;
-use crate::stream::ShardId;
 use crate::time::Instant;
 
 /// `ShardIteratorType`: where a new iterator starts.

@@ -42,14 +42,18 @@
 //! or a Firehose reader calls as its own role without swapping anyone's
 //! identity out and back.
 //!
-//! **Kinesis** (`kinesis/`, with the operations in `ops_streams`,
-//! `ops_records`, `ops_efo`, `ops_security`, `reshard`, and `stream`,
-//! `record_log`, `throttle`, `metrics`, `telemetry`, `cost`, `kms`): the
-//! service. `Kinesis` owns streams, shards, records, throttling, metrics,
-//! cost, encryption, resharding and fan-out; its operations are told the time
-//! and the caller (`kinesis::Call`). A stream change begins in one place
-//! (`Stream::begin`) and lands in one (`Kinesis::land_stream_change`). It
-//! knows nothing of the applications that use it.
+//! **Kinesis** (`kinesis/`, holding the operations in `ops_streams`,
+//! `ops_records`, `ops_efo`, `ops_security`, `reshard`, and `stream` and
+//! `telemetry`; with `record_log`, `throttle`, `metrics`, `cost`, `kms`
+//! beside it): the service. `Kinesis` owns streams, shards, records,
+//! throttling, metrics, cost, encryption, resharding and fan-out; its
+//! operations are told the time and the caller (`kinesis::Call`). Its
+//! invariants are private: its own fields, and those of `Stream` and `Shard`,
+//! are seen only inside `kinesis/`, so the rest of the crate reads a stream
+//! through its methods and changes it only through the operations. A stream
+//! change begins in one place (`Stream::begin`) and lands in one
+//! (`Kinesis::land_stream_change`). It knows nothing of the applications
+//! that use it.
 //!
 //! **The Kinesis client API** (`kinesis::KinesisClient`): the calls an
 //! application makes (`ListShards`, `DescribeStreamSummary`,
@@ -137,15 +141,10 @@ pub mod lambda;
 pub mod limits;
 mod lineage;
 pub mod metrics;
-mod ops_efo;
-mod ops_records;
-mod ops_security;
-mod ops_streams;
 pub mod policy;
 pub mod rand;
 pub mod recipe;
 mod record_log;
-mod reshard;
 // The S3-like object store Firehose delivers to.
 pub mod s3;
 mod sequence;
@@ -157,8 +156,6 @@ mod sim_sqs;
 pub mod snapshot;
 // Amazon SQS standard queues, for contrast with Kinesis.
 pub mod sqs;
-mod stream;
-mod telemetry;
 mod throttle;
 mod time;
 mod validate;
@@ -179,19 +176,19 @@ pub use error::{
 };
 pub use hash::{HashKey, HashKeyRange};
 pub use iterator::{ShardIteratorType, StartingPosition};
-pub use ops_efo::{
+pub use kinesis::ops_efo::{
     ConsumerStatus, FanOutConsumerSummary, StreamConsumer, SubscribeToShardEvent, SubscriptionId, SubscriptionPosition,
     SubscriptionRead,
 };
-pub use ops_records::{
+pub use kinesis::ops_records::{
     ChildShard, GetRecordsOutput, GetShardIteratorInput, PutRecordInput, PutRecordOutput, PutRecordsEntry,
     PutRecordsInput, PutRecordsOutput, PutRecordsResultEntry,
 };
-pub use ops_streams::{
+pub use kinesis::ops_streams::{
     CreateStreamInput, Limits, ListShardsInput, ListShardsOutput, ListStreamsOutput, ShardFilter, StreamDescription,
     StreamSummary, stream_arn,
 };
+pub use kinesis::stream::{Record, ShardId, ShardView, StreamStatus, StreamView};
 pub use sequence::SequenceNumber;
 pub use sim::{Retained, Simulation};
-pub use stream::{Record, ShardId, ShardView, StreamStatus, StreamView};
 pub use time::{Duration, Instant};

@@ -42,8 +42,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::generated::GeneratedCall;
 use crate::hash::HashKeyRange;
+use crate::kinesis::stream::{Encryption, Record, ShardId};
 use crate::sequence::{SequenceNumber, StreamSerial};
-use crate::stream::{Encryption, Record, ShardId};
 use crate::time::Instant;
 
 /// Records per chunk of client records. Smaller chunks make the unshared
@@ -154,7 +154,7 @@ impl Chunk {
     fn read(&self, from: usize, first: u64, admit: &mut impl Admit, assembly: &mut Assembly) -> bool {
         for idx in from..self.len() {
             let (bytes, explicit_hash_key) = (self.bytes_of(idx), self.explicit_hash_keys[idx]);
-            if !admit.record(crate::stream::billed_len(bytes.len(), explicit_hash_key) as u64) {
+            if !admit.record(crate::kinesis::stream::billed_len(bytes.len(), explicit_hash_key) as u64) {
                 return false;
             }
             assembly.push(first + idx as u64, |out| {
@@ -773,7 +773,7 @@ impl<'de> Deserialize<'de> for RecordLog {
                 let message: String = alloc::format!("record {}: {why}", seq.counter());
                 serde::de::Error::custom(message)
             };
-            if seq.counter() > crate::stream::MAX_RESTORED_COUNTER {
+            if seq.counter() > crate::kinesis::stream::MAX_RESTORED_COUNTER {
                 return Err(refuse("its sequence number is past any a shard reaches"));
             }
             if !log.accepts(seq) {

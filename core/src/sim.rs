@@ -13,9 +13,9 @@ use crate::consumer::{ConsumerId, ConsumerView, PollingConsumer};
 use crate::error::{GetShardIteratorError, PauseConsumerError};
 use crate::iterator::{IteratorKey, StartingPosition};
 use crate::kinesis::Kinesis;
+use crate::kinesis::stream::{Record, ShardId, StreamView};
 use crate::policy::{Policies, Policy, Principal};
 use crate::sequence::SequenceNumber;
-use crate::stream::{Record, ShardId, StreamView};
 use crate::time::{Duration, Instant};
 
 /// A simulated AWS account holding Kinesis streams and the applications that use them.
@@ -367,28 +367,28 @@ impl Simulation {
 
     /// Every stream, by name.
     pub fn streams(&self) -> Vec<StreamView> {
-        self.kinesis.streams.values().map(StreamView::of).collect()
+        self.kinesis.streams().map(|(_, s)| s).map(StreamView::of).collect()
     }
 
     /// One stream, if it exists.
     pub fn stream(&self, name: &str) -> Option<StreamView> {
-        self.kinesis.streams.get(name).map(StreamView::of)
+        self.kinesis.stream(name).map(StreamView::of)
     }
 
     /// The records a shard holds, oldest first, each assembled as it is read.
     pub fn shard_records(&self, stream: &str, shard: ShardId) -> Option<impl Iterator<Item = Record>> {
-        Some(self.kinesis.streams.get(stream)?.shard(shard)?.records().iter())
+        Some(self.kinesis.stream(stream)?.shard(shard)?.records().iter())
     }
 
     /// The newest `n` records a shard holds, oldest first.
     pub fn newest_shard_records(&self, stream: &str, shard: ShardId, n: usize) -> Option<impl Iterator<Item = Record>> {
-        let records = self.kinesis.streams.get(stream)?.shard(shard)?.records();
+        let records = self.kinesis.stream(stream)?.shard(shard)?.records();
         Some(records.iter_from(records.len().saturating_sub(n)))
     }
 
     /// The stored record with this sequence number, if the shard still holds it.
     pub fn stored_record(&self, stream: &str, sequence_number: SequenceNumber) -> Option<Record> {
-        let shard = self.kinesis.streams.get(stream)?.shard(sequence_number.shard())?;
+        let shard = self.kinesis.stream(stream)?.shard(sequence_number.shard())?;
         shard.next_unread(sequence_number.counter()).filter(|r| r.sequence_number() == sequence_number)
     }
 
@@ -402,11 +402,11 @@ impl Simulation {
     /// changes so that reading it is cheap: a host's memory budget reads it
     /// (see [`Retained`]).
     pub fn retained(&self) -> Retained {
-        let shards = self.kinesis.streams.values().flat_map(|s| s.shards.iter());
+        let shards = self.kinesis.streams().flat_map(|(_, s)| s.shards());
         let (records, record_bytes) = shards.fold((0, 0), |(n, bytes), shard| {
             (n + shard.records().len() as u64, bytes + shard.records().footprint() as u64)
         });
-        Retained { records, record_bytes, metric_buckets: self.kinesis.metrics.bucket_count() as u64 }
+        Retained { records, record_bytes, metric_buckets: self.kinesis.metrics().bucket_count() as u64 }
     }
 
     /// Every consumer, in the order they were started.

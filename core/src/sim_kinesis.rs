@@ -8,10 +8,10 @@ use alloc::vec::Vec;
 
 use crate::cost::CostBreakdown;
 use crate::hash::HashKeyRange;
+use crate::kinesis::telemetry::share_within;
 use crate::kms::EncryptionType;
 use crate::metrics::{Datapoint, Dimensions, MetricName, Writes};
 use crate::sim::Simulation;
-use crate::telemetry::share_within;
 use crate::time::{Duration, Instant};
 use crate::{
     CapacityMode, CreateStreamError, CreateStreamInput, EfoError, EncryptionError, FanOutConsumerSummary,
@@ -264,7 +264,7 @@ impl Simulation {
         from: Instant,
         to: Instant,
     ) -> Vec<Datapoint> {
-        self.kinesis.metrics.series(metric, &Dimensions::consumer(stream, consumer_name), period, from, to)
+        self.kinesis.metrics().series(metric, &Dimensions::consumer(stream, consumer_name), period, from, to)
     }
 
     /// CloudWatch `GetMetricStatistics` for a stream-level (`shard` = `None`)
@@ -283,7 +283,7 @@ impl Simulation {
             Some(id) => Dimensions::shard(stream, &alloc::format!("{id}")),
             None => Dimensions::stream(stream),
         };
-        self.kinesis.metrics.series(metric, &dimensions, period, from, to)
+        self.kinesis.metrics().series(metric, &dimensions, period, from, to)
     }
 
     /// What `shard` of `stream` accepted in the last `span` of whole seconds
@@ -303,18 +303,18 @@ impl Simulation {
     /// shared out in proportion to the part of its range each open shard
     /// took over, as if its keys were written evenly.
     pub fn recent_writes(&self, stream: &str, span: Duration) -> Vec<(ShardId, Writes)> {
-        let Some(shards) = self.kinesis.streams.get(stream).map(|s| &s.shards) else { return Vec::new() };
+        let Some(shards) = self.kinesis.stream(stream).map(|s| s.shards()) else { return Vec::new() };
         let (from, to) = self.last_whole_seconds(span);
         let written: Vec<(HashKeyRange, Writes)> =
-            shards.iter().map(|s| (s.range, self.writes_between(stream, s.id, from, to))).collect();
+            shards.iter().map(|s| (s.range(), self.writes_between(stream, s.id(), from, to))).collect();
         shards
             .iter()
             .filter(|s| s.is_open())
             .map(|open| {
                 let writes = written.iter().fold(Writes::default(), |sum, &(range, writes)| {
-                    sum + writes.scaled(share_within(range, open.range))
+                    sum + writes.scaled(share_within(range, open.range()))
                 });
-                (open.id, writes)
+                (open.id(), writes)
             })
             .collect()
     }
@@ -337,6 +337,6 @@ impl Simulation {
 
     /// The stream's bill so far, line by line.
     pub fn cost(&self, stream: &str) -> Option<CostBreakdown> {
-        Some(self.kinesis.streams.get(stream)?.cost_until(self.now).breakdown())
+        Some(self.kinesis.stream(stream)?.cost_until(self.now).breakdown())
     }
 }

@@ -16,11 +16,11 @@ use crate::clients::ApplicationId;
 use crate::error::EventSourceMappingError;
 use crate::firehose::FirehoseError;
 use crate::kcl::LeaseAgeing;
+use crate::kinesis::stream::ShardId;
 use crate::limits::SHARD_READ_BYTES_PER_SEC;
 use crate::metrics::{MetricName, WriteLimit};
 use crate::sim::Simulation;
 use crate::sqs::{SqsError, name_of_arn, name_of_url, queue_arn};
-use crate::stream::ShardId;
 use crate::time::Duration;
 
 /// A shard's load in the last whole second, as fractions of its limits

@@ -100,10 +100,9 @@ impl NamedConsumer {
         };
         let stream = sim
             .kinesis
-            .streams
-            .get(&stream_name)
+            .stream(&stream_name)
             .ok_or_else(|| EfoError::ResourceNotFound(NotFound::Stream(stream_name.clone())))?;
-        let consumer = stream.consumers.iter().find(|c| c.consumer_name == consumer_name).ok_or_else(|| {
+        let consumer = stream.consumers().iter().find(|c| c.consumer_name == consumer_name).ok_or_else(|| {
             EfoError::ResourceNotFound(NotFound::Other(format!(
                 "Consumer {consumer_name} under stream {stream_name} not found."
             )))

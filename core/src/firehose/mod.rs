@@ -65,14 +65,14 @@ use self::transform::{
 use crate::error::{ACCOUNT_ID, REGION, ValidationError, Validator};
 use crate::iterator::StartingPosition;
 use crate::kinesis::KinesisClient;
+use crate::kinesis::ops_records::GetShardIteratorInput;
+use crate::kinesis::ops_streams::ShardFilter;
+use crate::kinesis::stream::ShardId;
 use crate::lineage::{self, Parent};
-use crate::ops_records::GetShardIteratorInput;
-use crate::ops_streams::ShardFilter;
 use crate::policy::Caller;
 use crate::rand::Rand;
 use crate::s3::{ObjectStore, bucket_of_arn};
 use crate::sim::Simulation;
-use crate::stream::ShardId;
 use crate::time::{Duration, Instant};
 use crate::{base64, stream_arn, validate};
 

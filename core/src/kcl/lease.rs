@@ -13,8 +13,8 @@ use core::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::kinesis::stream::ShardId;
 use crate::sequence::SequenceNumber;
-use crate::stream::ShardId;
 use crate::time::Instant;
 
 /// Identifies a worker (a KCL `Scheduler`/`Worker` instance) within one application.

@@ -92,14 +92,14 @@ pub use lease::{Checkpoint, Lease, WorkerId};
 use crate::error::{EfoError, GetRecordsError, NotFound};
 use crate::iterator::StartingPosition;
 use crate::kinesis::KinesisClient;
+use crate::kinesis::ops_efo::SubscriptionId;
+use crate::kinesis::ops_records::GetShardIteratorInput;
+use crate::kinesis::ops_streams::ShardFilter;
+use crate::kinesis::stream::ShardId;
 use crate::kpl::{self, ClientRecord};
 use crate::lineage::{self, Parent};
-use crate::ops_efo::SubscriptionId;
-use crate::ops_records::GetShardIteratorInput;
-use crate::ops_streams::ShardFilter;
 use crate::sequence::SequenceNumber;
 use crate::sim::Simulation;
-use crate::stream::ShardId;
 use crate::time::{Duration, Instant};
 use lease::LeaseTable;
 

@@ -15,10 +15,10 @@ use alloc::vec::Vec;
 use super::{Call, Kinesis};
 use crate::error::{EfoError, GetRecordsError, GetShardIteratorError, ListError, PutRecordError, StreamOpError};
 use crate::generated::GeneratedBatch;
-use crate::ops_efo::{StreamConsumer, SubscriptionId, SubscriptionRead};
-use crate::ops_records::{GetRecordsOutput, GetShardIteratorInput, PutRecordsInput, PutRecordsOutput};
-use crate::ops_streams::{ListShardsInput, ListShardsOutput, ShardFilter, StreamSummary};
-use crate::stream::{ShardId, ShardView};
+use crate::kinesis::ops_efo::{StreamConsumer, SubscriptionId, SubscriptionRead};
+use crate::kinesis::ops_records::{GetRecordsOutput, GetShardIteratorInput, PutRecordsInput, PutRecordsOutput};
+use crate::kinesis::ops_streams::{ListShardsInput, ListShardsOutput, ShardFilter, StreamSummary};
+use crate::kinesis::stream::{ShardId, ShardView};
 use crate::time::Instant;
 
 /// The largest page `ListShards` returns (`MaxResults`).

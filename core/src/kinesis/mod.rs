@@ -10,17 +10,25 @@
 //! [`KinesisClient`], which offers exactly the calls a real client makes.
 
 mod client;
+pub(crate) mod ops_efo;
+pub(crate) mod ops_records;
+pub(crate) mod ops_security;
+pub(crate) mod ops_streams;
+pub(crate) mod reshard;
+pub(crate) mod stream;
+pub(crate) mod telemetry;
 
 use alloc::collections::BTreeMap;
+use alloc::format;
 use alloc::string::String;
 
 pub(crate) use client::KinesisClient;
 
 use crate::error::NotFound;
 use crate::iterator::IteratorKey;
+use crate::kinesis::stream::{Change, Stream, StreamStatus};
 use crate::metrics::MetricStore;
 use crate::policy::{AccessDenied, Caller};
-use crate::stream::{Change, Stream, StreamStatus};
 use crate::time::Instant;
 
 /// When a call runs and who makes it.
@@ -50,20 +58,80 @@ impl Call<'_> {
 /// The state of the Kinesis service in one account and region.
 #[derive(Clone, Debug)]
 pub(crate) struct Kinesis {
-    pub(crate) streams: BTreeMap<String, Stream>,
+    streams: BTreeMap<String, Stream>,
     /// The secret shard iterators are sealed with (`iterator.rs`).
-    pub(crate) iterator_key: IteratorKey,
+    iterator_key: IteratorKey,
     /// Until when unsealed iterators are read: set, to the restored clock,
     /// only in a simulation restored from a snapshot taken before sealing,
     /// whose clients hold unsealed iterators.
-    pub(crate) unsealed_iterators_until: Option<Instant>,
+    unsealed_iterators_until: Option<Instant>,
     /// The serial the next stream created gets (`sequence::StreamSerial`).
-    pub(crate) next_stream_serial: crate::sequence::StreamSerial,
+    next_stream_serial: crate::sequence::StreamSerial,
     /// CloudWatch-style metrics of every stream.
-    pub(crate) metrics: MetricStore,
+    metrics: MetricStore,
     /// Open enhanced fan-out subscriptions.
-    pub(crate) subscriptions: alloc::vec::Vec<crate::ops_efo::Subscription>,
+    subscriptions: alloc::vec::Vec<crate::kinesis::ops_efo::Subscription>,
+    next_subscription_id: u32,
+}
+
+/// The service's state taken apart, as a snapshot writes it
+/// (`snapshot/v1.rs`), the one place outside the service that sees it
+/// whole; a service put back together from parts is judged by
+/// [`Kinesis::check_restored`].
+pub(crate) struct KinesisParts {
+    pub(crate) streams: BTreeMap<String, Stream>,
+    pub(crate) iterator_key: IteratorKey,
+    pub(crate) unsealed_iterators_until: Option<Instant>,
+    pub(crate) next_stream_serial: crate::sequence::StreamSerial,
+    pub(crate) metrics: MetricStore,
+    pub(crate) subscriptions: alloc::vec::Vec<crate::kinesis::ops_efo::Subscription>,
     pub(crate) next_subscription_id: u32,
+}
+
+impl From<Kinesis> for KinesisParts {
+    fn from(kinesis: Kinesis) -> KinesisParts {
+        let Kinesis {
+            streams,
+            iterator_key,
+            unsealed_iterators_until,
+            next_stream_serial,
+            metrics,
+            subscriptions,
+            next_subscription_id,
+        } = kinesis;
+        KinesisParts {
+            streams,
+            iterator_key,
+            unsealed_iterators_until,
+            next_stream_serial,
+            metrics,
+            subscriptions,
+            next_subscription_id,
+        }
+    }
+}
+
+impl From<KinesisParts> for Kinesis {
+    fn from(parts: KinesisParts) -> Kinesis {
+        let KinesisParts {
+            streams,
+            iterator_key,
+            unsealed_iterators_until,
+            next_stream_serial,
+            metrics,
+            subscriptions,
+            next_subscription_id,
+        } = parts;
+        Kinesis {
+            streams,
+            iterator_key,
+            unsealed_iterators_until,
+            next_stream_serial,
+            metrics,
+            subscriptions,
+            next_subscription_id,
+        }
+    }
 }
 
 impl Kinesis {
@@ -78,6 +146,62 @@ impl Kinesis {
             subscriptions: alloc::vec::Vec::new(),
             next_subscription_id: 0,
         }
+    }
+
+    /// Every stream, by name, read-only: outside the service a stream is
+    /// read through its methods, never changed.
+    pub(crate) fn streams(&self) -> impl Iterator<Item = (&str, &Stream)> + '_ {
+        self.streams.iter().map(|(name, stream)| (name.as_str(), stream))
+    }
+
+    /// Stream `name`, read-only, in whatever state it is.
+    pub(crate) fn stream(&self, name: &str) -> Option<&Stream> {
+        self.streams.get(name)
+    }
+
+    /// The metrics of every stream.
+    pub(crate) fn metrics(&self) -> &MetricStore {
+        &self.metrics
+    }
+
+    /// Whether a restored service could have been reached through its
+    /// operations, as far as a snapshot can say: the account's limits, each
+    /// stream's records and invariants, its bill, its metrics and its
+    /// fan-out subscriptions, none of them after the clock (`now`).
+    pub(crate) fn check_restored(&self, now: Instant) -> Result<(), String> {
+        // The API refuses to open more shards than the account limit, and
+        // the page draws every open shard.
+        let open: u64 = self.streams.values().map(|s| u64::from(s.open_shard_count())).sum();
+        if open > u64::from(crate::limits::ACCOUNT_SHARD_LIMIT) {
+            return Err(format!(
+                "it has {open} open shards, more than the account limit of {}",
+                crate::limits::ACCOUNT_SHARD_LIMIT
+            ));
+        }
+        let on_demand = self.streams.values().filter(|s| s.mode == crate::CapacityMode::OnDemand).count();
+        if on_demand > crate::limits::ON_DEMAND_STREAM_COUNT_LIMIT as usize {
+            return Err(format!("it has {on_demand} on-demand streams"));
+        }
+        for (name, stream) in &self.streams {
+            if *name != stream.name {
+                return Err(format!("stream {} is filed under the name {name}", stream.name));
+            }
+            // Before `check_invariants`, which reads records' hash keys out
+            // of their bytes: this one checks that the bytes hold them.
+            stream.check_restored(now)?;
+            stream.check_invariants()?;
+            if stream.cost.last_accrual() > now {
+                return Err(format!("stream {name} was billed up to a time after the clock"));
+            }
+        }
+        self.metrics.check_invariants().map_err(|err| format!("its metrics are damaged: {err}"))?;
+        if self.metrics.newest_second() > now.epoch_millis() / 1000 {
+            return Err("it has metrics from after its clock".into());
+        }
+        for subscription in &self.subscriptions {
+            subscription.check_restored(now)?;
+        }
+        Ok(())
     }
 
     /// The stream, if it exists and is not being created or deleted: what
@@ -127,7 +251,7 @@ impl Kinesis {
                 return;
             }
             Change::Reshard(step) => {
-                crate::reshard::apply(stream, now, &step);
+                crate::kinesis::reshard::apply(stream, now, &step);
                 stream.status = StreamStatus::Active;
             }
             Change::SwitchMode(mode) => {

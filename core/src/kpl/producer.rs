@@ -74,11 +74,11 @@ use serde::{Deserialize, Serialize};
 
 use super::{AGGREGATED_PARTITION_KEY, Aggregator, DEFAULT_AGGREGATION_MAX_SIZE, UserRecord};
 use crate::kinesis::KinesisClient;
+use crate::kinesis::ops_streams::ShardFilter;
 use crate::limits::{
     MAX_PARTITION_KEY_CHARS, MAX_PUT_RECORDS_BYTES, MAX_PUT_RECORDS_ENTRIES, MAX_RECORD_DATA_BYTES,
     SHARD_WRITE_BYTES_PER_SEC, SHARD_WRITE_RECORDS_PER_SEC,
 };
-use crate::ops_streams::ShardFilter;
 use crate::rand::Rand;
 use crate::{
     Duration, HashKey, Instant, PutRecordsEntry, PutRecordsInput, PutRecordsResultEntry, SequenceNumber, ShardId,

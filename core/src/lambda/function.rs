@@ -17,9 +17,9 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::kinesis::stream::Record;
 use crate::rand::Rand;
 use crate::sequence::SequenceNumber;
-use crate::stream::Record;
 use crate::time::{Duration, Instant};
 
 /// Which records a function cannot process: its poison pills.

@@ -34,12 +34,12 @@ use crate::destinations::Outbox;
 use crate::error::GetRecordsError;
 use crate::hash::HashKey;
 use crate::kinesis::KinesisClient;
+use crate::kinesis::ops_efo::SubscriptionId;
+use crate::kinesis::ops_records::GetShardIteratorInput;
+use crate::kinesis::ops_streams::ShardFilter;
+use crate::kinesis::stream::{Record, ShardId};
 use crate::lineage::{self, Parent};
-use crate::ops_efo::SubscriptionId;
-use crate::ops_records::GetShardIteratorInput;
-use crate::ops_streams::ShardFilter;
 use crate::sequence::SequenceNumber;
-use crate::stream::{Record, ShardId};
 use crate::time::{Duration, Instant};
 
 /// What the function's response said.

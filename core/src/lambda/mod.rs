@@ -99,7 +99,7 @@ pub use mapping::{
 
 use crate::destinations::{BadDestination, Outbox, check_destination_arn};
 use crate::error::{CreateFunctionError, EventSourceMappingError, FunctionConcurrencyError, Validator};
-use crate::ops_efo::ConsumerStatus;
+use crate::kinesis::ops_efo::ConsumerStatus;
 use crate::policy::Caller;
 use crate::sim::Simulation;
 use crate::time::{Duration, Instant};

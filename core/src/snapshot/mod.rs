@@ -11,7 +11,6 @@ use alloc::string::{String, ToString};
 
 use serde::{Deserialize, Serialize};
 
-use crate::limits;
 use crate::sim::Simulation;
 use crate::time::Instant;
 
@@ -106,38 +105,7 @@ impl Simulation {
             return Err(format!("its clock reads {} ms, after {}", self.now.epoch_millis(), Instant::LATEST));
         }
         self.check_clock()?;
-        // The API refuses to open more shards than the account limit, and
-        // the page draws every open shard.
-        let open: u64 = self.kinesis.streams.values().map(|s| u64::from(s.open_shard_count())).sum();
-        if open > u64::from(limits::ACCOUNT_SHARD_LIMIT) {
-            return Err(format!(
-                "it has {open} open shards, more than the account limit of {}",
-                limits::ACCOUNT_SHARD_LIMIT
-            ));
-        }
-        let on_demand = self.kinesis.streams.values().filter(|s| s.mode == crate::CapacityMode::OnDemand).count();
-        if on_demand > limits::ON_DEMAND_STREAM_COUNT_LIMIT as usize {
-            return Err(format!("it has {on_demand} on-demand streams"));
-        }
-        for (name, stream) in &self.kinesis.streams {
-            if *name != stream.name {
-                return Err(format!("stream {} is filed under the name {name}", stream.name));
-            }
-            // Before `check_invariants`, which reads records' hash keys out
-            // of their bytes: this one checks that the bytes hold them.
-            stream.check_restored(self.now)?;
-            stream.check_invariants()?;
-            if stream.cost.last_accrual() > self.now {
-                return Err(format!("stream {name} was billed up to a time after the clock"));
-            }
-        }
-        self.kinesis.metrics.check_invariants().map_err(|err| format!("its metrics are damaged: {err}"))?;
-        if self.kinesis.metrics.newest_second() > self.now.epoch_millis() / 1000 {
-            return Err("it has metrics from after its clock".into());
-        }
-        for subscription in &self.kinesis.subscriptions {
-            subscription.check_restored(self.now)?;
-        }
+        self.kinesis.check_restored(self.now)?;
         self.kinesis_calls.check_restored(self.now)?;
         self.check_lambda_invariants()?;
         self.s3.check_invariants(self.now)?;

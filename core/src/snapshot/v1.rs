@@ -14,12 +14,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::consumer::PollingConsumer;
 use crate::iterator::IteratorKey;
-use crate::kinesis::Kinesis;
+use crate::kinesis::stream::Stream;
+use crate::kinesis::{Kinesis, KinesisParts};
 use crate::metrics::MetricStore;
 use crate::policy::{Policies, Principal};
 use crate::sequence::StreamSerial;
 use crate::sim::Simulation;
-use crate::stream::Stream;
 use crate::time::Instant;
 
 #[derive(Serialize, Deserialize)]
@@ -40,7 +40,7 @@ pub(super) struct SimulationV1 {
     policies: Policies,
     caller: Option<Principal>,
     metrics: MetricStore,
-    subscriptions: Vec<crate::ops_efo::Subscription>,
+    subscriptions: Vec<crate::kinesis::ops_efo::Subscription>,
     next_subscription_id: u32,
     producers: Vec<Option<crate::kpl::KplProducer>>,
     applications: Vec<Option<crate::kcl::KclApp>>,
@@ -86,7 +86,7 @@ impl From<Simulation> for SimulationV1 {
             sqs,
             kinesis_calls,
         } = sim;
-        let Kinesis {
+        let KinesisParts {
             streams,
             iterator_key,
             unsealed_iterators_until,
@@ -94,7 +94,7 @@ impl From<Simulation> for SimulationV1 {
             metrics,
             subscriptions,
             next_subscription_id,
-        } = kinesis;
+        } = kinesis.into();
         SimulationV1 {
             now,
             streams,
@@ -162,7 +162,7 @@ impl TryFrom<SimulationV1> for Simulation {
         let producers = producers.into_iter().collect::<Option<_>>().ok_or("it has an empty producer slot")?;
         let applications =
             applications.into_iter().collect::<Option<_>>().ok_or("it has an empty KCL application slot")?;
-        let kinesis = Kinesis {
+        let kinesis = Kinesis::from(KinesisParts {
             streams,
             iterator_key,
             unsealed_iterators_until,
@@ -170,7 +170,7 @@ impl TryFrom<SimulationV1> for Simulation {
             metrics,
             subscriptions,
             next_subscription_id,
-        };
+        });
         Ok(Simulation {
             now,
             kinesis,

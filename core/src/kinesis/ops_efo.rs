@@ -17,15 +17,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{EfoError, NotFound, Validator};
 use crate::iterator::StartingPosition;
+use crate::kinesis::ops_records::{ChildShard, GetShardIteratorInput, millis_behind_latest};
+use crate::kinesis::stream::{Record, Shard, ShardId, Stream};
 use crate::kinesis::{Call, Kinesis};
 use crate::limits::{
     CONSUMER_CREATE_DELAY, CONSUMER_DELETE_DELAY, EFO_BYTES_PER_SEC, MAX_CONSUMERS_CREATING, MAX_CONSUMERS_PER_STREAM,
     RESUBSCRIBE_WAIT, SUBSCRIPTION_LIFETIME,
 };
 use crate::metrics::MetricName;
-use crate::ops_records::{ChildShard, GetShardIteratorInput, millis_behind_latest};
 use crate::sequence::SequenceNumber;
-use crate::stream::{Record, Shard, ShardId, Stream};
 use crate::throttle::TokenBucket;
 use crate::time::Instant;
 use crate::{ACCOUNT_ID, stream_arn};
@@ -399,7 +399,7 @@ impl Kinesis {
             if let Some(last) = records.last() {
                 subscription.counter = last.sequence_number().counter() + 1;
             }
-            crate::ops_records::decrypt_all(&mut records, keys);
+            crate::kinesis::ops_records::decrypt_all(&mut records, keys);
         }
         let next_unread = shard.next_unread(subscription.counter);
         let millis_behind_latest = millis_behind_latest(now, next_unread.as_ref());
@@ -418,7 +418,7 @@ impl Kinesis {
                 continuation_sequence_number: subscription.continuation_sequence_number(shard),
                 millis_behind_latest,
                 child_shards: if at_end {
-                    crate::ops_records::child_shards(shards, subscription.shard)
+                    crate::kinesis::ops_records::child_shards(shards, subscription.shard)
                 } else {
                     Vec::new()
                 },

@@ -16,6 +16,8 @@ use crate::error::{
 use crate::generated::{self, GeneratedBatch, GeneratedCall};
 use crate::hash::{HashKey, HashKeyRange};
 use crate::iterator::{IteratorToken, StartingPosition};
+use crate::kinesis::stream::{Encryption, Record, Shard, ShardId, Stream};
+use crate::kinesis::telemetry::Tally;
 use crate::kinesis::{Call, Kinesis};
 use crate::kms::{self, EncryptionType, KeyId};
 use crate::limits::{
@@ -25,8 +27,6 @@ use crate::limits::{
 use crate::metrics::MetricName;
 use crate::record_log::Admit;
 use crate::sequence::SequenceNumber;
-use crate::stream::{Encryption, Record, Shard, ShardId, Stream};
-use crate::telemetry::Tally;
 use crate::time::Instant;
 use crate::validate;
 

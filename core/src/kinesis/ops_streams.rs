@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::base64;
 use crate::error::{CreateStreamError, ListError, NotFound, StreamOpError, Validator};
+use crate::kinesis::reshard::shard_limit_message;
+use crate::kinesis::stream::{Change, Shard, ShardId, ShardView, Stream, StreamStatus};
 use crate::kinesis::{Call, Kinesis};
 use crate::limits::{
     ACCOUNT_SHARD_LIMIT, DEFAULT_LIST_SHARDS_RESULTS, DEFAULT_LIST_STREAMS_RESULTS, DEFAULT_MAX_RECORD_SIZE_KIB,
@@ -17,8 +19,6 @@ use crate::limits::{
     MIN_MAX_RECORD_SIZE_KIB, MIN_RETENTION_HOURS, NEXT_TOKEN_LIFETIME, ON_DEMAND_INITIAL_SHARDS,
     ON_DEMAND_STREAM_COUNT_LIMIT, STREAM_DELETE_DELAY,
 };
-use crate::reshard::shard_limit_message;
-use crate::stream::{Change, Shard, ShardId, ShardView, Stream, StreamStatus};
 use crate::time::{Duration, Instant};
 use crate::{ACCOUNT_ID, CapacityMode, REGION, validate};
 

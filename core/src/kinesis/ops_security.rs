@@ -7,10 +7,10 @@
 //! an explicit `Deny` wins, wildcards in actions and resources.
 
 use crate::error::{EncryptionError, NotFound, Validator};
+use crate::kinesis::stream::{Change, Record, StreamStatus};
 use crate::kinesis::{Call, Kinesis};
 use crate::kms::{self, EncryptionType, KeyId, KmsError};
 use crate::limits::ENCRYPTION_CHANGE_DELAY;
-use crate::stream::{Change, Record, StreamStatus};
 use crate::validate;
 
 // Documented where the simulation offers them, in `sim_kinesis.rs`.
@@ -57,6 +57,6 @@ impl Kinesis {
 
     pub(crate) fn plaintext(&self, stream_name: &str, record: &Record) -> Record {
         let keys = self.streams.get(stream_name).map(|s| s.keys.as_slice()).unwrap_or_default();
-        crate::ops_records::plaintext(record, keys)
+        crate::kinesis::ops_records::plaintext(record, keys)
     }
 }

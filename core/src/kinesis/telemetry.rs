@@ -28,9 +28,9 @@ use serde::{Deserialize, Serialize};
 use crate::cost::{CapacityMode, CostMeter};
 use crate::hash::HashKeyRange;
 use crate::kinesis::Kinesis;
+use crate::kinesis::stream::{ShardId, Stream};
 use crate::limits::{ON_DEMAND_INITIAL_SHARDS, SHARD_WRITE_BYTES_PER_SEC, SHARD_WRITE_RECORDS_PER_SEC};
 use crate::metrics::{Dimensions, MetricName, MetricStore};
-use crate::stream::{ShardId, Stream};
 use crate::time::{Duration, Instant};
 
 /// How a tallied value combines within a second.
@@ -217,10 +217,10 @@ impl Kinesis {
             let open = stream.open_shard_count();
             if needed > open {
                 stream.accrue_cost(now);
-                crate::reshard::apply(
+                crate::kinesis::reshard::apply(
                     stream,
                     now,
-                    &crate::reshard::Step::ScaleUniformly { target: needed.min(open * 2) },
+                    &crate::kinesis::reshard::Step::ScaleUniformly { target: needed.min(open * 2) },
                 );
                 stream.debug_check_invariants();
             }

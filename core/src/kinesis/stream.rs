@@ -346,7 +346,7 @@ impl Record {
             .map_err(|_| alloc::format!("record {counter}'s partition key is not UTF-8"))?;
         let data = &self.bytes[key_len..self.bytes.len() - tail];
         let mut v = crate::error::Validator::default();
-        crate::ops_records::validate_entry(&mut v, None, key, data, None);
+        crate::kinesis::ops_records::validate_entry(&mut v, None, key, data, None);
         v.finish().map_err(|err| alloc::format!("record {counter}: {err}"))?;
         if key.len() + data.len() > limits::MAX_RECORD_DATA_BYTES {
             return Err(alloc::format!("record {counter} is larger than {} bytes", limits::MAX_RECORD_DATA_BYTES));
@@ -379,25 +379,25 @@ pub(crate) fn billed_len(len: usize, explicit_hash_key: bool) -> usize {
 /// One shard: a hash key range and the ordered records written to it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Shard {
-    pub(crate) id: ShardId,
+    pub(super) id: ShardId,
     /// The serial of the stream the shard belongs to, which its sequence
     /// numbers carry. Absent from older snapshots, whose streams are serial 0.
     #[serde(default)]
     stream: StreamSerial,
-    pub(crate) range: HashKeyRange,
-    pub(crate) parent: Option<ShardId>,
-    pub(crate) adjacent_parent: Option<ShardId>,
-    pub(crate) created_at: Instant,
+    pub(super) range: HashKeyRange,
+    pub(super) parent: Option<ShardId>,
+    pub(super) adjacent_parent: Option<ShardId>,
+    pub(super) created_at: Instant,
     /// Set when a reshard closes the shard: its last sequence number position.
-    pub(crate) closed_at: Option<Instant>,
+    pub(super) closed_at: Option<Instant>,
     // Invariant: sequence counters strictly increase front to back, every
     // record's hash key lies in `range`, and each counter < next_counter.
     records: RecordLog,
     next_counter: u64,
-    pub(crate) write_bytes: TokenBucket,
-    pub(crate) write_records: TokenBucket,
-    pub(crate) read_bytes: TokenBucket,
-    pub(crate) read_calls: TokenBucket,
+    pub(super) write_bytes: TokenBucket,
+    pub(super) write_records: TokenBucket,
+    pub(super) read_bytes: TokenBucket,
+    pub(super) read_calls: TokenBucket,
 }
 
 impl Shard {
@@ -423,6 +423,14 @@ impl Shard {
             read_bytes: TokenBucket::new(now, limits::SHARD_READ_BYTES_PER_SEC),
             read_calls: TokenBucket::new(now, limits::SHARD_READ_CALLS_PER_SEC),
         }
+    }
+
+    pub(crate) fn id(&self) -> ShardId {
+        self.id
+    }
+
+    pub(crate) fn range(&self) -> HashKeyRange {
+        self.range
     }
 
     pub(crate) fn is_open(&self) -> bool {
@@ -542,7 +550,7 @@ pub(crate) enum Change {
     /// `DELETING` → gone.
     Remove,
     /// `UPDATING` → `ACTIVE` once the shards are reshaped.
-    Reshard(crate::reshard::Step),
+    Reshard(crate::kinesis::reshard::Step),
     /// `UPDATING` → `ACTIVE` in the new capacity mode.
     SwitchMode(crate::CapacityMode),
     /// `UPDATING` → `ACTIVE`, encrypting new records with the key (or not).
@@ -552,36 +560,36 @@ pub(crate) enum Change {
 /// A Kinesis data stream.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Stream {
-    pub(crate) name: String,
+    pub(super) name: String,
     /// Which stream this is of all the simulation created (`StreamSerial`).
     /// Absent from older snapshots: their streams are all serial 0.
     #[serde(default)]
-    pub(crate) serial: StreamSerial,
-    pub(crate) status: StreamStatus,
-    pub(crate) created_at: Instant,
-    pub(crate) mode: crate::CapacityMode,
-    pub(crate) retention: Duration,
+    pub(super) serial: StreamSerial,
+    pub(super) status: StreamStatus,
+    pub(super) created_at: Instant,
+    pub(super) mode: crate::CapacityMode,
+    pub(super) retention: Duration,
     /// `MaxRecordSizeInKiB`. Absent from older snapshots: their streams have the default.
     #[serde(default = "default_max_record_size_kib")]
-    pub(crate) max_record_size_kib: u32,
+    pub(super) max_record_size_kib: u32,
     // Invariant: ordered by id; the open shards' ranges tile 0 ..= 2^128 - 1
     // without gaps or overlaps.
-    pub(crate) shards: Vec<Shard>,
-    pub(crate) next_shard_index: u32,
-    pub(crate) tags: BTreeMap<String, String>,
-    pub(crate) pending: Option<PendingChange>,
+    pub(super) shards: Vec<Shard>,
+    pub(super) next_shard_index: u32,
+    pub(super) tags: BTreeMap<String, String>,
+    pub(super) pending: Option<PendingChange>,
     /// When `UpdateShardCount` was called, for the rolling 24-hour limit.
-    pub(crate) shard_count_updates: Vec<Instant>,
+    pub(super) shard_count_updates: Vec<Instant>,
     /// Every key the stream has encrypted with; records name theirs by index.
-    pub(crate) keys: Vec<KeyId>,
+    pub(super) keys: Vec<KeyId>,
     /// The index in `keys` of the key new records are encrypted with.
-    pub(crate) encryption_key: Option<u16>,
+    pub(super) encryption_key: Option<u16>,
     /// Metric samples of the current simulated second.
-    pub(crate) tally: crate::telemetry::Tally,
+    pub(super) tally: crate::kinesis::telemetry::Tally,
     /// What the stream has cost so far.
-    pub(crate) cost: crate::cost::CostMeter,
+    pub(super) cost: crate::cost::CostMeter,
     /// Registered enhanced fan-out consumers.
-    pub(crate) consumers: Vec<crate::ops_efo::StreamConsumer>,
+    pub(super) consumers: Vec<crate::kinesis::ops_efo::StreamConsumer>,
 }
 
 fn default_max_record_size_kib() -> u32 {
@@ -644,7 +652,7 @@ impl Stream {
             shard_count_updates: Vec::new(),
             keys: Vec::new(),
             encryption_key: None,
-            tally: crate::telemetry::Tally::starting(now),
+            tally: crate::kinesis::telemetry::Tally::starting(now),
             cost: crate::cost::CostMeter::new(now),
             consumers: Vec::new(),
         };
@@ -663,6 +671,16 @@ impl Stream {
             Change::Reshard(_) | Change::SwitchMode(_) | Change::SetEncryption(_) => StreamStatus::Updating,
         };
         self.pending = Some(PendingChange { due: now + delay, change });
+    }
+
+    /// Every shard still kept, open or closed, in id order.
+    pub(crate) fn shards(&self) -> &[Shard] {
+        &self.shards
+    }
+
+    /// The stream's enhanced fan-out consumers.
+    pub(crate) fn consumers(&self) -> &[crate::kinesis::ops_efo::StreamConsumer] {
+        &self.consumers
     }
 
     pub(crate) fn open_shards(&self) -> impl Iterator<Item = &Shard> {

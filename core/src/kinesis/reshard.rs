@@ -21,11 +21,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{NotFound, ReshardError, Validator};
 use crate::hash::{HashKey, HashKeyRange};
+use crate::kinesis::stream::{Change, ShardId, Stream, StreamStatus};
 use crate::kinesis::{Call, Kinesis};
 use crate::limits::{
     ACCOUNT_SHARD_LIMIT, MAX_SHARDS_PER_STREAM, MODE_SWITCH_DELAY, RESHARD_DELAY, SHARD_COUNT_UPDATES_PER_DAY,
 };
-use crate::stream::{Change, ShardId, Stream, StreamStatus};
 use crate::time::{Duration, Instant};
 use crate::{ACCOUNT_ID, CapacityMode, validate};
 

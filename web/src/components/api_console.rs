@@ -339,6 +339,11 @@ fn not_json(err: &serde_json::Error) -> String {
     }
 }
 
+/// Whether `name` is a target the console has a template for.
+fn is_target(name: &str) -> bool {
+    TEMPLATES.iter().any(|&(target, _)| target == name)
+}
+
 /// The operation name of a target, as the CLI and the history show it.
 fn short_name(target: &str) -> &str {
     target.strip_prefix("Kinesis_20131202.").unwrap_or(target)
@@ -374,6 +379,11 @@ pub fn ApiConsole(stream: &'static str) -> impl IntoView {
     let choose = {
         let templates = templates.clone();
         move |name: String| {
+            // Already chosen as it was typed or picked (below): the blur that
+            // follows, as the learner moves to the body, changes nothing.
+            if name == operation.get_untracked() {
+                return;
+            }
             offered_template.set(None);
             if let Some((_, template)) = templates.iter().find(|(n, _)| *n == name) {
                 let template = remembered.with_untracked(|r| r.fill(template.clone()));
@@ -452,6 +462,20 @@ pub fn ApiConsole(stream: &'static str) -> impl IntoView {
                         autocomplete="off"
                         spellcheck="false"
                         prop:value=move || operation.get()
+                        // A target is chosen as soon as the box holds one, typed
+                        // or picked from the list, so that its template is in
+                        // the body before the learner moves there to type; not
+                        // on leaving the box, when it would land in what they
+                        // start typing (Enter or leaving still choose any other).
+                        on:input={
+                            let choose = choose.clone();
+                            move |ev| {
+                                let name = event_target_value(&ev);
+                                if is_target(&name) {
+                                    choose(name);
+                                }
+                            }
+                        }
                         on:change=move |ev| choose(event_target_value(&ev))
                     />
                     <datalist id="console-targets">

@@ -78,7 +78,6 @@ pub fn GeneratorPanel(stream: &'static str) -> impl IntoView {
                 })}
                 <button type="submit" class="primary">"Start generator"</button>
             </form>
-            {move || last_call.get().map(|call| view! { <ApiCallView call=call /> })}
             {move || {
                 let all = generators.get();
                 (!all.is_empty()).then(|| view! {
@@ -129,6 +128,9 @@ pub fn GeneratorPanel(stream: &'static str) -> impl IntoView {
                     </table>
                 })
             }}
+            // Below the table, not above it: a Stop's call would otherwise
+            // push the table (and the next Stop button) down under the pointer.
+            {move || last_call.get().map(|call| view! { <ApiCallView call=call /> })}
         </section>
     }
 }

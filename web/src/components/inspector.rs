@@ -70,6 +70,34 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" ")
 }
 
+/// Brings the record inspector into view once a record is picked, if it is
+/// not in view already: the least scroll that shows it whole, but never its
+/// top under the sticky bar (a tall inspector shows from its top). Called
+/// from a pick only, so that nothing scrolls as a page loads.
+pub fn reveal() {
+    let Some(window) = web_sys::window() else { return };
+    let Some(document) = window.document() else { return };
+    let Ok(Some(panel)) = document.query_selector(".panel.inspector") else { return };
+    let bar_bottom = document
+        .query_selector("header.topbar")
+        .ok()
+        .flatten()
+        .map_or(0.0, |bar| bar.get_bounding_client_rect().bottom().max(0.0));
+    let view_height = window.inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(0.0);
+    let rect = panel.get_bounding_client_rect();
+    let top_room = bar_bottom + 8.0;
+    let delta = if rect.top() < top_room {
+        rect.top() - top_room
+    } else if rect.bottom() > view_height {
+        (rect.bottom() - view_height + 8.0).min(rect.top() - top_room)
+    } else {
+        0.0
+    };
+    if delta.abs() >= 1.0 {
+        window.scroll_by_with_x_and_y(0.0, delta);
+    }
+}
+
 /// Details of the selected record of `stream`, or a hint to select one.
 #[component]
 pub fn Inspector(stream: &'static str) -> impl IntoView {

@@ -120,17 +120,22 @@ pub fn LessonPanel(
                 }}</p>
             })}
             <ul class="goals" aria-live="polite">
-                {move || statuses.get().into_iter().map(|g| {
+                {move || {
+                let all_met = solved_now();
+                statuses.get().into_iter().map(|g| {
                     // A standing goal holds from the start: it is kept or
                     // broken, never "done" before the learner acts.
                     let (tick, state) = match (g.standing, g.met) {
                         (false, true) => ("✓", "Done: "),
                         (false, false) => ("", "To do: "),
+                        (true, true) if all_met => ("✓", "Done, kept: "),
                         (true, true) => ("✓", "Keep, holding: "),
                         (true, false) => ("✗", "Keep, broken: "),
                     };
                     view! {
-                        <li class="goal" class:met={g.met && !g.standing} class:standing=g.standing class:broken={g.standing && !g.met}>
+                        // Once every goal is met, a kept standing goal is
+                        // met too, and looks it; before, it is only holding.
+                        <li class="goal" class:met={g.met && (!g.standing || all_met)} class:standing=g.standing class:broken={g.standing && !g.met}>
                             <span class="tick" aria-hidden="true">{tick}</span>
                             <span>
                                 <span class="visually-hidden">{state}</span>
@@ -140,7 +145,8 @@ pub fn LessonPanel(
                             <span class="detail">{g.detail}</span>
                         </li>
                     }
-                }).collect_view()}
+                }).collect_view()
+                }}
             </ul>
 
             {move || {

@@ -34,7 +34,13 @@ const RING_RADIUS: f64 = 84.0;
 
 /// The ring and the lanes of `stream`; `probe` marks a hash key on the ring.
 #[component]
-pub fn StreamView(stream: &'static str, #[prop(into)] probe: Signal<Option<HashKey>>) -> impl IntoView {
+pub fn StreamView(
+    stream: &'static str,
+    #[prop(into)] probe: Signal<Option<HashKey>>,
+    /// Whether `probe` is the record picked in a lane rather than the key being typed.
+    #[prop(into, optional)]
+    probe_picked: Signal<bool>,
+) -> impl IntoView {
     let sim = expect_context::<SimHandle>();
     let shards = Memo::new(move |_| sim.stream(stream).map(|s| s.shards).unwrap_or_default());
     view! {
@@ -50,7 +56,7 @@ pub fn StreamView(stream: &'static str, #[prop(into)] probe: Signal<Option<HashK
             </header>
             <div class="stream-body">
                 <div class="stream-figures">
-                    <HashRing shards=shards probe=probe />
+                    <HashRing shards=shards probe=probe probe_picked=probe_picked />
                     <ShardLineage shards=shards />
                 </div>
                 <div class="lanes-column">
@@ -81,9 +87,13 @@ fn arc_path(range: HashKeyRange) -> String {
 }
 
 #[component]
-fn HashRing(shards: Memo<Vec<ShardView>>, probe: Signal<Option<HashKey>>) -> impl IntoView {
+fn HashRing(shards: Memo<Vec<ShardView>>, probe: Signal<Option<HashKey>>, probe_picked: Signal<bool>) -> impl IntoView {
     let description = move || match probe.get() {
-        Some(key) => format!("Hash ring; the key being typed sits at {:.2} % of the ring", key.ring_fraction() * 100.0),
+        Some(key) => format!(
+            "Hash ring; {} sits at {:.2} % of the ring",
+            if probe_picked.get() { "the picked record's hash key" } else { "the key being typed" },
+            key.ring_fraction() * 100.0
+        ),
         None => "Hash ring of the stream's shards".to_string(),
     };
     view! {
@@ -115,7 +125,7 @@ fn HashRing(shards: Memo<Vec<ShardView>>, probe: Signal<Option<HashKey>>) -> imp
                             let (tx, ty) = point_at(key.ring_fraction(), RING_RADIUS - 30.0);
                             view! {
                                 <line x1="110" y1="110" x2=format!("{x:.2}") y2=format!("{y:.2}") class="probe-line" />
-                                <circle cx=format!("{x:.2}") cy=format!("{y:.2}") r="7" class="probe" />
+                                <circle cx=format!("{x:.2}") cy=format!("{y:.2}") r="7" class="probe" class:picked=move || probe_picked.get() />
                                 <text x=format!("{tx:.1}") y=format!("{ty:.1}") class="probe-label">{format!("{:.1}%", key.ring_fraction() * 100.0)}</text>
                             }
                         })
@@ -333,7 +343,11 @@ fn Lane(stream: &'static str, shard: ShardView, shards: Memo<Vec<ShardView>>) ->
                                                 focus_chip(&ev, to);
                                             }
                                         }
-                                        on:click=move |_| selected.set(Some(sequence_number))
+                                        on:click=move |_| {
+                                            selected.set(Some(sequence_number));
+                                            // Once the inspector shows the record.
+                                            request_animation_frame(crate::components::inspector::reveal);
+                                        }
                                     >
                                         <span class="token-key">{r.partition_key().to_string()}</span>
                                         <span class="token-seq mono">{sequence_tail(&seq, 3)}</span>

@@ -165,7 +165,28 @@ pub fn Playground(stream: &'static str) -> impl IntoView {
     let has_consumers = Memo::new(move |_| !sim.consumers(0).is_empty());
     let partition_key = RwSignal::new(String::from("user-42"));
     let explicit_hash_key = RwSignal::new(String::new());
-    let probe = Signal::derive(move || partition_key.with(|k| explicit_hash_key.with(|e| routing_key(k, e))));
+    let typed = move || partition_key.with(|k| explicit_hash_key.with(|e| routing_key(k, e)));
+    // The ring marks the record last picked in a lane, until the learner
+    // types a key again: the mark follows whichever they touched last.
+    let Selection(selected) = expect_context::<Selection>();
+    let marks_pick = RwSignal::new(false);
+    Effect::new(move |ran: Option<()>| {
+        let picked = selected.with(Option::is_some);
+        if ran.is_some() {
+            marks_pick.set(picked);
+        }
+    });
+    Effect::new(move |ran: Option<()>| {
+        partition_key.track();
+        explicit_hash_key.track();
+        if ran.is_some() {
+            marks_pick.set(false);
+        }
+    });
+    let picked_key =
+        Memo::new(move |_| selected.get().and_then(|seq| sim.record(stream, seq)).map(|(_, read)| read.hash_key()));
+    let probe_picked = Signal::derive(move || marks_pick.get() && picked_key.with(Option::is_some));
+    let probe = Signal::derive(move || if probe_picked.get() { picked_key.get() } else { typed() });
     view! {
         // Focusable by the skip link only.
         <div class="playground" id="playground" tabindex="-1">
@@ -174,7 +195,7 @@ pub fn Playground(stream: &'static str) -> impl IntoView {
             })}
             {permissions.allows("Kinesis_20131202.PutRecords").then(|| view! { <BatchForm stream=stream /> })}
             {permissions.allows("Shardlab.StartGenerator").then(|| view! { <GeneratorPanel stream=stream /> })}
-            <StreamView stream=stream probe=probe />
+            <StreamView stream=stream probe=probe probe_picked=probe_picked />
             <FaultPanel stream=stream />
             <TaskForms stream=stream />
             <Inspector stream=stream />

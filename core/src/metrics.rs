@@ -30,10 +30,12 @@
 //! [kds-metrics]: https://docs.aws.amazon.com/streams/latest/dev/monitoring-with-cloudwatch.html
 //! [gms]: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html
 
+use alloc::borrow::Borrow;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
+use core::cmp::Ordering;
 use core::fmt;
 use core::ops::Add;
 
@@ -279,6 +281,81 @@ impl Dimensions {
     pub fn consumer(stream_name: &str, consumer_name: &str) -> Dimensions {
         Dimensions::Consumer { stream_name: stream_name.into(), consumer_name: consumer_name.into() }
     }
+
+    fn as_ref(&self) -> DimensionsRef<'_> {
+        match self {
+            Dimensions::Stream { stream_name } => DimensionsRef::Stream { stream_name },
+            Dimensions::Shard { stream_name, shard_id } => DimensionsRef::Shard { stream_name, shard_id },
+            Dimensions::Consumer { stream_name, consumer_name } => {
+                DimensionsRef::Consumer { stream_name, consumer_name }
+            }
+        }
+    }
+}
+
+/// [`Dimensions`] borrowed, for finding a series without building its key:
+/// the per-second flush records every series of every stream. Its variants
+/// and fields are in `Dimensions`' order, so the two order alike.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum DimensionsRef<'a> {
+    Stream { stream_name: &'a str },
+    Shard { stream_name: &'a str, shard_id: &'a str },
+    Consumer { stream_name: &'a str, consumer_name: &'a str },
+}
+
+impl DimensionsRef<'_> {
+    fn to_owned(self) -> Dimensions {
+        match self {
+            DimensionsRef::Stream { stream_name } => Dimensions::stream(stream_name),
+            DimensionsRef::Shard { stream_name, shard_id } => Dimensions::shard(stream_name, shard_id),
+            DimensionsRef::Consumer { stream_name, consumer_name } => Dimensions::consumer(stream_name, consumer_name),
+        }
+    }
+}
+
+/// A series' key, stored or borrowed for a lookup, ordered as the stored
+/// `(MetricName, Dimensions)` orders (the standard library's way to look a
+/// map up by a borrowed form of a compound key).
+trait SeriesKey {
+    fn parts(&self) -> (MetricName, DimensionsRef<'_>);
+}
+
+impl SeriesKey for (MetricName, Dimensions) {
+    fn parts(&self) -> (MetricName, DimensionsRef<'_>) {
+        (self.0, self.1.as_ref())
+    }
+}
+
+impl SeriesKey for (MetricName, DimensionsRef<'_>) {
+    fn parts(&self) -> (MetricName, DimensionsRef<'_>) {
+        *self
+    }
+}
+
+impl<'a> Borrow<dyn SeriesKey + 'a> for (MetricName, Dimensions) {
+    fn borrow(&self) -> &(dyn SeriesKey + 'a) {
+        self
+    }
+}
+
+impl PartialEq for dyn SeriesKey + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for dyn SeriesKey + '_ {}
+
+impl PartialOrd for dyn SeriesKey + '_ {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for dyn SeriesKey + '_ {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.parts().cmp(&other.parts())
+    }
 }
 
 /// One period's statistics, as `GetMetricStatistics` returns them.
@@ -462,13 +539,23 @@ impl MetricStore {
     /// retention window are dropped from every series. A sample that is
     /// itself older than the window is dropped too.
     pub fn record(&mut self, now: Instant, metric: MetricName, dimensions: Dimensions, value: f64) {
+        self.record_under(now, metric, dimensions.as_ref(), value);
+    }
+
+    /// [`MetricStore::record`], with the dimensions borrowed: their key is
+    /// built only for a series' first sample.
+    pub(crate) fn record_under(&mut self, now: Instant, metric: MetricName, dimensions: DimensionsRef<'_>, value: f64) {
         let second = now.epoch_millis() / 1000;
         if second > self.newest_second {
             self.newest_second = second;
             self.prune();
         }
         if second >= self.oldest_kept_second() {
-            self.series.entry((metric, dimensions)).or_default().add(second, Stats::one(value));
+            let stats = Stats::one(value);
+            match self.series.get_mut(&(metric, dimensions) as &dyn SeriesKey) {
+                Some(series) => series.add(second, stats),
+                None => self.series.entry((metric, dimensions.to_owned())).or_default().add(second, stats),
+            }
         }
         self.debug_check_invariants();
     }
@@ -496,7 +583,9 @@ impl MetricStore {
         let start = from.epoch_millis() / 1000 / period_secs * period_secs;
         // The last second that starts before `to`.
         let Some(end) = to.epoch_millis().div_ceil(1000).checked_sub(1) else { return Vec::new() };
-        let Some(buckets) = self.series.get(&(metric, dimensions.clone())) else { return Vec::new() };
+        let Some(buckets) = self.series.get(&(metric, dimensions.as_ref()) as &dyn SeriesKey) else {
+            return Vec::new();
+        };
         if end < start {
             return Vec::new();
         }
@@ -859,6 +948,40 @@ mod tests {
         check_series(&store, &orders(), 60, at(0, 0), at(60, 0), &[(0, 30.0, 30.0, 30.0, 1)]);
         check_series(&store, &shard0, 60, at(0, 0), at(60, 0), &[(0, 10.0, 10.0, 10.0, 1)]);
         check_series(&store, &shard1, 60, at(0, 0), at(60, 0), &[(0, 20.0, 20.0, 20.0, 1)]);
+    }
+
+    /// Borrowed keys order as stored keys do: a map of many series, filled
+    /// in a scrambled order, finds each of them by its borrowed key, and a
+    /// second sample lands in the series the first one opened.
+    #[test]
+    fn series_are_found_by_borrowed_dimensions() {
+        let mut store = MetricStore::new();
+        let names = ["a", "orders", "orders-2", "payments", "z"];
+        let mut all = Vec::new();
+        for name in names {
+            all.push(Dimensions::stream(name));
+            for id in ["shardId-000000000000", "shardId-000000000001", "shardId-000000000010"] {
+                all.push(Dimensions::shard(name, id));
+            }
+            for consumer in ["app", "b"] {
+                all.push(Dimensions::consumer(name, consumer));
+            }
+        }
+        let metrics = [MetricName::IncomingBytes, MetricName::IncomingRecords, MetricName::GetRecordsBytes];
+        let keys: Vec<(MetricName, &Dimensions)> =
+            all.iter().flat_map(|dims| metrics.iter().map(move |&metric| (metric, dims))).collect();
+        for step in [0, 1] {
+            for idx in (0..keys.len()).map(|i| (i * 37) % keys.len()) {
+                let (metric, dims) = keys[idx];
+                store.record_under(at(0, 0), metric, dims.as_ref(), (idx + step) as f64);
+            }
+        }
+        assert_eq!(store.series.len(), keys.len());
+        for (idx, &(metric, dims)) in keys.iter().enumerate() {
+            let points = store.series(metric, dims, Duration::from_secs(60), at(0, 0), at(60, 0));
+            assert_eq!(points.len(), 1, "{metric} {dims:?}");
+            assert_eq!((points[0].sample_count, points[0].sum), (2, (2 * idx + 1) as f64), "{metric} {dims:?}");
+        }
     }
 
     #[test]

@@ -22,6 +22,7 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
@@ -30,7 +31,7 @@ use crate::hash::HashKeyRange;
 use crate::kinesis::Kinesis;
 use crate::kinesis::stream::{ShardId, Stream};
 use crate::limits::{ON_DEMAND_INITIAL_SHARDS, SHARD_WRITE_BYTES_PER_SEC, SHARD_WRITE_RECORDS_PER_SEC};
-use crate::metrics::{Dimensions, MetricName, MetricStore};
+use crate::metrics::{Dimensions, DimensionsRef, MetricName, MetricStore};
 use crate::time::{Duration, Instant};
 
 /// How a tallied value combines within a second.
@@ -149,19 +150,25 @@ fn flush(stream: &mut Stream, store: &mut MetricStore, now: Instant) {
     let tally = core::mem::replace(&mut stream.tally, Tally::starting(now));
     let at = Instant::from_epoch_millis(tally.second * 1000);
     let mut stream_totals = Tally::default();
+    let stream_name = stream.name.as_str();
+    let mut shard_id = String::new();
     for (metric, scope, combine, value) in &tally.entries {
         let dimensions = match scope {
-            Scope::Stream => Dimensions::stream(&stream.name),
-            Scope::Shard(id) => Dimensions::shard(&stream.name, &alloc::format!("{id}")),
-            Scope::Consumer(name) => Dimensions::consumer(&stream.name, name),
+            Scope::Stream => DimensionsRef::Stream { stream_name },
+            Scope::Shard(id) => {
+                shard_id.clear();
+                write!(shard_id, "{id}").expect("a String takes any text");
+                DimensionsRef::Shard { stream_name, shard_id: &shard_id }
+            }
+            Scope::Consumer(consumer_name) => DimensionsRef::Consumer { stream_name, consumer_name },
         };
-        store.record(at, *metric, dimensions, *value);
+        store.record_under(at, *metric, dimensions, *value);
         if let (Scope::Shard(_), Some(total)) = (scope, stream_level(*metric)) {
             stream_totals.add_with(total, Scope::Stream, *combine, *value);
         }
     }
     for (metric, _, _, value) in stream_totals.entries {
-        store.record(at, metric, Dimensions::stream(&stream.name), value);
+        store.record_under(at, metric, DimensionsRef::Stream { stream_name }, value);
     }
 }
 

@@ -160,8 +160,15 @@ impl ShardCursor {
 
     /// Counts the `read` records received and keeps the newest
     /// [`RECEIVED_KEPT`], which are the newest of them in `records`.
-    fn receive(&mut self, records: Vec<Record>, read: u64) {
+    fn receive(&mut self, mut records: Vec<Record>, read: u64) {
         self.records_read = self.records_read.saturating_add(read);
+        if records.len() >= RECEIVED_KEPT {
+            // Newer than every record kept: the newest of them are kept
+            // instead, in their own vector, with nothing moved.
+            records.drain(..records.len() - RECEIVED_KEPT);
+            self.records = records;
+            return;
+        }
         self.records.extend(records);
         let excess = self.records.len().saturating_sub(RECEIVED_KEPT);
         self.records.drain(..excess);
@@ -368,4 +375,38 @@ pub struct CursorSummary {
     pub last_error: Option<String>,
     /// The last `ExpiredIteratorException` met on this shard.
     pub expired: Option<IteratorExpiry>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kinesis::stream::Encryption;
+    use crate::sequence::SequenceNumber;
+
+    /// Whatever the pages it receives, a cursor keeps the newest 100 of the
+    /// records handed to it, in order, and counts every record read.
+    #[test]
+    fn a_cursor_keeps_the_newest_records_received() {
+        let record = |counter| {
+            let seq = SequenceNumber::new(0, ShardId::new(0), counter);
+            Record::new(seq, Instant::SIMULATION_START, "k", None, b"d", Encryption::None)
+        };
+        for pages in [&[0, 3, 0][..], &[50, 60], &[100], &[99, 1, 100], &[150, 20], &[250, 100, 30], &[30, 250]] {
+            let mut cursor = ShardCursor::new(ShardId::new(0), StartingPosition::TrimHorizon, Ok("it".into()));
+            let (mut handed, mut read) = (Vec::new(), 0);
+            for &page in pages {
+                // Each page read 7 records more than it holds, and holds at
+                // most the newest 100, as `get_records_keeping_newest` does.
+                let page_read = page as u64 + 7;
+                let held = read + page_read - page.min(RECEIVED_KEPT) as u64..read + page_read;
+                handed.extend(held.clone());
+                cursor.receive(held.map(record).collect(), page_read);
+                read += page_read;
+            }
+            let newest = handed.split_off(handed.len().saturating_sub(RECEIVED_KEPT));
+            let kept: Vec<u64> = cursor.records.iter().map(|r| r.sequence_number().counter()).collect();
+            assert_eq!(kept, newest, "pages {pages:?}");
+            assert_eq!(cursor.records_read(), read, "pages {pages:?}");
+        }
+    }
 }

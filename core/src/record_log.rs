@@ -427,17 +427,21 @@ impl Assembly {
         }
         if self.records.capacity() == 0 {
             // Room for a page of small records: fewer reallocations, and
-            // copies, as the buffer grows.
-            self.records.reserve(64);
-            self.bytes.reserve(64 * 128);
+            // copies, as the buffer grows. A polling consumer or a Lambda
+            // mapping keeps 100 at most; `finish` gives back what is spare.
+            self.records.reserve(128);
+            self.bytes.reserve(128 * 128);
         }
         let meta = write(&mut self.bytes);
         let end = u32::try_from(self.bytes.len()).expect("a read hands out far less than 4 GiB");
         self.records.push((counter, meta, end));
     }
 
-    fn finish(self, place: Place) -> Vec<Record> {
-        let buffer: Arc<[u8]> = Arc::from(self.bytes);
+    fn finish(mut self, place: Place) -> Vec<Record> {
+        // Shared as it is, without a copy; the spare room is given back, as
+        // a consumer may keep the records long after the read.
+        self.bytes.shrink_to_fit();
+        let buffer = Arc::new(self.bytes);
         let mut start = 0;
         self.records
             .into_iter()

@@ -126,15 +126,17 @@ fn is_zero(serial: &StreamSerial) -> bool {
 /// Invariant: `start <= end <= buffer.len()`.
 #[derive(Clone)]
 struct RecordBytes {
-    buffer: Arc<[u8]>,
+    // A `Vec` rather than `[u8]`: a read's buffer becomes shared as it is,
+    // where `Arc<[u8]>` would copy every byte the read handed out.
+    buffer: Arc<Vec<u8>>,
     start: u32,
     end: u32,
 }
 
 impl RecordBytes {
-    fn whole(buffer: Arc<[u8]>) -> RecordBytes {
+    fn whole(buffer: Vec<u8>) -> RecordBytes {
         let end = u32::try_from(buffer.len()).expect("a record is far smaller than 4 GiB");
-        RecordBytes { buffer, start: 0, end }
+        RecordBytes { buffer: Arc::new(buffer), start: 0, end }
     }
 }
 
@@ -168,13 +170,9 @@ impl Serialize for RecordBytes {
 
 impl<'de> Deserialize<'de> for RecordBytes {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<RecordBytes, D::Error> {
-        Arc::<[u8]>::deserialize(deserializer).map(RecordBytes::whole)
+        Vec::<u8>::deserialize(deserializer).map(RecordBytes::whole)
     }
 }
-
-/// Records up to this many bytes (key, data and explicit hash key) are
-/// assembled on the stack before their one allocation.
-const ASSEMBLY_BUFFER: usize = 1024;
 
 /// Whether a record's data is encrypted, and how the caller sees it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -196,22 +194,9 @@ impl Record {
         data: &[u8],
         encryption: Encryption,
     ) -> Record {
-        // Assembled in a small stack buffer when it fits, so that the shared
-        // allocation is the only one and the bytes are copied with memcpy.
         let explicit = explicit_hash_key.map(|key| key.0.to_be_bytes());
         let parts: [&[u8]; 3] = [partition_key.as_bytes(), data, explicit.as_ref().map_or(&[], |k| &k[..])];
-        let len: usize = parts.iter().map(|p| p.len()).sum();
-        let bytes: Arc<[u8]> = if len <= ASSEMBLY_BUFFER {
-            let mut buffer = [0u8; ASSEMBLY_BUFFER];
-            let mut at = 0;
-            for part in parts {
-                buffer[at..at + part.len()].copy_from_slice(part);
-                at += part.len();
-            }
-            Arc::from(&buffer[..len])
-        } else {
-            Arc::from(parts.concat())
-        };
+        let bytes = parts.concat();
         Record {
             counter: sequence_number.counter(),
             shard: sequence_number.shard(),
@@ -240,7 +225,7 @@ impl Record {
             shard: sequence_number.shard(),
             stream: sequence_number.stream(),
             approximate_arrival,
-            bytes: RecordBytes::whole(Arc::from(bytes)),
+            bytes: RecordBytes::whole(bytes.to_vec()),
             key_len,
             explicit_hash_key,
             encryption,
@@ -252,7 +237,7 @@ impl Record {
     pub(crate) fn from_shared(
         sequence_number: SequenceNumber,
         approximate_arrival: Instant,
-        (buffer, range): (&Arc<[u8]>, core::ops::Range<u32>),
+        (buffer, range): (&Arc<Vec<u8>>, core::ops::Range<u32>),
         key_len: u32,
         explicit_hash_key: bool,
         encryption: Encryption,

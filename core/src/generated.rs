@@ -164,34 +164,49 @@ impl GeneratorPlan {
     /// Writes record `serial`'s partition key and then its data onto the
     /// end of `out`: `record_bytes` of data that say which record this is,
     /// so that a learner inspecting one can tell generated records apart
-    /// (`key-3 #42 ....`). The text is put together on the stack and
-    /// copied once: every generated record read is written here.
+    /// (`key-3 #42 ....`). Every generated record read is written here, so
+    /// a record that fits [`SMALL_RECORD`] is put together on the stack,
+    /// in pieces of fixed size (variable-length copies would each be a call
+    /// to `memcpy`), and copied out once.
     pub(crate) fn write_record(&self, key: KeyIndex, serial: u64, out: &mut Vec<u8>) {
-        // The key, " #", the serial and a space: at most 14 + 2 + 20 + 1 bytes.
-        let mut text = [0u8; 40];
-        let key_len = match key {
-            HOT_KEY => put(&mut text, 0, HOT_KEY_TEXT.as_bytes()),
-            index => {
-                let at = put(&mut text, 0, b"key-");
-                put(&mut text, at, decimal(u64::from(index)).as_slice())
+        let mut text = [b'.'; SMALL_RECORD];
+        // The key, then the data: the key again, " #", the serial and a
+        // space (at most 2 * 14 + 2 + 20 + 1 bytes), then dots.
+        let key_len = GeneratorPlan::put_key(key, &mut text, 0);
+        let at = GeneratorPlan::put_key(key, &mut text, key_len);
+        text[at..at + 2].copy_from_slice(b" #");
+        let at = put_decimal(&mut text, at + 2, serial);
+        text[at] = b' ';
+        let (text_len, record_bytes) = (at + 1 - key_len, self.record_bytes());
+        let len = key_len + record_bytes;
+        if len <= SMALL_RECORD {
+            // Past the text, `text` holds dots; past `len`, it is cut off.
+            out.extend_from_slice(&text[..len]);
+        } else {
+            out.reserve(len);
+            out.extend_from_slice(&text[..key_len + text_len]);
+            out.resize(out.len() + record_bytes - text_len, b'.');
+        }
+    }
+
+    /// Writes `key`'s text into `text` at `at`; returns where it ends.
+    fn put_key(key: KeyIndex, text: &mut [u8], at: usize) -> usize {
+        match key {
+            HOT_KEY => {
+                text[at..at + HOT_KEY_TEXT.len()].copy_from_slice(HOT_KEY_TEXT.as_bytes());
+                at + HOT_KEY_TEXT.len()
             }
-        };
-        let at = put(&mut text, key_len, b" #");
-        let at = put(&mut text, at, decimal(serial).as_slice());
-        let at = put(&mut text, at, b" ");
-        let record_bytes = self.record_bytes();
-        out.reserve(key_len + record_bytes);
-        out.extend_from_slice(&text[..key_len]);
-        out.extend_from_slice(&text[..at.min(record_bytes)]);
-        out.resize(out.len() + record_bytes.saturating_sub(at), b'.');
+            index => {
+                text[at..at + 4].copy_from_slice(b"key-");
+                put_decimal(text, at + 4, u64::from(index))
+            }
+        }
     }
 }
 
-/// Copies `bytes` into `text` at `at`; returns where they end.
-fn put(text: &mut [u8], at: usize, bytes: &[u8]) -> usize {
-    text[at..at + bytes.len()].copy_from_slice(bytes);
-    at + bytes.len()
-}
+/// Generated records of up to this many bytes (key and data) are put
+/// together on the stack; longer ones are written piece by piece.
+const SMALL_RECORD: usize = 256;
 
 /// A hash key range with the top 16 bits of its ends, as routing reads
 /// it: the top bits of a key's hash key decide whether the range holds it,
@@ -256,70 +271,61 @@ fn top_bits(key: HashKey) -> u16 {
 }
 
 fn write_key(index: KeyIndex, out: &mut Vec<u8>) {
-    out.extend_from_slice(b"key-");
-    out.extend_from_slice(decimal(u64::from(index)).as_slice());
+    let mut text = [0u8; 14];
+    let end = GeneratorPlan::put_key(index, &mut text, 0);
+    out.extend_from_slice(&text[..end]);
 }
 
 fn decimal_digits(n: u32) -> usize {
     n.checked_ilog10().map_or(1, |log| log as usize + 1)
 }
 
-/// A number's decimal digits, held on the stack.
-struct Decimal {
-    digits: [u8; 20],
-    start: usize,
-}
-
-impl Decimal {
-    fn as_slice(&self) -> &[u8] {
-        &self.digits[self.start..]
-    }
-}
-
-/// `n` in decimal, written four digits a division: every generated record
-/// read writes its key's index and its serial.
-fn decimal(n: u64) -> Decimal {
+/// Writes `n` in decimal into `text` at `at`; returns where it ends. Back
+/// to front, two digits at a time, and in 32-bit while it fits (wasm
+/// divides 32 bits in one instruction; serials stay below 2^32 for 49 days
+/// at 1,000 records a second), four digits a division, whose two pairs do
+/// not wait for each other.
+fn put_decimal(text: &mut [u8], at: usize, n: u64) -> usize {
     const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
         2021222324252627282930313233343536373839\
         4041424344454647484950515253545556575859\
         6061626364656667686970717273747576777879\
         8081828384858687888990919293949596979899";
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
+
+    let end = at + n.checked_ilog10().map_or(1, |log| log as usize + 1);
+    let mut pos = end;
     let mut rest = n;
     while rest > u64::from(u32::MAX) {
         let pair = (rest % 100) as usize * 2;
         rest /= 100;
-        at -= 2;
-        digits[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+        pos -= 2;
+        text[pos..pos + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
     }
-    // The rest in 32 bits, whose division wasm does in one instruction
-    // (serials stay below 2^32 for 49 days at 1,000 records a second).
-    // Four digits a division, whose two pairs do not wait for each other.
     let mut rest = rest as u32;
     while rest >= 10_000 {
         let four = rest % 10_000;
         rest /= 10_000;
         let (high, low) = ((four / 100) as usize * 2, (four % 100) as usize * 2);
-        at -= 4;
-        digits[at..at + 2].copy_from_slice(&PAIRS[high..high + 2]);
-        digits[at + 2..at + 4].copy_from_slice(&PAIRS[low..low + 2]);
+        pos -= 4;
+        text[pos..pos + 2].copy_from_slice(&PAIRS[high..high + 2]);
+        text[pos + 2..pos + 4].copy_from_slice(&PAIRS[low..low + 2]);
     }
     if rest >= 100 {
         let pair = (rest % 100) as usize * 2;
         rest /= 100;
-        at -= 2;
-        digits[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+        pos -= 2;
+        text[pos..pos + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
     }
     if rest >= 10 {
         let pair = rest as usize * 2;
-        at -= 2;
-        digits[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+        pos -= 2;
+        text[pos..pos + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
     } else {
-        at -= 1;
-        digits[at] = b'0' + rest as u8;
+        pos -= 1;
+        text[pos] = b'0' + rest as u8;
     }
-    Decimal { digits, start: at }
+    debug_assert_eq!(pos, at);
+    end
 }
 
 /// One `PutRecords` call of a generator, as it sends it.
@@ -424,9 +430,12 @@ mod tests {
     #[test]
     fn keys_and_data_are_written_as_text() {
         let keys = KeyDistribution::HotKey { hot_percent: 50, distinct_keys: 20_000 };
-        let plans = [GeneratorPlan::new(keys, 24), GeneratorPlan::new(keys, 3)];
+        // Records within `SMALL_RECORD` and past it, and data shorter than its text.
+        let plans = [GeneratorPlan::new(keys, 24), GeneratorPlan::new(keys, 3), GeneratorPlan::new(keys, 300)];
         for (key, text) in [(0, "key-0"), (9, "key-9"), (10, "key-10"), (19_999, "key-19999"), (HOT_KEY, "hot-key")] {
-            for (serial, plan) in [(0u64, &plans[0]), (1234567890123, &plans[0]), (5, &plans[1])] {
+            for (serial, plan) in
+                [(0u64, &plans[0]), (1234567890123, &plans[0]), (5, &plans[1]), (7, &plans[2]), (u64::MAX, &plans[2])]
+            {
                 let record_bytes = plan.record_bytes();
                 let mut out = alloc::vec![b'x'];
                 plan.write_record(key, serial, &mut out);
@@ -462,7 +471,10 @@ mod tests {
         let table = [0, 7, 9, 10, 42, 99, 100, 101, 999, 1000, 9_999, 10_000, 12_345, 99_999, 100_000, 1_234_567];
         let table = table.into_iter().chain([u64::MAX / 7, u64::MAX]);
         for n in table.chain(around_u32) {
-            assert_eq!(String::from_utf8(decimal(n).as_slice().to_vec()).unwrap(), alloc::format!("{n}"));
+            let mut text = [b'x'; 24];
+            let end = put_decimal(&mut text, 2, n);
+            assert_eq!(String::from_utf8(text[2..end].to_vec()).unwrap(), alloc::format!("{n}"));
+            assert!(text[..2] == *b"xx" && text[end..].iter().all(|&b| b == b'x'), "{n} wrote outside its digits");
             if let Ok(index) = u32::try_from(n) {
                 assert_eq!(decimal_digits(index), alloc::format!("{n}").len());
             }

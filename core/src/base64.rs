@@ -47,6 +47,14 @@ pub fn decode(text: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// Whether `text`, which [`decode`] refused, is base64 cut short: every
+/// character of the alphabet (padding only at its end), but not a whole
+/// number of four-character quanta.
+pub fn is_cut_short(text: &str) -> bool {
+    let unpadded = text.trim_end_matches('=');
+    !text.len().is_multiple_of(4) && unpadded.bytes().all(|c| sextet(c).is_some())
+}
+
 fn sextet(c: u8) -> Option<u8> {
     match c {
         b'A'..=b'Z' => Some(c - b'A'),
@@ -61,6 +69,22 @@ fn sextet(c: u8) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base64_cut_short_is_told_from_other_damage() {
+        for (text, cut_short) in [
+            ("QUJD", false),
+            ("QUI", true),
+            ("QU", true),
+            ("Q", true),
+            ("QUJDR", true),
+            ("QQ=", true),
+            ("QU!", false),
+            ("Q=Q", false),
+        ] {
+            assert_eq!(decode(text).is_none() && is_cut_short(text), cut_short, "{text}");
+        }
+    }
 
     // RFC 4648 section 10 test vectors.
     const VECTORS: &[(&str, &str)] = &[

@@ -39,7 +39,9 @@ pub enum ShareError {
     NotALink,
     /// A link of another format version.
     UnsupportedVersion(String),
-    /// The link was cut short or altered on the way.
+    /// The link ends too early: it was cut short as it was copied.
+    CutShort,
+    /// The link was altered on the way, or was never one Shardlab made.
     Damaged(String),
     /// The link would inflate to more than [`MAX_INFLATED_BYTES`].
     TooLarge,
@@ -73,8 +75,11 @@ impl core::fmt::Display for ShareError {
                 f,
                 "the link is in format {v}, and this Shardlab reads formats {WHOLE_VERSION} and {RECIPE_VERSION}"
             ),
+            ShareError::CutShort => {
+                f.write_str("the link ends too early: it was cut short when copied; copy the whole link again")
+            }
             ShareError::Damaged(why) => {
-                write!(f, "the link is damaged ({why}); it may have been cut short when copied")
+                write!(f, "the link is damaged ({why}): it is not a link Shardlab made, or it was changed on the way")
             }
             ShareError::TooLarge => write!(
                 f,
@@ -158,13 +163,18 @@ impl Link {
             RECIPE_VERSION => (recipe::MAX_INFLATED_BYTES, ShareError::RecipeTooLarge),
             _ => return Err(ShareError::UnsupportedVersion(version.into())),
         };
-        let compressed = base64::decode(payload).ok_or_else(|| ShareError::Damaged("not base64".into()))?;
+        let compressed = base64::decode(payload).ok_or_else(|| match base64::is_cut_short(payload) {
+            true => ShareError::CutShort,
+            false => ShareError::Damaged("not base64".into()),
+        })?;
         let inflated =
             miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, limit).map_err(|err| match err.status {
                 // Not damage: a link (a deflate bomb, say) that would grow past the cap.
                 miniz_oxide::inflate::TINFLStatus::HasMoreOutput => too_large,
-                // The inflater's status names (`FailedCannotMakeProgress`) mean
-                // nothing to a learner; every one of them is a broken stream.
+                // The compressed data stops before its end.
+                miniz_oxide::inflate::TINFLStatus::FailedCannotMakeProgress => ShareError::CutShort,
+                // The inflater's other status names mean nothing to a
+                // learner; every one of them is a broken stream.
                 _ => ShareError::Damaged("its compressed data is broken".into()),
             })?;
         if version == RECIPE_VERSION {
@@ -296,11 +306,17 @@ pub(crate) mod tests {
             &good.replacen("sim=1.", "sim=3.", 1),
             "the link is in format 3, and this Shardlab reads formats 1 and 2",
         );
-        check_refused(&good[..good.len() / 2], "the link is damaged");
+        // Cut short anywhere: inside a base64 quantum, or on a whole one
+        // inside its compressed data. A learner is told to copy it again.
+        let payload = good.len() - "sim=1.".len();
+        for cut in [good.len() / 2, "sim=1.".len() + payload * 2 / 3 / 4 * 4, good.len() - 1, good.len() - 4] {
+            check_refused(&good[..cut], "the link ends too early: it was cut short when copied");
+        }
+        // Altered: not base64, or base64 of no compressed data. The learner
+        // is told the link is not one Shardlab made as it stands.
         check_refused("sim=1.!!!!", "the link is damaged (not base64)");
-        // Cut short inside its compressed data, on a whole base64 quantum.
-        let clipped = "sim=1.".len() + (good.len() - "sim=1.".len()) * 2 / 3 / 4 * 4;
-        check_refused(&good[..clipped], "the link is damaged (its compressed data is broken)");
+        check_refused(&format!("{}!!!!", &good[..good.len() - 4]), "the link is damaged (not base64)");
+        check_refused("sim=1.QUJDREVGR0g=", "the link is damaged (its compressed data is broken)");
         let foreign = format!("sim=1.{}", base64::encode(&miniz_oxide::deflate::compress_to_vec(b"{}", 6)));
         check_refused(&foreign, "this is not a Shardlab snapshot");
     }

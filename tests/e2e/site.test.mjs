@@ -235,9 +235,14 @@ describe('share links', () => {
     assertClean(other.problems);
     await other.context.close();
 
+    // A link cut short is told apart from one altered on the way.
+    const mangled = await openPage(undefined, `${path.slice(0, path.length - 8)}!!!!${path.slice(-4)}`);
+    await mangled.page.locator('.link-problem').waitFor();
+    assert.match(await mangled.page.textContent('.link-problem'), /could not be opened: the link is damaged \(not base64\): it is not a link Shardlab made/);
+    await mangled.context.close();
     const damaged = await openPage(undefined, path.slice(0, path.length - 40));
     await damaged.page.locator('.link-problem').waitFor();
-    assert.match(await damaged.page.textContent('.link-problem'), /This share link could not be opened: the link is damaged/);
+    assert.match(await damaged.page.textContent('.link-problem'), /This share link could not be opened: the link ends too early: it was cut short when copied/);
     assert.equal(await damaged.page.locator('.lane .count').first().textContent(), '0 records', 'the lesson starts as usual');
     // Pasting a link into an open tab changes only the fragment: the page follows it.
     await damaged.page.evaluate((fragment) => { window.location.hash = fragment; }, path.slice(path.indexOf('#') + 1));

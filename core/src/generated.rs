@@ -173,7 +173,10 @@ impl GeneratorPlan {
         // The key, then the data: the key again, " #", the serial and a
         // space (at most 2 * 14 + 2 + 20 + 1 bytes), then dots.
         let key_len = GeneratorPlan::put_key(key, &mut text, 0);
-        let at = GeneratorPlan::put_key(key, &mut text, key_len);
+        // The key again, as 16 bytes (a key has at most 14): what follows it
+        // is dots, or written over next.
+        text.copy_within(..16, key_len);
+        let at = 2 * key_len;
         text[at..at + 2].copy_from_slice(b" #");
         let at = put_decimal(&mut text, at + 2, serial);
         text[at] = b' ';

@@ -165,7 +165,7 @@ impl Link {
         };
         let compressed = base64::decode(payload).ok_or_else(|| match base64::is_cut_short(payload) {
             true => ShareError::CutShort,
-            false => ShareError::Damaged("not base64".into()),
+            false => ShareError::Damaged("it holds characters a link does not".into()),
         })?;
         let inflated =
             miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, limit).map_err(|err| match err.status {
@@ -314,8 +314,11 @@ pub(crate) mod tests {
         }
         // Altered: not base64, or base64 of no compressed data. The learner
         // is told the link is not one Shardlab made as it stands.
-        check_refused("sim=1.!!!!", "the link is damaged (not base64)");
-        check_refused(&format!("{}!!!!", &good[..good.len() - 4]), "the link is damaged (not base64)");
+        check_refused("sim=1.!!!!", "the link is damaged (it holds characters a link does not)");
+        check_refused(
+            &format!("{}!!!!", &good[..good.len() - 4]),
+            "the link is damaged (it holds characters a link does not)",
+        );
         check_refused("sim=1.QUJDREVGR0g=", "the link is damaged (its compressed data is broken)");
         let foreign = format!("sim=1.{}", base64::encode(&miniz_oxide::deflate::compress_to_vec(b"{}", 6)));
         check_refused(&foreign, "this is not a Shardlab snapshot");

@@ -257,3 +257,84 @@ describe('a phone', () => {
     await context.close();
   });
 });
+
+describe('sharing', () => {
+  test('Share says the link opens at the moment shown once the timeline holds more than one', async () => {
+    const { context, page, problems } = await openPage(undefined, '/?sandbox', '.lane');
+    const share = page.locator('header.topbar .share');
+    await share.click();
+    const status = page.locator('.share-status');
+    await status.waitFor();
+    assert.doesNotMatch(await status.textContent(), /timeline/, 'one moment: nothing to say');
+    await step(page, 3);
+    await share.click();
+    await page.locator('.share-status', { hasText: 'timeline stays here' }).waitFor();
+    assert.match(await status.textContent(), /It opens at this moment: the timeline stays here\./);
+    assertClean(problems);
+    await context.close();
+  });
+});
+
+describe('a keyboard learner', () => {
+  test('stopping a generator by keyboard keeps focus in the generators panel', async () => {
+    const { context, page, problems } = await openPage(undefined, '/?sandbox', '.lane');
+    await page.locator('.generator-form button[type=submit]').focus();
+    await page.keyboard.press('Enter');
+    const stop = page.locator('.generators-table button', { hasText: 'Stop' }).first();
+    await stop.focus();
+    const scrolled = await page.evaluate(() => window.scrollY);
+    await page.keyboard.press('Enter');
+    await page.locator('.generators-table tr.stopped').waitFor();
+    const focus = await page.evaluate(() => ({
+      tag: document.activeElement.tagName,
+      inPanel: Boolean(document.activeElement.closest('.panel.generators')),
+    }));
+    assert.ok(focus.inPanel, `focus went to ${focus.tag}`);
+    assert.equal(await page.evaluate(() => window.scrollY), scrolled, 'the page moved');
+    // The next Tab goes on from the panel, not from the top of the page.
+    await page.keyboard.press('Tab');
+    assert.ok(await page.evaluate(() => Boolean(document.activeElement.closest('.panel.generators'))));
+    assertClean(problems);
+    await context.close();
+  });
+
+  test('a record picked in a lane shows its focus ring whole, inside the lane', async () => {
+    const { context, page, problems } = await openPage(undefined, '/?sandbox', '.lane');
+    await page.locator('form.put-form button[type=submit]').first().click();
+    const chip = page.locator('.lane .token').first();
+    await chip.waitFor();
+    await chip.focus();
+    await page.keyboard.press('Enter');
+    const ring = await chip.evaluate((el) => {
+      const style = getComputedStyle(el);
+      return { width: style.outlineWidth, offset: parseFloat(style.outlineOffset), style: style.outlineStyle };
+    });
+    // Drawn inside the chip's edge, where the sideways-scrolling lane does not clip it.
+    assert.equal(ring.style, 'solid');
+    assert.ok(ring.offset <= 0, `outline-offset ${ring.offset}px draws it outside the chip`);
+    assertClean(problems);
+    await context.close();
+  });
+});
+
+describe('the API console, by the names its list shows', () => {
+  test('a target typed as the list shows it (DescribeStreamSummary) is that Kinesis operation, sent as such', async () => {
+    const { context, page, problems } = await openPage(undefined, '/?sandbox');
+    const console_ = page.locator('.console');
+    const input = console_.locator('input[name=operation]');
+    const body = console_.locator('textarea[name=body]');
+    await input.scrollIntoViewIfNeeded();
+    await input.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('DescribeStreamSummary');
+    assert.equal(await input.inputValue(), 'Kinesis_20131202.DescribeStreamSummary');
+    assert.doesNotMatch(await body.inputValue(), /PartitionKey/, 'the last target’s template stayed');
+    await page.keyboard.press('Enter');
+    const newest = console_.locator('.console-history .api-call').first();
+    await newest.waitFor();
+    assert.equal((await newest.locator('.status').textContent()).trim(), '200', await newest.textContent());
+    assert.match(await newest.locator('.cli').textContent(), /aws kinesis describe-stream-summary/);
+    assertClean(problems);
+    await context.close();
+  });
+});

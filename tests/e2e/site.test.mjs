@@ -238,7 +238,7 @@ describe('share links', () => {
     // A link cut short is told apart from one altered on the way.
     const mangled = await openPage(undefined, `${path.slice(0, path.length - 8)}!!!!${path.slice(-4)}`);
     await mangled.page.locator('.link-problem').waitFor();
-    assert.match(await mangled.page.textContent('.link-problem'), /could not be opened: the link is damaged \(not base64\): it is not a link Shardlab made/);
+    assert.match(await mangled.page.textContent('.link-problem'), /could not be opened: the link is damaged \(it holds characters a link does not\): it is not a link Shardlab made/);
     await mangled.context.close();
     const damaged = await openPage(undefined, path.slice(0, path.length - 40));
     await damaged.page.locator('.link-problem').waitFor();

@@ -169,14 +169,18 @@ pub fn ShareButton(link_problem: RwSignal<Option<String>>, #[prop(optional)] emb
         let Ok(href) = window.location().href() else { return };
         // The whole address's length, as the learner copies it, not the fragment's.
         let in_address_bar = format!("The address bar now holds this simulation ({} characters)", href.chars().count());
-        show(format!("{in_address_bar}: copy it from there to share."));
+        // A learner who has stepped back and forth may expect the link to
+        // carry the timeline; it carries the moment shown.
+        let moments = sim.timeline().0.len();
+        let at_this_moment = if moments > 1 { " It opens at this moment: the timeline stays here." } else { "" };
+        show(format!("{in_address_bar}: copy it from there to share.{at_this_moment}"));
         // Copying needs the clipboard permission, which a page served over
         // plain http (other than localhost) or a sandboxed frame lacks; the
         // address bar is then the way.
         let copied = window.navigator().clipboard().write_text(&href);
         leptos::task::spawn_local(async move {
             if wasm_bindgen_futures::JsFuture::from(copied).await.is_ok() {
-                show(format!("Link copied to the clipboard. {in_address_bar}."));
+                show(format!("Link copied to the clipboard. {in_address_bar}.{at_this_moment}"));
             }
         });
     };

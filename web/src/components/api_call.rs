@@ -54,6 +54,15 @@ impl ApiCall {
     }
 }
 
+/// What the AWS CLI line says for a target it has no command for.
+fn no_command(target: &str) -> &'static str {
+    if target.starts_with("Shardlab.") {
+        "(a Shardlab simulation control; the AWS CLI has no equivalent)"
+    } else {
+        "(no such operation: the AWS CLI has no command for it)"
+    }
+}
+
 fn pretty(value: &Value) -> String {
     if value.is_null() { "(empty body)".into() } else { serde_json::to_string_pretty(value).unwrap_or_default() }
 }
@@ -72,7 +81,7 @@ pub fn ApiCallView(call: ApiCall, #[prop(optional)] open: bool) -> impl IntoView
             </summary>
             <div class="api-call-body">
                 <p class="label">"AWS CLI"</p>
-                <pre class="cli mono">{command.unwrap_or_else(|| "(a Shardlab simulation control; the AWS CLI has no equivalent)".into())}</pre>
+                <pre class="cli mono">{command.unwrap_or_else(|| no_command(&call.target).into())}</pre>
                 <p class="label">"Request " <span class="mono as-typed">{format!("X-Amz-Target: {}", call.target)}</span></p>
                 <pre class="mono">{pretty(&call.request)}</pre>
                 <p class="label">{format!("Response · HTTP {}", call.status)}</p>

@@ -339,9 +339,11 @@ fn not_json(err: &serde_json::Error) -> String {
     }
 }
 
-/// Whether `name` is a target the console has a template for.
-fn is_target(name: &str) -> bool {
-    TEMPLATES.iter().any(|&(target, _)| target == name)
+/// The target the console has a template for that `name` names, whole
+/// (`Kinesis_20131202.PutRecord`) or as the list shows it (`PutRecord`).
+fn full_target(name: &str) -> Option<&'static str> {
+    let name = name.trim();
+    TEMPLATES.iter().map(|&(target, _)| target).find(|&target| target == name || short_name(target) == name)
 }
 
 /// The operation name of a target, as the CLI and the history show it.
@@ -470,13 +472,16 @@ pub fn ApiConsole(stream: &'static str) -> impl IntoView {
                         on:input={
                             let choose = choose.clone();
                             move |ev| {
-                                let name = event_target_value(&ev);
-                                if is_target(&name) {
-                                    choose(name);
+                                if let Some(target) = full_target(&event_target_value(&ev)) {
+                                    choose(target.to_string());
                                 }
                             }
                         }
-                        on:change=move |ev| choose(event_target_value(&ev))
+                        // A name as the list shows it becomes its whole target.
+                        on:change=move |ev| {
+                            let name = event_target_value(&ev);
+                            choose(full_target(&name).map_or(name, String::from));
+                        }
                     />
                     <datalist id="console-targets">
                         {offered.iter().map(|&name| view! { <option value=name>{short_name(name)}</option> }).collect_view()}

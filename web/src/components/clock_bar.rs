@@ -33,7 +33,10 @@ fn next_speed(percent: u32, faster: bool) -> u32 {
 
 /// The keyboard shortcuts, for the `?` overlay and the buttons' titles.
 pub const SHORTCUTS: [(&str, &str); 8] = [
-    ("Space", "play or pause the clock (on the ? button too; Enter opens this list)"),
+    (
+        "Space",
+        "play or pause the clock; a focused button or field takes Space itself, bar the ? button (Enter opens this list)",
+    ),
     ("S", "step the clock by one second"),
     ("+ / −", "faster / slower"),
     ("U", "undo your last action"),

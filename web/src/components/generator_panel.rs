@@ -44,14 +44,23 @@ pub fn GeneratorPanel(stream: &'static str) -> impl IntoView {
         });
         last_call.set(Some(ApiCall::send(sim, "Shardlab.StartGenerator", request)));
     };
+    let title = NodeRef::<leptos::html::H2>::new();
     let stop = move |id: usize| {
         last_call.set(Some(ApiCall::send(sim, "Shardlab.StopGenerator", json!({"GeneratorId": id}))));
+        // The Stop button gives way to "stopped": focus stays in the panel,
+        // at its heading, rather than falling back to the page, and the
+        // page does not scroll for it.
+        if let Some(title) = title.get_untracked() {
+            let options = web_sys::FocusOptions::new();
+            options.set_prevent_scroll(true);
+            let _ = title.focus_with_options(&options);
+        }
     };
 
     view! {
         <section class="panel generators" aria-labelledby="generators-title">
             <header class="panel-head">
-                <h2 id="generators-title">"Traffic generators"</h2>
+                <h2 id="generators-title" tabindex="-1" node_ref=title>"Traffic generators"</h2>
                 <p class="muted">"PutRecords at a steady rate, every 100 ms of simulated time; throttled entries are counted, not retried"</p>
             </header>
             <form class="generator-form" on:submit=start>

@@ -8,9 +8,9 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::kinesis::stream::ShardId;
 use crate::kms::InvalidKeyId;
 use crate::policy::AccessDenied;
+use crate::sequence::ShardId;
 use crate::time::Instant;
 
 /// The account every simulated resource belongs to (AWS's documentation account).

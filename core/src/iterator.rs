@@ -21,8 +21,8 @@ use serde::{Deserialize, Serialize};
 use md5::{Digest, Md5};
 
 use crate::base64;
-use crate::kinesis::stream::ShardId;
 use crate::rand::Rand;
+use crate::sequence::ShardId;
 use crate::sequence::StreamSerial;
 use crate::time::Instant;
 

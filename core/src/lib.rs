@@ -34,7 +34,7 @@
 //!
 //! **Values** (`time`, `hash`, `sequence`, `iterator`, `base64`, `rand`,
 //! `limits`, `validate`): instants and durations, hash keys and ranges,
-//! sequence numbers, sealed shard iterators, the seeded generator, AWS's
+//! shard ids and sequence numbers, sealed shard iterators, the seeded generator, AWS's
 //! limits as constants. They hold no state of the account.
 //!
 //! **IAM** (`policy`): identity policies and their evaluation. Whoever makes

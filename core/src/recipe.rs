@@ -532,7 +532,7 @@ mod tests {
     fn crafted_recipe_links_are_refused_with_a_reason() {
         let (recipe, sim) = played(&session());
         let good = recipe.share_fragment(&sim).unwrap();
-        check_refused(&good[..good.len() / 2], "the link is damaged");
+        check_refused(&good[..good.len() / 2], "the link ends too early: it was cut short");
         let json = |text: &str| crate::share::fragment_of("2", text.as_bytes());
         check_refused(&json("{}"), "the link is damaged (missing field `start`");
         check_refused(

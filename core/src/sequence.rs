@@ -8,10 +8,43 @@
 //! shard is refused as Kinesis refuses it.
 
 use core::fmt;
+use core::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::kinesis::stream::ShardId;
+/// A shard's id within its stream; prints as `shardId-000000000000`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ShardId(u32);
+
+impl ShardId {
+    /// The shard with this index (`shardId-` followed by the index in 12 digits).
+    pub const fn new(index: u32) -> ShardId {
+        ShardId(index)
+    }
+
+    /// The numeric part of the id.
+    pub const fn index(self) -> u32 {
+        self.0
+    }
+}
+
+impl fmt::Display for ShardId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "shardId-{:012}", self.0)
+    }
+}
+
+/// Parses `shardId-000000000001`; like Kinesis, the digits alone are accepted too.
+impl FromStr for ShardId {
+    type Err = ();
+    fn from_str(text: &str) -> Result<ShardId, ()> {
+        let digits = text.strip_prefix("shardId-").unwrap_or(text);
+        if digits.is_empty() || digits.len() > 20 || !digits.bytes().all(|c| c.is_ascii_digit()) {
+            return Err(());
+        }
+        digits.parse().map(ShardId).map_err(drop)
+    }
+}
 
 /// A record's sequence number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -9,7 +9,6 @@ use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
-use core::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
@@ -22,39 +21,8 @@ use crate::sequence::{SequenceNumber, StreamSerial};
 use crate::throttle::TokenBucket;
 use crate::time::{Duration, Instant};
 
-/// A shard's id within its stream; prints as `shardId-000000000000`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct ShardId(u32);
-
-impl ShardId {
-    /// The shard with this index (`shardId-` followed by the index in 12 digits).
-    pub const fn new(index: u32) -> ShardId {
-        ShardId(index)
-    }
-
-    /// The numeric part of the id.
-    pub const fn index(self) -> u32 {
-        self.0
-    }
-}
-
-impl fmt::Display for ShardId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "shardId-{:012}", self.0)
-    }
-}
-
-/// Parses `shardId-000000000001`; like Kinesis, the digits alone are accepted too.
-impl FromStr for ShardId {
-    type Err = ();
-    fn from_str(text: &str) -> Result<ShardId, ()> {
-        let digits = text.strip_prefix("shardId-").unwrap_or(text);
-        if digits.is_empty() || digits.len() > 20 || !digits.bytes().all(|c| c.is_ascii_digit()) {
-            return Err(());
-        }
-        digits.parse().map(ShardId).map_err(drop)
-    }
-}
+// A value, with the sequence numbers that carry it; the stream's types use it by this name.
+pub use crate::sequence::ShardId;
 
 /// `StreamStatus`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -792,7 +760,7 @@ impl Stream {
         }
         let next_index = u64::from(self.next_shard_index);
         if self.next_shard_index > MAX_RESTORED_SHARD_INDEX
-            || self.shards.last().is_some_and(|s| u64::from(s.id.0) >= next_index)
+            || self.shards.last().is_some_and(|s| u64::from(s.id.index()) >= next_index)
         {
             return Err(alloc::format!("stream {name} would give a new shard an id it has already used"));
         }

@@ -338,3 +338,20 @@ describe('the API console, by the names its list shows', () => {
     await context.close();
   });
 });
+
+describe('a reshard asked for while paused', () => {
+  test('the stream says it is UPDATING until the clock moves the change in', async () => {
+    const { context, page, problems } = await openPage(undefined, '/?sandbox', '.lane');
+    await page.fill('input[name=partition-key]', 'user-42');
+    await page.click('.put-form button[type=submit]');
+    const state = page.locator('.stream .stream-state');
+    assert.doesNotMatch(await state.textContent(), /UPDATING/);
+    await page.locator('.faults button', { hasText: 'Split the hottest shard' }).click();
+    // Paused: nothing in the lanes changes yet, and the stream says why.
+    assert.match(await state.textContent(), /^4 shards open · UPDATING: the change lands a few simulated seconds after it was asked/);
+    await step(page, 4);
+    assert.match(await state.textContent(), /^5 shards open, 1 closed · the 128-bit hash key space/);
+    assertClean(problems);
+    await context.close();
+  });
+});

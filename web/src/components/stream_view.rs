@@ -6,7 +6,7 @@ use std::f64::consts::PI;
 
 use leptos::prelude::*;
 use shardlab_core::metrics::WriteLimit;
-use shardlab_core::{HashKey, HashKeyRange, Record, ShardId, ShardView};
+use shardlab_core::{HashKey, HashKeyRange, Record, ShardId, ShardView, StreamStatus};
 
 use crate::components::inspector::Selection;
 use crate::components::lineage::{ShardLineage, origin_words};
@@ -43,15 +43,23 @@ pub fn StreamView(
 ) -> impl IntoView {
     let sim = expect_context::<SimHandle>();
     let shards = Memo::new(move |_| sim.stream(stream).map(|s| s.shards).unwrap_or_default());
+    let status = Memo::new(move |_| sim.stream(stream).map(|s| s.status));
     view! {
         <section class="panel stream" aria-labelledby="stream-title">
             <header class="panel-head">
                 <h2 id="stream-title">"Stream " <code>{stream}</code></h2>
-                <p class="muted">{move || shards.with(|all| {
+                <p class="muted stream-state" role="status">{move || shards.with(|all| {
                     let open = all.iter().filter(|s| s.is_open()).count();
                     let closed = all.len() - open;
                     let closed = if closed == 0 { String::new() } else { format!(", {closed} closed") };
-                    format!("{} open{closed} · the 128-bit hash key space, shared among the open shards", plural(open, "shard"))
+                    // A reshard asked for while the clock is paused lands only
+                    // once it moves: say so, or the lanes seem to ignore it.
+                    let about = if status.get() == Some(StreamStatus::Updating) {
+                        "UPDATING: the change lands a few simulated seconds after it was asked, as the clock moves"
+                    } else {
+                        "the 128-bit hash key space, shared among the open shards"
+                    };
+                    format!("{} open{closed} · {about}", plural(open, "shard"))
                 })}</p>
             </header>
             <div class="stream-body">

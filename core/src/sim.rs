@@ -367,7 +367,7 @@ impl Simulation {
 
     /// Every stream, by name.
     pub fn streams(&self) -> Vec<StreamView> {
-        self.kinesis.streams().map(|(_, s)| s).map(StreamView::of).collect()
+        self.kinesis.streams().map(StreamView::of).collect()
     }
 
     /// One stream, if it exists.
@@ -402,7 +402,7 @@ impl Simulation {
     /// changes so that reading it is cheap: a host's memory budget reads it
     /// (see [`Retained`]).
     pub fn retained(&self) -> Retained {
-        let shards = self.kinesis.streams().flat_map(|(_, s)| s.shards());
+        let shards = self.kinesis.streams().flat_map(|s| s.shards());
         let (records, record_bytes) = shards.fold((0, 0), |(n, bytes), shard| {
             (n + shard.records().len() as u64, bytes + shard.records().footprint() as u64)
         });

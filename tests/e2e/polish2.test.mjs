@@ -193,6 +193,26 @@ describe('the API console', () => {
     assertClean(problems);
     await context.close();
   });
+
+  test('a target typed as the list shows it (DescribeStreamSummary) is that Kinesis operation, sent as such', async () => {
+    const { context, page, problems } = await openPage(undefined, '/?sandbox');
+    const console_ = page.locator('.console');
+    const input = console_.locator('input[name=operation]');
+    const body = console_.locator('textarea[name=body]');
+    await input.scrollIntoViewIfNeeded();
+    await input.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('DescribeStreamSummary');
+    assert.equal(await input.inputValue(), 'Kinesis_20131202.DescribeStreamSummary');
+    assert.doesNotMatch(await body.inputValue(), /PartitionKey/, 'the last target’s template stayed');
+    await page.keyboard.press('Enter');
+    const newest = console_.locator('.console-history .api-call').first();
+    await newest.waitFor();
+    assert.equal((await newest.locator('.status').textContent()).trim(), '200', await newest.textContent());
+    assert.match(await newest.locator('.cli').textContent(), /aws kinesis describe-stream-summary/);
+    assertClean(problems);
+    await context.close();
+  });
 });
 
 describe('the record inspector', () => {
@@ -312,28 +332,6 @@ describe('a keyboard learner', () => {
     // Drawn inside the chip's edge, where the sideways-scrolling lane does not clip it.
     assert.equal(ring.style, 'solid');
     assert.ok(ring.offset <= 0, `outline-offset ${ring.offset}px draws it outside the chip`);
-    assertClean(problems);
-    await context.close();
-  });
-});
-
-describe('the API console, by the names its list shows', () => {
-  test('a target typed as the list shows it (DescribeStreamSummary) is that Kinesis operation, sent as such', async () => {
-    const { context, page, problems } = await openPage(undefined, '/?sandbox');
-    const console_ = page.locator('.console');
-    const input = console_.locator('input[name=operation]');
-    const body = console_.locator('textarea[name=body]');
-    await input.scrollIntoViewIfNeeded();
-    await input.click();
-    await page.keyboard.press('Control+A');
-    await page.keyboard.type('DescribeStreamSummary');
-    assert.equal(await input.inputValue(), 'Kinesis_20131202.DescribeStreamSummary');
-    assert.doesNotMatch(await body.inputValue(), /PartitionKey/, 'the last target’s template stayed');
-    await page.keyboard.press('Enter');
-    const newest = console_.locator('.console-history .api-call').first();
-    await newest.waitFor();
-    assert.equal((await newest.locator('.status').textContent()).trim(), '200', await newest.textContent());
-    assert.match(await newest.locator('.cli').textContent(), /aws kinesis describe-stream-summary/);
     assertClean(problems);
     await context.close();
   });

@@ -148,10 +148,10 @@ impl Kinesis {
         }
     }
 
-    /// Every stream, by name, read-only: outside the service a stream is
-    /// read through its methods, never changed.
-    pub(crate) fn streams(&self) -> impl Iterator<Item = (&str, &Stream)> + '_ {
-        self.streams.iter().map(|(name, stream)| (name.as_str(), stream))
+    /// Every stream, in name order, read-only: outside the service a
+    /// stream is read through its methods, never changed.
+    pub(crate) fn streams(&self) -> impl Iterator<Item = &Stream> + '_ {
+        self.streams.values()
     }
 
     /// Stream `name`, read-only, in whatever state it is.

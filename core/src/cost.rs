@@ -173,11 +173,32 @@ pub struct Usage {
 }
 
 /// Accumulates one stream's billable usage as the simulation runs.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CostMeter {
     // Invariant: never moves backwards.
     last_accrual: Instant,
     usage: Usage,
+}
+
+/// A [`CostMeter`] as version 1 of the snapshot format holds it.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct CostMeterV1 {
+    last_accrual: Instant,
+    usage: Usage,
+}
+
+impl From<CostMeter> for CostMeterV1 {
+    fn from(meter: CostMeter) -> CostMeterV1 {
+        let CostMeter { last_accrual, usage } = meter;
+        CostMeterV1 { last_accrual, usage }
+    }
+}
+
+impl From<CostMeterV1> for CostMeter {
+    fn from(v1: CostMeterV1) -> CostMeter {
+        let CostMeterV1 { last_accrual, usage } = v1;
+        CostMeter { last_accrual, usage }
+    }
 }
 
 impl CostMeter {

@@ -99,8 +99,24 @@ impl StartingPosition {
 }
 
 /// The secret shard iterators are sealed with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct IteratorKey([u8; 16]);
+
+/// An [`IteratorKey`] as version 1 of the snapshot format holds it: its 16 bytes.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct IteratorKeyV1([u8; 16]);
+
+impl From<IteratorKey> for IteratorKeyV1 {
+    fn from(key: IteratorKey) -> IteratorKeyV1 {
+        IteratorKeyV1(key.0)
+    }
+}
+
+impl From<IteratorKeyV1> for IteratorKey {
+    fn from(v1: IteratorKeyV1) -> IteratorKey {
+        IteratorKey(v1.0)
+    }
+}
 
 impl IteratorKey {
     /// A key drawn from `rand`.

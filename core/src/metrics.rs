@@ -431,7 +431,7 @@ impl Add for Writes {
 }
 
 /// The statistics of the samples in one bucket.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 struct Stats {
     sum: f64,
     min: f64,
@@ -517,8 +517,7 @@ impl Series {
 }
 
 /// Every recorded series, in one-second buckets.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(from = "StoreRepr", into = "StoreRepr")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MetricStore {
     // Invariant: every bucket lies in the retention window ending at
     // `newest_second`, and no series (nor block of one) is empty.
@@ -664,38 +663,53 @@ impl MetricStore {
     }
 }
 
-/// The serialized form: a list of series, since JSON object keys must be strings.
+/// A [`MetricStore`] as version 1 of the snapshot format holds it: a list
+/// of series, since JSON object keys must be strings.
 #[derive(Serialize, Deserialize)]
-struct StoreRepr {
+pub(crate) struct MetricStoreV1 {
     newest_second: u64,
-    series: Vec<SeriesRepr>,
+    series: Vec<SeriesV1>,
 }
 
 #[derive(Serialize, Deserialize)]
-struct SeriesRepr {
+struct SeriesV1 {
     metric: MetricName,
     dimensions: Dimensions,
-    buckets: Vec<(u64, Stats)>,
+    buckets: Vec<(u64, StatsV1)>,
 }
 
-impl From<MetricStore> for StoreRepr {
-    fn from(store: MetricStore) -> StoreRepr {
-        let series = store
-            .series
+#[derive(Serialize, Deserialize)]
+struct StatsV1 {
+    sum: f64,
+    min: f64,
+    max: f64,
+    count: u64,
+}
+
+impl From<MetricStore> for MetricStoreV1 {
+    fn from(store: MetricStore) -> MetricStoreV1 {
+        let MetricStore { series, newest_second } = store;
+        let stats = |(second, Stats { sum, min, max, count })| (second, StatsV1 { sum, min, max, count });
+        let series = series
             .into_iter()
-            .map(|((metric, dimensions), buckets)| SeriesRepr { metric, dimensions, buckets: buckets.iter().collect() })
+            .map(|((metric, dimensions), buckets)| SeriesV1 {
+                metric,
+                dimensions,
+                buckets: buckets.iter().map(stats).collect(),
+            })
             .collect();
-        StoreRepr { newest_second: store.newest_second, series }
+        MetricStoreV1 { newest_second, series }
     }
 }
 
-impl From<StoreRepr> for MetricStore {
-    fn from(repr: StoreRepr) -> MetricStore {
-        let mut store = MetricStore { series: BTreeMap::new(), newest_second: repr.newest_second };
-        for SeriesRepr { metric, dimensions, buckets } in repr.series {
+impl From<MetricStoreV1> for MetricStore {
+    fn from(v1: MetricStoreV1) -> MetricStore {
+        let MetricStoreV1 { newest_second, series } = v1;
+        let mut store = MetricStore { series: BTreeMap::new(), newest_second };
+        for SeriesV1 { metric, dimensions, buckets } in series {
             let series = store.series.entry((metric, dimensions)).or_default();
-            for (second, stats) in buckets {
-                series.add(second, stats);
+            for (second, StatsV1 { sum, min, max, count }) in buckets {
+                series.add(second, Stats { sum, min, max, count });
             }
         }
         // A hand-edited snapshot could hold stale or empty series; pruning restores the invariant.

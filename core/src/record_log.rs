@@ -38,8 +38,6 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
 use crate::generated::GeneratedCall;
 use crate::hash::HashKeyRange;
 use crate::kinesis::stream::{Encryption, Record, ShardId};
@@ -756,27 +754,19 @@ impl fmt::Debug for RecordLog {
     }
 }
 
-/// A plain sequence of records, as snapshots have always stored them.
-impl Serialize for RecordLog {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.iter())
-    }
-}
-
-/// Refuses, rather than stores differently, a list the log cannot hold as
-/// it was written: records of more than one shard, or a record past
-/// [`MAX_STORED_RECORD_BYTES`]. Neither could pass `Stream::check_restored`
-/// or `check_invariants` anyway; the rest of a record's checks run there,
-/// on the records as read back, which are the records as written.
-impl<'de> Deserialize<'de> for RecordLog {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<RecordLog, D::Error> {
+impl RecordLog {
+    /// The log of `records`, read from a snapshot. Refuses, rather than
+    /// stores differently, a list the log cannot hold as it was written:
+    /// records of more than one shard, or a record past
+    /// [`MAX_STORED_RECORD_BYTES`]. Neither could pass
+    /// `Stream::check_restored` or `check_invariants` anyway; the rest of a
+    /// record's checks run there, on the records as read back, which are the
+    /// records as written.
+    pub(crate) fn restored(records: impl IntoIterator<Item = Record>) -> Result<RecordLog, String> {
         let mut log = RecordLog::default();
-        for record in Vec::<Record>::deserialize(deserializer)? {
+        for record in records {
             let (seq, arrival, bytes, key_len, explicit, encryption) = record.stored_parts();
-            let refuse = |why: &str| {
-                let message: String = alloc::format!("record {}: {why}", seq.counter());
-                serde::de::Error::custom(message)
-            };
+            let refuse = |why: &str| alloc::format!("record {}: {why}", seq.counter());
             if seq.counter() > crate::kinesis::stream::MAX_RESTORED_COUNTER {
                 return Err(refuse("its sequence number is past any a shard reaches"));
             }
@@ -1067,21 +1057,19 @@ mod tests {
     }
 
     #[test]
-    fn serializes_as_a_plain_list() {
+    fn is_restored_from_its_records() {
         let mut log = RecordLog::default();
         let records: Vec<Record> = (0..(CHUNK as u64 + 100)).map(record).collect();
         for record in &records {
             push(&mut log, record);
         }
         log.pop_front();
-        let json = serde_json::to_value(&log).unwrap();
-        assert_eq!(json, serde_json::to_value(&records[1..]).unwrap(), "as a list of the records");
-        let back: RecordLog = serde_json::from_value(json).unwrap();
+        let back = RecordLog::restored(log.iter()).unwrap();
         assert_eq!(back, log);
         assert_eq!(back.skip, 0, "re-chunked from the first record");
     }
 
-    /// Records of two shards in one list are refused when it is read,
+    /// Records of two shards in one list are refused when it is restored,
     /// naming the record. (A record past `MAX_STORED_RECORD_BYTES` is too,
     /// but its 16 MiB list would make the test slow.)
     #[test]
@@ -1094,8 +1082,7 @@ mod tests {
             b"d",
             Encryption::None,
         );
-        let json = serde_json::to_value([record(1), other_shard]).unwrap();
-        let err = alloc::string::ToString::to_string(&serde_json::from_value::<RecordLog>(json).unwrap_err());
+        let err = RecordLog::restored([record(1), other_shard]).unwrap_err();
         assert!(err.starts_with("record 9: its sequence number does not follow"), "{err}");
     }
 }

@@ -12,13 +12,36 @@ use serde::{Deserialize, Serialize};
 use crate::time::Instant;
 
 /// One limit: `rate_per_sec` units per second, with a burst of one second.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct TokenBucket {
     // Invariant: level_milli <= rate_per_sec * 1000 (one second of tokens).
     // The level may go negative when a caller is allowed to overdraw (reads).
     level_milli: i64,
     rate_per_sec: i64,
     updated: Instant,
+}
+
+/// A [`TokenBucket`] as version 1 of the snapshot format holds it; restored
+/// buckets are judged by [`TokenBucket::check_restored`].
+#[derive(Serialize, Deserialize)]
+pub(crate) struct TokenBucketV1 {
+    level_milli: i64,
+    rate_per_sec: i64,
+    updated: Instant,
+}
+
+impl From<TokenBucket> for TokenBucketV1 {
+    fn from(bucket: TokenBucket) -> TokenBucketV1 {
+        let TokenBucket { level_milli, rate_per_sec, updated } = bucket;
+        TokenBucketV1 { level_milli, rate_per_sec, updated }
+    }
+}
+
+impl From<TokenBucketV1> for TokenBucket {
+    fn from(v1: TokenBucketV1) -> TokenBucket {
+        let TokenBucketV1 { level_milli, rate_per_sec, updated } = v1;
+        TokenBucket { level_milli, rate_per_sec, updated }
+    }
 }
 
 impl TokenBucket {

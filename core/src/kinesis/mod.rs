@@ -15,6 +15,7 @@ pub(crate) mod ops_records;
 pub(crate) mod ops_security;
 pub(crate) mod ops_streams;
 pub(crate) mod reshard;
+pub(crate) mod snapshot_v1;
 pub(crate) mod stream;
 pub(crate) mod telemetry;
 
@@ -23,6 +24,7 @@ use alloc::format;
 use alloc::string::String;
 
 pub(crate) use client::KinesisClient;
+pub(crate) use snapshot_v1::{KinesisV1, RecordV1};
 
 use crate::error::NotFound;
 use crate::iterator::IteratorKey;
@@ -72,66 +74,6 @@ pub(crate) struct Kinesis {
     /// Open enhanced fan-out subscriptions.
     subscriptions: alloc::vec::Vec<crate::kinesis::ops_efo::Subscription>,
     next_subscription_id: u32,
-}
-
-/// The service's state taken apart, as a snapshot writes it
-/// (`snapshot/v1.rs`), the one place outside the service that sees it
-/// whole; a service put back together from parts is judged by
-/// [`Kinesis::check_restored`].
-pub(crate) struct KinesisParts {
-    pub(crate) streams: BTreeMap<String, Stream>,
-    pub(crate) iterator_key: IteratorKey,
-    pub(crate) unsealed_iterators_until: Option<Instant>,
-    pub(crate) next_stream_serial: crate::sequence::StreamSerial,
-    pub(crate) metrics: MetricStore,
-    pub(crate) subscriptions: alloc::vec::Vec<crate::kinesis::ops_efo::Subscription>,
-    pub(crate) next_subscription_id: u32,
-}
-
-impl From<Kinesis> for KinesisParts {
-    fn from(kinesis: Kinesis) -> KinesisParts {
-        let Kinesis {
-            streams,
-            iterator_key,
-            unsealed_iterators_until,
-            next_stream_serial,
-            metrics,
-            subscriptions,
-            next_subscription_id,
-        } = kinesis;
-        KinesisParts {
-            streams,
-            iterator_key,
-            unsealed_iterators_until,
-            next_stream_serial,
-            metrics,
-            subscriptions,
-            next_subscription_id,
-        }
-    }
-}
-
-impl From<KinesisParts> for Kinesis {
-    fn from(parts: KinesisParts) -> Kinesis {
-        let KinesisParts {
-            streams,
-            iterator_key,
-            unsealed_iterators_until,
-            next_stream_serial,
-            metrics,
-            subscriptions,
-            next_subscription_id,
-        } = parts;
-        Kinesis {
-            streams,
-            iterator_key,
-            unsealed_iterators_until,
-            next_stream_serial,
-            metrics,
-            subscriptions,
-            next_subscription_id,
-        }
-    }
 }
 
 impl Kinesis {

@@ -43,7 +43,7 @@ pub enum ConsumerStatus {
 }
 
 /// A registered enhanced fan-out consumer (`Consumer` / `ConsumerDescription`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StreamConsumer {
     /// `ConsumerName`.
     pub consumer_name: String,
@@ -64,17 +64,17 @@ pub struct StreamConsumer {
 pub struct SubscriptionId(pub u32);
 
 /// An open `SubscribeToShard` push channel.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub(crate) struct Subscription {
     pub(crate) id: SubscriptionId,
-    consumer_arn: String,
-    stream: String,
-    shard: ShardId,
+    pub(super) consumer_arn: String,
+    pub(super) stream: String,
+    pub(super) shard: ShardId,
     /// The counter of the next record to push.
-    counter: u64,
-    started: Instant,
-    budget: TokenBucket,
-    ended: bool,
+    pub(super) counter: u64,
+    pub(super) started: Instant,
+    pub(super) budget: TokenBucket,
+    pub(super) ended: bool,
 }
 
 impl Subscription {
@@ -130,7 +130,7 @@ pub struct SubscriptionPosition {
 }
 
 /// One pushed `SubscribeToShardEvent`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SubscribeToShardEvent {
     /// `Records`.
     pub records: Vec<Record>,
@@ -143,7 +143,7 @@ pub struct SubscribeToShardEvent {
 }
 
 /// What draining a subscription gave.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SubscriptionRead {
     /// The event pushed since the last drain.
     pub event: SubscribeToShardEvent,

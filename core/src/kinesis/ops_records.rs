@@ -138,7 +138,7 @@ pub struct ChildShard {
 }
 
 /// `GetRecords` response.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GetRecordsOutput {
     /// `Records`, in sequence order.
     pub records: Vec<Record>,

@@ -17,8 +17,6 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use serde::{Deserialize, Serialize};
-
 use crate::error::{NotFound, ReshardError, Validator};
 use crate::hash::{HashKey, HashKeyRange};
 use crate::kinesis::stream::{Change, ShardId, Stream, StreamStatus};
@@ -30,7 +28,7 @@ use crate::time::{Duration, Instant};
 use crate::{ACCOUNT_ID, CapacityMode, validate};
 
 /// A reshard waiting for its stream's `UPDATING` period to end.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Step {
     Split { shard: ShardId, new_starting_hash_key: u128 },
     Merge { shard: ShardId, adjacent: ShardId },

@@ -62,38 +62,30 @@ impl StreamStatus {
 /// record handed out (to several consumers, or kept by one) share its bytes.
 /// A shard does not store records in this form: its `RecordLog` keeps them
 /// packed, and assembles a `Record` for each one read.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Record {
     // The sequence number's three parts, stored apart so that the struct
     // packs into 64 bytes.
-    counter: u64,
-    approximate_arrival: Instant,
+    pub(super) counter: u64,
+    pub(super) approximate_arrival: Instant,
     // The partition key's UTF-8 bytes, then the data, then (if
     // `explicit_hash_key`) the explicit hash key as 16 big-endian bytes.
-    bytes: RecordBytes,
-    shard: ShardId,
-    key_len: u32,
-    // Zero is left out of snapshots, which is every record of a snapshot
-    // taken before sequence numbers named their stream.
-    #[serde(default, skip_serializing_if = "is_zero")]
-    stream: StreamSerial,
-    explicit_hash_key: bool,
-    encryption: Encryption,
-}
-
-fn is_zero(serial: &StreamSerial) -> bool {
-    *serial == 0
+    pub(super) bytes: RecordBytes,
+    pub(super) shard: ShardId,
+    pub(super) key_len: u32,
+    pub(super) stream: StreamSerial,
+    pub(super) explicit_hash_key: bool,
+    pub(super) encryption: Encryption,
 }
 
 /// A record's bytes: a range of a shared buffer, which may hold other
 /// records' bytes too. A read assembles every record it hands out into one
 /// buffer (see `RecordLog::read`), so that it allocates once rather than
-/// once a record. Compared, printed and serialized as the bytes alone, as
-/// the `Arc<[u8]>` it replaced was.
+/// once a record. Compared and printed as the bytes alone.
 ///
 /// Invariant: `start <= end <= buffer.len()`.
 #[derive(Clone)]
-struct RecordBytes {
+pub(super) struct RecordBytes {
     // A `Vec` rather than `[u8]`: a read's buffer becomes shared as it is,
     // where `Arc<[u8]>` would copy every byte the read handed out.
     buffer: Arc<Vec<u8>>,
@@ -102,7 +94,7 @@ struct RecordBytes {
 }
 
 impl RecordBytes {
-    fn whole(buffer: Vec<u8>) -> RecordBytes {
+    pub(super) fn whole(buffer: Vec<u8>) -> RecordBytes {
         let end = u32::try_from(buffer.len()).expect("a record is far smaller than 4 GiB");
         RecordBytes { buffer: Arc::new(buffer), start: 0, end }
     }
@@ -130,20 +122,8 @@ impl fmt::Debug for RecordBytes {
     }
 }
 
-impl Serialize for RecordBytes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        (**self).serialize(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for RecordBytes {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<RecordBytes, D::Error> {
-        Vec::<u8>::deserialize(deserializer).map(RecordBytes::whole)
-    }
-}
-
 /// Whether a record's data is encrypted, and how the caller sees it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Encryption {
     /// Written while the stream was unencrypted.
     None,
@@ -330,13 +310,12 @@ pub(crate) fn billed_len(len: usize, explicit_hash_key: bool) -> usize {
 }
 
 /// One shard: a hash key range and the ordered records written to it.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub(crate) struct Shard {
     pub(super) id: ShardId,
     /// The serial of the stream the shard belongs to, which its sequence
-    /// numbers carry. Absent from older snapshots, whose streams are serial 0.
-    #[serde(default)]
-    stream: StreamSerial,
+    /// numbers carry.
+    pub(super) stream: StreamSerial,
     pub(super) range: HashKeyRange,
     pub(super) parent: Option<ShardId>,
     pub(super) adjacent_parent: Option<ShardId>,
@@ -345,8 +324,8 @@ pub(crate) struct Shard {
     pub(super) closed_at: Option<Instant>,
     // Invariant: sequence counters strictly increase front to back, every
     // record's hash key lies in `range`, and each counter < next_counter.
-    records: RecordLog,
-    next_counter: u64,
+    pub(super) records: RecordLog,
+    pub(super) next_counter: u64,
     pub(super) write_bytes: TokenBucket,
     pub(super) write_records: TokenBucket,
     pub(super) read_bytes: TokenBucket,
@@ -490,13 +469,13 @@ impl Shard {
 }
 
 /// A change a stream is `UPDATING` (or `CREATING`, `DELETING`) towards, and when it lands.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct PendingChange {
     pub(crate) due: Instant,
     pub(crate) change: Change,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Change {
     /// `CREATING` → `ACTIVE`.
     Activate,
@@ -511,19 +490,16 @@ pub(crate) enum Change {
 }
 
 /// A Kinesis data stream.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub(crate) struct Stream {
     pub(super) name: String,
     /// Which stream this is of all the simulation created (`StreamSerial`).
-    /// Absent from older snapshots: their streams are all serial 0.
-    #[serde(default)]
     pub(super) serial: StreamSerial,
     pub(super) status: StreamStatus,
     pub(super) created_at: Instant,
     pub(super) mode: crate::CapacityMode,
     pub(super) retention: Duration,
-    /// `MaxRecordSizeInKiB`. Absent from older snapshots: their streams have the default.
-    #[serde(default = "default_max_record_size_kib")]
+    /// `MaxRecordSizeInKiB`.
     pub(super) max_record_size_kib: u32,
     // Invariant: ordered by id; the open shards' ranges tile 0 ..= 2^128 - 1
     // without gaps or overlaps.
@@ -543,10 +519,6 @@ pub(crate) struct Stream {
     pub(super) cost: crate::cost::CostMeter,
     /// Registered enhanced fan-out consumers.
     pub(super) consumers: Vec<crate::kinesis::ops_efo::StreamConsumer>,
-}
-
-fn default_max_record_size_kib() -> u32 {
-    limits::DEFAULT_MAX_RECORD_SIZE_KIB
 }
 
 impl Stream {

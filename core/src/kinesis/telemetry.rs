@@ -24,8 +24,6 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::Write as _;
 
-use serde::{Deserialize, Serialize};
-
 use crate::cost::{CapacityMode, CostMeter};
 use crate::hash::HashKeyRange;
 use crate::kinesis::Kinesis;
@@ -35,15 +33,15 @@ use crate::metrics::{Dimensions, DimensionsRef, MetricName, MetricStore};
 use crate::time::{Duration, Instant};
 
 /// How a tallied value combines within a second.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-enum Combine {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Combine {
     Sum,
     Max,
 }
 
 /// Which dimensions a tallied sample belongs under.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-enum Scope {
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Scope {
     Stream,
     Shard(ShardId),
     /// An enhanced fan-out consumer, by name.
@@ -57,11 +55,11 @@ impl From<Option<ShardId>> for Scope {
 }
 
 /// Samples gathered during one simulated second, before they reach the store.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Tally {
-    second: u64,
+    pub(super) second: u64,
     // Few distinct series are touched in a second, so a linear scan beats a map.
-    entries: Vec<(MetricName, Scope, Combine, f64)>,
+    pub(super) entries: Vec<(MetricName, Scope, Combine, f64)>,
 }
 
 impl Tally {

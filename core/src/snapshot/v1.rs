@@ -13,10 +13,10 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
 use crate::consumer::PollingConsumer;
-use crate::iterator::IteratorKey;
-use crate::kinesis::stream::Stream;
-use crate::kinesis::{Kinesis, KinesisParts};
-use crate::metrics::MetricStore;
+use crate::iterator::{IteratorKey, IteratorKeyV1};
+use crate::kinesis::snapshot_v1::{StreamV1, SubscriptionV1};
+use crate::kinesis::{Kinesis, KinesisV1};
+use crate::metrics::MetricStoreV1;
 use crate::policy::{Policies, Principal};
 use crate::sequence::StreamSerial;
 use crate::sim::Simulation;
@@ -25,12 +25,12 @@ use crate::time::Instant;
 #[derive(Serialize, Deserialize)]
 pub(super) struct SimulationV1 {
     now: Instant,
-    streams: BTreeMap<String, Stream>,
+    streams: BTreeMap<String, StreamV1>,
     consumers: Vec<PollingConsumer>,
     next_consumer_id: u32,
     /// A snapshot taken before iterators were sealed gets a fixed key.
-    #[serde(default = "IteratorKey::for_unsealed_snapshots")]
-    iterator_key: IteratorKey,
+    #[serde(default = "iterator_key_for_unsealed_snapshots")]
+    iterator_key: IteratorKeyV1,
     #[serde(default = "unsealed_iterators_until_restored")]
     unsealed_iterators_until: Option<Instant>,
     /// A snapshot taken before serials were recorded has all its streams at
@@ -39,8 +39,8 @@ pub(super) struct SimulationV1 {
     next_stream_serial: StreamSerial,
     policies: Policies,
     caller: Option<Principal>,
-    metrics: MetricStore,
-    subscriptions: Vec<crate::kinesis::ops_efo::Subscription>,
+    metrics: MetricStoreV1,
+    subscriptions: Vec<SubscriptionV1>,
     next_subscription_id: u32,
     producers: Vec<Option<crate::kpl::KplProducer>>,
     applications: Vec<Option<crate::kcl::KclApp>>,
@@ -86,7 +86,7 @@ impl From<Simulation> for SimulationV1 {
             sqs,
             kinesis_calls,
         } = sim;
-        let KinesisParts {
+        let KinesisV1 {
             streams,
             iterator_key,
             unsealed_iterators_until,
@@ -162,7 +162,7 @@ impl TryFrom<SimulationV1> for Simulation {
         let producers = producers.into_iter().collect::<Option<_>>().ok_or("it has an empty producer slot")?;
         let applications =
             applications.into_iter().collect::<Option<_>>().ok_or("it has an empty KCL application slot")?;
-        let kinesis = Kinesis::from(KinesisParts {
+        let kinesis = Kinesis::from(KinesisV1 {
             streams,
             iterator_key,
             unsealed_iterators_until,
@@ -198,6 +198,10 @@ impl TryFrom<SimulationV1> for Simulation {
 /// restored clock.
 fn unsealed_iterators_until_restored() -> Option<Instant> {
     Some(Instant::from_epoch_millis(u64::MAX))
+}
+
+fn iterator_key_for_unsealed_snapshots() -> IteratorKeyV1 {
+    IteratorKey::for_unsealed_snapshots().into()
 }
 
 fn first_serial_after_unnumbered_streams() -> StreamSerial {

@@ -84,8 +84,9 @@
 //! clock, as its current caller, and read the service's metrics and cost.
 //!
 //! **Edges** (`snapshot`, `share`, `recipe`, `call_log`, `api`): versioned snapshots
-//! written through their own types (`snapshot/v1.rs`), so a service's layout
-//! may change without changing the format; share links, whole or as recipes; the log of Kinesis
+//! written only through edge types (`snapshot/v1.rs` at the top, and each
+//! service's `snapshot_v1` form of its own state beside it), so a service's
+//! layout may change without changing the format; share links, whole or as recipes; the log of Kinesis
 //! calls; the JSON protocol over `Simulation`.
 
 #![no_std]

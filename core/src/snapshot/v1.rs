@@ -12,7 +12,7 @@ use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
-use crate::consumer::PollingConsumer;
+use crate::consumer::PollingConsumerV1;
 use crate::iterator::IteratorKey;
 use crate::kinesis::stream::Stream;
 use crate::kinesis::{Kinesis, KinesisParts};
@@ -26,7 +26,7 @@ use crate::time::Instant;
 pub(super) struct SimulationV1 {
     now: Instant,
     streams: BTreeMap<String, Stream>,
-    consumers: Vec<PollingConsumer>,
+    consumers: Vec<PollingConsumerV1>,
     next_consumer_id: u32,
     /// A snapshot taken before iterators were sealed gets a fixed key.
     #[serde(default = "IteratorKey::for_unsealed_snapshots")]
@@ -98,7 +98,7 @@ impl From<Simulation> for SimulationV1 {
         SimulationV1 {
             now,
             streams,
-            consumers,
+            consumers: consumers.into_iter().map(PollingConsumerV1::from).collect(),
             next_consumer_id,
             iterator_key,
             unsealed_iterators_until,
@@ -174,7 +174,7 @@ impl TryFrom<SimulationV1> for Simulation {
         Ok(Simulation {
             now,
             kinesis,
-            consumers,
+            consumers: consumers.into_iter().map(Into::into).collect(),
             next_consumer_id,
             policies,
             caller,

@@ -13,6 +13,7 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
 use crate::consumer::PollingConsumerV1;
+use crate::generator::GeneratorV1;
 use crate::iterator::IteratorKey;
 use crate::kinesis::stream::Stream;
 use crate::kinesis::{Kinesis, KinesisParts};
@@ -45,7 +46,7 @@ pub(super) struct SimulationV1 {
     producers: Vec<Option<crate::kpl::KplProducer>>,
     applications: Vec<Option<crate::kcl::KclApp>>,
     #[serde(default)]
-    generators: Vec<crate::generator::Generator>,
+    generators: Vec<GeneratorV1>,
     #[serde(default)]
     lambda: crate::lambda::Lambda,
     #[serde(default)]
@@ -110,7 +111,7 @@ impl From<Simulation> for SimulationV1 {
             next_subscription_id,
             producers: producers.into_iter().map(Some).collect(),
             applications: applications.into_iter().map(Some).collect(),
-            generators,
+            generators: generators.into_iter().map(GeneratorV1::from).collect(),
             lambda,
             destinations,
             next_measure,
@@ -180,7 +181,7 @@ impl TryFrom<SimulationV1> for Simulation {
             caller,
             producers,
             applications,
-            generators,
+            generators: generators.into_iter().map(Into::into).collect(),
             lambda,
             destinations,
             next_measure,

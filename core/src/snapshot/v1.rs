@@ -17,6 +17,7 @@ use crate::generator::GeneratorV1;
 use crate::iterator::IteratorKey;
 use crate::kinesis::stream::Stream;
 use crate::kinesis::{Kinesis, KinesisParts};
+use crate::kpl::KplProducerV1;
 use crate::metrics::MetricStore;
 use crate::policy::{Policies, Principal};
 use crate::sequence::StreamSerial;
@@ -43,7 +44,7 @@ pub(super) struct SimulationV1 {
     metrics: MetricStore,
     subscriptions: Vec<crate::kinesis::ops_efo::Subscription>,
     next_subscription_id: u32,
-    producers: Vec<Option<crate::kpl::KplProducer>>,
+    producers: Vec<Option<KplProducerV1>>,
     applications: Vec<Option<crate::kcl::KclApp>>,
     #[serde(default)]
     generators: Vec<GeneratorV1>,
@@ -109,7 +110,7 @@ impl From<Simulation> for SimulationV1 {
             metrics,
             subscriptions,
             next_subscription_id,
-            producers: producers.into_iter().map(Some).collect(),
+            producers: producers.into_iter().map(|producer| Some(producer.into())).collect(),
             applications: applications.into_iter().map(Some).collect(),
             generators: generators.into_iter().map(GeneratorV1::from).collect(),
             lambda,
@@ -160,7 +161,11 @@ impl TryFrom<SimulationV1> for Simulation {
         let unsealed_iterators_until = unsealed_iterators_until.map(|until| until.min(now));
         // Version 1 wrote a running producer or application as an empty
         // slot; none was ever saved running, so an empty slot is damage.
-        let producers = producers.into_iter().collect::<Option<_>>().ok_or("it has an empty producer slot")?;
+        let producers = producers
+            .into_iter()
+            .map(|producer| producer.map(Into::into))
+            .collect::<Option<_>>()
+            .ok_or("it has an empty producer slot")?;
         let applications =
             applications.into_iter().collect::<Option<_>>().ok_or("it has an empty KCL application slot")?;
         let kinesis = Kinesis::from(KinesisParts {

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::consumer::PollingConsumerV1;
 use crate::generator::GeneratorV1;
 use crate::iterator::IteratorKey;
+use crate::kcl::KclAppV1;
 use crate::kinesis::stream::Stream;
 use crate::kinesis::{Kinesis, KinesisParts};
 use crate::kpl::KplProducerV1;
@@ -45,7 +46,7 @@ pub(super) struct SimulationV1 {
     subscriptions: Vec<crate::kinesis::ops_efo::Subscription>,
     next_subscription_id: u32,
     producers: Vec<Option<KplProducerV1>>,
-    applications: Vec<Option<crate::kcl::KclApp>>,
+    applications: Vec<Option<KclAppV1>>,
     #[serde(default)]
     generators: Vec<GeneratorV1>,
     #[serde(default)]
@@ -111,7 +112,7 @@ impl From<Simulation> for SimulationV1 {
             subscriptions,
             next_subscription_id,
             producers: producers.into_iter().map(|producer| Some(producer.into())).collect(),
-            applications: applications.into_iter().map(Some).collect(),
+            applications: applications.into_iter().map(|app| Some(app.into())).collect(),
             generators: generators.into_iter().map(GeneratorV1::from).collect(),
             lambda,
             destinations,
@@ -166,8 +167,11 @@ impl TryFrom<SimulationV1> for Simulation {
             .map(|producer| producer.map(Into::into))
             .collect::<Option<_>>()
             .ok_or("it has an empty producer slot")?;
-        let applications =
-            applications.into_iter().collect::<Option<_>>().ok_or("it has an empty KCL application slot")?;
+        let applications = applications
+            .into_iter()
+            .map(|app| app.map(Into::into))
+            .collect::<Option<_>>()
+            .ok_or("it has an empty KCL application slot")?;
         let kinesis = Kinesis::from(KinesisParts {
             streams,
             iterator_key,

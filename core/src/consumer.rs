@@ -28,6 +28,10 @@ use crate::kinesis::ops_streams::ShardFilter;
 use crate::kinesis::stream::{Record, ShardId};
 use crate::time::{Duration, Instant};
 
+mod snapshot_v1;
+
+pub(crate) use snapshot_v1::PollingConsumerV1;
+
 /// How often a consumer polls each shard: once a second, the KCL's default
 /// idle time between reads and well under the 5 calls/s per-shard limit.
 pub const POLL_INTERVAL: Duration = Duration::from_secs(1);
@@ -41,15 +45,14 @@ pub(crate) const RECEIVED_KEPT: usize = 100;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ConsumerId(pub u32);
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub(crate) struct PollingConsumer {
     pub(crate) id: ConsumerId,
     stream: String,
     iterator_type: ShardIteratorType,
     shards: Vec<ShardCursor>,
     pub(crate) next_poll: Instant,
-    /// Until when the consumer is stalled. Absent from older snapshots.
-    #[serde(default)]
+    /// Until when the consumer is stalled.
     paused_until: Option<Instant>,
 }
 
@@ -65,7 +68,6 @@ pub struct ShardCursor {
     pub records: Vec<Record>,
     /// How many records it has received from this shard. Absent from older
     /// snapshots, whose `records` held every record received.
-    #[serde(default)]
     pub records_read: u64,
     /// `MillisBehindLatest` from the last `GetRecords` response.
     pub millis_behind_latest: u64,
@@ -79,11 +81,9 @@ pub struct ShardCursor {
     /// before the consumer started: timestamps cannot tell them apart).
     /// Older snapshots read as `TRIM_HORIZON`, which, used only while nothing
     /// has been read, can repeat no record.
-    #[serde(default = "trim_horizon")]
     pub starting_position: StartingPosition,
     /// The last `ExpiredIteratorException` met on this shard, kept after the
     /// consumer has recovered so that a display can still show it.
-    #[serde(default)]
     pub expired: Option<IteratorExpiry>,
 }
 
@@ -98,10 +98,6 @@ pub struct IteratorExpiry {
     /// after the last record read, or where reading began if none was. If
     /// that call failed, `last_error` says why, and the next poll tries again.
     pub resume_from: StartingPosition,
-}
-
-fn trim_horizon() -> StartingPosition {
-    StartingPosition::TrimHorizon
 }
 
 /// A failed call, as a cursor's `last_error` shows it.

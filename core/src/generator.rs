@@ -24,6 +24,10 @@ use crate::rand::Rand;
 use crate::time::{Duration, Instant};
 use crate::{Simulation, limits};
 
+mod snapshot_v1;
+
+pub(crate) use snapshot_v1::GeneratorV1;
+
 /// How often a generator sends a batch: ten times a second, so that a rate
 /// spreads over each second as real producers' traffic does.
 pub const GENERATOR_TICK: Duration = Duration::from_millis(100);
@@ -131,7 +135,7 @@ pub struct GeneratorCounters {
 }
 
 /// A running (or stopped) generator.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Generator {
     /// What it writes.
     pub config: GeneratorConfig,
@@ -149,7 +153,6 @@ pub struct Generator {
     ticks: u64,
     /// The plan its records are made by, built on first use: a cache, so
     /// it is not saved.
-    #[serde(skip)]
     plan: PlanCache,
 }
 

@@ -17,6 +17,10 @@ use crate::kinesis::stream::ShardId;
 use crate::sequence::SequenceNumber;
 use crate::time::Instant;
 
+mod snapshot_v1;
+
+pub(super) use snapshot_v1::LeaseTableV1;
+
 /// Identifies a worker (a KCL `Scheduler`/`Worker` instance) within one application.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct WorkerId(pub u32);
@@ -95,7 +99,7 @@ impl Lease {
 }
 
 /// The rows, by shard.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct LeaseTable {
     rows: BTreeMap<ShardId, Lease>,
 }

@@ -78,6 +78,7 @@
 
 mod dedup;
 mod lease;
+mod snapshot_v1;
 
 use alloc::collections::{BTreeMap, VecDeque};
 use alloc::string::{String, ToString};
@@ -102,6 +103,8 @@ use crate::sequence::SequenceNumber;
 use crate::sim::Simulation;
 use crate::time::{Duration, Instant};
 use lease::LeaseTable;
+
+pub(crate) use snapshot_v1::KclAppV1;
 
 /// `failoverTimeMillis` default: a lease not renewed for this long has expired.
 pub const DEFAULT_FAILOVER_TIME: Duration = Duration::from_millis(10_000);
@@ -470,7 +473,7 @@ pub struct KclCounters {
 }
 
 /// How a processor reads its shard.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 enum Reader {
     /// Not yet positioned (just initialized, or after an error).
     Unpositioned,
@@ -479,14 +482,14 @@ enum Reader {
 }
 
 /// A user record received and not yet processed.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 struct Delivery {
     record: ClientRecord,
     arrival: Instant,
 }
 
 /// A record processor and the shard consumer that feeds it.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 struct Processor {
     shard: ShardId,
     /// The lease counter this worker last wrote: the condition of its next write.
@@ -511,7 +514,7 @@ struct Processor {
     shard_end: bool,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 struct Worker {
     id: WorkerId,
     status: WorkerStatus,
@@ -520,13 +523,12 @@ struct Worker {
     next_renewal: Instant,
     next_take: Instant,
     /// What this worker's lease taker saw at its scans, by shard.
-    #[serde(default)]
     seen: BTreeMap<ShardId, SeenLease>,
 }
 
 /// One lease as a worker's lease taker last saw it: the KCL's `allLeases`
 /// entry with its `lastCounterIncrementNanos`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct SeenLease {
     counter: u64,
     /// The scan at which the taker first saw `counter`; `None` for a lease
@@ -535,7 +537,11 @@ struct SeenLease {
 }
 
 /// A KCL application: its lease table, workers and output.
+///
+/// It serializes as a snapshot stores it, so that a caller driving an
+/// application of its own can save it too.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(into = "KclAppV1", from = "KclAppV1")]
 pub struct KclApp {
     config: KclConfig,
     consumer_arn: Option<String>,
@@ -543,8 +549,7 @@ pub struct KclApp {
     workers: Vec<Worker>,
     next_shard_sync: Instant,
     output: Vec<ProcessedRecord>,
-    /// Deliveries per shard and user record (see `user_record_key`). Not a
-    /// tuple-keyed map: JSON snapshots need keys that print as strings.
+    /// Deliveries per shard and user record (see `user_record_key`).
     deliveries: BTreeMap<ShardId, BTreeMap<u128, u32>>,
     millis_behind_latest: BTreeMap<ShardId, u64>,
     counters: KclCounters,

@@ -85,6 +85,10 @@ use crate::{
     ShardView, Simulation,
 };
 
+mod snapshot_v1;
+
+pub(crate) use snapshot_v1::KplProducerV1;
+
 /// The first retry waits between half of this and all of it; each further
 /// failed attempt doubles the wait, up to [`BACKOFF_CAP`].
 pub const BACKOFF_BASE: Duration = Duration::from_millis(100);
@@ -265,7 +269,7 @@ pub struct KplCounters {
 }
 
 /// A user record waiting in a stream's buffer.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 struct Buffered {
     id: UserRecordId,
     added: Instant,
@@ -273,7 +277,7 @@ struct Buffered {
 }
 
 /// A stream's user records not yet aggregated, oldest first.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default)]
 struct StreamBuffer {
     records: Vec<Buffered>,
     // Data and partition-key bytes of `records`, to tell when they fill a `PutRecords` call.
@@ -281,7 +285,7 @@ struct StreamBuffer {
 }
 
 /// A Kinesis record built from one or more user records, waiting to be sent.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 struct KinesisRecord {
     // Creation order: the queue is kept in it, so retries keep their place.
     seq: u64,
@@ -311,7 +315,7 @@ impl KinesisRecord {
 /// A token bucket per shard with a burst of one second, like the service's
 /// (`throttle.rs`), but able to say how long until a record fits, so that
 /// [`KplProducer::next_deadline`] can name the moment.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 struct ShardLimiter {
     stream: String,
     shard: ShardId,
@@ -359,7 +363,11 @@ fn next_drain(at: Instant) -> Instant {
 }
 
 /// The KPL's producer as a sans-IO state machine. See the [`kpl`](crate::kpl) module docs.
+///
+/// It serializes as a snapshot stores it, so that an application driving a
+/// producer of its own can save it too.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(into = "KplProducerV1", from = "KplProducerV1")]
 pub struct KplProducer {
     config: KplConfig,
     rand: Rand,

@@ -12,10 +12,13 @@ use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
-use crate::consumer::PollingConsumer;
+use crate::consumer::PollingConsumerV1;
+use crate::generator::GeneratorV1;
 use crate::iterator::{IteratorKey, IteratorKeyV1};
+use crate::kcl::KclAppV1;
 use crate::kinesis::snapshot_v1::{StreamV1, SubscriptionV1};
 use crate::kinesis::{Kinesis, KinesisV1};
+use crate::kpl::KplProducerV1;
 use crate::metrics::MetricStoreV1;
 use crate::policy::{Policies, Principal};
 use crate::sequence::StreamSerial;
@@ -26,7 +29,7 @@ use crate::time::Instant;
 pub(super) struct SimulationV1 {
     now: Instant,
     streams: BTreeMap<String, StreamV1>,
-    consumers: Vec<PollingConsumer>,
+    consumers: Vec<PollingConsumerV1>,
     next_consumer_id: u32,
     /// A snapshot taken before iterators were sealed gets a fixed key.
     #[serde(default = "iterator_key_for_unsealed_snapshots")]
@@ -42,10 +45,10 @@ pub(super) struct SimulationV1 {
     metrics: MetricStoreV1,
     subscriptions: Vec<SubscriptionV1>,
     next_subscription_id: u32,
-    producers: Vec<Option<crate::kpl::KplProducer>>,
-    applications: Vec<Option<crate::kcl::KclApp>>,
+    producers: Vec<Option<KplProducerV1>>,
+    applications: Vec<Option<KclAppV1>>,
     #[serde(default)]
-    generators: Vec<crate::generator::Generator>,
+    generators: Vec<GeneratorV1>,
     #[serde(default)]
     lambda: crate::lambda::Lambda,
     #[serde(default)]
@@ -98,7 +101,7 @@ impl From<Simulation> for SimulationV1 {
         SimulationV1 {
             now,
             streams,
-            consumers,
+            consumers: consumers.into_iter().map(PollingConsumerV1::from).collect(),
             next_consumer_id,
             iterator_key,
             unsealed_iterators_until,
@@ -108,9 +111,9 @@ impl From<Simulation> for SimulationV1 {
             metrics,
             subscriptions,
             next_subscription_id,
-            producers: producers.into_iter().map(Some).collect(),
-            applications: applications.into_iter().map(Some).collect(),
-            generators,
+            producers: producers.into_iter().map(|producer| Some(producer.into())).collect(),
+            applications: applications.into_iter().map(|app| Some(app.into())).collect(),
+            generators: generators.into_iter().map(GeneratorV1::from).collect(),
             lambda,
             destinations,
             next_measure,
@@ -159,9 +162,16 @@ impl TryFrom<SimulationV1> for Simulation {
         let unsealed_iterators_until = unsealed_iterators_until.map(|until| until.min(now));
         // Version 1 wrote a running producer or application as an empty
         // slot; none was ever saved running, so an empty slot is damage.
-        let producers = producers.into_iter().collect::<Option<_>>().ok_or("it has an empty producer slot")?;
-        let applications =
-            applications.into_iter().collect::<Option<_>>().ok_or("it has an empty KCL application slot")?;
+        let producers = producers
+            .into_iter()
+            .map(|producer| producer.map(Into::into))
+            .collect::<Option<_>>()
+            .ok_or("it has an empty producer slot")?;
+        let applications = applications
+            .into_iter()
+            .map(|app| app.map(Into::into))
+            .collect::<Option<_>>()
+            .ok_or("it has an empty KCL application slot")?;
         let kinesis = Kinesis::from(KinesisV1 {
             streams,
             iterator_key,
@@ -174,13 +184,13 @@ impl TryFrom<SimulationV1> for Simulation {
         Ok(Simulation {
             now,
             kinesis,
-            consumers,
+            consumers: consumers.into_iter().map(Into::into).collect(),
             next_consumer_id,
             policies,
             caller,
             producers,
             applications,
-            generators,
+            generators: generators.into_iter().map(Into::into).collect(),
             lambda,
             destinations,
             next_measure,

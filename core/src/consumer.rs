@@ -57,7 +57,7 @@ pub(crate) struct PollingConsumer {
 }
 
 /// A consumer's progress in one shard.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ShardCursor {
     /// The shard read.
     pub shard: ShardId,
@@ -66,8 +66,7 @@ pub struct ShardCursor {
     /// The newest records received from this shard, at most
     /// `RECEIVED_KEPT` (100), in the order received.
     pub records: Vec<Record>,
-    /// How many records it has received from this shard. Absent from older
-    /// snapshots, whose `records` held every record received.
+    /// How many records it has received from this shard.
     pub records_read: u64,
     /// `MillisBehindLatest` from the last `GetRecords` response.
     pub millis_behind_latest: u64,
@@ -79,8 +78,6 @@ pub struct ShardCursor {
     /// taken later starts at the same place rather than skipping what arrived
     /// meanwhile (it also takes in records that arrived in that millisecond
     /// before the consumer started: timestamps cannot tell them apart).
-    /// Older snapshots read as `TRIM_HORIZON`, which, used only while nothing
-    /// has been read, can repeat no record.
     pub starting_position: StartingPosition,
     /// The last `ExpiredIteratorException` met on this shard, kept after the
     /// consumer has recovered so that a display can still show it.
@@ -326,7 +323,7 @@ impl PollingConsumer {
 }
 
 /// Read-only view of a polling consumer.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ConsumerView {
     /// The consumer's id.
     pub id: ConsumerId,

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{ConsumerId, IteratorExpiry, PollingConsumer, ShardCursor};
 use crate::iterator::{ShardIteratorType, StartingPosition};
+use crate::kinesis::RecordV1;
 use crate::kinesis::stream::{Record, ShardId};
 use crate::time::Instant;
 
@@ -31,7 +32,7 @@ pub(crate) struct PollingConsumerV1 {
 struct ShardCursorV1 {
     shard: ShardId,
     iterator: Option<String>,
-    records: Vec<Record>,
+    records: Vec<RecordV1>,
     /// Older snapshots did not count: their `records` held every record
     /// received, which [`ShardCursor::records_read`] falls back on.
     #[serde(default)]
@@ -93,7 +94,7 @@ impl From<ShardCursor> for ShardCursorV1 {
         ShardCursorV1 {
             shard,
             iterator,
-            records,
+            records: records.into_iter().map(RecordV1::from).collect(),
             records_read,
             millis_behind_latest,
             last_error,
@@ -118,7 +119,7 @@ impl From<ShardCursorV1> for ShardCursor {
         ShardCursor {
             shard,
             iterator,
-            records,
+            records: records.into_iter().map(Record::from).collect(),
             records_read,
             millis_behind_latest,
             last_error,

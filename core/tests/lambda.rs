@@ -445,6 +445,31 @@ fn parent_shards_are_processed_before_their_children() {
     assert_eq!(status.concurrency, 2, "two children, one lane each");
 }
 
+/// A mapping whose lanes are full stops polling; an update that makes room
+/// (a larger `ParallelizationFactor`) lets it poll again from the update on.
+/// Before, its next poll stayed at the instant it was last due, before the
+/// clock, and a snapshot taken then was refused as damaged ("work due before
+/// its clock"): the lesson page's undo and timeline could not go back to it.
+#[test]
+fn an_update_that_makes_room_to_poll_schedules_the_poll_from_the_update_on() {
+    let mut sim = sim_with_stream(1);
+    for i in 0..30 {
+        put(&mut sim, &format!("k{i}"), if i == 0 { "poison" } else { "ok" });
+    }
+    // Infinite retries of the poisoned first batch: the lane never drains.
+    let uuid = map(&mut sim, poison_data(), |m| m.settings.batch_size = Some(10));
+    sim.advance(Duration::from_secs(10));
+    let update = |settings| UpdateEventSourceMappingInput { uuid: uuid.clone(), function_name: None, settings };
+    sim.update_event_source_mapping(update(MappingSettings { parallelization_factor: Some(2), ..Default::default() }))
+        .unwrap();
+    assert!(sim.next_deadline().is_some_and(|at| at >= sim.now()), "{:?} at {}", sim.next_deadline(), sim.now());
+    let mut restored = Simulation::restore(&sim.snapshot()).unwrap();
+    for sim in [&mut sim, &mut restored] {
+        sim.advance(Duration::from_secs(5));
+    }
+    assert_eq!(restored.snapshot(), sim.snapshot());
+}
+
 #[test]
 fn a_snapshot_mid_flight_carries_on_exactly_like_the_original() {
     let mut original = sim_with_stream(2);

@@ -693,8 +693,12 @@ impl EventSourceMapping {
         lineage::may_read(self.shards[idx].parents.iter().flatten(), parent) && !self.shards[idx].is_drained()
     }
 
+    /// When the mapping next has something to do. Never before its last
+    /// update: an update can make work due that was not (room to poll again
+    /// under a larger `ParallelizationFactor`, a window now shorter), and that
+    /// work runs from the update on, not at an instant already past.
     pub(crate) fn next_deadline(&self) -> Option<Instant> {
-        (0..self.shards.len())
+        let at = (0..self.shards.len())
             .filter(|&idx| self.is_active(idx))
             .flat_map(|idx| {
                 let shard = &self.shards[idx];
@@ -702,7 +706,8 @@ impl EventSourceMapping {
                 let lanes = shard.lanes.iter().filter_map(|l| l.deadline(&self.config, shard.read_to_end));
                 poll.into_iter().chain(lanes)
             })
-            .min()
+            .min();
+        at.map(|at| at.max(self.last_modified))
     }
 
     /// Does whatever is due now: finds new shards, completes and
@@ -905,6 +910,9 @@ impl EventSourceMapping {
     /// Every invariant, checked in release builds too (for restored snapshots).
     pub(crate) fn check_invariants(&self, now: Instant) -> Result<(), String> {
         let uuid = &self.uuid;
+        if self.last_modified > now {
+            return Err(format!("mapping {uuid} was last changed at {}, after the clock", self.last_modified));
+        }
         for (idx, shard) in self.shards.iter().enumerate() {
             let id = shard.shard_id;
             if self.shards[..idx].iter().any(|s| s.shard_id == id) {

@@ -49,11 +49,11 @@ pub(super) struct SimulationV1 {
     #[serde(default)]
     lambda: crate::lambda::Lambda,
     #[serde(default)]
-    destinations: crate::destinations::DestinationStore,
+    destinations: crate::destinations::snapshot_v1::DestinationStoreV1,
     next_measure: Instant,
     next_scaling: Instant,
     #[serde(default)]
-    s3: crate::s3::ObjectStore,
+    s3: crate::s3::snapshot_v1::ObjectStoreV1,
     #[serde(default)]
     delivery_streams: BTreeMap<String, crate::firehose::DeliveryStream>,
     #[serde(default)]
@@ -61,7 +61,7 @@ pub(super) struct SimulationV1 {
     #[serde(default)]
     sqs: crate::sqs::Queues,
     #[serde(default)]
-    kinesis_calls: crate::call_log::CallLog,
+    kinesis_calls: crate::call_log::snapshot_v1::CallLogV1,
 }
 
 impl From<Simulation> for SimulationV1 {
@@ -112,14 +112,14 @@ impl From<Simulation> for SimulationV1 {
             applications: applications.into_iter().map(Some).collect(),
             generators,
             lambda,
-            destinations,
+            destinations: destinations.into(),
             next_measure,
             next_scaling,
-            s3,
+            s3: s3.into(),
             delivery_streams,
             transform_functions,
             sqs,
-            kinesis_calls,
+            kinesis_calls: kinesis_calls.into(),
         }
     }
 }
@@ -182,14 +182,14 @@ impl TryFrom<SimulationV1> for Simulation {
             applications,
             generators,
             lambda,
-            destinations,
+            destinations: destinations.into(),
             next_measure,
             next_scaling,
-            s3,
+            s3: s3.into(),
             delivery_streams,
             transform_functions,
             sqs,
-            kinesis_calls,
+            kinesis_calls: kinesis_calls.into(),
         })
     }
 }

@@ -59,7 +59,7 @@ pub(super) struct SimulationV1 {
     #[serde(default)]
     transform_functions: crate::firehose::Functions,
     #[serde(default)]
-    sqs: crate::sqs::Queues,
+    sqs: crate::sqs::snapshot_v1::QueuesV1,
     #[serde(default)]
     kinesis_calls: crate::call_log::snapshot_v1::CallLogV1,
 }
@@ -118,7 +118,7 @@ impl From<Simulation> for SimulationV1 {
             s3: s3.into(),
             delivery_streams,
             transform_functions,
-            sqs,
+            sqs: sqs.into(),
             kinesis_calls: kinesis_calls.into(),
         }
     }
@@ -188,7 +188,7 @@ impl TryFrom<SimulationV1> for Simulation {
             s3: s3.into(),
             delivery_streams,
             transform_functions,
-            sqs,
+            sqs: sqs.into(),
             kinesis_calls: kinesis_calls.into(),
         })
     }

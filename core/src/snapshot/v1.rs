@@ -55,9 +55,9 @@ pub(super) struct SimulationV1 {
     #[serde(default)]
     s3: crate::s3::snapshot_v1::ObjectStoreV1,
     #[serde(default)]
-    delivery_streams: BTreeMap<String, crate::firehose::DeliveryStream>,
+    delivery_streams: BTreeMap<String, crate::firehose::snapshot_v1::DeliveryStreamV1>,
     #[serde(default)]
-    transform_functions: crate::firehose::Functions,
+    transform_functions: BTreeMap<String, crate::firehose::transform::TransformFunction>,
     #[serde(default)]
     sqs: crate::sqs::snapshot_v1::QueuesV1,
     #[serde(default)]
@@ -116,7 +116,7 @@ impl From<Simulation> for SimulationV1 {
             next_measure,
             next_scaling,
             s3: s3.into(),
-            delivery_streams,
+            delivery_streams: delivery_streams.into_iter().map(|(name, stream)| (name, stream.into())).collect(),
             transform_functions,
             sqs: sqs.into(),
             kinesis_calls: kinesis_calls.into(),
@@ -186,7 +186,7 @@ impl TryFrom<SimulationV1> for Simulation {
             next_measure,
             next_scaling,
             s3: s3.into(),
-            delivery_streams,
+            delivery_streams: delivery_streams.into_iter().map(|(name, stream)| (name, stream.into())).collect(),
             transform_functions,
             sqs: sqs.into(),
             kinesis_calls: kinesis_calls.into(),

@@ -47,7 +47,7 @@ pub(super) struct SimulationV1 {
     #[serde(default)]
     generators: Vec<crate::generator::Generator>,
     #[serde(default)]
-    lambda: crate::lambda::Lambda,
+    lambda: crate::lambda::snapshot_v1::LambdaV1,
     #[serde(default)]
     destinations: crate::destinations::snapshot_v1::DestinationStoreV1,
     next_measure: Instant,
@@ -111,7 +111,7 @@ impl From<Simulation> for SimulationV1 {
             producers: producers.into_iter().map(Some).collect(),
             applications: applications.into_iter().map(Some).collect(),
             generators,
-            lambda,
+            lambda: lambda.into(),
             destinations: destinations.into(),
             next_measure,
             next_scaling,
@@ -181,7 +181,7 @@ impl TryFrom<SimulationV1> for Simulation {
             producers,
             applications,
             generators,
-            lambda,
+            lambda: lambda.into(),
             destinations: destinations.into(),
             next_measure,
             next_scaling,

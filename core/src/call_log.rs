@@ -9,6 +9,8 @@
 //! chunks, so that cloning a simulation (a snapshot before every action)
 //! copies at most one chunk's worth.
 
+pub(crate) mod snapshot_v1;
+
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -37,20 +39,10 @@ pub struct LoggedCall {
 }
 
 /// The calls, oldest first.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-#[serde(from = "Stored", into = "Stored")]
+#[derive(Clone, Debug, Default)]
 pub struct CallLog {
     chunks: Vec<Arc<Vec<LoggedCall>>>,
     /// Calls answered after the log was full.
-    unlogged: u64,
-}
-
-/// The log as snapshots hold it: a plain list.
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Stored {
-    calls: Vec<LoggedCall>,
-    #[serde(default)]
     unlogged: u64,
 }
 
@@ -118,19 +110,6 @@ impl PartialEq for CallLog {
 
 impl Eq for CallLog {}
 
-impl From<Stored> for CallLog {
-    fn from(stored: Stored) -> CallLog {
-        let chunks = stored.calls.chunks(CHUNK).map(|chunk| Arc::new(chunk.to_vec())).collect();
-        CallLog { chunks, unlogged: stored.unlogged }
-    }
-}
-
-impl From<CallLog> for Stored {
-    fn from(log: CallLog) -> Stored {
-        Stored { calls: log.iter().cloned().collect(), unlogged: log.unlogged }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,8 +153,8 @@ mod tests {
         for n in 0..100 {
             log.push(call(n));
         }
-        let json = serde_json::to_string(&log).unwrap();
+        let json = serde_json::to_string(&snapshot_v1::CallLogV1::from(log.clone())).unwrap();
         assert!(json.starts_with(r#"{"Calls":[{"At":"#), "{json}");
-        assert_eq!(serde_json::from_str::<CallLog>(&json).unwrap(), log);
+        assert_eq!(CallLog::from(serde_json::from_str::<snapshot_v1::CallLogV1>(&json).unwrap()), log);
     }
 }

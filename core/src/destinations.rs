@@ -9,11 +9,11 @@
 //! that exists is written to it as an object. SNS topics are not modelled
 //! beyond this record. [`Outbox`] is the one place messages leave.
 
+pub(crate) mod snapshot_v1;
+
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
-
-use serde::{Deserialize, Serialize};
 
 use crate::s3::ObjectStore;
 use crate::sqs::Queues;
@@ -25,7 +25,7 @@ use crate::time::Instant;
 pub(crate) const DESTINATION_SERVICES: [&str; 3] = ["sqs", "sns", "s3"];
 
 /// Messages sent to destinations, by destination ARN, oldest first.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct DestinationStore {
     messages: BTreeMap<String, Vec<String>>,
 }

@@ -8,6 +8,8 @@
 //! Left out: versioning, deletion, metadata, storage classes, paging,
 //! delimiters and everything about access control.
 
+pub(crate) mod snapshot_v1;
+
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -38,7 +40,7 @@ pub struct ObjectSummary {
 }
 
 /// Every bucket of the account, by name.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct ObjectStore {
     buckets: BTreeMap<String, BTreeMap<String, S3Object>>,
 }

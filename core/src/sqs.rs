@@ -27,6 +27,8 @@
 //! total visibility timeout, and the delay before a deleted queue's name may
 //! be reused.
 
+pub(crate) mod snapshot_v1;
+
 use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -316,7 +318,7 @@ pub(crate) fn name_of_arn(arn: &str) -> Option<&str> {
 }
 
 /// One message in a queue.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 struct Message {
     id: String,
     body: String,
@@ -330,11 +332,10 @@ struct Message {
     /// The handle of the latest receive: the only one that deletes.
     receipt: Option<String>,
     /// FIFO queues only: the group, deduplication id and sequence number.
-    #[serde(default)]
     fifo: Option<FifoFields>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 struct FifoFields {
     group_id: String,
     deduplication_id: String,
@@ -342,14 +343,14 @@ struct FifoFields {
 }
 
 /// A deduplication id a FIFO queue remembers, with what the first send answered.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 struct Sent {
     at: Instant,
     message_id: String,
     sequence_number: u64,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 struct Queue {
     name: String,
     created: Instant,
@@ -359,10 +360,8 @@ struct Queue {
     messages: Vec<Message>,
     last_purge: Option<Instant>,
     /// FIFO queues only: deduplication ids sent in the last 5 minutes.
-    #[serde(default)]
     deduplication: BTreeMap<String, Sent>,
     /// FIFO queues only: the last sequence number handed out.
-    #[serde(default)]
     last_sequence_number: u64,
 }
 
@@ -390,7 +389,7 @@ impl Queue {
 /// Every queue of the account, and the generator behind their randomness.
 // Invariant: a message carries FIFO fields exactly when its queue is FIFO
 // (a dead-letter queue has its source's type).
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub(crate) struct Queues {
     queues: BTreeMap<String, Queue>,
     rand: Rand,

@@ -45,6 +45,7 @@
 pub mod format;
 pub(crate) mod jq;
 pub(crate) mod prefix;
+pub(crate) mod snapshot_v1;
 pub mod transform;
 
 use alloc::collections::BTreeMap;
@@ -354,7 +355,7 @@ impl fmt::Display for FirehoseError {
 impl core::error::Error for FirehoseError {}
 
 /// A record waiting in the buffer. It is not readable by anyone.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 struct BufferedRecord {
     record_id: String,
     data: Vec<u8>,
@@ -362,7 +363,7 @@ struct BufferedRecord {
 }
 
 /// An object whose delivery failed, waiting for the next retry.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 struct UndeliveredObject {
     key: String,
     body: Vec<u8>,
@@ -374,7 +375,7 @@ struct UndeliveredObject {
 
 /// One dynamic partition's buffer: records of data with the same partition
 /// keys, or failed records of one error output type.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 struct Partition {
     /// `None` for data; for failed records, why they failed.
     error: Option<ErrorOutputType>,
@@ -397,7 +398,7 @@ enum Processed {
 }
 
 /// Firehose's read position in one shard of a Kinesis source.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 struct SourceShard {
     shard: ShardId,
     /// Read only once every parent is finished or untracked (see `lineage`).
@@ -408,7 +409,7 @@ struct SourceShard {
 }
 
 /// Firehose as a consumer of a Kinesis stream.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub(crate) struct KinesisReader {
     stream: String,
     shards: Vec<SourceShard>,
@@ -418,7 +419,7 @@ pub(crate) struct KinesisReader {
 }
 
 /// One delivery stream's state.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub(crate) struct DeliveryStream {
     name: String,
     created: Instant,
@@ -432,7 +433,6 @@ pub(crate) struct DeliveryStream {
     buffer_opened: Option<Instant>,
     /// Dynamic partitioning's buffers, in the order they opened; the buffer
     /// above stays empty when dynamic partitioning is enabled, and this one otherwise.
-    #[serde(default)]
     partitions: Vec<Partition>,
     // Invariant: `next_retry` is set exactly when `undelivered` is not empty.
     undelivered: Vec<UndeliveredObject>,

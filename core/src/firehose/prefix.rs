@@ -24,12 +24,10 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde::{Deserialize, Serialize};
-
 use crate::time::Instant;
 
 /// Why records went to the error output: `!{firehose:error-output-type}`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum ErrorOutputType {
     /// `processing-failed`: the transformation function answered `ProcessingFailed`.
     Processing,
@@ -51,7 +49,7 @@ impl ErrorOutputType {
 }
 
 /// The partition keys of one dynamic partition, by namespace and name.
-#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct PartitionKeys {
     /// `partitionKeyFromQuery`: from the `MetadataExtraction` processor's query.
     pub(crate) query: BTreeMap<String, String>,

@@ -11,6 +11,8 @@
 //! as AWS's `TimeWindowEventResponse` does; a function that does not returns
 //! none, which Lambda counts as a failed invocation.
 
+pub(super) mod snapshot_v1;
+
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
@@ -165,21 +167,18 @@ pub enum Response {
 
 /// A function: its script, the generator its random failures draw from and
 /// its concurrency.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Function {
     pub(crate) script: FunctionScript,
     rand: Rand,
     /// `ReservedConcurrentExecutions`; `None` draws on the account's unreserved pool.
-    #[serde(default)]
     pub(crate) reserved_concurrency: Option<u32>,
     /// When each invocation running (or run) ends; those ending after now
     /// are its concurrent executions. Kept as end times rather than a count
     /// so that an invocation abandoned by a deleted mapping still holds its
     /// execution environment until it would have ended, as a real one does.
-    #[serde(default)]
     pub(crate) running_until: Vec<Instant>,
     /// Invocations refused for want of concurrency: CloudWatch's `Throttles`.
-    #[serde(default)]
     pub(crate) throttles: u64,
 }
 

@@ -14,6 +14,8 @@
 //! the function last returned, carried into the next invocation, until a
 //! final invocation (a [`Batch`] without records) closes the window.
 
+pub(super) mod snapshot_v1;
+
 use alloc::collections::{BTreeMap, VecDeque};
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -232,19 +234,18 @@ pub struct MappingStatus {
 }
 
 /// Records handed to the function together.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 struct Batch {
     // Invariant: in sequence order; empty only for a final invocation.
     records: Vec<Record>,
     /// Times these records were retried (bisection does not count).
     retries: u32,
     /// Set for a tumbling window's final invocation, which has no records.
-    #[serde(default)]
     closes_window: Option<CloseWindow>,
 }
 
 /// A final invocation: the window it closes ends early, or for good.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug)]
 struct CloseWindow {
     /// `isWindowTerminatedEarly`: the window goes on with a fresh state.
     early: bool,
@@ -282,7 +283,7 @@ impl Batch {
 }
 
 /// A lane's tumbling window, from its first batch to its final invocation.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 struct OpenWindow {
     start: Instant,
     /// The `state` the last successful invocation returned (JSON).
@@ -298,7 +299,7 @@ fn window_start(at: Instant, length: Duration) -> Instant {
     Instant::from_epoch_millis(at.epoch_millis() / length * length)
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 struct InFlight {
     batch: Batch,
     response: Response,
@@ -306,11 +307,10 @@ struct InFlight {
     ends: Instant,
     iterator_age: Duration,
     /// The window members the function was invoked with.
-    #[serde(default)]
     window: Option<InvocationWindow>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 struct Lane {
     /// Records read, in sequence order, not yet in a batch.
     queue: VecDeque<Record>,
@@ -323,15 +323,12 @@ struct Lane {
     window_opened: Option<Instant>,
     /// When the lane's last invocation completed: a batching window never
     /// opens before the previous invocation completes.
-    #[serde(default)]
     last_completed: Option<Instant>,
     last_processed: Option<SequenceNumber>,
     /// The last record `FilterCriteria` filtered out while records before
     /// it were still unprocessed: it is checkpointed once they are.
-    #[serde(default)]
     filtered_through: Option<SequenceNumber>,
     /// The tumbling window being aggregated, if any.
-    #[serde(default)]
     window: Option<OpenWindow>,
 }
 
@@ -454,7 +451,7 @@ impl Lane {
     }
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 struct ShardReader {
     shard_id: ShardId,
     parents: [Option<ShardId>; 2],
@@ -469,7 +466,6 @@ struct ShardReader {
     lanes: Vec<Lane>,
     last_iterator_age: Duration,
     /// The open `SubscribeToShard` of a mapping reading through a consumer.
-    #[serde(default)]
     subscription: Option<SubscriptionId>,
 }
 
@@ -551,27 +547,24 @@ impl ShardReader {
 }
 
 /// The log and the counters a mapping keeps.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default)]
 struct Log {
     entries: VecDeque<Invocation>,
     n_invocations: u64,
     discarded_records: u64,
     /// Records `FilterCriteria` dropped.
-    #[serde(default)]
     filtered_records: u64,
     /// Invocations the function's concurrency refused.
-    #[serde(default)]
     throttles: u64,
     last_outcome_failed: Option<bool>,
 }
 
 /// An event-source mapping from a stream to a function.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub(crate) struct EventSourceMapping {
     pub(crate) uuid: String,
     pub(crate) stream_name: String,
     /// The enhanced fan-out consumer read through, if the source is one.
-    #[serde(default)]
     consumer_arn: Option<String>,
     starting_position: MappingStartingPosition,
     pub(crate) config: MappingConfig,

@@ -83,6 +83,7 @@
 mod filter;
 mod function;
 mod mapping;
+pub(crate) mod snapshot_v1;
 
 use alloc::collections::BTreeMap;
 use alloc::format;
@@ -318,7 +319,7 @@ pub struct FunctionConcurrency {
 }
 
 /// Lambda's state in the simulation: functions by name and mappings.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Lambda {
     pub(crate) functions: BTreeMap<String, Function>,
     /// Mappings in the order they were created. `None` once deleted.

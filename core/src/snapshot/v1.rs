@@ -50,21 +50,21 @@ pub(super) struct SimulationV1 {
     #[serde(default)]
     generators: Vec<GeneratorV1>,
     #[serde(default)]
-    lambda: crate::lambda::Lambda,
+    lambda: crate::lambda::snapshot_v1::LambdaV1,
     #[serde(default)]
-    destinations: crate::destinations::DestinationStore,
+    destinations: crate::destinations::snapshot_v1::DestinationStoreV1,
     next_measure: Instant,
     next_scaling: Instant,
     #[serde(default)]
-    s3: crate::s3::ObjectStore,
+    s3: crate::s3::snapshot_v1::ObjectStoreV1,
     #[serde(default)]
-    delivery_streams: BTreeMap<String, crate::firehose::DeliveryStream>,
+    delivery_streams: BTreeMap<String, crate::firehose::snapshot_v1::DeliveryStreamV1>,
     #[serde(default)]
-    transform_functions: crate::firehose::Functions,
+    transform_functions: BTreeMap<String, crate::firehose::transform::TransformFunction>,
     #[serde(default)]
-    sqs: crate::sqs::Queues,
+    sqs: crate::sqs::snapshot_v1::QueuesV1,
     #[serde(default)]
-    kinesis_calls: crate::call_log::CallLog,
+    kinesis_calls: crate::call_log::snapshot_v1::CallLogV1,
 }
 
 impl From<Simulation> for SimulationV1 {
@@ -114,15 +114,15 @@ impl From<Simulation> for SimulationV1 {
             producers: producers.into_iter().map(|producer| Some(producer.into())).collect(),
             applications: applications.into_iter().map(|app| Some(app.into())).collect(),
             generators: generators.into_iter().map(GeneratorV1::from).collect(),
-            lambda,
-            destinations,
+            lambda: lambda.into(),
+            destinations: destinations.into(),
             next_measure,
             next_scaling,
-            s3,
-            delivery_streams,
+            s3: s3.into(),
+            delivery_streams: delivery_streams.into_iter().map(|(name, stream)| (name, stream.into())).collect(),
             transform_functions,
-            sqs,
-            kinesis_calls,
+            sqs: sqs.into(),
+            kinesis_calls: kinesis_calls.into(),
         }
     }
 }
@@ -191,15 +191,15 @@ impl TryFrom<SimulationV1> for Simulation {
             producers,
             applications,
             generators: generators.into_iter().map(Into::into).collect(),
-            lambda,
-            destinations,
+            lambda: lambda.into(),
+            destinations: destinations.into(),
             next_measure,
             next_scaling,
-            s3,
-            delivery_streams,
+            s3: s3.into(),
+            delivery_streams: delivery_streams.into_iter().map(|(name, stream)| (name, stream.into())).collect(),
             transform_functions,
-            sqs,
-            kinesis_calls,
+            sqs: sqs.into(),
+            kinesis_calls: kinesis_calls.into(),
         })
     }
 }

@@ -9,14 +9,12 @@
 
 use core::ops::Range;
 
-use serde::{Deserialize, Serialize};
-
 mod snapshot_v1;
 
 pub(crate) use snapshot_v1::RandV1;
 
 /// A seeded PCG32 generator.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rand {
     state: u64,
 }

@@ -15,7 +15,7 @@ use super::{
     SourceShard, UndeliveredObject,
 };
 use crate::kinesis::stream::ShardId;
-use crate::rand::Rand;
+use crate::rand::RandV1;
 use crate::time::Instant;
 
 #[derive(Serialize, Deserialize)]
@@ -35,7 +35,7 @@ pub(crate) struct DeliveryStreamV1 {
     counters: DeliveryCounters,
     quota_second: u64,
     quota_bytes: u64,
-    rand: Rand,
+    rand: RandV1,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -126,7 +126,7 @@ impl From<DeliveryStream> for DeliveryStreamV1 {
             counters,
             quota_second,
             quota_bytes,
-            rand,
+            rand: rand.into(),
         }
     }
 }
@@ -165,7 +165,7 @@ impl From<DeliveryStreamV1> for DeliveryStream {
             counters,
             quota_second,
             quota_bytes,
-            rand,
+            rand: rand.into(),
         }
     }
 }

@@ -625,16 +625,3 @@ impl From<SubscriptionV1> for Subscription {
         Subscription { id, consumer_arn, stream, shard, counter, started, budget: budget.into(), ended }
     }
 }
-
-// TEMPORARY until the clients' edge types land: they still hold `Record`.
-impl Serialize for Record {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        RecordV1::from(self.clone()).serialize(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Record {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Record, D::Error> {
-        RecordV1::deserialize(deserializer).map(Record::from)
-    }
-}

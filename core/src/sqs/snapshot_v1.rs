@@ -9,13 +9,13 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
 use super::{FifoFields, Message, Queue, QueueAttributes, Queues, Sent};
-use crate::rand::Rand;
+use crate::rand::RandV1;
 use crate::time::Instant;
 
 #[derive(Serialize, Deserialize)]
 pub(crate) struct QueuesV1 {
     queues: BTreeMap<String, QueueV1>,
-    rand: Rand,
+    rand: RandV1,
 }
 
 /// A snapshot without queues has the generator a fresh simulation has.
@@ -69,14 +69,14 @@ struct SentV1 {
 impl From<Queues> for QueuesV1 {
     fn from(queues: Queues) -> QueuesV1 {
         let Queues { queues, rand } = queues;
-        QueuesV1 { queues: queues.into_iter().map(|(name, queue)| (name, queue.into())).collect(), rand }
+        QueuesV1 { queues: queues.into_iter().map(|(name, queue)| (name, queue.into())).collect(), rand: rand.into() }
     }
 }
 
 impl From<QueuesV1> for Queues {
     fn from(v1: QueuesV1) -> Queues {
         let QueuesV1 { queues, rand } = v1;
-        Queues { queues: queues.into_iter().map(|(name, queue)| (name, queue.into())).collect(), rand }
+        Queues { queues: queues.into_iter().map(|(name, queue)| (name, queue.into())).collect(), rand: rand.into() }
     }
 }
 

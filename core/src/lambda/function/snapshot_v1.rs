@@ -7,13 +7,13 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
 use super::{Function, FunctionScript};
-use crate::rand::Rand;
+use crate::rand::RandV1;
 use crate::time::Instant;
 
 #[derive(Serialize, Deserialize)]
 pub(in crate::lambda) struct FunctionV1 {
     script: FunctionScript,
-    rand: Rand,
+    rand: RandV1,
     #[serde(default)]
     reserved_concurrency: Option<u32>,
     #[serde(default)]
@@ -25,13 +25,13 @@ pub(in crate::lambda) struct FunctionV1 {
 impl From<Function> for FunctionV1 {
     fn from(function: Function) -> FunctionV1 {
         let Function { script, rand, reserved_concurrency, running_until, throttles } = function;
-        FunctionV1 { script, rand, reserved_concurrency, running_until, throttles }
+        FunctionV1 { script, rand: rand.into(), reserved_concurrency, running_until, throttles }
     }
 }
 
 impl From<FunctionV1> for Function {
     fn from(v1: FunctionV1) -> Function {
         let FunctionV1 { script, rand, reserved_concurrency, running_until, throttles } = v1;
-        Function { script, rand, reserved_concurrency, running_until, throttles }
+        Function { script, rand: rand.into(), reserved_concurrency, running_until, throttles }
     }
 }

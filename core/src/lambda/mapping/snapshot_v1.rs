@@ -13,6 +13,7 @@ use super::{
     Batch, CloseWindow, EventSourceMapping, InFlight, Invocation, InvocationWindow, Lane, Log, OpenWindow, ShardReader,
 };
 use crate::StartingPosition;
+use crate::kinesis::RecordV1;
 use crate::kinesis::ops_efo::SubscriptionId;
 use crate::kinesis::stream::{Record, ShardId};
 use crate::lambda::{MappingConfig, MappingStartingPosition, Response};
@@ -49,7 +50,7 @@ struct ShardReaderV1 {
 
 #[derive(Serialize, Deserialize)]
 struct LaneV1 {
-    queue: VecDeque<Record>,
+    queue: Vec<RecordV1>,
     pending: VecDeque<BatchV1>,
     in_flight: Option<InFlightV1>,
     not_before: Instant,
@@ -65,7 +66,7 @@ struct LaneV1 {
 
 #[derive(Serialize, Deserialize)]
 struct BatchV1 {
-    records: Vec<Record>,
+    records: Vec<RecordV1>,
     retries: u32,
     #[serde(default)]
     closes_window: Option<CloseWindowV1>,
@@ -229,7 +230,7 @@ impl From<Lane> for LaneV1 {
             window,
         } = lane;
         LaneV1 {
-            queue,
+            queue: queue.into_iter().map(RecordV1::from).collect(),
             pending: pending.into_iter().map(BatchV1::from).collect(),
             in_flight: in_flight.map(InFlightV1::from),
             not_before,
@@ -256,7 +257,7 @@ impl From<LaneV1> for Lane {
             window,
         } = v1;
         Lane {
-            queue,
+            queue: queue.into_iter().map(Record::from).collect(),
             pending: pending.into_iter().map(Batch::from).collect(),
             in_flight: in_flight.map(InFlight::from),
             not_before,
@@ -272,14 +273,22 @@ impl From<LaneV1> for Lane {
 impl From<Batch> for BatchV1 {
     fn from(batch: Batch) -> BatchV1 {
         let Batch { records, retries, closes_window } = batch;
-        BatchV1 { records, retries, closes_window: closes_window.map(CloseWindowV1::from) }
+        BatchV1 {
+            records: records.into_iter().map(RecordV1::from).collect(),
+            retries,
+            closes_window: closes_window.map(CloseWindowV1::from),
+        }
     }
 }
 
 impl From<BatchV1> for Batch {
     fn from(v1: BatchV1) -> Batch {
         let BatchV1 { records, retries, closes_window } = v1;
-        Batch { records, retries, closes_window: closes_window.map(CloseWindow::from) }
+        Batch {
+            records: records.into_iter().map(Record::from).collect(),
+            retries,
+            closes_window: closes_window.map(CloseWindow::from),
+        }
     }
 }
 

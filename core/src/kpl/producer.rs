@@ -4,9 +4,10 @@
 //! [`KplProducer`] is a client-side, sans-IO state machine in the shape of
 //! quinn-proto's `Connection`: [`KplProducer::add_user_record`] is an input,
 //! [`KplProducer::poll`] does the work that is due against a [`Simulation`],
-//! and [`KplProducer::next_deadline`] says when `poll` must run next. It is
-//! not stored in the `Simulation`: like a real producer it is an application
-//! that calls the service.
+//! and [`KplProducer::next_deadline`] says when `poll` must run next. Like a
+//! real producer it is an application that calls the service: one driven by
+//! hand, as below, lives outside the simulation; one the simulation runs
+//! (`Simulation::create_kpl_producer`) is held, and scheduled, beside it.
 //!
 //! ```
 //! use shardlab_core::kpl::{KplConfig, KplProducer, UserRecordOutcome};

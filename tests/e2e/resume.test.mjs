@@ -87,6 +87,32 @@ describe('a lesson keeps the learner\'s work', () => {
     await context.close();
   });
 
+  test('work kept just after a Lambda mapping\'s update reopens (it was refused as damaged, and the work lost)', async () => {
+    // Lesson 11 starts paused with the mapping's lanes full. A larger
+    // ParallelizationFactor makes room to poll at once; the kept snapshot of
+    // that moment once held a poll due before its clock, and a reload said
+    // the saved work could not be read.
+    const lesson = 'lambda-event-source-mapping';
+    const key = `shardlab.work.${lesson}`;
+    const { context, page, problems } = await openPage(undefined, `/?lesson=${lesson}`, '.lane');
+    const card = page.locator('.mapping').first();
+    await card.locator('.edit-settings summary').click();
+    const form = card.locator('.mapping-form');
+    await form.locator('input[name=parallelization-factor]').fill('2');
+    await form.locator('button[type=submit]').click();
+    await card.locator('.edit-settings .api-call').first().waitFor();
+    assert.doesNotMatch(await card.locator('.edit-settings').textContent(), /Exception/);
+    const clock = await page.textContent('.clock');
+    await page.waitForFunction((key) => localStorage.getItem(key) !== null, key, { timeout: 10_000 });
+
+    await reload(page);
+    assert.match(await page.textContent('.resume-note'), /^Your work on this lesson was restored\./);
+    assert.equal(await page.textContent('.clock'), clock, 'the moment of the update');
+    assert.match(await page.evaluate((key) => localStorage.getItem(key), key), /^sim=1\./, 'still kept');
+    assertClean(problems);
+    await context.close();
+  });
+
   test('a lesson\'s work opens in no other lesson, and a share link in the address wins over it', async () => {
     const { context, page, problems } = await openPage(undefined, `/?lesson=${LESSON}`);
     const start = await state(page);

@@ -141,6 +141,7 @@ pub mod kpl;
 pub mod lambda;
 pub mod limits;
 mod lineage;
+mod maps;
 pub mod metrics;
 pub mod policy;
 pub mod rand;

@@ -149,10 +149,10 @@ impl From<Worker> for WorkerV1 {
             id,
             status,
             time_per_record,
-            processors: processors.into_iter().map(|(shard, processor)| (shard, processor.into())).collect(),
+            processors: crate::maps::convert_values(processors),
             next_renewal,
             next_take,
-            seen: seen.into_iter().map(|(shard, lease)| (shard, lease.into())).collect(),
+            seen: crate::maps::convert_values(seen),
         }
     }
 }
@@ -164,10 +164,10 @@ impl From<WorkerV1> for Worker {
             id,
             status,
             time_per_record,
-            processors: processors.into_iter().map(|(shard, processor)| (shard, processor.into())).collect(),
+            processors: crate::maps::convert_values(processors),
             next_renewal,
             next_take,
-            seen: seen.into_iter().map(|(shard, lease)| (shard, lease.into())).collect(),
+            seen: crate::maps::convert_values(seen),
         }
     }
 }

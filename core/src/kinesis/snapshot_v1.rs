@@ -59,7 +59,7 @@ impl From<Kinesis> for KinesisV1 {
             next_subscription_id,
         } = kinesis;
         KinesisV1 {
-            streams: streams.into_iter().map(|(name, stream)| (name, stream.into())).collect(),
+            streams: crate::maps::convert_values(streams),
             iterator_key: iterator_key.into(),
             unsealed_iterators_until,
             next_stream_serial,
@@ -82,7 +82,7 @@ impl From<KinesisV1> for Kinesis {
             next_subscription_id,
         } = v1;
         Kinesis {
-            streams: streams.into_iter().map(|(name, stream)| (name, stream.into())).collect(),
+            streams: crate::maps::convert_values(streams),
             iterator_key: iterator_key.into(),
             unsealed_iterators_until,
             next_stream_serial,

@@ -21,7 +21,7 @@ impl From<Lambda> for LambdaV1 {
     fn from(lambda: Lambda) -> LambdaV1 {
         let Lambda { functions, mappings } = lambda;
         LambdaV1 {
-            functions: functions.into_iter().map(|(name, function)| (name, function.into())).collect(),
+            functions: crate::maps::convert_values(functions),
             mappings: mappings.into_iter().map(|mapping| mapping.map(Into::into)).collect(),
         }
     }
@@ -31,7 +31,7 @@ impl From<LambdaV1> for Lambda {
     fn from(v1: LambdaV1) -> Lambda {
         let LambdaV1 { functions, mappings } = v1;
         Lambda {
-            functions: functions.into_iter().map(|(name, function)| (name, function.into())).collect(),
+            functions: crate::maps::convert_values(functions),
             mappings: mappings.into_iter().map(|mapping| mapping.map(Into::into)).collect(),
         }
     }

@@ -69,14 +69,14 @@ struct SentV1 {
 impl From<Queues> for QueuesV1 {
     fn from(queues: Queues) -> QueuesV1 {
         let Queues { queues, rand } = queues;
-        QueuesV1 { queues: queues.into_iter().map(|(name, queue)| (name, queue.into())).collect(), rand: rand.into() }
+        QueuesV1 { queues: crate::maps::convert_values(queues), rand: rand.into() }
     }
 }
 
 impl From<QueuesV1> for Queues {
     fn from(v1: QueuesV1) -> Queues {
         let QueuesV1 { queues, rand } = v1;
-        Queues { queues: queues.into_iter().map(|(name, queue)| (name, queue.into())).collect(), rand: rand.into() }
+        Queues { queues: crate::maps::convert_values(queues), rand: rand.into() }
     }
 }
 
@@ -89,7 +89,7 @@ impl From<Queue> for QueueV1 {
             attributes,
             messages: messages.into_iter().map(MessageV1::from).collect(),
             last_purge,
-            deduplication: deduplication.into_iter().map(|(id, sent)| (id, sent.into())).collect(),
+            deduplication: crate::maps::convert_values(deduplication),
             last_sequence_number,
         }
     }
@@ -104,7 +104,7 @@ impl From<QueueV1> for Queue {
             attributes,
             messages: messages.into_iter().map(Message::from).collect(),
             last_purge,
-            deduplication: deduplication.into_iter().map(|(id, sent)| (id, sent.into())).collect(),
+            deduplication: crate::maps::convert_values(deduplication),
             last_sequence_number,
         }
     }

@@ -9,7 +9,10 @@ use std::fs;
 use std::path::Path;
 
 fn main() {
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    // Read when the script runs, not built into it: cargo reuses a compiled
+    // build script for a checkout of the same workspace in another directory.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let data = Path::new(&manifest_dir).join("data");
     // Cargo scans a directory given here for changes to any file beneath it.
     println!("cargo::rerun-if-changed={}", data.display());
 

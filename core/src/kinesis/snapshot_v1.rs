@@ -14,6 +14,7 @@ use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use serde::ser::SerializeSeq;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::cost::{CapacityMode, CostMeterV1};
@@ -298,14 +299,18 @@ impl From<ShardV1> for Shard {
 }
 
 /// A shard's records, as a plain list of [`RecordV1`]. Written straight
-/// from the shard's log, one record at a time, so that a snapshot of
-/// millions of records does not copy them all first; read as a list, then
-/// checked into a log (see [`RecordLog::restored`]).
+/// from the shard's log, one record at a time and its bytes borrowed, so
+/// that a snapshot of millions of records does not copy them first; read as
+/// a list, then checked into a log (see [`RecordLog::restored`]).
 struct RecordsV1(RecordLog);
 
 impl Serialize for RecordsV1 {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(RecordV1::from))
+        let mut records = serializer.serialize_seq(Some(self.0.len()))?;
+        for record in self.0.iter() {
+            records.serialize_element(&RecordV1::from(&record))?;
+        }
+        records.end()
     }
 }
 
@@ -321,11 +326,13 @@ impl<'de> Deserialize<'de> for RecordsV1 {
 /// held as its parts; `bytes` are the partition key, the data and, if
 /// `explicit_hash_key`, the explicit hash key as 16 big-endian bytes.
 /// `Record::check_restored` judges them once restored.
+/// Written from a borrowed record's bytes (`RecordV1<&[u8]>`), read into
+/// bytes of its own.
 #[derive(Serialize, Deserialize)]
-pub(crate) struct RecordV1 {
+pub(crate) struct RecordV1<Bytes = Vec<u8>> {
     counter: u64,
     approximate_arrival: Instant,
-    bytes: Vec<u8>,
+    bytes: Bytes,
     shard: ShardId,
     key_len: u32,
     /// Zero is left out, which is every record of a snapshot taken before
@@ -340,10 +347,27 @@ fn is_zero(serial: &StreamSerial) -> bool {
     *serial == 0
 }
 
+impl<'a> From<&'a Record> for RecordV1<&'a [u8]> {
+    fn from(record: &'a Record) -> RecordV1<&'a [u8]> {
+        let Record { counter, approximate_arrival, ref bytes, shard, key_len, stream, explicit_hash_key, encryption } =
+            *record;
+        RecordV1 {
+            counter,
+            approximate_arrival,
+            bytes,
+            shard,
+            key_len,
+            stream,
+            explicit_hash_key,
+            encryption: encryption.into(),
+        }
+    }
+}
+
 impl From<Record> for RecordV1 {
     fn from(record: Record) -> RecordV1 {
-        let Record { counter, approximate_arrival, bytes, shard, key_len, stream, explicit_hash_key, encryption } =
-            record;
+        let RecordV1 { counter, approximate_arrival, bytes, shard, key_len, stream, explicit_hash_key, encryption } =
+            RecordV1::from(&record);
         RecordV1 {
             counter,
             approximate_arrival,
@@ -352,7 +376,7 @@ impl From<Record> for RecordV1 {
             key_len,
             stream,
             explicit_hash_key,
-            encryption: encryption.into(),
+            encryption,
         }
     }
 }
@@ -502,23 +526,50 @@ enum CombineV1 {
     Max,
 }
 
+impl From<Scope> for ScopeV1 {
+    fn from(scope: Scope) -> ScopeV1 {
+        match scope {
+            Scope::Stream => ScopeV1::Stream,
+            Scope::Shard(shard) => ScopeV1::Shard(shard),
+            Scope::Consumer(name) => ScopeV1::Consumer(name),
+        }
+    }
+}
+
+impl From<ScopeV1> for Scope {
+    fn from(v1: ScopeV1) -> Scope {
+        match v1 {
+            ScopeV1::Stream => Scope::Stream,
+            ScopeV1::Shard(shard) => Scope::Shard(shard),
+            ScopeV1::Consumer(name) => Scope::Consumer(name),
+        }
+    }
+}
+
+impl From<Combine> for CombineV1 {
+    fn from(combine: Combine) -> CombineV1 {
+        match combine {
+            Combine::Sum => CombineV1::Sum,
+            Combine::Max => CombineV1::Max,
+        }
+    }
+}
+
+impl From<CombineV1> for Combine {
+    fn from(v1: CombineV1) -> Combine {
+        match v1 {
+            CombineV1::Sum => Combine::Sum,
+            CombineV1::Max => Combine::Max,
+        }
+    }
+}
+
 impl From<Tally> for TallyV1 {
     fn from(tally: Tally) -> TallyV1 {
         let Tally { second, entries } = tally;
         let entries = entries
             .into_iter()
-            .map(|(metric, scope, combine, value)| {
-                let scope = match scope {
-                    Scope::Stream => ScopeV1::Stream,
-                    Scope::Shard(shard) => ScopeV1::Shard(shard),
-                    Scope::Consumer(name) => ScopeV1::Consumer(name),
-                };
-                let combine = match combine {
-                    Combine::Sum => CombineV1::Sum,
-                    Combine::Max => CombineV1::Max,
-                };
-                (metric, scope, combine, value)
-            })
+            .map(|(metric, scope, combine, value)| (metric, scope.into(), combine.into(), value))
             .collect();
         TallyV1 { second, entries }
     }
@@ -529,18 +580,7 @@ impl From<TallyV1> for Tally {
         let TallyV1 { second, entries } = v1;
         let entries = entries
             .into_iter()
-            .map(|(metric, scope, combine, value)| {
-                let scope = match scope {
-                    ScopeV1::Stream => Scope::Stream,
-                    ScopeV1::Shard(shard) => Scope::Shard(shard),
-                    ScopeV1::Consumer(name) => Scope::Consumer(name),
-                };
-                let combine = match combine {
-                    CombineV1::Sum => Combine::Sum,
-                    CombineV1::Max => Combine::Max,
-                };
-                (metric, scope, combine, value)
-            })
+            .map(|(metric, scope, combine, value)| (metric, scope.into(), combine.into(), value))
             .collect();
         Tally { second, entries }
     }
